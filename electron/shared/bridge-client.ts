@@ -1,0 +1,200 @@
+/**
+ * `FlintApi` over the loopback HTTP bridge (browser mode: `flint ui` and the e2e tests).
+ * invoke = POST /api/<channel> with a JSON body and the one-time token in the TOKEN_HEADER header;
+ * events = Server-Sent Events from GET /api/events?token=... (read with fetch, reconnecting).
+ */
+import {
+  API_GLOBAL,
+  MAX_UPLOAD_BYTES,
+  type EventChannel,
+  type EventPayload,
+  type FlintApi,
+  type InvokeChannel,
+  type InvokeRequest,
+  type InvokeResponse,
+  type Unsubscribe,
+} from './contract';
+import { isOutcome } from './guards';
+import type { ErrorValue, FileKind, OpenedFile, Outcome } from './types';
+
+/** Header carrying the one-time token on every API request. */
+export const TOKEN_HEADER = 'x-flint-token';
+/** Query parameter carrying the token (page URL and the event stream). */
+export const TOKEN_PARAM = 'token';
+/** Path prefix of the API. */
+export const API_PREFIX = '/api/';
+/** Path of the event stream. */
+export const EVENTS_PATH = '/api/events';
+
+/** Options of createBridgeClient. */
+export interface BridgeClientOptions {
+  /** Origin of the bridge, e.g. http://127.0.0.1:4321 (default: the page's origin). */
+  baseUrl?: string;
+  /** The one-time token. */
+  token: string;
+  /** fetch implementation (default: globalThis.fetch). */
+  fetch?: typeof fetch;
+  /** Delay before reconnecting the event stream (ms, default 1000). */
+  reconnectMs?: number;
+}
+
+/** A bridge client: the FlintApi plus a close() that stops the event stream. */
+export interface BridgeClient extends FlintApi {
+  /** Stops the event stream (listeners stay registered but receive nothing more). */
+  close(): void;
+}
+
+function fail(code: string, message: string): { ok: false; error: ErrorValue } {
+  return { ok: false, error: { code, message } };
+}
+
+/** Parses one SSE block ("event: x\ndata: {...}") into channel and payload; null when not an event. */
+export function parseSseBlock(block: string): { event: string; data: unknown } | null {
+  let event = 'message';
+  const data: string[] = [];
+  for (const line of block.split('\n')) {
+    if (line.startsWith(':')) continue;
+    const i = line.indexOf(':');
+    const field = i < 0 ? line : line.slice(0, i);
+    const value = i < 0 ? '' : line.slice(i + 1).replace(/^ /, '');
+    if (field === 'event') event = value;
+    else if (field === 'data') data.push(value);
+  }
+  if (data.length === 0) return null;
+  try {
+    return { event, data: JSON.parse(data.join('\n')) };
+  } catch {
+    return null;
+  }
+}
+
+/** Creates a FlintApi that talks to the loopback bridge. */
+export function createBridgeClient(opts: BridgeClientOptions): BridgeClient {
+  const pageOrigin = (globalThis as { location?: { origin: string } }).location?.origin;
+  const base = (opts.baseUrl ?? pageOrigin ?? '').replace(/\/$/, '');
+  const doFetch = opts.fetch ?? globalThis.fetch.bind(globalThis);
+  const listeners = new Map<string, Set<(p: unknown) => void>>();
+  let stream: AbortController | null = null;
+  let closed = false;
+
+  async function invoke<C extends InvokeChannel>(
+    channel: C,
+    request: InvokeRequest<C>,
+  ): Promise<Outcome<InvokeResponse<C>>> {
+    try {
+      const res = await doFetch(`${base}${API_PREFIX}${encodeURIComponent(channel)}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', [TOKEN_HEADER]: opts.token },
+        body: JSON.stringify(request ?? {}),
+      });
+      const body: unknown = await res.json().catch(() => null);
+      if (isOutcome(body)) return body as Outcome<InvokeResponse<C>>;
+      return fail('BRIDGE_BAD_RESPONSE', `The Flint server answered ${res.status} without a result`);
+    } catch (err) {
+      return fail('BRIDGE_UNREACHABLE', `Cannot reach the Flint server: ${(err as Error).message}`);
+    }
+  }
+
+  function dispatch(event: string, data: unknown): void {
+    for (const l of listeners.get(event) ?? []) {
+      try {
+        l(data);
+      } catch {
+        // a throwing listener must not stop the others
+      }
+    }
+  }
+
+  async function runStream(): Promise<void> {
+    while (!closed) {
+      stream = new AbortController();
+      try {
+        const url = `${base}${EVENTS_PATH}?${TOKEN_PARAM}=${encodeURIComponent(opts.token)}`;
+        const res = await doFetch(url, {
+          headers: { accept: 'text/event-stream', [TOKEN_HEADER]: opts.token },
+          signal: stream.signal,
+        });
+        if (!res.ok || !res.body) throw new Error(`HTTP ${res.status}`);
+        const reader = res.body.getReader();
+        const decoder = new TextDecoder();
+        let buf = '';
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) break;
+          buf += decoder.decode(value, { stream: true }).replace(/\r\n?/g, '\n');
+          let end: number;
+          while ((end = buf.indexOf('\n\n')) >= 0) {
+            const parsed = parseSseBlock(buf.slice(0, end));
+            buf = buf.slice(end + 2);
+            if (parsed) dispatch(parsed.event, parsed.data);
+          }
+        }
+      } catch {
+        // dropped or refused: retry below unless closed
+      }
+      if (!closed) await new Promise((r) => setTimeout(r, opts.reconnectMs ?? 1000));
+    }
+  }
+
+  function on<E extends EventChannel>(channel: E, listener: (payload: EventPayload<E>) => void): Unsubscribe {
+    let set = listeners.get(channel);
+    if (!set) listeners.set(channel, (set = new Set()));
+    const l = listener as (p: unknown) => void;
+    set.add(l);
+    if (!stream && !closed) void runStream();
+    return () => void set.delete(l);
+  }
+
+  async function openDroppedFile(file: File, kind: FileKind = 'config'): Promise<Outcome<OpenedFile>> {
+    if (/\.iso$/i.test(file.name)) {
+      return fail(
+        'DROP_ISO_NEEDS_PATH',
+        'In the browser a dropped ISO has no path: choose it with "Browse" or type its path',
+      );
+    }
+    if (file.size > MAX_UPLOAD_BYTES) {
+      return fail('FILE_TOO_LARGE', `${file.name} is larger than ${MAX_UPLOAD_BYTES} bytes; configs are small`);
+    }
+    const text = await file.text();
+    const r = await invoke('file:load-bytes', { kind, name: file.name, text });
+    return r.ok ? { ok: true, value: { kind: 'config', file: r.value } } : r;
+  }
+
+  return {
+    mode: 'browser',
+    invoke,
+    on,
+    openDroppedFile,
+    close() {
+      closed = true;
+      stream?.abort();
+    },
+  };
+}
+
+/** Reads the token from a page URL (`?token=...`), or null. */
+export function tokenFromUrl(href: string): string | null {
+  try {
+    return new URL(href).searchParams.get(TOKEN_PARAM);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The api the renderer should use: `window.flint` in Electron, else a bridge client for the page's
+ * origin with the token from the page URL (kept in sessionStorage across reloads).
+ */
+export function resolveFlintApi(): FlintApi {
+  const g = globalThis as unknown as Record<string, unknown>;
+  const exposed = g[API_GLOBAL] as FlintApi | undefined;
+  if (exposed && typeof exposed.invoke === 'function') return exposed;
+  const store = g.sessionStorage as
+    | { getItem(k: string): string | null; setItem(k: string, v: string): void }
+    | undefined;
+  const loc = g.location as { href: string } | undefined;
+  const fromUrl = loc ? tokenFromUrl(String(loc.href)) : null;
+  if (fromUrl) store?.setItem('flint-token', fromUrl);
+  const token = fromUrl ?? store?.getItem('flint-token') ?? '';
+  return createBridgeClient({ token });
+}

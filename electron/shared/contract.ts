@@ -1,0 +1,188 @@
+/**
+ * The one typed contract between the renderer and the core. Electron IPC (preload → ipcMain) and
+ * the loopback HTTP bridge (`flint ui`) both implement `FlintApi` with exactly these channels.
+ * Requests are checked at run time with the guards in ./guards before a handler sees them.
+ */
+import type {
+  AppInfo,
+  CustomizeOptions,
+  DirListing,
+  DriveList,
+  ErrorValue,
+  FileKind,
+  FlashFinished,
+  FlashProgress,
+  FlashRequest,
+  ImageState,
+  KargsCheck,
+  LoadedFile,
+  OpenedFile,
+  Outcome,
+  ReleaseInfo,
+  ShellMode,
+  TargetResult,
+} from './types';
+
+export * from './types';
+
+/** Empty request. */
+export type NoArgs = Record<string, never>;
+
+/**
+ * Invoke channels: request and response of each. Every invoke resolves to `Outcome<res>`.
+ * Channels marked "browser only" are refused by the Electron shell (there the native dialogs are used).
+ */
+export interface InvokeMap {
+  /** About the app. */
+  'app:info': { req: NoArgs; res: AppInfo };
+
+  /** Native open dialog for a text file of `kind`; null when cancelled. Electron only. */
+  'file:open-dialog': { req: { kind: FileKind }; res: LoadedFile | null };
+  /** Uploads a small text file's content (browser drops, file inputs). At most MAX_UPLOAD_BYTES. */
+  'file:load-bytes': { req: { kind: FileKind; name: string; text: string }; res: LoadedFile };
+  /** Forgets a loaded file. */
+  'file:forget': { req: { id: string }; res: NoArgs };
+  /** Re-validates a config, now against the embed area of `imageId` when given. */
+  'config:validate': { req: { id: string; imageId?: string }; res: LoadedFile };
+
+  /** Current releases of the given streams for one architecture (defaults: stable/testing/next, this machine's). */
+  'image:releases': { req: { streams?: string[]; arch?: string }; res: ReleaseInfo[] };
+  /** Downloads (or takes from the cache) and verifies a release; progress on `image:progress`. */
+  'image:download': { req: { stream: string; arch: string }; res: ImageState };
+  /** Cancels the running download. */
+  'image:cancel-download': { req: NoArgs; res: NoArgs };
+  /** Native open dialog for an ISO; null when cancelled. Electron only. */
+  'image:open-dialog': { req: NoArgs; res: ImageState | null };
+  /** Opens an ISO by a path the user typed or picked in `fs:list-dir`. Browser only. */
+  'image:open-path': { req: { path: string }; res: ImageState };
+  /** ISOs already in the download cache. */
+  'image:cached': { req: NoArgs; res: ImageState[] };
+
+  /** Lists a directory (browser mode's stand-in for a file dialog; names and sizes only). Browser only. */
+  'fs:list-dir': { req: { path?: string; filter?: 'iso' | 'config' | 'all' }; res: DirListing };
+
+  /** Checks extra kernel arguments against the image's defaults. */
+  'options:check-kargs': { req: { kargs: string; imageId?: string }; res: KargsCheck };
+
+  /** Lists drives now (the list also arrives on `drives:changed`). */
+  'drives:list': { req: { showSystem?: boolean }; res: DriveList };
+
+  /** Starts writing; resolves at once with the job id, then events flash:progress/target/finished. */
+  'flash:start': { req: FlashRequest; res: { jobId: string } };
+  /** Cancels the running flash job. */
+  'flash:cancel': { req: { jobId: string }; res: NoArgs };
+
+  /**
+   * Saves the customized ISO. Electron: native save dialog (null when cancelled).
+   * Browser: `path` is required (a new file the user named; never overwrites).
+   */
+  'iso:save': {
+    req: { imageId: string; configId?: string; options: CustomizeOptions; path?: string };
+    res: { path: string; size: number } | null;
+  };
+}
+
+/** Event channels: payload of each (core → renderer). */
+export interface EventMap {
+  /** The drive list changed (hot-plug). */
+  'drives:changed': DriveList;
+  /** Download progress of `image:download` (phase download or verify-image). */
+  'image:progress': FlashProgress;
+  /** Progress of a flash job. */
+  'flash:progress': FlashProgress;
+  /** One stick is done (or failed). */
+  'flash:target': { jobId: string; result: TargetResult };
+  /** The flash job ended. */
+  'flash:finished': FlashFinished;
+  /** A file was opened with Flint (argv, macOS open-file, a second instance) and loaded. */
+  'app:opened': OpenedFile;
+  /** Opening a file with Flint failed. */
+  'app:open-failed': ErrorValue;
+}
+
+/** Name of an invoke channel. */
+export type InvokeChannel = keyof InvokeMap;
+/** Request type of an invoke channel. */
+export type InvokeRequest<C extends InvokeChannel> = InvokeMap[C]['req'];
+/** Response type of an invoke channel. */
+export type InvokeResponse<C extends InvokeChannel> = InvokeMap[C]['res'];
+/** Name of an event channel. */
+export type EventChannel = keyof EventMap;
+/** Payload type of an event channel. */
+export type EventPayload<E extends EventChannel> = EventMap[E];
+
+/** Every invoke channel, in a fixed order (the preload and the bridge expose exactly these). */
+export const INVOKE_CHANNELS = [
+  'app:info',
+  'file:open-dialog',
+  'file:load-bytes',
+  'file:forget',
+  'config:validate',
+  'image:releases',
+  'image:download',
+  'image:cancel-download',
+  'image:open-dialog',
+  'image:open-path',
+  'image:cached',
+  'fs:list-dir',
+  'options:check-kargs',
+  'drives:list',
+  'flash:start',
+  'flash:cancel',
+  'iso:save',
+] as const satisfies readonly InvokeChannel[];
+
+/** Every event channel. */
+export const EVENT_CHANNELS = [
+  'drives:changed',
+  'image:progress',
+  'flash:progress',
+  'flash:target',
+  'flash:finished',
+  'app:opened',
+  'app:open-failed',
+] as const satisfies readonly EventChannel[];
+
+/** Channels the Electron shell refuses (they take paths from the renderer). */
+export const BROWSER_ONLY_CHANNELS: readonly InvokeChannel[] = ['image:open-path', 'fs:list-dir'];
+/** Channels the browser bridge refuses (they need a native dialog). */
+export const ELECTRON_ONLY_CHANNELS: readonly InvokeChannel[] = ['file:open-dialog', 'image:open-dialog'];
+
+/** Largest text file accepted by `file:load-bytes` (configs, keyfiles and certificates are small). */
+export const MAX_UPLOAD_BYTES = 4 * 1024 * 1024;
+
+/** Is `x` the name of an invoke channel? */
+export function isInvokeChannel(x: unknown): x is InvokeChannel {
+  return typeof x === 'string' && (INVOKE_CHANNELS as readonly string[]).includes(x);
+}
+
+/** Is `x` the name of an event channel? */
+export function isEventChannel(x: unknown): x is EventChannel {
+  return typeof x === 'string' && (EVENT_CHANNELS as readonly string[]).includes(x);
+}
+
+/** Removes an event listener. */
+export type Unsubscribe = () => void;
+
+/**
+ * What the renderer calls: `window.flint` in Electron (exposed by the preload), or the HTTP
+ * bridge client in browser mode. Both resolve every invoke to an Outcome; neither throws.
+ */
+export interface FlintApi {
+  /** Which shell implements this api. */
+  readonly mode: ShellMode;
+  /** Calls an invoke channel. */
+  invoke<C extends InvokeChannel>(channel: C, request: InvokeRequest<C>): Promise<Outcome<InvokeResponse<C>>>;
+  /** Subscribes to an event channel. */
+  on<E extends EventChannel>(channel: E, listener: (payload: EventPayload<E>) => void): Unsubscribe;
+  /**
+   * Loads a file the user dropped on the window. Electron: the preload resolves the File's real
+   * path (configs and ISOs). Browser: configs are uploaded as text; an ISO cannot be dropped
+   * (error DROP_ISO_NEEDS_PATH: pick it with fs:list-dir or type its path).
+   * `kind` says what a text file is for (default: 'config'; ISOs are recognised by name).
+   */
+  openDroppedFile(file: File, kind?: FileKind): Promise<Outcome<OpenedFile>>;
+}
+
+/** Window property the preload exposes the api under. */
+export const API_GLOBAL = 'flint';

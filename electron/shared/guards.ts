@@ -1,0 +1,118 @@
+/**
+ * Hand-written runtime guards for every invoke request of the contract. The renderer is untrusted:
+ * the Electron main process and the loopback bridge run `checkRequest` before any handler.
+ */
+import {
+  MAX_UPLOAD_BYTES,
+  isInvokeChannel,
+  type InvokeChannel,
+  type InvokeRequest,
+} from './contract';
+import type { CustomizeOptions, ErrorValue, FileKind, FlashRequest } from './types';
+
+type Obj = Record<string, unknown>;
+
+function isObj(x: unknown): x is Obj {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+/** Only these keys, each passing its check (missing keys are passed `undefined`). */
+function shape(x: unknown, fields: Record<string, (v: unknown) => boolean>): boolean {
+  if (!isObj(x)) return false;
+  for (const k of Object.keys(x)) if (!(k in fields)) return false;
+  return Object.entries(fields).every(([k, check]) => check(x[k]));
+}
+
+const str = (max = 4096) => (v: unknown) => typeof v === 'string' && v.length <= max;
+const nonEmpty = (max = 4096) => (v: unknown) => typeof v === 'string' && v.length > 0 && v.length <= max;
+const opt = (f: (v: unknown) => boolean) => (v: unknown) => v === undefined || f(v);
+const bool = (v: unknown) => typeof v === 'boolean';
+const id = (v: unknown) => typeof v === 'string' && /^[A-Za-z0-9_.:-]{1,128}$/.test(v);
+const ids = (max: number) => (v: unknown) => Array.isArray(v) && v.length <= max && v.every(id);
+const token = (v: unknown) => typeof v === 'string' && /^[A-Za-z0-9._-]{1,64}$/.test(v);
+/** A path: absolute or home-relative text without NUL bytes. */
+const path = (v: unknown) =>
+  typeof v === 'string' && v.length > 0 && v.length <= 4096 && !v.includes('\0');
+
+/** File kinds the contract knows. */
+export const FILE_KINDS: readonly FileKind[] = ['config', 'network', 'ca', 'dest-ignition'];
+const fileKind = (v: unknown) => typeof v === 'string' && (FILE_KINDS as readonly string[]).includes(v);
+
+/** Is `x` a valid CustomizeOptions? */
+export function isCustomizeOptions(x: unknown): x is CustomizeOptions {
+  return shape(x, {
+    fromRam: bool,
+    extraKargs: str(4096),
+    networkIds: ids(32),
+    caIds: ids(32),
+    destDevice: opt((v) => typeof v === 'string' && /^\/dev\/[A-Za-z0-9/_.-]{1,120}$/.test(v)),
+    destIgnitionId: opt(id),
+  });
+}
+
+/** Is `x` a valid FlashRequest? */
+export function isFlashRequest(x: unknown): x is FlashRequest {
+  return shape(x, {
+    imageId: id,
+    configId: opt(id),
+    options: isCustomizeOptions,
+    targetIds: (v) => ids(16)(v) && (v as unknown[]).length > 0 && new Set(v as string[]).size === (v as unknown[]).length,
+    verify: bool,
+    eject: bool,
+    confirmLarge: bool,
+  });
+}
+
+const empty = (x: unknown) => shape(x, {});
+
+/** One guard per invoke channel. */
+export const REQUEST_GUARDS: { [C in InvokeChannel]: (x: unknown) => x is InvokeRequest<C> } = {
+  'app:info': empty as never,
+  'file:open-dialog': ((x: unknown) => shape(x, { kind: fileKind })) as never,
+  'file:load-bytes': ((x: unknown) =>
+    shape(x, { kind: fileKind, name: nonEmpty(255), text: str(MAX_UPLOAD_BYTES) })) as never,
+  'file:forget': ((x: unknown) => shape(x, { id })) as never,
+  'config:validate': ((x: unknown) => shape(x, { id, imageId: opt(id) })) as never,
+  'image:releases': ((x: unknown) =>
+    shape(x, {
+      streams: opt((v) => Array.isArray(v) && v.length <= 8 && v.every(token)),
+      arch: opt(token),
+    })) as never,
+  'image:download': ((x: unknown) => shape(x, { stream: token, arch: token })) as never,
+  'image:cancel-download': empty as never,
+  'image:open-dialog': empty as never,
+  'image:open-path': ((x: unknown) => shape(x, { path })) as never,
+  'image:cached': empty as never,
+  'fs:list-dir': ((x: unknown) =>
+    shape(x, { path: opt(path), filter: opt((v) => v === 'iso' || v === 'config' || v === 'all') })) as never,
+  'options:check-kargs': ((x: unknown) => shape(x, { kargs: str(4096), imageId: opt(id) })) as never,
+  'drives:list': ((x: unknown) => shape(x, { showSystem: opt(bool) })) as never,
+  'flash:start': isFlashRequest as never,
+  'flash:cancel': ((x: unknown) => shape(x, { jobId: id })) as never,
+  'iso:save': ((x: unknown) =>
+    shape(x, { imageId: id, configId: opt(id), options: isCustomizeOptions, path: opt(path) })) as never,
+};
+
+/**
+ * Checks a channel name and its request. Returns null when valid, else the ErrorValue to send back
+ * (code BAD_CHANNEL or BAD_REQUEST).
+ */
+export function checkRequest(channel: unknown, request: unknown): ErrorValue | null {
+  if (!isInvokeChannel(channel)) {
+    return { code: 'BAD_CHANNEL', message: `Unknown channel ${JSON.stringify(String(channel)).slice(0, 80)}` };
+  }
+  if (!REQUEST_GUARDS[channel](request)) {
+    return { code: 'BAD_REQUEST', message: `Malformed request for ${channel}` };
+  }
+  return null;
+}
+
+/** Is `x` an ErrorValue? */
+export function isErrorValue(x: unknown): x is ErrorValue {
+  return isObj(x) && typeof x.code === 'string' && typeof x.message === 'string';
+}
+
+/** Is `x` shaped like an Outcome (ok + value, or not ok + error)? */
+export function isOutcome(x: unknown): boolean {
+  return isObj(x) && (x.ok === true ? 'value' in x : x.ok === false && isErrorValue(x.error));
+}

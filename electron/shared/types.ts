@@ -1,0 +1,253 @@
+/**
+ * Plain data types that cross the IPC contract (Electron IPC and the loopback HTTP bridge).
+ * Everything here is JSON-serializable; nothing here imports Node or Electron so the renderer can
+ * use it too.
+ */
+
+/** An error as a value: a stable code and a message a person can act on. */
+export interface ErrorValue {
+  code: string;
+  message: string;
+  causes?: string[];
+}
+
+/** The outcome of every invoke: either a value or an ErrorValue (handlers never throw across). */
+export type Outcome<T> = { ok: true; value: T } | { ok: false; error: ErrorValue };
+
+/** Which shell the renderer runs in. */
+export type ShellMode = 'electron' | 'browser';
+
+/** About the running app (About box, default architecture). */
+export interface AppInfo {
+  name: string;
+  version: string;
+  mode: ShellMode;
+  /** Node platform of the machine running the core (linux, darwin, win32). */
+  platform: string;
+  /** CoreOS architecture of this machine (x86_64, aarch64, ...), the default for downloads. */
+  arch: string;
+  /** Versions of electron/node/chrome when known. */
+  versions: Record<string, string>;
+}
+
+/** One finding of a check, located by a JSON path or a karg. */
+export interface Issue {
+  code: string;
+  path?: string;
+  message: string;
+}
+
+/** The validation report of an Ignition/Butane config. */
+export interface ConfigReport {
+  ok: boolean;
+  /** Ignition spec version, e.g. "3.4.0", when it could be read. */
+  version?: string;
+  errors: Issue[];
+  warnings: Issue[];
+  /** Size of the config once compressed into the embed area (bytes), when known. */
+  compressedSize?: number;
+  /** Capacity of the embed area of the selected image (bytes), when an image is selected. */
+  capacity?: number;
+}
+
+/** What a loaded text file is for. */
+export type FileKind = 'config' | 'network' | 'ca' | 'dest-ignition';
+
+/** A small text file held by the core (config, NetworkManager keyfile, CA bundle, dest Ignition). */
+export interface LoadedFile {
+  /** Opaque handle; the renderer refers to the file only by this id. */
+  id: string;
+  kind: FileKind;
+  /** File name for display (no directory). */
+  name: string;
+  /** Size in bytes. */
+  size: number;
+  /** The content as text, shown read-only (Ignition JSON after translating Butane). */
+  text: string;
+  /** Where it came from. */
+  source: 'dialog' | 'drop' | 'upload' | 'argv';
+  /** Validation report (configs and dest Ignition configs only). */
+  report?: ConfigReport;
+}
+
+/** A Fedora CoreOS release offered for download. */
+export interface ReleaseInfo {
+  stream: string;
+  arch: string;
+  release: string;
+  /** Release date (ISO 8601) when known. */
+  date?: string;
+  /** Size of the live ISO in bytes. */
+  isoSize?: number;
+  /** Whether the ISO is already in the cache (verified). */
+  cached: boolean;
+}
+
+/** Facts about a live ISO that the wizard shows. */
+export interface ImageFacts {
+  volumeId: string;
+  arch: string;
+  /** Bytes available for an embedded Ignition config. */
+  embedCapacity: number;
+  /** Kernel arguments the image boots with by default. */
+  defaultKargs: string;
+  /** Whether the image already carries a customization (config or kargs). */
+  customized: boolean;
+  /** Feature flags the image advertises (e.g. installer-config, live-initrd-network). */
+  features: Record<string, boolean>;
+  /**
+   * RAM a machine needs to boot with coreos.liveiso.fromram (bytes): the whole root filesystem is
+   * copied into RAM, which is at most the ISO size, plus a 2 GiB base for the running system.
+   */
+  ramForFromRam: number;
+  /** How ramForFromRam was derived, in words. */
+  ramNote: string;
+}
+
+/** A live ISO selected in the wizard (downloaded, cached or local). */
+export interface ImageState {
+  /** Opaque handle. */
+  id: string;
+  /** File name for display. */
+  name: string;
+  /** Full path (shown to the user; never accepted back from the renderer). */
+  path: string;
+  size: number;
+  origin: 'download' | 'cache' | 'local';
+  /** Signature state: verified against the Fedora keys, or none available. */
+  signature: 'verified' | 'none';
+  sha256?: string;
+  release?: string;
+  stream?: string;
+  facts: ImageFacts;
+}
+
+/** Result of checking extra kernel arguments. */
+export interface KargsCheck {
+  ok: boolean;
+  /** The arguments split as the kernel will see them. */
+  args: string[];
+  problems: Issue[];
+}
+
+/** Options applied to the live ISO before writing or saving. */
+export interface CustomizeOptions {
+  /** Boot with coreos.liveiso.fromram (root filesystem copied to RAM; the stick may be removed). */
+  fromRam: boolean;
+  /** Extra kernel arguments appended to the defaults (one string, split like a shell would). */
+  extraKargs: string;
+  /** Ids of loaded NetworkManager keyfiles (kind 'network'). */
+  networkIds: string[];
+  /** Ids of loaded CA certificates (kind 'ca'). */
+  caIds: string[];
+  /** Installer: destination device (e.g. /dev/sda) for an automatic install, if any. */
+  destDevice?: string;
+  /** Installer: id of the Ignition config for the installed system (kind 'dest-ignition'). */
+  destIgnitionId?: string;
+}
+
+/** A drive offered (or hidden) as a target. */
+export interface DriveInfo {
+  /** Opaque stable id (the core resolves it to a device; the renderer never names devices). */
+  id: string;
+  /** Device path for display, e.g. /dev/sdb. */
+  device: string;
+  size: number;
+  description: string;
+  bus: string;
+  removable: boolean;
+  readOnly: boolean;
+  /** A system drive (holds / or similar); never writable from the UI. */
+  system: boolean;
+  mountpoints: string[];
+  /** Larger than LARGE_DRIVE_BYTES: the UI asks for an extra confirmation. */
+  large: boolean;
+}
+
+/** Drives above this size (64 GiB) need an extra confirmation: they are rarely USB sticks. */
+export const LARGE_DRIVE_BYTES = 64 * 1024 ** 3;
+
+/** The drive list: selectable drives, plus how many system drives are hidden. */
+export interface DriveList {
+  drives: DriveInfo[];
+  hiddenSystemCount: number;
+}
+
+/** Phases of a flash job, in order. */
+export type FlashPhase = 'download' | 'verify-image' | 'write' | 'verify-stick';
+
+/** A progress report of a running flash or download. */
+export interface FlashProgress {
+  jobId: string;
+  phase: FlashPhase;
+  /** Drive id the report is about (write/verify-stick), absent for image phases. */
+  driveId?: string;
+  bytes: number;
+  total?: number;
+  /** 0..100 when total is known. */
+  percent?: number;
+  /** Bytes per second. */
+  speed?: number;
+  /** Seconds left. */
+  eta?: number;
+}
+
+/** What to flash. */
+export interface FlashRequest {
+  /** The selected image (from image:* channels). */
+  imageId: string;
+  /** The config to embed (kind 'config'); omitted = write the image unmodified. */
+  configId?: string;
+  options: CustomizeOptions;
+  /** Drive ids from drives:list; several sticks are written in parallel. */
+  targetIds: string[];
+  /** Read the config back from each stick and compare (default true). */
+  verify: boolean;
+  /** Eject each stick when done. */
+  eject: boolean;
+  /** The user confirmed writing to drives larger than LARGE_DRIVE_BYTES. */
+  confirmLarge: boolean;
+}
+
+/** Result for one stick. */
+export interface TargetResult {
+  driveId: string;
+  device: string;
+  ok: boolean;
+  error?: ErrorValue;
+  bytesWritten?: number;
+  /** SHA-256 of the Ignition config read back from the stick. */
+  configSha256?: string;
+  /** SHA-256 of the config that was meant to be written. */
+  expectedSha256?: string;
+  ejected?: boolean;
+}
+
+/** The end of a flash job. */
+export interface FlashFinished {
+  jobId: string;
+  /** True when every target succeeded. */
+  ok: boolean;
+  cancelled: boolean;
+  results: TargetResult[];
+  error?: ErrorValue;
+}
+
+/** An entry of a server-side directory listing (browser mode's stand-in for a file dialog). */
+export interface DirEntry {
+  name: string;
+  type: 'dir' | 'file';
+  size?: number;
+}
+
+/** A directory listing. */
+export interface DirListing {
+  path: string;
+  parent?: string;
+  entries: DirEntry[];
+}
+
+/** A file opened with Flint (argv, open-file, second instance) or dropped, after the core loaded it. */
+export type OpenedFile =
+  | { kind: 'config'; file: LoadedFile }
+  | { kind: 'image'; image: ImageState };

@@ -1,0 +1,167 @@
+// QEMU runner for the tiny live ISO's guest. Adapted from the Flint team's reference script
+// /work/shared/tools/boot-check.sh (same authors): same machine, media and dead-end detection.
+import { spawn } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { OVMF_CODE, OVMF_VARS } from './requirements';
+import { parseBootReport, type BootReport } from './report';
+
+/** How to boot: firmware, how the image is attached, limits. */
+export interface BootOptions {
+  /** ISO file, disk image or block device (/dev/loopN). Omit with media 'none'. */
+  image?: string;
+  /** SeaBIOS (default) or OVMF. */
+  firmware?: 'bios' | 'uefi';
+  /** USB mass-storage stick on xHCI (default), AHCI CD-ROM, or nothing (network boot via extraArgs). */
+  media?: 'usb' | 'cdrom' | 'none';
+  /** Extra QEMU arguments (e.g. -netdev user,...,tftp=DIR -device virtio-net-pci,... -boot n). */
+  extraArgs?: string[];
+  /** Give up after this many ms (default 120 000; TCG boots take 2–10 s). */
+  timeoutMs?: number;
+  /** Guest memory in MiB (default 512). */
+  memoryMb?: number;
+  /** Accelerator (default tcg, or env FLINT_BOOT_ACCEL): KVM is nested and slow or broken on our CI hosts. */
+  accel?: 'tcg' | 'kvm';
+  /** Stops the VM early. */
+  signal?: AbortSignal;
+}
+
+/** What one boot gave: how it ended, the whole serial log and the guest's parsed report. */
+export interface BootResult {
+  /** `BOOT-OK`, `TIMEOUT`, `QEMU-EXITED`, `ABORTED` or `DEAD-END <what was seen>`. */
+  outcome: string;
+  /** Seconds from QEMU start to the end of the boot. */
+  seconds: number;
+  /** Serial console text with CRs removed. */
+  serial: string;
+  /** QEMU's own stdout/stderr. */
+  qemuOutput: string;
+  /** The guest report parsed from `serial`. */
+  report: BootReport;
+}
+
+/** Messages after which a boot can never reach the guest's init. */
+const DEAD_END = /No bootable device|Shell> |grub rescue>|grub> |Kernel panic - not syncing|Could not find kernel image/;
+
+function firmwareArgs(firmware: 'bios' | 'uefi', work: string): string[] {
+  if (firmware === 'uefi') {
+    const vars = join(work, 'vars.fd');
+    copyFileSync(OVMF_VARS, vars);
+    return ['-drive', `if=pflash,format=raw,unit=0,readonly=on,file=${OVMF_CODE}`, '-drive', `if=pflash,format=raw,unit=1,file=${vars}`];
+  }
+  // SeaBIOS mirrors its screen to the serial port, so "No bootable device" shows in the log.
+  const sercon = join(work, 'sercon-port');
+  writeFileSync(sercon, Buffer.from([0xf8, 0x03, 0, 0, 0, 0, 0, 0]));
+  return ['-fw_cfg', `name=etc/sercon-port,file=${sercon}`];
+}
+
+function mediaArgs(media: 'usb' | 'cdrom' | 'none', image: string | undefined): string[] {
+  if (media === 'none') return [];
+  if (!image) throw new Error('bootImage: an image is needed for media ' + media);
+  if (image.includes(',')) throw new Error(`bootImage: QEMU cannot take a path with a comma: ${image}`);
+  if (media === 'cdrom') {
+    return ['-drive', `if=none,id=cd,media=cdrom,format=raw,readonly=on,file=${image}`, '-device', 'ide-cd,drive=cd,bootindex=1'];
+  }
+  return [
+    '-device', 'qemu-xhci,id=xhci',
+    '-drive', `if=none,id=stick,format=raw,readonly=on,file=${image}`,
+    '-device', 'usb-storage,bus=xhci.0,drive=stick,removable=on,bootindex=1',
+  ];
+}
+
+function readLog(path: string): string {
+  try {
+    return readFileSync(path, 'latin1').replace(/\r/g, '');
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * Boots `image` in qemu-system-x86_64 (q35, 1 CPU, no display, serial to a file) until the guest
+ * prints BOOT-OK and powers off, a dead end shows, QEMU exits, or the timeout passes. QEMU is
+ * killed by its exact pid and its temp dir removed whatever happens.
+ */
+export async function bootImage(opts: BootOptions): Promise<BootResult> {
+  const firmware = opts.firmware ?? 'bios';
+  const media = opts.media ?? 'usb';
+  const timeoutMs = opts.timeoutMs ?? 120_000;
+  const accel = opts.accel ?? (process.env.FLINT_BOOT_ACCEL === 'kvm' ? 'kvm' : 'tcg');
+  if (opts.image && !existsSync(opts.image)) throw new Error(`bootImage: no such image ${opts.image}`);
+  const work = mkdtempSync(join(tmpdir(), 'flint-qemu-'));
+  const log = join(work, 'serial.log');
+  writeFileSync(log, '');
+  const args = [
+    '-accel', accel, '-machine', 'q35', '-cpu', accel === 'kvm' ? 'host' : 'max', '-smp', '1',
+    '-m', String(opts.memoryMb ?? 512), '-nodefaults', '-vga', 'std', '-display', 'none', '-no-reboot',
+    '-serial', `file:${log}`,
+    ...firmwareArgs(firmware, work), ...mediaArgs(media, opts.image), ...(opts.extraArgs ?? []),
+  ];
+  const t0 = performance.now();
+  const child = spawn('qemu-system-x86_64', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let qemuOutput = '';
+  child.stdout.on('data', (d: Buffer) => (qemuOutput += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (qemuOutput += d.toString()));
+  let exited = false;
+  const exitedP = new Promise<void>((resolve) => {
+    child.on('exit', () => {
+      exited = true;
+      resolve();
+    });
+    child.on('error', (err) => {
+      qemuOutput += String(err);
+      exited = true;
+      resolve();
+    });
+  });
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  let outcome = 'TIMEOUT';
+  try {
+    for (;;) {
+      const text = readLog(log);
+      if (/^BOOT-OK$/m.test(text)) {
+        outcome = 'BOOT-OK';
+        break;
+      }
+      const dead = DEAD_END.exec(text);
+      if (dead) {
+        outcome = `DEAD-END '${dead[0]}'`;
+        break;
+      }
+      if (exited) {
+        outcome = 'QEMU-EXITED';
+        break;
+      }
+      if (opts.signal?.aborted) {
+        outcome = 'ABORTED';
+        break;
+      }
+      if (performance.now() - t0 > timeoutMs) break;
+      await sleep(200);
+    }
+    const seconds = (performance.now() - t0) / 1000;
+    // the guest powers itself off after BOOT-OK; give it a moment, then stop QEMU by pid
+    for (let i = 0; i < 25 && !exited; i++) await sleep(200);
+    const serial = readLog(log);
+    return { outcome, seconds, serial, qemuOutput, report: parseBootReport(serial) };
+  } finally {
+    if (!exited && child.pid) {
+      try {
+        process.kill(child.pid, 'SIGTERM');
+      } catch {
+        /* gone */
+      }
+      await Promise.race([exitedP, sleep(2000)]);
+      if (!exited) {
+        try {
+          process.kill(child.pid, 'SIGKILL');
+        } catch {
+          /* gone */
+        }
+        await Promise.race([exitedP, sleep(2000)]);
+      }
+    }
+    rmSync(work, { recursive: true, force: true });
+  }
+}

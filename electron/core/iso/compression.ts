@@ -1,0 +1,100 @@
+import { crc32, inflateRawSync, gzipSync } from 'node:zlib';
+import { xzAsync, unxzAsync, LZMA_CHECK_CRC32 } from 'node-liblzma/wasm';
+import { FlintError } from '../errors';
+
+/** Magic numbers of the compressed formats an initrd may contain. */
+export const GZIP_MAGIC = [0x1f, 0x8b];
+export const XZ_MAGIC = [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00];
+export const ZSTD_MAGIC = [0x28, 0xb5, 0x2f, 0xfd];
+
+const XZ_HEADER = 12;
+const XZ_FOOTER = 12;
+const GZIP_OS_BYTE = 9;
+const GZIP_OS_UNKNOWN = 0xff;
+
+/** True when `buf` has `magic` at `at`. */
+export function hasMagic(buf: Uint8Array, at: number, magic: number[]): boolean {
+  if (at + magic.length > buf.length) return false;
+  return magic.every((b, i) => buf[at + i] === b);
+}
+
+/** True for a zstd frame or a zstd skippable frame (magic 0x184D2A50..5F, little-endian). */
+export function isZstd(buf: Uint8Array, at: number): boolean {
+  if (hasMagic(buf, at, ZSTD_MAGIC)) return true;
+  return at + 4 <= buf.length && (buf[at] & 0xf0) === 0x50 && buf[at + 1] === 0x2a && buf[at + 2] === 0x4d && buf[at + 3] === 0x18;
+}
+
+/**
+ * Compresses to .xz with the CRC32 integrity check (the kernel's XZ decoder rejects CRC64).
+ * Preset 6 (8 MiB dictionary) keeps the kernel's allocation at boot small.
+ */
+export async function xzCrc32(data: Uint8Array): Promise<Uint8Array> {
+  return new Uint8Array(await xzAsync(data, { preset: 6, check: LZMA_CHECK_CRC32 }));
+}
+
+/**
+ * Finds the length of the .xz stream that starts at `start` by locating its footer (magic `YZ`,
+ * flags equal to the header's, valid CRC32). Returns -1 when no footer is found.
+ */
+export function xzStreamLength(buf: Uint8Array, start: number): number {
+  const flags0 = buf[start + 6];
+  const flags1 = buf[start + 7];
+  for (let p = start + XZ_HEADER; p + XZ_FOOTER <= buf.length; p += 4) {
+    if (buf[p + 10] !== 0x59 || buf[p + 11] !== 0x5a || buf[p + 8] !== flags0 || buf[p + 9] !== flags1) continue;
+    const stored = (buf[p] | (buf[p + 1] << 8) | (buf[p + 2] << 16) | (buf[p + 3] << 24)) >>> 0;
+    if (crc32(buf.subarray(p + 4, p + 10)) === stored) return p + XZ_FOOTER - start;
+  }
+  return -1;
+}
+
+/** Decompresses the .xz stream at `start`; returns its bytes and the compressed length. */
+export async function unxzAt(buf: Uint8Array, start: number): Promise<{ data: Uint8Array; consumed: number }> {
+  const len = xzStreamLength(buf, start);
+  if (len < 0) throw new FlintError('XZ_CORRUPT', 'truncated or corrupt xz stream', [`no stream footer after byte ${start}`]);
+  try {
+    return { data: new Uint8Array(await unxzAsync(buf.subarray(start, start + len))), consumed: len };
+  } catch (err) {
+    throw new FlintError('XZ_CORRUPT', 'corrupt xz stream', [(err as Error).message]);
+  }
+}
+
+/** Decompresses the gzip member at `start` (RFC 1952); returns its bytes and compressed length. */
+export function gunzipAt(buf: Uint8Array, start: number): { data: Uint8Array; consumed: number } {
+  const FLG = buf[start + 3];
+  let p = start + 10;
+  const need = (n: number) => {
+    if (p + n > buf.length) throw new FlintError('GZIP_CORRUPT', 'truncated gzip header');
+  };
+  if (buf[start + 2] !== 8) throw new FlintError('GZIP_CORRUPT', 'unknown gzip compression method');
+  if (FLG & 4) {
+    need(2);
+    p += 2 + (buf[p] | (buf[p + 1] << 8));
+  }
+  for (const bit of [8, 16]) {
+    if (FLG & bit) {
+      while (p < buf.length && buf[p] !== 0) p++;
+      p++;
+    }
+  }
+  if (FLG & 2) p += 2;
+  need(0);
+  try {
+    const r = inflateRawSync(buf.subarray(p), { info: true }) as unknown as { buffer: Buffer; engine: { bytesWritten: number } };
+    const end = p + r.engine.bytesWritten + 8;
+    if (end > buf.length) throw new Error('missing gzip trailer');
+    return { data: new Uint8Array(r.buffer), consumed: end - start };
+  } catch (err) {
+    if (err instanceof FlintError) throw err;
+    throw new FlintError('GZIP_CORRUPT', 'corrupt gzip stream', [(err as Error).message]);
+  }
+}
+
+/**
+ * gzip at maximum compression with the header coreos-installer writes: mtime 0 and OS byte 255
+ * (node writes 03 on Unix).
+ */
+export function gzipLikeCoreosInstaller(data: Uint8Array): Uint8Array {
+  const out = new Uint8Array(gzipSync(data, { level: 9 }));
+  out[GZIP_OS_BYTE] = GZIP_OS_UNKNOWN;
+  return out;
+}

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { FlintError } from '../core/errors';
 import { VERSION } from './version';
+import { registerIgnition } from './commands/ignition';
 
 /**
  * Builds the `flint` command tree. Each feature registers its verbs from its own file in
@@ -12,6 +13,7 @@ export function buildProgram(): Command {
     .version(VERSION)
     .showHelpAfterError(false)
     .exitOverride();
+  registerIgnition(program);
   return program;
 }
 

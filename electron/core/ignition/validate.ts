@@ -1,0 +1,79 @@
+import { buildEmbedPayload } from '../iso/payload';
+import { liveBootIssues } from './lint';
+import { IGNITION_SCHEMAS, SUPPORTED_IGNITION_VERSIONS, schemaIssues, unknownKeys } from './schema';
+import { semanticIssues } from './semantics';
+import { type ConfigIssue, type ValidationReport, isObject } from './types';
+
+/** Size of the Ignition embed area of current FCOS live ISOs (`coreos/igninfo.json`), in bytes. */
+export const DEFAULT_EMBED_CAPACITY = 262144;
+
+/** Path of the live Ignition config inside the embedded initramfs (as coreos-installer writes it). */
+export const EMBEDDED_CONFIG_PATH = 'config.ign';
+
+/** Options of `validateIgnition`. */
+export interface ValidateOptions {
+  /** Run the live-boot lint (default true; false for configs meant for an installed system). */
+  live?: boolean;
+  /** Embed-area capacity to compare with (default 262144); 0 skips the size check. */
+  capacity?: number;
+  /** Measures the embedded size of the config bytes (default: Flint's cpio + xz payload builder). */
+  measure?: (bytes: Uint8Array) => Promise<number>;
+}
+
+/** Flint's real measurement: the config as the single `config.ign` member of the embed payload. */
+export async function measureEmbedded(bytes: Uint8Array): Promise<number> {
+  return (await buildEmbedPayload([{ path: EMBEDDED_CONFIG_PATH, data: bytes }])).length;
+}
+
+function fail(version: string | null, error: ConfigIssue): ValidationReport {
+  return { ok: false, version, errors: [error], warnings: [] };
+}
+
+/**
+ * Validates an Ignition config: JSON syntax, a known 3.x spec version, the official schema of that
+ * version, Ignition's semantic rules, the live-boot lint (warnings) and the compressed size
+ * against the embed area. Never throws for a bad config; every problem is in the report.
+ */
+export async function validateIgnition(bytes: Uint8Array, opts: ValidateOptions = {}): Promise<ValidationReport> {
+  let config: unknown;
+  try {
+    const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    config = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (err) {
+    return fail(null, { code: 'JSON_INVALID', path: '$', message: `not valid JSON: ${(err as Error).message}` });
+  }
+  if (!isObject(config)) return fail(null, { code: 'JSON_INVALID', path: '$', message: 'an Ignition config must be a JSON object' });
+  const ign = config.ignition;
+  const version = isObject(ign) && typeof ign.version === 'string' ? ign.version : null;
+  if (version === null) {
+    return fail(null, { code: 'VERSION_MISSING', path: '$.ignition.version', message: 'the config has no ignition.version; Fedora CoreOS needs e.g. "3.4.0" (is this a Butane YAML file? translate it with `flint butane` first)' });
+  }
+  if (/^[12]\./.test(version)) {
+    return fail(version, { code: 'VERSION_2X', path: '$.ignition.version', message: `Ignition spec ${version} is the old 2.x format that Fedora CoreOS does not accept; rewrite it as a spec 3.x config (or as Butane)` });
+  }
+  if (!(version in IGNITION_SCHEMAS)) {
+    return fail(version, { code: 'VERSION_UNKNOWN', path: '$.ignition.version', message: `unknown Ignition spec version "${version}" (Flint knows ${SUPPORTED_IGNITION_VERSIONS.join(', ')})` });
+  }
+
+  const errors = schemaIssues(config, version);
+  const warnings = unknownKeys(config, version);
+  if (errors.length === 0) {
+    const sem = semanticIssues(config, version);
+    errors.push(...sem.errors);
+    warnings.push(...sem.warnings);
+    if (opts.live !== false) warnings.push(...liveBootIssues(config));
+  }
+
+  const report: ValidationReport = { ok: errors.length === 0, version, errors, warnings };
+  const capacity = opts.capacity ?? DEFAULT_EMBED_CAPACITY;
+  if (capacity > 0) {
+    const size = await (opts.measure ?? measureEmbedded)(bytes);
+    report.compressedSize = size;
+    report.capacity = capacity;
+    if (size > capacity) {
+      errors.push({ code: 'CONFIG_TOO_LARGE', path: '$', message: `the config compresses to ${size} bytes but the ISO's embed area holds ${capacity}; move large files to a remote source (with a verification hash)` });
+      report.ok = false;
+    }
+  }
+  return report;
+}

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { FlintError } from '../core/errors';
 import { VERSION } from './version';
+import { registerIso } from './commands/iso';
 import { registerIgnition } from './commands/ignition';
 
 /**
@@ -13,6 +14,7 @@ export function buildProgram(): Command {
     .version(VERSION)
     .showHelpAfterError(false)
     .exitOverride();
+  registerIso(program);
   registerIgnition(program);
   return program;
 }

@@ -72,6 +72,15 @@ describe.skipIf(why)('boot harness (tiny FCOS-like live ISO in QEMU)', () => {
     }, 120_000);
   }
 
+  it('boots the customized stick via its ESP partition (El Torito disabled), as many PCs do', async () => {
+    const image = copy('custom-esp.iso');
+    embedConfigRaw(info, Buffer.from(config), image);
+    writeKargsRaw(info, info.defaultKargs + ' coreos.liveiso.fromram', 'coreos', image);
+    const r = await bootImage({ image, firmware: 'uefi', espBoot: true });
+    expect(bootProblems(r, { ignition: config, kargs: ['coreos.liveiso.fromram'] })).toEqual([]);
+    expect(r.serial).toContain('fcos-mini: booting via ESP');
+  }, 120_000);
+
   it('catches kargs glued to the padding (no newline): the oracle reports it', async () => {
     const image = copy('glued.iso');
     writeKargsRaw(info, info.defaultKargs + ' coreos.liveiso.fromram', 'glued', image);

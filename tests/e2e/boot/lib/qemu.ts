@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OVMF_CODE, OVMF_VARS } from './requirements';
 import { parseBootReport, type BootReport } from './report';
+import { espOnlyCopy } from './esp-copy';
 
 /** How to boot: firmware, how the image is attached, limits. */
 export interface BootOptions {
@@ -15,6 +16,11 @@ export interface BootOptions {
   firmware?: 'bios' | 'uefi';
   /** USB mass-storage stick on xHCI (default), AHCI CD-ROM, or nothing (network boot via extraArgs). */
   media?: 'usb' | 'cdrom' | 'none';
+  /**
+   * (UEFI) boot a private copy whose El Torito record is disabled, so OVMF must take the hybrid
+   * ESP partition, as many PCs do with USB sticks.
+   */
+  espBoot?: boolean;
   /** Extra QEMU arguments (e.g. -netdev user,...,tftp=DIR -device virtio-net-pci,... -boot n). */
   extraArgs?: string[];
   /** Give up after this many ms (default 120 000; TCG boots take 2–10 s). */
@@ -89,14 +95,20 @@ export async function bootImage(opts: BootOptions): Promise<BootResult> {
   const timeoutMs = opts.timeoutMs ?? 120_000;
   const accel = opts.accel ?? (process.env.FLINT_BOOT_ACCEL === 'kvm' ? 'kvm' : 'tcg');
   if (opts.image && !existsSync(opts.image)) throw new Error(`bootImage: no such image ${opts.image}`);
+  if (opts.espBoot && (firmware !== 'uefi' || !opts.image)) throw new Error('bootImage: espBoot needs firmware uefi and an image');
   const work = mkdtempSync(join(tmpdir(), 'flint-qemu-'));
+  let image = opts.image;
+  if (opts.espBoot) {
+    image = join(work, 'esp-boot.img');
+    espOnlyCopy(opts.image!, image);
+  }
   const log = join(work, 'serial.log');
   writeFileSync(log, '');
   const args = [
     '-accel', accel, '-machine', 'q35', '-cpu', accel === 'kvm' ? 'host' : 'max', '-smp', '1',
     '-m', String(opts.memoryMb ?? 512), '-nodefaults', '-vga', 'std', '-display', 'none', '-no-reboot',
     '-serial', `file:${log}`,
-    ...firmwareArgs(firmware, work), ...mediaArgs(media, opts.image), ...(opts.extraArgs ?? []),
+    ...firmwareArgs(firmware, work), ...mediaArgs(media, image), ...(opts.extraArgs ?? []),
   ];
   const t0 = performance.now();
   const child = spawn('qemu-system-x86_64', args, { stdio: ['ignore', 'pipe', 'pipe'] });

@@ -1,0 +1,318 @@
+import { createReadStream, createWriteStream } from 'node:fs';
+import { open, rename, rm, stat, truncate } from 'node:fs/promises';
+import { once } from 'node:events';
+import { finished } from 'node:stream/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
+import path from 'node:path';
+import type { PublicKey } from 'openpgp';
+import { FlintError } from '../errors';
+import { SpeedMeter, type ProgressListener } from '../progress';
+import {
+  cachePaths, defaultCacheDir, ensureCacheDir, lookupCache, readPartialMeta, syncDir, writeFileAtomic,
+  writePartialMeta, type CacheRecord,
+} from './cache';
+import { cancelledError, httpGet, httpGetBuffer, isTransientError, statusError, wrapNetworkError, type HttpResponse } from './http';
+import { loadKeyring } from './keyring';
+import type { Artifact } from './metadata';
+import { StreamVerifier, type VerifyOutcome } from './verify';
+
+/** Options of downloadArtifact. */
+export interface DownloadOptions {
+  /** Cache directory (default: defaultCacheDir()). */
+  cacheDir?: string;
+  /** Extra trusted armored public keys, added to the bundled keyring. */
+  keyrings?: string[];
+  /** An already loaded keyring (replaces bundled + `keyrings`; saves parsing per artifact). */
+  keys?: PublicKey[];
+  signal?: AbortSignal;
+  onProgress?: ProgressListener;
+  /** Retries after transient failures (network errors, 408/429/5xx, truncated bodies); default 3; Infinity allowed. Progress resets the count. */
+  fetchRetries?: number;
+  /** First backoff delay; doubles per retry up to 600 s. Default 1000 ms. */
+  retryDelayMs?: number;
+  /** Fail a request when no data arrives for this long. Default 60 s. */
+  timeoutMs?: number;
+  /** Accept an artifact whose signature file does not exist (404): result `signature: 'none'`. Default false. */
+  allowUnsigned?: boolean;
+}
+
+/** Result of downloadArtifact: a verified file in the cache. */
+export interface DownloadResult {
+  path: string;
+  sha256: string;
+  size: number;
+  signature: 'verified' | 'none';
+  /** True when the cache already held the verified file and no request was made. */
+  cached: boolean;
+  name: string;
+  /** The saved detached signature, when there is one. */
+  sigPath?: string;
+}
+
+const MAX_BACKOFF_MS = 600_000;
+const PROGRESS_INTERVAL_MS = 100;
+
+function isDiskFull(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'ENOSPC' || code === 'EDQUOT';
+}
+
+function diskFullError(dir: string, name: string, err: unknown): FlintError {
+  return new FlintError('DOWNLOAD_DISK_FULL', `Not enough space in ${dir} to download ${name}; nothing was saved`, [
+    `${(err as Error).message}`, 'free some space or choose another cache directory',
+  ]);
+}
+
+async function fileSize(file: string): Promise<number> {
+  return stat(file).then((s) => s.size, () => 0);
+}
+
+/** Runs `fn` again after transient failures with doubling delays. */
+async function withRetries<T>(what: string, opts: DownloadOptions, fn: () => Promise<T>): Promise<T> {
+  const retries = opts.fetchRetries ?? 3;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (opts.signal?.aborted) throw cancelledError(what);
+      if (!isTransientError(err) || attempt >= retries) throw err;
+      await backoff(attempt, opts, what);
+    }
+  }
+}
+
+async function backoff(attempt: number, opts: DownloadOptions, what: string): Promise<void> {
+  const delay = Math.min(MAX_BACKOFF_MS, (opts.retryDelayMs ?? 1000) * 2 ** attempt);
+  try {
+    await sleep(delay, undefined, { signal: opts.signal });
+  } catch {
+    throw cancelledError(what);
+  }
+}
+
+async function fetchSignature(artifact: Artifact, opts: DownloadOptions): Promise<Buffer | null> {
+  try {
+    return await withRetries(`Download of ${artifact.name}.sig`, opts, () =>
+      httpGetBuffer(artifact.sigUrl, { signal: opts.signal, timeoutMs: opts.timeoutMs, maxBytes: 1 << 20 }),
+    );
+  } catch (err) {
+    if (err instanceof FlintError && err.code === 'CANCELLED') throw err;
+    if (opts.allowUnsigned && err instanceof FlintError && /answered 404/.test(err.message)) return null;
+    throw new FlintError('DOWNLOAD_SIGNATURE_MISSING', `Cannot fetch the OpenPGP signature of ${artifact.name}`, [
+      err instanceof FlintError ? [err.message, ...err.causes].join(': ') : String(err),
+    ]);
+  }
+}
+
+/**
+ * Streams `body` into `file` (appending) through `verifier`. Errors of the file are rethrown as
+ * they are (ENOSPC ...); a failing connection becomes `onBroken(cause)`.
+ */
+async function streamBody(
+  body: HttpResponse['body'], file: string, verifier: StreamVerifier, onChunk: () => void, onBroken: (cause: Error) => Error,
+): Promise<void> {
+  const out = createWriteStream(file, { flags: 'a', highWaterMark: 1 << 20 });
+  let writeError: Error | undefined;
+  out.on('error', (e) => (writeError ??= e));
+  try {
+    const it = (body as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+    for (;;) {
+      let next: IteratorResult<Buffer>;
+      try {
+        next = await it.next();
+      } catch (err) {
+        throw writeError ?? onBroken(err as Error);
+      }
+      if (next.done) break;
+      if (writeError) throw writeError;
+      const chunk = next.value;
+      const wait = verifier.update(chunk);
+      if (wait) await wait;
+      if (!out.write(chunk)) await once(out, 'drain');
+      onChunk();
+    }
+  } finally {
+    out.end();
+    await finished(out).catch((e: Error) => (writeError ??= e));
+  }
+  if (writeError) throw writeError;
+}
+
+/** Feeds the bytes already on disk (a partial download being resumed) to `verifier`. */
+async function feedFile(verifier: StreamVerifier, file: string, end: number, signal?: AbortSignal): Promise<void> {
+  if (end <= 0) return;
+  const input = createReadStream(file, { start: 0, end: end - 1, highWaterMark: 1 << 20, signal });
+  for await (const chunk of input as AsyncIterable<Buffer>) {
+    const wait = verifier.update(chunk);
+    if (wait) await wait;
+  }
+}
+
+/** Fetches the artifact body into the partial file (resuming it) and returns the verifier's outcome. */
+async function fetchBody(
+  artifact: Artifact, partial: string, sig: Buffer | null, keys: PublicKey[], opts: DownloadOptions,
+): Promise<VerifyOutcome> {
+  const what = `Download of ${artifact.name}`;
+  const retries = opts.fetchRetries ?? 3;
+  const meter = new SpeedMeter();
+  let verifier: StreamVerifier | undefined;
+  let failures = 0;
+  let lastReport = 0;
+  const restart = async () => {
+    verifier?.abort();
+    verifier = undefined;
+    await truncate(partial, 0).catch(() => undefined);
+  };
+  for (;;) {
+    if (opts.signal?.aborted) throw cancelledError(what);
+    const have = await fileSize(partial);
+    let res: HttpResponse | undefined;
+    try {
+      res = await httpGet(artifact.url, {
+        headers: have > 0 ? { range: `bytes=${have}-` } : {}, signal: opts.signal, timeoutMs: opts.timeoutMs,
+      });
+      let start = 0;
+      let total: number | undefined;
+      if (res.status === 206 && have > 0) {
+        const m = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(res.headers['content-range'] ?? '');
+        if (!m || Number(m[1]) !== have) {
+          res.body.destroy();
+          await restart();
+          continue;
+        }
+        start = have;
+        total = m[3] === '*' ? undefined : Number(m[3]);
+      } else if (res.status === 200) {
+        if (have > 0 || verifier) await restart(); // the server ignored Range: start over
+        const len = res.headers['content-length'];
+        total = len !== undefined && /^\d+$/.test(len) ? Number(len) : undefined;
+      } else if (res.status === 416 && have > 0) {
+        res.body.resume();
+        await restart();
+        continue;
+      } else {
+        res.body.resume();
+        throw statusError(res.status, res.statusText, artifact.url);
+      }
+      if (!verifier) {
+        verifier = await StreamVerifier.create(artifact.name, sig, keys);
+        if (start > 0) {
+          opts.onProgress?.({ phase: 'verify-partial', bytes: 0, total: start, item: artifact.name });
+          await feedFile(verifier, partial, start, opts.signal);
+        }
+      }
+      const v = verifier;
+      const report = (force = false) => {
+        const now = performance.now();
+        if (!opts.onProgress || (!force && now - lastReport < PROGRESS_INTERVAL_MS)) return;
+        lastReport = now;
+        opts.onProgress(meter.report('download', v.bytes, total, artifact.name));
+      };
+      report(true);
+      const incomplete = (cause?: Error) =>
+        new FlintError('HTTP_INCOMPLETE', `The connection broke after ${v.bytes}${total !== undefined ? ` of ${total}` : ''} bytes of ${artifact.name}`,
+          cause ? [cause.message] : ['the body was shorter than its Content-Length']);
+      await streamBody(res.body, partial, v, report, (cause) => (opts.signal?.aborted ? cause : incomplete(cause)));
+      report(true);
+      if (total !== undefined && v.bytes < total) throw incomplete();
+      if (total !== undefined && v.bytes > total) {
+        throw new FlintError('DOWNLOAD_TOO_LONG', `${artifact.name} is longer than the server announced (${v.bytes} > ${total} bytes)`);
+      }
+      return await v.finish();
+    } catch (err) {
+      res?.body.destroy();
+      if (opts.signal?.aborted) {
+        verifier?.abort();
+        throw new FlintError('CANCELLED', `${what} was cancelled`, [`${await fileSize(partial)} bytes kept for resume`]);
+      }
+      if (isDiskFull(err)) {
+        verifier?.abort();
+        throw err;
+      }
+      const e = wrapNetworkError(err, artifact.url);
+      const progressed = (await fileSize(partial)) > have;
+      if (!isTransientError(e) || retries <= 0 || (!progressed && failures >= retries)) {
+        verifier?.abort();
+        if (isTransientError(e)) e.causes.push(`${await fileSize(partial)} bytes kept for resume`);
+        throw e;
+      }
+      if (progressed) failures = 0; // progress was made: start counting afresh
+      await backoff(failures, opts, what);
+      failures++;
+    }
+  }
+}
+
+/**
+ * Downloads `artifact` into the cache, resuming a partial download, verifying SHA-256 and the
+ * detached OpenPGP signature in the same pass, and publishing it by atomic rename only when both
+ * checks pass. A verified cached copy is returned without any request. On a failed check the
+ * partial file is deleted and the error names the check and the file; on cancel it is kept.
+ */
+export async function downloadArtifact(artifact: Artifact, opts: DownloadOptions = {}): Promise<DownloadResult> {
+  const name = artifact.name;
+  if (!name || name !== path.basename(name) || name === '..' || name === '.') {
+    throw new FlintError('DOWNLOAD_BAD_NAME', `Refusing to download to an unsafe file name: ${JSON.stringify(name)}`);
+  }
+  const sha256 = artifact.sha256.toLowerCase();
+  if (!/^[0-9a-f]{64}$/.test(sha256)) throw new FlintError('DOWNLOAD_BAD_SHA256', `Invalid SHA-256 for ${name}: ${artifact.sha256}`);
+  const dir = opts.cacheDir ?? defaultCacheDir();
+  const hit = await lookupCache(dir, name, sha256);
+  if (hit && (hit.signature === 'verified' || opts.allowUnsigned)) {
+    return { path: hit.path, sha256, size: hit.size, signature: hit.signature, cached: true, name, sigPath: hit.sigPath };
+  }
+  if (opts.signal?.aborted) throw cancelledError(`Download of ${name}`);
+  await ensureCacheDir(dir);
+  const p = cachePaths(dir, name);
+  const keys = opts.keys ?? (await loadKeyring(opts.keyrings ?? []));
+  try {
+    const sig = await fetchSignature(artifact, opts);
+    const meta = await readPartialMeta(dir, name);
+    if (!meta || meta.sha256 !== sha256) {
+      await rm(p.partial, { force: true });
+      await writePartialMeta(dir, name, { url: artifact.url, sha256 });
+    }
+    const outcome = await fetchBody(artifact, p.partial, sig, keys, opts);
+    const problems: FlintError[] = [];
+    if (outcome.sha256 !== sha256) {
+      problems.push(new FlintError('DOWNLOAD_SHA256_MISMATCH', `SHA-256 check failed for ${name}: the file was deleted`, [
+        `expected ${sha256}, got ${outcome.sha256} (${outcome.size} bytes from ${artifact.url})`,
+      ]));
+    }
+    if (outcome.signatureError) {
+      const se = outcome.signatureError;
+      problems.push(new FlintError(`DOWNLOAD_${se.code}`, `${se.message}: the file was deleted`, se.causes));
+    }
+    if (problems.length > 0) {
+      await rm(p.partial, { force: true });
+      await rm(p.partialMeta, { force: true });
+      const [first, ...rest] = problems;
+      throw new FlintError(first.code, first.message, [...first.causes, ...rest.map((r) => r.message)]);
+    }
+    const fh = await open(p.partial, 'r+');
+    try {
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    if (sig) await writeFileAtomic(p.sig, sig);
+    else await rm(p.sig, { force: true });
+    const record: CacheRecord = {
+      name, url: artifact.url, sha256, size: outcome.size, signature: outcome.signature,
+      ...(outcome.signer ? { signer: outcome.signer } : {}), addedAt: new Date().toISOString(),
+    };
+    await writeFileAtomic(p.record, JSON.stringify(record, null, 2) + '\n');
+    await rename(p.partial, p.file);
+    await rm(p.partialMeta, { force: true });
+    await syncDir(dir);
+    return { path: p.file, sha256, size: outcome.size, signature: outcome.signature, cached: false, name, ...(sig ? { sigPath: p.sig } : {}) };
+  } catch (err) {
+    if (isDiskFull(err)) {
+      await rm(p.partial, { force: true });
+      await rm(p.partialMeta, { force: true });
+      await rm(p.record, { force: true });
+      throw diskFullError(dir, name, err);
+    }
+    throw err;
+  }
+}

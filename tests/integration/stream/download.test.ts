@@ -1,0 +1,211 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FlintError } from '../../../electron/core/errors';
+import type { Progress } from '../../../electron/core/progress';
+import { cachePaths, listCache } from '../../../electron/core/stream/cache';
+import { downloadArtifact, type DownloadOptions } from '../../../electron/core/stream/download';
+import { fetchStreamMetadata, selectRelease, type Release } from '../../../electron/core/stream/metadata';
+import {
+  TEST_KEY, populateMirror, sha256File, signFile, startMirrorServer, type MirrorServer,
+} from '../../helpers/mirror-server';
+
+const MiB = 1 << 20;
+let work: string;
+let server: MirrorServer;
+let release: Release;
+let isoBytes: Buffer;
+let cacheDir: string;
+
+async function failure(p: Promise<unknown>): Promise<FlintError> {
+  const err = await p.then(() => undefined, (e: unknown) => e);
+  expect(err).toBeInstanceOf(FlintError);
+  return err as FlintError;
+}
+
+const opts = (extra: DownloadOptions = {}): DownloadOptions => ({
+  cacheDir, keyrings: [TEST_KEY.publicArmored], retryDelayMs: 10, ...extra,
+});
+const isoGets = () => server.requests.filter((r) => r.path === new URL(release.iso.url).pathname);
+
+beforeEach(async () => {
+  work = await mkdtemp(path.join(tmpdir(), 'flint-dl-'));
+  cacheDir = path.join(work, 'cache');
+  isoBytes = randomBytes(3 * MiB + 12345);
+  await populateMirror(path.join(work, 'mirror'), { iso: isoBytes, kernel: randomBytes(64 * 1024) });
+  server = await startMirrorServer({ root: path.join(work, 'mirror') });
+  release = selectRelease(await fetchStreamMetadata('stable', { baseUrl: server.url }), 'x86_64');
+});
+
+afterEach(async () => {
+  await server?.close();
+  await rm(work, { recursive: true, force: true });
+});
+
+describe('downloadArtifact against a local mirror', () => {
+  it('downloads, verifies both checks, publishes, reports progress, then reuses the cache with zero requests', async () => {
+    const progress: Progress[] = [];
+    const res = await downloadArtifact(release.iso, opts({ onProgress: (p) => progress.push(p) }));
+    expect(res).toMatchObject({ signature: 'verified', cached: false, size: isoBytes.length, name: release.iso.name });
+    expect(res.path).toBe(path.join(cacheDir, release.iso.name));
+    expect(readFileSync(res.path).equals(isoBytes)).toBe(true);
+    expect(res.sha256).toBe(release.iso.sha256);
+    expect(readFileSync(res.sigPath!).length).toBeGreaterThan(100);
+    expect(progress.at(-1)).toMatchObject({ phase: 'download', bytes: isoBytes.length, total: isoBytes.length, item: release.iso.name });
+    expect(progress.map((p) => p.bytes)).toEqual([...progress.map((p) => p.bytes)].sort((a, b) => a - b));
+    const listing = await listCache(cacheDir);
+    expect(listing.entries.map((e) => [e.name, e.sha256, e.signature])).toEqual([[release.iso.name, release.iso.sha256, 'verified']]);
+    expect(listing.partials).toEqual([]);
+
+    const before = server.requests.length;
+    const again = await downloadArtifact(release.iso, opts());
+    expect(again).toMatchObject({ cached: true, path: res.path, sha256: res.sha256, signature: 'verified' });
+    expect(server.requests.length).toBe(before);
+  });
+
+  it('resumes with a Range request after the connection drops mid-body', async () => {
+    server.addFault(release.iso.name, { kind: 'drop', afterBytes: MiB });
+    const res = await downloadArtifact(release.iso, opts());
+    expect(res.sha256).toBe(release.iso.sha256);
+    const gets = isoGets();
+    expect(gets).toHaveLength(2);
+    expect(gets[0]).toMatchObject({ status: 200, fault: 'drop' });
+    const resumedAt = Number(/^bytes=(\d+)-$/.exec(gets[1].range ?? '')?.[1]);
+    expect(resumedAt).toBeGreaterThan(0);
+    expect(resumedAt).toBeLessThanOrEqual(MiB);
+    expect(gets[1].status).toBe(206);
+    expect(readFileSync(res.path).equals(isoBytes)).toBe(true);
+  });
+
+  it('restarts from zero when the server ignores Range', async () => {
+    server.addFault(release.iso.name, { kind: 'drop', afterBytes: MiB });
+    server.addFault(release.iso.name, { kind: 'ignore-range' });
+    const res = await downloadArtifact(release.iso, opts());
+    const gets = isoGets();
+    expect(gets).toHaveLength(2);
+    expect(gets[1].range).toMatch(/^bytes=\d+-$/);
+    expect(gets[1]).toMatchObject({ status: 200, fault: 'ignore-range' });
+    expect(res.size).toBe(isoBytes.length);
+    expect(readFileSync(res.path).equals(isoBytes)).toBe(true);
+  });
+
+  it('fails on 404 without retrying and publishes nothing', async () => {
+    server.addFault(release.iso.name, { kind: 'status', status: 404, times: 5 });
+    const err = await failure(downloadArtifact(release.iso, opts({ fetchRetries: 3 })));
+    expect(err.code).toBe('HTTP_STATUS');
+    expect(err.message).toBe(`Fetching ${release.iso.url} failed: the server answered 404 Not Found`);
+    expect(isoGets()).toHaveLength(1);
+    expect((await listCache(cacheDir)).entries).toEqual([]);
+  });
+
+  it('retries after a 500 and succeeds', async () => {
+    server.addFault(release.iso.name, { kind: 'status', status: 500 });
+    const res = await downloadArtifact(release.iso, opts());
+    expect(isoGets().map((r) => r.status)).toEqual([500, 200]);
+    expect(res.sha256).toBe(release.iso.sha256);
+  });
+
+  it('gives up after fetchRetries transient failures', async () => {
+    server.addFault(release.iso.name, { kind: 'status', status: 503, times: 10 });
+    const err = await failure(downloadArtifact(release.iso, opts({ fetchRetries: 2 })));
+    expect(err.code).toBe('HTTP_TRANSIENT');
+    expect(err.message).toContain('503');
+    expect(isoGets()).toHaveLength(3);
+  });
+
+  it('rejects a bad signature, deletes the file and names the check and the file', async () => {
+    const other = path.join(work, 'other');
+    await writeFile(other, 'not the ISO');
+    await writeFile(path.join(server.root, new URL(release.iso.sigUrl).pathname), await signFile(other));
+    const err = await failure(downloadArtifact(release.iso, opts()));
+    expect(err.code).toBe('DOWNLOAD_SIGNATURE_INVALID');
+    expect(err.message).toBe(`OpenPGP signature check failed for ${release.iso.name}: the signature does not match the file: the file was deleted`);
+    const p = cachePaths(cacheDir, release.iso.name);
+    expect([p.file, p.partial, p.record].filter(existsSync)).toEqual([]);
+  });
+
+  it('rejects a signature by a key that is not trusted', async () => {
+    const err = await failure(downloadArtifact(release.iso, opts({ keyrings: [] })));
+    expect(err.code).toBe('DOWNLOAD_SIGNATURE_UNKNOWN_KEY');
+    expect(err.message).toContain(release.iso.name);
+    expect(err.causes.join(' ')).toMatch(/could not find signing key/i);
+    expect((await listCache(cacheDir)).entries).toEqual([]);
+  });
+
+  it('rejects a SHA-256 mismatch even when the signature is good', async () => {
+    const wrong = { ...release.iso, sha256: 'ab'.repeat(32) };
+    const err = await failure(downloadArtifact(wrong, opts()));
+    expect(err.code).toBe('DOWNLOAD_SHA256_MISMATCH');
+    expect(err.message).toBe(`SHA-256 check failed for ${release.iso.name}: the file was deleted`);
+    expect(err.causes[0]).toBe(`expected ${'ab'.repeat(32)}, got ${release.iso.sha256} (${isoBytes.length} bytes from ${release.iso.url})`);
+    expect(existsSync(cachePaths(cacheDir, release.iso.name).partial)).toBe(false);
+  });
+
+  it('reports both checks when the served bytes are corrupted', async () => {
+    server.addFault(release.iso.name, { kind: 'corrupt', offset: 2 * MiB });
+    const err = await failure(downloadArtifact(release.iso, opts()));
+    expect(err.code).toBe('DOWNLOAD_SHA256_MISMATCH');
+    expect(err.causes.at(-1)).toMatch(new RegExp(`^OpenPGP signature check failed for ${release.iso.name}`));
+    expect((await listCache(cacheDir)).entries).toEqual([]);
+  });
+
+  it('keeps a body shorter than its Content-Length as a partial, then resumes it in a later call', async () => {
+    server.addFault(release.iso.name, { kind: 'short-body', afterBytes: MiB });
+    const err = await failure(downloadArtifact(release.iso, opts({ fetchRetries: 0 })));
+    expect(err.code).toBe('HTTP_INCOMPLETE');
+    expect(err.message).toBe(`The connection broke after ${MiB} of ${isoBytes.length} bytes of ${release.iso.name}`);
+    const listing = await listCache(cacheDir);
+    expect(listing.entries).toEqual([]);
+    expect(listing.partials.map((p) => [p.name, p.size])).toEqual([[release.iso.name, MiB]]);
+
+    const res = await downloadArtifact(release.iso, opts());
+    expect(isoGets().at(-1)).toMatchObject({ range: `bytes=${MiB}-`, status: 206 });
+    expect(readFileSync(res.path).equals(isoBytes)).toBe(true);
+    expect((await listCache(cacheDir)).partials).toEqual([]);
+  });
+
+  it('cancels mid-download, keeps the partial for resume and publishes nothing', async () => {
+    server.addFault(release.iso.name, { kind: 'throttle', bytesPerSecond: 4 * MiB });
+    const ac = new AbortController();
+    const err = await failure(
+      downloadArtifact(release.iso, opts({ signal: ac.signal, onProgress: (p) => p.bytes > MiB / 2 && ac.abort() })),
+    );
+    expect(err.code).toBe('CANCELLED');
+    expect(err.message).toBe(`Download of ${release.iso.name} was cancelled`);
+    const p = cachePaths(cacheDir, release.iso.name);
+    expect(existsSync(p.file)).toBe(false);
+    const kept = statSync(p.partial).size;
+    expect(kept).toBeGreaterThan(MiB / 2);
+    expect(kept).toBeLessThan(isoBytes.length);
+    expect(err.causes).toEqual([`${kept} bytes kept for resume`]);
+
+    const res = await downloadArtifact(release.iso, opts());
+    expect(isoGets().at(-1)).toMatchObject({ range: `bytes=${kept}-`, status: 206 });
+    expect(await sha256File(res.path)).toBe(release.iso.sha256);
+  });
+
+  it('refuses to start when the signal is already aborted', async () => {
+    const err = await failure(downloadArtifact(release.iso, opts({ signal: AbortSignal.abort() })));
+    expect(err.code).toBe('CANCELLED');
+    expect(server.requests.filter((r) => !r.path.startsWith('/streams/'))).toEqual([]);
+  });
+
+  it('requires a signature unless allowUnsigned is set', async () => {
+    await rm(path.join(server.root, new URL(release.pxe.kernel.sigUrl).pathname));
+    const err = await failure(downloadArtifact(release.pxe.kernel, opts()));
+    expect(err.code).toBe('DOWNLOAD_SIGNATURE_MISSING');
+    expect(err.message).toBe(`Cannot fetch the OpenPGP signature of ${release.pxe.kernel.name}`);
+    const res = await downloadArtifact(release.pxe.kernel, opts({ allowUnsigned: true }));
+    expect(res).toMatchObject({ signature: 'none', cached: false });
+    expect(res.sigPath).toBeUndefined();
+  });
+
+  it('gives a clear error for a PXE artifact the mirror does not have', async () => {
+    const err = await failure(downloadArtifact(release.pxe.rootfs, opts()));
+    expect(err.code).toBe('DOWNLOAD_SIGNATURE_MISSING');
+    expect(err.causes[0]).toContain('404');
+  });
+});

@@ -1,0 +1,126 @@
+import { useEffect, useRef } from 'react';
+import { useWizard, useWizardStore } from '../store';
+import { STEPS, type StepId } from '../store/ui';
+import { ConfigStep } from './ConfigStep';
+import { ErrorBoundary } from './ErrorBoundary';
+import { ErrorNotice } from './ErrorNotice';
+import { FlashStep } from './FlashStep';
+import { ImageStep } from './ImageStep';
+import { OptionsStep } from './OptionsStep';
+import { StepRail, STEP_LABELS } from './StepRail';
+import { TargetStep } from './TargetStep';
+import { TopBar } from './TopBar';
+import { useTheme } from './useTheme';
+
+const INTRO: Record<StepId, string> = {
+  config: 'The Ignition config the live system boots with. Butane (.bu) files are translated for you.',
+  image: 'The Fedora CoreOS live ISO to write: a current release, downloaded and verified, or a file you have.',
+  options: 'How the live system boots. The defaults suit most machines.',
+  target: 'The USB sticks to write. Several can be written at once.',
+  flash: 'Check the summary, then write. Each stick is verified by reading the config back.',
+};
+
+const TITLE: Record<StepId, string> = {
+  config: 'Choose a config',
+  image: 'Choose an image',
+  options: 'Boot options',
+  target: 'Choose target drives',
+  flash: 'Flash',
+};
+
+function StepBody(props: { step: StepId }) {
+  switch (props.step) {
+    case 'config':
+      return <ConfigStep />;
+    case 'image':
+      return <ImageStep />;
+    case 'options':
+      return <OptionsStep />;
+    case 'target':
+      return <TargetStep />;
+    case 'flash':
+      return <FlashStep />;
+  }
+}
+
+/** The wizard: top bar, step rail, the current step, and notices. */
+export function App() {
+  const store = useWizardStore();
+  const step = useWizard((s) => s.step);
+  const next = useWizard((s) => s.next);
+  const back = useWizard((s) => s.back);
+  const notices = useWizard((s) => s.notices);
+  const dismiss = useWizard((s) => s.dismissNotice);
+  const busy = useWizard((s) => s.flashStatus === 'running' || s.flashStatus === 'starting');
+  const heading = useRef<HTMLHeadingElement>(null);
+  useTheme();
+
+  // move focus to the new step's heading so keyboard and screen-reader users follow along
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    heading.current?.focus();
+  }, [step]);
+
+  // files dropped anywhere on the window: configs (and, in Electron, ISOs) are loaded
+  useEffect(() => {
+    const over = (e: DragEvent) => e.preventDefault();
+    const drop = (e: DragEvent) => {
+      e.preventDefault();
+      const f = e.dataTransfer?.files[0];
+      if (f) void store.getState().loadConfigFile(f);
+    };
+    window.addEventListener('dragover', over);
+    window.addEventListener('drop', drop);
+    return () => {
+      window.removeEventListener('dragover', over);
+      window.removeEventListener('drop', drop);
+    };
+  }, [store]);
+
+  const idx = STEPS.indexOf(step);
+  return (
+    <div className="app">
+      <TopBar />
+      <div className="body">
+        <StepRail />
+        <main className="main">
+          <section className="panel" aria-labelledby="step-title" data-step={step}>
+            <header className="panel-head">
+              <span className="muted small">
+                Step {idx + 1} of {STEPS.length} · {STEP_LABELS[step]}
+              </span>
+              <h2 id="step-title" ref={heading} tabIndex={-1}>
+                {TITLE[step]}
+              </h2>
+              <p>{INTRO[step]}</p>
+            </header>
+            <ErrorBoundary key={step}>
+              <StepBody step={step} />
+            </ErrorBoundary>
+            <div className="nav">
+              <button type="button" className="btn" onClick={back} disabled={idx === 0 || busy}>
+                ← Back
+              </button>
+              {idx < STEPS.length - 1 && (
+                <button type="button" className="btn primary" onClick={next} disabled={busy}>
+                  Next: {STEP_LABELS[STEPS[idx + 1]]} →
+                </button>
+              )}
+            </div>
+          </section>
+        </main>
+      </div>
+      {notices.length > 0 && (
+        <div className="toast-region">
+          {notices.map((n) => (
+            <ErrorNotice key={n.id} error={n.error} onDismiss={() => dismiss(n.id)} />
+          ))}
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,76 @@
+import { useEffect, useRef } from 'react';
+import { formatDriveSize } from '../format';
+import { useWizard } from '../store';
+import { isLarge, selectedDrives } from '../store/targets';
+
+/** The confirmation naming every drive that will be erased; Escape cancels, focus stays inside. */
+export function ConfirmDialog() {
+  const s = useWizard((x) => x);
+  const drives = selectedDrives(s);
+  const large = drives.filter(isLarge);
+  const cancelRef = useRef<HTMLButtonElement>(null);
+  const box = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    cancelRef.current?.focus();
+  }, []);
+  const canGo = large.length === 0 || s.confirmLarge;
+  return (
+    <div className="backdrop">
+      <div
+        ref={box}
+        className="dialog"
+        role="alertdialog"
+        aria-modal="true"
+        aria-labelledby="confirm-title"
+        aria-describedby="confirm-desc"
+        onKeyDown={(e) => {
+          if (e.key === 'Escape') s.cancelConfirm();
+          if (e.key === 'Tab' && box.current) {
+            const f = [...box.current.querySelectorAll<HTMLElement>('button:not(:disabled), input:not(:disabled)')];
+            const first = f[0];
+            const last = f[f.length - 1];
+            if (e.shiftKey && document.activeElement === first) {
+              e.preventDefault();
+              last?.focus();
+            } else if (!e.shiftKey && document.activeElement === last) {
+              e.preventDefault();
+              first?.focus();
+            }
+          }
+        }}
+      >
+        <h2 id="confirm-title">
+          Erase {drives.length === 1 ? 'this drive' : `these ${drives.length} drives`}?
+        </h2>
+        <div id="confirm-desc">
+          <p>Everything on them is lost:</p>
+          <ul>
+            {drives.map((d) => (
+              <li key={d.id}>
+                <strong>{d.device}</strong> — {d.description || 'Unknown drive'}, {formatDriveSize(d.size)}
+                {isLarge(d) ? ' (large drive)' : ''}
+              </li>
+            ))}
+          </ul>
+        </div>
+        {large.length > 0 && (
+          <label className="check">
+            <input type="checkbox" checked={s.confirmLarge} onChange={(e) => s.setConfirmLarge(e.currentTarget.checked)} />
+            <span>
+              Yes, {large.map((d) => d.device).join(', ')} {large.length > 1 ? 'are' : 'is'} larger than 128 GB and I still
+              want to erase {large.length > 1 ? 'them' : 'it'}.
+            </span>
+          </label>
+        )}
+        <div className="actions">
+          <button ref={cancelRef} type="button" className="btn" onClick={s.cancelConfirm}>
+            Cancel
+          </button>
+          <button type="button" className="btn primary" disabled={!canGo} onClick={() => void s.startFlash()}>
+            Erase and write
+          </button>
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,55 @@
+import { useRef } from 'react';
+import type { LoadedFile } from '../../../electron/shared/contract';
+import { formatBytes } from '../format';
+
+/** A list of loaded side files with remove buttons, and an add button (file input or dialog). */
+export function FileList(props: {
+  label: string;
+  files: LoadedFile[];
+  accept: string;
+  /** Adds a file: from the file input (browser) or, with no file, the native dialog (Electron). */
+  onAdd(file?: File): void;
+  onRemove(id: string): void;
+  useDialog: boolean;
+  single?: boolean;
+}) {
+  const input = useRef<HTMLInputElement>(null);
+  return (
+    <div className="filelist">
+      <ul aria-label={props.label}>
+        {props.files.map((f) => (
+          <li key={f.id} className="row">
+            <span className="mono grow">{f.name}</span>
+            <span className="muted small">{formatBytes(f.size)}</span>
+            {f.report && !f.report.ok && <span className="badge err">Invalid</span>}
+            <button type="button" className="linkish" onClick={() => props.onRemove(f.id)} aria-label={`Remove ${f.name}`}>
+              Remove
+            </button>
+          </li>
+        ))}
+      </ul>
+      {!(props.single && props.files.length > 0) && (
+        <button
+          type="button"
+          className="btn"
+          onClick={() => (props.useDialog ? props.onAdd() : input.current?.click())}
+        >
+          Add {props.label.toLowerCase()}…
+        </button>
+      )}
+      <input
+        ref={input}
+        type="file"
+        accept={props.accept}
+        className="visually-hidden"
+        tabIndex={-1}
+        aria-label={`${props.label} file input`}
+        onChange={(e) => {
+          const f = e.currentTarget.files?.[0];
+          if (f) props.onAdd(f);
+          e.currentTarget.value = '';
+        }}
+      />
+    </div>
+  );
+}

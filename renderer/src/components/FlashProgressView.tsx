@@ -1,0 +1,71 @@
+import type { FlashPhase } from '../../../electron/shared/contract';
+import { useWizard } from '../store';
+import { PHASES, phaseIndex } from '../store/flash';
+import { Meter } from './Meter';
+
+/** The four phases with percent, speed and ETA; stick phases show one meter per drive. */
+export function FlashProgressView() {
+  const progress = useWizard((s) => s.progress);
+  const current = useWizard((s) => s.currentPhase);
+  const status = useWizard((s) => s.flashStatus);
+  const finished = useWizard((s) => s.finished);
+  const drives = useWizard((s) => s.drives);
+  const selected = useWizard((s) => s.selectedIds);
+  const imageOrigin = useWizard((s) => s.image?.origin);
+  const curIdx = current ? phaseIndex(current) : -1;
+  const stateOf = (p: FlashPhase): string => {
+    const i = phaseIndex(p);
+    if (finished?.ok || i < curIdx) return 'done';
+    if (i === curIdx) return finished && !finished.ok ? 'failed' : 'active';
+    if (i < 2 && curIdx >= 2) return 'done';
+    return '';
+  };
+  return (
+    <ol className="phases" aria-label="Progress">
+      {PHASES.map((ph) => {
+        const st = stateOf(ph.id);
+        const stick = ph.id === 'write' || ph.id === 'verify-stick';
+        const image = progress[ph.id];
+        return (
+          <li key={ph.id} className={`phase ${st}`}>
+            <span className="dot" aria-hidden="true" />
+            <div className="grow">
+              <div className="row">
+                <strong className="grow">{ph.label}</strong>
+                <span className="muted small">
+                  {st === 'done' ? 'Done' : st === 'active' ? (status === 'done' ? 'Stopped' : 'In progress') : st === 'failed' ? 'Failed' : 'Waiting'}
+                </span>
+              </div>
+              {!stick && image && st === 'active' && (
+                <Meter label={ph.label} bytes={image.bytes} total={image.total} speed={image.speed} eta={image.eta} live />
+              )}
+              {!stick && !image && st === 'done' && ph.id === 'download' && imageOrigin !== 'download' && (
+                <span className="muted small">Already on this computer</span>
+              )}
+              {stick &&
+                (st === 'active' || st === 'done') &&
+                selected.map((id) => {
+                  const p = progress[`${ph.id}:${id}`];
+                  if (!p) return null;
+                  const d = drives.find((x) => x.id === id);
+                  return (
+                    <div key={id}>
+                      <span className="mono small">{d?.device ?? p.driveId}</span>
+                      <Meter
+                        label={`${ph.label} ${d?.device ?? id}`}
+                        bytes={p.bytes}
+                        total={p.total}
+                        speed={p.speed}
+                        eta={p.eta}
+                        live={st === 'active'}
+                      />
+                    </div>
+                  );
+                })}
+            </div>
+          </li>
+        );
+      })}
+    </ol>
+  );
+}

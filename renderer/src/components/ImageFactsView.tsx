@@ -1,0 +1,64 @@
+import type { ImageState } from '../../../electron/shared/contract';
+import { formatBytes } from '../format';
+
+const ORIGIN: Record<ImageState['origin'], string> = {
+  download: 'Downloaded',
+  cache: 'From the cache',
+  local: 'Local file',
+};
+
+/** The selected image: where it came from, its signature state and its facts. */
+export function ImageFactsView(props: { image: ImageState }) {
+  const { image } = props;
+  const f = image.facts;
+  return (
+    <div className="card" aria-label="Selected image">
+      <div className="card-title">
+        <h3>{image.name}</h3>
+        <div className="row">
+          <span className="badge">{ORIGIN[image.origin]}</span>
+          {image.signature === 'verified' ? (
+            <span className="badge ok">Signature verified</span>
+          ) : (
+            <span className="badge warn">No signature checked</span>
+          )}
+        </div>
+      </div>
+      {f.customized && (
+        <div className="notice warn">
+          <strong>This image is already customized.</strong>
+          <span>Flint replaces its embedded config and kernel arguments with yours.</span>
+        </div>
+      )}
+      <dl className="facts">
+        {image.release && (
+          <>
+            <dt>Release</dt>
+            <dd>
+              {image.release}
+              {image.stream ? ` (${image.stream})` : ''}
+            </dd>
+          </>
+        )}
+        <dt>Architecture</dt>
+        <dd>{f.arch}</dd>
+        <dt>Size</dt>
+        <dd>{formatBytes(image.size)}</dd>
+        <dt>Volume</dt>
+        <dd>{f.volumeId}</dd>
+        <dt>Embed area</dt>
+        <dd>{formatBytes(f.embedCapacity)} for the config</dd>
+        <dt>Kernel arguments</dt>
+        <dd className="mono">{f.defaultKargs || '—'}</dd>
+        {image.sha256 && (
+          <>
+            <dt>SHA-256</dt>
+            <dd className="sha">{image.sha256}</dd>
+          </>
+        )}
+        <dt>Path</dt>
+        <dd className="mono small">{image.path}</dd>
+      </dl>
+    </div>
+  );
+}

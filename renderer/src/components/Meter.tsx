@@ -1,0 +1,46 @@
+import { formatBytes, formatEta, formatSpeed, percent } from '../format';
+
+/** A labelled progress bar with bytes, percent, speed and ETA (an ARIA progressbar). */
+export function Meter(props: {
+  label: string;
+  bytes: number;
+  total?: number;
+  speed?: number;
+  eta?: number;
+  /** Shows the speed/ETA line (off for static meters like config size). */
+  live?: boolean;
+  /** Marks the meter as over its limit (red). */
+  over?: boolean;
+  /** Custom legend text instead of the bytes. */
+  legend?: string;
+}) {
+  const pct = percent(props.bytes, props.total);
+  const width = `${pct ?? 0}%`;
+  return (
+    <div className={`meter${props.over ? ' over' : ''}`}>
+      <div
+        className="track"
+        role="progressbar"
+        aria-label={props.label}
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-valuenow={pct}
+        aria-valuetext={pct === undefined ? formatBytes(props.bytes) : `${pct}%`}
+      >
+        <div className="fill" style={{ width }} />
+      </div>
+      <div className="legend">
+        <span>
+          {props.legend ??
+            (props.total ? `${formatBytes(props.bytes)} of ${formatBytes(props.total)}` : formatBytes(props.bytes))}
+          {pct !== undefined && !props.legend ? ` · ${pct}%` : ''}
+        </span>
+        {props.live && (
+          <span>
+            {formatSpeed(props.speed)} · {props.eta === undefined ? 'ETA —' : `${formatEta(props.eta)} left`}
+          </span>
+        )}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,90 @@
+import { configReady } from '../store/config';
+import { flashBlockers } from '../store/flash';
+import { useWizard } from '../store';
+import { optionProblems } from '../store/options';
+import { STEPS, type StepId } from '../store/ui';
+import type { WizardState } from '../store/types';
+
+/** Labels of the steps. */
+export const STEP_LABELS: Record<StepId, string> = {
+  config: 'Config',
+  image: 'Image',
+  options: 'Options',
+  target: 'Target',
+  flash: 'Flash',
+};
+
+type Status = 'done' | 'problem' | 'todo';
+
+function status(s: WizardState, step: StepId): Status {
+  switch (step) {
+    case 'config':
+      if (s.configError || (s.config && !s.config.report?.ok)) return 'problem';
+      return configReady(s) ? 'done' : 'todo';
+    case 'image':
+      if (s.imageError) return 'problem';
+      return s.image ? 'done' : 'todo';
+    case 'options':
+      return optionProblems(s).length > 0 ? 'problem' : s.image ? 'done' : 'todo';
+    case 'target':
+      return s.selectedIds.length > 0 ? 'done' : 'todo';
+    case 'flash':
+      if (s.finished) return s.finished.ok ? 'done' : 'problem';
+      return 'todo';
+  }
+}
+
+function summary(s: WizardState, step: StepId): string {
+  switch (step) {
+    case 'config':
+      return s.config ? s.config.name : s.noConfig ? 'No config' : 'Not chosen';
+    case 'image':
+      return s.image ? (s.image.release ? `${s.image.stream ?? ''} ${s.image.release}`.trim() : s.image.name) : 'Not chosen';
+    case 'options': {
+      const parts = [s.fromRam ? 'From RAM' : '', s.extraKargs.trim() ? 'Kargs' : '', s.destDevice ? 'Install' : ''];
+      return parts.filter(Boolean).join(', ') || 'Defaults';
+    }
+    case 'target':
+      return s.selectedIds.length ? `${s.selectedIds.length} drive${s.selectedIds.length > 1 ? 's' : ''}` : 'None picked';
+    case 'flash':
+      if (s.flashStatus === 'running' || s.flashStatus === 'starting') return 'Writing…';
+      if (s.finished) return s.finished.ok ? 'Done' : s.finished.cancelled ? 'Cancelled' : 'Failed';
+      return flashBlockers(s).length ? 'Not ready' : 'Ready';
+  }
+}
+
+/** The step rail: one button per step with its state; the current step has aria-current. */
+export function StepRail() {
+  const current = useWizard((s) => s.step);
+  const goTo = useWizard((s) => s.goTo);
+  // select a string so the rail re-renders only when a status or summary changes
+  const key = useWizard((s) => STEPS.map((id) => `${status(s, id)}|${summary(s, id)}`).join('\n'));
+  const rows = key.split('\n').map((r) => r.split('|') as [Status, string]);
+  return (
+    <nav className="rail" aria-label="Steps">
+      <ol>
+        {STEPS.map((id, i) => {
+          const [st, sum] = rows[i];
+          return (
+            <li key={id} className={st === 'done' ? 'done' : st === 'problem' ? 'problem' : ''}>
+              <button
+                type="button"
+                aria-current={current === id ? 'step' : undefined}
+                onClick={() => goTo(id)}
+                aria-label={`Step ${i + 1}: ${STEP_LABELS[id]} — ${sum}${st === 'problem' ? ' (needs attention)' : st === 'done' ? ' (done)' : ''}`}
+              >
+                <span className="num" aria-hidden="true">
+                  {st === 'done' ? '✓' : st === 'problem' ? '!' : i + 1}
+                </span>
+                <span className="label" aria-hidden="true">
+                  <span>{STEP_LABELS[id]}</span>
+                  <small>{sum}</small>
+                </span>
+              </button>
+            </li>
+          );
+        })}
+      </ol>
+    </nav>
+  );
+}

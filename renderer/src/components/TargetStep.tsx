@@ -1,0 +1,103 @@
+import { formatDriveSize } from '../format';
+import { useWizard } from '../store';
+import { isLarge, isSelectable } from '../store/targets';
+import { ErrorNotice } from './ErrorNotice';
+
+/** Step 4: the live drive list; system drives hidden (and never selectable); several sticks. */
+export function TargetStep() {
+  const drives = useWizard((s) => s.drives);
+  const hidden = useWizard((s) => s.hiddenSystemCount);
+  const showHidden = useWizard((s) => s.showHidden);
+  const selected = useWizard((s) => s.selectedIds);
+  const error = useWizard((s) => s.drivesError);
+  const loaded = useWizard((s) => s.drivesLoaded);
+  const toggle = useWizard((s) => s.toggleDrive);
+  const setShowHidden = useWizard((s) => s.setShowHidden);
+  const refresh = useWizard((s) => s.refreshDrives);
+  const visible = drives.filter((d) => showHidden || !d.system);
+  const largePicked = drives.filter((d) => selected.includes(d.id) && isLarge(d));
+  return (
+    <>
+      <div className="row">
+        <span className="grow muted" role="status" aria-live="polite">
+          {loaded ? `${visible.filter(isSelectable).length} drive(s) available, ${selected.length} selected` : 'Looking for drives…'}
+          {hidden > 0 && !showHidden ? ` · ${hidden} system drive${hidden > 1 ? 's' : ''} hidden` : ''}
+        </span>
+        <label className="check">
+          <input type="checkbox" checked={showHidden} onChange={(e) => void setShowHidden(e.currentTarget.checked)} />
+          <span>Show hidden drives</span>
+        </label>
+        <button type="button" className="btn" onClick={() => void refresh()}>
+          Refresh
+        </button>
+      </div>
+      {error && <ErrorNotice title="The drive list could not be read" error={error} />}
+      <div className="card">
+        {visible.length === 0 ? (
+          <p className="empty">{loaded ? 'Plug in a USB stick: it shows up here by itself.' : 'Looking for drives…'}</p>
+        ) : (
+          <table className="drives">
+            <caption className="visually-hidden">Target drives</caption>
+            <thead>
+              <tr>
+                <th scope="col">
+                  <span className="visually-hidden">Selected</span>
+                </th>
+                <th scope="col">Drive</th>
+                <th scope="col">Size</th>
+                <th scope="col">Bus</th>
+                <th scope="col">Notes</th>
+              </tr>
+            </thead>
+            <tbody>
+              {visible.map((d) => {
+                const on = selected.includes(d.id);
+                const can = isSelectable(d);
+                return (
+                  <tr key={d.id} className={`${on ? 'selected' : ''}${d.system ? ' hidden-drive' : ''}`}>
+                    <td>
+                      <input
+                        type="checkbox"
+                        checked={on}
+                        disabled={!can}
+                        onChange={() => toggle(d.id)}
+                        aria-label={`Write to ${d.device} ${d.description} ${formatDriveSize(d.size)}`}
+                      />
+                    </td>
+                    <td>
+                      <div>{d.description || 'Unknown drive'}</div>
+                      <div className="mono small muted">{d.device}</div>
+                    </td>
+                    <td>{formatDriveSize(d.size)}</td>
+                    <td>{d.bus || '—'}</td>
+                    <td>
+                      <div className="row">
+                        {d.system && <span className="badge err">System drive · never written</span>}
+                        {d.readOnly && <span className="badge">Read-only</span>}
+                        {!d.system && isLarge(d) && <span className="badge warn">Large drive</span>}
+                        {d.removable && !d.system && <span className="badge">Removable</span>}
+                        {d.mountpoints.length > 0 && (
+                          <span className="badge" title={d.mountpoints.join(', ')}>
+                            Mounted
+                          </span>
+                        )}
+                      </div>
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        )}
+      </div>
+      {largePicked.length > 0 && (
+        <div className="notice warn" role="status">
+          <strong>
+            {largePicked.map((d) => d.device).join(', ')} {largePicked.length > 1 ? 'are' : 'is'} larger than 128 GB.
+          </strong>
+          <span>USB sticks are rarely this big: make sure it is not a backup or data disk. Everything on it is erased.</span>
+        </div>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,181 @@
+import type {
+  ErrorValue,
+  FlashFinished,
+  FlashPhase,
+  FlashProgress,
+  TargetResult,
+} from '../../../electron/shared/contract';
+import { configReady } from './config';
+import { optionProblems, toCustomizeOptions } from './options';
+import { isLarge, selectedDrives } from './targets';
+import type { SliceCreator, WizardState } from './types';
+
+/** Phases of a flash, in order, with their labels. */
+export const PHASES: { id: FlashPhase; label: string }[] = [
+  { id: 'download', label: 'Download image' },
+  { id: 'verify-image', label: 'Verify image' },
+  { id: 'write', label: 'Write' },
+  { id: 'verify-stick', label: 'Verify stick' },
+];
+
+/** Where the flash step is. */
+export type FlashStatus = 'idle' | 'confirming' | 'starting' | 'running' | 'done';
+
+/** The flash job: confirmation, progress per phase and drive, results per stick. */
+export interface FlashSlice {
+  flashStatus: FlashStatus;
+  jobId?: string;
+  /** Latest progress, keyed by phase (image phases) or `phase:driveId` (stick phases). */
+  progress: Record<string, FlashProgress>;
+  /** The furthest phase seen so far. */
+  currentPhase?: FlashPhase;
+  results: TargetResult[];
+  finished?: FlashFinished;
+  flashError?: ErrorValue;
+  /** Eject each stick when done. */
+  eject: boolean;
+  /** Read the config back from each stick and compare. */
+  verify: boolean;
+  /** The user ticked "yes, these large drives" in the confirmation. */
+  confirmLarge: boolean;
+  /** "Save customized ISO…" result. */
+  saved?: { path: string; size: number };
+  saveBusy: boolean;
+  saveError?: ErrorValue;
+
+  setEject(v: boolean): void;
+  setVerify(v: boolean): void;
+  setConfirmLarge(v: boolean): void;
+  /** Opens the confirmation naming the drives. */
+  requestFlash(): void;
+  cancelConfirm(): void;
+  /** Starts writing (after the confirmation). */
+  startFlash(): Promise<void>;
+  cancelFlash(): Promise<void>;
+  /** Back to idle, keeping every choice (to write more sticks). */
+  resetFlash(): void;
+  applyFlashProgress(p: FlashProgress): void;
+  applyTargetResult(jobId: string, r: TargetResult): void;
+  applyFlashFinished(f: FlashFinished): void;
+  /** Saves the customized ISO (Electron: native dialog; browser: `path` is required). */
+  saveIso(path?: string): Promise<void>;
+}
+
+/** What still blocks flashing (empty = ready). */
+export function flashBlockers(s: WizardState): string[] {
+  const out: string[] = [];
+  if (!configReady(s)) out.push(s.config ? 'The config has errors' : 'Choose a config, or continue without one');
+  if (!s.image) out.push('Choose an image');
+  out.push(...optionProblems(s));
+  if (s.selectedIds.length === 0) out.push('Pick at least one target drive');
+  return out;
+}
+
+/** Index of a phase in PHASES. */
+export function phaseIndex(p: FlashPhase): number {
+  return PHASES.findIndex((x) => x.id === p);
+}
+
+/** Creates the flash slice. */
+export const createFlashSlice: SliceCreator<FlashSlice> = (set, get, api) => ({
+  flashStatus: 'idle',
+  progress: {},
+  results: [],
+  eject: false,
+  verify: true,
+  confirmLarge: false,
+  saveBusy: false,
+
+  setEject(v) {
+    set({ eject: v });
+  },
+  setVerify(v) {
+    set({ verify: v });
+  },
+  setConfirmLarge(v) {
+    set({ confirmLarge: v });
+  },
+
+  requestFlash() {
+    if (flashBlockers(get()).length > 0) return;
+    set({ flashStatus: 'confirming', confirmLarge: false, flashError: undefined });
+  },
+
+  cancelConfirm() {
+    set({ flashStatus: 'idle' });
+  },
+
+  async startFlash() {
+    const s = get();
+    const image = s.image;
+    if (!image || flashBlockers(s).length > 0) return;
+    const needsLarge = selectedDrives(s).some(isLarge);
+    if (needsLarge && !s.confirmLarge) return;
+    set({ flashStatus: 'starting', progress: {}, results: [], finished: undefined, flashError: undefined, currentPhase: undefined });
+    const r = await api.invoke('flash:start', {
+      imageId: image.id,
+      ...(s.config && !s.noConfig ? { configId: s.config.id } : {}),
+      options: toCustomizeOptions(s),
+      targetIds: [...s.selectedIds],
+      verify: s.verify,
+      eject: s.eject,
+      confirmLarge: needsLarge && s.confirmLarge,
+    });
+    if (!r.ok) return set({ flashStatus: 'idle', flashError: r.error });
+    // events may have arrived before the answer: keep them if they carry this job id
+    if (get().flashStatus === 'starting') set({ flashStatus: 'running', jobId: r.value.jobId });
+    else set({ jobId: r.value.jobId });
+  },
+
+  async cancelFlash() {
+    const jobId = get().jobId;
+    if (!jobId) return;
+    const r = await api.invoke('flash:cancel', { jobId });
+    if (!r.ok) set({ flashError: r.error });
+  },
+
+  resetFlash() {
+    set({ flashStatus: 'idle', jobId: undefined, progress: {}, results: [], finished: undefined, currentPhase: undefined, flashError: undefined });
+  },
+
+  applyFlashProgress(p) {
+    const s = get();
+    if (s.jobId && p.jobId !== s.jobId) return;
+    if (s.flashStatus !== 'running' && s.flashStatus !== 'starting') return;
+    const key = p.driveId ? `${p.phase}:${p.driveId}` : p.phase;
+    const cur = s.currentPhase;
+    set({
+      progress: { ...s.progress, [key]: p },
+      currentPhase: !cur || phaseIndex(p.phase) > phaseIndex(cur) ? p.phase : cur,
+      ...(s.jobId ? {} : { jobId: p.jobId }),
+    });
+  },
+
+  applyTargetResult(jobId, r) {
+    const s = get();
+    if (s.jobId && jobId !== s.jobId) return;
+    set({ results: [...s.results.filter((x) => x.driveId !== r.driveId), r] });
+  },
+
+  applyFlashFinished(f) {
+    const s = get();
+    if (s.jobId && f.jobId !== s.jobId) return;
+    if (s.flashStatus !== 'running' && s.flashStatus !== 'starting') return;
+    const results = f.results.length > 0 ? f.results : s.results;
+    set({ flashStatus: 'done', finished: f, results, jobId: f.jobId });
+  },
+
+  async saveIso(path) {
+    const s = get();
+    if (!s.image) return;
+    set({ saveBusy: true, saveError: undefined, saved: undefined });
+    const r = await api.invoke('iso:save', {
+      imageId: s.image.id,
+      ...(s.config && !s.noConfig ? { configId: s.config.id } : {}),
+      options: toCustomizeOptions(s),
+      ...(path ? { path } : {}),
+    });
+    if (!r.ok) return set({ saveBusy: false, saveError: r.error });
+    set({ saveBusy: false, ...(r.value ? { saved: r.value } : {}) });
+  },
+});

@@ -1,0 +1,81 @@
+import { createContext, createElement, useContext, type ReactNode } from 'react';
+import { useStore } from 'zustand';
+import { createStore } from 'zustand/vanilla';
+import type { FlintApi, OpenedFile } from '../../../electron/shared/contract';
+import { createConfigSlice } from './config';
+import { createFlashSlice } from './flash';
+import { createImageSlice } from './image';
+import { createOptionsSlice } from './options';
+import { createTargetsSlice } from './targets';
+import type { WizardState, WizardStore } from './types';
+import { createUiSlice } from './ui';
+
+export type { WizardState, WizardStore } from './types';
+
+/** Creates the wizard store over `api` (window.flint or the bridge client). */
+export function createWizardStore(api: FlintApi): WizardStore {
+  return createStore<WizardState>()((set, get) => ({
+    ...createConfigSlice(set, get, api),
+    ...createImageSlice(set, get, api),
+    ...createOptionsSlice(set, get, api),
+    ...createTargetsSlice(set, get, api),
+    ...createFlashSlice(set, get, api),
+    ...createUiSlice(set, get, api),
+  }));
+}
+
+/**
+ * Connects the store to the core: subscribes to every event channel and loads the first data
+ * (app info, releases, drives). Returns a function that unsubscribes.
+ */
+export function connectWizard(store: WizardStore, api: FlintApi): () => void {
+  const s = store.getState;
+  const applyOpened = (o: OpenedFile) => {
+    if (o.kind === 'image') s().adoptImage(o.image);
+    else {
+      store.setState({ config: o.file, configError: undefined, noConfig: false });
+      void s().revalidateConfig();
+    }
+  };
+  const offs = [
+    api.on('drives:changed', (list) => s().applyDriveList(list)),
+    api.on('image:progress', (p) => s().applyImageProgress(p)),
+    api.on('flash:progress', (p) => s().applyFlashProgress(p)),
+    api.on('flash:target', (e) => s().applyTargetResult(e.jobId, e.result)),
+    api.on('flash:finished', (f) => s().applyFlashFinished(f)),
+    api.on('app:opened', (o) => applyOpened(o)),
+    api.on('app:open-failed', (e) => s().pushNotice(e)),
+  ];
+  void (async () => {
+    const info = await api.invoke('app:info', {});
+    if (info.ok) {
+      s().setAppInfo(info.value);
+      if (info.value.arch) store.setState({ arch: info.value.arch });
+    } else s().pushNotice(info.error);
+    const opened = await api.invoke('app:take-opened', {});
+    if (opened.ok) opened.value.forEach(applyOpened);
+    await Promise.all([s().loadReleases(), s().refreshDrives()]);
+  })();
+  return () => offs.forEach((off) => off());
+}
+
+const StoreContext = createContext<WizardStore | null>(null);
+
+/** Provides the wizard store to the component tree. */
+export function WizardProvider(props: { store: WizardStore; children: ReactNode }) {
+  return createElement(StoreContext.Provider, { value: props.store }, props.children);
+}
+
+/** Reads a part of the wizard state (re-renders when it changes). */
+export function useWizard<T>(selector: (s: WizardState) => T): T {
+  const store = useContext(StoreContext);
+  if (!store) throw new Error('useWizard needs a WizardProvider');
+  return useStore(store, selector);
+}
+
+/** The store object itself (for actions in event handlers). */
+export function useWizardStore(): WizardStore {
+  const store = useContext(StoreContext);
+  if (!store) throw new Error('useWizardStore needs a WizardProvider');
+  return store;
+}

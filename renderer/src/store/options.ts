@@ -1,0 +1,137 @@
+import type {
+  CustomizeOptions,
+  ErrorValue,
+  FileKind,
+  KargsCheck,
+  LoadedFile,
+} from '../../../electron/shared/contract';
+import type { SliceCreator } from './types';
+
+/** Kinds of side files the options step loads. */
+export type OptionFileKind = Exclude<FileKind, 'config'>;
+
+/** Customization options: run from RAM, extra kargs, and the advanced installer/network bits. */
+export interface OptionsSlice {
+  fromRam: boolean;
+  extraKargs: string;
+  /** Result of the last kargs check (for the text currently in `extraKargs`). */
+  kargsCheck?: KargsCheck;
+  kargsBusy: boolean;
+  /** NetworkManager keyfiles. */
+  networkFiles: LoadedFile[];
+  /** CA certificates. */
+  caFiles: LoadedFile[];
+  /** Automatic install: destination device (empty = no automatic install). */
+  destDevice: string;
+  /** Automatic install: Ignition config of the installed system. */
+  destIgnition?: LoadedFile;
+  optionsError?: ErrorValue;
+
+  setFromRam(value: boolean): void;
+  setExtraKargs(value: string): void;
+  /** Asks the core to check `extraKargs` against the image's defaults. */
+  checkKargs(): Promise<void>;
+  /** Loads a side file: from a File (drop / file input) or, without one, the native dialog. */
+  addOptionFile(kind: OptionFileKind, file?: File): Promise<void>;
+  removeOptionFile(id: string): Promise<void>;
+  setDestDevice(value: string): void;
+  clearOptionsError(): void;
+}
+
+/** A destination device the core will accept (e.g. /dev/sda, /dev/disk/by-id/...). */
+export const DEST_DEVICE_RE = /^\/dev\/[A-Za-z0-9/_.-]{1,120}$/;
+
+/** Problems of the options as they stand (empty = ready). */
+export function optionProblems(s: OptionsSlice): string[] {
+  const out: string[] = [];
+  if (s.kargsCheck && !s.kargsCheck.ok) out.push('The extra kernel arguments have problems');
+  if (s.destDevice && !DEST_DEVICE_RE.test(s.destDevice)) out.push('The destination device must be a /dev path');
+  if (s.destDevice && !s.destIgnition) out.push('An automatic install needs an Ignition config for the installed system');
+  if (!s.destDevice && s.destIgnition) out.push('An Ignition config for the installed system needs a destination device');
+  return out;
+}
+
+/** The options as the contract's CustomizeOptions. */
+export function toCustomizeOptions(s: OptionsSlice): CustomizeOptions {
+  const o: CustomizeOptions = {
+    fromRam: s.fromRam,
+    extraKargs: s.extraKargs.trim(),
+    networkIds: s.networkFiles.map((f) => f.id),
+    caIds: s.caFiles.map((f) => f.id),
+  };
+  if (s.destDevice.trim()) o.destDevice = s.destDevice.trim();
+  if (s.destIgnition) o.destIgnitionId = s.destIgnition.id;
+  return o;
+}
+
+/** Creates the options slice. */
+export const createOptionsSlice: SliceCreator<OptionsSlice> = (set, get, api) => ({
+  fromRam: false,
+  extraKargs: '',
+  kargsBusy: false,
+  networkFiles: [],
+  caFiles: [],
+  destDevice: '',
+
+  setFromRam(value) {
+    set({ fromRam: value });
+  },
+
+  setExtraKargs(value) {
+    set({ extraKargs: value, kargsCheck: undefined });
+  },
+
+  async checkKargs() {
+    const kargs = get().extraKargs.trim();
+    if (!kargs) return set({ kargsCheck: undefined, kargsBusy: false });
+    set({ kargsBusy: true });
+    const imageId = get().image?.id;
+    const r = await api.invoke('options:check-kargs', imageId ? { kargs, imageId } : { kargs });
+    if (get().extraKargs.trim() !== kargs) return; // edited meanwhile
+    if (r.ok) set({ kargsCheck: r.value, kargsBusy: false, optionsError: undefined });
+    else set({ kargsBusy: false, optionsError: r.error });
+  },
+
+  async addOptionFile(kind, file) {
+    set({ optionsError: undefined });
+    let loaded: LoadedFile | null;
+    if (file) {
+      const r = await api.openDroppedFile(file, kind);
+      if (!r.ok) return set({ optionsError: r.error });
+      if (r.value.kind !== 'config') {
+        return set({ optionsError: { code: 'WRONG_FILE', message: `${file.name} is an ISO, not a text file` } });
+      }
+      loaded = r.value.file;
+    } else {
+      const r = await api.invoke('file:open-dialog', { kind });
+      if (!r.ok) return set({ optionsError: r.error });
+      loaded = r.value;
+    }
+    if (!loaded) return;
+    const f = loaded;
+    if (kind === 'network') set({ networkFiles: [...get().networkFiles, f] });
+    else if (kind === 'ca') set({ caFiles: [...get().caFiles, f] });
+    else {
+      const old = get().destIgnition;
+      set({ destIgnition: f });
+      if (old) void api.invoke('file:forget', { id: old.id });
+    }
+  },
+
+  async removeOptionFile(id) {
+    set({
+      networkFiles: get().networkFiles.filter((f) => f.id !== id),
+      caFiles: get().caFiles.filter((f) => f.id !== id),
+      destIgnition: get().destIgnition?.id === id ? undefined : get().destIgnition,
+    });
+    await api.invoke('file:forget', { id });
+  },
+
+  setDestDevice(value) {
+    set({ destDevice: value });
+  },
+
+  clearOptionsError() {
+    set({ optionsError: undefined });
+  },
+});

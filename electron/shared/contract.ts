@@ -35,6 +35,11 @@ export type NoArgs = Record<string, never>;
 export interface InvokeMap {
   /** About the app. */
   'app:info': { req: NoArgs; res: AppInfo };
+  /**
+   * Files opened with Flint before the renderer listened (argv at start-up). Call once after
+   * subscribing to `app:opened`; later openings arrive as events only.
+   */
+  'app:take-opened': { req: NoArgs; res: OpenedFile[] };
 
   /** Native open dialog for a text file of `kind`; null when cancelled. Electron only. */
   'file:open-dialog': { req: { kind: FileKind }; res: LoadedFile | null };
@@ -114,6 +119,7 @@ export type EventPayload<E extends EventChannel> = EventMap[E];
 /** Every invoke channel, in a fixed order (the preload and the bridge expose exactly these). */
 export const INVOKE_CHANNELS = [
   'app:info',
+  'app:take-opened',
   'file:open-dialog',
   'file:load-bytes',
   'file:forget',
@@ -186,3 +192,10 @@ export interface FlintApi {
 
 /** Window property the preload exposes the api under. */
 export const API_GLOBAL = 'flint';
+
+/**
+ * Private IPC channel the preload uses for dropped files: it sends the path Electron's
+ * webUtils.getPathForFile gives for a File the user really dropped (the renderer never names paths).
+ * Request: { path: string; kind: FileKind }, response Outcome<OpenedFile>.
+ */
+export const SHELL_DROP_CHANNEL = 'shell:dropped';

@@ -68,6 +68,7 @@ const empty = (x: unknown) => shape(x, {});
 /** One guard per invoke channel. */
 export const REQUEST_GUARDS: { [C in InvokeChannel]: (x: unknown) => x is InvokeRequest<C> } = {
   'app:info': empty as never,
+  'app:take-opened': empty as never,
   'file:open-dialog': ((x: unknown) => shape(x, { kind: fileKind })) as never,
   'file:load-bytes': ((x: unknown) =>
     shape(x, { kind: fileKind, name: nonEmpty(255), text: str(MAX_UPLOAD_BYTES) })) as never,

@@ -164,8 +164,11 @@ export interface DriveInfo {
   large: boolean;
 }
 
-/** Drives above this size (64 GiB) need an extra confirmation: they are rarely USB sticks. */
-export const LARGE_DRIVE_BYTES = 64 * 1024 ** 3;
+/**
+ * Drives above this size (128 GB, the same line as the CLI's drive check) need an extra
+ * confirmation: they are rarely USB sticks.
+ */
+export const LARGE_DRIVE_BYTES = 128e9;
 
 /** The drive list: selectable drives, plus how many system drives are hidden. */
 export interface DriveList {

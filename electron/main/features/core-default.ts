@@ -1,0 +1,200 @@
+/**
+ * The real CoreAdapter: electron/core's Ignition validator, ISO reader/customizer, stream
+ * downloader and cache, drive list and `burn` (write + read-back). Electron-free, so the Electron
+ * main process and the loopback bridge share it.
+ */
+import { arch as nodeArch, platform } from 'node:process';
+import { FlintError } from '../../core/errors';
+import type { Progress } from '../../core/progress';
+import { validateIgnition } from '../../core/ignition/validate';
+import { planCustomize, type CustomizeRequest } from '../../core/iso/customize';
+import { inspectIsoFile } from '../../core/iso/inspect';
+import { applyPlanToCopy } from '../../core/iso/plan';
+import { defaultCacheDir, listCache, lookupCache } from '../../core/stream/cache';
+import { downloadArtifact } from '../../core/stream/download';
+import { fetchStreamMetadata, nodeArchToCoreos, selectRelease } from '../../core/stream/metadata';
+import type { FlashPhase, ReleaseInfo } from '../../shared/types';
+import type { CoreAdapter, CoreDrive, CoreProgress, CustomizeInput } from './core-adapter';
+
+/** Options of the default core. */
+export interface DefaultCoreOptions {
+  /** Stream metadata base URL (a mirror; default the Fedora build server). */
+  baseUrl?: string;
+  /** Download cache directory (default: the platform cache dir). */
+  cacheDir?: string;
+  /** Extra trusted armored public keys. */
+  keyrings?: string[];
+  /** Offer loop devices as targets (tests only). */
+  allowLoop?: boolean;
+  /** Hot-plug poll interval in ms (default 2000). */
+  pollMs?: number;
+}
+
+/** Maps the core's progress phases onto the contract's four. */
+export function contractPhase(phase: string): FlashPhase {
+  if (phase === 'download') return 'download';
+  if (phase === 'hash-image' || phase === 'verify-image' || phase === 'signature') return 'verify-image';
+  if (phase === 'verify' || phase === 'ignition' || phase === 'verify-stick') return 'verify-stick';
+  return 'write';
+}
+
+function toCoreProgress(p: Progress): CoreProgress {
+  const out: CoreProgress = { phase: contractPhase(p.phase), bytes: p.bytes };
+  if (p.total !== undefined) out.total = p.total;
+  if (p.speed !== undefined) out.speed = p.speed;
+  if (p.eta !== undefined) out.eta = p.eta;
+  if (p.item !== undefined && p.item.startsWith('/dev/')) out.device = p.item;
+  return out;
+}
+
+/** The coreos-installer customization of a CustomizeInput. */
+export function toCustomizeRequest(input: CustomizeInput): CustomizeRequest {
+  const enc = (t: string) => new TextEncoder().encode(t);
+  const req: CustomizeRequest = { force: true };
+  if (input.config) req.liveIgnition = [{ name: 'config.ign', data: enc(input.config) }];
+  if (input.ca.length) req.ignitionCa = input.ca.map((f) => ({ name: f.name, data: enc(f.text) }));
+  if (input.network.length) req.networkKeyfile = input.network.map((f) => ({ name: f.name, data: enc(f.text) }));
+  if (input.destDevice) req.destDevice = input.destDevice;
+  if (input.destIgnition) req.destIgnition = [{ name: 'dest.ign', data: enc(input.destIgnition) }];
+  const append = [...input.extraKargs, ...(input.fromRam ? ['coreos.liveiso.fromram'] : [])];
+  if (append.length) req.liveKargAppend = append;
+  return req;
+}
+
+/** Creates the real core adapter. */
+export function createDefaultCore(opts: DefaultCoreOptions = {}): CoreAdapter {
+  const cacheDir = opts.cacheDir ?? defaultCacheDir();
+  const listDrives = async (): Promise<CoreDrive[]> => {
+    if (platform !== 'linux') throw new FlintError('DRIVES_UNSUPPORTED', `Listing drives is not available on ${platform} yet`);
+    // loaded on first use: the drive and write engines are only needed once the user gets there
+    const { listLinuxDrives } = await import('../../core/drives/lsblk');
+    const { defaultProtectedPaths } = await import('../../core/drives/system');
+    const drives = await listLinuxDrives(defaultProtectedPaths());
+    return drives
+      .filter((d) => opts.allowLoop || !d.loop)
+      .map((d) => ({
+        id: d.id,
+        device: d.device,
+        size: d.size,
+        model: d.model,
+        vendor: d.vendor,
+        bus: d.bus,
+        removable: d.removable,
+        readOnly: d.readOnly,
+        system: d.system,
+        mountpoints: d.mountpoints,
+      }));
+  };
+  return {
+    hostArch: () => nodeArchToCoreos(nodeArch),
+
+    async checkConfig(name, bytes, capacity) {
+      if (/\.(bu|ya?ml)$/i.test(name)) {
+        throw new FlintError('BUTANE_UNSUPPORTED', `${name} is Butane; translate it with butane first (Flint reads Ignition JSON here)`);
+      }
+      const report = await validateIgnition(bytes, { live: true, capacity });
+      const text = new TextDecoder().decode(bytes);
+      const out = { ...report, version: report.version ?? undefined };
+      if (out.version === undefined) delete out.version;
+      return { text, report: out };
+    },
+
+    async releases(streams, arch, signal): Promise<ReleaseInfo[]> {
+      const out: ReleaseInfo[] = [];
+      for (const stream of streams) {
+        const meta = await fetchStreamMetadata(stream, { baseUrl: opts.baseUrl, signal });
+        const rel = selectRelease(meta, arch);
+        const cached = !!(await lookupCache(cacheDir, rel.iso.name, rel.iso.sha256).catch(() => undefined));
+        const info: ReleaseInfo = { stream: rel.stream, arch: rel.arch, release: rel.release, cached };
+        if (rel.date) info.date = rel.date;
+        out.push(info);
+      }
+      return out;
+    },
+
+    async download(stream, arch, { signal, onProgress }) {
+      const meta = await fetchStreamMetadata(stream, { baseUrl: opts.baseUrl, signal });
+      const rel = selectRelease(meta, arch);
+      const dl = await downloadArtifact(rel.iso, {
+        cacheDir,
+        keyrings: opts.keyrings,
+        signal,
+        onProgress: onProgress && ((p) => onProgress(toCoreProgress(p))),
+      });
+      return { ...dl, stream: rel.stream, release: rel.release };
+    },
+
+    async cachedImages() {
+      const listing = await listCache(cacheDir).catch(() => ({ entries: [] }));
+      return listing.entries
+        .filter((e) => /\.iso$/i.test(e.name))
+        .map((e) => ({ path: e.path, size: e.size, sha256: e.sha256, signature: e.signature, cached: true }));
+    },
+
+    async inspectIso(path) {
+      const f = await inspectIsoFile(path);
+      return {
+        volumeId: f.volumeId,
+        arch: f.arch,
+        embedCapacity: f.embedArea.length,
+        defaultKargs: f.kargs?.defaultKargs ?? '',
+        customized: f.customized,
+        features: {
+          installerConfig: f.features.installerConfig,
+          liveInitrdNetwork: f.features.liveInitrdNetwork,
+          liveKargs: f.kargs !== null,
+        },
+      };
+    },
+
+    listDrives,
+
+    watchDrives(onChange) {
+      let last = '';
+      let stopped = false;
+      const tick = async () => {
+        const ids = await listDrives().then((d) => d.map((x) => `${x.id}:${x.mountpoints.join(',')}`).join('|'), () => last);
+        if (!stopped && last && ids !== last) onChange();
+        last = ids;
+      };
+      void tick();
+      const timer = setInterval(() => void tick(), opts.pollMs ?? 2000);
+      timer.unref?.();
+      return () => {
+        stopped = true;
+        clearInterval(timer);
+      };
+    },
+
+    async saveIso(src, dest, input) {
+      const facts = await inspectIsoFile(src);
+      const { plan } = await planCustomize(facts, toCustomizeRequest(input));
+      await applyPlanToCopy(src, dest, plan);
+      return { size: facts.size };
+    },
+
+    async flash({ image, input, targets, verify, eject, signal, onProgress }) {
+      const { burn } = await import('../../core/burn');
+      const report = await burn(
+        {
+          source: { kind: 'iso', path: image },
+          customize: toCustomizeRequest(input),
+          targets: targets.map((t) => t.device),
+          allowLoop: opts.allowLoop ?? false,
+          verify,
+          eject,
+        },
+        { signal, onProgress: (p) => onProgress(toCoreProgress(p)) },
+      );
+      return report.targets.map((t) => ({
+        device: t.device,
+        ok: t.ok,
+        bytesWritten: t.bytesWritten,
+        ...(t.error ? { error: { code: t.error.code, message: t.error.message } } : {}),
+        ...(t.configSha256 ? { configSha256: t.configSha256 } : {}),
+        ...(report.liveConfigSha256 ? { expectedSha256: report.liveConfigSha256 } : {}),
+        ...(eject && t.ok ? { ejected: true } : {}),
+      }));
+    },
+  };
+}

@@ -1,0 +1,135 @@
+/**
+ * The state one renderer works with: loaded files, opened images, the drive list and running jobs,
+ * all referred to by opaque ids. One Session serves either the Electron window or the loopback
+ * bridge. Electron-free.
+ */
+import { randomUUID } from 'node:crypto';
+import type { EventChannel, EventPayload } from '../../shared/contract';
+import type { ImageState, LoadedFile, OpenedFile, ShellMode } from '../../shared/types';
+import type { CoreAdapter, CoreDrive } from './core-adapter';
+import { FlintError } from '../../core/errors';
+
+/** Native dialogs (Electron only); each returns null when the user cancels. */
+export interface Dialogs {
+  /** Asks for a file to open; `filters` are extension lists without dots. */
+  openFile(title: string, filters: { name: string; extensions: string[] }[]): Promise<string | null>;
+  /** Asks where to save; returns the chosen path. */
+  saveFile(title: string, defaultName: string): Promise<string | null>;
+}
+
+/** Sends an event to the renderer(s). */
+export type EventSink = <E extends EventChannel>(channel: E, payload: EventPayload<E>) => void;
+
+/** Options of a Session. */
+export interface SessionOptions {
+  mode: ShellMode;
+  core: CoreAdapter;
+  /** Native dialogs (Electron); absent in browser mode. */
+  dialogs?: Dialogs;
+  /** App name and version for app:info. */
+  app: { name: string; version: string; versions?: Record<string, string> };
+  /** Allow loop devices as targets (tests only). */
+  allowLoop?: boolean;
+}
+
+/** An image held by the session: what the renderer sees plus its real path. */
+export interface HeldImage {
+  state: ImageState;
+}
+
+/** A loaded text file held by the session. */
+export interface HeldFile {
+  file: LoadedFile;
+  /** Raw bytes as read (Butane source for .bu). */
+  bytes: Uint8Array;
+}
+
+/** Per-renderer state and services for the feature handlers. */
+export class Session {
+  readonly mode: ShellMode;
+  readonly core: CoreAdapter;
+  readonly dialogs?: Dialogs;
+  readonly app: SessionOptions['app'];
+  readonly allowLoop: boolean;
+  readonly files = new Map<string, HeldFile>();
+  readonly images = new Map<string, HeldImage>();
+  /** Drives from the last listing, by id (flash re-lists before writing). */
+  drives = new Map<string, CoreDrive>();
+  /** Running download, if any. */
+  download: AbortController | null = null;
+  /** Running flash job, if any. */
+  flash: { jobId: string; abort: AbortController } | null = null;
+  private readonly sinks = new Set<EventSink>();
+  /** Files opened with Flint before the renderer asked for them (null once it has). */
+  private openedQueue: OpenedFile[] | null = [];
+
+  constructor(opts: SessionOptions) {
+    this.mode = opts.mode;
+    this.core = opts.core;
+    this.dialogs = opts.dialogs;
+    this.app = opts.app;
+    this.allowLoop = opts.allowLoop ?? false;
+  }
+
+  /** A fresh opaque id with a readable prefix. */
+  newId(prefix: string): string {
+    return `${prefix}-${randomUUID()}`;
+  }
+
+  /** Adds an event receiver; returns its removal. */
+  addSink(sink: EventSink): () => void {
+    this.sinks.add(sink);
+    return () => void this.sinks.delete(sink);
+  }
+
+  /** Sends an event to every receiver. */
+  emit<E extends EventChannel>(channel: E, payload: EventPayload<E>): void {
+    for (const s of this.sinks) {
+      try {
+        s(channel, payload);
+      } catch {
+        // a closed window or stream must not break the others
+      }
+    }
+  }
+
+  /** Delivers a file opened with Flint: queued until the renderer takes the queue, then as an event. */
+  deliverOpened(o: OpenedFile): void {
+    if (this.openedQueue) this.openedQueue.push(o);
+    else this.emit('app:opened', o);
+  }
+
+  /** Returns the queued openings once; afterwards openings arrive as app:opened events. */
+  takeOpened(): OpenedFile[] {
+    const q = this.openedQueue ?? [];
+    this.openedQueue = null;
+    return q;
+  }
+
+  /** The held file with `id`, or FILE_UNKNOWN. */
+  file(id: string): HeldFile {
+    const f = this.files.get(id);
+    if (!f) throw new FlintError('FILE_UNKNOWN', 'That file is no longer loaded; open it again');
+    return f;
+  }
+
+  /** The held image with `id`, or IMAGE_UNKNOWN. */
+  image(id: string): HeldImage {
+    const i = this.images.get(id);
+    if (!i) throw new FlintError('IMAGE_UNKNOWN', 'That image is no longer open; choose it again');
+    return i;
+  }
+
+  /** The native dialogs, or NO_DIALOGS in browser mode. */
+  needDialogs(): Dialogs {
+    if (!this.dialogs) throw new FlintError('NO_DIALOGS', 'Native dialogs are only available in the desktop app');
+    return this.dialogs;
+  }
+
+  /** Stops running jobs (window closed, server stopped). */
+  dispose(): void {
+    this.download?.abort();
+    this.flash?.abort.abort();
+    this.sinks.clear();
+  }
+}

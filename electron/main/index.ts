@@ -1,0 +1,143 @@
+/**
+ * Electron main entry: one instance, one hardened window serving the renderer from app://flint,
+ * IPC bound per feature, the app menu, and files opened with Flint (argv, macOS open-file,
+ * second-instance argv) loaded by main and handed to the renderer.
+ */
+import { BrowserWindow, app, ipcMain, protocol, type IpcMainInvokeEvent } from 'electron';
+import { readFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { toErrorValue } from '../core/errors';
+import type { OpenedFile } from '../shared/types';
+import { STATIC_HEADERS, contentType, resolveStatic } from '../server/static';
+import { filesFromArgv } from './argv';
+import { electronDialogs } from './dialogs';
+import { createDefaultCore } from './features/core-default';
+import { watchDrives } from './features/drives';
+import { HANDLERS, openUserFile } from './features/handlers';
+import { Session } from './features/session';
+import { registerIpc } from './ipc';
+import { installMenu } from './menu';
+import { createMainWindow, hardenSession } from './window';
+
+/** Scheme the packaged renderer is served from. */
+export const APP_SCHEME = 'app';
+/** URL of the renderer page. */
+export const APP_URL = `${APP_SCHEME}://flint/index.html`;
+
+const here = dirname(fileURLToPath(import.meta.url));
+const preloadPath = join(here, '../preload/index.cjs');
+const rendererDir = join(here, '../renderer');
+
+let win: BrowserWindow | null = null;
+let session: Session | null = null;
+let stopWatch: (() => void) | null = null;
+const early: string[] = filesFromArgv(process.argv, app.isPackaged).map((p) => resolve(p));
+
+function openPaths(paths: string[]): void {
+  for (const p of paths) {
+    if (!session) {
+      early.push(p);
+      continue;
+    }
+    const s = session;
+    openUserFile(s, p, 'argv').then(
+      (o) => s.deliverOpened(o),
+      (err) => s.emit('app:open-failed', toErrorValue(err)),
+    );
+  }
+}
+
+function trusted(event: IpcMainInvokeEvent): boolean {
+  return !!win && event.sender === win.webContents && event.senderFrame === win.webContents.mainFrame;
+}
+
+function createWindow(): void {
+  const url = process.env.ELECTRON_RENDERER_URL ?? APP_URL;
+  win = createMainWindow(preloadPath, url);
+  const w = win;
+  session = new Session({
+    mode: 'electron',
+    core: createDefaultCore(),
+    dialogs: electronDialogs(() => win),
+    app: {
+      name: 'Flint',
+      version: app.getVersion(),
+      versions: { electron: process.versions.electron ?? '', chrome: process.versions.chrome ?? '' },
+    },
+  });
+  session.addSink((channel, payload) => {
+    if (!w.isDestroyed()) w.webContents.send(channel, payload);
+  });
+  stopWatch = watchDrives(session);
+  w.on('closed', () => {
+    stopWatch?.();
+    session?.dispose();
+    session = null;
+    win = null;
+  });
+  openPaths(early.splice(0));
+}
+
+/** Runs a dialog-opening handler from the menu and hands its result to the renderer. */
+function menuOpen(run: (s: Session) => Promise<OpenedFile | null>): void {
+  const s = session;
+  if (!s) return;
+  run(s).then(
+    (o) => o && s.emit('app:opened', o),
+    (err) => s.emit('app:open-failed', toErrorValue(err)),
+  );
+}
+
+protocol.registerSchemesAsPrivileged([
+  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+]);
+
+// macOS delivers files opened with Flint through open-file, possibly before ready.
+app.on('open-file', (event, path) => {
+  event.preventDefault();
+  openPaths([path]);
+});
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.on('second-instance', (_event, argv, workingDirectory) => {
+    if (win) {
+      if (win.isMinimized()) win.restore();
+      win.focus();
+    }
+    openPaths(filesFromArgv(argv, app.isPackaged).map((p) => resolve(workingDirectory, p)));
+  });
+
+  app.whenReady().then(() => {
+    protocol.handle(APP_SCHEME, async (request) => {
+      const file = await resolveStatic(rendererDir, new URL(request.url).pathname);
+      if (!file) return new Response('Not found', { status: 404 });
+      return new Response(await readFile(file), { headers: { ...STATIC_HEADERS, 'content-type': contentType(file) } });
+    });
+    hardenSession();
+    registerIpc(ipcMain, { session: () => session, trusted });
+    installMenu({
+      openConfig: () =>
+        menuOpen(async (s) => {
+          const file = await HANDLERS['file:open-dialog'](s, { kind: 'config' });
+          return file && { kind: 'config', file };
+        }),
+      openImage: () =>
+        menuOpen(async (s) => {
+          const image = await HANDLERS['image:open-dialog'](s, {});
+          return image && { kind: 'image', image };
+        }),
+      about: () => app.showAboutPanel(),
+    });
+    createWindow();
+    app.on('activate', () => {
+      if (BrowserWindow.getAllWindows().length === 0) createWindow();
+    });
+  });
+
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+}

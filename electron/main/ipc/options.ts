@@ -1,0 +1,11 @@
+/** IPC for the "options" feature (kernel argument check). */
+import type { IpcMain } from 'electron';
+import { bindChannels, type IpcContext } from './bind';
+
+/** Channels of this feature. */
+export const OPTION_CHANNELS = ['options:check-kargs'] as const;
+
+/** Registers the option channels. */
+export function registerOptionIpc(ipc: IpcMain, ctx: IpcContext): void {
+  bindChannels(ipc, ctx, OPTION_CHANNELS);
+}

@@ -1,0 +1,101 @@
+import type { FlintErrorValue } from '../errors';
+
+/** The phases a target goes through, in order. */
+export type WritePhase = 'check' | 'unmount' | 'write' | 'flush' | 'verify' | 'ignition' | 'eject' | 'wipe';
+
+/** Progress of one target (one JSON line of the helper). */
+export interface WriteProgressEvent {
+  type: 'progress';
+  device: string;
+  phase: WritePhase;
+  bytes: number;
+  total: number;
+  /** Bytes per second, smoothed (absent until measurable). */
+  speed?: number;
+}
+
+/** The helper accepted the job and starts (elevation succeeded). */
+export interface WriteStartEvent {
+  type: 'start';
+  pid: number;
+  devices: string[];
+  imageSize: number;
+  /** 'direct' (O_DIRECT, page cache bypassed) or 'sync' (buffered + fdatasync every few MiB). */
+  mode?: string;
+}
+
+/** What happened to one target. */
+export type TargetResult =
+  | {
+      device: string;
+      ok: true;
+      bytesWritten: number;
+      /** SHA-256 of the bytes written (source + plan). */
+      sha256: string;
+      /** Whether the device was read back past the page cache and matched. */
+      verified: boolean;
+      /** SHA-256 of the Ignition config read back off the device (null: none embedded or not readable). */
+      ignitionSha256: string | null;
+      warnings: string[];
+    }
+  | { device: string; ok: false; error: FlintErrorValue; bytesWritten: number };
+
+/** One target finished (success or failure). */
+export interface WriteTargetDoneEvent {
+  type: 'target-done';
+  result: TargetResult;
+}
+
+/** A note for the log (unmounted a partition, O_DIRECT unavailable, ...). */
+export interface WriteLogEvent {
+  type: 'log';
+  device?: string;
+  message: string;
+}
+
+/** The job failed as a whole before any target was written (invalid job, unreadable source). */
+export interface WriteFatalEvent {
+  type: 'fatal';
+  error: FlintErrorValue;
+}
+
+/** The last line: every target's result. */
+export interface WriteDoneEvent {
+  type: 'done';
+  results: TargetResult[];
+  cancelled: boolean;
+}
+
+/** Everything the helper prints on stdout, one JSON object per line. */
+export type WriteEvent =
+  | WriteStartEvent
+  | WriteProgressEvent
+  | WriteTargetDoneEvent
+  | WriteLogEvent
+  | WriteFatalEvent
+  | WriteDoneEvent;
+
+/** Helper exit codes (documented in native/README.md). */
+export const HelperExit = {
+  OK: 0,
+  /** At least one target failed; see the results. */
+  TARGET_FAILED: 1,
+  /** The job was invalid or could not start (source unreadable). */
+  BAD_JOB: 2,
+  /** Cancelled by signal, stdin closing or the cancel file. */
+  CANCELLED: 3,
+  /** Unexpected internal error. */
+  INTERNAL: 4,
+} as const;
+
+/** Parses one line of helper output; null for a line that is not an event. */
+export function parseEventLine(line: string): WriteEvent | null {
+  const s = line.trim();
+  if (!s.startsWith('{')) return null;
+  try {
+    const e = JSON.parse(s) as WriteEvent;
+    return e && typeof e.type === 'string' ? e : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,95 @@
+import { FlintError } from '../errors';
+import { normalizePlan, type PatchPlan } from '../iso/plan';
+import type { DriveIdentity } from '../drives/check';
+import { WriteErrorCode } from './codes';
+
+/** Version of the job format the helper understands. */
+export const JOB_VERSION = 1;
+
+/**
+ * What the elevated helper is asked to do, as JSON. The plan's bytes travel as base64. The
+ * targets carry the identity the user saw, which the helper re-checks before touching anything.
+ */
+export interface WriteJobJson {
+  version: number;
+  image: string;
+  plan: { imageSize: number; writes: { offset: number; data: string }[] };
+  targets: DriveIdentity[];
+  allowLoop: boolean;
+  verify: boolean;
+  eject: boolean;
+  /** SHA-256 (hex) of the Ignition config the stick must carry; checked after writing when set. */
+  expectIgnitionSha256?: string;
+}
+
+/** A decoded job, with the plan as bytes. */
+export interface WriteJob {
+  image: string;
+  plan: PatchPlan;
+  targets: DriveIdentity[];
+  allowLoop: boolean;
+  verify: boolean;
+  eject: boolean;
+  expectIgnitionSha256?: string;
+}
+
+/** Serializes a job for the helper (one line of JSON). */
+export function encodeJob(job: WriteJob): string {
+  const json: WriteJobJson = {
+    version: JOB_VERSION,
+    image: job.image,
+    plan: {
+      imageSize: job.plan.imageSize,
+      writes: job.plan.writes.map((w) => ({ offset: w.offset, data: Buffer.from(w.bytes).toString('base64') })),
+    },
+    targets: job.targets,
+    allowLoop: job.allowLoop,
+    verify: job.verify,
+    eject: job.eject,
+  };
+  if (job.expectIgnitionSha256) json.expectIgnitionSha256 = job.expectIgnitionSha256;
+  return JSON.stringify(json);
+}
+
+const bad = (why: string): FlintError => new FlintError(WriteErrorCode.JOB_INVALID, `invalid write job: ${why}`);
+
+/** Parses and validates a job; throws JOB_INVALID naming the first problem. */
+export function decodeJob(text: string): WriteJob {
+  let j: WriteJobJson;
+  try {
+    j = JSON.parse(text);
+  } catch {
+    throw bad('not JSON');
+  }
+  if (!j || typeof j !== 'object') throw bad('not an object');
+  if (j.version !== JOB_VERSION) throw bad(`version ${String(j.version)} (expected ${JOB_VERSION})`);
+  if (typeof j.image !== 'string' || !j.image.startsWith('/') && !/^[A-Za-z]:\\/.test(j.image)) throw bad('image must be an absolute path');
+  if (!j.plan || !Number.isSafeInteger(j.plan.imageSize) || j.plan.imageSize <= 0 || !Array.isArray(j.plan.writes)) {
+    throw bad('plan must have a positive imageSize and a writes list');
+  }
+  const writes = j.plan.writes.map((w, i) => {
+    if (!w || !Number.isSafeInteger(w.offset) || typeof w.data !== 'string') throw bad(`plan write ${i} is malformed`);
+    return { offset: w.offset, bytes: new Uint8Array(Buffer.from(w.data, 'base64')) };
+  });
+  if (!Array.isArray(j.targets) || j.targets.length === 0) throw bad('no targets');
+  const seen = new Set<string>();
+  for (const t of j.targets) {
+    if (!t || typeof t.device !== 'string' || !Number.isSafeInteger(t.size) || typeof t.serial !== 'string' || typeof t.model !== 'string') {
+      throw bad('each target needs device, size, serial and model');
+    }
+    if (seen.has(t.device)) throw bad(`target ${t.device} given twice`);
+    seen.add(t.device);
+  }
+  if (j.expectIgnitionSha256 !== undefined && !/^[0-9a-f]{64}$/.test(j.expectIgnitionSha256)) {
+    throw bad('expectIgnitionSha256 must be 64 hex digits');
+  }
+  return {
+    image: j.image,
+    plan: normalizePlan(j.plan.imageSize, writes),
+    targets: j.targets.map((t) => ({ device: t.device, size: t.size, serial: t.serial, model: t.model })),
+    allowLoop: j.allowLoop === true,
+    verify: j.verify !== false,
+    eject: j.eject === true,
+    ...(j.expectIgnitionSha256 ? { expectIgnitionSha256: j.expectIgnitionSha256 } : {}),
+  };
+}

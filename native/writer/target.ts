@@ -1,0 +1,147 @@
+import { openSync, closeSync, write, fdatasync, constants as C } from 'node:fs';
+import { promisify } from 'node:util';
+import { FlintError } from '../../electron/core/errors';
+import { alignedBlock, alignDown, BLOCK_SIZE } from './aligned';
+import { ioError, openError } from './errors';
+
+const writeP = promisify(write);
+const fdatasyncP = promisify(fdatasync);
+
+/** Bytes wiped at the start of a partly written stick. */
+export const WIPE_BYTES = 1024 * 1024;
+/** In buffered mode, data is flushed to the device every this many bytes (progress stays honest). */
+export const SYNC_EVERY = 32 * 1024 * 1024;
+
+/** How a target is opened: exclusive (Linux O_EXCL) and, when the kernel allows, O_DIRECT. */
+export interface OpenOptions {
+  exclusive: boolean;
+  direct: boolean;
+  logicalBlockSize: number;
+}
+
+/**
+ * One raw device being written: a staging block (aligned for O_DIRECT when possible), the write
+ * position, and the bookkeeping to report honest progress and wipe the start on cancel.
+ */
+export class TargetWriter {
+  readonly block: Buffer;
+  /** 'direct' bypasses the page cache; 'sync' is buffered with fdatasync every SYNC_EVERY bytes. */
+  readonly mode: 'direct' | 'sync';
+  /** Bytes handed to the device so far. */
+  pos = 0;
+  /** Bytes known to be on the device (synced, or written with O_DIRECT). */
+  durable = 0;
+  private fd: number;
+  private unsynced = 0;
+  private closed = false;
+
+  private constructor(readonly device: string, fd: number, block: Buffer, mode: 'direct' | 'sync', private readonly lbs: number) {
+    this.fd = fd;
+    this.block = block;
+    this.mode = mode;
+  }
+
+  /** Opens `raw` for writing; falls back to buffered+sync when O_DIRECT is refused. */
+  static open(device: string, raw: string, o: OpenOptions): TargetWriter {
+    const base = C.O_RDWR | (o.exclusive ? C.O_EXCL : 0);
+    if (o.direct && C.O_DIRECT) {
+      let fd = -1;
+      try {
+        fd = openSync(raw, base | C.O_DIRECT);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EINVAL') throw openError(err, device);
+      }
+      if (fd >= 0) {
+        const block = alignedBlock(fd);
+        if (block) return new TargetWriter(device, fd, block, 'direct', o.logicalBlockSize);
+        closeSync(fd);
+      }
+    }
+    let fd: number;
+    try {
+      fd = openSync(raw, base);
+    } catch (err) {
+      throw openError(err, device);
+    }
+    return new TargetWriter(device, fd, Buffer.allocUnsafeSlow(BLOCK_SIZE), 'sync', o.logicalBlockSize);
+  }
+
+  /** Writes block[0, length) at the current position; a tail that O_DIRECT cannot take goes buffered. */
+  async writeBlock(length: number, raw: string): Promise<void> {
+    const directLen = this.mode === 'direct' ? alignDown(length, this.lbs) : length;
+    await this.writeAt(this.fd, this.block, 0, directLen, this.pos);
+    if (directLen < length) {
+      // An image whose size is not a multiple of the sector size: write the last bytes buffered.
+      const fd = openSync(raw, C.O_RDWR);
+      try {
+        await this.writeAt(fd, this.block, directLen, length - directLen, this.pos + directLen);
+        await fdatasyncP(fd);
+      } finally {
+        closeSync(fd);
+      }
+    }
+    this.pos += length;
+    if (this.mode === 'direct') this.durable = this.pos;
+    else {
+      this.unsynced += length;
+      if (this.unsynced >= SYNC_EVERY) await this.sync();
+    }
+  }
+
+  private async writeAt(fd: number, buf: Buffer, off: number, len: number, pos: number): Promise<void> {
+    let done = 0;
+    while (done < len) {
+      let n: number;
+      try {
+        ({ bytesWritten: n } = await writeP(fd, buf, off + done, len - done, pos + done));
+      } catch (err) {
+        throw ioError(err, this.device, pos + done, 'writing');
+      }
+      if (n <= 0) throw ioError(Object.assign(new Error('short write'), { code: 'ENOSPC' }), this.device, pos + done, 'writing');
+      done += n;
+    }
+  }
+
+  /** Flushes written data to the device (fdatasync). */
+  async sync(): Promise<void> {
+    try {
+      await fdatasyncP(this.fd);
+    } catch (err) {
+      throw ioError(err, this.device, this.durable, 'writing');
+    }
+    this.unsynced = 0;
+    this.durable = this.pos;
+  }
+
+  /** Overwrites the first MiB with zeros and syncs (best effort); true when it worked. */
+  async wipeStart(): Promise<boolean> {
+    if (this.closed) return false;
+    try {
+      this.block.fill(0, 0, WIPE_BYTES);
+      const saved = this.pos;
+      this.pos = 0;
+      await this.writeAt(this.fd, this.block, 0, WIPE_BYTES, 0);
+      this.pos = saved;
+      await fdatasyncP(this.fd);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Closes the device (idempotent). */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      closeSync(this.fd);
+    } catch {
+      /* already gone (unplugged) */
+    }
+  }
+}
+
+/** Reports a FlintError for a target in the form the protocol uses. */
+export function asFlint(err: unknown): FlintError {
+  return err instanceof FlintError ? err : new FlintError('INTERNAL', (err as Error)?.message ?? String(err));
+}

@@ -3,6 +3,7 @@ import { FlintError } from '../core/errors';
 import { VERSION } from './version';
 import { registerIso } from './commands/iso';
 import { registerIgnition } from './commands/ignition';
+import { registerUi } from './commands/ui';
 
 /**
  * Builds the `flint` command tree. Each feature registers its verbs from its own file in
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerIso(program);
   registerIgnition(program);
+  registerUi(program);
   return program;
 }
 

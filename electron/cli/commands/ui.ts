@@ -1,0 +1,83 @@
+/**
+ * `flint ui [--port P] [--no-open]`: the desktop app's interface in the user's browser, for
+ * machines where the Electron shell cannot run. Serves the built renderer and the loopback bridge
+ * on 127.0.0.1 with a one-time token in the printed URL.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Command } from 'commander';
+import { FlintError } from '../../core/errors';
+import { startUiServer } from '../../server/ui-server';
+import { VERSION } from '../version';
+
+/** Repository root (this file is electron/cli/commands/ui.ts). */
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+/** Where the stand-alone renderer build lives. */
+export const DEFAULT_RENDERER_DIR = join(ROOT, 'out/renderer');
+
+/** Parses a TCP port (0 = any free port). */
+export function parsePort(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n > 65535) throw new FlintError('UI_BAD_PORT', `--port must be 0..65535, not ${value}`);
+  return n;
+}
+
+/** Builds the renderer with Vite when `dir` has no index.html yet (first run from a checkout). */
+export async function ensureRenderer(dir: string, log: (s: string) => void): Promise<string> {
+  if (existsSync(join(dir, 'index.html'))) return dir;
+  const configFile = join(ROOT, 'build/vite.renderer.config.ts');
+  if (!existsSync(configFile)) {
+    throw new FlintError('UI_NO_RENDERER', `No built interface in ${dir}`, ['run the renderer build first']);
+  }
+  log('Building the interface (first run)...\n');
+  try {
+    const vite = await import('vite');
+    await vite.build({ configFile, logLevel: 'warn', build: { outDir: dir, emptyOutDir: true } });
+  } catch (err) {
+    throw new FlintError('UI_BUILD_FAILED', 'Could not build the interface', [(err as Error).message]);
+  }
+  if (!existsSync(join(dir, 'index.html'))) throw new FlintError('UI_BUILD_FAILED', `The build left no index.html in ${dir}`);
+  return dir;
+}
+
+/** The command that opens a URL in the default browser on this platform. */
+export function openCommand(url: string, platform = process.platform): [string, string[]] {
+  if (platform === 'darwin') return ['open', [url]];
+  if (platform === 'win32') return ['cmd', ['/c', 'start', '""', url.replace(/&/g, '^&')]];
+  return ['xdg-open', [url]];
+}
+
+function openBrowser(url: string, log: (s: string) => void): void {
+  const [cmd, args] = openCommand(url);
+  try {
+    const child = spawn(cmd, args, { stdio: 'ignore', detached: true });
+    child.on('error', () => log(`Could not start ${cmd}; open the address above yourself.\n`));
+    child.unref();
+  } catch {
+    log(`Could not start ${cmd}; open the address above yourself.\n`);
+  }
+}
+
+/** Registers `flint ui`. */
+export function registerUi(program: Command): void {
+  program
+    .command('ui')
+    .description('serve the Flint interface on 127.0.0.1 and open it in the browser')
+    .option('--port <port>', 'TCP port on 127.0.0.1 (default: any free port)', parsePort)
+    .option('--no-open', 'print the address without opening a browser')
+    .option('--renderer-dir <dir>', 'serve this renderer build instead of out/renderer')
+    .action(async (opts: { port?: number; open: boolean; rendererDir?: string }) => {
+      const err = (s: string) => void process.stderr.write(s);
+      const rendererDir = await ensureRenderer(resolve(opts.rendererDir ?? DEFAULT_RENDERER_DIR), err);
+      const server = await startUiServer({ port: opts.port ?? 0, rendererDir, app: { name: 'Flint', version: VERSION } });
+      process.stdout.write(`Flint is running at ${server.url}\nThe address holds a one-time key: do not share it. Press Ctrl+C to stop.\n`);
+      if (opts.open) openBrowser(server.url, err);
+      await new Promise<void>((done) => {
+        process.once('SIGINT', done);
+        process.once('SIGTERM', done);
+      });
+      await server.close();
+    });
+}

@@ -1,0 +1,220 @@
+/**
+ * The loopback bridge behind `flint ui` and the browser e2e tests: serves the built renderer and
+ * the contract over HTTP on 127.0.0.1 only. Every request must carry the right Host (no DNS
+ * rebinding) and, when a browser sends one, a same-origin Origin; every API call needs the
+ * one-time token. Invokes go through the same `dispatch` as Electron IPC. Electron-free.
+ */
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { FlintError } from '../core/errors';
+import { MAX_UPLOAD_BYTES } from '../shared/contract';
+import { API_PREFIX, EVENTS_PATH, TOKEN_HEADER, TOKEN_PARAM } from '../shared/bridge-client';
+import type { Outcome } from '../shared/types';
+import type { CoreAdapter } from '../main/features/core-adapter';
+import { createDefaultCore, type DefaultCoreOptions } from '../main/features/core-default';
+import { watchDrives } from '../main/features/drives';
+import { dispatch } from '../main/features/handlers';
+import { Session } from '../main/features/session';
+import { STATIC_HEADERS, contentType, resolveStatic } from './static';
+
+/** Largest JSON body accepted (an upload's text, JSON-escaped, plus the envelope). */
+export const MAX_BODY_BYTES = 2 * MAX_UPLOAD_BYTES + 64 * 1024;
+/** Interval of SSE keep-alive comments. */
+export const SSE_HEARTBEAT_MS = 15_000;
+
+/** Options of startUiServer. */
+export interface UiServerOptions {
+  /** TCP port on 127.0.0.1 (0 or absent: any free port). */
+  port?: number;
+  /** Directory of the built renderer (index.html + assets). */
+  rendererDir: string;
+  /** Replaces parts of the core (tests: a local mirror, a fake drive list...). */
+  core?: Partial<CoreAdapter>;
+  /** Options of the real core (mirror URL, cache dir, keyrings, allowLoop). */
+  coreOptions?: DefaultCoreOptions;
+  /** Accept loop devices as targets (tests only). */
+  allowLoop?: boolean;
+  /** App name/version reported by app:info. */
+  app?: { name: string; version: string };
+}
+
+/** A running bridge. */
+export interface UiServer {
+  /** The page URL with the token, e.g. http://127.0.0.1:4321/?token=... */
+  url: string;
+  /** The origin, e.g. http://127.0.0.1:4321 */
+  origin: string;
+  token: string;
+  port: number;
+  /** The session behind the API (tests may inspect it). */
+  session: Session;
+  /** Stops the server, its event streams and running jobs. */
+  close(): Promise<void>;
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const data = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+    'content-length': Buffer.byteLength(data),
+  });
+  res.end(data);
+}
+
+function refuse(res: ServerResponse, status: number, code: string, message: string): void {
+  sendJson(res, status, { ok: false, error: { code, message } } satisfies Outcome<never>);
+}
+
+function tokenMatches(given: string | null | undefined, token: string): boolean {
+  if (typeof given !== 'string') return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(token);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > limit) {
+        reject(new FlintError('BODY_TOO_LARGE', `Request body over ${limit} bytes`));
+        req.destroy();
+      } else chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+/** HTTP status for a dispatch outcome (the body is the Outcome either way). */
+function statusOf(o: Outcome<unknown>): number {
+  if (o.ok) return 200;
+  return { BAD_CHANNEL: 404, BAD_REQUEST: 400, CHANNEL_REFUSED: 403 }[o.error.code] ?? 200;
+}
+
+/** Starts the bridge on 127.0.0.1. */
+export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
+  const token = randomBytes(24).toString('base64url');
+  const core: CoreAdapter = { ...createDefaultCore({ allowLoop: opts.allowLoop, ...opts.coreOptions }), ...opts.core };
+  const session = new Session({
+    mode: 'browser',
+    core,
+    app: opts.app ?? { name: 'Flint', version: '0.0.0' },
+    allowLoop: opts.allowLoop,
+  });
+  const streams = new Set<ServerResponse>();
+  let port = 0;
+  const allowedHosts = () => new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
+  const allowedOrigins = () => new Set([`http://127.0.0.1:${port}`, `http://localhost:${port}`]);
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // DNS rebinding: the browser sends the attacker's host name; only our own names pass.
+    if (!allowedHosts().has(String(req.headers.host ?? '').toLowerCase())) {
+      return refuse(res, 421, 'BAD_HOST', 'Wrong Host header');
+    }
+    const origin = req.headers.origin;
+    if (origin !== undefined && !allowedOrigins().has(origin)) {
+      return refuse(res, 403, 'BAD_ORIGIN', 'Cross-origin request refused');
+    }
+    if (req.headers['sec-fetch-site'] === 'cross-site') {
+      return refuse(res, 403, 'BAD_ORIGIN', 'Cross-site request refused');
+    }
+    const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
+
+    if (url.pathname === EVENTS_PATH) {
+      if (req.method !== 'GET') return refuse(res, 405, 'BAD_METHOD', 'Use GET for events');
+      const given = url.searchParams.get(TOKEN_PARAM) ?? (req.headers[TOKEN_HEADER] as string | undefined);
+      if (!tokenMatches(given, token)) return refuse(res, 401, 'TOKEN_REQUIRED', 'Missing or wrong token');
+      res.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-store',
+        connection: 'keep-alive',
+        'x-content-type-options': 'nosniff',
+      });
+      res.write(': connected\n\n');
+      streams.add(res);
+      const remove = session.addSink((channel, payload) => {
+        res.write(`event: ${channel}\ndata: ${JSON.stringify(payload)}\n\n`);
+      });
+      const beat = setInterval(() => res.write(': keep-alive\n\n'), SSE_HEARTBEAT_MS);
+      res.on('close', () => {
+        clearInterval(beat);
+        remove();
+        streams.delete(res);
+      });
+      return;
+    }
+
+    if (url.pathname.startsWith(API_PREFIX)) {
+      if (req.method !== 'POST') return refuse(res, 405, 'BAD_METHOD', 'Use POST for API calls');
+      if (!tokenMatches(req.headers[TOKEN_HEADER] as string | undefined, token)) {
+        return refuse(res, 401, 'TOKEN_REQUIRED', 'Missing or wrong token');
+      }
+      if (!String(req.headers['content-type'] ?? '').toLowerCase().startsWith('application/json')) {
+        return refuse(res, 415, 'BAD_CONTENT_TYPE', 'Send application/json');
+      }
+      let body: unknown;
+      try {
+        const raw = await readBody(req, MAX_BODY_BYTES);
+        body = raw.length === 0 ? {} : JSON.parse(raw.toString('utf8'));
+      } catch (err) {
+        if (err instanceof FlintError) return refuse(res, 413, err.code, err.message);
+        return refuse(res, 400, 'BAD_JSON', 'The request body is not JSON');
+      }
+      let channel: string;
+      try {
+        channel = decodeURIComponent(url.pathname.slice(API_PREFIX.length));
+      } catch {
+        return refuse(res, 404, 'BAD_CHANNEL', 'Unknown channel');
+      }
+      const outcome = await dispatch(session, channel, body);
+      return sendJson(res, statusOf(outcome), outcome);
+    }
+
+    if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'BAD_METHOD', 'Read-only');
+    const file = await resolveStatic(opts.rendererDir, url.pathname);
+    if (!file) {
+      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8', ...STATIC_HEADERS });
+      return void res.end('Not found');
+    }
+    res.writeHead(200, { ...STATIC_HEADERS, 'content-type': contentType(file) });
+    if (req.method === 'HEAD') return void res.end();
+    createReadStream(file).on('error', () => res.destroy()).pipe(res);
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch(() => {
+      if (!res.headersSent) refuse(res, 500, 'INTERNAL', 'Internal error');
+      else res.destroy();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      reject(new FlintError('UI_PORT_BUSY', `Cannot listen on 127.0.0.1:${opts.port ?? 0}`, [err.message])),
+    );
+    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  port = (server.address() as AddressInfo).port;
+  const stopWatch = watchDrives(session);
+  const origin = `http://127.0.0.1:${port}`;
+  return {
+    url: `${origin}/?${TOKEN_PARAM}=${token}`,
+    origin,
+    token,
+    port,
+    session,
+    async close() {
+      stopWatch();
+      session.dispose();
+      for (const s of streams) s.end();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

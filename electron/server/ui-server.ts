@@ -82,12 +82,12 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
     let size = 0;
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > limit) {
-        reject(new FlintError('BODY_TOO_LARGE', `Request body over ${limit} bytes`));
-        req.destroy();
-      } else chunks.push(c);
+      // past the limit the rest is read and dropped, so the client gets the 413 answer
+      if (size <= limit) chunks.push(c);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('end', () =>
+      size > limit ? reject(new FlintError('BODY_TOO_LARGE', `Request body over ${limit} bytes`)) : resolve(Buffer.concat(chunks)),
+    );
     req.on('error', reject);
   });
 }

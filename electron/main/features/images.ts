@@ -62,7 +62,7 @@ export async function openLocalIso(s: Session, path: string): Promise<ImageState
     throw new FlintError('FILE_UNREADABLE', `Cannot open ${path}`, [e.message]);
   });
   if (!st.isFile()) throw new FlintError('FILE_NOT_REGULAR', `${path} is not a regular file`);
-  return holdImage(s, { path, size: st.size, signature: 'none', cached: false }, 'local');
+  return holdImage(s, { path: resolve(path), size: st.size, signature: 'none', cached: false }, 'local');
 }
 
 /** image:releases */
@@ -125,7 +125,7 @@ export async function openImagePath(
   s: Session,
   req: InvokeRequest<'image:open-path'>,
 ): Promise<InvokeResponse<'image:open-path'>> {
-  return openLocalIso(s, resolve(req.path));
+  return openLocalIso(s, req.path);
 }
 
 /** image:cached */

@@ -3,6 +3,7 @@ import { FlintError } from '../core/errors';
 import { VERSION } from './version';
 import { registerIso } from './commands/iso';
 import { registerIgnition } from './commands/ignition';
+import { registerStream } from './commands/stream';
 import { registerUi } from './commands/ui';
 
 /**
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerIso(program);
   registerIgnition(program);
+  registerStream(program);
   registerUi(program);
   return program;
 }

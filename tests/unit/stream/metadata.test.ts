@@ -137,7 +137,7 @@ describe('malformed metadata gives STREAM_METADATA_INVALID, never a crash', () =
       'architectures.x86_64.artifacts.metal.formats.pxe.rootfs.location is missing',
     ]);
     const noRelease = clone();
-    (noRelease.architectures.x86_64.artifacts.metal as Record<string, unknown>).release = 7;
+    (noRelease.architectures.x86_64.artifacts.metal as unknown as Record<string, unknown>).release = 7;
     expect(thrown(() => selectRelease(noRelease, 'x86_64')).code).toBe('STREAM_METADATA_INVALID');
     const noDisk = clone();
     (noDisk.architectures.x86_64.artifacts.metal.formats as Record<string, unknown>).iso = { disk: 'x' };

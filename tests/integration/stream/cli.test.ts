@@ -1,0 +1,105 @@
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TEST_KEY, populateMirror, startMirrorServer, type MirrorServer, type PopulatedMirror } from '../../helpers/mirror-server';
+
+const ROOT = path.resolve(__dirname, '../../..');
+let work: string;
+let server: MirrorServer;
+let mirror: PopulatedMirror;
+let keyFile: string;
+
+function flint(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [path.join(ROOT, 'bin/flint.mjs'), ...args], { cwd: work, env: { ...process.env, ...env } }, (err, stdout, stderr) => {
+      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+beforeAll(async () => {
+  work = await mkdtemp(path.join(tmpdir(), 'flint-cli-dl-'));
+  mirror = await populateMirror(path.join(work, 'mirror'), {
+    iso: randomBytes(1 << 20), kernel: randomBytes(4096), initramfs: randomBytes(8192), rootfs: randomBytes(16384),
+  });
+  server = await startMirrorServer({ root: path.join(work, 'mirror') });
+  keyFile = path.join(work, 'test-key.pub.asc');
+  await writeFile(keyFile, TEST_KEY.publicArmored);
+});
+
+afterAll(async () => {
+  await server?.close();
+  await rm(work, { recursive: true, force: true });
+});
+
+describe('flint streams / download / cache', () => {
+  it('streams --json shows the release of the mirrored stream', async () => {
+    const r = await flint(['streams', '--stream', 'stable', '--arch', 'x86_64', '--base-url', server.url, '--json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const rel = JSON.parse(r.stdout);
+    expect(rel).toMatchObject({ stream: 'stable', arch: 'x86_64', release: '44.20260707.3.1', date: '2026-07-21T14:07:12Z' });
+    expect(rel.iso.url).toBe(`${server.url}${mirror.files.iso!.urlPath}`);
+    expect(rel.iso.sha256).toBe(mirror.files.iso!.sha256);
+  });
+
+  it('streams without --stream lists unavailable streams in text form', async () => {
+    const r = await flint(['streams', '--arch', 'x86_64', '--base-url', server.url]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('stable 44.20260707.3.1 (x86_64), published 2026-07-21T14:07:12Z\n  iso        fedora-coreos-44.20260707.3.1-live-iso.x86_64.iso\n');
+    expect(r.stdout).toContain(`testing unavailable: Fetching ${server.url}/streams/testing.json failed: the server answered 404 Not Found\n`);
+  });
+
+  it('download --format pxe --dir places verified files and prints their paths; cache list shows them', async () => {
+    const cache = path.join(work, 'cache');
+    const out = path.join(work, 'out');
+    const r = await flint(['download', '--format', 'pxe', '--arch', 'x86_64', '--base-url', server.url, '--keyring', keyFile, '--cache-dir', cache, '--dir', out]);
+    expect(r.stderr.split('\n').map((l) => l.replace(/ \(.*$/, ''))).toEqual([
+      'downloading fedora-coreos-44.20260707.3.1-live-kernel.x86_64: 100%',
+      'downloading fedora-coreos-44.20260707.3.1-live-initramfs.x86_64.img: 100%',
+      'downloading fedora-coreos-44.20260707.3.1-live-rootfs.x86_64.img: 100%',
+      '',
+    ]);
+    expect(r.code).toBe(0);
+    const names = ['kernel', 'initramfs', 'rootfs'].map((k) => path.basename(mirror.files[k as 'kernel']!.file));
+    expect(r.stdout).toBe(names.map((n) => path.join(out, n) + '\n').join(''));
+    for (const k of ['kernel', 'initramfs', 'rootfs'] as const) {
+      const f = mirror.files[k]!;
+      expect(readFileSync(path.join(out, path.basename(f.file))).equals(readFileSync(f.file))).toBe(true);
+      expect(existsSync(path.join(out, path.basename(f.file) + '.sig'))).toBe(true);
+    }
+    const list = await flint(['cache', 'list', '--cache-dir', cache, '--json']);
+    expect(JSON.parse(list.stdout).entries.map((e: { name: string }) => e.name).sort()).toEqual([...names].sort());
+
+    const again = await flint(['download', '--format', 'pxe', '--arch', 'x86_64', '--base-url', server.url, '--keyring', keyFile, '--cache-dir', cache, '--json']);
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout).files.map((f: { cached: boolean }) => f.cached)).toEqual([true, true, true]);
+
+    const pruned = await flint(['cache', 'prune', '--all', '--cache-dir', cache]);
+    expect(pruned.code).toBe(0);
+    expect(pruned.stdout.split('\n').filter((l) => l.startsWith('removed '))).toHaveLength(9);
+    expect((await flint(['cache', 'list', '--cache-dir', cache])).stdout).toBe(`cache: ${cache}\n(empty)\n`);
+  });
+
+  it('download without the test key fails with one error line naming the check and the file', async () => {
+    const r = await flint(['download', '--arch', 'x86_64', '--base-url', server.url, '--cache-dir', path.join(work, 'c2')]);
+    expect(r.code).toBe(1);
+    const name = path.basename(mirror.files.iso!.file);
+    expect(r.stderr.split('\n').filter((l) => l.startsWith('Error'))).toHaveLength(1);
+    expect(r.stderr).toMatch(/^downloading .*: 100% \(1\.0 MiB\)\n/);
+    expect(r.stderr.split('\n').at(-2) + '\n').toBe(
+      `Error: OpenPGP signature check failed for ${name}: it was signed by a key that is not in the trusted keyring: the file was deleted: Could not find signing key with key ID 5fbda8071bf24b78\n`,
+    );
+    expect(r.stdout).toBe('');
+  });
+
+  it('rejects a bad --fetch-retries value', async () => {
+    const r = await flint(['download', '--fetch-retries', 'many', '--base-url', server.url]);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('--fetch-retries needs a whole number, got "many"');
+  });
+});

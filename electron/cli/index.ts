@@ -5,6 +5,7 @@ import { registerIso } from './commands/iso';
 import { registerIgnition } from './commands/ignition';
 import { registerStream } from './commands/stream';
 import { registerUi } from './commands/ui';
+import { registerPxe } from './commands/pxe';
 
 /**
  * Builds the `flint` command tree. Each feature registers its verbs from its own file in
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   registerIgnition(program);
   registerStream(program);
   registerUi(program);
+  registerPxe(program);
   return program;
 }
 

@@ -1,0 +1,91 @@
+import { FlintError } from '../errors';
+import type { CpioMember } from '../iso/cpio';
+import { NO_FEATURES, parseFeatures, type IsoFeatures } from '../iso/features';
+import { buildEmbedPayload, decodeEmbedArea } from '../iso/payload';
+
+/** The marker file every Fedora CoreOS live initramfs carries. */
+export const LIVE_INITRAMFS_MARKER = 'etc/coreos-live-initramfs';
+/** Where the live initramfs keeps its OS feature flags. */
+export const INITRAMFS_FEATURES = 'etc/coreos/features.json';
+/** The Ignition config the live initramfs picks up. */
+export const CONFIG_IGN = 'config.ign';
+/** NetworkManager keyfiles copied by the live initramfs. */
+export const NETWORK_DIR = 'etc/coreos-firstboot-network/';
+
+/** What a live initramfs holds that `pxe customize` cares about. */
+export interface InitramfsFacts {
+  /** It has `etc/coreos-live-initramfs`. */
+  isLive: boolean;
+  /** Its `etc/coreos/features.json` (all false when absent). */
+  features: IsoFeatures;
+  /** Already carries `config.ign` or network keyfiles. */
+  customized: boolean;
+  /** The regular files of every archive in it (later copies win). */
+  members: CpioMember[];
+}
+
+/**
+ * Reads a whole initramfs (a sequence of uncompressed/gzip/xz newc archives, zero-padded) and
+ * reports whether it is a CoreOS live initramfs, its feature flags and whether it is customized.
+ */
+export async function inspectInitramfs(bytes: Uint8Array): Promise<InitramfsFacts> {
+  let members: CpioMember[];
+  try {
+    members = await decodeEmbedArea(bytes);
+  } catch (err) {
+    const e = err as FlintError;
+    throw new FlintError('PXE_INITRAMFS_CORRUPT', 'reading initramfs', [...(e.causes?.length ? e.causes : [e.message])]);
+  }
+  const byPath = new Map(members.map((m) => [m.path, m.data]));
+  const feat = byPath.get(INITRAMFS_FEATURES);
+  return {
+    isLive: byPath.has(LIVE_INITRAMFS_MARKER),
+    features: feat ? parseFeatures(feat) : NO_FEATURES,
+    customized: members.some((m) => m.path === CONFIG_IGN || m.path.startsWith(NETWORK_DIR)),
+    members,
+  };
+}
+
+/**
+ * Appends one generated xz (CRC32) cpio archive of `members` to a live initramfs, as
+ * coreos-installer's `pxe customize` does: the input bytes unchanged, then the archive.
+ * Refuses an initramfs that is not a CoreOS live one or is already customized.
+ */
+export async function appendToInitramfs(initramfs: Uint8Array, members: CpioMember[]): Promise<Uint8Array> {
+  const facts = await inspectInitramfs(initramfs);
+  if (!facts.isLive) throw new FlintError('PXE_NOT_LIVE_INITRAMFS', 'not a CoreOS live initramfs image');
+  if (facts.customized) throw new FlintError('PXE_ALREADY_CUSTOMIZED', 'input is already customized');
+  return appendArchive(initramfs, members);
+}
+
+/** The initramfs bytes unchanged, then one xz (CRC32) cpio archive of `members` (none: unchanged). */
+export async function appendArchive(initramfs: Uint8Array, members: CpioMember[]): Promise<Uint8Array> {
+  if (members.length === 0) return initramfs;
+  const payload = await buildEmbedPayload(members);
+  const out = new Uint8Array(initramfs.length + payload.length);
+  out.set(initramfs, 0);
+  out.set(payload, initramfs.length);
+  return out;
+}
+
+/** `pxe ignition wrap`: an initrd (xz CRC32 cpio) holding only `config.ign` = `config`, byte for byte. */
+export async function wrapIgnition(config: Uint8Array): Promise<Uint8Array> {
+  return buildEmbedPayload([{ path: CONFIG_IGN, data: config }]);
+}
+
+/**
+ * `pxe ignition unwrap`: the `config.ign` inside an initrd (a wrapped config or a customized
+ * initramfs). Throws `PXE_NO_IGNITION` when there is none.
+ */
+export async function unwrapIgnition(initrd: Uint8Array): Promise<Uint8Array> {
+  let members: CpioMember[];
+  try {
+    members = await decodeEmbedArea(initrd);
+  } catch (err) {
+    const e = err as FlintError;
+    throw new FlintError('PXE_INITRAMFS_CORRUPT', 'reading initrd', [...(e.causes?.length ? e.causes : [e.message])]);
+  }
+  const cfg = members.find((m) => m.path === CONFIG_IGN);
+  if (!cfg) throw new FlintError('PXE_NO_IGNITION', 'No embedded Ignition config.');
+  return cfg.data;
+}

@@ -1,0 +1,185 @@
+import { createReadStream } from 'node:fs';
+import { realpath, stat } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, resolve, sep } from 'node:path';
+import { FlintError } from '../errors';
+
+/** Options of {@link startBootServer}. */
+export interface BootServerOptions {
+  /** The folder served (read-only). */
+  dir: string;
+  /** Address to bind (default 127.0.0.1; use 0.0.0.0 for a site). */
+  bind?: string;
+  /** TCP port (default 8080; 0 picks a free one). */
+  port?: number;
+  /** Receives one line per request (default: none). */
+  log?: (line: string) => void;
+}
+
+/** A running boot mirror. */
+export interface BootServer {
+  /** `http://ADDR:PORT/` as bound. */
+  url: string;
+  port: number;
+  /** Stops accepting connections and closes open ones. */
+  close(): Promise<void>;
+}
+
+const TYPES: Record<string, string> = {
+  '.ipxe': 'text/plain; charset=utf-8',
+  '.cfg': 'text/plain; charset=utf-8',
+  '.txt': 'text/plain; charset=utf-8',
+  '.ign': 'application/vnd.coreos.ignition+json',
+  '.json': 'application/json',
+  '.sig': 'application/pgp-signature',
+};
+
+/** Content type by extension; pxelinux.cfg files have none and are text. */
+function contentType(path: string): string {
+  if (path.includes(`${sep}pxelinux.cfg${sep}`)) return 'text/plain; charset=utf-8';
+  return TYPES[extname(path).toLowerCase()] ?? 'application/octet-stream';
+}
+
+/** A parsed `Range: bytes=...` header: one satisfiable range, 'unsatisfiable', or null (serve all). */
+export function parseRange(header: string | undefined, size: number): { start: number; end: number } | 'unsatisfiable' | null {
+  if (!header) return null;
+  const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+  if (!m || (m[1] === '' && m[2] === '')) return null; // multi-range or malformed: ignore, send everything
+  let start: number;
+  let end: number;
+  if (m[1] === '') {
+    const suffix = Number(m[2]);
+    if (suffix === 0) return 'unsatisfiable';
+    start = Math.max(0, size - suffix);
+    end = size - 1;
+  } else {
+    start = Number(m[1]);
+    end = m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1);
+    if (m[2] !== '' && Number(m[2]) < start) return null;
+  }
+  if (start >= size) return 'unsatisfiable';
+  return { start, end };
+}
+
+/**
+ * Maps a request path to a file inside `root`, or null when it would leave the folder: encoded
+ * `..`, backslashes and NUL bytes are refused before the path is resolved, and the real path
+ * (symlinks followed) must still be inside the real root.
+ */
+export async function resolveInside(root: string, urlPath: string): Promise<string | null> {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(urlPath);
+  } catch {
+    return null;
+  }
+  if (decoded.includes('\0') || decoded.includes('\\')) return null;
+  const parts = decoded.split('/').filter((p) => p !== '' && p !== '.');
+  if (parts.some((p) => p === '..')) return null;
+  const realRoot = await realpath(root);
+  const candidate = resolve(realRoot, ...parts);
+  let real: string;
+  try {
+    real = await realpath(candidate);
+  } catch {
+    return candidate; // does not exist: a 404 later, never outside (no '..' left)
+  }
+  return real === realRoot || real.startsWith(realRoot + sep) ? real : null;
+}
+
+async function handle(root: string, req: IncomingMessage, res: ServerResponse): Promise<number> {
+  const send = (status: number, text: string, extra: Record<string, string> = {}) => {
+    res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(text), ...extra });
+    res.end(req.method === 'HEAD' ? undefined : text);
+    return status;
+  };
+  if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, 'read-only mirror: GET and HEAD only\n', { Allow: 'GET, HEAD' });
+  const urlPath = (req.url ?? '/').split('?')[0];
+  const file = await resolveInside(root, urlPath);
+  if (file === null) return send(403, 'forbidden\n');
+  let st;
+  try {
+    st = await stat(file);
+  } catch {
+    return send(404, 'not found\n');
+  }
+  if (!st.isFile()) return send(404, 'not found\n');
+  const size = st.size;
+  const headers: Record<string, string | number> = {
+    'Content-Type': contentType(file),
+    'Accept-Ranges': 'bytes',
+    'Last-Modified': st.mtime.toUTCString(),
+    'Cache-Control': 'no-cache',
+  };
+  const range = parseRange(req.headers.range, size);
+  if (range === 'unsatisfiable') return send(416, 'range not satisfiable\n', { 'Content-Range': `bytes */${size}` });
+  let status = 200;
+  let start = 0;
+  let end = size - 1;
+  if (range) {
+    status = 206;
+    ({ start, end } = range);
+    headers['Content-Range'] = `bytes ${start}-${end}/${size}`;
+  }
+  headers['Content-Length'] = size === 0 ? 0 : end - start + 1;
+  res.writeHead(status, headers);
+  if (req.method === 'HEAD' || size === 0) {
+    res.end();
+    return status;
+  }
+  await new Promise<void>((done) => {
+    const rs = createReadStream(file, { start, end });
+    rs.on('error', () => {
+      res.destroy();
+      done();
+    });
+    res.on('close', () => {
+      rs.destroy();
+      done();
+    });
+    rs.pipe(res);
+  });
+  return status;
+}
+
+/**
+ * Starts a read-only HTTP boot mirror over `dir`: GET and HEAD, single byte ranges, no directory
+ * listings, no path outside `dir` (403), one log line per request:
+ * `<ISO time> <client> <method> <path> <status> <bytes sent>`.
+ */
+export async function startBootServer(opts: BootServerOptions): Promise<BootServer> {
+  const st = await stat(opts.dir).catch(() => null);
+  if (!st?.isDirectory()) throw new FlintError('SERVE_NO_DIR', `cannot serve ${opts.dir}: not a directory`);
+  const root = resolve(opts.dir);
+  const server: Server = createServer((req, res) => {
+    handle(root, req, res)
+      .catch(() => {
+        if (!res.headersSent) res.writeHead(500);
+        res.end();
+        return 500;
+      })
+      .then((status) => {
+        const bytes = req.method === 'HEAD' ? 0 : Number(res.getHeader('Content-Length') ?? 0);
+        opts.log?.(`${new Date().toISOString()} ${req.socket.remoteAddress ?? '-'} ${req.method} ${JSON.stringify(req.url ?? '')} ${status} ${bytes}`);
+      });
+  });
+  const bind = opts.bind ?? '127.0.0.1';
+  await new Promise<void>((ok, fail) => {
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      fail(new FlintError('SERVE_LISTEN', `cannot listen on ${bind}:${opts.port ?? 8080}`, [err.message])),
+    );
+    server.listen(opts.port ?? 8080, bind, () => ok());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const host = bind.includes(':') ? `[${bind}]` : bind;
+  return {
+    url: `http://${host}:${port}/`,
+    port,
+    close: () =>
+      new Promise<void>((done) => {
+        server.close(() => done());
+        server.closeAllConnections();
+      }),
+  };
+}

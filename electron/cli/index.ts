@@ -6,6 +6,7 @@ import { registerIgnition } from './commands/ignition';
 import { registerStream } from './commands/stream';
 import { registerUi } from './commands/ui';
 import { registerPxe } from './commands/pxe';
+import { registerDrives } from './commands/drives';
 
 /**
  * Builds the `flint` command tree. Each feature registers its verbs from its own file in
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerStream(program);
   registerUi(program);
   registerPxe(program);
+  registerDrives(program);
   return program;
 }
 

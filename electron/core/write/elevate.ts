@@ -1,0 +1,124 @@
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+
+/**
+ * How the writer helper is started. Development: this Node with tsx and native/writer/main.ts.
+ * Packaged app: a launcher script next to the app (native/<os>/flint-writer*) that runs the
+ * Electron binary with ELECTRON_RUN_AS_NODE=1 on the bundled helper; elevation tools clear the
+ * environment, so the variable is set inside the launcher, never passed through the prompt.
+ */
+export interface HelperCommand {
+  command: string;
+  args: string[];
+}
+
+/** Where the helper runs from in this checkout (development and tests). */
+export function devHelperCommand(): HelperCommand {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const main = join(here, '..', '..', '..', 'native', 'writer', 'main.ts');
+  // An absolute loader path, so the helper starts from any working directory (pkexec resets it).
+  const tsx = fileURLToPath(import.meta.resolve('tsx'));
+  return { command: process.execPath, args: ['--import', tsx, main] };
+}
+
+/** How events and the job travel: pipes (stdio) or files (prompts that do not pass stdio through). */
+export type HelperTransport = 'stdio' | 'files';
+
+/** The elevation mechanism used. */
+export type ElevationMethod = 'none' | 'pkexec' | 'osascript' | 'uac';
+
+/** A launch plan: the exact argv to spawn (a fixed array, never a shell string made from input). */
+export interface LaunchPlan {
+  method: ElevationMethod;
+  transport: HelperTransport;
+  argv: string[];
+}
+
+/** Files of the files transport (job in, events out, cancel flag). */
+export interface TransportFiles {
+  job: string;
+  events: string;
+  cancel: string;
+}
+
+/** POSIX shell single-quoting: 'it'\''s'. */
+export function shQuote(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** AppleScript string literal contents: backslash and double quote escaped. */
+export function appleScriptEscape(s: string): string {
+  return s.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
+}
+
+/** PowerShell single-quoted string: quotes doubled. */
+export function psQuote(s: string): string {
+  return `'${s.replace(/'/g, "''")}'`;
+}
+
+/** One Windows command-line argument, quoted as CommandLineToArgvW expects. */
+export function winArg(s: string): string {
+  if (s !== '' && !/[\s"]/.test(s)) return s;
+  return '"' + s.replace(/(\\*)"/g, '$1$1\\"').replace(/(\\+)$/, '$1$1') + '"';
+}
+
+/** Options for planning a launch. */
+export interface PlanOptions {
+  platform?: NodeJS.Platform;
+  /** Already root/administrator: start the helper directly, no prompt. */
+  privileged: boolean;
+  helper: HelperCommand;
+  /** Needed for the files transport (macOS, Windows). */
+  files?: TransportFiles;
+  /** Linux: let pkexec ask on the terminal when no graphical agent runs (CLI). */
+  textPrompt?: boolean;
+}
+
+/**
+ * Plans how to start the helper: directly when privileged; else pkexec (Linux, stdio passes
+ * through), osascript "do shell script ... with administrator privileges" (macOS) or PowerShell
+ * Start-Process -Verb RunAs (Windows), the last two with the files transport.
+ */
+export function planLaunch(o: PlanOptions): LaunchPlan {
+  const platform = o.platform ?? process.platform;
+  const base = [o.helper.command, ...o.helper.args];
+  const fileArgs = o.files ? ['--job', o.files.job, '--events', o.files.events, '--cancel-file', o.files.cancel] : [];
+  if (o.privileged) {
+    return { method: 'none', transport: o.files ? 'files' : 'stdio', argv: [...base, ...fileArgs] };
+  }
+  if (platform === 'linux') {
+    return { method: 'pkexec', transport: 'stdio', argv: ['pkexec', ...(o.textPrompt ? [] : ['--disable-internal-agent']), ...base] };
+  }
+  if (!o.files) throw new Error(`elevation on ${platform} needs the files transport`);
+  const full = [...base, ...fileArgs];
+  if (platform === 'darwin') {
+    const shell = full.map(shQuote).join(' ');
+    return {
+      method: 'osascript',
+      transport: 'files',
+      argv: ['/usr/bin/osascript', '-e', `do shell script "${appleScriptEscape(shell)}" with administrator privileges`],
+    };
+  }
+  if (platform === 'win32') {
+    const argList = full.slice(1).map(winArg).join(' ');
+    const script =
+      `$p = Start-Process -FilePath ${psQuote(full[0])} -ArgumentList ${psQuote(argList)} -Verb RunAs -WindowStyle Hidden -Wait -PassThru; ` +
+      'exit $p.ExitCode';
+    return { method: 'uac', transport: 'files', argv: ['powershell.exe', '-NoProfile', '-NonInteractive', '-Command', script] };
+  }
+  throw new Error(`no elevation method for ${platform}`);
+}
+
+/** True when the elevation tool's exit says the prompt was dismissed or authorization refused. */
+export function isAuthFailure(method: ElevationMethod, exitCode: number | null, stderr: string): boolean {
+  if (method === 'pkexec') return exitCode === 126 || exitCode === 127;
+  if (method === 'osascript') return /-128|User cancell?ed/i.test(stderr);
+  if (method === 'uac') return /cancell?ed by the user|operation was canceled/i.test(stderr);
+  return false;
+}
+
+/** Whether this process already has the rights to write raw devices. */
+export function isPrivileged(): boolean {
+  if (process.platform === 'win32') return false; // checked by the caller with `net session` if needed
+  return process.getuid?.() === 0;
+}

@@ -3,6 +3,7 @@ import { FlintError } from '../core/errors';
 import { VERSION } from './version';
 import { registerIso } from './commands/iso';
 import { registerIgnition } from './commands/ignition';
+import { registerButane } from './commands/butane';
 import { registerStream } from './commands/stream';
 import { registerUi } from './commands/ui';
 import { registerPxe } from './commands/pxe';
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerIso(program);
   registerIgnition(program);
+  registerButane(program);
   registerStream(program);
   registerUi(program);
   registerPxe(program);

@@ -1,0 +1,35 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { FlintError } from '../../core/errors';
+import { translateButane } from '../../core/ignition/butane/translate';
+
+/** Registers `flint butane FILE [-o OUT] [--files-dir DIR] [--pretty]`. */
+export function registerButane(program: Command): void {
+  program
+    .command('butane')
+    .description('Translate a Butane config (variant fcos 1.0.0-1.6.0) to an Ignition config')
+    .argument('<file>', 'Butane config (.bu)')
+    .option('-o, --output <out>', 'write the Ignition config here instead of stdout')
+    .option('-d, --files-dir <dir>', 'directory that local file paths are relative to')
+    .option('-p, --pretty', 'indent the JSON output')
+    .action(async (file: string, opts: { output?: string; filesDir?: string; pretty?: boolean }) => {
+      let text: string;
+      try {
+        text = await readFile(file, 'utf8');
+      } catch (err) {
+        throw new FlintError('CONFIG_READ', `cannot read ${file}`, [(err as Error).message]);
+      }
+      const result = translateButane(text, { filesDir: opts.filesDir });
+      for (const w of result.warnings) process.stderr.write(`warning at line ${w.line} (${w.path}): ${w.message}\n`);
+      const json = JSON.stringify(result.config, null, opts.pretty ? 2 : undefined) + '\n';
+      if (!opts.output) {
+        process.stdout.write(json);
+        return;
+      }
+      try {
+        await writeFile(opts.output, json);
+      } catch (err) {
+        throw new FlintError('CONFIG_WRITE', `cannot write ${opts.output}`, [(err as Error).message]);
+      }
+    });
+}

@@ -1,0 +1,176 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { translateButane } from '../../../electron/core/ignition/butane/translate';
+import { loadConfigFile } from '../../../electron/core/ignition/load';
+import { validateIgnition } from '../../../electron/core/ignition/validate';
+import { skipReason } from '../../helpers/requirements';
+
+const run = promisify(execFile);
+const FLINT = join(__dirname, '../../../bin/flint.mjs');
+
+/** Butane configs of our own, one or more per fcos version, each using that version's features. */
+const CASES: Record<string, string> = {
+  '1.0.0 users and files': `variant: fcos
+version: 1.0.0
+passwd:
+  users:
+    - name: core
+      ssh_authorized_keys: [ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExample tech@example]
+storage:
+  files:
+    - path: /etc/hostname
+      mode: 0644
+      overwrite: true
+      contents:
+        inline: edge-01
+`,
+  '1.1.0 mount unit and proxy': `variant: fcos
+version: 1.1.0
+ignition:
+  proxy:
+    https_proxy: https://proxy.example:3128
+storage:
+  disks:
+    - device: /dev/disk/by-id/ata-DATA
+      partitions:
+        - label: var
+  filesystems:
+    - device: /dev/disk/by-partlabel/var
+      format: xfs
+      path: /var
+      label: var
+      with_mount_unit: true
+`,
+  '1.2.0 luks with key file': `variant: fcos
+version: 1.2.0
+storage:
+  luks:
+    - name: data
+      device: /dev/disk/by-partlabel/data
+      key_file:
+        inline: not-a-real-secret
+  filesystems:
+    - device: /dev/mapper/data
+      format: ext4
+      path: /var/lib/data
+      with_mount_unit: true
+`,
+  '1.3.0 units and dropins': `variant: fcos
+version: 1.3.0
+systemd:
+  units:
+    - name: hello.service
+      enabled: true
+      contents: |
+        [Service]
+        ExecStart=/usr/bin/echo hello
+        [Install]
+        WantedBy=multi-user.target
+    - name: sshd.service
+      dropins:
+        - name: 10-quiet.conf
+          contents: |
+            [Service]
+            Environment=QUIET=1
+`,
+  '1.4.0 kargs, swap and big file': `variant: fcos
+version: 1.4.0
+kernel_arguments:
+  should_exist: [console=ttyS0]
+storage:
+  filesystems:
+    - device: /dev/disk/by-partlabel/swap
+      format: swap
+      with_mount_unit: true
+  files:
+    - path: /etc/big.txt
+      overwrite: true
+      contents:
+        inline: "${'0123456789'.repeat(300)}"
+`,
+  '1.5.0 remote file with hash, links, dirs': `variant: fcos
+version: 1.5.0
+storage:
+  directories:
+    - path: /opt/tools
+      mode: 0755
+  links:
+    - path: /etc/localtime
+      target: ../usr/share/zoneinfo/America/Chicago
+      overwrite: true
+  files:
+    - path: /opt/tools/run.sh
+      mode: 0755
+      overwrite: true
+      contents:
+        source: https://example.com/run.sh
+        verification:
+          hash: sha512-${'ab'.repeat(64)}
+`,
+};
+
+const why = skipReason({ tools: ['ignition-validate'] });
+
+describe.skipIf(why)('Butane translations pass ignition-validate', () => {
+  let dir = '';
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'flint-buval-'));
+  });
+  afterAll(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it.each(Object.keys(CASES))('%s', async (name) => {
+    const { config, ignitionVersion } = translateButane(CASES[name]);
+    const json = JSON.stringify(config);
+    const file = join(dir, name.replace(/\W+/g, '_') + '.ign');
+    // Debian's ignition-validate (2.14) knows 3.4.0 only as 3.4.0-experimental
+    await writeFile(file, ignitionVersion === '3.4.0' ? json.replace('"version":"3.4.0"', '"version":"3.4.0-experimental"') : json);
+    const { stdout, stderr } = await run('ignition-validate', [file]);
+    expect(stdout + stderr).toBe('');
+    const ours = await validateIgnition(new TextEncoder().encode(json));
+    expect(ours.errors).toEqual([]);
+  });
+});
+
+describe('flint butane and loadConfigFile', () => {
+  let dir = '';
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'flint-bucli-'));
+    await writeFile(join(dir, 'motd'), 'Welcome to the field unit\n');
+    await writeFile(join(dir, 'cfg.bu'), 'variant: fcos\nversion: 1.4.0\nstorage:\n  files:\n    - path: /etc/motd\n      overwrite: true\n      contents:\n        local: motd\n');
+    await writeFile(join(dir, 'noext'), 'variant: fcos\nversion: 1.4.0\n');
+    await writeFile(join(dir, 'bad.bu'), 'variant: fcos\nversion: 1.4.0\nstorage:\n  trees:\n    - local: x\n');
+  });
+  afterAll(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('writes Ignition JSON to stdout or -o, using --files-dir', async () => {
+    const { stdout } = await run(process.execPath, [FLINT, 'butane', '--files-dir', dir, join(dir, 'cfg.bu')]);
+    const config = JSON.parse(stdout);
+    expect(config.storage.files[0].contents).toEqual({ compression: '', source: 'data:,Welcome%20to%20the%20field%20unit%0A' });
+    await run(process.execPath, [FLINT, 'butane', '-d', dir, '-o', join(dir, 'out.ign'), join(dir, 'cfg.bu')]);
+    expect(JSON.parse(await readFile(join(dir, 'out.ign'), 'utf8'))).toEqual(config);
+  });
+
+  it('fails with one Error line naming the unsupported field and its line', async () => {
+    const err = await run(process.execPath, [FLINT, 'butane', join(dir, 'bad.bu')]).catch((e) => e);
+    expect(err.code).toBe(1);
+    expect(err.stderr).toBe('Error: line 4: $.storage.trees: storage.trees (embedding local directory trees) is not supported by Flint; list the files under storage.files with contents.local instead\n');
+  });
+
+  it('accepts .bu (files dir = its directory) and sniffs extension-less files', async () => {
+    const bytes = await loadConfigFile(join(dir, 'cfg.bu'));
+    expect(JSON.parse(new TextDecoder().decode(bytes)).storage.files[0].path).toBe('/etc/motd');
+    expect(JSON.parse(new TextDecoder().decode(await loadConfigFile(join(dir, 'noext'))))).toEqual({ ignition: { version: '3.3.0' } });
+    await writeFile(join(dir, 'plain.ign'), '{"ignition":{"version":"3.4.0"}}');
+    expect(new TextDecoder().decode(await loadConfigFile(join(dir, 'plain.ign')))).toBe('{"ignition":{"version":"3.4.0"}}');
+    await expect(loadConfigFile(join(dir, 'bad.bu'))).rejects.toMatchObject({ code: 'BUTANE_UNSUPPORTED' });
+    await expect(loadConfigFile(join(dir, 'missing.ign'))).rejects.toMatchObject({ code: 'CONFIG_READ' });
+  });
+});

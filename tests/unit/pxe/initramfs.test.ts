@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { FlintError } from '../../../electron/core/errors';
+import { writeCpio } from '../../../electron/core/iso/cpio';
+import { decodeEmbedArea } from '../../../electron/core/iso/payload';
+import { PXE_FIRSTBOOT_REMINDER, pxeCustomize } from '../../../electron/core/pxe/customize';
+import { inspectInitramfs, unwrapIgnition, wrapIgnition } from '../../../electron/core/pxe/initramfs';
+import { skipReason } from '../../helpers/requirements';
+
+const CUSTOMIZE = join(dirname(fileURLToPath(import.meta.url)), '../../fixtures/coreos-installer/customize');
+const liveIgn = readFileSync(join(CUSTOMIZE, 'live.ign'));
+const FEATURES = '{"installer-config":true,"installer-config-directives":{"console":true},"live-initrd-network":true}\n';
+
+/** A stand-in for a live initramfs: gzip'd newc with the CoreOS markers, 4-byte aligned like cosa's. */
+function liveInitramfs(features: string | null = FEATURES, marker = true): Buffer {
+  const members = [{ path: 'init', data: Buffer.from('#!/bin/sh\n') }];
+  if (marker) members.push({ path: 'etc/coreos-live-initramfs', data: Buffer.alloc(0) });
+  if (features !== null) members.push({ path: 'etc/coreos/features.json', data: Buffer.from(features) });
+  const gz = gzipSync(writeCpio(members), { level: 9 });
+  return Buffer.concat([gz, Buffer.alloc((4 - (gz.length % 4)) % 4)]);
+}
+
+async function failure(p: Promise<unknown>): Promise<FlintError> {
+  try {
+    await p;
+  } catch (err) {
+    if (err instanceof FlintError) return err;
+    throw err;
+  }
+  throw new Error('expected a failure');
+}
+
+describe('pxe ignition wrap / unwrap', () => {
+  it('wraps a config verbatim into an xz (CRC32 check) cpio holding only config.ign, and unwraps it', async () => {
+    const wrapped = await wrapIgnition(liveIgn);
+    expect([...wrapped.subarray(0, 6)]).toEqual([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]);
+    expect([...wrapped.subarray(6, 8)]).toEqual([0x00, 0x01]); // stream flags: CRC32
+    expect(await decodeEmbedArea(wrapped)).toEqual([{ path: 'config.ign', data: new Uint8Array(liveIgn) }]);
+    expect(Buffer.from(await unwrapIgnition(wrapped)).equals(liveIgn)).toBe(true);
+  });
+
+  const why = skipReason({ tools: ['xz', 'cpio'] });
+  it.skipIf(why)('is read the same way by xz and cpio', async () => {
+    const wrapped = Buffer.from(await wrapIgnition(liveIgn));
+    const tmp = mkdtempSync(join(tmpdir(), 'flint-pxe-wrap-'));
+    try {
+      writeFileSync(join(tmp, 'ign.img'), wrapped);
+      expect(execFileSync('xz', ['--robot', '-lvv', join(tmp, 'ign.img')]).toString()).toMatch(/\bCRC32\b/);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+    const cpio = execFileSync('xz', ['-dc'], { input: wrapped });
+    expect(execFileSync('cpio', ['-it', '--quiet'], { input: cpio }).toString()).toBe('config.ign\n');
+  });
+
+  it('says so when an initrd has no config', async () => {
+    const e = await failure(unwrapIgnition(liveInitramfs()));
+    expect([e.code, e.message]).toEqual(['PXE_NO_IGNITION', 'No embedded Ignition config.']);
+  });
+});
+
+describe('pxe customize', () => {
+  it('appends one archive to the unchanged input; the live config is the 3.3.0 wrapper merging live.ign', async () => {
+    const input = liveInitramfs();
+    const r = await pxeCustomize(input, { liveIgnition: [{ name: 'live.ign', data: liveIgn }] });
+    expect(Buffer.from(r.initramfs.subarray(0, input.length)).equals(input)).toBe(true);
+    const tail = r.initramfs.subarray(input.length);
+    expect([...tail.subarray(0, 8)]).toEqual([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00, 0x00, 0x01]);
+    const cfg = Buffer.from(await unwrapIgnition(r.initramfs));
+    const m = /^\{"ignition":\{"config":\{"merge":\[\{"compression":"gzip","source":"data:;base64,(H4sI[^"]+)"\}\]\},"version":"3\.3\.0"\}\}\n$/.exec(cfg.toString());
+    expect(m, cfg.toString()).not.toBeNull();
+    // the merged child is live.ign (Flint embeds the user's bytes; coreos-installer re-serializes them, spec §6.2)
+    const child = JSON.parse(gunzipSync(Buffer.from(m![1], 'base64')).toString());
+    expect(child.ignition.version).toBe(JSON.parse(liveIgn.toString()).ignition.version);
+    expect(r.liveConfig && Buffer.from(r.liveConfig).equals(cfg)).toBe(true);
+    expect(r.messages).toContain(PXE_FIRSTBOOT_REMINDER);
+    expect((await inspectInitramfs(r.initramfs)).customized).toBe(true);
+  });
+
+  it('keeps network keyfiles out of the config and gates them on live-initrd-network', async () => {
+    const key = { name: 'dir/eth0.nmconnection', data: Buffer.from('[connection]\nid=eth0\n') };
+    const r = await pxeCustomize(liveInitramfs(), { networkKeyfile: [key] });
+    expect(r.liveConfig).toBeNull();
+    expect(r.messages).toEqual([]);
+    const members = await decodeEmbedArea(r.initramfs);
+    expect(members.map((m) => m.path)).toContain('etc/coreos-firstboot-network/eth0.nmconnection');
+    const e = await failure(pxeCustomize(liveInitramfs('{}'), { networkKeyfile: [key] }));
+    expect(e.message).toBe('This OS image does not support customizing network settings.');
+  });
+
+  it('runs the installer with --dest-device and says so', async () => {
+    const r = await pxeCustomize(liveInitramfs(), { destDevice: '/dev/sda' });
+    expect(r.messages[0]).toBe('Boot media will automatically install to /dev/sda without confirmation.');
+    const paths = (await decodeEmbedArea(r.initramfs)).map((m) => m.path);
+    expect(paths).toContain('config.ign');
+  });
+
+  it('refuses what coreos-installer refuses, and live kargs (they belong on the PXE kernel line)', async () => {
+    const notLive = await failure(pxeCustomize(liveInitramfs(FEATURES, false), { liveIgnition: [{ name: 'l', data: liveIgn }] }));
+    expect([notLive.code, notLive.message]).toEqual(['PXE_NOT_LIVE_INITRAMFS', 'not a CoreOS live initramfs image']);
+    const once = await pxeCustomize(liveInitramfs(), { liveIgnition: [{ name: 'l', data: liveIgn }] });
+    const twice = await failure(pxeCustomize(once.initramfs, { liveIgnition: [{ name: 'l', data: liveIgn }] }));
+    expect([twice.code, twice.message]).toEqual(['PXE_ALREADY_CUSTOMIZED', 'input is already customized']);
+    const kargs = await failure(pxeCustomize(liveInitramfs(), { liveKargAppend: ['foo'] }));
+    expect(kargs.code).toBe('PXE_NO_LIVE_KARGS');
+    const garbage = await failure(pxeCustomize(Buffer.from('this is not an initramfs at all'), {}));
+    expect(garbage.code).toBe('PXE_INITRAMFS_CORRUPT');
+  });
+});

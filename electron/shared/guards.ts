@@ -19,7 +19,7 @@ function isObj(x: unknown): x is Obj {
 /** Only these keys, each passing its check (missing keys are passed `undefined`). */
 function shape(x: unknown, fields: Record<string, (v: unknown) => boolean>): boolean {
   if (!isObj(x)) return false;
-  for (const k of Object.keys(x)) if (!(k in fields)) return false;
+  for (const k of Object.keys(x)) if (!Object.hasOwn(fields, k)) return false;
   return Object.entries(fields).every(([k, check]) => check(x[k]));
 }
 

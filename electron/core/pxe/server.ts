@@ -88,11 +88,17 @@ export async function resolveInside(root: string, urlPath: string): Promise<stri
   return real === realRoot || real.startsWith(realRoot + sep) ? real : null;
 }
 
-async function handle(root: string, req: IncomingMessage, res: ServerResponse): Promise<number> {
-  const send = (status: number, text: string, extra: Record<string, string> = {}) => {
+/** How a request ended: the status and the body bytes actually sent. */
+interface Outcome {
+  status: number;
+  bytes: number;
+}
+
+async function handle(root: string, req: IncomingMessage, res: ServerResponse): Promise<Outcome> {
+  const send = (status: number, text: string, extra: Record<string, string> = {}): Outcome => {
     res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(text), ...extra });
     res.end(req.method === 'HEAD' ? undefined : text);
-    return status;
+    return { status, bytes: req.method === 'HEAD' ? 0 : Buffer.byteLength(text) };
   };
   if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, 'read-only mirror: GET and HEAD only\n', { Allow: 'GET, HEAD' });
   const urlPath = (req.url ?? '/').split('?')[0];
@@ -126,10 +132,12 @@ async function handle(root: string, req: IncomingMessage, res: ServerResponse): 
   res.writeHead(status, headers);
   if (req.method === 'HEAD' || size === 0) {
     res.end();
-    return status;
+    return { status, bytes: 0 };
   }
+  let sent = 0;
   await new Promise<void>((done) => {
     const rs = createReadStream(file, { start, end });
+    rs.on('data', (c) => (sent += c.length));
     rs.on('error', () => {
       res.destroy();
       done();
@@ -140,7 +148,7 @@ async function handle(root: string, req: IncomingMessage, res: ServerResponse): 
     });
     rs.pipe(res);
   });
-  return status;
+  return { status, bytes: sent };
 }
 
 /**
@@ -154,13 +162,12 @@ export async function startBootServer(opts: BootServerOptions): Promise<BootServ
   const root = resolve(opts.dir);
   const server: Server = createServer((req, res) => {
     handle(root, req, res)
-      .catch(() => {
+      .catch((): Outcome => {
         if (!res.headersSent) res.writeHead(500);
         res.end();
-        return 500;
+        return { status: 500, bytes: 0 };
       })
-      .then((status) => {
-        const bytes = req.method === 'HEAD' ? 0 : Number(res.getHeader('Content-Length') ?? 0);
+      .then(({ status, bytes }) => {
         opts.log?.(`${new Date().toISOString()} ${req.socket.remoteAddress ?? '-'} ${req.method} ${JSON.stringify(req.url ?? '')} ${status} ${bytes}`);
       });
   });

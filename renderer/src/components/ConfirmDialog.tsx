@@ -1,7 +1,7 @@
 import { useEffect, useRef } from 'react';
 import { formatDriveSize } from '../format';
 import { useWizard } from '../store';
-import { isLarge, selectedDrives } from '../store/targets';
+import { driveName, isLarge, selectedDrives } from '../store/targets';
 
 /** The confirmation naming every drive that will be erased; Escape cancels, focus stays inside. */
 export function ConfirmDialog() {
@@ -47,7 +47,7 @@ export function ConfirmDialog() {
           <ul>
             {drives.map((d) => (
               <li key={d.id}>
-                <strong>{d.device}</strong> — {d.description || 'Unknown drive'}, {formatDriveSize(d.size)}
+                <strong>{d.device}</strong> — {driveName(d)}, {formatDriveSize(d.size)}
                 {isLarge(d) ? ' (large drive)' : ''}
               </li>
             ))}

@@ -53,7 +53,7 @@ export function FlashProgressView() {
                       <span className="mono small">{d?.device ?? p.driveId}</span>
                       <Meter
                         label={`${ph.label} ${d?.device ?? id}`}
-                        bytes={p.bytes}
+                        bytes={st === 'done' && p.total ? p.total : p.bytes}
                         total={p.total}
                         speed={p.speed}
                         eta={p.eta}

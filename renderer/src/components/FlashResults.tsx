@@ -1,4 +1,5 @@
 import { useWizard } from '../store';
+import { driveName } from '../store/targets';
 import { ErrorNotice } from './ErrorNotice';
 
 /** One line per stick: ok or failed, and the SHA-256 of the config read back from it. */
@@ -22,7 +23,7 @@ export function FlashResults() {
           <div key={r.driveId} className={`result ${r.ok ? 'ok' : 'failed'}`} data-device={r.device}>
             <span className={`badge ${r.ok ? 'ok' : 'err'}`}>{r.ok ? 'Verified' : 'Failed'}</span>
             <div>
-              <strong>{r.device}</strong> {d?.description && <span className="muted">{d.description}</span>}
+              <strong>{r.device}</strong> {d && <span className="muted">{driveName(d)}</span>}
               {r.ok && r.configSha256 && (
                 <div className="sha" title="SHA-256 of the Ignition config read back from the stick">
                   Config read back: sha256 {r.configSha256}

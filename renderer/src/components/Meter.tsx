@@ -15,7 +15,8 @@ export function Meter(props: {
   legend?: string;
 }) {
   const pct = percent(props.bytes, props.total);
-  const width = `${pct ?? 0}%`;
+  // a tiny but non-zero share still shows a sliver
+  const width = pct === undefined ? '0%' : `${Math.max(pct, props.bytes > 0 ? 1 : 0)}%`;
   return (
     <div className={`meter${props.over ? ' over' : ''}`}>
       <div

@@ -1,6 +1,6 @@
 import { formatDriveSize } from '../format';
 import { useWizard } from '../store';
-import { isLarge, isSelectable } from '../store/targets';
+import { driveName, isLarge, isSelectable } from '../store/targets';
 import { ErrorNotice } from './ErrorNotice';
 
 /** Step 4: the live drive list; system drives hidden (and never selectable); several sticks. */
@@ -61,11 +61,11 @@ export function TargetStep() {
                         checked={on}
                         disabled={!can}
                         onChange={() => toggle(d.id)}
-                        aria-label={`Write to ${d.device} ${d.description} ${formatDriveSize(d.size)}`}
+                        aria-label={`Write to ${d.device} ${driveName(d)} ${formatDriveSize(d.size)}`}
                       />
                     </td>
                     <td>
-                      <div>{d.description || 'Unknown drive'}</div>
+                      <div>{driveName(d)}</div>
                       <div className="mono small muted">{d.device}</div>
                     </td>
                     <td>{formatDriveSize(d.size)}</td>

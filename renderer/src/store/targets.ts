@@ -27,6 +27,14 @@ export function isLarge(d: DriveInfo): boolean {
   return d.large || d.size > LARGE_WARNING_BYTES;
 }
 
+/** A person's name for a drive: its model/vendor, or what kind of device it is. */
+export function driveName(d: DriveInfo): string {
+  const desc = d.description.trim();
+  if (desc && desc !== d.device) return desc;
+  if (d.bus === 'loop') return 'Loop device';
+  return d.removable ? 'Removable drive' : 'Unknown drive';
+}
+
 /** Whether a drive may be picked: never system or read-only drives. */
 export function isSelectable(d: DriveInfo): boolean {
   return !d.system && !d.readOnly;

@@ -1,7 +1,8 @@
 import { Transform, type TransformCallback } from 'node:stream';
-import { open, copyFile, rename, unlink, constants as fsc } from 'node:fs/promises';
+import { open, rename, unlink } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 import { FlintError } from '../errors';
+import { fastCopy } from './fast-copy';
 
 /** One write of a patch plan: put `bytes` at absolute byte `offset` of the image. */
 export interface PatchWrite {
@@ -72,8 +73,11 @@ export function planTransform(plan: PatchPlan): Transform {
   });
 }
 
-/** Applies a plan to a file in place, writing only the changed regions, then fsyncs. */
-export async function applyPlanInPlace(path: string, plan: PatchPlan): Promise<void> {
+/**
+ * Applies a plan to a file in place, writing only the changed regions, then fsyncs (unless
+ * `sync` is false: a fresh copy that is published afterwards needs no flush of its own, like cp).
+ */
+export async function applyPlanInPlace(path: string, plan: PatchPlan, sync = true): Promise<void> {
   const fh = await open(path, 'r+');
   try {
     const { size } = await fh.stat();
@@ -81,21 +85,21 @@ export async function applyPlanInPlace(path: string, plan: PatchPlan): Promise<v
       throw new FlintError('PLAN_SIZE_MISMATCH', `${path} is ${size} bytes, the plan was made for ${plan.imageSize}`);
     }
     for (const w of plan.writes) await fh.write(w.bytes, 0, w.bytes.length, w.offset);
-    await fh.sync();
+    if (sync) await fh.sync();
   } finally {
     await fh.close();
   }
 }
 
 /**
- * Copies `src` to `dest` with the OS's fast path (copy_file_range / reflink via fs.copyFile),
+ * Copies `src` to `dest` with the OS's fast path (fastCopy: reflink / copy_file_range, holes kept),
  * applies the plan to the copy, and publishes it by renaming; an existing `dest` is refused.
  */
 export async function applyPlanToCopy(src: string, dest: string, plan: PatchPlan): Promise<void> {
   const tmp = join(dirname(dest), `.${basename(dest)}.flint-${process.pid}-${Date.now()}.tmp`);
   try {
-    await copyFile(src, tmp, fsc.COPYFILE_FICLONE);
-    await applyPlanInPlace(tmp, plan);
+    await fastCopy(src, tmp);
+    await applyPlanInPlace(tmp, plan, false);
     await linkNoClobber(tmp, dest);
   } finally {
     await unlink(tmp).catch(() => undefined);

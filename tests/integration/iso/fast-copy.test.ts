@@ -1,0 +1,47 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, openSync, writeSync, closeSync, ftruncateSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { applyPlanToCopy, normalizePlan } from '../../../electron/core/iso/plan';
+import { fastCopy } from '../../../electron/core/iso/fast-copy';
+
+const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+let dir = '';
+afterEach(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  dir = '';
+});
+
+describe('fastCopy / applyPlanToCopy', () => {
+  it('copies a sparse image exactly, keeps it sparse, and lays the plan over the copy only', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'flint-fastcopy-'));
+    const src = join(dir, 'sparse.iso');
+    const size = 64 << 20;
+    const head = randomBytes(1 << 20);
+    const tail = randomBytes(4096);
+    const fd = openSync(src, 'w');
+    writeSync(fd, head, 0, head.length, 0);
+    writeSync(fd, tail, 0, tail.length, size - tail.length);
+    ftruncateSync(fd, size);
+    closeSync(fd);
+    const before = sha(readFileSync(src));
+    const patch = Buffer.from('patched!');
+    const out = join(dir, 'out.iso');
+    await applyPlanToCopy(src, out, normalizePlan(size, [{ offset: 32 << 20, bytes: patch }]));
+    const expected = readFileSync(src);
+    patch.copy(expected, 32 << 20);
+    expect(sha(readFileSync(out))).toBe(sha(expected));
+    expect(sha(readFileSync(src))).toBe(before);
+    const st = statSync(out);
+    if (process.platform === 'linux') expect(st.blocks * 512).toBeLessThan(size / 2); // holes kept
+  });
+
+  it('copies a dense file byte for byte', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'flint-fastcopy-'));
+    const src = join(dir, 'dense.bin');
+    writeFileSync(src, randomBytes(3 << 20));
+    await fastCopy(src, join(dir, 'copy.bin'));
+    expect(readFileSync(join(dir, 'copy.bin')).equals(readFileSync(src))).toBe(true);
+  });
+});

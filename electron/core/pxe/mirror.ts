@@ -80,9 +80,15 @@ export async function writeManifest(dir: string, m: MirrorManifest): Promise<voi
 async function fetchArtifacts(rel: Release, dir: string, opts: MirrorOptions): Promise<MirrorManifest['artifacts']> {
   await mkdir(dir, { recursive: true });
   const out: Record<string, string> = {};
-  for (const kind of ['kernel', 'initramfs', 'rootfs'] as const) {
+  const kinds = ['kernel', 'initramfs', 'rootfs'] as const;
+  // all three verified in the cache before any of them enters the mirror folder
+  const results = [];
+  for (const kind of kinds) {
+    results.push(await downloadArtifact(rel.pxe[kind], { cacheDir: opts.cacheDir, keyrings: opts.keyrings, signal: opts.signal, onProgress: opts.onProgress }));
+  }
+  for (const [i, kind] of kinds.entries()) {
     const a = rel.pxe[kind];
-    const got = await downloadArtifact(a, { cacheDir: opts.cacheDir, keyrings: opts.keyrings, signal: opts.signal, onProgress: opts.onProgress });
+    const got = results[i];
     const dest = inside(dir, a.name);
     const tmp = `${dest}.flint-tmp-${process.pid}`;
     await copyFile(got.path, tmp, fsc.COPYFILE_FICLONE);

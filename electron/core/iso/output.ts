@@ -26,6 +26,7 @@ export function checkStdoutTarget(stdout: { isTTY?: boolean }): void {
  * identical bytes.
  */
 export async function writePlanOutput(input: string, plan: PatchPlan, output: OutputTarget, opts: OutputOptions = {}): Promise<void> {
+  opts.signal?.throwIfAborted();
   if (output === undefined) return applyPlanInPlace(input, plan);
   if (output === '-') {
     const out = opts.stdout ?? process.stdout;

@@ -53,6 +53,17 @@ describe('inspectIso on every ISO fixture (spec §12)', () => {
     expect(slot).toMatch(/^mitigations=auto,nosmt coreos\.liveiso=fedora-coreos-38\.20230718\.dev\.0 ignition\.firstboot ignition\.platform\.id=metal\n#+# COREOS_KARG_EMBED_AREA$/);
   });
 
+  it('agrees with the legacy coreiso+ header where the old fixtures still carry it (spec §3.3)', async () => {
+    for (const name of ['embed-areas-2020-09', 'embed-areas-2021-01', 'embed-areas-2021-09', 'embed-areas-2021-12']) {
+      const buf = await readFile(await fixtureIso(name));
+      expect(buf.subarray(32744, 32752).toString('latin1')).toBe('coreiso+');
+      const facts = await inspectIso(bufferSource(buf));
+      expect({ offset: Number(buf.readBigUInt64LE(32752)), length: Number(buf.readBigUInt64LE(32760)) }).toEqual(facts.embedArea);
+    }
+    const modern = await readFile(await fixtureIso('embed-areas-2022-02'));
+    expect(modern.subarray(32672, 32768).every((b) => b === 0)).toBe(true);
+  });
+
   it('reads through a file ByteSource and a buffer ByteSource alike', async () => {
     const path = await fixtureIso('embed-areas-2023-03.s390x');
     const viaBuffer = await inspectIso(bufferSource(await readFile(path)));

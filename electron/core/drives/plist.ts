@@ -3,7 +3,7 @@ import { FlintError } from '../errors';
 /** A value of an XML property list (what `diskutil -plist` prints). */
 export type PlistValue = string | number | boolean | Uint8Array | PlistValue[] | { [key: string]: PlistValue };
 
-const TOKEN = /<(\/?)([a-zA-Z]+)(\s*\/)?>|([^<]+)/g;
+const TOKEN = /<(\/?)([a-zA-Z]+)(?:\s[^>]*?)?(\s*\/)?>|([^<]+)/g;
 
 function unescapeXml(s: string): string {
   return s

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { decodeJob, encodeJob, type WriteJob } from '../../../electron/core/write/job';
+import { parseEventLine, HelperExit } from '../../../electron/core/write/events';
+import { WriteErrorCode } from '../../../electron/core/write/codes';
+import { checkIdentity } from '../../../electron/core/drives/check';
+import { preflight } from '../../../native/writer/preflight';
+import { parseLsblk } from '../../../electron/core/drives/lsblk';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const job: WriteJob = {
+  image: '/srv/fcos.iso',
+  plan: { imageSize: 4096, writes: [{ offset: 100, bytes: new Uint8Array([1, 2, 255]) }] },
+  targets: [{ device: '/dev/sdb', size: 16e9, serial: 'S1', model: 'Ultra' }],
+  allowLoop: false,
+  verify: true,
+  eject: true,
+  expectIgnitionSha256: 'a'.repeat(64),
+};
+
+describe('write job', () => {
+  it('round-trips with the plan as base64', () => {
+    const text = encodeJob(job);
+    expect(JSON.parse(text).plan.writes).toEqual([{ offset: 100, data: 'AQL/' }]);
+    expect(decodeJob(text)).toEqual(job);
+  });
+
+  it('rejects malformed jobs with WRITE_JOB_INVALID naming the problem', () => {
+    const bad = (patch: object) => () => decodeJob(JSON.stringify({ ...JSON.parse(encodeJob(job)), ...patch }));
+    expect(() => decodeJob('nope')).toThrow(expect.objectContaining({ code: WriteErrorCode.JOB_INVALID, message: 'invalid write job: not JSON' }));
+    expect(bad({ version: 2 })).toThrow(/version 2/);
+    expect(bad({ image: 'relative.iso' })).toThrow(/absolute path/);
+    expect(bad({ targets: [] })).toThrow(/no targets/);
+    expect(bad({ targets: [job.targets[0], job.targets[0]] })).toThrow(/given twice/);
+    expect(bad({ plan: { imageSize: 10, writes: [{ offset: 9, data: 'AQID' }] } })).toThrow(/outside/);
+    expect(bad({ expectIgnitionSha256: 'xyz' })).toThrow(/64 hex/);
+  });
+
+  it('parses event lines and ignores noise', () => {
+    expect(parseEventLine('{"type":"log","message":"hi"}')).toEqual({ type: 'log', message: 'hi' });
+    expect(parseEventLine('Debugger attached.')).toBeNull();
+    expect(parseEventLine('{broken')).toBeNull();
+    expect(HelperExit).toEqual({ OK: 0, TARGET_FAILED: 1, BAD_JOB: 2, CANCELLED: 3, INTERNAL: 4 });
+  });
+});
+
+describe('helper preflight (its own check on a fresh listing)', () => {
+  const drives = parseLsblk(readFileSync(join(__dirname, '..', '..', 'fixtures', 'lsblk', 'usb-root-data-disk.json'), 'utf8'), { protectedPaths: [] });
+  const sdd = drives.find((d) => d.device === '/dev/sdd')!;
+  const id = { device: '/dev/sdd', size: sdd.size, serial: sdd.serial, model: sdd.model };
+
+  it('accepts the drive the user saw', () => {
+    expect(preflight(id, drives, { imageSize: 1e9, allowLoop: false }).drive.device).toBe('/dev/sdd');
+  });
+
+  it('refuses a swapped stick, a vanished one, a partition and the disk holding /', () => {
+    expect(() => preflight({ ...id, serial: 'OTHER' }, drives, { imageSize: 1, allowLoop: false })).toThrow(expect.objectContaining({ code: WriteErrorCode.TARGET_CHANGED }));
+    expect(() => checkIdentity({ ...id, size: 1 }, sdd)).toThrow(/no longer the drive you picked/);
+    expect(() => preflight({ ...id, device: '/dev/sde' }, drives, { imageSize: 1, allowLoop: false })).toThrow(expect.objectContaining({ code: WriteErrorCode.NOT_FOUND }));
+    expect(() => preflight({ ...id, device: '/dev/sda2' }, drives, { imageSize: 1, allowLoop: false })).toThrow(expect.objectContaining({ code: WriteErrorCode.NOT_FOUND }));
+    const sda = drives.find((d) => d.device === '/dev/sda')!;
+    expect(() => preflight({ device: '/dev/sda', size: sda.size, serial: sda.serial, model: sda.model }, drives, { imageSize: 1, allowLoop: false })).toThrow(
+      expect.objectContaining({ code: WriteErrorCode.SYSTEM_DEVICE }),
+    );
+  });
+});

@@ -171,7 +171,7 @@ export function buildCustomizeMembers(req: MemberRequest, features: IsoFeatures)
     ignitionFile = DEST_IGN;
   }
   const installerRuns = destOption || (req.installerConfig?.length ?? 0) > 0;
-  if (destOption || (installerRuns && network.size > 0)) {
+  if (destOption) {
     const yaml: Record<string, unknown> = {};
     if (ignitionFile) yaml['ignition-file'] = ignitionFile;
     if (installer.console) yaml.console = installer.console;

@@ -130,6 +130,16 @@ describe('live config generation (spec §6.2)', () => {
     expect(r.members.map((m) => m.path)).toEqual(['config.ign', 'etc/coreos-firstboot-network/installer-test.nmconnection']);
   });
 
+  it('writes customize.yaml only for dest options; a user installer config alone still runs the installer', async () => {
+    const r = await planCustomize(await facts(), { installerConfig: [await f('install-1.conf')], networkKeyfile: [await f('installer-test.nmconnection')] });
+    expect(parseConfig(r.liveConfig).storage.files.map((x: { path: string }) => x.path)).toEqual(['/etc/coreos/installer.d/0000-install-1.conf']);
+    expect(r.messages).toEqual(['Boot media will automatically run installer.']);
+    const dev = { name: 'dev.yaml', data: new TextEncoder().encode('dest-device: /dev/sdb\n') };
+    expect((await planCustomize(await facts(), { installerConfig: [dev] })).messages).toEqual([
+      'Boot media will automatically install to /dev/sdb without confirmation.',
+    ]);
+  });
+
   it('wraps several dest configs (and CAs) in a 3.3.0 merge config', async () => {
     const r = await planCustomize(await facts(), { destIgnition: [await f('dest.ign'), await f('dest-2.ign')], ignitionCa: [await f('cert.pem')] });
     const files = parseConfig(r.liveConfig).storage.files as { path: string; contents: Res }[];

@@ -167,14 +167,15 @@ function ipxe(opts: PxeConfigOptions, extra: string[], ramNote: string): { text:
   if (opts.rootfs.mode === 'initrd') {
     args.push('initrd=rootfs');
     initrdLines.push(`initrd --name rootfs \${BASEURL}/${named(opts.artifacts.rootfs)}`);
-  } else {
-    // an explicit URL is written as is; otherwise the rootfs sits beside the others on an HTTP mirror
-    if (opts.rootfs.url || !/^https?:/.test(base)) args.push(`coreos.live.rootfs_url=${rootfsUrl(opts)}`);
-    else args.push(`coreos.live.rootfs_url=\${BASEURL}/${named(opts.artifacts.rootfs)}`);
   }
   if (opts.ignition.mode === 'initrd') {
     args.push('initrd=ignition');
     initrdLines.push(`initrd --name ignition \${BASEURL}/${named(opts.ignition.name)}`);
+  }
+  if (opts.rootfs.mode === 'url') {
+    // an explicit URL is written as is; otherwise the rootfs sits beside the others on an HTTP mirror
+    if (opts.rootfs.url || !/^https?:/.test(base)) args.push(`coreos.live.rootfs_url=${rootfsUrl(opts)}`);
+    else args.push(`coreos.live.rootfs_url=\${BASEURL}/${named(opts.artifacts.rootfs)}`);
   }
   args.push(...ALWAYS_KARGS);
   if (opts.ignition.mode === 'url') args.push('ignition.config.url=${CONFIGURL}');

@@ -16,12 +16,12 @@ import { skipReason } from '../../helpers/requirements';
 import { buildLiveIso } from '../boot/lib/live-iso';
 import { bootImage } from '../boot/lib/qemu';
 import { bootProblems } from '../boot/lib/report';
-import { BUILD_ISO_REQUIREMENTS, allOf } from '../boot/lib/requirements';
+import { BOOT_REQUIREMENTS, BUILD_ISO_REQUIREMENTS, allOf } from '../boot/lib/requirements';
 import { LDLINUX_C32, PXELINUX_0, netbootArgs, netbootRequirements } from './lib/netboot';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const LIVE_IGN = join(ROOT, 'tests/fixtures/coreos-installer/customize/live.ign');
-const why = skipReason(allOf(BUILD_ISO_REQUIREMENTS, netbootRequirements()));
+const why = skipReason(allOf(BUILD_ISO_REQUIREMENTS, BOOT_REQUIREMENTS, netbootRequirements()));
 
 /** Runs the real CLI (`node bin/flint.mjs ...`); resolves with stdout as bytes, rejects with stderr. */
 function flint(args: string[]): Promise<Buffer> {
@@ -103,5 +103,25 @@ describe.skipIf(why)('network boot in QEMU (PXELINUX and iPXE, isolated user-mod
       rejectKargs: ['BOOTIF=01-52-54-00-12-34-56'],
     })).toEqual([]);
     expect(r.report.extraFiles).toEqual(expect.arrayContaining(['/config.ign', '/root.squashfs']));
+  }, 300_000);
+
+  it('iPXE under UEFI (OVMF): the kernel EFI stub loads the named initrds; rootfs by URL (2 GiB layout)', async () => {
+    const custom = 'custom-uefi.img';
+    await flint(['pxe', 'customize', join(tftp, I), '-o', join(tftp, custom), '--live-ignition', LIVE_IGN]);
+    const expected = await flint(['pxe', 'ignition', 'unwrap', join(tftp, custom)]);
+    // the guest cannot fetch the rootfs (no HTTP server inside QEMU's user network): only the command line is checked
+    await flint([
+      'pxe', 'config', '--format', 'ipxe', '--kernel', K, '--initramfs', custom, '--rootfs', R,
+      '--rootfs-url', `http://10.0.2.2/${R}`, '--ignition-embedded', '--karg', 'console=ttyS0', '-o', join(tftp, 'uefi.ipxe'),
+    ]);
+    expect(readFileSync(join(tftp, 'uefi.ipxe'), 'utf8')).toContain('needs at least 2 GiB of RAM');
+    const r = await bootImage({ media: 'none', firmware: 'uefi', extraArgs: netbootArgs(tftp, 'uefi.ipxe'), timeoutMs: 240_000 });
+    expect(bootProblems(r, {
+      ignition: expected,
+      kargs: ['initrd=main', `coreos.live.rootfs_url=http://10.0.2.2/${R}`, 'ignition.firstboot', 'ignition.platform.id=metal', 'console=ttyS0'],
+      rejectKargs: ['initrd=rootfs'],
+    })).toEqual([]);
+    expect(r.report.extraFiles).toContain('/config.ign');
+    expect(r.report.extraFiles).not.toContain('/root.squashfs');
   }, 300_000);
 });

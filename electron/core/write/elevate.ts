@@ -21,6 +21,16 @@ export function devHelperCommand(): HelperCommand {
   return { command: process.execPath, args: ['--import', tsx, main] };
 }
 
+/**
+ * The helper of the packaged app: the launcher under `<resources>/native/<os>/` (it sets
+ * ELECTRON_RUN_AS_NODE=1 and runs `<resources>/native/writer/main.js` with the app's binary).
+ */
+export function packagedHelperCommand(resourcesPath: string, platform: NodeJS.Platform = process.platform): HelperCommand {
+  if (platform === 'win32') return { command: `${resourcesPath}\\native\\win32\\flint-writer.cmd`, args: [] };
+  const os = platform === 'darwin' ? 'darwin' : 'linux';
+  return { command: join(resourcesPath, 'native', os, 'flint-writer'), args: [] };
+}
+
 /** How events and the job travel: pipes (stdio) or files (prompts that do not pass stdio through). */
 export type HelperTransport = 'stdio' | 'files';
 

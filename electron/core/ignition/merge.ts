@@ -6,9 +6,11 @@ import { type JsonObject, isObject } from './types';
  * lists of entries are keyed (files/directories/links by `path`, units/drop-ins/users/groups/
  * RAID/LUKS/HTTP headers by `name`, disks/filesystems by `device`, partitions by `number` or else
  * `label`, CAs and merged configs by `source`, Tang servers by `url`): a matching entry is merged
- * in place, a new one is appended; lists of strings are unions. A path appearing as a different
- * node kind (file vs link vs directory) replaces the base's entry. `ignition.version` becomes the
- * newer of the two. Neither input is modified.
+ * in place, a new one is appended; lists of strings are unions, except `append` and mkfs/mount/
+ * cryptsetup option lists, which are concatenated. A path appearing as a different node kind
+ * (file vs link vs directory) replaces the base's entry; a header without value removes the
+ * base's header; a kernel argument moves between shouldExist and shouldNotExist.
+ * `ignition.version` becomes the newer of the two. Neither input is modified.
  */
 export function mergeConfig(base: JsonObject, fragment: JsonObject): JsonObject {
   const merged = mergeValue(base, fragment, '') as JsonObject;
@@ -19,6 +21,7 @@ export function mergeConfig(base: JsonObject, fragment: JsonObject): JsonObject 
     merged.ignition = { ...ign, version: newer(bv, fv) };
   }
   dropShadowedNodes(merged, fragment);
+  dropOverriddenKernelArguments(merged, fragment);
   return merged;
 }
 
@@ -68,7 +71,11 @@ function mergeValue(base: unknown, child: unknown, key: string): unknown {
   return clone(child);
 }
 
+// lists Ignition concatenates without matching entries (IgnoreDuplicates in its config types)
+const APPENDED = new Set(['append', 'options', 'mountOptions', 'openOptions']);
+
 function mergeList(base: unknown[], child: unknown[], key: string): unknown[] {
+  if (APPENDED.has(key)) return [...clone(base), ...clone(child)];
   const out = clone(base);
   const keyOf = KEYS[key];
   for (const item of child) {
@@ -78,6 +85,11 @@ function mergeList(base: unknown[], child: unknown[], key: string): unknown[] {
     }
     const k = keyOf?.(item);
     const at = k === undefined ? -1 : out.findIndex((x) => isObject(x) && keyOf?.(x) === k);
+    // an HTTP header without a value in the child removes the parent's header
+    if (key === 'httpHeaders' && (item.value === undefined || item.value === null)) {
+      if (at >= 0) out.splice(at, 1);
+      continue;
+    }
     if (at >= 0) out[at] = mergeValue(out[at], item, '');
     else out.push(clone(item));
   }
@@ -96,5 +108,16 @@ function dropShadowedNodes(merged: JsonObject, fragment: JsonObject): void {
       if (other === kind || !Array.isArray(st[other])) continue;
       st[other] = (st[other] as unknown[]).filter((n) => !(isObject(n) && paths.has(n.path)));
     }
+  }
+}
+
+/** A kernel argument the fragment lists in the other kernelArguments list leaves the base's list. */
+function dropOverriddenKernelArguments(merged: JsonObject, fragment: JsonObject): void {
+  const ka = isObject(merged.kernelArguments) ? merged.kernelArguments : null;
+  const fka = isObject(fragment.kernelArguments) ? fragment.kernelArguments : null;
+  if (!ka || !fka) return;
+  for (const [mine, other] of [['shouldExist', 'shouldNotExist'], ['shouldNotExist', 'shouldExist']]) {
+    const child = new Set(Array.isArray(fka[other]) ? (fka[other] as unknown[]) : []);
+    if (Array.isArray(ka[mine])) ka[mine] = (ka[mine] as unknown[]).filter((a) => !child.has(a));
   }
 }

@@ -152,6 +152,25 @@ describe('mergeConfig', () => {
     expect(JSON.stringify(base)).toBe(before);
   });
 
+  it('concatenates append/option lists, removes valueless headers, moves kernel arguments', () => {
+    const m = mergeConfig(
+      {
+        ignition: { version: '3.3.0', config: { merge: [{ source: 'https://e/c.ign', httpHeaders: [{ name: 'A', value: '1' }, { name: 'B', value: '2' }] }] } },
+        storage: { files: [{ path: '/f', append: [{ source: 'data:,a' }] }], filesystems: [{ device: '/dev/x', format: 'xfs', mountOptions: ['noatime'] }] },
+        kernelArguments: { shouldExist: ['quiet', 'nosmt'] },
+      },
+      {
+        ignition: { version: '3.3.0', config: { merge: [{ source: 'https://e/c.ign', httpHeaders: [{ name: 'A' }] }] } },
+        storage: { files: [{ path: '/f', append: [{ source: 'data:,a' }] }], filesystems: [{ device: '/dev/x', mountOptions: ['noatime'] }] },
+        kernelArguments: { shouldNotExist: ['nosmt'] },
+      },
+    ) as any;
+    expect(m.ignition.config.merge[0].httpHeaders).toEqual([{ name: 'B', value: '2' }]);
+    expect(m.storage.files[0].append).toEqual([{ source: 'data:,a' }, { source: 'data:,a' }]);
+    expect(m.storage.filesystems[0].mountOptions).toEqual(['noatime', 'noatime']);
+    expect(m.kernelArguments).toEqual({ shouldExist: ['quiet'], shouldNotExist: ['nosmt'] });
+  });
+
   it('merges the /var fragment and the settings into a user config that stays lint-clean', async () => {
     const user = translateButane('variant: fcos\nversion: 1.4.0\nsystemd:\n  units:\n    - name: app.service\n      enabled: true\n      contents: "[Service]\\nExecStart=/bin/true\\n[Install]\\nWantedBy=multi-user.target\\n"\n').config;
     const all = mergeConfig(mergeConfig(user, persistentVarFragment({ disk: '/dev/disk/by-id/ata-D', filesystem: 'xfs' })), fieldSettings({ hostname: 'n1', timezone: 'UTC' }).fragment) as any;

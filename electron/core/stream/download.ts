@@ -106,12 +106,13 @@ async function fetchSignature(artifact: Artifact, opts: DownloadOptions): Promis
 
 /**
  * Streams `body` into `file` (appending) through `verifier`. Errors of the file are rethrown as
- * they are (ENOSPC ...); a failing connection becomes `onBroken(cause)`.
+ * they are (ENOSPC ...); a failing connection becomes `onBroken(cause)`. Chunks are written as
+ * they come: the write stream gathers them into writev calls while a write is in flight.
  */
 async function streamBody(
   body: HttpResponse['body'], file: string, verifier: StreamVerifier, onChunk: () => void, onBroken: (cause: Error) => Error,
 ): Promise<void> {
-  const out = createWriteStream(file, { flags: 'a', highWaterMark: 1 << 20 });
+  const out = createWriteStream(file, { flags: 'a', highWaterMark: 4 << 20 });
   let writeError: Error | undefined;
   out.on('error', (e) => (writeError ??= e));
   try {
@@ -125,10 +126,9 @@ async function streamBody(
       }
       if (next.done) break;
       if (writeError) throw writeError;
-      const chunk = next.value;
-      const wait = verifier.update(chunk);
+      const wait = verifier.update(next.value);
       if (wait) await wait;
-      if (!out.write(chunk)) await once(out, 'drain');
+      if (!out.write(next.value)) await once(out, 'drain');
       onChunk();
     }
   } finally {

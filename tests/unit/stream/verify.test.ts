@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createMessage, enums, readPrivateKey, sign } from 'openpgp';
 import { FlintError } from '../../../electron/core/errors';
 import { bundledKeys, fingerprints, loadKeyring, splitArmoredKeys } from '../../../electron/core/stream/keyring';
 import { StreamVerifier } from '../../../electron/core/stream/verify';
@@ -9,8 +10,9 @@ const V = path.resolve(__dirname, '../../fixtures/coreos-installer/verify');
 const read = (f: string) => readFileSync(path.join(V, f));
 const testPub = read('test-key.pub.asc').toString('utf8');
 
+let streamed = false;
 async function check(data: Buffer, sig: Buffer | null, extra: string[], chunk = 7) {
-  const v = await StreamVerifier.create('f', sig, await loadKeyring(extra));
+  const v = await StreamVerifier.create('f', sig, await loadKeyring(extra), { streamed });
   for (let i = 0; i < data.length; i += chunk) await v.update(data.subarray(i, i + chunk));
   return v.finish();
 }
@@ -32,7 +34,10 @@ describe('keyring', () => {
   });
 });
 
-describe('StreamVerifier with coreos-installer test vectors', () => {
+describe.each([false, true])('StreamVerifier (streamed openpgp path: %s) with coreos-installer test vectors', (mode) => {
+  beforeAll(() => {
+    streamed = mode;
+  });
   it('verifies 1M.gz against its signature with the test key, fed in odd chunks', async () => {
     const out = await check(read('1M.gz'), read('1M.gz.sig'), [testPub]);
     expect(out).toMatchObject({ signature: 'verified', size: read('1M.gz').length, signer: '1A304569BFADFB3E3F96F0C3AA2A69A46EC352FC' });
@@ -56,6 +61,17 @@ describe('StreamVerifier with coreos-installer test vectors', () => {
     const err = await StreamVerifier.create('f', Buffer.from('garbage'), []).catch((e: FlintError) => e);
     expect(err).toBeInstanceOf(FlintError);
     expect((err as FlintError).code).toBe('SIGNATURE_INVALID');
+  });
+  it('verifies a SHA-512 signature made at run time, and rejects it after a change', async () => {
+    const data = Buffer.from('flint '.repeat(100000));
+    const priv = await readPrivateKey({ armoredKey: read('test-key.priv.asc').toString('utf8') });
+    const sig = (await sign({
+      message: await createMessage({ binary: data }), signingKeys: priv, detached: true, format: 'binary',
+      config: { preferredHashAlgorithm: enums.hash.sha512 },
+    })) as Uint8Array;
+    expect((await check(data, Buffer.from(sig), [testPub], 65536)).signature).toBe('verified');
+    data[5] = 0x21;
+    expect((await check(data, Buffer.from(sig), [testPub], 65536)).signatureError?.code).toBe('SIGNATURE_INVALID');
   });
   it('hashes without a signature', async () => {
     const out = await check(Buffer.from('abc'), null, []);

@@ -119,7 +119,18 @@ export async function planNetworkRemove(facts: IsoFacts): Promise<PatchPlan> {
   return normalizePlan(facts.size, await embedAreaWrites(facts, members));
 }
 
-/** The embedded network keyfiles: basename and bytes. */
+/**
+ * The embedded network keyfiles: name and bytes. A member whose name would leave the directory
+ * (`a/b`, `..`) is refused, so extracting with -C can never write outside the target directory.
+ */
 export function networkMembers(facts: IsoFacts): NamedFile[] {
-  return facts.members.filter((m) => m.path.startsWith(NETWORK_DIR)).map((m) => ({ name: m.path.slice(NETWORK_DIR.length), data: m.data }));
+  return facts.members
+    .filter((m) => m.path.startsWith(NETWORK_DIR))
+    .map((m) => {
+      const name = m.path.slice(NETWORK_DIR.length);
+      if (name === '' || name === '.' || name === '..' || name.includes('/') || name.includes('\\') || name.includes('\0')) {
+        throw new FlintError('NETWORK_UNSAFE_NAME', `refusing embedded network file with unsafe name '${m.path}'`);
+      }
+      return { name, data: m.data };
+    });
 }

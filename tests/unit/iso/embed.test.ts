@@ -95,3 +95,19 @@ describe('iso reset', () => {
     expect(sha(buf)).toBe(pristine);
   });
 });
+
+describe('archive paths that try to leave their directory', () => {
+  it('decodes the traversal fixtures as they are, and network extraction refuses such names', async () => {
+    const { join } = await import('node:path');
+    const { decodeEmbedArea } = await import('../../../electron/core/iso/payload');
+    const { COREOS_FIXTURES } = await import('../../helpers/fixtures');
+    const rel = await decodeEmbedArea(new Uint8Array(await readFile(join(COREOS_FIXTURES, 'initrd', 'traversal-relative.img'))));
+    expect(rel.map((m) => m.path)).toContain('../f');
+    const abs = await decodeEmbedArea(new Uint8Array(await readFile(join(COREOS_FIXTURES, 'initrd', 'traversal-absolute.img'))));
+    expect(abs.map((m) => m.path)).toContain('etc/adjtime'); // leading '/' dropped: paths are archive-relative
+    const { buf } = await load('embed-areas-2023-07.x86_64');
+    const f = await facts(buf);
+    const evil = { ...f, members: [{ path: 'etc/coreos-firstboot-network/../../../tmp/evil', data: new Uint8Array(1) }] };
+    expect(() => networkMembers(evil)).toThrow("refusing embedded network file with unsafe name 'etc/coreos-firstboot-network/../../../tmp/evil'");
+  });
+});

@@ -8,6 +8,7 @@ import { registerStream } from './commands/stream';
 import { registerUi } from './commands/ui';
 import { registerPxe } from './commands/pxe';
 import { registerDrives } from './commands/drives';
+import { registerBurn } from './commands/burn';
 
 /**
  * Builds the `flint` command tree. Each feature registers its verbs from its own file in
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerUi(program);
   registerPxe(program);
   registerDrives(program);
+  registerBurn(program);
   return program;
 }
 

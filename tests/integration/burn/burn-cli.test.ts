@@ -1,0 +1,141 @@
+// `flint burn` against real loop devices: the stick holds exactly what `flint iso customize`
+// produces for the same flags, the report carries the config read back, and every refusal
+// (unsigned download, missing --yes, loop without --allow-loop, bad flags) leaves the target untouched.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { skipReason } from '../../helpers/requirements';
+import { createLoopDevice, type LoopDevice } from '../../helpers/loop';
+import { COREOS_FIXTURES, fixtureIso } from '../../helpers/fixtures';
+import { runFlint } from '../../e2e/boot/lib/flint-cli';
+import { sha256 } from '../../e2e/boot/lib/report';
+import { populateMirror, startMirrorServer, type MirrorServer } from '../../helpers/mirror-server';
+
+const why = skipReason({ tools: ['losetup'], root: true });
+const LIVE_IGN = join(COREOS_FIXTURES, 'customize', 'live.ign');
+const FIXTURE = 'embed-areas-2023-07.x86_64';
+
+/** The first `n` bytes of a device or file. */
+function head(path: string, n: number): Buffer {
+  const buf = Buffer.alloc(n);
+  const fd = openSync(path, 'r');
+  try {
+    let got = 0;
+    while (got < n) {
+      const r = readSync(fd, buf, got, n - got, got);
+      if (r === 0) break;
+      got += r;
+    }
+    return buf.subarray(0, got);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+describe.skipIf(why)('flint burn (CLI, loop devices)', () => {
+  let dir = '';
+  let iso = '';
+  let isoBytes: Buffer;
+  let mirror: MirrorServer | undefined;
+  const loops: LoopDevice[] = [];
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'flint-burn-it-'));
+    iso = join(dir, 'fedora-coreos-38.20230718.dev.0-live.x86_64.iso');
+    writeFileSync(iso, readFileSync(await fixtureIso(FIXTURE)));
+    isoBytes = readFileSync(iso);
+    await populateMirror(join(dir, 'mirror'), { iso: { file: iso } });
+    mirror = await startMirrorServer({ root: join(dir, 'mirror') });
+  });
+  afterEach(() => {
+    for (const l of loops.splice(0)) l.remove();
+  });
+  afterAll(async () => {
+    await mirror?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  function stick(size = 8 << 20): LoopDevice {
+    const l = createLoopDevice(size);
+    loops.push(l);
+    return l;
+  }
+  const untouched = (l: LoopDevice) => head(l.device, 1 << 20).every((b) => b === 0);
+
+  /** `flint iso customize ARGS -o OUT` on the pristine fixture; returns the output bytes. */
+  async function customized(name: string, args: string[]): Promise<Buffer> {
+    const out = join(dir, name);
+    const r = await runFlint(['iso', 'customize', ...args, '-o', out, iso]);
+    expect(r.code, r.stderr).toBe(0);
+    return readFileSync(out);
+  }
+
+  it('writes to two sticks exactly what `iso customize` makes, and reports the config read back', async () => {
+    const want = await customized('c1.iso', ['--live-ignition', LIVE_IGN, '--live-karg-append', 'coreos.liveiso.fromram', '--live-karg-append', 'foo=1']);
+    const a = stick();
+    const b = stick();
+    const r = await runFlint(['burn', '--iso', iso, '--ignition', LIVE_IGN, '--fromram', '--karg', 'foo=1',
+      '--target', a.device, '--target', b.device, '--allow-loop', '--yes', '--json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout.toString('utf8'));
+    const show = await runFlint(['iso', 'ignition', 'show', join(dir, 'c1.iso')]);
+    expect(report.ok).toBe(true);
+    expect(report.image).toMatchObject({ path: iso, sha256: sha256(isoBytes) });
+    expect(report.liveConfigSha256).toBe(sha256(show.stdout));
+    expect(report.kargs).toContain('coreos.liveiso.fromram foo=1');
+    expect(report.targets.map((t: { device: string }) => t.device)).toEqual([a.device, b.device]);
+    for (const t of report.targets) expect(t).toMatchObject({ ok: true, configSha256: sha256(show.stdout) });
+    for (const l of [a, b]) expect(head(l.device, want.length).equals(want)).toBe(true);
+  }, 120_000);
+
+  it('downloads from a signed mirror and verifies before writing; an unknown signer writes nothing', async () => {
+    const cache = join(dir, 'cache-unsigned');
+    const l = stick();
+    const bad = await runFlint(['burn', '--stream', 'stable', '--base-url', mirror!.url, '--cache-dir', cache,
+      '--target', l.device, '--allow-loop', '--yes']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+    expect(bad.stderr).toMatch(/^Error: /);
+    expect(untouched(l)).toBe(true);
+
+    const good = await runFlint(['burn', '--stream', 'stable', '--base-url', mirror!.url, '--cache-dir', cache,
+      '--keyring', join(COREOS_FIXTURES, 'verify', 'test-key.pub.asc'), '--target', l.device, '--allow-loop', '--yes', '--json']);
+    expect(good.code, good.stderr).toBe(0);
+    const report = JSON.parse(good.stdout.toString('utf8'));
+    expect(report.image).toMatchObject({ sha256: sha256(isoBytes), signature: 'verified', stream: 'stable' });
+    expect(head(l.device, isoBytes.length).equals(isoBytes)).toBe(true);
+  }, 120_000);
+
+  it('refuses without --yes when not on a terminal, and a loop device without --allow-loop', async () => {
+    const l = stick();
+    const noYes = await runFlint(['burn', '--iso', iso, '--target', l.device, '--allow-loop']);
+    expect(noYes.code).toBe(1);
+    expect(noYes.stderr).toMatch(/^Error: .*--yes/);
+    const noLoop = await runFlint(['burn', '--iso', iso, '--target', l.device, '--yes']);
+    expect(noLoop.code).toBe(1);
+    expect(noLoop.stderr.trim().split('\n')).toHaveLength(1);
+    expect(noLoop.stderr).toMatch(/loop/i);
+    expect(untouched(l)).toBe(true);
+  }, 60_000);
+
+  it('rejects bad sources and options with one error line, before touching anything', async () => {
+    const l = stick();
+    const cases: [string[], RegExp][] = [
+      [['--iso', iso, '--stream', 'stable'], /--iso.*--stream|--stream.*--iso/],
+      [[], /--stream.*--iso|--iso.*--stream/],
+      [['--iso', join(dir, 'missing.iso')], /missing\.iso/],
+      [['--iso', iso, '--ignition', join(dir, 'missing.ign')], /missing\.ign/],
+    ];
+    for (const [args, msg] of cases) {
+      const r = await runFlint(['burn', ...args, '--target', l.device, '--allow-loop', '--yes']);
+      expect(r.code, args.join(' ')).toBe(1);
+      expect(r.stderr.trim().split('\n'), r.stderr).toHaveLength(1);
+      expect(r.stderr).toMatch(msg);
+    }
+    const noTarget = await runFlint(['burn', '--iso', iso, '--yes']);
+    expect(noTarget.code).not.toBe(0);
+    expect(untouched(l)).toBe(true);
+  }, 60_000);
+});

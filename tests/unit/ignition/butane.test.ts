@@ -174,6 +174,32 @@ storage:
     expect(c.warnings).toEqual([]);
   });
 
+  it('follows YAML anchors, aliases and << merge keys', () => {
+    const c = translateButane(`${hdr('1.4.0')}
+storage:
+  files:
+    - &base
+      path: /etc/a
+      mode: 0644
+      overwrite: true
+      contents: { inline: a }
+    - <<: *base
+      path: /etc/b
+      mode: 0600
+systemd:
+  units:
+    - name: a.service
+      contents: &unit "[Service]\\nExecStart=/bin/true\\n"
+    - name: b.service
+      contents: *unit
+`).config as any;
+    expect(c.storage.files).toEqual([
+      { path: '/etc/a', mode: 0o644, overwrite: true, contents: { compression: '', source: 'data:,a' } },
+      { path: '/etc/b', mode: 0o600, overwrite: true, contents: { compression: '', source: 'data:,a' } },
+    ]);
+    expect(c.systemd.units.map((u: any) => u.contents)).toEqual(['[Service]\nExecStart=/bin/true\n', '[Service]\nExecStart=/bin/true\n']);
+  });
+
   it('warns about modes that were surely meant as octal', () => {
     const r = translateButane(`${hdr('1.5.0')}\nstorage:\n  files:\n    - path: /a\n      mode: 644\n`);
     expect(r.warnings).toEqual([expect.objectContaining({ code: 'BUTANE_DECIMAL_MODE', line: 7, path: '$.storage.files[0].mode' })]);

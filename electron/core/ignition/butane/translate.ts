@@ -1,6 +1,6 @@
 import { readFileSync, realpathSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
-import { LineCounter, type Node, type ParsedNode, isMap, isScalar, isSeq, parseDocument } from 'yaml';
+import { type Document, LineCounter, type Node, type Pair, type ParsedNode, isAlias, isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import { FlintError } from '../../errors';
 import { mergeConfig } from '../merge';
 import { type ConfigIssue, type JsonObject, isObject } from '../types';
@@ -42,6 +42,7 @@ export interface ButaneResult {
 }
 
 interface Ctx {
+  doc?: Document;
   minor: number;
   version: string;
   filesDir?: string;
@@ -59,6 +60,35 @@ function at(ctx: Ctx, node: Node | null | undefined): { line: number; column: nu
 function issue(ctx: Ctx, node: Node | null | undefined, code: string, path: string, message: string, warning = false): undefined {
   (warning ? ctx.warnings : ctx.errors).push({ code, path, message, ...at(ctx, node) });
   return undefined;
+}
+
+/** Follows a YAML alias (`*name`) to the node it names. */
+function deref(ctx: Ctx, node: Node | null | undefined): Node | null | undefined {
+  return node && isAlias(node) && ctx.doc ? ((node.resolve(ctx.doc) as Node | undefined) ?? null) : node;
+}
+
+/** A mapping's pairs with `<<` merge keys expanded (explicit keys win, as in Go's YAML decoder). */
+function pairsOf(ctx: Ctx, node: Node): Pair[] {
+  if (!isMap(node)) return [];
+  const isMerge = (p: Pair): boolean => isScalar(p.key) && (p.key.value === '<<' || typeof p.key.value === 'symbol');
+  const own = node.items.filter((p) => !isMerge(p));
+  const seen = new Set(own.map((p) => (isScalar(p.key) ? String(p.key.value) : '?')));
+  const merged: Pair[] = [];
+  for (const p of node.items) {
+    if (!isMerge(p)) continue;
+    const v = deref(ctx, p.value as Node);
+    const sources = v && isSeq(v) ? v.items.map((i) => deref(ctx, i as Node)) : [v];
+    for (const src of sources) {
+      for (const q of src ? pairsOf(ctx, src) : []) {
+        const k = isScalar(q.key) ? String(q.key.value) : '?';
+        if (!seen.has(k)) {
+          seen.add(k);
+          merged.push(q);
+        }
+      }
+    }
+  }
+  return [...own, ...merged];
 }
 
 function isNull(node: Node | null | undefined): boolean {
@@ -156,7 +186,7 @@ function resourceOf(ctx: Ctx, node: Node, shape: { compression: number; inline: 
 function objectOf(ctx: Ctx, node: Node, fields: Record<string, Field>, path: string): JsonObject | undefined {
   if (!isMap(node)) return issue(ctx, node, 'BUTANE_TYPE', path, 'must be a mapping');
   const out: JsonObject = {};
-  for (const pair of node.items) {
+  for (const pair of pairsOf(ctx, node)) {
     const keyNode = pair.key as Node;
     const key = isScalar(keyNode) ? String(keyNode.value) : '?';
     const here = `${path}.${key}`;
@@ -173,7 +203,7 @@ function objectOf(ctx: Ctx, node: Node, fields: Record<string, Field>, path: str
       issue(ctx, keyNode, 'BUTANE_FIELD_VERSION', here, `field "${key}" needs Butane fcos 1.${field.since}.0 or newer (this config is ${ctx.version})`);
       continue;
     }
-    const valueNode = pair.value as Node | null;
+    const valueNode = deref(ctx, pair.value as Node | null);
     if (isNull(valueNode)) continue;
     const value = walk(ctx, valueNode as Node, field.shape, here);
     if (value === undefined) continue;
@@ -197,12 +227,12 @@ function walk(ctx: Ctx, node: Node, shape: Shape, path: string): unknown {
   if (shape === 'string' || shape === 'int' || shape === 'bool') return scalar(ctx, node, shape, path);
   if (shape === 'strings') {
     if (!isSeq(node)) return issue(ctx, node, 'BUTANE_TYPE', path, 'must be a list of strings');
-    return node.items.map((it, i) => scalar(ctx, it as Node, 'string', `${path}[${i}]`)).filter((v) => v !== undefined);
+    return node.items.map((it, i) => scalar(ctx, deref(ctx, it as Node) as Node, 'string', `${path}[${i}]`)).filter((v) => v !== undefined);
   }
   if (shape.kind === 'object') return objectOf(ctx, node, shape.fields, path);
   if (shape.kind === 'list') {
     if (!isSeq(node)) return issue(ctx, node, 'BUTANE_TYPE', path, 'must be a list');
-    return node.items.map((it, i) => walk(ctx, it as Node, shape.of, `${path}[${i}]`)).filter((v) => v !== undefined);
+    return node.items.map((it, i) => walk(ctx, deref(ctx, it as Node) as Node, shape.of, `${path}[${i}]`)).filter((v) => v !== undefined);
   }
   if (shape.kind === 'resource') return resourceOf(ctx, node, shape, path);
   // custom: contents_local (one file as a string) or ssh_authorized_keys_local (keys, one a line)
@@ -264,8 +294,8 @@ function tidy(v: unknown): unknown {
  */
 export function translateButane(text: string, opts: ButaneOptions = {}): ButaneResult {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
-  const base = { lines, errors: [] as ButaneIssue[], warnings: [] as ButaneIssue[], mounts: [], filesDir: opts.filesDir };
+  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false, merge: true });
+  const base = { doc, lines, errors: [] as ButaneIssue[], warnings: [] as ButaneIssue[], mounts: [], filesDir: opts.filesDir };
   if (doc.errors.length) {
     const e = doc.errors[0];
     const pos = lines.linePos(e.pos[0]);

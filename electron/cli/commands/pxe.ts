@@ -6,7 +6,7 @@ import { checkStdoutTarget } from '../../core/iso/output';
 import { generatePxeConfig, type IgnitionSource, type PxeConfigFormat, type PxeConfigOptions, type RootfsSource } from '../../core/pxe/config';
 import { pxeCustomize } from '../../core/pxe/customize';
 import { unwrapIgnition, wrapIgnition } from '../../core/pxe/initramfs';
-import { addMirrorConfig, downloadPxe } from '../../core/pxe/mirror';
+import { addMirrorConfig, downloadPxe, refreshMirror } from '../../core/pxe/mirror';
 import { layoutTftpRoot } from '../../core/pxe/tftp';
 import { addCustomizeOptions, readCustomizeRequest } from '../customize-options';
 import { registerServe } from './serve';
@@ -110,7 +110,7 @@ async function runConfig(o: ConfigOpts): Promise<void> {
   for (const n of result.notes) process.stderr.write(`note: ${n}\n`);
 }
 
-/** Registers `flint pxe download|customize|ignition wrap|ignition unwrap|config` and `flint serve`. */
+/** Registers `flint pxe download|refresh|customize|ignition wrap|ignition unwrap|config` and `flint serve`. */
 export function registerPxe(program: Command): void {
   const pxe = program.command('pxe').description('Network boot (PXE and iPXE): artifacts, customized initramfs, boot configs');
 
@@ -128,6 +128,16 @@ export function registerPxe(program: Command): void {
       });
       process.stderr.write(`Fedora CoreOS ${r.release} (${r.stream}, ${r.arch}) verified\n`);
       for (const p of Object.values(r.paths)) process.stdout.write(p + '\n');
+    });
+
+  pxe.command('refresh')
+    .description('Pull a newer release into a boot mirror folder if the stream has moved, and rewrite its recorded configs')
+    .option('--dir <dir>', 'boot mirror folder (made by flint pxe download)', '.')
+    .option('--keyring <file>', 'extra trusted OpenPGP public key file (repeatable)', collect)
+    .option('--cache-dir <dir>', 'download cache')
+    .action(async (o: { dir: string; keyring?: string[]; cacheDir?: string }) => {
+      const r = await refreshMirror(o.dir, { keyrings: await readKeyrings(o.keyring), cacheDir: o.cacheDir });
+      process.stdout.write(r.changed ? `${r.from} -> ${r.to}; configs rewritten; removed ${r.removed.join(', ') || 'nothing'}\n` : `${r.to} is current\n`);
     });
 
   addCustomizeOptions(

@@ -149,6 +149,11 @@ async function rewriteConfigs(dir: string, m: MirrorManifest): Promise<void> {
  * (relative to `dir`) and records the recipe so `flint serve --refresh` rewrites it later.
  */
 export async function addMirrorConfig(dir: string, recipe: PxeConfigRecipe): Promise<GeneratedPxeConfig> {
+  if (recipe.ignition.mode === 'embedded') {
+    throw new FlintError('PXE_EMBEDDED_IN_MIRROR', 'a mirror config cannot use --ignition-embedded', [
+      'a customized initramfs belongs to one release and refreshes replace the initramfs; wrap the config with `flint pxe ignition wrap` and use --ignition-initrd, or use --ignition-url',
+    ]);
+  }
   const m = await readManifest(dir);
   if (!m) throw new FlintError('PXE_NO_MANIFEST', `${dir} is not a Flint boot mirror`, [`run flint pxe download --dir ${dir} first`]);
   const g = generatePxeConfig(optionsFor(m, recipe));

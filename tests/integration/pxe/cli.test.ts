@@ -101,6 +101,8 @@ describe('flint pxe (CLI)', () => {
         'fedora-coreos-44.20260707.3.1-live-rootfs.x86_64.img',
       ]);
       expect(dl.stderr).toContain('Fedora CoreOS 44.20260707.3.1 (stable, x86_64) verified');
+      const fresh = await flint(['pxe', 'refresh', '--dir', site, '--keyring', join(tmp, 'key.asc'), '--cache-dir', join(tmp, 'cache')]);
+      expect([fresh.code, fresh.stdout.toString()]).toEqual([0, '44.20260707.3.1 is current\n']);
       const untrusted = await flint(['pxe', 'download', '--dir', join(tmp, 'site2'), '--arch', 'x86_64', '--base-url', up.url, '--cache-dir', join(tmp, 'cache2')]);
       expect(untrusted.code).toBe(1);
       expect(untrusted.stderr.split('\n').filter(Boolean)).toHaveLength(1);
@@ -109,12 +111,14 @@ describe('flint pxe (CLI)', () => {
 
     it.skipIf(skipReason({ files: ['/usr/lib/PXELINUX/pxelinux.0', '/usr/lib/syslinux/modules/bios/ldlinux.c32'] }))('pxe config --dir --tftp-layout lays out a TFTP root and records the config', async () => {
       const site = join(tmp, 'site');
-      const cfg = await flint(['pxe', 'config', '--dir', site, '--format', 'pxelinux', '--tftp-layout', '--base-url', 'http://10.9.9.9:8080/', '--ignition-embedded']);
+      const cfg = await flint(['pxe', 'config', '--dir', site, '--format', 'pxelinux', '--tftp-layout', '--base-url', 'http://10.9.9.9:8080/', '--ignition-initrd', 'ignition.img']);
       expect(cfg.code, cfg.stderr).toBe(0);
       for (const f of ['pxelinux.0', 'ldlinux.c32', 'pxelinux.cfg/default']) expect(existsSync(join(site, f)), f).toBe(true);
       expect(readFileSync(join(site, 'pxelinux.cfg/default'), 'utf8')).toContain(
         'coreos.live.rootfs_url=http://10.9.9.9:8080/fedora-coreos-44.20260707.3.1-live-rootfs.x86_64.img ignition.firstboot',
       );
+      const embedded = await flint(['pxe', 'config', '--dir', site, '--format', 'ipxe', '--base-url', 'http://10.9.9.9:8080/', '--ignition-embedded']);
+      expect([embedded.code, embedded.stderr.split('\n')[0]]).toEqual([1, expect.stringMatching(/^Error: a mirror config cannot use --ignition-embedded: /)]);
       const manifest = JSON.parse(readFileSync(join(site, 'flint-pxe.json'), 'utf8'));
       expect(manifest.configs.map((c: { output: string }) => c.output)).toEqual(['pxelinux.cfg/default']);
     }, 120_000);

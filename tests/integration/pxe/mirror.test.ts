@@ -74,7 +74,7 @@ describe('boot mirror: download, recorded configs, refresh when the stream moves
       ignition: { mode: 'url', url: 'http://192.0.2.10:8080/config.ign' }, output: 'boot.ipxe',
     });
     expect(g.ramNeeded).toBe(2 * 1024 ** 3);
-    await addMirrorConfig(site, { format: 'pxelinux', baseUrl: 'http://192.0.2.10:8080/', rootfs: { mode: 'url' }, ignition: { mode: 'embedded' }, output: 'pxelinux.cfg/default' });
+    await addMirrorConfig(site, { format: 'pxelinux', baseUrl: 'http://192.0.2.10:8080/', rootfs: { mode: 'url' }, ignition: { mode: 'initrd', name: 'ignition.img' }, output: 'pxelinux.cfg/default' });
     expect(readFileSync(join(site, 'boot.ipxe'), 'utf8')).toContain(`set VERSION ${A}\n`);
     expect(readFileSync(join(site, 'pxelinux.cfg/default'), 'utf8')).toContain(`KERNEL ${nameOf('kernel', A)}\n`);
 
@@ -111,7 +111,7 @@ describe('boot mirror: download, recorded configs, refresh when the stream moves
 
   it('flint serve --refresh pulls the new release at start and serves the rewritten script', async () => {
     await downloadPxe(site, { ...opts, streamBaseUrl: upstream.url, arch: 'x86_64' });
-    await addMirrorConfig(site, { format: 'ipxe', baseUrl: 'http://192.0.2.10/', rootfs: { mode: 'initrd' }, ignition: { mode: 'embedded' }, output: 'boot.ipxe' });
+    await addMirrorConfig(site, { format: 'ipxe', baseUrl: 'http://192.0.2.10/', rootfs: { mode: 'initrd' }, ignition: { mode: 'url', url: 'tftp://192.0.2.10/config.ign' }, output: 'boot.ipxe' });
     const third = await moveStream(up, A, C);
     const key = join(tmp, 'test-key.asc');
     writeFileSync(key, TEST_KEY.publicArmored);

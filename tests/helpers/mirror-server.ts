@@ -29,7 +29,11 @@ export type Fault =
   /** Send the body at most this fast (for cancel tests). */
   | { kind: 'throttle'; bytesPerSecond: number; times?: number }
   /** Serve the file with the byte at `offset` inverted. */
-  | { kind: 'corrupt'; offset: number; times?: number };
+  | { kind: 'corrupt'; offset: number; times?: number }
+  /** Send `afterBytes` bytes, then nothing more while keeping the connection open (for timeouts). */
+  | { kind: 'stall'; afterBytes: number; times?: number }
+  /** Answer 302 with `Location: <to>` (a path on this server or a full URL). */
+  | { kind: 'redirect'; to: string; times?: number };
 
 /** One request the server saw. */
 export interface RequestRecord {
@@ -113,6 +117,11 @@ export async function startMirrorServer(opts: MirrorServerOptions): Promise<Mirr
     const fault = takeFault(urlPath);
     if (fault) rec.fault = fault.kind;
     if (fault?.kind === 'status') return send(fault.status, `injected ${fault.status}\n`);
+    if (fault?.kind === 'redirect') {
+      rec.status = 302;
+      res.writeHead(302, { location: fault.to, 'content-length': 0 });
+      return res.end();
+    }
     const st = await stat(file).catch(() => undefined);
     if (!st?.isFile()) return send(404, 'not found\n');
 
@@ -151,13 +160,13 @@ export async function startMirrorServer(opts: MirrorServerOptions): Promise<Mirr
         chunk = Buffer.from(chunk);
         chunk[fault.offset - start - sent] ^= 0xff;
       }
-      if ((fault.kind === 'drop' || fault.kind === 'short-body') && sent + chunk.length >= fault.afterBytes) {
+      if ((fault.kind === 'drop' || fault.kind === 'short-body' || fault.kind === 'stall') && sent + chunk.length >= fault.afterBytes) {
         const part = chunk.subarray(0, Math.max(0, fault.afterBytes - sent));
         if (part.length) await new Promise<void>((r) => res.write(part, () => r()));
         input.destroy();
         if (fault.kind === 'drop') res.socket?.resetAndDestroy();
-        else res.socket?.end();
-        return;
+        else if (fault.kind === 'short-body') res.socket?.end();
+        return; // stall: leave the connection open; the client times out (close() destroys it)
       }
       if (fault.kind === 'throttle') {
         for (let off = 0; off < chunk.length; off += 16384) {

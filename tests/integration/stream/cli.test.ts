@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -95,6 +95,36 @@ describe('flint streams / download / cache', () => {
       `Error: OpenPGP signature check failed for ${name}: it was signed by a key that is not in the trusted keyring: the file was deleted: Could not find signing key with key ID 5fbda8071bf24b78\n`,
     );
     expect(r.stdout).toBe('');
+  });
+
+  it('Ctrl-C (SIGINT) cancels a download and keeps the partial file for resume', async () => {
+    const cache = path.join(work, 'c3');
+    const iso = mirror.files.iso!;
+    server.addFault(iso.urlPath, { kind: 'throttle', bytesPerSecond: 256 * 1024 });
+    const child = spawn(process.execPath, [path.join(ROOT, 'bin/flint.mjs'), 'download', '--arch', 'x86_64', '--base-url', server.url, '--keyring', keyFile, '--cache-dir', cache], { cwd: work });
+    let stderr = '';
+    let stdout = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    try {
+      await new Promise<void>((resolve) => child.stderr.on('data', (d) => {
+        stderr += d;
+        if (stderr.includes('downloading')) resolve();
+      }));
+      child.kill('SIGINT');
+      expect(await exited).toBe(1);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      server.clearFaults();
+    }
+    const name = path.basename(iso.file);
+    const m = new RegExp(`\\nError: Download of ${name.replace(/\./g, '\\.')} was cancelled: (\\d+) bytes kept for resume\\n$`).exec(stderr);
+    expect(m, stderr).not.toBeNull();
+    const partial = path.join(cache, '.partial', `${name}.part`);
+    expect(readFileSync(partial).length).toBe(Number(m![1]));
+    expect(Number(m![1])).toBeGreaterThan(0);
+    expect(stdout).toBe('');
+    expect(existsSync(path.join(cache, name))).toBe(false);
   });
 
   it('rejects a bad --fetch-retries value', async () => {

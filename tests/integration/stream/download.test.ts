@@ -187,6 +187,23 @@ describe('downloadArtifact against a local mirror', () => {
     expect(await sha256File(res.path)).toBe(release.iso.sha256);
   });
 
+  it('times out a stalled body and resumes it', async () => {
+    server.addFault(release.iso.name, { kind: 'stall', afterBytes: MiB });
+    const res = await downloadArtifact(release.iso, opts({ timeoutMs: 300 }));
+    const gets = isoGets();
+    expect(gets.map((g) => g.fault ?? g.status)).toEqual(['stall', 206]);
+    expect(gets[1].range).toMatch(/^bytes=\d+-$/);
+    expect(res.sha256).toBe(release.iso.sha256);
+  });
+
+  it('follows redirects', async () => {
+    const isoPath = new URL(release.iso.url).pathname;
+    server.addFault('/moved.iso', { kind: 'redirect', to: isoPath });
+    const res = await downloadArtifact({ ...release.iso, url: `${server.url}/moved.iso` }, opts());
+    expect(server.requests.filter((r) => r.path === '/moved.iso' || r.path === isoPath).map((r) => r.status)).toEqual([302, 200]);
+    expect(res.sha256).toBe(release.iso.sha256);
+  });
+
   it('refuses to start when the signal is already aborted', async () => {
     const err = await failure(downloadArtifact(release.iso, opts({ signal: AbortSignal.abort() })));
     expect(err.code).toBe('CANCELLED');

@@ -85,8 +85,12 @@ export interface CoreTargetResult {
 export interface CoreAdapter {
   /** CoreOS architecture of this machine. */
   hostArch(): string;
-  /** Reads a config (Ignition JSON or Butane YAML by name) and validates it; capacity when given. */
-  checkConfig(name: string, bytes: Uint8Array, capacity?: number): Promise<CheckedConfig>;
+  /**
+   * Reads a config (Ignition JSON, or Butane YAML translated to Ignition) and validates it against
+   * the embed area `capacity` when given. `filesDir` resolves Butane `local` references (absent for
+   * uploads, which then cannot use them). Problems are in the report; it throws only on I/O.
+   */
+  checkConfig(name: string, bytes: Uint8Array, capacity?: number, filesDir?: string): Promise<CheckedConfig>;
   /** Current releases of the given streams for `arch`. */
   releases(streams: string[], arch: string, signal?: AbortSignal): Promise<ReleaseInfo[]>;
   /** Downloads (or reuses from cache) and verifies the live ISO of a stream's current release. */

@@ -3,9 +3,11 @@
  * downloader and cache, drive list and `burn` (write + read-back). Electron-free, so the Electron
  * main process and the loopback bridge share it.
  */
-import { arch as nodeArch, platform } from 'node:process';
-import { FlintError } from '../../core/errors';
+import { arch as nodeArch } from 'node:process';
 import type { Progress } from '../../core/progress';
+import { ButaneError, translateButane } from '../../core/ignition/butane/translate';
+import { configKind } from '../../core/ignition/load';
+import type { ConfigIssue } from '../../core/ignition/types';
 import { validateIgnition } from '../../core/ignition/validate';
 import { planCustomize, type CustomizeRequest } from '../../core/iso/customize';
 import { inspectIsoFile } from '../../core/iso/inspect';
@@ -13,7 +15,7 @@ import { applyPlanToCopy } from '../../core/iso/plan';
 import { defaultCacheDir, listCache, lookupCache } from '../../core/stream/cache';
 import { downloadArtifact } from '../../core/stream/download';
 import { fetchStreamMetadata, nodeArchToCoreos, selectRelease } from '../../core/stream/metadata';
-import type { FlashPhase, ReleaseInfo } from '../../shared/types';
+import type { ConfigReport, FlashPhase, Issue, ReleaseInfo } from '../../shared/types';
 import type { CoreAdapter, CoreDrive, CoreProgress, CustomizeInput } from './core-adapter';
 
 /** Options of the default core. */
@@ -47,6 +49,11 @@ function toCoreProgress(p: Progress): CoreProgress {
   return out;
 }
 
+/** A Butane issue (with line/column) as a contract Issue; the line goes into the message. */
+function plainIssue(i: ConfigIssue & { line?: number }): Issue {
+  return { code: i.code, path: i.path, message: i.line ? `line ${i.line}: ${i.message}` : i.message };
+}
+
 /** The coreos-installer customization of a CustomizeInput. */
 export function toCustomizeRequest(input: CustomizeInput): CustomizeRequest {
   const enc = (t: string) => new TextEncoder().encode(t);
@@ -65,11 +72,9 @@ export function toCustomizeRequest(input: CustomizeInput): CustomizeRequest {
 export function createDefaultCore(opts: DefaultCoreOptions = {}): CoreAdapter {
   const cacheDir = opts.cacheDir ?? defaultCacheDir();
   const listDrives = async (): Promise<CoreDrive[]> => {
-    if (platform !== 'linux') throw new FlintError('DRIVES_UNSUPPORTED', `Listing drives is not available on ${platform} yet`);
     // loaded on first use: the drive and write engines are only needed once the user gets there
-    const { listLinuxDrives } = await import('../../core/drives/lsblk');
-    const { defaultProtectedPaths } = await import('../../core/drives/system');
-    const drives = await listLinuxDrives(defaultProtectedPaths());
+    const { listAllDrives, systemContext } = await import('../../core/drives/list');
+    const drives = await listAllDrives(systemContext());
     return drives
       .filter((d) => opts.allowLoop || !d.loop)
       .map((d) => ({
@@ -88,15 +93,26 @@ export function createDefaultCore(opts: DefaultCoreOptions = {}): CoreAdapter {
   return {
     hostArch: () => nodeArchToCoreos(nodeArch),
 
-    async checkConfig(name, bytes, capacity) {
-      if (/\.(bu|ya?ml)$/i.test(name)) {
-        throw new FlintError('BUTANE_UNSUPPORTED', `${name} is Butane; translate it with butane first (Flint reads Ignition JSON here)`);
+    async checkConfig(name, bytes, capacity, filesDir) {
+      let ignition = bytes;
+      const warnings: Issue[] = [];
+      if (configKind(name, bytes) === 'butane') {
+        try {
+          const r = translateButane(new TextDecoder().decode(bytes), { filesDir });
+          warnings.push(...r.warnings.map(plainIssue));
+          ignition = new TextEncoder().encode(JSON.stringify(r.config, null, 2));
+        } catch (err) {
+          if (!(err instanceof ButaneError)) throw err;
+          const text = new TextDecoder().decode(bytes);
+          return { text, report: { ok: false, errors: err.issues.map(plainIssue), warnings: [] } };
+        }
       }
-      const report = await validateIgnition(bytes, { live: true, capacity });
-      const text = new TextDecoder().decode(bytes);
-      const out = { ...report, version: report.version ?? undefined };
-      if (out.version === undefined) delete out.version;
-      return { text, report: out };
+      const report = await validateIgnition(ignition, { live: true, capacity });
+      const out: ConfigReport = { ok: report.ok, errors: report.errors, warnings: [...warnings, ...report.warnings] };
+      if (report.version) out.version = report.version;
+      if (report.compressedSize !== undefined) out.compressedSize = report.compressedSize;
+      if (report.capacity !== undefined) out.capacity = report.capacity;
+      return { text: new TextDecoder().decode(ignition), report: out };
     },
 
     async releases(streams, arch, signal): Promise<ReleaseInfo[]> {
@@ -150,20 +166,20 @@ export function createDefaultCore(opts: DefaultCoreOptions = {}): CoreAdapter {
     listDrives,
 
     watchDrives(onChange) {
-      let last = '';
-      let stopped = false;
-      const tick = async () => {
-        const ids = await listDrives().then((d) => d.map((x) => `${x.id}:${x.mountpoints.join(',')}`).join('|'), () => last);
-        if (!stopped && last && ids !== last) onChange();
-        last = ids;
-      };
-      void tick();
-      const timer = setInterval(() => void tick(), opts.pollMs ?? 2000);
-      timer.unref?.();
-      return () => {
-        stopped = true;
-        clearInterval(timer);
-      };
+      // the core watcher: polls, and on Linux re-lists at once on udev block events
+      const stop = new AbortController();
+      void Promise.all([import('../../core/drives/watch'), import('../../core/drives/list')]).then(
+        ([{ watchDrives }, { listAllDrives, systemContext }]) =>
+          watchDrives({
+            list: () => listAllDrives(systemContext()),
+            onChange: () => onChange(),
+            onError: () => {},
+            intervalMs: opts.pollMs,
+            signal: stop.signal,
+          }),
+        () => {},
+      );
+      return () => stop.abort();
     },
 
     async saveIso(src, dest, input) {

@@ -3,7 +3,7 @@
  * by native dialog, drop, upload or argv; validated and held by id. Electron-free.
  */
 import { open } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { FlintError } from '../../core/errors';
 import { MAX_UPLOAD_BYTES, type InvokeRequest, type InvokeResponse } from '../../shared/contract';
 import type { FileKind, LoadedFile } from '../../shared/types';
@@ -54,6 +54,7 @@ export async function holdFile(
   name: string,
   bytes: Uint8Array,
   source: LoadedFile['source'],
+  dir?: string,
 ): Promise<LoadedFile> {
   const display = basename(name);
   let text: string;
@@ -64,14 +65,14 @@ export async function holdFile(
   }
   const file: LoadedFile = { id: s.newId('file'), kind, name: display, size: bytes.length, text, source };
   if (kind === 'config' || kind === 'dest-ignition') {
-    const checked = await s.core.checkConfig(display, bytes);
+    const checked = await s.core.checkConfig(display, bytes, undefined, dir);
     file.text = checked.text;
     file.report = checked.report;
   } else {
     const problem = checkAuxFile(kind, text);
     if (problem) throw new FlintError('FILE_INVALID', `${display}: ${problem}`);
   }
-  s.files.set(file.id, { file, bytes });
+  s.files.set(file.id, dir ? { file, bytes, dir } : { file, bytes });
   return file;
 }
 
@@ -82,7 +83,7 @@ export async function loadFileFromPath(
   kind: FileKind,
   source: LoadedFile['source'],
 ): Promise<LoadedFile> {
-  return holdFile(s, kind, path, await readSmallFile(path), source);
+  return holdFile(s, kind, path, await readSmallFile(path), source, dirname(path));
 }
 
 /** file:open-dialog */
@@ -118,7 +119,7 @@ export async function validateConfig(
     throw new FlintError('FILE_NOT_CONFIG', `${held.file.name} is not an Ignition config`);
   }
   const capacity = req.imageId ? s.image(req.imageId).state.facts.embedCapacity : undefined;
-  const checked = await s.core.checkConfig(held.file.name, held.bytes, capacity);
+  const checked = await s.core.checkConfig(held.file.name, held.bytes, capacity, held.dir);
   held.file = { ...held.file, text: checked.text, report: checked.report };
   return held.file;
 }

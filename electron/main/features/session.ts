@@ -42,6 +42,8 @@ export interface HeldFile {
   file: LoadedFile;
   /** Raw bytes as read (Butane source for .bu). */
   bytes: Uint8Array;
+  /** Directory of the file on disk (Butane `local` references), absent for uploads. */
+  dir?: string;
 }
 
 /** Per-renderer state and services for the feature handlers. */

@@ -155,6 +155,16 @@ describe.skipIf(why)('loopback bridge', () => {
     expect(good).toMatchObject({ ok: true, value: { kind: 'config', name: 'a.ign', report: { ok: true, version: '3.4.0' } } });
     const bad = await client.invoke('file:load-bytes', { kind: 'config', name: 'b.ign', text: '{"ignition":{"version":"9.9.9"}}' });
     expect(bad.ok && bad.value.report?.ok).toBe(false);
+    const bu = await client.invoke('file:load-bytes', {
+      kind: 'config',
+      name: 'a.bu',
+      text: 'variant: fcos\nversion: 1.5.0\npasswd:\n  users:\n    - name: core\n      ssh_authorized_keys: [ssh-ed25519 AAAA]\n',
+    });
+    expect(bu).toMatchObject({ ok: true, value: { name: 'a.bu', report: { ok: true, version: '3.4.0' } } });
+    expect(bu.ok && JSON.parse(bu.value.text).passwd.users[0].name).toBe('core');
+    const badBu = await client.invoke('file:load-bytes', { kind: 'config', name: 'b.bu', text: 'variant: fcos\nversion: 1.5.0\nbogus: 1\n' });
+    expect(badBu.ok && badBu.value.report?.ok).toBe(false);
+    expect(badBu.ok && badBu.value.report?.errors[0]?.message).toMatch(/^line 3: /);
     const net = await client.invoke('file:load-bytes', { kind: 'network', name: 'x.nmconnection', text: 'nothing' });
     expect(net).toMatchObject({ ok: false, error: { code: 'FILE_INVALID' } });
   });

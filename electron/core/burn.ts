@@ -142,6 +142,11 @@ export async function obtainImage(source: BurnSource, hooks: BurnHooks = {}): Pr
   };
 }
 
+/** Throws BURN_CANCELLED when the signal fired before anything was written. */
+function checkCancelled(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new FlintError('BURN_CANCELLED', 'Cancelled; nothing was written to the sticks');
+}
+
 function sha256Hex(data: Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
 }
@@ -168,7 +173,11 @@ function targetResult(r: TargetResult): BurnTargetResult {
  */
 export async function burn(opts: BurnOptions, hooks: BurnHooks = {}): Promise<BurnReport> {
   if (opts.targets.length === 0) throw new FlintError('BURN_NO_TARGET', 'No target device given', ['name at least one stick with --target']);
-  const image = await obtainImage(opts.source, hooks);
+  checkCancelled(hooks.signal);
+  const image = await obtainImage(opts.source, hooks).catch((err: unknown) => {
+    checkCancelled(hooks.signal);
+    throw err;
+  });
   const src = await openFileSource(image.path);
   let planned;
   let currentKargs: string | null = null;
@@ -180,6 +189,7 @@ export async function burn(opts: BurnOptions, hooks: BurnHooks = {}): Promise<Bu
     await src.close();
   }
   for (const m of planned.messages ?? []) hooks.onMessage?.(m);
+  checkCancelled(hooks.signal);
   const liveConfigSha256 = planned.liveConfig ? sha256Hex(planned.liveConfig) : null;
   const results = await writeImage({
     image: image.path,

@@ -1,0 +1,94 @@
+// burn() as the app calls it: progress for every phase, cancellation through the AbortSignal,
+// and errors as FlintErrors with codes (real loop devices, real writer helper).
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { skipReason } from '../../helpers/requirements';
+import { createLoopDevice, type LoopDevice } from '../../helpers/loop';
+import { COREOS_FIXTURES, fixtureIso } from '../../helpers/fixtures';
+import { burn } from '../../../electron/core/burn';
+import type { Progress } from '../../../electron/core/progress';
+
+const why = skipReason({ tools: ['losetup'], root: true });
+
+function head(path: string, n: number): Buffer {
+  const buf = Buffer.alloc(n);
+  const fd = openSync(path, 'r');
+  try {
+    readSync(fd, buf, 0, n, 0);
+  } finally {
+    closeSync(fd);
+  }
+  return buf;
+}
+
+describe.skipIf(why)('burn() (core API)', () => {
+  let dir = '';
+  let iso = '';
+  const loops: LoopDevice[] = [];
+  const liveIgn = () => ({ name: 'live.ign', data: new Uint8Array(readFileSync(join(COREOS_FIXTURES, 'customize', 'live.ign'))) });
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'flint-burn-core-'));
+    iso = join(dir, 'live.iso');
+    writeFileSync(iso, readFileSync(await fixtureIso('embed-areas-2023-07.x86_64')));
+  });
+  afterEach(() => {
+    for (const l of loops.splice(0)) l.remove();
+  });
+  afterAll(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+  function stick(): LoopDevice {
+    const l = createLoopDevice(8 << 20);
+    loops.push(l);
+    return l;
+  }
+
+  it('reports progress for hashing, writing and verifying, and the config read back', async () => {
+    const l = stick();
+    const seen: Progress[] = [];
+    const report = await burn(
+      { source: { kind: 'iso', path: iso }, customize: { liveIgnition: [liveIgn()], liveKargAppend: ['coreos.liveiso.fromram'] }, targets: [l.device], allowLoop: true },
+      { onProgress: (p) => seen.push(p) },
+    );
+    expect(report.ok).toBe(true);
+    expect(report.liveConfigSha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(report.targets[0].configSha256).toBe(report.liveConfigSha256);
+    expect(report.kargs?.endsWith(' coreos.liveiso.fromram')).toBe(true);
+    const phases = new Set(seen.map((p) => p.phase));
+    for (const ph of ['hash-image', 'write', 'verify']) expect(phases, [...phases].join(',')).toContain(ph);
+    const writes = seen.filter((p) => p.phase === 'write' && p.item === l.device);
+    expect(writes.length).toBeGreaterThan(0);
+    expect(writes.at(-1)!.bytes).toBe(writes.at(-1)!.total);
+  }, 60_000);
+
+  it('an already aborted signal writes nothing', async () => {
+    const l = stick();
+    const ac = new AbortController();
+    ac.abort();
+    await expect(
+      burn({ source: { kind: 'iso', path: iso }, customize: {}, targets: [l.device], allowLoop: true }, { signal: ac.signal }),
+    ).rejects.toMatchObject({ code: 'BURN_CANCELLED' });
+    expect(head(l.device, 1 << 20).every((b) => b === 0)).toBe(true);
+  }, 60_000);
+
+  it('throws coded errors before writing: no target, image already customized', async () => {
+    await expect(burn({ source: { kind: 'iso', path: iso }, customize: {}, targets: [] })).rejects.toMatchObject({ code: 'BURN_NO_TARGET' });
+    const customized = join(dir, 'customized.iso');
+    const l = stick();
+    const first = await burn({ source: { kind: 'iso', path: iso }, customize: { liveIgnition: [liveIgn()] }, targets: [l.device], allowLoop: true });
+    expect(first.ok).toBe(true);
+    writeFileSync(customized, head(l.device, readFileSync(iso).length));
+    const l2 = stick();
+    await expect(burn({ source: { kind: 'iso', path: customized }, customize: {}, targets: [l2.device], allowLoop: true })).rejects.toMatchObject({
+      code: 'ISO_CUSTOMIZED',
+    });
+    expect(head(l2.device, 1 << 20).every((b) => b === 0)).toBe(true);
+    const forced = await burn({ source: { kind: 'iso', path: customized }, customize: { force: true }, targets: [l2.device], allowLoop: true });
+    expect(forced).toMatchObject({ ok: true, liveConfigSha256: null });
+    expect(forced.targets[0].configSha256 ?? null).toBeNull();
+    expect(head(l2.device, readFileSync(iso).length).equals(readFileSync(iso))).toBe(true); // back to pristine
+  }, 60_000);
+});

@@ -8,6 +8,8 @@ import { encodeEmbedArea } from './payload';
 import { normalizePlan, type PatchPlan, type PatchWrite } from './plan';
 
 export type { NamedFile } from './live-config';
+export { buildCustomizeMembers, generateLiveConfig } from './live-config';
+export { readEmbeddedIgnition } from './inspect';
 
 /** Everything `iso customize` can do, with coreos-installer's option semantics (spec §6). */
 export interface CustomizeRequest extends MemberRequest {

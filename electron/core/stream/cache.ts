@@ -10,6 +10,7 @@ import { FlintError } from '../errors';
  *   <name>.flint.json      its CacheRecord
  *   .partial/<name>.part   bytes of an unfinished download (kept for resume, never used as-is)
  *   .partial/<name>.json   which artifact (URL + SHA-256) the partial bytes belong to
+ *   .partial/<name>.lock   pid of the process downloading it (one download per name at a time)
  * An entry exists only when the artifact, its record and a matching size are all present.
  */
 
@@ -90,6 +91,7 @@ export function cachePaths(dir: string, name: string) {
     record: path.join(dir, `${name}${RECORD_SUFFIX}`),
     partial: path.join(dir, PARTIAL_DIR, `${name}.part`),
     partialMeta: path.join(dir, PARTIAL_DIR, `${name}.json`),
+    lock: path.join(dir, PARTIAL_DIR, `${name}.lock`),
   };
 }
 
@@ -239,4 +241,52 @@ export async function writePartialMeta(dir: string, name: string, meta: { url: s
 /** Reads the partial meta of `name` (undefined when absent or unreadable). */
 export async function readPartialMeta(dir: string, name: string): Promise<{ url: string; sha256: string } | undefined> {
   return (await readJson(cachePaths(dir, name).partialMeta)) as { url: string; sha256: string } | undefined;
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+const heldLocks = new Set<string>();
+
+/**
+ * Takes the download lock of `name` in cache `dir` (a file holding our pid, created exclusively).
+ * A lock left by a process that no longer runs is taken over. Returns the release function.
+ * Throws DOWNLOAD_BUSY while another download of the same file (in any process) is running.
+ */
+export async function lockDownload(dir: string, name: string): Promise<() => Promise<void>> {
+  const lock = cachePaths(dir, name).lock;
+  for (let attempt = 0; attempt < 2; attempt++) {
+    if (!heldLocks.has(lock)) {
+      try {
+        const fh = await open(lock, 'wx');
+        try {
+          await fh.writeFile(String(process.pid));
+        } finally {
+          await fh.close();
+        }
+        heldLocks.add(lock);
+        return async () => {
+          heldLocks.delete(lock);
+          await rm(lock, { force: true });
+        };
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      }
+      const pid = Number((await readFile(lock, 'utf8').catch(() => '')).trim());
+      if (!(Number.isInteger(pid) && pid > 0 && pid !== process.pid && pidAlive(pid))) {
+        await rm(lock, { force: true }); // stale: its process is gone
+        continue;
+      }
+    }
+    break;
+  }
+  throw new FlintError('DOWNLOAD_BUSY', `${name} is already being downloaded into ${dir}`, [
+    'wait for the other download to finish (or cancel it) and try again',
+  ]);
 }

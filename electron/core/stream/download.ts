@@ -8,7 +8,7 @@ import type { PublicKey } from 'openpgp';
 import { FlintError } from '../errors';
 import { SpeedMeter, type ProgressListener } from '../progress';
 import {
-  cachePaths, defaultCacheDir, ensureCacheDir, lookupCache, readPartialMeta, syncDir, writeFileAtomic,
+  cachePaths, defaultCacheDir, ensureCacheDir, lockDownload, lookupCache, readPartialMeta, syncDir, writeFileAtomic,
   writePartialMeta, type CacheRecord,
 } from './cache';
 import { cancelledError, httpGet, httpGetBuffer, isTransientError, statusError, wrapNetworkError, type HttpResponse } from './http';
@@ -265,7 +265,14 @@ export async function downloadArtifact(artifact: Artifact, opts: DownloadOptions
   await ensureCacheDir(dir);
   const p = cachePaths(dir, name);
   const keys = opts.keys ?? (await loadKeyring(opts.keyrings ?? []));
+  let unlock: (() => Promise<void>) | undefined;
   try {
+    unlock = await lockDownload(dir, name);
+    // a concurrent download may have published it while we waited for the lock
+    const done = await lookupCache(dir, name, sha256);
+    if (done && (done.signature === 'verified' || opts.allowUnsigned)) {
+      return { path: done.path, sha256, size: done.size, signature: done.signature, cached: true, name, sigPath: done.sigPath };
+    }
     const sig = await fetchSignature(artifact, opts);
     const meta = await readPartialMeta(dir, name);
     if (!meta || meta.sha256 !== sha256) {
@@ -314,5 +321,7 @@ export async function downloadArtifact(artifact: Artifact, opts: DownloadOptions
       throw diskFullError(dir, name, err);
     }
     throw err;
+  } finally {
+    await unlock?.();
   }
 }

@@ -204,6 +204,21 @@ describe('downloadArtifact against a local mirror', () => {
     expect(res.sha256).toBe(release.iso.sha256);
   });
 
+  it('allows one download of a file at a time and takes over a stale lock', async () => {
+    server.addFault(release.iso.name, { kind: 'throttle', bytesPerSecond: 8 * MiB });
+    const first = downloadArtifact(release.iso, opts());
+    await new Promise((r) => setTimeout(r, 100));
+    const err = await failure(downloadArtifact(release.iso, opts()));
+    expect(err.code).toBe('DOWNLOAD_BUSY');
+    expect(err.message).toBe(`${release.iso.name} is already being downloaded into ${cacheDir}`);
+    expect((await first).sha256).toBe(release.iso.sha256);
+    expect(existsSync(cachePaths(cacheDir, release.iso.name).lock)).toBe(false);
+
+    const kernel = release.pxe.kernel;
+    await writeFile(cachePaths(cacheDir, kernel.name).lock, '999999999'); // no such process
+    expect((await downloadArtifact(kernel, opts())).signature).toBe('verified');
+  });
+
   it('refuses to start when the signal is already aborted', async () => {
     const err = await failure(downloadArtifact(release.iso, opts({ signal: AbortSignal.abort() })));
     expect(err.code).toBe('CANCELLED');

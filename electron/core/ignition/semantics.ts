@@ -1,3 +1,4 @@
+import { storageIssues } from './semantics-storage';
 import { type ConfigIssue, type JsonObject, isObject, jsonPath } from './types';
 
 /**
@@ -80,6 +81,11 @@ function checkResource(r: unknown, at: string, version: string, out: ConfigIssue
       out.push({ code: 'URL_INVALID', path: jsonPath(at, 'source'), message: `URL "${src.slice(0, 60)}" contains spaces or characters that must be escaped` });
     }
   }
+  const headers = Array.isArray(r.httpHeaders) ? r.httpHeaders : [];
+  const scheme2 = src ? /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(src)?.[1]?.toLowerCase() : undefined;
+  if (headers.length && scheme2 !== 'http' && scheme2 !== 'https') out.push({ code: 'HTTP_HEADERS_SCHEME', path: jsonPath(at, 'httpHeaders'), message: 'HTTP headers can only be used with http:// and https:// sources' });
+  duplicates(headers, jsonPath(at, 'httpHeaders'), (h) => str(h, 'name'), new Map(), out, 'HTTP header');
+  if (!src && isObject(r.verification) && str(r.verification, 'hash')) out.push({ code: 'VERIFICATION_NO_SOURCE', path: jsonPath(jsonPath(at, 'verification'), 'hash'), message: 'a verification hash needs a source' });
   const comp = str(r, 'compression');
   if (comp && comp !== 'gzip') out.push({ code: 'COMPRESSION', path: jsonPath(at, 'compression'), message: `compression "${comp}" is not supported (only "gzip")` });
   const ver = r.verification;
@@ -184,8 +190,20 @@ export function semanticIssues(config: JsonObject, version: string): { errors: C
     });
   });
 
+  storageIssues(st, out);
+
   const pw = isObject(config.passwd) ? config.passwd : {};
   duplicates(list(pw.users), '$.passwd.users', (u) => str(u, 'name'), new Map(), out, 'user');
+  list(pw.users).forEach((u, i) => {
+    if (!isObject(u)) return;
+    for (const k of ['sshAuthorizedKeys', 'groups']) {
+      const seen = new Set<unknown>();
+      list(u[k]).forEach((v, j) => {
+        if (seen.has(v)) out.push({ code: 'DUPLICATE', path: `$.passwd.users[${i}].${k}[${j}]`, message: `duplicate entry ${JSON.stringify(v)}` });
+        seen.add(v);
+      });
+    }
+  });
   duplicates(list(pw.groups), '$.passwd.groups', (g) => str(g, 'name'), new Map(), out, 'group');
 
   const ka = isObject(config.kernelArguments) ? config.kernelArguments : {};

@@ -52,7 +52,8 @@ export async function validateIgnition(bytes: Uint8Array, opts: ValidateOptions 
     return fail(version, { code: 'VERSION_2X', path: '$.ignition.version', message: `Ignition spec ${version} is the old 2.x format that Fedora CoreOS does not accept; rewrite it as a spec 3.x config (or as Butane)` });
   }
   if (!(version in IGNITION_SCHEMAS)) {
-    return fail(version, { code: 'VERSION_UNKNOWN', path: '$.ignition.version', message: `unknown Ignition spec version "${version}" (Flint knows ${SUPPORTED_IGNITION_VERSIONS.join(', ')})` });
+    const hint = version.endsWith('-experimental') ? '; Fedora CoreOS releases do not accept experimental specs' : '';
+    return fail(version, { code: 'VERSION_UNKNOWN', path: '$.ignition.version', message: `unknown Ignition spec version "${version}" (Flint knows ${SUPPORTED_IGNITION_VERSIONS.join(', ')})${hint}` });
   }
 
   const errors = schemaIssues(config, version);

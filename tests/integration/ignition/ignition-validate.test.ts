@@ -60,6 +60,20 @@ export const TABLE: { name: string; config: object | string; ok: boolean; otherE
   { name: 'kernel argument both ways 3.3.0', config: v('3.3.0', { kernelArguments: { shouldExist: ['a'], shouldNotExist: ['a'] } }), ok: false },
   { name: 'link without target', config: v('3.3.0', { storage: { links: [{ path: '/etc/l' }] } }), ok: false },
   { name: 'unknown key (warning only)', config: v('3.3.0', { bogus: 1 }), ok: true },
+  { name: 'unknown RAID level', config: v('3.3.0', { storage: { raid: [{ name: 'md', level: 'foo', devices: ['/dev/a', '/dev/b'] }] } }), ok: false },
+  { name: 'bad partition type GUID', config: v('3.3.0', { storage: { disks: [{ device: '/dev/sda', partitions: [{ label: 'a', typeGuid: 'xyz' }] }] } }), ok: false },
+  { name: 'shouldExist false with a label', config: v('3.3.0', { storage: { disks: [{ device: '/dev/sda', partitions: [{ number: 1, shouldExist: false, label: 'x' }] }] } }), ok: false },
+  { name: 'relative disk device', config: v('3.3.0', { storage: { disks: [{ device: 'sda' }] } }), ok: false },
+  { name: 'filesystem path without format', config: v('3.3.0', { storage: { filesystems: [{ device: '/dev/sdb', path: '/x' }] } }), ok: false },
+  { name: 'LUKS name with a slash', config: v('3.3.0', { storage: { luks: [{ name: 'a/b', device: '/dev/sdb' }] } }), ok: false },
+  { name: 'duplicate SSH key', config: v('3.3.0', { passwd: { users: [{ name: 'core', sshAuthorizedKeys: ['a', 'a'] }] } }), ok: false },
+  { name: 'HTTP headers on a data URL', config: v('3.3.0', file({ path: '/x', contents: { source: 'data:,a', httpHeaders: [{ name: 'A', value: 'b' }] } })), ok: false },
+  { name: 'HTTP headers on https', config: v('3.3.0', file({ path: '/x', contents: { source: 'https://e/x', httpHeaders: [{ name: 'A', value: 'b' }] } })), ok: true },
+  { name: 'hash without source', config: v('3.3.0', file({ path: '/x', contents: { verification: { hash: 'sha512-' + 'a'.repeat(128) } } })), ok: false },
+  { name: 'xfs label of 13 characters', config: v('3.3.0', { storage: { filesystems: [{ device: '/dev/sdb', format: 'xfs', label: 'x'.repeat(13) }] } }), ok: false },
+  { name: 'ext4 label of 16 characters', config: v('3.3.0', { storage: { filesystems: [{ device: '/dev/sdb', format: 'ext4', label: 'x'.repeat(16) }] } }), ok: true },
+  { name: 'file under a link', config: v('3.3.0', { storage: { files: [{ path: '/etc/a/b' }], links: [{ path: '/etc/a', target: '/x' }] } }), ok: false },
+  { name: 'swap with a path', config: v('3.3.0', { storage: { filesystems: [{ device: '/dev/sdb', format: 'swap', path: '/x' }] } }), ok: true },
 ];
 
 const why = skipReason({ tools: ['ignition-validate'] });

@@ -1,0 +1,171 @@
+/**
+ * Shared set-up of the renderer's browser tests, the screenshot script and the renderer benchmark:
+ * builds the renderer with Vite, starts a local FCOS mirror (rewritten stream metadata + a
+ * fixture ISO signed at run time with the test key) and the loopback bridge (startUiServer) backed
+ * by the real core, and launches Debian's Chromium headless with a fresh profile. Everything it
+ * makes is removed by exact name in the returned close().
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { startUiServer, type UiServer } from '../../../electron/server/ui-server';
+import { fixtureIso } from '../../helpers/fixtures';
+import { populateMirror, startMirrorServer, TEST_KEY, type MirrorServer } from '../../helpers/mirror-server';
+
+/** Repository root. */
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+/** Debian's Chromium. */
+export const CHROMIUM = '/usr/bin/chromium';
+/** The flags the project runs Chromium with (quiet, no network side-channels, no sandbox as root). */
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-dev-shm-usage',
+];
+/** The fixture ISO the mirror serves (a real FCOS build's layout, tiny). */
+export const MIRROR_ISO_FIXTURE = 'embed-areas-2023-07.x86_64';
+
+/** Builds the renderer into `outDir` with the project's Vite config; returns outDir. */
+export async function buildRenderer(outDir: string): Promise<string> {
+  const { build } = await import('vite');
+  // vitest sets NODE_ENV=test, which would make Vite bundle React's development build
+  const env = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({
+      configFile: path.join(ROOT, 'build/vite.renderer.config.ts'),
+      mode: 'production',
+      logLevel: 'warn',
+      build: { outDir, emptyOutDir: true },
+    });
+  } finally {
+    if (env === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = env;
+  }
+  return outDir;
+}
+
+/** A running stack: mirror + bridge (+ the temp dirs behind them). */
+export interface Stack {
+  /** Page URL with the one-time token. */
+  url: string;
+  ui: UiServer;
+  mirror: MirrorServer;
+  /** Temp dir holding the mirror root, the cache and the renderer build. */
+  dir: string;
+  rendererDir: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the renderer (unless `rendererDir` is given), fills a mirror with the fixture ISO for the
+ * stable, testing and next streams, and starts the bridge on 127.0.0.1 with loop devices allowed.
+ */
+export async function startStack(opts: { rendererDir?: string; pollMs?: number } = {}): Promise<Stack> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'flint-e2e-renderer-'));
+  let mirror: MirrorServer | undefined;
+  let ui: UiServer | undefined;
+  try {
+    const rendererDir = opts.rendererDir ?? (await buildRenderer(path.join(dir, 'renderer')));
+    const iso = await fixtureIso(MIRROR_ISO_FIXTURE);
+    const root = path.join(dir, 'mirror');
+    for (const stream of ['stable', 'testing', 'next']) await populateMirror(root, { stream, iso: { file: iso } });
+    mirror = await startMirrorServer({ root });
+    ui = await startUiServer({
+      rendererDir,
+      allowLoop: true,
+      app: { name: 'Flint', version: '0.1.0' },
+      coreOptions: {
+        baseUrl: mirror.url,
+        cacheDir: path.join(dir, 'cache'),
+        keyrings: [TEST_KEY.publicArmored],
+        allowLoop: true,
+        pollMs: opts.pollMs ?? 500,
+      },
+    });
+    const m = mirror;
+    const u = ui;
+    return {
+      url: u.url,
+      ui: u,
+      mirror: m,
+      dir,
+      rendererDir,
+      async close() {
+        await u.close().catch(() => {});
+        await m.close().catch(() => {});
+        await rm(dir, { recursive: true, force: true });
+      },
+    };
+  } catch (err) {
+    await ui?.close().catch(() => {});
+    await mirror?.close().catch(() => {});
+    await rm(dir, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+/** A headless Chromium with a fresh profile. */
+export interface Browser {
+  context: BrowserContext;
+  page: Page;
+  /** Console errors and page errors seen so far. */
+  errors: string[];
+  close(): Promise<void>;
+}
+
+/** Launches Debian's Chromium headless with a fresh --user-data-dir (removed on close). */
+export async function launchChromium(opts: { colorScheme?: 'light' | 'dark'; width?: number; height?: number } = {}): Promise<Browser> {
+  const profile = await mkdtemp(path.join(tmpdir(), 'flint-chromium-'));
+  try {
+    const context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: CHROMIUM_ARGS,
+      viewport: { width: opts.width ?? 1180, height: opts.height ?? 820 },
+      colorScheme: opts.colorScheme ?? 'light',
+      deviceScaleFactor: 1,
+    });
+    const page = context.pages()[0] ?? (await context.newPage());
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+    });
+    return {
+      context,
+      page,
+      errors,
+      async close() {
+        await context.close().catch(() => {});
+        await rm(profile, { recursive: true, force: true });
+      },
+    };
+  } catch (err) {
+    await rm(profile, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+/** Drops a text file on the element matching `selector`, as a person dragging it from a file manager. */
+export async function dropFile(page: Page, selector: string, name: string, text: string): Promise<void> {
+  const dt = await page.evaluateHandle(
+    ([n, t]) => {
+      const d = new DataTransfer();
+      d.items.add(new File([t], n, { type: 'application/json' }));
+      return d;
+    },
+    [name, text] as const,
+  );
+  await page.dispatchEvent(selector, 'dragover', { dataTransfer: dt });
+  await page.dispatchEvent(selector, 'drop', { dataTransfer: dt });
+  await dt.dispose();
+}

@@ -1,0 +1,189 @@
+/**
+ * The built renderer in headless Debian Chromium, talking to the real core through the loopback
+ * bridge (startUiServer on 127.0.0.1 with a one-time token), a local FCOS mirror with a signed
+ * fixture ISO, and real loop devices as USB sticks. Needs root, losetup and /usr/bin/chromium.
+ */
+import { createHash } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { closeSync, copyFileSync, openSync, readSync, truncateSync } from 'node:fs';
+import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { fixtureIso } from '../../helpers/fixtures';
+import { createLoopDevice, type LoopDevice } from '../../helpers/loop';
+import { skipReason } from '../../helpers/requirements';
+import { CHROMIUM, ROOT, dropFile, launchChromium, MIRROR_ISO_FIXTURE, startStack, type Browser, type Stack } from './harness';
+
+const why = skipReason({ tools: ['losetup'], files: [CHROMIUM], root: true });
+
+const MiB = 1024 * 1024;
+const CONFIG = JSON.stringify(
+  {
+    ignition: { version: '3.4.0' },
+    passwd: { users: [{ name: 'core', sshAuthorizedKeys: ['ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFlintE2eTestKeyOnlyForTests flint@test'] }] },
+  },
+  null,
+  2,
+);
+
+function readAt(file: string, offset: number, length: number): Buffer {
+  const fd = openSync(file, 'r');
+  try {
+    const buf = Buffer.alloc(length);
+    readSync(fd, buf, 0, length, offset);
+    return buf;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+describe.skipIf(why)('renderer end to end in Chromium over the loopback bridge', () => {
+  let stack: Stack;
+  let browser: Browser | undefined;
+  let loops: LoopDevice[] = [];
+
+  beforeAll(async () => {
+    stack = await startStack();
+  }, 180_000);
+  afterAll(async () => {
+    await stack?.close();
+  });
+  beforeEach(async () => {
+    browser = await launchChromium();
+  });
+  afterEach(async () => {
+    await browser?.close();
+    browser = undefined;
+    for (const l of loops) l.remove();
+    loops = [];
+  });
+
+  it('drop a config, pick a stream, pick two loop devices, flash, see both verified', async () => {
+    loops = [createLoopDevice(64 * MiB), createLoopDevice(64 * MiB)];
+    const page = browser!.page;
+    await page.goto(stack.url);
+    await page.getByRole('heading', { name: 'Choose a config' }).waitFor();
+
+    await dropFile(page, '.dropzone', 'live.ign', CONFIG);
+    await page.getByText('Valid · Ignition 3.4.0').waitFor();
+    expect(await page.getByLabel('Config (read-only)').textContent()).toBe(CONFIG);
+
+    await page.getByRole('button', { name: /Next: Image/ }).click();
+    const stable = page.getByRole('radio', { name: /^stable \d+\./ });
+    await stable.waitFor();
+    await stable.check();
+    await page.getByRole('button', { name: 'Download and verify' }).click();
+    const card = page.getByLabel('Selected image');
+    await card.getByText('Signature verified').waitFor({ timeout: 60_000 });
+    expect(await card.textContent()).toMatch(/Release44\.\d+\.\d+\.\d+ \(stable\)/);
+    expect(stack.mirror.count('.iso')).toBeGreaterThan(0);
+
+    await page.getByRole('button', { name: /Next: Options/ }).click();
+    await page.getByRole('button', { name: /Next: Target/ }).click();
+    for (const l of loops) {
+      const box = page.getByRole('checkbox', { name: new RegExp(`^Write to ${l.device} `) });
+      await box.waitFor({ timeout: 15_000 });
+      await box.check();
+    }
+    await page.getByRole('button', { name: /Next: Flash/ }).click();
+    await page.getByRole('button', { name: 'Flash 2 sticks' }).click();
+    const dialog = page.getByRole('alertdialog');
+    for (const l of loops) expect(await dialog.textContent()).toContain(l.device);
+    await dialog.getByRole('button', { name: 'Erase and write' }).click();
+    await page.getByText('All done').waitFor({ timeout: 120_000 });
+
+    const results = page.getByLabel('Results');
+    for (const l of loops) {
+      const row = results.locator(`[data-device="${l.device}"]`);
+      const text = (await row.textContent()) ?? '';
+      expect(text).toContain('Verified');
+      const shown = /Config read back: sha256 ([0-9a-f]{64}) \(matches\)/.exec(text)?.[1];
+      // independent read-back through the CLI: the config embedded on the stick has that SHA-256
+      // and carries the dropped config
+      const embedded = execFileSync(process.execPath, [path.join(ROOT, 'bin/flint.mjs'), 'iso', 'ignition', 'show', l.device], {
+        maxBuffer: 16 * MiB,
+      });
+      const merged = JSON.parse(embedded.toString()) as { ignition: { config: { merge: { source: string; compression?: string }[] } } };
+      const inner = merged.ignition.config.merge.map((m) => {
+        const data = Buffer.from(m.source.replace(/^data:[^,]*;base64,/, ''), 'base64');
+        return (m.compression === 'gzip' ? gunzipSync(data) : data).toString();
+      });
+      expect(inner.map((t) => JSON.parse(t) as unknown)).toContainEqual(JSON.parse(CONFIG));
+      expect(shown).toBe(createHash('sha256').update(embedded).digest('hex'));
+    }
+    // independent check: each stick carries the ISO's primary volume descriptor
+    const iso = await fixtureIso(MIRROR_ISO_FIXTURE);
+    for (const l of loops) expect(readAt(l.device, 32768, 2048).equals(readAt(iso, 32768, 2048))).toBe(true);
+    expect(browser!.errors.filter((e) => !e.includes('favicon'))).toEqual([]);
+  });
+
+  it('a bad config shows its error and the app keeps working', async () => {
+    const page = browser!.page;
+    await page.goto(stack.url);
+    await page.getByRole('heading', { name: 'Choose a config' }).waitFor();
+    await dropFile(page, '.dropzone', 'broken.ign', '{ "ignition": { "version": "3.4.0" }, "passwd": ');
+    const alert = page.getByRole('alert').first();
+    await alert.waitFor();
+    expect(await alert.textContent()).toMatch(/error/i);
+    await page.getByRole('button', { name: /Step 1: Config — broken\.ign \(needs attention\)/ }).waitFor();
+    // an unknown Ignition version is reported by the core as a person-actionable error too
+    await dropFile(page, '.dropzone', 'future.ign', JSON.stringify({ ignition: { version: '9.9.0' } }));
+    await page.getByText('future.ign').first().waitFor();
+    expect(await page.getByRole('alert').first().textContent()).toMatch(/9\.9\.0|version/i);
+    // and a good config after that is accepted
+    await dropFile(page, '.dropzone', 'live.ign', CONFIG);
+    await page.getByText('Valid · Ignition 3.4.0').waitFor();
+    expect(browser!.errors.filter((e) => !e.includes('favicon'))).toEqual([]);
+  });
+
+  it('a target detached mid-flash shows its error', async () => {
+    // a bigger image (the fixture padded with zeros) so that the write is caught while it runs
+    const big = path.join(stack.dir, 'padded-live.iso');
+    copyFileSync(await fixtureIso(MIRROR_ISO_FIXTURE), big);
+    truncateSync(big, 192 * MiB);
+    const [victim, keeper] = (loops = [createLoopDevice(256 * MiB), createLoopDevice(256 * MiB)]);
+    let pulled = false;
+    const stop = stack.ui.session.addSink((channel, payload) => {
+      const p = payload as { phase?: string; bytes?: number; driveId?: string };
+      if (pulled || channel !== 'flash:progress' || p.phase !== 'write' || !p.bytes) return;
+      pulled = true;
+      // the stick goes away: its capacity drops to nothing while the writer holds it open
+      truncateSync(victim.backing, 0);
+      execFileSync('losetup', ['--set-capacity', victim.device]);
+    });
+    try {
+      const page = browser!.page;
+      await page.goto(stack.url);
+      await page.getByRole('heading', { name: 'Choose a config' }).waitFor();
+      await dropFile(page, '.dropzone', 'live.ign', CONFIG);
+      await page.getByText('Valid · Ignition 3.4.0').waitFor();
+      await page.getByRole('button', { name: /Step 2: Image/ }).click();
+      await page.getByRole('radio', { name: 'Local ISO file' }).click();
+      await page.getByRole('textbox', { name: 'Path of a live ISO' }).fill(big);
+      await page.getByRole('button', { name: 'Open', exact: true }).click();
+      await page.getByLabel('Selected image').getByText('Local file').waitFor({ timeout: 30_000 });
+      await page.getByRole('button', { name: /Step 4: Target/ }).click();
+      for (const l of loops) {
+        const box = page.getByRole('checkbox', { name: new RegExp(`^Write to ${l.device} `) });
+        await box.waitFor({ timeout: 15_000 });
+        await box.check();
+      }
+      await page.getByRole('button', { name: /Step 5: Flash/ }).click();
+      await page.getByRole('button', { name: 'Flash 2 sticks' }).click();
+      await page.getByRole('alertdialog').getByRole('button', { name: 'Erase and write' }).click();
+      await page.getByText('Finished with errors').waitFor({ timeout: 180_000 });
+      expect(pulled).toBe(true);
+      const results = page.getByLabel('Results');
+      const bad = results.locator(`[data-device="${victim.device}"]`);
+      expect(await bad.textContent()).toContain('Failed');
+      const msg = await bad.getByRole('alert').textContent();
+      expect(msg).toContain(victim.device);
+      expect(msg).toMatch(/error|room|gone|removed/i);
+      expect(await results.locator(`[data-device="${keeper.device}"]`).textContent()).toContain('Verified');
+      await page.getByRole('button', { name: /Step 5: Flash — Failed \(needs attention\)/ }).waitFor();
+      expect(browser!.errors.filter((e) => !e.includes('favicon'))).toEqual([]);
+    } finally {
+      stop();
+    }
+  });
+});

@@ -26,6 +26,7 @@ describe('inspectIso on every ISO fixture (spec §12)', () => {
     it(name, async () => {
       const facts = await inspectIsoFile(await fixtureIso(name));
       expect(facts.volumeId).toBe(want.volumeId);
+      expect(facts.systemId).toBe(want.arch === 's390x' ? '' : 'LINUX');
       expect(facts.arch).toBe(want.arch);
       expect(facts.embedArea).toEqual({ offset: want.embed[0], length: want.embed[1] });
       expect(facts.members).toEqual([]);

@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { toErrorValue } from '../core/errors';
+import { packagedHelperCommand } from '../core/write/elevate';
 import type { OpenedFile } from '../shared/types';
 import { STATIC_HEADERS, contentType, resolveStatic } from '../server/static';
 import { filesFromArgv } from './argv';
@@ -58,7 +59,8 @@ function createWindow(): void {
   const w = win;
   session = new Session({
     mode: 'electron',
-    core: createDefaultCore(),
+    // packaged: the writer helper is the launcher beside app.asar (resources/native/<os>/)
+    core: createDefaultCore(app.isPackaged ? { helper: packagedHelperCommand(process.resourcesPath) } : {}),
     dialogs: electronDialogs(() => win),
     app: {
       name: 'Flint',

@@ -118,5 +118,7 @@ export interface CoreAdapter {
     eject: boolean;
     signal: AbortSignal;
     onProgress: (p: CoreProgress) => void;
+    /** One stick finished (called as each finishes; the returned list has them all again). */
+    onTarget?: (r: CoreTargetResult) => void;
   }): Promise<CoreTargetResult[]>;
 }

@@ -1,8 +1,9 @@
 /**
- * The real CoreAdapter: electron/core's Ignition validator, ISO reader/customizer, stream
- * downloader and cache, drive list and `burn` (write + read-back). Electron-free, so the Electron
- * main process and the loopback bridge share it.
+ * The real CoreAdapter: electron/core's Ignition and Butane readers, ISO reader/customizer, stream
+ * downloader and cache, drive list/watcher and writeImage (write + read-back through the writer
+ * helper). Electron-free, so the Electron main process and the loopback bridge share it.
  */
+import { createHash } from 'node:crypto';
 import { arch as nodeArch } from 'node:process';
 import type { Progress } from '../../core/progress';
 import { ButaneError, translateButane } from '../../core/ignition/butane/translate';
@@ -15,8 +16,10 @@ import { applyPlanToCopy } from '../../core/iso/plan';
 import { defaultCacheDir, listCache, lookupCache } from '../../core/stream/cache';
 import { downloadArtifact } from '../../core/stream/download';
 import { fetchStreamMetadata, nodeArchToCoreos, selectRelease } from '../../core/stream/metadata';
+import type { HelperCommand } from '../../core/write/elevate';
+import type { TargetResult as WriteTargetResult } from '../../core/write/events';
 import type { ConfigReport, FlashPhase, Issue, ReleaseInfo } from '../../shared/types';
-import type { CoreAdapter, CoreDrive, CoreProgress, CustomizeInput } from './core-adapter';
+import type { CoreAdapter, CoreDrive, CoreProgress, CoreTargetResult, CustomizeInput } from './core-adapter';
 
 /** Options of the default core. */
 export interface DefaultCoreOptions {
@@ -30,6 +33,8 @@ export interface DefaultCoreOptions {
   allowLoop?: boolean;
   /** Hot-plug poll interval in ms (default 2000). */
   pollMs?: number;
+  /** How to start the writer helper (the packaged app: its launcher; default: this checkout's). */
+  helper?: HelperCommand;
 }
 
 /** Maps the core's progress phases onto the contract's four. */
@@ -189,28 +194,45 @@ export function createDefaultCore(opts: DefaultCoreOptions = {}): CoreAdapter {
       return { size: facts.size };
     },
 
-    async flash({ image, input, targets, verify, eject, signal, onProgress }) {
-      const { burn } = await import('../../core/burn');
-      const report = await burn(
-        {
-          source: { kind: 'iso', path: image },
-          customize: toCustomizeRequest(input),
-          targets: targets.map((t) => t.device),
-          allowLoop: opts.allowLoop ?? false,
-          verify,
-          eject,
+    async flash({ image, input, targets, verify, eject, signal, onProgress, onTarget }) {
+      // What burn() does for a local image, plus the helper override the packaged app needs.
+      const { writeImage } = await import('../../core/write/write-image');
+      const facts = await inspectIsoFile(image);
+      const planned = await planCustomize(facts, toCustomizeRequest(input));
+      const expected = planned.liveConfig ? createHash('sha256').update(planned.liveConfig).digest('hex') : null;
+      const toResult = (r: WriteTargetResult): CoreTargetResult => {
+        if (!r.ok) return { device: r.device, ok: false, bytesWritten: r.bytesWritten, error: { code: r.error.code, message: r.error.message } };
+        const out: CoreTargetResult = { device: r.device, ok: true, bytesWritten: r.bytesWritten };
+        if (r.ignitionSha256) out.configSha256 = r.ignitionSha256;
+        if (expected) out.expectedSha256 = expected;
+        if (eject) out.ejected = true;
+        // the read-back is the proof: a stick whose config differs from the generated one failed
+        if ((r.ignitionSha256 ?? null) !== expected) {
+          out.ok = false;
+          out.error = {
+            code: 'WRITE_IGNITION_MISMATCH',
+            message: `The Ignition config read back from ${r.device} is not the one generated`,
+          };
+        }
+        return out;
+      };
+      const results = await writeImage({
+        image,
+        plan: planned.plan,
+        targets: targets.map((t) => t.device),
+        allowLoop: opts.allowLoop ?? false,
+        verify,
+        eject,
+        expectIgnitionSha256: expected ?? undefined,
+        signal,
+        ...(opts.helper ? { helper: opts.helper } : {}),
+        onEvent: (e) => {
+          if (e.type === 'progress') {
+            onProgress({ phase: contractPhase(e.phase), device: e.device, bytes: e.bytes, total: e.total, ...(e.speed ? { speed: e.speed } : {}) });
+          } else if (e.type === 'target-done') onTarget?.(toResult(e.result));
         },
-        { signal, onProgress: (p) => onProgress(toCoreProgress(p)) },
-      );
-      return report.targets.map((t) => ({
-        device: t.device,
-        ok: t.ok,
-        bytesWritten: t.bytesWritten,
-        ...(t.error ? { error: { code: t.error.code, message: t.error.message } } : {}),
-        ...(t.configSha256 ? { configSha256: t.configSha256 } : {}),
-        ...(report.liveConfigSha256 ? { expectedSha256: report.liveConfigSha256 } : {}),
-        ...(eject && t.ok ? { ejected: true } : {}),
-      }));
+      });
+      return results.map(toResult);
     },
   };
 }

@@ -8,7 +8,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { FlintError, toErrorValue } from '../../core/errors';
 import type { InvokeRequest, InvokeResponse } from '../../shared/contract';
 import { LARGE_DRIVE_BYTES, type CustomizeOptions, type TargetResult } from '../../shared/types';
-import type { CoreDrive, CustomizeInput } from './core-adapter';
+import type { CoreDrive, CoreTargetResult, CustomizeInput } from './core-adapter';
 import { toFlashProgress } from './images';
 import { checkKargs } from './kargs';
 import type { Session } from './session';
@@ -83,6 +83,14 @@ export async function startFlash(s: Session, req: InvokeRequest<'flash:start'>):
   const idOf = new Map(targets.map((d) => [d.device, d.id]));
   void (async () => {
     const results: TargetResult[] = [];
+    const reported = new Set<string>();
+    const report = (r: CoreTargetResult) => {
+      if (reported.has(r.device)) return;
+      reported.add(r.device);
+      const result: TargetResult = { driveId: idOf.get(r.device) ?? '', ...r };
+      results.push(result);
+      s.emit('flash:target', { jobId, result });
+    };
     let error;
     try {
       const core = await s.core.flash({
@@ -93,12 +101,9 @@ export async function startFlash(s: Session, req: InvokeRequest<'flash:start'>):
         eject: req.eject,
         signal: abort.signal,
         onProgress: (p) => s.emit('flash:progress', toFlashProgress(jobId, p, p.device ? idOf.get(p.device) : undefined)),
+        onTarget: report,
       });
-      for (const r of core) {
-        const result: TargetResult = { driveId: idOf.get(r.device) ?? '', ...r };
-        results.push(result);
-        s.emit('flash:target', { jobId, result });
-      }
+      core.forEach(report);
     } catch (err) {
       error = toErrorValue(err);
     } finally {

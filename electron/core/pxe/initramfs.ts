@@ -1,7 +1,8 @@
 import { FlintError } from '../errors';
 import type { CpioMember } from '../iso/cpio';
 import { NO_FEATURES, parseFeatures, type IsoFeatures } from '../iso/features';
-import { buildEmbedPayload, decodeEmbedArea } from '../iso/payload';
+import { buildEmbedPayload } from '../iso/payload';
+import { readInitrdMembers } from './archives';
 
 /** The marker file every Fedora CoreOS live initramfs carries. */
 export const LIVE_INITRAMFS_MARKER = 'etc/coreos-live-initramfs';
@@ -11,6 +12,13 @@ export const INITRAMFS_FEATURES = 'etc/coreos/features.json';
 export const CONFIG_IGN = 'config.ign';
 /** NetworkManager keyfiles copied by the live initramfs. */
 export const NETWORK_DIR = 'etc/coreos-firstboot-network/';
+
+/** Wraps a decoding failure; a missing zstd decoder keeps its own code and advice. */
+function readError(what: string, err: unknown): FlintError {
+  if (err instanceof FlintError && err.code === 'ZSTD_UNSUPPORTED') return err;
+  const e = err instanceof FlintError ? err : new FlintError('PXE_INITRAMFS_CORRUPT', (err as Error).message);
+  return new FlintError('PXE_INITRAMFS_CORRUPT', what, [e.message, ...e.causes]);
+}
 
 /** What a live initramfs holds that `pxe customize` cares about. */
 export interface InitramfsFacts {
@@ -31,10 +39,9 @@ export interface InitramfsFacts {
 export async function inspectInitramfs(bytes: Uint8Array): Promise<InitramfsFacts> {
   let members: CpioMember[];
   try {
-    members = await decodeEmbedArea(bytes);
+    members = await readInitrdMembers(bytes);
   } catch (err) {
-    const e = err as FlintError;
-    throw new FlintError('PXE_INITRAMFS_CORRUPT', 'reading initramfs', [...(e.causes?.length ? e.causes : [e.message])]);
+    throw readError('reading initramfs', err);
   }
   const byPath = new Map(members.map((m) => [m.path, m.data]));
   const feat = byPath.get(INITRAMFS_FEATURES);
@@ -80,10 +87,9 @@ export async function wrapIgnition(config: Uint8Array): Promise<Uint8Array> {
 export async function unwrapIgnition(initrd: Uint8Array): Promise<Uint8Array> {
   let members: CpioMember[];
   try {
-    members = await decodeEmbedArea(initrd);
+    members = await readInitrdMembers(initrd);
   } catch (err) {
-    const e = err as FlintError;
-    throw new FlintError('PXE_INITRAMFS_CORRUPT', 'reading initrd', [...(e.causes?.length ? e.causes : [e.message])]);
+    throw readError('reading initrd', err);
   }
   const cfg = members.find((m) => m.path === CONFIG_IGN);
   if (!cfg) throw new FlintError('PXE_NO_IGNITION', 'No embedded Ignition config.');

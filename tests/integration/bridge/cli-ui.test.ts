@@ -1,0 +1,60 @@
+/**
+ * `flint ui` as a user runs it: prints a loopback URL with a token, serves the renderer there,
+ * stops cleanly on SIGTERM; a bad --port is one error line and exit 1.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+
+const ROOT = resolve(__dirname, '../../..');
+const FLINT = join(ROOT, 'bin/flint.mjs');
+
+describe('flint ui', () => {
+  let child: ChildProcess | null = null;
+  let dir = '';
+
+  afterEach(() => {
+    if (child && child.exitCode === null) child.kill('SIGKILL');
+    child = null;
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('serves the renderer on 127.0.0.1 with a one-time token and stops on SIGTERM', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'flint-ui-cli-'));
+    writeFileSync(join(dir, 'index.html'), '<!doctype html><title>Flint UI</title>');
+    child = spawn(process.execPath, [FLINT, 'ui', '--no-open', '--port', '0', '--renderer-dir', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    const url = await new Promise<string>((res, rej) => {
+      const t = setTimeout(() => rej(new Error(`no URL printed: ${out}`)), 30_000);
+      child!.stdout!.on('data', (c) => {
+        out += c;
+        const m = /(http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]+)/.exec(out);
+        if (m) {
+          clearTimeout(t);
+          res(m[1]!);
+        }
+      });
+    });
+    const page = await fetch(url);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<title>Flint UI</title>');
+    const token = new URL(url).searchParams.get('token')!;
+    const info = await fetch(new URL('/api/app:info', url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-flint-token': token },
+      body: '{}',
+    });
+    expect(await info.json()).toMatchObject({ ok: true, value: { name: 'Flint', mode: 'browser' } });
+    const exited = new Promise<number | null>((res) => child!.on('exit', (code) => res(code)));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  });
+
+  it('refuses a bad port with one error line', () => {
+    const r = spawnSync(process.execPath, [FLINT, 'ui', '--no-open', '--port', 'http'], { encoding: 'utf8' });
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim().split('\n')).toEqual(['Error: --port must be 0..65535, not http']);
+  });
+});

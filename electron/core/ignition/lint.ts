@@ -44,9 +44,6 @@ export function liveBootIssues(config: JsonObject): ConfigIssue[] {
       if (p.wipePartitionEntry === true) {
         warn('LIVE_WIPE_PARTITION_ENTRY', `${pat}.wipePartitionEntry`, 'wipePartitionEntry lets Ignition delete and re-create this partition on every boot whenever it does not match exactly; leave it unset so an existing partition is reused as is');
       }
-      if ((typeof p.number !== 'number' || p.number === 0) && typeof p.label !== 'string' && p.shouldExist !== false) {
-        warn('LIVE_PARTITION_UNMATCHED', pat, 'a partition with neither a number nor a label cannot be matched on the next boot, so Ignition creates another one every boot; give it a label');
-      }
     });
   });
 

@@ -29,6 +29,9 @@ export function storageIssues(st: JsonObject, out: ConfigIssue[]): void {
       for (const k of ['typeGuid', 'guid']) {
         if (typeof p[k] === 'string' && p[k] !== '' && !GUID.test(p[k] as string)) out.push({ code: 'GUID_INVALID', path: `${pat}.${k}`, message: `"${p[k]}" is not a GUID like 0FC63DAF-8483-4772-8E79-3D69D8477DE4` });
       }
+      if ((typeof p.number !== 'number' || p.number < 1) && (typeof p.label !== 'string' || p.label === '')) {
+        out.push({ code: 'PARTITION_UNMATCHABLE', path: pat, message: 'a partition needs a number >= 1 or a label (so Ignition can find it again)' });
+      }
       if (p.shouldExist === false) {
         const extra = ['label', 'startMiB', 'sizeMiB', 'guid', 'typeGuid'].filter((k) => p[k] !== undefined && p[k] !== null);
         if (extra.length || typeof p.number !== 'number' || p.number === 0) {

@@ -67,7 +67,7 @@ function checkDataUrl(src: string, at: string, out: ConfigIssue[]): void {
 }
 
 /** Checks one resource (`source`, `compression`, `verification`); `version` gates schemes. */
-function checkResource(r: unknown, at: string, version: string, out: ConfigIssue[]): void {
+function checkResource(r: unknown, at: string, version: string, out: ConfigIssue[], warnings: ConfigIssue[] = out): void {
   if (!isObject(r)) return;
   const src = str(r, 'source');
   if (src) {
@@ -85,7 +85,7 @@ function checkResource(r: unknown, at: string, version: string, out: ConfigIssue
   const scheme2 = src ? /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(src)?.[1]?.toLowerCase() : undefined;
   if (headers.length && scheme2 !== 'http' && scheme2 !== 'https') out.push({ code: 'HTTP_HEADERS_SCHEME', path: jsonPath(at, 'httpHeaders'), message: 'HTTP headers can only be used with http:// and https:// sources' });
   duplicates(headers, jsonPath(at, 'httpHeaders'), (h) => str(h, 'name'), new Map(), out, 'HTTP header');
-  if (!src && isObject(r.verification) && str(r.verification, 'hash')) out.push({ code: 'VERIFICATION_NO_SOURCE', path: jsonPath(jsonPath(at, 'verification'), 'hash'), message: 'a verification hash needs a source' });
+  if ((r.source === undefined || r.source === null) && isObject(r.verification) && str(r.verification, 'hash')) out.push({ code: 'VERIFICATION_NO_SOURCE', path: jsonPath(jsonPath(at, 'verification'), 'hash'), message: 'a verification hash needs a source' });
   const comp = str(r, 'compression');
   if (comp && comp !== 'gzip') out.push({ code: 'COMPRESSION', path: jsonPath(at, 'compression'), message: `compression "${comp}" is not supported (only "gzip")` });
   const ver = r.verification;
@@ -95,7 +95,8 @@ function checkResource(r: unknown, at: string, version: string, out: ConfigIssue
     const want = HASH_HEX_LENGTH[fn];
     const hp = jsonPath(jsonPath(at, 'verification'), 'hash');
     if (!want || (fn === 'sha256' && !versionAtLeast(version, 1))) out.push({ code: 'HASH_FUNCTION', path: hp, message: `unrecognized hash function "${fn}" (use sha512-<hex>${versionAtLeast(version, 1) ? ' or sha256-<hex>' : ''})` });
-    else if (!sum || sum.length !== want || !/^[0-9a-fA-F]+$/.test(sum)) out.push({ code: 'HASH_SIZE', path: hp, message: `${fn} hash must be ${want} hex digits` });
+    else if (!sum || sum.length !== want) out.push({ code: 'HASH_SIZE', path: hp, message: `${fn} hash must be ${want} hex digits` });
+    else if (!/^[0-9a-fA-F]+$/.test(sum)) warnings.push({ code: 'HASH_NOT_HEX', path: hp, message: `${fn} hash is not hexadecimal, so the download can never match it` });
   }
 }
 
@@ -125,10 +126,10 @@ export function semanticIssues(config: JsonObject, version: string): { errors: C
   const warnings: ConfigIssue[] = [];
   const ign = isObject(config.ignition) ? config.ignition : {};
   const cfg = isObject(ign.config) ? ign.config : {};
-  list(cfg.merge).forEach((r, i) => checkResource(r, `$.ignition.config.merge[${i}]`, version, out));
-  if (cfg.replace) checkResource(cfg.replace, '$.ignition.config.replace', version, out);
+  list(cfg.merge).forEach((r, i) => checkResource(r, `$.ignition.config.merge[${i}]`, version, out, warnings));
+  if (cfg.replace) checkResource(cfg.replace, '$.ignition.config.replace', version, out, warnings);
   const tls = isObject(ign.security) && isObject(ign.security.tls) ? ign.security.tls : {};
-  list(tls.certificateAuthorities).forEach((r, i) => checkResource(r, `$.ignition.security.tls.certificateAuthorities[${i}]`, version, out));
+  list(tls.certificateAuthorities).forEach((r, i) => checkResource(r, `$.ignition.security.tls.certificateAuthorities[${i}]`, version, out, warnings));
 
   const st = isObject(config.storage) ? config.storage : {};
   const nodes = new Map<string, string>();
@@ -140,8 +141,8 @@ export function semanticIssues(config: JsonObject, version: string): { errors: C
       checkPath(str(n, 'path'), jsonPath(here, 'path'), out);
       checkMode(n, here, version, out, warnings);
       if (kind === 'files') {
-        checkResource(n.contents, jsonPath(here, 'contents'), version, out);
-        list(n.append).forEach((r, j) => checkResource(r, jsonPath(jsonPath(here, 'append'), j), version, out));
+        checkResource(n.contents, jsonPath(here, 'contents'), version, out, warnings);
+        list(n.append).forEach((r, j) => checkResource(r, jsonPath(jsonPath(here, 'append'), j), version, out, warnings));
         const src = isObject(n.contents) ? str(n.contents, 'source') : undefined;
         if (n.overwrite === true && !src) out.push({ code: 'OVERWRITE_NO_SOURCE', path: jsonPath(here, 'overwrite'), message: 'overwrite must be false when the file has no contents.source' });
       }
@@ -164,7 +165,7 @@ export function semanticIssues(config: JsonObject, version: string): { errors: C
   duplicates(list(st.luks), '$.storage.luks', (l) => str(l, 'name'), new Map(), out, 'LUKS name');
   list(st.luks).forEach((l, i) => {
     if (!isObject(l)) return;
-    checkResource(l.keyFile, `$.storage.luks[${i}].keyFile`, version, out);
+    checkResource(l.keyFile, `$.storage.luks[${i}].keyFile`, version, out, warnings);
     checkPath(str(l, 'device'), `$.storage.luks[${i}].device`, out);
   });
   duplicates(list(st.filesystems), '$.storage.filesystems', (f) => str(f, 'device'), new Map(), out, 'filesystem device');

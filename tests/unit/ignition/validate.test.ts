@@ -79,7 +79,7 @@ describe('validateIgnition: live-boot lint', () => {
     const r = await validateIgnition(enc({
       ...base,
       storage: {
-        disks: [{ device: '/dev/sdb', wipeTable: true, partitions: [{ label: 'data', wipePartitionEntry: true }, { sizeMiB: 100 }] }],
+        disks: [{ device: '/dev/sdb', wipeTable: true, partitions: [{ label: 'data', wipePartitionEntry: true }] }],
         raid: [{ name: 'md0', level: 'raid1', devices: ['/dev/disk/by-partlabel/a', '/dev/disk/by-partlabel/b'] }],
         luks: [{ name: 'sec', device: '/dev/disk/by-partlabel/data', clevis: { tpm2: true }, wipeVolume: true }],
         filesystems: [
@@ -98,7 +98,6 @@ describe('validateIgnition: live-boot lint', () => {
       'LIVE_WIPE_TABLE $.storage.disks[0].wipeTable',
       'LIVE_UNSTABLE_DEVICE $.storage.disks[0].device',
       'LIVE_WIPE_PARTITION_ENTRY $.storage.disks[0].partitions[0].wipePartitionEntry',
-      'LIVE_PARTITION_UNMATCHED $.storage.disks[0].partitions[1]',
       'LIVE_RAID $.storage.raid[0]',
       'LIVE_LUKS_NO_KEYFILE $.storage.luks[0]',
       'LIVE_WIPE_VOLUME $.storage.luks[0].wipeVolume',

@@ -4,12 +4,12 @@
 // QEMU's own DHCP/TFTP server, nothing leaves the emulator. The "rootfs" is a small dummy initrd
 // (a cpio holding a fake root.squashfs): the guest only proves it was loaded and unpacked.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { writeCpio } from '../../../electron/core/iso/cpio';
 import { layoutTftpRoot } from '../../../electron/core/pxe/tftp';
 import { skipReason } from '../../helpers/requirements';
@@ -21,7 +21,7 @@ import { LDLINUX_C32, PXELINUX_0, netbootArgs, netbootRequirements } from './lib
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const LIVE_IGN = join(ROOT, 'tests/fixtures/coreos-installer/customize/live.ign');
-const why = skipReason(allOf(BUILD_ISO_REQUIREMENTS, BOOT_REQUIREMENTS, netbootRequirements()));
+const why = skipReason(allOf(BUILD_ISO_REQUIREMENTS, BOOT_REQUIREMENTS, netbootRequirements(), { tools: ['zstd'] }));
 
 /** Runs the real CLI (`node bin/flint.mjs ...`); resolves with stdout as bytes, rejects with stderr. */
 function flint(args: string[]): Promise<Buffer> {
@@ -37,6 +37,7 @@ describe.skipIf(why)('network boot in QEMU (PXELINUX and iPXE, isolated user-mod
   const K = `fedora-coreos-${V}-live-kernel.x86_64`;
   const I = `fedora-coreos-${V}-live-initramfs.x86_64.img`;
   const R = `fedora-coreos-${V}-live-rootfs.x86_64.img`;
+  const IZ = `fedora-coreos-${V}-live-initramfs-zstd.x86_64.img`;
   let dir = '';
   let tftp = '';
 
@@ -48,6 +49,8 @@ describe.skipIf(why)('network boot in QEMU (PXELINUX and iPXE, isolated user-mod
     const info = buildLiveIso(join(dir, 'mini.iso'), { pxeDir: pxe });
     copyFileSync(info.kernel!, join(tftp, K));
     copyFileSync(info.initrd!, join(tftp, I));
+    // the same initramfs compressed with zstd, as real Fedora CoreOS initramfs images are
+    writeFileSync(join(tftp, IZ), execFileSync('zstd', ['-19', '-c', '-q'], { input: gunzipSync(readFileSync(info.initrd!)) }));
     const dummyRootfs = writeCpio([{ path: 'root.squashfs', data: Buffer.from('flint netboot test: dummy rootfs, not a squashfs\n') }]);
     writeFileSync(join(tftp, R), gzipSync(dummyRootfs));
   }, 120_000);
@@ -55,13 +58,13 @@ describe.skipIf(why)('network boot in QEMU (PXELINUX and iPXE, isolated user-mod
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('PXELINUX boots a pxe-customized initramfs plus the rootfs initrd; BOOTIF from IPAPPEND 2', async () => {
+  it('PXELINUX boots a pxe-customized zstd initramfs plus the rootfs initrd; BOOTIF from IPAPPEND 2', async () => {
     const custom = 'custom-initramfs.img';
-    await flint(['pxe', 'customize', join(tftp, I), '-o', join(tftp, custom), '--live-ignition', LIVE_IGN]);
+    await flint(['pxe', 'customize', join(tftp, IZ), '-o', join(tftp, custom), '--live-ignition', LIVE_IGN]);
     const expected = await flint(['pxe', 'ignition', 'unwrap', join(tftp, custom)]);
     expect(JSON.parse(expected.toString()).ignition.version).toBe('3.3.0');
     // the customized initramfs is the original bytes followed by the generated archive
-    const orig = readFileSync(join(tftp, I));
+    const orig = readFileSync(join(tftp, IZ));
     expect(readFileSync(join(tftp, custom)).subarray(0, orig.length).equals(orig)).toBe(true);
 
     const copied = await layoutTftpRoot(tftp, { 'pxelinux.0': PXELINUX_0, 'ldlinux.c32': LDLINUX_C32 });

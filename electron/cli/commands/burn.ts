@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline/promises';
 import { Command, Option } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
-import { FlintError } from '../../core/errors';
+import { FlintError, toErrorValue } from '../../core/errors';
 import { burn, type BurnOptions, type BurnReport, type BurnSource } from '../../core/burn';
 import type { Progress } from '../../core/progress';
 import { loadConfigFile } from '../../core/ignition/load';
@@ -127,6 +127,30 @@ function summary(r: BurnReport, notes: boolean): string {
   return lines.join('\n') + '\n';
 }
 
+/** Checks, confirms and runs the burn with a progress bar on a terminal and Ctrl-C as cancel. */
+async function runBurn(flags: BurnFlags): Promise<BurnReport> {
+  if (!flags.target?.length) throw new FlintError('BURN_NO_TARGET', 'No target device given', ['name the stick with --target DEVICE']);
+  const opts = await burnOptionsFromFlags(flags);
+  await confirm(opts.targets, flags.yes);
+  const bar = progressPrinter(!flags.json && Boolean(process.stderr.isTTY));
+  const ac = new AbortController();
+  const onSigint = () => ac.abort();
+  process.once('SIGINT', onSigint);
+  try {
+    return await burn(opts, {
+      signal: ac.signal,
+      onProgress: bar.onProgress,
+      // on a terminal notes show as they happen; otherwise they are in the summary or the JSON
+      onMessage: (m) => {
+        if (!flags.json && process.stderr.isTTY) process.stderr.write(m + '\n');
+      },
+    });
+  } finally {
+    bar.stop();
+    process.removeListener('SIGINT', onSigint);
+  }
+}
+
 /** Registers `flint burn`: download (or --iso), customize on the fly, write, verify, read back. */
 export function registerBurn(program: Command): void {
   const cmd = program
@@ -150,26 +174,13 @@ export function registerBurn(program: Command): void {
     .option('--eject', 'eject the sticks when done');
   addCustomizeOptions(cmd);
   cmd.action(async (flags: BurnFlags) => {
-    if (!flags.target?.length) throw new FlintError('BURN_NO_TARGET', 'No target device given', ['name the stick with --target DEVICE']);
-    const opts = await burnOptionsFromFlags(flags);
-    await confirm(opts.targets, flags.yes);
-    const bar = progressPrinter(!flags.json && Boolean(process.stderr.isTTY));
-    const ac = new AbortController();
-    const onSigint = () => ac.abort();
-    process.once('SIGINT', onSigint);
     let report: BurnReport;
     try {
-      report = await burn(opts, {
-        signal: ac.signal,
-        onProgress: bar.onProgress,
-        // on a terminal notes show as they happen; otherwise they are in the summary or the JSON
-        onMessage: (m) => {
-          if (!flags.json && process.stderr.isTTY) process.stderr.write(m + '\n');
-        },
-      });
-    } finally {
-      bar.stop();
-      process.removeListener('SIGINT', onSigint);
+      report = await runBurn(flags);
+    } catch (err) {
+      // with --json a failure is still one JSON document on stdout (and one line on stderr)
+      if (flags.json) process.stdout.write(JSON.stringify({ ok: false, error: toErrorValue(err) }, null, 2) + '\n');
+      throw err;
     }
     process.stdout.write(flags.json ? JSON.stringify(report, null, 2) + '\n' : summary(report, !process.stderr.isTTY));
     if (!report.ok) {

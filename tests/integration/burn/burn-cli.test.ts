@@ -134,6 +134,9 @@ describe.skipIf(why)('flint burn (CLI, loop devices)', () => {
       expect(r.stderr.trim().split('\n'), r.stderr).toHaveLength(1);
       expect(r.stderr).toMatch(msg);
     }
+    const asJson = await runFlint(['burn', '--iso', join(dir, 'missing.iso'), '--target', l.device, '--allow-loop', '--yes', '--json']);
+    expect(asJson.code).toBe(1);
+    expect(JSON.parse(asJson.stdout.toString('utf8'))).toMatchObject({ ok: false, error: { code: 'BURN_ISO_NOT_FOUND' } });
     const noTarget = await runFlint(['burn', '--iso', iso, '--yes']);
     expect(noTarget.code).not.toBe(0);
     expect(untouched(l)).toBe(true);

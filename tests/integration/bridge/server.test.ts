@@ -70,8 +70,13 @@ describe.skipIf(why)('loopback bridge', () => {
         listDrives: async () => drives,
         watchDrives: undefined,
         // The writer is another engineer's tested unit; here it only records what it was asked.
-        flash: async ({ targets, onProgress }) => {
+        flash: async ({ targets, onProgress, signal }) => {
           flashed.push(targets.map((t) => t.device));
+          if (targets[0]!.device === '/dev/sdy' && targets.length === 1) {
+            // a long write: waits for the cancel, then reports the stick as cancelled
+            await new Promise((r) => signal.addEventListener('abort', r, { once: true }));
+            return [{ device: '/dev/sdy', ok: false, bytesWritten: 0, error: { code: 'WRITE_CANCELLED', message: 'cancelled' } }];
+          }
           onProgress({ phase: 'write', device: targets[0]!.device, bytes: 50, total: 100, speed: 10 });
           return targets.map((t) => ({ device: t.device, ok: true, bytesWritten: 100, configSha256: 'ab', expectedSha256: 'ab' }));
         },
@@ -233,5 +238,20 @@ describe.skipIf(why)('loopback bridge', () => {
     expect(done.results.map((r) => [r.driveId, r.configSha256])).toEqual([['d-usb', 'ab'], ['d-big', 'ab']]);
     expect(progress).toContainEqual(expect.objectContaining({ phase: 'write', driveId: 'd-usb', percent: 50 }));
     expect(flashed).toEqual([['/dev/sdx', '/dev/sdy']]);
+  });
+
+  it('cancels a running flash and refuses a second one meanwhile', async () => {
+    const img = await client.invoke('image:open-path', { path: iso });
+    if (!img.ok) throw new Error('iso');
+    const base = { imageId: img.value.id, options: { fromRam: false, extraKargs: '', networkIds: [], caIds: [] }, verify: true, eject: false, confirmLarge: true };
+    const finished = new Promise<FlashFinished>((resolve) => client.on('flash:finished', resolve));
+    const started = await client.invoke('flash:start', { ...base, targetIds: ['d-big'] });
+    if (!started.ok) throw new Error(started.error.message);
+    expect(await client.invoke('flash:start', { ...base, targetIds: ['d-usb'] })).toMatchObject({ ok: false, error: { code: 'FLASH_BUSY' } });
+    expect(await client.invoke('flash:cancel', { jobId: 'flash-other' })).toMatchObject({ ok: false, error: { code: 'FLASH_NOT_RUNNING' } });
+    expect(await client.invoke('flash:cancel', { jobId: started.value.jobId })).toEqual({ ok: true, value: {} });
+    const done = await finished;
+    expect(done).toMatchObject({ jobId: started.value.jobId, ok: false, cancelled: true });
+    expect(done.results).toEqual([expect.objectContaining({ driveId: 'd-big', ok: false, error: expect.objectContaining({ code: 'WRITE_CANCELLED' }) })]);
   });
 });

@@ -2,9 +2,11 @@ import { crc32, inflateRawSync, gzipSync } from 'node:zlib';
 import { xzAsync, unxzAsync, LZMA_CHECK_CRC32 } from 'node-liblzma/wasm';
 import { FlintError } from '../errors';
 
-/** Magic numbers of the compressed formats an initrd may contain. */
+/** gzip member magic. */
 export const GZIP_MAGIC = [0x1f, 0x8b];
+/** .xz stream header magic. */
 export const XZ_MAGIC = [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00];
+/** zstd frame magic. */
 export const ZSTD_MAGIC = [0x28, 0xb5, 0x2f, 0xfd];
 
 const XZ_HEADER = 12;

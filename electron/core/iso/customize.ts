@@ -7,6 +7,7 @@ import { buildCustomizeMembers, type MemberRequest, type NamedFile } from './liv
 import { encodeEmbedArea } from './payload';
 import { normalizePlan, type PatchPlan, type PatchWrite } from './plan';
 
+// Re-exported so callers find the customization API in one place.
 export type { NamedFile } from './live-config';
 export { buildCustomizeMembers, generateLiveConfig } from './live-config';
 export { readEmbeddedIgnition } from './inspect';

@@ -3,19 +3,25 @@ import type { Command } from 'commander';
 import { FlintError } from '../../core/errors';
 import { translateButane } from '../../core/ignition/butane/translate';
 
-/** Registers `flint butane FILE [-o OUT] [--files-dir DIR] [--pretty]`. */
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Registers `flint butane [FILE|-] [-o OUT] [--files-dir DIR] [--pretty]`. */
 export function registerButane(program: Command): void {
   program
     .command('butane')
     .description('Translate a Butane config (variant fcos 1.0.0-1.6.0) to an Ignition config')
-    .argument('<file>', 'Butane config (.bu)')
+    .argument('[file]', 'Butane config (.bu); - or nothing reads standard input', '-')
     .option('-o, --output <out>', 'write the Ignition config here instead of stdout')
     .option('-d, --files-dir <dir>', 'directory that local file paths are relative to')
     .option('-p, --pretty', 'indent the JSON output')
     .action(async (file: string, opts: { output?: string; filesDir?: string; pretty?: boolean }) => {
       let text: string;
       try {
-        text = await readFile(file, 'utf8');
+        text = file === '-' ? await readStdin() : await readFile(file, 'utf8');
       } catch (err) {
         throw new FlintError('CONFIG_READ', `cannot read ${file}`, [(err as Error).message]);
       }

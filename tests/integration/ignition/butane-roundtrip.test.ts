@@ -158,6 +158,17 @@ describe('flint butane and loadConfigFile', () => {
     expect(JSON.parse(await readFile(join(dir, 'out.ign'), 'utf8'))).toEqual(config);
   });
 
+  it('reads standard input when no file is given', async () => {
+    const child = execFile(process.execPath, [FLINT, 'butane', '--pretty']);
+    child.stdin?.end('variant: fcos\nversion: 1.0.0\n');
+    const stdout = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      child.stdout?.on('data', (d) => (out += d));
+      child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`exit ${code}`))));
+    });
+    expect(stdout).toBe('{\n  "ignition": {\n    "version": "3.0.0"\n  }\n}\n');
+  });
+
   it('fails with one Error line naming the unsupported field and its line', async () => {
     const err = await run(process.execPath, [FLINT, 'butane', join(dir, 'bad.bu')]).catch((e) => e);
     expect(err.code).toBe(1);

@@ -25,6 +25,7 @@ export interface DownloadOptions {
   /** An already loaded keyring (replaces bundled + `keyrings`; saves parsing per artifact). */
   keys?: PublicKey[];
   signal?: AbortSignal;
+  /** Progress: phase `download` (bytes of the whole file, total when known), `verify-partial` while resumed bytes are re-hashed. */
   onProgress?: ProgressListener;
   /** Retries after transient failures (network errors, 408/429/5xx, truncated bodies); default 3; Infinity allowed. Progress resets the count. */
   fetchRetries?: number;
@@ -34,6 +35,11 @@ export interface DownloadOptions {
   timeoutMs?: number;
   /** Accept an artifact whose signature file does not exist (404): result `signature: 'none'`. Default false. */
   allowUnsigned?: boolean;
+  /**
+   * fsync the file before publishing it (default true): a cache entry is trusted later without
+   * re-hashing, so it must survive a crash. `false` is for throw-away caches.
+   */
+  durable?: boolean;
 }
 
 /** Result of downloadArtifact: a verified file in the cache. */
@@ -106,36 +112,57 @@ async function fetchSignature(artifact: Artifact, opts: DownloadOptions): Promis
 
 /**
  * Streams `body` into `file` (appending) through `verifier`. Errors of the file are rethrown as
- * they are (ENOSPC ...); a failing connection becomes `onBroken(cause)`. Chunks are written as
- * they come: the write stream gathers them into writev calls while a write is in flight.
+ * they are (ENOSPC ...); a failing connection becomes `onBroken(cause)`. Event-driven (no promise
+ * per chunk); the body is paused while the file or the verifier is behind. The write stream
+ * gathers chunks into writev calls while a write is in flight.
  */
 async function streamBody(
   body: HttpResponse['body'], file: string, verifier: StreamVerifier, onChunk: () => void, onBroken: (cause: Error) => Error,
 ): Promise<void> {
-  const out = createWriteStream(file, { flags: 'a', highWaterMark: 4 << 20 });
+  const out = createWriteStream(file, { flags: 'a', highWaterMark: 2 << 20 });
   let writeError: Error | undefined;
   out.on('error', (e) => (writeError ??= e));
+  let bodyError: Error | undefined;
   try {
-    const it = (body as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
-    for (;;) {
-      let next: IteratorResult<Buffer>;
-      try {
-        next = await it.next();
-      } catch (err) {
-        throw writeError ?? onBroken(err as Error);
-      }
-      if (next.done) break;
-      if (writeError) throw writeError;
-      const wait = verifier.update(next.value);
-      if (wait) await wait;
-      if (!out.write(next.value)) await once(out, 'drain');
-      onChunk();
-    }
+    await new Promise<void>((resolve) => {
+      let settled = false;
+      const settle = (err?: Error) => {
+        if (settled) return;
+        settled = true;
+        if (err) bodyError = err;
+        body.removeListener('data', onData);
+        resolve();
+      };
+      const onData = (chunk: Buffer) => {
+        if (writeError) {
+          body.destroy();
+          return settle();
+        }
+        const wait = verifier.update(chunk);
+        const ok = out.write(chunk);
+        onChunk();
+        if (wait || !ok) {
+          body.pause();
+          Promise.all([wait, ok ? undefined : once(out, 'drain')]).then(
+            () => body.resume(),
+            (e: Error) => {
+              body.destroy();
+              settle(writeError ? undefined : e);
+            },
+          );
+        }
+      };
+      body.on('data', onData);
+      body.once('end', () => settle());
+      body.once('error', (e) => settle(e));
+      body.once('close', () => settle(body.complete ? undefined : new Error('the connection closed early')));
+    });
   } finally {
     out.end();
     await finished(out).catch((e: Error) => (writeError ??= e));
   }
   if (writeError) throw writeError;
+  if (bodyError) throw onBroken(bodyError);
 }
 
 /** Feeds the bytes already on disk (a partial download being resumed) to `verifier`. */
@@ -296,11 +323,13 @@ export async function downloadArtifact(artifact: Artifact, opts: DownloadOptions
       const [first, ...rest] = problems;
       throw new FlintError(first.code, first.message, [...first.causes, ...rest.map((r) => r.message)]);
     }
-    const fh = await open(p.partial, 'r+');
-    try {
-      await fh.sync();
-    } finally {
-      await fh.close();
+    if (opts.durable !== false) {
+      const fh = await open(p.partial, 'r+');
+      try {
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
     }
     if (sig) await writeFileAtomic(p.sig, sig);
     else await rm(p.sig, { force: true });

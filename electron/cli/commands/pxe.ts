@@ -10,6 +10,7 @@ import { addMirrorConfig, downloadPxe, refreshMirror } from '../../core/pxe/mirr
 import { layoutTftpRoot } from '../../core/pxe/tftp';
 import { addCustomizeOptions, readCustomizeRequest } from '../customize-options';
 import { registerServe } from './serve';
+import { progressReporter, readKeyringFiles } from './stream';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
@@ -43,12 +44,6 @@ export async function writeOutput(out: string | undefined, data: Uint8Array | st
   } finally {
     await rm(tmp, { force: true });
   }
-}
-
-async function readKeyrings(files: string[] | undefined): Promise<string[]> {
-  return Promise.all((files ?? []).map((f) => readFile(f, 'utf8').catch((e: Error) => {
-    throw new FlintError('READ_FAILED', `reading keyring ${f}`, [e.message]);
-  })));
 }
 
 interface ConfigOpts {
@@ -123,9 +118,20 @@ export function registerPxe(program: Command): void {
     .option('--keyring <file>', 'extra trusted OpenPGP public key file (repeatable)', collect)
     .option('--cache-dir <dir>', 'download cache')
     .action(async (o: { stream: string; arch?: string; dir: string; baseUrl?: string; keyring?: string[]; cacheDir?: string }) => {
-      const r = await downloadPxe(o.dir, {
-        stream: o.stream, arch: o.arch, streamBaseUrl: o.baseUrl, keyrings: await readKeyrings(o.keyring), cacheDir: o.cacheDir,
-      });
+      const progress = progressReporter(process.stderr.isTTY === true);
+      const ac = new AbortController();
+      const cancel = () => ac.abort();
+      process.once('SIGINT', cancel);
+      let r;
+      try {
+        r = await downloadPxe(o.dir, {
+          stream: o.stream, arch: o.arch, streamBaseUrl: o.baseUrl, keyrings: await readKeyringFiles(o.keyring), cacheDir: o.cacheDir,
+          signal: ac.signal, onProgress: progress.update,
+        });
+      } finally {
+        progress.stop();
+        process.off('SIGINT', cancel);
+      }
       process.stderr.write(`Fedora CoreOS ${r.release} (${r.stream}, ${r.arch}) verified\n`);
       for (const p of Object.values(r.paths)) process.stdout.write(p + '\n');
     });
@@ -136,7 +142,7 @@ export function registerPxe(program: Command): void {
     .option('--keyring <file>', 'extra trusted OpenPGP public key file (repeatable)', collect)
     .option('--cache-dir <dir>', 'download cache')
     .action(async (o: { dir: string; keyring?: string[]; cacheDir?: string }) => {
-      const r = await refreshMirror(o.dir, { keyrings: await readKeyrings(o.keyring), cacheDir: o.cacheDir });
+      const r = await refreshMirror(o.dir, { keyrings: await readKeyringFiles(o.keyring), cacheDir: o.cacheDir });
       process.stdout.write(r.changed ? `${r.from} -> ${r.to}; configs rewritten; removed ${r.removed.join(', ') || 'nothing'}\n` : `${r.to} is current\n`);
     });
 

@@ -1,8 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { FlintError } from '../../core/errors';
 import { refreshMirror } from '../../core/pxe/mirror';
 import { startBootServer } from '../../core/pxe/server';
+import { readKeyringFiles } from './stream';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
@@ -25,7 +25,7 @@ async function serve(o: ServeOpts): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new FlintError('SERVE_BAD_PORT', `invalid port '${o.port}'`);
   const hours = Number(o.refreshInterval);
   if (!(hours > 0)) throw new FlintError('SERVE_BAD_INTERVAL', `invalid refresh interval '${o.refreshInterval}'`, ['give hours, e.g. 6 or 0.5']);
-  const keyrings = await Promise.all((o.keyring ?? []).map((f) => readFile(f, 'utf8')));
+  const keyrings = await readKeyringFiles(o.keyring);
   const log = (line: string) => process.stdout.write(line + '\n');
   const ac = new AbortController();
   let busy: Promise<void> = Promise.resolve();

@@ -71,7 +71,13 @@ export function registerUi(program: Command): void {
     .action(async (opts: { port?: number; open: boolean; rendererDir?: string }) => {
       const err = (s: string) => void process.stderr.write(s);
       const rendererDir = await ensureRenderer(resolve(opts.rendererDir ?? DEFAULT_RENDERER_DIR), err);
-      const server = await startUiServer({ port: opts.port ?? 0, rendererDir, app: { name: 'Flint', version: VERSION } });
+      const server = await startUiServer({
+        port: opts.port ?? 0,
+        rendererDir,
+        app: { name: 'Flint', version: VERSION },
+        // writes are elevated like `flint write`: pkexec may ask on this terminal
+        coreOptions: { textPrompt: !!process.stdin.isTTY },
+      });
       process.stdout.write(`Flint is running at ${server.url}\nThe address holds a one-time key: do not share it. Press Ctrl+C to stop.\n`);
       if (opts.open) openBrowser(server.url, err);
       await new Promise<void>((done) => {

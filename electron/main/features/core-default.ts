@@ -35,6 +35,11 @@ export interface DefaultCoreOptions {
   pollMs?: number;
   /** How to start the writer helper (the packaged app: its launcher; default: this checkout's). */
   helper?: HelperCommand;
+  /**
+   * Linux: let pkexec ask for the password on the terminal when no graphical polkit agent runs
+   * (`flint ui` started from a terminal, like `flint write`).
+   */
+  textPrompt?: boolean;
 }
 
 /** Maps the core's progress phases onto the contract's four. */
@@ -226,6 +231,7 @@ export function createDefaultCore(opts: DefaultCoreOptions = {}): CoreAdapter {
         expectIgnitionSha256: expected ?? undefined,
         signal,
         ...(opts.helper ? { helper: opts.helper } : {}),
+        ...(opts.textPrompt ? { textPrompt: true } : {}),
         onEvent: (e) => {
           if (e.type === 'progress') {
             onProgress({ phase: contractPhase(e.phase), device: e.device, bytes: e.bytes, total: e.total, ...(e.speed ? { speed: e.speed } : {}) });

@@ -92,7 +92,7 @@ function menuOpen(run: (s: Session) => Promise<OpenedFile | null>): void {
 }
 
 protocol.registerSchemesAsPrivileged([
-  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true } },
 ]);
 
 // macOS delivers files opened with Flint through open-file, possibly before ready.

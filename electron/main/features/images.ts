@@ -82,6 +82,7 @@ export function toFlashProgress(jobId: string, p: CoreProgress, driveId?: string
   }
   if (p.speed !== undefined) out.speed = p.speed;
   if (p.eta !== undefined) out.eta = p.eta;
+  else if (p.total !== undefined && p.speed) out.eta = Math.max(0, (p.total - p.bytes) / p.speed);
   if (driveId !== undefined) out.driveId = driveId;
   return out;
 }

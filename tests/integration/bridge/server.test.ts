@@ -236,7 +236,7 @@ describe.skipIf(why)('loopback bridge', () => {
     const done = await finished;
     expect(done).toMatchObject({ ok: true, cancelled: false });
     expect(done.results.map((r) => [r.driveId, r.configSha256])).toEqual([['d-usb', 'ab'], ['d-big', 'ab']]);
-    expect(progress).toContainEqual(expect.objectContaining({ phase: 'write', driveId: 'd-usb', percent: 50 }));
+    expect(progress).toContainEqual(expect.objectContaining({ phase: 'write', driveId: 'd-usb', percent: 50, speed: 10, eta: 5 }));
     expect(flashed).toEqual([['/dev/sdx', '/dev/sdy']]);
   });
 

@@ -215,6 +215,15 @@ async function fetchBody(
         total = len !== undefined && /^\d+$/.test(len) ? Number(len) : undefined;
       } else if (res.status === 416 && have > 0) {
         res.body.resume();
+        const size = /^bytes \*\/(\d+)$/.exec(res.headers['content-range'] ?? '')?.[1];
+        if (size !== undefined && Number(size) === have) {
+          // the partial file is already complete (e.g. interrupted while publishing): just check it
+          verifier?.abort();
+          const v = await StreamVerifier.create(artifact.name, sig, keys);
+          opts.onProgress?.({ phase: 'verify-partial', bytes: 0, total: have, item: artifact.name });
+          await feedFile(v, partial, have, opts.signal);
+          return await v.finish();
+        }
         await restart();
         continue;
       } else {

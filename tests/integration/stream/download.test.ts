@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -185,6 +185,17 @@ describe('downloadArtifact against a local mirror', () => {
     const res = await downloadArtifact(release.iso, opts());
     expect(isoGets().at(-1)).toMatchObject({ range: `bytes=${kept}-`, status: 206 });
     expect(await sha256File(res.path)).toBe(release.iso.sha256);
+  });
+
+  it('checks and publishes a partial file that is already complete (416 from the server)', async () => {
+    const p = cachePaths(cacheDir, release.iso.name);
+    await mkdir(path.dirname(p.partial), { recursive: true });
+    await writeFile(p.partial, isoBytes);
+    await writeFile(p.partialMeta, JSON.stringify({ url: release.iso.url, sha256: release.iso.sha256 }));
+    const res = await downloadArtifact(release.iso, opts());
+    expect(isoGets()).toEqual([expect.objectContaining({ range: `bytes=${isoBytes.length}-`, status: 416 })]);
+    expect(res).toMatchObject({ cached: false, signature: 'verified', sha256: release.iso.sha256 });
+    expect(existsSync(p.partial)).toBe(false);
   });
 
   it('times out a stalled body and resumes it', async () => {

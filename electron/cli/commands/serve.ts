@@ -17,8 +17,9 @@ interface ServeOpts {
 }
 
 /**
- * Runs the mirror until SIGINT/SIGTERM. With `--refresh`, checks the stream at start and every
- * `--refresh-interval` hours; a failed refresh is logged and the old release keeps being served.
+ * Runs the mirror until SIGINT/SIGTERM. With `--refresh`, checks the stream right after start and
+ * every `--refresh-interval` hours, in the background; a failed refresh is logged and the old
+ * release keeps being served.
  */
 async function serve(o: ServeOpts): Promise<void> {
   const port = Number(o.port);
@@ -41,9 +42,10 @@ async function serve(o: ServeOpts): Promise<void> {
     });
     return busy;
   };
-  if (o.refresh) await refresh();
   const server = await startBootServer({ dir: o.dir, bind: o.bind, port, log });
   process.stderr.write(`serving ${o.dir} read-only at ${server.url} (Ctrl-C to stop)\n`);
+  // the current release is served while a newer one downloads; scripts switch when it is verified
+  if (o.refresh) void refresh();
   const timer = o.refresh ? setInterval(refresh, hours * 3600_000) : undefined;
   await new Promise<void>((done) => {
     const stop = () => done();

@@ -131,6 +131,11 @@ describe('boot mirror: download, recorded configs, refresh when the stream moves
         await new Promise((r) => setTimeout(r, 100));
       }
       const url = /serving .* at (http:\/\/\S+)/.exec(err)![1];
+      // the refresh runs in the background while the old release is served
+      while (!out.includes('refresh')) {
+        if (Date.now() - t0 > 60_000 || child.exitCode !== null) throw new Error(`no refresh line: ${err} ${out}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
       expect(out).toContain(`refresh: ${A} -> ${C}; scripts rewritten`);
       const script = await (await fetch(new URL('boot.ipxe', url))).text();
       expect(script).toContain(`set VERSION ${C}\n`);

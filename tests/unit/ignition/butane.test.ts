@@ -289,6 +289,20 @@ describe('translateButane: every unsupported or invalid field is an error with i
     expect(err.message).toMatch(new RegExp(`^line ${line}: \\$\\.`));
   });
 
+  it('applies Ignition rules to the output and reports them at the YAML line (as Butane does)', () => {
+    const err = errorsOf(`${hdr('1.4.0')}storage:\n  files:\n    - path: /etc/a\n      contents:\n        inline: x\n    - path: etc/b\n    - path: /etc/a\n  filesystems:\n    - device: /dev/sdb\n      format: zfs\nsystemd:\n  units:\n    - name: foo\n`);
+    expect(err.issues.map((i) => [i.code, i.path, i.line])).toEqual([
+      ['PATH_NOT_ABSOLUTE', '$.storage.files[1].path', 8],
+      ['DUPLICATE', '$.storage.files[2]', 9],
+      ['FS_FORMAT', '$.storage.filesystems[0].format', 12],
+      ['UNIT_NAME', '$.systemd.units[0].name', 15],
+    ]);
+    const hash = errorsOf(`${hdr('1.4.0')}storage:\n  files:\n    - path: /a\n      contents:\n        inline: x\n        verification: { hash: sha512-00 }\n`);
+    expect(hash.issues[0]).toMatchObject({ code: 'HASH_SIZE', path: '$.storage.files[0].contents.verification.hash', line: 8 });
+    const fromInline = errorsOf(`${hdr('1.4.0')}ignition:\n  config:\n    merge:\n      - inline: '{}'\n        http_headers: [{ name: A, value: b }]\n`);
+    expect(fromInline.issues[0]).toMatchObject({ code: 'HTTP_HEADERS_SCHEME', line: 7 });
+  });
+
   it('reports all problems at once', () => {
     const err = errorsOf(`${hdr('1.5.0')}grub: {}\nstorage:\n  trees: []\n  files:\n    - path: /a\n      bogus: 1\n`);
     expect(err.issues.map((i) => [i.code, i.line])).toEqual([['BUTANE_UNSUPPORTED', 3], ['BUTANE_UNSUPPORTED', 5], ['BUTANE_UNKNOWN_FIELD', 8]]);

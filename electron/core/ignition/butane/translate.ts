@@ -3,7 +3,9 @@ import { isAbsolute, relative, resolve } from 'node:path';
 import { type Document, LineCounter, type Node, type Pair, type ParsedNode, isAlias, isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import { FlintError } from '../../errors';
 import { mergeConfig } from '../merge';
-import { type ConfigIssue, type JsonObject, isObject } from '../types';
+import { schemaIssues } from '../schema';
+import { semanticIssues } from '../semantics';
+import { type ConfigIssue, type JsonObject, isObject, jsonPath } from '../types';
 import { makeDataUrl } from './dataurl';
 import { mountUnit } from './mount-units';
 import { BUTANE_ROOT, FCOS_TO_IGNITION, type Field, type Shape, jsonKey } from './spec';
@@ -50,6 +52,8 @@ interface Ctx {
   errors: ButaneIssue[];
   warnings: ButaneIssue[];
   mounts: { fs: JsonObject; path: string; line: number; column: number }[];
+  /** Where each produced JSON path comes from in the YAML (for Ignition validation errors). */
+  where: Map<string, { path: string; line: number; column: number }>;
 }
 
 function at(ctx: Ctx, node: Node | null | undefined): { line: number; column: number } {
@@ -152,7 +156,7 @@ function readLocal(ctx: Ctx, node: Node, rel: string, path: string): Uint8Array 
   }
 }
 
-function resourceOf(ctx: Ctx, node: Node, shape: { compression: number; inline: number }, path: string): JsonObject | undefined {
+function resourceOf(ctx: Ctx, node: Node, shape: { compression: number; inline: number }, path: string, jp: string): JsonObject | undefined {
   if (!isMap(node)) return issue(ctx, node, 'BUTANE_TYPE', path, 'must be a mapping (source, inline or local ...)');
   const fields: Record<string, Field> = {
     source: { shape: 'string' },
@@ -162,7 +166,7 @@ function resourceOf(ctx: Ctx, node: Node, shape: { compression: number; inline: 
     http_headers: { shape: { kind: 'list', of: { kind: 'object', fields: { name: { shape: 'string' }, value: { shape: 'string' } } } }, since: 1 },
     verification: { shape: { kind: 'object', fields: { hash: { shape: 'string' } } } },
   };
-  const raw = objectOf(ctx, node, fields, path);
+  const raw = objectOf(ctx, node, fields, path, jp);
   if (!raw) return undefined;
   const { inline, local, ...out } = raw as JsonObject & { inline?: string; local?: string };
   const given = ['source', 'inline', 'local'].filter((k) => raw[k] !== undefined);
@@ -178,12 +182,14 @@ function resourceOf(ctx: Ctx, node: Node, shape: { compression: number; inline: 
     const user = typeof out.compression === 'string' && out.compression !== '' ? out.compression : undefined;
     const url = makeDataUrl(bytes, user);
     out.source = url.source;
+    const from = ctx.where.get(jsonPath(jp, inline !== undefined ? 'inline' : 'local'));
+    if (from) ctx.where.set(jsonPath(jp, 'source'), from);
     if (url.compression !== undefined) out.compression = url.compression;
   }
   return out;
 }
 
-function objectOf(ctx: Ctx, node: Node, fields: Record<string, Field>, path: string): JsonObject | undefined {
+function objectOf(ctx: Ctx, node: Node, fields: Record<string, Field>, path: string, jp: string): JsonObject | undefined {
   if (!isMap(node)) return issue(ctx, node, 'BUTANE_TYPE', path, 'must be a mapping');
   const out: JsonObject = {};
   for (const pair of pairsOf(ctx, node)) {
@@ -191,6 +197,8 @@ function objectOf(ctx: Ctx, node: Node, fields: Record<string, Field>, path: str
     const key = isScalar(keyNode) ? String(keyNode.value) : '?';
     const here = `${path}.${key}`;
     const field = fields[key];
+    const jhere = field ? jsonPath(jp, jsonKey(key, field)) : here;
+    if (!ctx.where.has(jhere)) ctx.where.set(jhere, { path: here, ...at(ctx, keyNode) });
     if (!field) {
       issue(ctx, keyNode, 'BUTANE_UNKNOWN_FIELD', here, `unknown or unsupported field "${key}" in Butane fcos ${ctx.version} (check the spelling; Flint does not translate it)`);
       continue;
@@ -205,7 +213,7 @@ function objectOf(ctx: Ctx, node: Node, fields: Record<string, Field>, path: str
     }
     const valueNode = deref(ctx, pair.value as Node | null);
     if (isNull(valueNode)) continue;
-    const value = walk(ctx, valueNode as Node, field.shape, here);
+    const value = walk(ctx, valueNode as Node, field.shape, here, jhere);
     if (value === undefined) continue;
     if (key === 'with_mount_unit') {
       if (value === true) ctx.mounts.push({ fs: out, path, ...at(ctx, keyNode) });
@@ -223,20 +231,25 @@ function objectOf(ctx: Ctx, node: Node, fields: Record<string, Field>, path: str
   return out;
 }
 
-function walk(ctx: Ctx, node: Node, shape: Shape, path: string): unknown {
+function walk(ctx: Ctx, node: Node, shape: Shape, path: string, jp: string): unknown {
   if (shape === 'string' || shape === 'int' || shape === 'bool') return scalar(ctx, node, shape, path);
   if (shape === 'strings') {
     if (!isSeq(node)) return issue(ctx, node, 'BUTANE_TYPE', path, 'must be a list of strings');
     return node.items.map((it, i) => scalar(ctx, deref(ctx, it as Node) as Node, 'string', `${path}[${i}]`)).filter((v) => v !== undefined);
   }
-  if (shape.kind === 'object') return objectOf(ctx, node, shape.fields, path);
+  if (shape.kind === 'object') return objectOf(ctx, node, shape.fields, path, jp);
   if (shape.kind === 'list') {
     if (!isSeq(node)) return issue(ctx, node, 'BUTANE_TYPE', path, 'must be a list');
-    return node.items.map((it, i) => walk(ctx, deref(ctx, it as Node) as Node, shape.of, `${path}[${i}]`)).filter((v) => v !== undefined);
+    return node.items
+      .map((it, i) => {
+        ctx.where.set(`${jp}[${i}]`, { path: `${path}[${i}]`, ...at(ctx, it as Node) });
+        return walk(ctx, deref(ctx, it as Node) as Node, shape.of, `${path}[${i}]`, `${jp}[${i}]`);
+      })
+      .filter((v) => v !== undefined);
   }
-  if (shape.kind === 'resource') return resourceOf(ctx, node, shape, path);
+  if (shape.kind === 'resource') return resourceOf(ctx, node, shape, path, jp);
   // custom: contents_local (one file as a string) or ssh_authorized_keys_local (keys, one a line)
-  const names = walk(ctx, node, shape.of, path);
+  const names = walk(ctx, node, shape.of, path, jp);
   if (names === undefined) return undefined;
   const decode = (rel: string, p: string): string | undefined => {
     const bytes = readLocal(ctx, node, rel, p);
@@ -274,6 +287,24 @@ function addMountUnits(ctx: Ctx, config: JsonObject): JsonObject {
   return mergeConfig({ systemd: { units } }, config);
 }
 
+/**
+ * Runs Ignition's schema and semantic rules on the translated config (as Butane does) and reports
+ * each problem at the YAML line the offending JSON entry came from.
+ */
+function checkOutput(ctx: Ctx, config: JsonObject, version: string): void {
+  for (const i of [...schemaIssues(config, version), ...semanticIssues(config, version).errors]) {
+    let p = i.path;
+    let from = ctx.where.get(p);
+    while (!from && p !== '$' && p.length > 0) {
+      p = p.replace(/(\.[^.[\]]+|\[[^\]]*\])$/, '');
+      from = ctx.where.get(p);
+      if (p === '$') break;
+    }
+    const loc = from ?? { path: '$', line: 1, column: 1 };
+    ctx.errors.push({ code: i.code, path: loc.path, line: loc.line, column: loc.column, message: loc.path === i.path ? i.message : `${i.message} (in the Ignition output at ${i.path})` });
+  }
+}
+
 /** Drops empty objects and lists (Butane omits them) and sorts keys for stable output. */
 function tidy(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(tidy);
@@ -295,7 +326,7 @@ function tidy(v: unknown): unknown {
 export function translateButane(text: string, opts: ButaneOptions = {}): ButaneResult {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false, merge: true });
-  const base = { doc, lines, errors: [] as ButaneIssue[], warnings: [] as ButaneIssue[], mounts: [], filesDir: opts.filesDir };
+  const base = { doc, lines, errors: [] as ButaneIssue[], warnings: [] as ButaneIssue[], mounts: [], where: new Map(), filesDir: opts.filesDir };
   if (doc.errors.length) {
     const e = doc.errors[0];
     const pos = lines.linePos(e.pos[0]);
@@ -319,8 +350,9 @@ export function translateButane(text: string, opts: ButaneOptions = {}): ButaneR
   const ctx: Ctx = { ...base, minor: Number(version.split('.')[1]), version };
   const rootShape = BUTANE_ROOT as Extract<Shape, { kind: 'object' }>;
   const fields: Record<string, Field> = { ...rootShape.fields, variant: { shape: 'string', json: '' }, version: { shape: 'string', json: '' } };
-  const body = objectOf(ctx, root, fields, '$') ?? {};
+  const body = objectOf(ctx, root, fields, '$', '$') ?? {};
   let config: JsonObject = { ...body, ignition: { ...(isObject(body.ignition) ? body.ignition : {}), version: ignitionVersion } };
+  if (ctx.errors.length === 0) checkOutput(ctx, config, ignitionVersion);
   config = addMountUnits(ctx, config);
   config.ignition = { ...(config.ignition as JsonObject), version: ignitionVersion };
   if (ctx.errors.length) throw new ButaneError(ctx.errors);

@@ -25,13 +25,33 @@ export const ISO_FIXTURES = [
 
 let cacheDir: string | null = null;
 const pending = new Map<string, Promise<string>>();
+const made = new Set<string>();
+
+/** Removes every temp dir this helper made (by exact name) and forgets the cache. */
+export function removeFixtureCopies(): void {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+  made.clear();
+  pending.clear();
+  cacheDir = null;
+}
+
+// Vitest workers are ended without running 'exit' handlers, so inside vitest the cleanup is a
+// file-level afterAll hook (registered when a test file imports this helper); plain node
+// scripts such as the benchmarks get the 'exit' handler.
+if (process.env.VITEST) {
+  const { afterAll } = await import('vitest');
+  afterAll(removeFixtureCopies);
+}
+process.on('exit', removeFixtureCopies);
+
+function tempDir(prefix: string): string {
+  const d = mkdtempSync(join(tmpdir(), prefix));
+  made.add(d);
+  return d;
+}
 
 function dir(): string {
-  if (!cacheDir) {
-    cacheDir = mkdtempSync(join(tmpdir(), 'flint-fixtures-'));
-    const d = cacheDir;
-    process.on('exit', () => rmSync(d, { recursive: true, force: true }));
-  }
+  if (!cacheDir) cacheDir = tempDir('flint-fixtures-');
   return cacheDir;
 }
 
@@ -39,7 +59,7 @@ function dir(): string {
  * Decompresses `tests/fixtures/coreos-installer/iso/<name>.iso.xz` (name with or without the
  * `.iso`/`.iso.xz` suffix) into a per-process temp dir and returns the path of a pristine copy.
  * The decompressed file is cached; callers that modify an ISO must copy it first
- * (see fixtureIsoCopy). The temp dir is removed when the process exits.
+ * (see fixtureIsoCopy). The temp dir is removed after the test file (or when a script exits).
  */
 export function fixtureIso(name: string): Promise<string> {
   const base = name.replace(/\.xz$/, '').replace(/\.iso$/, '');
@@ -61,7 +81,7 @@ export function fixtureIso(name: string): Promise<string> {
 /** A private, writable copy of an ISO fixture at `dest` (or in a fresh temp dir); returns its path. */
 export async function fixtureIsoCopy(name: string, dest?: string): Promise<string> {
   const src = await fixtureIso(name);
-  const out = dest ?? join(mkdtempSync(join(tmpdir(), 'flint-iso-')), `${name}.iso`);
+  const out = dest ?? join(tempDir('flint-iso-'), `${name}.iso`);
   writeFileSync(out, await readFile(src));
   return out;
 }

@@ -95,6 +95,21 @@ describe('ISO 9660 subset (spec §2)', () => {
     await expect(lookupPath(src, iso, 'CONTENT/FILE.TXT/X')).rejects.toThrow('component "FILE.TXT" in path CONTENT/FILE.TXT/X is not a directory');
   });
 
+  it('checks every volume descriptor: id, version, a primary one present', async () => {
+    const vd = (type: number, id = 'CD001', version = 1) => {
+      const b = Buffer.alloc(2048);
+      b[0] = type;
+      b.write(id, 1, 'latin1');
+      b[6] = version;
+      return b;
+    };
+    const image = (...vds: Buffer[]) => bufferSource(Buffer.concat([Buffer.alloc(32768), ...vds]));
+    await expect(readIso9660(image(vd(255)))).rejects.toMatchObject({ causes: ['no primary volume descriptor found in ISO'] });
+    await expect(readIso9660(image(vd(0), vd(1, 'CD001', 2)))).rejects.toMatchObject({ causes: ['getting volume descriptor #2', 'unknown descriptor version: 2'] });
+    await expect(readIso9660(image(vd(1, 'BEA01')))).rejects.toMatchObject({ causes: ['getting volume descriptor #1', 'unknown descriptor ID: "BEA01"'] });
+    await expect(readIso9660(image(vd(1)))).rejects.toMatchObject({ message: 'parsing ISO9660 image', causes: ['getting volume descriptor #2', 'reading volume descriptor'] });
+  });
+
   it('names a non-CoreOS ISO, a truncated ISO, a text file and an empty file precisely', async () => {
     const synthetic = await readFile(await fixtureIso('synthetic'));
     await expect(inspectIso(bufferSource(synthetic))).rejects.toMatchObject({ message: 'Unrecognized CoreOS ISO image.', causes: ['finding initrd embed area', 'intermediate directory IMAGES does not exist'] });

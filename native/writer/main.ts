@@ -73,7 +73,7 @@ async function main(): Promise<number> {
   try {
     out({ type: 'start', pid: process.pid, devices: job.targets.map((t) => t.device), imageSize: job.plan.imageSize });
     const { results, cancelled } = await runJob(job, platformOps(), ac.signal, out);
-    out({ type: 'done', results, cancelled });
+    out({ type: 'done', results, cancelled, peakRssBytes: process.resourceUsage().maxRSS * 1024 });
     if (cancelled) return HelperExit.CANCELLED;
     return results.every((r) => r.ok) ? HelperExit.OK : HelperExit.TARGET_FAILED;
   } catch (err) {

@@ -8,9 +8,9 @@ import type { TargetResult, WriteEvent } from '../../electron/core/write/events'
 import { cancelledError } from './errors';
 import type { PlatformOps } from './platform';
 import { preflight } from './preflight';
-import { progress, testHook, writeAll, type LiveTarget, type WrittenDigest } from './stream';
+import { progress, testHook, writeAll, type LiveTarget } from './stream';
 import { asFlint, TargetWriter } from './target';
-import { readBackIgnition, verifyDevice } from './verify';
+import { readBackIgnition, verifyAll } from './verify';
 import { FlintError } from '../../electron/core/errors';
 import { WriteErrorCode } from '../../electron/core/write/codes';
 
@@ -53,19 +53,19 @@ export async function runJob(job: WriteJob, ops: PlatformOps, signal: AbortSigna
     }
   }
 
-  let digest: WrittenDigest | null = null;
+  let completed = false;
   if (live.length > 0 && !signal.aborted) {
     try {
-      digest = await writeAll(job.image, job.plan, live, signal, emit);
+      completed = await writeAll(job.image, job.plan, live, signal, emit);
     } catch (err) {
       for (const t of live) t.error ??= asFlint(err);
     }
   }
-  if (signal.aborted || (digest === null && live.some((t) => !t.error))) {
+  if (signal.aborted || (!completed && live.some((t) => !t.error))) {
     for (const t of live) {
       const wiped = t.writer.pos > 0 ? await t.writer.wipeStart() : false;
       t.writer.close();
-      if (!results.has(t.device)) fail(t.device, t.error ?? cancelledError(t.device, wiped), t.writer.pos);
+      if (!results.has(t.device)) fail(t.device, t.error ?? cancelledError(t.device, wiped), t.writer.durable);
     }
     return { results: order(job, results), cancelled: true };
   }
@@ -74,23 +74,41 @@ export async function runJob(job: WriteJob, ops: PlatformOps, signal: AbortSigna
     const wiped = await t.writer.wipeStart();
     t.writer.close();
     const e = t.error!;
-    fail(t.device, wiped ? new FlintError(e.code, e.message, [...e.causes, 'its first MiB was wiped']) : e, t.writer.pos);
+    fail(t.device, wiped ? new FlintError(e.code, e.message, [...e.causes, 'its first MiB was wiped']) : e, t.writer.durable);
   }
 
-  await Promise.all(live.filter((t) => !t.error).map((t) => finishTarget(t, job, ops, digest!, signal, emit).then(finish, (err) => fail(t.device, err, t.writer.pos))));
+  // Flush and close every written target, let the OS re-read it, drop its cached blocks.
+  const written: Written[] = [];
+  await Promise.all(
+    live
+      .filter((t) => !t.error)
+      .map(async (t) => {
+        try {
+          written.push({ ...t, warnings: [...t.warnings, ...(await settle(t, ops, emit, total))] });
+        } catch (err) {
+          fail(t.device, err, t.writer.durable);
+        }
+      }),
+  );
+  let sha256: string | undefined;
+  if (job.verify && written.length > 0) {
+    try {
+      const v = await verifyAll(job.image, job.plan, written, signal, emit);
+      sha256 = v.sha256;
+      for (const [device, err] of v.failed) fail(device, err, written.find((w) => w.device === device)!.writer.pos);
+    } catch (err) {
+      for (const w of written) fail(w.device, err, w.writer.pos);
+    }
+  }
+  const remaining = written.filter((w) => !results.has(w.device));
+  await Promise.all(remaining.map((t) => finishTarget(t, job, ops, sha256, emit).then(finish, (err) => fail(t.device, err, t.writer.pos))));
   return { results: order(job, results), cancelled: signal.aborted };
 }
 
-/** Flush, re-read, verify, read Ignition back and eject one written target. */
-async function finishTarget(
-  t: LiveTarget & { drive: Drive; warnings: string[] },
-  job: WriteJob,
-  ops: PlatformOps,
-  digest: WrittenDigest,
-  signal: AbortSignal,
-  emit: Emit,
-): Promise<TargetResult> {
-  const total = job.plan.imageSize;
+type Written = LiveTarget & { drive: Drive; warnings: string[] };
+
+/** fdatasync, close, re-read the partition table, drop the page cache; returns warnings. */
+async function settle(t: Written, ops: PlatformOps, emit: Emit, total: number): Promise<string[]> {
   emit({ type: 'progress', device: t.device, phase: 'flush', bytes: t.writer.pos, total });
   try {
     await t.writer.sync();
@@ -99,9 +117,15 @@ async function finishTarget(
   } finally {
     t.writer.close();
   }
-  const warnings = [...t.warnings, ...(await ops.afterWrite(t.drive))];
+  const warnings = await ops.afterWrite(t.drive);
   await ops.dropCache(t.drive);
-  if (job.verify) await verifyDevice(t.device, t.drive.raw, job.image, job.plan, digest, signal, emit);
+  return warnings;
+}
+
+/** Reads the Ignition config back and ejects one written (and verified) target. */
+async function finishTarget(t: Written, job: WriteJob, ops: PlatformOps, sha256: string | undefined, emit: Emit): Promise<TargetResult> {
+  const total = job.plan.imageSize;
+  const warnings = [...t.warnings];
   emit({ type: 'progress', device: t.device, phase: 'ignition', bytes: 0, total });
   const ign = await readBackIgnition(t.drive.raw, total);
   if (ign.note) warnings.push(ign.note);
@@ -116,7 +140,15 @@ async function finishTarget(
     emit({ type: 'progress', device: t.device, phase: 'eject', bytes: 0, total });
     emit({ type: 'log', device: t.device, message: await ops.eject(t.drive) });
   }
-  return { device: t.device, ok: true, bytesWritten: t.writer.pos, sha256: digest.sha256, verified: job.verify, ignitionSha256: ign.sha256, warnings };
+  return {
+    device: t.device,
+    ok: true,
+    bytesWritten: t.writer.pos,
+    ...(sha256 ? { sha256 } : {}),
+    verified: job.verify,
+    ignitionSha256: ign.sha256,
+    warnings,
+  };
 }
 
 /** Test hook (FLINT_TEST_HOOKS=1, FLINT_TEST_CORRUPT_AT=offset): flips one byte on the device after writing. */

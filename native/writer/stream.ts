@@ -1,11 +1,9 @@
-import { createReadStream } from 'node:fs';
-import { createHash, type Hash } from 'node:crypto';
 import { FlintError } from '../../electron/core/errors';
-import { planTransform, type PatchPlan } from '../../electron/core/iso/plan';
+import type { PatchPlan } from '../../electron/core/iso/plan';
 import { SpeedMeter } from '../../electron/core/progress';
-import { WriteErrorCode } from '../../electron/core/write/codes';
 import type { WriteEvent } from '../../electron/core/write/events';
 import { BLOCK_SIZE } from './aligned';
+import { PlannedSource } from './source';
 import { asFlint, type TargetWriter } from './target';
 
 /** A target in the fan-out: its writer and, once it failed, its error. */
@@ -16,12 +14,8 @@ export interface LiveTarget {
   meter: SpeedMeter;
   lastEmit: number;
   error?: FlintError;
-}
-
-/** What the write pass learned: hashes of what was meant to be written, per block and in all. */
-export interface WrittenDigest {
-  sha256: string;
-  blockHashes: string[];
+  /** Offset of the block whose write failed (the lowest one when two were in flight). */
+  errorAt?: number;
 }
 
 /** Test hooks, honoured only when FLINT_TEST_HOOKS=1. */
@@ -32,85 +26,56 @@ export function testHook(name: string): string | undefined {
 const PROGRESS_MS = 250;
 
 /**
- * Reads the source once, lays the plan over it (planTransform, no temporary copy) and writes it
- * block by block to every live target in lock-step. A failing target is dropped and the others go
- * on; when every target failed the source is no longer read. Returns null when cancelled.
+ * Reads the customized image once and writes it block by block to every live target in
+ * lock-step, with two blocks in flight per target: block k+1 is read from the source while block k
+ * is being written. The source is read into the first live target's buffer and copied to the
+ * others. A failing target is dropped and the others go on; when every target failed the source
+ * is no longer read. Returns false when cancelled.
  */
-export async function writeAll(
-  image: string,
-  plan: PatchPlan,
-  targets: LiveTarget[],
-  signal: AbortSignal,
-  emit: (e: WriteEvent) => void,
-): Promise<WrittenDigest | null> {
+export async function writeAll(image: string, plan: PatchPlan, targets: LiveTarget[], signal: AbortSignal, emit: (e: WriteEvent) => void): Promise<boolean> {
   const total = plan.imageSize;
-  const source = createReadStream(image, { highWaterMark: BLOCK_SIZE });
-  const customized = planTransform(plan);
-  source.on('error', (err) => customized.destroy(new FlintError(WriteErrorCode.SOURCE_ERROR, `reading ${image}`, [err.message])));
-  source.pipe(customized);
-  const onAbort = () => customized.destroy();
-  signal.addEventListener('abort', onAbort, { once: true });
   const delay = Number(testHook('FLINT_TEST_BLOCK_DELAY_MS') ?? 0);
-
-  const whole = createHash('sha256');
-  const blockHashes: string[] = [];
-  let blockHash: Hash = createHash('sha256');
-  let fill = 0;
-  let seen = 0;
   const live = () => targets.filter((t) => !t.error);
-
-  const flush = async (length: number) => {
-    blockHashes.push(blockHash.digest('hex'));
-    blockHash = createHash('sha256');
-    if (delay > 0) await new Promise((r) => setTimeout(r, delay));
-    await Promise.all(
-      live().map(async (t) => {
-        try {
-          await t.writer.writeBlock(length, t.raw);
-        } catch (err) {
-          t.error = asFlint(err);
-          return;
-        }
-        progress(t, emit, total, false);
-      }),
-    );
-  };
-
+  const slots = Math.min(...targets.map((t) => t.writer.blocks.length));
+  const inFlight: (Promise<void> | null)[] = new Array(slots).fill(null);
+  const src = await PlannedSource.open(image, plan);
   try {
-    for await (const chunk of customized as AsyncIterable<Buffer>) {
+    for (let pos = 0, k = 0; pos < total; pos += BLOCK_SIZE, k++) {
+      const slot = k % slots;
+      const prev = inFlight[slot];
+      inFlight[slot] = null;
+      if (prev) await prev;
       if (signal.aborted) break;
-      whole.update(chunk);
-      let off = 0;
-      while (off < chunk.length) {
-        const n = Math.min(chunk.length - off, BLOCK_SIZE - fill);
-        const part = chunk.subarray(off, off + n);
-        blockHash.update(part);
-        for (const t of live()) part.copy(t.writer.block, fill);
-        fill += n;
-        off += n;
-        seen += n;
-        if (fill === BLOCK_SIZE) {
-          await flush(fill);
-          fill = 0;
-          if (live().length === 0 || signal.aborted) break;
-        }
-      }
-      if (live().length === 0 || signal.aborted) break;
+      const now = live();
+      if (now.length === 0) break;
+      const len = Math.min(BLOCK_SIZE, total - pos);
+      const first = now[0].writer.blocks[slot];
+      await src.readInto(first, pos, len);
+      for (const t of now.slice(1)) first.copy(t.writer.blocks[slot], 0, 0, len);
+      if (delay > 0) await new Promise((r) => setTimeout(r, delay));
+      if (signal.aborted) break;
+      const at = pos;
+      inFlight[slot] = Promise.all(
+        now.map((t) =>
+          t.writer.writeBlock(slot, len, t.raw).then(
+            () => progress(t, emit, total, false),
+            (err) => {
+              if (t.errorAt === undefined || at < t.errorAt) {
+                t.error = asFlint(err);
+                t.errorAt = at;
+              }
+            },
+          ),
+        ),
+      ).then(() => undefined);
     }
-    if (signal.aborted) return null;
-    if (live().length > 0 && fill > 0) await flush(fill);
-  } catch (err) {
-    if (signal.aborted) return null;
-    throw err;
   } finally {
-    signal.removeEventListener('abort', onAbort);
-    source.destroy();
-    customized.destroy();
+    await Promise.all(inFlight.filter(Boolean));
+    await src.close();
   }
-  if (live().length > 0 && seen !== total) {
-    throw new FlintError(WriteErrorCode.SOURCE_ERROR, `${image} ended after ${seen} bytes, expected ${total}`);
-  }
-  return { sha256: whole.digest('hex'), blockHashes };
+  if (signal.aborted) return false;
+  for (const t of live()) progress(t, emit, total, true);
+  return true;
 }
 
 /** Emits a progress line for a target (throttled unless `force`). */

@@ -20,11 +20,13 @@ export interface OpenOptions {
 }
 
 /**
- * One raw device being written: a staging block (aligned for O_DIRECT when possible), the write
- * position, and the bookkeeping to report honest progress and wipe the start on cancel.
+ * One raw device being written: two staging blocks (aligned for O_DIRECT when possible; one is
+ * filled while the other is being written), the write position, and the bookkeeping to report
+ * honest progress and wipe the start on cancel.
  */
 export class TargetWriter {
-  readonly block: Buffer;
+  /** The staging blocks (two in direct mode, so filling overlaps writing; one in sync mode). */
+  readonly blocks: Buffer[];
   /** 'direct' bypasses the page cache; 'sync' is buffered with fdatasync every SYNC_EVERY bytes. */
   readonly mode: 'direct' | 'sync';
   /** Bytes handed to the device so far. */
@@ -35,9 +37,9 @@ export class TargetWriter {
   private unsynced = 0;
   private closed = false;
 
-  private constructor(readonly device: string, fd: number, block: Buffer, mode: 'direct' | 'sync', private readonly lbs: number) {
+  private constructor(readonly device: string, fd: number, blocks: Buffer[], mode: 'direct' | 'sync', private readonly lbs: number) {
     this.fd = fd;
-    this.block = block;
+    this.blocks = blocks;
     this.mode = mode;
   }
 
@@ -52,8 +54,9 @@ export class TargetWriter {
         if ((err as NodeJS.ErrnoException).code !== 'EINVAL') throw openError(err, device);
       }
       if (fd >= 0) {
-        const block = alignedBlock(fd);
-        if (block) return new TargetWriter(device, fd, block, 'direct', o.logicalBlockSize);
+        const a = alignedBlock(fd);
+        const b = a && alignedBlock(fd);
+        if (a && b) return new TargetWriter(device, fd, [a, b], 'direct', o.logicalBlockSize);
         closeSync(fd);
       }
     }
@@ -63,25 +66,30 @@ export class TargetWriter {
     } catch (err) {
       throw openError(err, device);
     }
-    return new TargetWriter(device, fd, Buffer.allocUnsafeSlow(BLOCK_SIZE), 'sync', o.logicalBlockSize);
+    return new TargetWriter(device, fd, [Buffer.allocUnsafeSlow(BLOCK_SIZE)], 'sync', o.logicalBlockSize);
   }
 
-  /** Writes block[0, length) at the current position; a tail that O_DIRECT cannot take goes buffered. */
-  async writeBlock(length: number, raw: string): Promise<void> {
+  /**
+   * Writes blocks[slot][0, length) at the next position (taken now, so two writes may be in
+   * flight); a tail that O_DIRECT cannot take goes buffered. In sync mode, flushes every SYNC_EVERY.
+   */
+  async writeBlock(slot: number, length: number, raw: string): Promise<void> {
+    const block = this.blocks[slot];
+    const pos = this.pos;
+    this.pos += length;
     const directLen = this.mode === 'direct' ? alignDown(length, this.lbs) : length;
-    await this.writeAt(this.fd, this.block, 0, directLen, this.pos);
+    await this.writeAt(this.fd, block, 0, directLen, pos);
     if (directLen < length) {
       // An image whose size is not a multiple of the sector size: write the last bytes buffered.
       const fd = openSync(raw, C.O_RDWR);
       try {
-        await this.writeAt(fd, this.block, directLen, length - directLen, this.pos + directLen);
+        await this.writeAt(fd, block, directLen, length - directLen, pos + directLen);
         await fdatasyncP(fd);
       } finally {
         closeSync(fd);
       }
     }
-    this.pos += length;
-    if (this.mode === 'direct') this.durable = this.pos;
+    if (this.mode === 'direct') this.durable += length;
     else {
       this.unsynced += length;
       if (this.unsynced >= SYNC_EVERY) await this.sync();
@@ -117,11 +125,8 @@ export class TargetWriter {
   async wipeStart(): Promise<boolean> {
     if (this.closed) return false;
     try {
-      this.block.fill(0, 0, WIPE_BYTES);
-      const saved = this.pos;
-      this.pos = 0;
-      await this.writeAt(this.fd, this.block, 0, WIPE_BYTES, 0);
-      this.pos = saved;
+      const zero = this.blocks[0].fill(0, 0, WIPE_BYTES);
+      await this.writeAt(this.fd, zero, 0, WIPE_BYTES, 0);
       await fdatasyncP(this.fd);
       return true;
     } catch {

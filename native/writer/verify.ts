@@ -3,7 +3,7 @@ import { open as openP } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import { FlintError } from '../../electron/core/errors';
-import { applyPlanToChunk, type PatchPlan } from '../../electron/core/iso/plan';
+import type { PatchPlan } from '../../electron/core/iso/plan';
 import type { ByteSource } from '../../electron/core/iso/byte-source';
 import { readEmbeddedIgnition } from '../../electron/core/iso/inspect';
 import { SpeedMeter } from '../../electron/core/progress';
@@ -11,7 +11,7 @@ import { WriteErrorCode } from '../../electron/core/write/codes';
 import type { WriteEvent } from '../../electron/core/write/events';
 import { alignedBlock, BLOCK_SIZE } from './aligned';
 import { ioError } from './errors';
-import type { WrittenDigest } from './stream';
+import { PlannedSource } from './source';
 
 const readP = promisify(read);
 
@@ -29,72 +29,113 @@ async function readFully(fd: number, buf: Buffer, len: number, pos: number, devi
   }
 }
 
-/**
- * Reads the first `plan.imageSize` bytes of the device back (O_DIRECT when the kernel allows, the
- * caller has dropped the device's page cache either way) and compares them block by block with
- * the hashes taken while writing. A difference is located to the exact byte by rebuilding that
- * block from the source and the plan: VERIFY_MISMATCH "at byte N".
- */
-export async function verifyDevice(
-  device: string,
-  raw: string,
-  image: string,
-  plan: PatchPlan,
-  digest: WrittenDigest,
-  signal: AbortSignal,
-  emit: (e: WriteEvent) => void,
-): Promise<void> {
-  const total = plan.imageSize;
-  let fd = -1;
-  let buf: Buffer | null = null;
+/** One device to read back. */
+export interface VerifyTarget {
+  device: string;
+  raw: string;
+}
+
+/** Result of the read-back: the SHA-256 of the expected bytes and each failing device's error. */
+export interface VerifyOutcome {
+  sha256: string;
+  failed: Map<string, FlintError>;
+}
+
+/** Opens a device for reading past the page cache (O_DIRECT with an aligned block, else plain). */
+function openForVerify(t: VerifyTarget): { fd: number; block: Buffer } {
   if (C.O_DIRECT) {
     try {
-      fd = openSync(raw, C.O_RDONLY | C.O_DIRECT);
-      buf = alignedBlock(fd);
-      if (!buf) {
-        closeSync(fd);
-        fd = -1;
-      }
+      const fd = openSync(t.raw, C.O_RDONLY | C.O_DIRECT);
+      const block = alignedBlock(fd);
+      if (block) return { fd, block };
+      closeSync(fd);
     } catch {
-      fd = -1;
+      /* fall back to buffered reads (the caller dropped the cache) */
     }
   }
-  if (fd < 0) {
-    try {
-      fd = openSync(raw, C.O_RDONLY);
-    } catch (err) {
-      throw ioError(err, device, 0, 'reading');
-    }
-    buf = Buffer.allocUnsafeSlow(BLOCK_SIZE);
-  }
-  const block = buf!;
-  const meter = new SpeedMeter();
-  let last = 0;
   try {
-    for (let k = 0, pos = 0; pos < total; k++, pos += BLOCK_SIZE) {
-      if (signal.aborted) throw new FlintError(WriteErrorCode.CANCELLED, `verifying ${device} was cancelled; the stick was fully written but not verified`);
+    return { fd: openSync(t.raw, C.O_RDONLY), block: Buffer.allocUnsafeSlow(BLOCK_SIZE) };
+  } catch (err) {
+    throw ioError(err, t.device, 0, 'reading');
+  }
+}
+
+/**
+ * Reads every target back (O_DIRECT when the kernel allows; the caller has dropped the devices'
+ * page cache either way) in lock-step with the expected bytes (source + plan, re-read once for all
+ * targets) and compares them byte for byte: a difference is VERIFY_MISMATCH "at byte N". The
+ * SHA-256 of the expected bytes is computed on the way; for a device that matched, it is the
+ * SHA-256 of what the device holds.
+ */
+export async function verifyAll(
+  image: string,
+  plan: PatchPlan,
+  targets: VerifyTarget[],
+  signal: AbortSignal,
+  emit: (e: WriteEvent) => void,
+): Promise<VerifyOutcome> {
+  const total = plan.imageSize;
+  const failed = new Map<string, FlintError>();
+  const open = new Map<string, { fd: number; block: Buffer; meter: SpeedMeter; last: number }>();
+  for (const t of targets) {
+    try {
+      open.set(t.device, { ...openForVerify(t), meter: new SpeedMeter(), last: 0 });
+    } catch (err) {
+      failed.set(t.device, err as FlintError);
+    }
+  }
+  const hash = createHash('sha256');
+  const expected = Buffer.allocUnsafeSlow(BLOCK_SIZE);
+  const live = () => targets.filter((t) => open.has(t.device) && !failed.has(t.device));
+  const src = await PlannedSource.open(image, plan);
+  try {
+    for (let pos = 0; pos < total && live().length > 0 && !signal.aborted; pos += BLOCK_SIZE) {
       const len = Math.min(BLOCK_SIZE, total - pos);
       // O_DIRECT needs sector multiples: read a little more at the end, compare only `len`.
       const readLen = Math.min(BLOCK_SIZE, Math.ceil(len / 4096) * 4096);
-      await readTolerant(fd, block, len, readLen, pos, device);
-      const h = createHash('sha256').update(block.subarray(0, len)).digest('hex');
-      if (h !== digest.blockHashes[k]) {
-        const at = await firstDifference(image, plan, pos, block.subarray(0, len));
-        throw new FlintError(
-          WriteErrorCode.VERIFY_MISMATCH,
-          `verification failed: ${device} holds different bytes at byte ${at}; the stick may be failing or counterfeit`,
+      const reads = live().map((t) => {
+        const o = open.get(t.device)!;
+        return readTolerant(o.fd, o.block, len, readLen, pos, t.device).then(
+          () => ({ t, o }),
+          (err) => {
+            failed.set(t.device, err as FlintError);
+            return null;
+          },
         );
-      }
-      const now = Date.now();
-      const speed = meter.update(pos + len);
-      if (now - last >= 250 || pos + len >= total) {
-        last = now;
-        emit({ type: 'progress', device, phase: 'verify', bytes: pos + len, total, ...(speed > 0 ? { speed: Math.round(speed) } : {}) });
+      });
+      await src.readInto(expected, pos, len);
+      const want = expected.subarray(0, len);
+      hash.update(want); // overlaps with the device reads in flight
+      for (const r of await Promise.all(reads)) {
+        if (!r) continue;
+        const got = r.o.block.subarray(0, len);
+        if (!got.equals(want)) {
+          let i = 0;
+          while (got[i] === want[i]) i++;
+          failed.set(
+            r.t.device,
+            new FlintError(WriteErrorCode.VERIFY_MISMATCH, `verification failed: ${r.t.device} holds different bytes at byte ${pos + i}; the stick may be failing or counterfeit`),
+          );
+          continue;
+        }
+        const now = Date.now();
+        const speed = r.o.meter.update(pos + len);
+        if (now - r.o.last >= 250 || pos + len >= total) {
+          r.o.last = now;
+          emit({ type: 'progress', device: r.t.device, phase: 'verify', bytes: pos + len, total, ...(speed > 0 ? { speed: Math.round(speed) } : {}) });
+        }
       }
     }
   } finally {
-    closeSync(fd);
+    await src.close();
+    for (const o of open.values()) closeSync(o.fd);
   }
+  if (signal.aborted) {
+    for (const t of live()) {
+      failed.set(t.device, new FlintError(WriteErrorCode.CANCELLED, `verifying ${t.device} was cancelled; the stick was fully written but not verified`));
+    }
+  }
+  return { sha256: hash.digest('hex'), failed };
 }
 
 /** Reads `readLen` bytes, or just `len` when the device ends before the padded length. */
@@ -104,20 +145,6 @@ async function readTolerant(fd: number, buf: Buffer, len: number, readLen: numbe
   } catch (err) {
     if (readLen === len) throw err;
     await readFully(fd, buf, len, pos, device);
-  }
-}
-
-/** The absolute offset of the first byte where `actual` (device bytes at `pos`) differs from source+plan. */
-export async function firstDifference(image: string, plan: PatchPlan, pos: number, actual: Uint8Array): Promise<number> {
-  const fh = await openP(image, 'r');
-  try {
-    const expected = Buffer.alloc(actual.length);
-    await fh.read(expected, 0, actual.length, pos);
-    applyPlanToChunk(plan, expected, pos);
-    for (let i = 0; i < actual.length; i++) if (expected[i] !== actual[i]) return pos + i;
-    return pos;
-  } finally {
-    await fh.close();
   }
 }
 

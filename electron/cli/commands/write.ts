@@ -57,7 +57,7 @@ function summary(r: TargetResult): string {
   if (!r.ok) return `${r.device}: FAILED: ${r.error.message}${r.error.causes?.length ? ': ' + r.error.causes.join(': ') : ''}`;
   const v = r.verified ? 'verified' : 'not verified';
   const ign = r.ignitionSha256 ? `, Ignition config sha256 ${r.ignitionSha256}` : '';
-  return `${r.device}: written (${r.bytesWritten} bytes, ${v}, sha256 ${r.sha256}${ign})`;
+  return `${r.device}: written (${r.bytesWritten} bytes, ${v}${r.sha256 ? `, sha256 ${r.sha256}` : ''}${ign})`;
 }
 
 /** Registers `flint write`: customize on the fly and write to one or more drives. */

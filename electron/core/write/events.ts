@@ -30,8 +30,12 @@ export type TargetResult =
       device: string;
       ok: true;
       bytesWritten: number;
-      /** SHA-256 of the bytes written (source + plan). */
-      sha256: string;
+      /**
+       * SHA-256 of the bytes written (source + plan), computed while reading the stick back; present
+       * when verified (every byte on the stick matched, so it is also the SHA-256 of the stick's first
+       * bytesWritten bytes). Not computed with verify off, to keep writing at device speed.
+       */
+      sha256?: string;
       /** Whether the device was read back past the page cache and matched. */
       verified: boolean;
       /** SHA-256 of the Ignition config read back off the device (null: none embedded or not readable). */
@@ -64,6 +68,8 @@ export interface WriteDoneEvent {
   type: 'done';
   results: TargetResult[];
   cancelled: boolean;
+  /** The helper's peak resident set size in bytes (diagnostics, benchmarks). */
+  peakRssBytes?: number;
 }
 
 /** Everything the helper prints on stdout, one JSON object per line. */

@@ -24,7 +24,8 @@ function withHooks<T>(env: Record<string, string>, fn: () => Promise<T>): Promis
 }
 
 describe.skipIf(why)('writer failures on real loop devices', () => {
-  const loops: LoopDevice[] = [];
+  // Everything a test makes is undone in reverse order (loop devices before the tmpfs holding them,
+  // mounts before their loop devices), by exact name, even when the test failed.
   const cleanups: (() => void)[] = [];
   afterEach(() => {
     for (const c of cleanups.splice(0).reverse()) {
@@ -34,11 +35,10 @@ describe.skipIf(why)('writer failures on real loop devices', () => {
         console.warn('cleanup failed:', err);
       }
     }
-    for (const l of loops.splice(0)) l.remove();
   });
-  const loop = (size: number, dir?: string) => {
+  const loop = (size: number, dir?: string): LoopDevice => {
     const l = createLoopDevice(size, dir);
-    loops.push(l);
+    cleanups.push(() => l.remove());
     return l;
   };
   const isoPlan = async () => {
@@ -158,7 +158,6 @@ describe.skipIf(why)('writer failures on real loop devices', () => {
     const at = Number(/at byte (\d+)/.exec(f.error.message)?.[1]);
     expect(at).toBeGreaterThanOrEqual(8 * MiB);
     expect(at).toBeLessThanOrEqual(17 * MiB);
-    l.remove(); // detach before the tmpfs goes
   });
 
   it('a byte changed between write and verify is caught at that byte', async () => {

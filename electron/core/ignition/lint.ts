@@ -74,7 +74,8 @@ export function liveBootIssues(config: JsonObject): ConfigIssue[] {
     }
     if (typeof f.path === 'string' && f.format !== 'swap') {
       const unit = `${systemdEscapePath(f.path)}.mount`;
-      const mounted = units.some((u) => u.name === unit && u.mask !== true && (u.enabled === true || typeof u.contents === 'string'));
+      // Ignition only mounts during provisioning; the unit must be enabled to mount on every boot
+      const mounted = units.some((u) => u.name === unit && u.mask !== true && u.enabled === true);
       if (!mounted) {
         warn('LIVE_FS_NOT_MOUNTED', `${at}.path`, `Ignition mounts ${f.path} only while provisioning; without an enabled ${unit} unit (Butane: with_mount_unit: true) the running system writes to RAM and nothing persists`);
       }

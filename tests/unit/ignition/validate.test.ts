@@ -126,6 +126,15 @@ describe('validateIgnition: live-boot lint', () => {
     expect(r.warnings).toEqual([]);
   });
 
+  it('wants the mount unit enabled, not just defined', async () => {
+    const fs = { device: '/dev/disk/by-partlabel/var', format: 'xfs', path: '/var/lib/data' };
+    const unit = { name: 'var-lib-data.mount', contents: '[Mount]\nWhat=/dev/disk/by-partlabel/var\nWhere=/var/lib/data\n' };
+    const off = await validateIgnition(enc({ ...base, storage: { filesystems: [fs] }, systemd: { units: [unit] } }));
+    expect(codes(off.warnings)).toEqual(['LIVE_FS_NOT_MOUNTED $.storage.filesystems[0].path']);
+    const on = await validateIgnition(enc({ ...base, storage: { filesystems: [fs] }, systemd: { units: [{ ...unit, enabled: true }] } }));
+    expect(on.warnings).toEqual([]);
+  });
+
   it('skips the lint with live: false', async () => {
     const r = await validateIgnition(enc({ ...base, storage: { filesystems: [{ device: '/dev/sdb', format: 'xfs', wipeFilesystem: true }] } }), { live: false });
     expect(r.warnings).toEqual([]);

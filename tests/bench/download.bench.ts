@@ -45,10 +45,12 @@ async function child(baseUrl: string, cacheDir: string, keyFile: string, kind: '
   const rel = selectRelease(await fetchStreamMetadata('stable', { baseUrl }), 'x86_64');
   const artifact = kind === 'iso' ? rel.iso : rel.pxe.kernel;
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   const r = await downloadArtifact(artifact, { cacheDir, keys, durable });
   const ms = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
   if (r.signature !== 'verified' || r.sha256 !== artifact.sha256) throw new Error('verification did not pass');
-  process.stdout.write(JSON.stringify({ ms, size: r.size, maxRssMiB: await peakRssMiB() }) + '\n');
+  process.stdout.write(JSON.stringify({ ms, cpuMs: (cpu.user + cpu.system) / 1000, size: r.size, maxRssMiB: await peakRssMiB() }) + '\n');
 }
 
 async function generate(file: string, size: number): Promise<void> {
@@ -84,6 +86,7 @@ async function main(): Promise<void> {
       const curlTimes: number[] = [];
       const flintTimes: number[] = [];
       const noSyncTimes: number[] = [];
+      const cpuTimes: number[] = [];
       let rss = 0;
       // interleaved rounds so that background load hits every contender alike
       for (let i = 0; i < ROUNDS; i++) {
@@ -96,6 +99,7 @@ async function main(): Promise<void> {
           const r = await run(process.execPath, ['--import', 'tsx', SELF, '--child', server.url, cacheDir, keyFile, kind, durable]);
           const res = JSON.parse(r.stdout.trim().split('\n').at(-1)!);
           (durable === 'fsync' ? flintTimes : noSyncTimes).push(res.ms);
+          if (durable === 'fsync') cpuTimes.push(res.cpuMs);
           rss = Math.max(rss, res.maxRssMiB);
           await rm(cacheDir, { recursive: true, force: true });
         }
@@ -107,7 +111,7 @@ async function main(): Promise<void> {
         `${label}: flint ${rate(flintTimes).toFixed(0)} MiB/s (${ms(flintTimes)} ms), curl -o ${rate(curlTimes).toFixed(0)} MiB/s (${ms(curlTimes)} ms): ` +
           `ratio ${(rate(flintTimes) / rate(curlTimes)).toFixed(2)} (goal >= 0.9); without the fsync before publishing ` +
           `${rate(noSyncTimes).toFixed(0)} MiB/s (${ms(noSyncTimes)} ms), ratio ${(rate(noSyncTimes) / rate(curlTimes)).toFixed(2)}; ` +
-          `flint peak RSS ${rss.toFixed(0)} MiB (goal < 150)`,
+          `flint CPU ${ms(cpuTimes)} ms; flint peak RSS ${rss.toFixed(0)} MiB (goal < 150)`,
       );
     }
   } finally {

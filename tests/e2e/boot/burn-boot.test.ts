@@ -112,7 +112,7 @@ describe.skipIf(why)('flint burn, then boot the stick in QEMU', () => {
     const live = liveConfigContents(expected);
     expect(live.merges).toHaveLength(1);
     expect(parsed(live.merges[0].toString('utf8'))).toEqual(parsed(readFileSync(LIVE_IGN, 'utf8')));
-  }, 240_000);
+  }, 360_000);
 
   it('automatic-install form: --dest-device and --dest-ignition reach the booted system (cache reused)', async () => {
     const args = ['--dest-device', '/dev/vda', '--dest-ignition', DEST_IGN];
@@ -137,7 +137,7 @@ describe.skipIf(why)('flint burn, then boot the stick in QEMU', () => {
       expect(dest, 'dest.ign in the live config').toBeDefined();
       expect(parsed(dest!.data.toString('utf8'))).toEqual(parsed(readFileSync(DEST_IGN, 'utf8')));
     }
-  }, 240_000);
+  }, 360_000);
 
   it('a pristine burn (--iso, no customization) boots with no config and the default kargs', async () => {
     const loop = stick();

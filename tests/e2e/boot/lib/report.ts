@@ -90,6 +90,10 @@ export function bootProblems(result: BootResult, want: BootExpectations): string
   for (const k of want.kargs ?? []) if (!words.includes(k)) p.push(`karg '${k}' missing from '${r.cmdline}'`);
   for (const k of want.rejectKargs ?? []) if (words.includes(k)) p.push(`karg '${k}' present in '${r.cmdline}'`);
   for (const e of r.initramfsErrors) p.push(`the kernel could not unpack an initrd: ${e}`);
+  if (r.initramfsErrors.length === 0) {
+    // also as the kernel logged it on the console, in case the guest's own report missed it
+    for (const m of r.kernelMessages) if (m.startsWith('Initramfs unpacking failed')) p.push(`the kernel could not unpack an initrd: ${m}`);
+  }
   if ((want.cleanCmdline ?? true) && /#|COREOS_KARG_EMBED_AREA/.test(r.cmdline ?? '')) {
     p.push(`'#' padding or COREOS_KARG_EMBED_AREA reached /proc/cmdline: '${r.cmdline}'`);
   }

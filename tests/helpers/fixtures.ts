@@ -38,9 +38,13 @@ export function removeFixtureCopies(): void {
 // Vitest workers are ended without running 'exit' handlers, so inside vitest the cleanup is a
 // file-level afterAll hook (registered when a test file imports this helper); plain node
 // scripts such as the benchmarks get the 'exit' handler.
-if (process.env.VITEST) {
-  const { afterAll } = await import('vitest');
-  afterAll(removeFixtureCopies);
+if (process.env.VITEST_WORKER_ID) {
+  try {
+    const { afterAll } = await import('vitest');
+    afterAll(removeFixtureCopies);
+  } catch {
+    /* imported outside a test file's collection (e.g. a child script): the exit handler remains */
+  }
 }
 process.on('exit', removeFixtureCopies);
 

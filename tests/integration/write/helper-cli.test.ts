@@ -1,0 +1,100 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { afterEach, describe, expect, it } from 'vitest';
+import { skipReason } from '../../helpers/requirements';
+import { createLoopDevice } from '../../helpers/loop';
+import { fixtureIso } from '../../helpers/fixtures';
+import { devHelperCommand } from '../../../electron/core/write/elevate';
+import { encodeJob } from '../../../electron/core/write/job';
+import { HelperExit, parseEventLine, type WriteEvent } from '../../../electron/core/write/events';
+import { WriteErrorCode } from '../../../electron/core/write/codes';
+import type { Drive } from '../../../electron/core/drives/types';
+import { WRITE_REQS, loopDrive, randomImage, readDevice, tempDir } from './setup';
+
+const why = skipReason({ ...WRITE_REQS, tools: [...WRITE_REQS.tools, 'script'] });
+const FLINT = join(__dirname, '..', '..', '..', 'bin', 'flint.mjs');
+const MiB = 1024 * 1024;
+
+describe.skipIf(why)('the helper protocol and the drives/write CLI', () => {
+  const cleanups: (() => void)[] = [];
+  afterEach(() => {
+    for (const c of cleanups.splice(0).reverse()) c();
+  });
+  const loop = (size: number) => {
+    const l = createLoopDevice(size);
+    cleanups.push(() => l.remove());
+    return l;
+  };
+
+  it('closing stdin cancels the helper (the only way to cancel an elevated helper): exit 3, first MiB wiped', async () => {
+    const dir = tempDir('flint-img-');
+    cleanups.push(() => dir.remove());
+    const image = join(dir.path, 'img');
+    randomImage(image, 32);
+    const l = loop(40 * MiB);
+    const d = await loopDrive(l.device);
+    const h = devHelperCommand();
+    const child = spawn(h.command, h.args, { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, FLINT_TEST_HOOKS: '1', FLINT_TEST_BLOCK_DELAY_MS: '200' } });
+    const events: WriteEvent[] = [];
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      const e = parseEventLine(line);
+      if (!e) return;
+      events.push(e);
+      if (e.type === 'progress' && e.phase === 'write' && e.bytes >= 8 * MiB) child.stdin.end();
+    });
+    child.stdin.write(
+      encodeJob({ image, plan: { imageSize: 32 * MiB, writes: [] }, targets: [{ device: d.device, size: d.size, serial: d.serial, model: d.model }], allowLoop: true, verify: true, eject: false }) + '\n',
+    );
+    const code = await new Promise<number | null>((res) => child.on('close', res));
+    expect(code).toBe(HelperExit.CANCELLED);
+    const done = events.find((e) => e.type === 'done');
+    expect(done).toMatchObject({ cancelled: true, results: [{ device: l.device, ok: false, error: { code: WriteErrorCode.CANCELLED } }] });
+    expect(events[0]).toMatchObject({ type: 'start', devices: [l.device], imageSize: 32 * MiB });
+    expect(readDevice(l.device, 0, MiB).every((b) => b === 0)).toBe(true);
+    expect(readDevice(l.device, MiB, MiB).equals(readFileSync(image).subarray(MiB, 2 * MiB))).toBe(true);
+  });
+
+  it('a malformed job is a fatal event and exit 2', () => {
+    const h = devHelperCommand();
+    let status = 0;
+    let stdout = '';
+    try {
+      execFileSync(h.command, h.args, { input: '{"version":1}\n', encoding: 'utf8' });
+    } catch (e) {
+      ({ status, stdout } = e as { status: number; stdout: string });
+    }
+    expect(status).toBe(HelperExit.BAD_JOB);
+    expect(parseEventLine(stdout)).toMatchObject({ type: 'fatal', error: { code: WriteErrorCode.JOB_INVALID } });
+  });
+
+  it('`flint drives` lists loop devices only with --allow-loop, system disks only with --all (never as targets)', () => {
+    const l = loop(8 * MiB);
+    const run = (...args: string[]) => JSON.parse(execFileSync(process.execPath, [FLINT, 'drives', '--json', ...args], { encoding: 'utf8' })) as Drive[];
+    expect(run().some((d) => d.device === l.device)).toBe(false);
+    const withLoop = run('--allow-loop').find((d) => d.device === l.device);
+    expect(withLoop).toMatchObject({ loop: true, size: 8 * MiB, system: false });
+    for (const d of run('--all')) {
+      expect(d.loop).toBe(false);
+      if (d.mountpoints.includes('/')) expect(d.system).toBe(true);
+    }
+    const text = execFileSync(process.execPath, [FLINT, 'drives', '--allow-loop'], { encoding: 'utf8' });
+    expect(text).toMatch(new RegExp(`^${l.device} +8\\.4 MB +loop +Loop device +\\[loop\\]$`, 'm'));
+  });
+
+  it('`flint write` on a terminal asks, and anything but "yes" writes nothing', async () => {
+    const iso = await fixtureIso('embed-areas-2023-07.x86_64');
+    const l = loop(4 * MiB);
+    const cmd = [process.execPath, FLINT, 'write', '--image', iso, '--target', l.device, '--allow-loop'].map((a) => `'${a}'`).join(' ');
+    let out = '';
+    try {
+      execFileSync('script', ['-qec', cmd, '/dev/null'], { input: 'no\n', encoding: 'utf8' });
+    } catch (e) {
+      out = (e as { stdout: string }).stdout;
+    }
+    expect(out).toMatch(new RegExp(`Everything on ${l.device} \\(Loop device, 4\\.2 MB\\) will be erased\\. Type "yes" to continue:`));
+    expect(out).toMatch(/Error: not confirmed; nothing was written/);
+    expect(readDevice(l.device, 0, MiB).every((b) => b === 0)).toBe(true);
+  });
+});

@@ -1,0 +1,84 @@
+// `flint burn` on a terminal (a real pseudo-terminal from util-linux `script`): it asks before
+// erasing, "no" writes nothing, "yes" writes with a progress bar.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { skipReason } from '../../helpers/requirements';
+import { createLoopDevice, type LoopDevice } from '../../helpers/loop';
+import { fixtureIso } from '../../helpers/fixtures';
+import { FLINT_BIN } from '../../e2e/boot/lib/flint-cli';
+
+const why = skipReason({ tools: ['losetup', 'script'], root: true });
+
+/** Runs `flint burn ARGS` inside a pseudo-terminal; types `answer` once the prompt shows. */
+function burnOnTerminal(args: string[], answer: string): Promise<{ code: number | null; output: string }> {
+  const command = [process.execPath, FLINT_BIN, 'burn', ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+  return new Promise((resolve, reject) => {
+    const child = spawn('script', ['-qec', command, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let output = '';
+    let answered = false;
+    const onData = (d: Buffer) => {
+      output += d.toString('latin1');
+      if (!answered && output.includes('Type "yes" to continue')) {
+        answered = true;
+        child.stdin.write(answer + '\n');
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    const timer = setTimeout(() => child.pid && process.kill(child.pid, 'SIGKILL'), 60_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, output: output.replace(/\r/g, '') });
+    });
+  });
+}
+
+function head(path: string, n: number): Buffer {
+  const buf = Buffer.alloc(n);
+  const fd = openSync(path, 'r');
+  try {
+    readSync(fd, buf, 0, n, 0);
+  } finally {
+    closeSync(fd);
+  }
+  return buf;
+}
+
+describe.skipIf(why)('flint burn on a terminal', () => {
+  let dir = '';
+  let iso = '';
+  const loops: LoopDevice[] = [];
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'flint-burn-tty-'));
+    iso = join(dir, 'live.iso');
+    writeFileSync(iso, readFileSync(await fixtureIso('embed-areas-2023-07.x86_64')));
+  });
+  afterEach(() => {
+    for (const l of loops.splice(0)) l.remove();
+  });
+  afterAll(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('asks first: "no" leaves the stick alone, "yes" writes it with a progress bar', async () => {
+    const l = createLoopDevice(8 << 20);
+    loops.push(l);
+    const no = await burnOnTerminal(['--iso', iso, '--target', l.device, '--allow-loop'], 'no');
+    expect(no.output).toContain(`Everything on ${l.device} will be erased`);
+    expect(no.code).toBe(1);
+    expect(no.output).toContain('Error: Cancelled; nothing was written');
+    expect(head(l.device, 1 << 20).every((b) => b === 0)).toBe(true);
+
+    const yes = await burnOnTerminal(['--iso', iso, '--fromram', '--target', l.device, '--allow-loop'], 'yes');
+    expect(yes.code, yes.output).toBe(0);
+    expect(yes.output).toMatch(new RegExp(`write ${l.device} \\[`));
+    expect(yes.output).toContain(`${l.device}: written and verified`);
+    const pristine = readFileSync(iso);
+    expect(head(l.device, pristine.length).equals(pristine)).toBe(false); // customized: the kargs changed
+    expect(head(l.device, 32768).equals(pristine.subarray(0, 32768))).toBe(true);
+  }, 120_000);
+});

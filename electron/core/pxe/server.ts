@@ -136,7 +136,7 @@ async function handle(root: string, req: IncomingMessage, res: ServerResponse): 
   }
   let sent = 0;
   await new Promise<void>((done) => {
-    const rs = createReadStream(file, { start, end });
+    const rs = createReadStream(file, { start, end, highWaterMark: 1 << 20 });
     rs.on('data', (c) => (sent += c.length));
     rs.on('error', () => {
       res.destroy();

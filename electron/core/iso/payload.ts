@@ -1,6 +1,7 @@
 import { FlintError } from '../errors';
 import { readCpio, writeCpio, type CpioMember } from './cpio';
-import { GZIP_MAGIC, XZ_MAGIC, gunzipAt, hasMagic, isZstd, unxzAt, xzCrc32 } from './compression';
+import { GZIP_MAGIC, XZ_MAGIC, ZSTD_MAGIC, gunzipAt, hasMagic, isZstd, unxzAt, xzCrc32 } from './compression';
+import { zstdDecompress, zstdFrameLength } from '../pxe/zstd';
 
 /**
  * Builds the compressed embed payload: one newc cpio archive of `members` compressed as .xz with
@@ -43,16 +44,33 @@ async function decodeArchives(bytes: Uint8Array, map: Map<string, Uint8Array>): 
   for (;;) {
     while (pos < bytes.length && bytes[pos] === 0) pos++;
     if (pos >= bytes.length) return;
-    if (hasMagic(bytes, pos, GZIP_MAGIC) || hasMagic(bytes, pos, XZ_MAGIC)) {
-      const { data, consumed } = hasMagic(bytes, pos, XZ_MAGIC) ? await unxzAt(bytes, pos) : gunzipAt(bytes, pos);
+    let compressed: { data: Uint8Array; consumed: number } | null = null;
+    if (hasMagic(bytes, pos, XZ_MAGIC)) compressed = await unxzAt(bytes, pos);
+    else if (hasMagic(bytes, pos, GZIP_MAGIC)) compressed = gunzipAt(bytes, pos);
+    else if (isZstd(bytes, pos)) {
+      // zstd: node:zlib on Node >= 22.15 (the Electron app), else the zstd tool, else a clear error.
+      // One archive may span consecutive frames (multi-threaded zstd), so they are joined.
+      const parts: Uint8Array[] = [];
+      let p = pos;
+      while (isZstd(bytes, p)) {
+        const len = zstdFrameLength(bytes, p);
+        if (hasMagic(bytes, p, ZSTD_MAGIC)) parts.push(zstdDecompress(bytes.subarray(p, p + len)));
+        p += len;
+      }
+      if (parts.length === 0) {
+        pos = p; // only skippable frames
+        continue;
+      }
+      compressed = { data: Buffer.concat(parts), consumed: p - pos };
+    }
+    if (compressed) {
+      const { data, consumed } = compressed;
       const { members, end } = readCpio(data, 0);
       mergeInto(map, members);
       for (let i = end; i < data.length; i++) {
         if (data[i] !== 0) throw new FlintError('EMBED_CORRUPT', 'found trailing garbage inside compressed archive');
       }
       pos += consumed;
-    } else if (isZstd(bytes, pos)) {
-      throw new FlintError('ZSTD_UNSUPPORTED', 'zstd-compressed archive found; this version of Flint cannot decompress zstd (Node 20 has no zstd decoder)');
     } else {
       const { members, end } = readCpio(bytes, pos);
       mergeInto(map, members);
@@ -63,7 +81,9 @@ async function decodeArchives(bytes: Uint8Array, map: Map<string, Uint8Array>): 
 
 /**
  * Decodes an embed area (spec §4.2): an all-zero area has no members; otherwise a sequence of
- * gzip/xz/uncompressed newc archives separated by zeros. Regular files only; later copies win.
+ * gzip/xz/zstd/uncompressed newc archives separated by zeros. Regular files only; later copies
+ * win. zstd needs Node >= 22.15 or the zstd tool (electron/core/pxe/zstd.ts), else it is a clear
+ * error.
  */
 export async function decodeEmbedArea(bytes: Uint8Array): Promise<CpioMember[]> {
   const map = new Map<string, Uint8Array>();

@@ -1,5 +1,6 @@
 import { FlintError } from '../errors';
-import { httpGetBuffer } from './http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { cancelledError, httpGetBuffer, isTransientError } from './http';
 
 /** The Fedora CoreOS production streams Flint offers. */
 export const STREAMS = ['stable', 'testing', 'next'] as const;
@@ -100,13 +101,37 @@ export function parseStreamMetadata(doc: unknown, origin?: string): StreamMetada
   return doc as unknown as StreamMetadata;
 }
 
-/** Fetches and checks `<baseUrl>/streams/<stream>.json`. */
-export async function fetchStreamMetadata(
-  stream: string,
-  opts: { baseUrl?: string; signal?: AbortSignal; timeoutMs?: number } = {},
-): Promise<StreamMetadata> {
+/** Options of fetchStreamMetadata. */
+export interface FetchMetadataOptions {
+  /** Mirror base URL (default DEFAULT_STREAM_BASE_URL). */
+  baseUrl?: string;
+  signal?: AbortSignal;
+  /** Fail when no data arrives for this long (default 60 s). */
+  timeoutMs?: number;
+  /** Retries after transient failures (network errors, 408/429/5xx); default 2. */
+  fetchRetries?: number;
+  /** First retry delay, doubling; default 1000 ms. */
+  retryDelayMs?: number;
+}
+
+/** Fetches and checks `<baseUrl>/streams/<stream>.json`, retrying transient failures. */
+export async function fetchStreamMetadata(stream: string, opts: FetchMetadataOptions = {}): Promise<StreamMetadata> {
   const url = streamUrl(stream, opts.baseUrl);
-  const body = await httpGetBuffer(url, { signal: opts.signal, timeoutMs: opts.timeoutMs, maxBytes: 16 << 20 });
+  const retries = opts.fetchRetries ?? 2;
+  let body: Buffer;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      body = await httpGetBuffer(url, { signal: opts.signal, timeoutMs: opts.timeoutMs, maxBytes: 16 << 20 });
+      break;
+    } catch (err) {
+      if (opts.signal?.aborted || !isTransientError(err) || attempt >= retries) throw err;
+      try {
+        await sleep((opts.retryDelayMs ?? 1000) * 2 ** attempt, undefined, { signal: opts.signal });
+      } catch {
+        throw cancelledError(`Fetching ${url}`);
+      }
+    }
+  }
   let doc: unknown;
   try {
     doc = JSON.parse(body.toString('utf8'));

@@ -230,6 +230,25 @@ describe('downloadArtifact against a local mirror', () => {
     expect((await downloadArtifact(kernel, opts())).signature).toBe('verified');
   });
 
+  it('retries stream metadata after a transient failure, and reports a permanent one', async () => {
+    server.addFault('/streams/stable.json', { kind: 'status', status: 503 });
+    const meta = await fetchStreamMetadata('stable', { baseUrl: server.url, retryDelayMs: 10 });
+    expect(meta.stream).toBe('stable');
+    expect(server.requests.filter((r) => r.path === '/streams/stable.json').map((r) => r.status)).toEqual([200, 503, 200]);
+    const err = await failure(fetchStreamMetadata('next', { baseUrl: server.url, retryDelayMs: 10 }));
+    expect(err.code).toBe('HTTP_STATUS');
+    expect(err.message).toBe(`Fetching ${server.url}/streams/next.json failed: the server answered 404 Not Found`);
+    expect(server.count('/streams/next.json')).toBe(1);
+  });
+
+  it('reports malformed metadata served by the mirror', async () => {
+    await writeFile(path.join(server.root, 'streams/broken.json'), '{"stream": "broken", "architectures": ');
+    const err = await failure(fetchStreamMetadata('broken', { baseUrl: server.url }));
+    expect(err.code).toBe('STREAM_METADATA_INVALID');
+    expect(err.message).toBe(`Malformed stream metadata from ${server.url}/streams/broken.json`);
+    expect(err.causes[0]).toMatch(/^not valid JSON: /);
+  });
+
   it('refuses to start when the signal is already aborted', async () => {
     const err = await failure(downloadArtifact(release.iso, opts({ signal: AbortSignal.abort() })));
     expect(err.code).toBe('CANCELLED');

@@ -10,6 +10,7 @@ import { createLoopDevice, type LoopDevice } from '../../helpers/loop';
 import { COREOS_FIXTURES, fixtureIso } from '../../helpers/fixtures';
 import { runFlint } from '../../e2e/boot/lib/flint-cli';
 import { sha256 } from '../../e2e/boot/lib/report';
+import { liveConfigContents } from '../../e2e/boot/lib/ignition-data';
 import { populateMirror, startMirrorServer, type MirrorServer } from '../../helpers/mirror-server';
 
 const why = skipReason({ tools: ['losetup'], root: true });
@@ -89,6 +90,23 @@ describe.skipIf(why)('flint burn (CLI, loop devices)', () => {
     for (const t of report.targets) expect(t).toMatchObject({ ok: true, configSha256: sha256(show.stdout) });
     for (const l of [a, b]) expect(head(l.device, want.length).equals(want)).toBe(true);
   }, 120_000);
+
+  it('--ignition takes a Butane config: the stick carries its translation, merged into the live config', async () => {
+    const l = stick();
+    const r = await runFlint(['burn', '--iso', iso, '--ignition', join(COREOS_FIXTURES, 'customize', 'live.bu'),
+      '--target', l.device, '--allow-loop', '--yes', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout.toString('utf8'));
+    expect(report.targets[0]).toMatchObject({ ok: true, configSha256: report.liveConfigSha256 });
+    const copy = join(dir, 'from-bu.iso');
+    writeFileSync(copy, head(l.device, isoBytes.length));
+    const show = await runFlint(['iso', 'ignition', 'show', copy]);
+    expect(sha256(show.stdout)).toBe(report.liveConfigSha256);
+    const merged = liveConfigContents(show.stdout.toString('utf8')).merges;
+    expect(merged).toHaveLength(1);
+    // the fixture's live.ign is upstream's translation of live.bu
+    expect(JSON.parse(merged[0].toString('utf8'))).toEqual(JSON.parse(readFileSync(LIVE_IGN, 'utf8')));
+  }, 60_000);
 
   it('downloads from a signed mirror and verifies before writing; an unknown signer writes nothing', async () => {
     const cache = join(dir, 'cache-unsigned');

@@ -100,9 +100,38 @@ export function liveBootIssues(config: JsonObject): ConfigIssue[] {
     });
   }
 
+  for (const { at, res } of resources(config)) {
+    const src = typeof res.source === 'string' ? res.source : '';
+    const m = /^(https?|tftp|s3|gs|arn):(?:\/\/([^/]*))?/i.exec(src);
+    if (!m) continue;
+    const hashed = isObject(res.verification) && typeof res.verification.hash === 'string';
+    const plain = /^(http|tftp)$/i.test(m[1]) && !hashed ? '; it is fetched without TLS and without a verification hash, so anyone on the path can change it' : '';
+    warn('LIVE_REMOTE_SOURCE', `${at}.source`, `${src.slice(0, 80)} is downloaded on every boot: the machine does not boot while ${m[2] || 'that server'} is unreachable${plain}; embed small contents instead (inline or local)`);
+  }
+
   const ka = isObject(config.kernelArguments) ? config.kernelArguments : {};
   if (list([ka]).length && ((Array.isArray(ka.shouldExist) && ka.shouldExist.length) || (Array.isArray(ka.shouldNotExist) && ka.shouldNotExist.length))) {
     warn('LIVE_KERNEL_ARGUMENTS', '$.kernelArguments', 'a live system cannot change its own kernel arguments: the boot fails unless they already match; set them on the ISO instead (live kernel arguments)');
   }
+  return out;
+}
+
+/** Every resource (something with a `source`) in a config, with its JSON path. */
+function resources(config: JsonObject): { at: string; res: JsonObject }[] {
+  const out: { at: string; res: JsonObject }[] = [];
+  const ign = isObject(config.ignition) ? config.ignition : {};
+  const cfg = isObject(ign.config) ? ign.config : {};
+  list(cfg.merge).forEach((r, i) => out.push({ at: `$.ignition.config.merge[${i}]`, res: r }));
+  if (isObject(cfg.replace)) out.push({ at: '$.ignition.config.replace', res: cfg.replace });
+  const tls = isObject(ign.security) && isObject(ign.security.tls) ? ign.security.tls : {};
+  list(tls.certificateAuthorities).forEach((r, i) => out.push({ at: `$.ignition.security.tls.certificateAuthorities[${i}]`, res: r }));
+  const st = isObject(config.storage) ? config.storage : {};
+  list(st.files).forEach((f, i) => {
+    if (isObject(f.contents)) out.push({ at: `$.storage.files[${i}].contents`, res: f.contents });
+    list(f.append).forEach((r, j) => out.push({ at: `$.storage.files[${i}].append[${j}]`, res: r }));
+  });
+  list(st.luks).forEach((l, i) => {
+    if (isObject(l.keyFile)) out.push({ at: `$.storage.luks[${i}].keyFile`, res: l.keyFile });
+  });
   return out;
 }

@@ -87,6 +87,7 @@ describe('validateIgnition: live-boot lint', () => {
         ],
         files: [
           { path: '/var/srv/app.conf', contents: { source: 'data:,x' } },
+          { path: '/opt/bin/tool', overwrite: true, contents: { source: 'http://files.example/tool' } },
           { path: '/var/srv/log.txt', overwrite: true, contents: { source: 'data:,' }, append: [{ source: 'data:,line' }] },
         ],
         links: [{ path: '/etc/localtime', target: '../usr/share/zoneinfo/UTC' }],
@@ -104,9 +105,10 @@ describe('validateIgnition: live-boot lint', () => {
       'LIVE_WIPE_FILESYSTEM $.storage.filesystems[0].wipeFilesystem',
       'LIVE_FS_NOT_MOUNTED $.storage.filesystems[0].path',
       'LIVE_FILE_NO_OVERWRITE $.storage.files[0].overwrite',
-      'LIVE_APPEND_PERSISTENT $.storage.files[1].append',
+      'LIVE_APPEND_PERSISTENT $.storage.files[2].append',
       'LIVE_LINK_NO_OVERWRITE $.storage.links[0].overwrite',
       'LIVE_KERNEL_ARGUMENTS $.kernelArguments',
+      'LIVE_REMOTE_SOURCE $.storage.files[1].contents.source',
     ]));
     expect(r.warnings.find((w) => w.code === 'LIVE_FILE_NO_OVERWRITE')?.message).toMatch(/persistent storage/);
   });
@@ -124,6 +126,18 @@ describe('validateIgnition: live-boot lint', () => {
     }));
     expect(r.errors).toEqual([]);
     expect(r.warnings).toEqual([]);
+  });
+
+  it('warns that remote sources are fetched on every boot (and about unverified plain HTTP)', async () => {
+    const r = await validateIgnition(enc({
+      ...base,
+      ignition: { version: '3.4.0', config: { merge: [{ source: 'https://config.example/fleet.ign' }] } },
+      storage: { files: [{ path: '/opt/tool', overwrite: true, contents: { source: 'http://10.0.0.1/tool' } }, { path: '/opt/ok', overwrite: true, contents: { source: 'data:,x' } }] },
+    }));
+    expect(codes(r.warnings)).toEqual(['LIVE_REMOTE_SOURCE $.ignition.config.merge[0].source', 'LIVE_REMOTE_SOURCE $.storage.files[0].contents.source']);
+    expect(r.warnings[0].message).toContain('config.example is unreachable');
+    expect(r.warnings[0].message).not.toContain('without TLS');
+    expect(r.warnings[1].message).toContain('without TLS and without a verification hash');
   });
 
   it('wants the mount unit enabled, not just defined', async () => {

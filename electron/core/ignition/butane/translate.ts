@@ -268,8 +268,7 @@ function addMountUnits(ctx: Ctx, config: JsonObject): JsonObject {
   for (const m of ctx.mounts) {
     const { device, format, path, mountOptions } = m.fs as { device?: string; format?: string; path?: string; mountOptions?: string[] };
     if (!device || !format) {
-      issue(ctx, null, 'BUTANE_MOUNT_UNIT', m.path, 'with_mount_unit needs device and format');
-      ctx.errors[ctx.errors.length - 1].line = m.line;
+      ctx.errors.push({ code: 'BUTANE_MOUNT_UNIT', path: `${m.path}.format`, message: 'with_mount_unit needs device and format', line: m.line, column: m.column });
       continue;
     }
     if (format === 'swap' && ctx.minor < 4) {

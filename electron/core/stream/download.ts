@@ -14,7 +14,7 @@ import {
 import { cancelledError, httpGet, httpGetBuffer, isTransientError, statusError, wrapNetworkError, type HttpResponse } from './http';
 import { loadKeyring } from './keyring';
 import type { Artifact } from './metadata';
-import { StreamVerifier, type VerifyOutcome } from './verify';
+import { StreamVerifier, parseDetachedSignature, type VerifyOutcome } from './verify';
 
 /** Options of downloadArtifact. */
 export interface DownloadOptions {
@@ -310,6 +310,11 @@ export async function downloadArtifact(artifact: Artifact, opts: DownloadOptions
       return { path: done.path, sha256, size: done.size, signature: done.signature, cached: true, name, sigPath: done.sigPath };
     }
     const sig = await fetchSignature(artifact, opts);
+    if (sig) {
+      await parseDetachedSignature(sig, name).catch((err: FlintError) => {
+        throw new FlintError(`DOWNLOAD_${err.code}`, `${err.message} (${artifact.sigUrl}); nothing was downloaded`, err.causes);
+      });
+    }
     const meta = await readPartialMeta(dir, name);
     if (!meta || meta.sha256 !== sha256) {
       await rm(p.partial, { force: true });

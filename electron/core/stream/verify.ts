@@ -53,9 +53,10 @@ export async function parseDetachedSignature(sig: Uint8Array, name: string): Pro
 
 /**
  * Checks a file's bytes while they stream past: SHA-256 always, and a detached OpenPGP signature
- * against `keys` when one is given (openpgp hashes the same bytes through a web stream that is
- * fed chunk by chunk with backpressure, so memory stays flat). Feed every byte in order with
- * `update`, then call `finish`.
+ * against `keys` when one is given. v4 binary signatures (Fedora's) share the node:crypto pass
+ * (see startPrehash); other signatures go through openpgp's streamed verify, fed 1 MiB batches
+ * with backpressure. Memory stays flat either way. Feed every byte in order with `update`, then
+ * call `finish`.
  */
 export class StreamVerifier {
   private readonly hash: Hash = createHash('sha256');

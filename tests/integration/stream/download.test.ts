@@ -127,6 +127,16 @@ describe('downloadArtifact against a local mirror', () => {
     expect([p.file, p.partial, p.record].filter(existsSync)).toEqual([]);
   });
 
+  it('rejects a signature file that is not an OpenPGP signature before downloading anything', async () => {
+    await writeFile(path.join(server.root, new URL(release.iso.sigUrl).pathname), '<html>not found</html>');
+    const err = await failure(downloadArtifact(release.iso, opts()));
+    expect(err.code).toBe('DOWNLOAD_SIGNATURE_INVALID');
+    expect(err.message).toBe(
+      `OpenPGP signature check failed for ${release.iso.name}: the signature file is not a valid OpenPGP signature (${release.iso.sigUrl}); nothing was downloaded`,
+    );
+    expect(isoGets()).toEqual([]);
+  });
+
   it('rejects a signature by a key that is not trusted', async () => {
     const err = await failure(downloadArtifact(release.iso, opts({ keyrings: [] })));
     expect(err.code).toBe('DOWNLOAD_SIGNATURE_UNKNOWN_KEY');

@@ -232,6 +232,30 @@ describe('translateButane: inline and local contents', () => {
     expect(makeDataUrl(big, 'gzip').compression).toBeUndefined();
   });
 
+  it('encodes like real Butane output (data URLs seen in public Butane-generated configs)', () => {
+    // plain vectors must match byte for byte; for gzip ones Go's and zlib's deflate streams differ,
+    // so the decoded contents must lead to the same choice (gzip) instead
+    const plain = [
+      'data:,Hello%2C%20world!%0A',
+      'data:;base64,IyEvYmluL2Jhc2gKZWNobyAiSGVsbG8sIFdvcmxkISIK',
+      'data:,%5Bupdates%5D%0Aenabled%20%3D%20false%0A',
+      'data:;base64,W01hdGNoXQpNQUNBZGRyZXNzPTQ4OjIxOjBiOjUwOjM1OmM3CltMaW5rXQpOYW1lPW5pYzAK',
+      'data:,okd4-sno-node.my.awesome.lab%0A',
+      'data:,server%3A%20%0Akubelet-arg%3A%0A%20%20-%20--cloud-provider%3Dexternal%0Atoken%3A%20foo%0Anode-taint%3A%0A%20%20-%20karpenter.sh%2Fcontroller%3Dtrue%3ANoSchedule%0A',
+    ];
+    for (const url of plain) expect(makeDataUrl(decodeDataUrl(url))).toEqual({ source: url, compression: '' });
+    const gzipped = [
+      'data:;base64,H4sIAAAAAAAC/1yKTY6DIBTH9+8uMuDoTEPCSYyLJ/xbSeRhgNZ4+27aNOny9zH5LALfYpaZ2rnDoa0ogkZRGsqVPTrhBCfRa6LpnWdK7DsOoaBWN1xsb6xe7Kjt72j9P9EU98cwU0Jbc3CJ5c4bvX5UZ7QyRple/emffqAbNxx8frShIPULuwoufnXpVHyg5gS18ULPAAAA//+KH/mzxAAAAA==',
+      'data:;base64,H4sIAAAAAAAC/2zLMWuDQBQA4P1+xasdy91V2y4Fhw4OUrFFpdBJTnnqkYse955CID8+mCmB7N/3/KQ7O+vO0CQIGSSuC3jrcTDWCUEO0UP8Kvo1OJA0FDAxe/rUekRW4YCJsgucIS/r5qso2uo7S9q/rKrznzLdYvX2od5fdhbie9P8/2ZpZEacOQKaQJKgEzEee3aAs+kcwv7klSjCsNkebwyxCfyIXAIAAP//XDZ0ZNMAAAA=',
+    ];
+    for (const url of gzipped) {
+      const contents = new Uint8Array(gunzipSync(decodeDataUrl(url)));
+      const mine = makeDataUrl(contents);
+      expect(mine.compression).toBe('gzip');
+      expect(new Uint8Array(gunzipSync(decodeDataUrl(mine.source)))).toEqual(contents);
+    }
+  });
+
   it('embeds local files, SSH key files and unit files from --files-dir', () => {
     const c = translateButane(`${hdr('1.5.0')}
 passwd:

@@ -126,15 +126,20 @@ export function createDefaultCore(opts: DefaultCoreOptions = {}): CoreAdapter {
     },
 
     async releases(streams, arch, signal): Promise<ReleaseInfo[]> {
-      const out: ReleaseInfo[] = [];
-      for (const stream of streams) {
-        const meta = await fetchStreamMetadata(stream, { baseUrl: opts.baseUrl, signal });
-        const rel = selectRelease(meta, arch);
-        const cached = !!(await lookupCache(cacheDir, rel.iso.name, rel.iso.sha256).catch(() => undefined));
-        const info: ReleaseInfo = { stream: rel.stream, arch: rel.arch, release: rel.release, cached };
-        if (rel.date) info.date = rel.date;
-        out.push(info);
-      }
+      // streams are fetched in parallel; one that fails is left out unless all do
+      const settled = await Promise.allSettled(
+        streams.map(async (stream) => {
+          const meta = await fetchStreamMetadata(stream, { baseUrl: opts.baseUrl, signal });
+          const rel = selectRelease(meta, arch);
+          const cached = !!(await lookupCache(cacheDir, rel.iso.name, rel.iso.sha256).catch(() => undefined));
+          const info: ReleaseInfo = { stream: rel.stream, arch: rel.arch, release: rel.release, cached };
+          if (rel.date) info.date = rel.date;
+          return info;
+        }),
+      );
+      const out = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+      const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (out.length === 0 && failed) throw failed.reason;
       return out;
     },
 

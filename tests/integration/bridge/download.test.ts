@@ -46,6 +46,8 @@ describe('downloads through the bridge', () => {
     expect(r).toEqual({ ok: true, value: [expect.objectContaining({ stream: 'testing', arch: 'x86_64', release, cached: false })] });
     const missing = await client.invoke('image:releases', { streams: ['stable'], arch: 'x86_64' });
     expect(missing.ok).toBe(false);
+    const some = await client.invoke('image:releases', { streams: ['stable', 'testing'], arch: 'x86_64' });
+    expect(some.ok && some.value.map((x) => x.stream)).toEqual(['testing']);
   });
 
   it('downloads with progress events, verifies the signature, then reuses the cache', async () => {

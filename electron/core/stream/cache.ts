@@ -209,7 +209,10 @@ export async function pruneCache(dir: string, opts: PruneOptions = {}): Promise<
     if (isRecord) doomed.add(path.join(dir, base));
   }
   if (!opts.keepPartials) {
-    for (const p of listing.partials) doomed.add(p.path).add(cachePaths(dir, p.name).partialMeta);
+    for (const p of listing.partials) {
+      if (await downloadInProgress(dir, p.name)) continue; // never pull a file from under a running download
+      doomed.add(p.path).add(cachePaths(dir, p.name).partialMeta);
+    }
   }
   let freedBytes = 0;
   const removed: string[] = [];
@@ -253,6 +256,14 @@ function pidAlive(pid: number): boolean {
 }
 
 const heldLocks = new Set<string>();
+
+/** True while a live process holds the download lock of `name` in cache `dir`. */
+export async function downloadInProgress(dir: string, name: string): Promise<boolean> {
+  const lock = cachePaths(dir, name).lock;
+  if (heldLocks.has(lock)) return true;
+  const pid = Number((await readFile(lock, 'utf8').catch(() => '')).trim());
+  return Number.isInteger(pid) && pid > 0 && pidAlive(pid);
+}
 
 /**
  * Takes the download lock of `name` in cache `dir` (a file holding our pid, created exclusively).

@@ -93,6 +93,15 @@ describe('pruneCache', () => {
     await pruneCache(dir, { keepPartials: true });
     expect((await listCache(dir)).partials.map((p) => p.name)).toEqual(['p.iso']);
   });
+  it('leaves the partial file of a running download alone', async () => {
+    await writeFile(cachePaths(dir, 'p.iso').lock, String(process.pid));
+    await pruneCache(dir, { all: true });
+    expect((await listCache(dir)).partials.map((p) => p.name)).toEqual(['p.iso']);
+    await writeFile(cachePaths(dir, 'p.iso').lock, '999999999'); // its process is gone
+    await pruneCache(dir, { all: true });
+    expect((await listCache(dir)).partials).toEqual([]);
+  });
+
   it('removes a record together with its artifact when the sizes disagree', async () => {
     await writeFile(path.join(dir, 'e2.iso'), 'truncated');
     await pruneCache(dir, { now: NOW });

@@ -5,7 +5,7 @@ import { FlintError } from '../../core/errors';
 import { checkStdoutTarget } from '../../core/iso/output';
 import { generatePxeConfig, type IgnitionSource, type PxeConfigFormat, type PxeConfigOptions, type RootfsSource } from '../../core/pxe/config';
 import { pxeCustomize } from '../../core/pxe/customize';
-import { unwrapIgnition, wrapIgnition } from '../../core/pxe/initramfs';
+import { unwrapIgnition, unwrapNetworkKeyfiles, wrapIgnition, wrapNetworkKeyfiles } from '../../core/pxe/initramfs';
 import { addMirrorConfig, downloadPxe, refreshMirror } from '../../core/pxe/mirror';
 import { layoutTftpRoot } from '../../core/pxe/tftp';
 import { addCustomizeOptions, readCustomizeRequest } from '../customize-options';
@@ -55,6 +55,7 @@ interface ConfigOpts {
   ignitionInitrd?: string;
   baseUrl?: string;
   karg?: string[];
+  initrd?: string[];
   output?: string;
   dir?: string;
   kernel?: string;
@@ -83,7 +84,7 @@ async function runConfig(o: ConfigOpts): Promise<void> {
   if (o.format !== 'pxelinux' && o.format !== 'ipxe') throw new FlintError('PXE_BAD_OPTIONS', `unknown format '${o.format}'`, ['use pxelinux or ipxe']);
   const format = o.format as PxeConfigFormat;
   const { rootfs, ignition } = sources(o);
-  const common = { format, rootfs, ignition, kargs: o.karg ?? [], ...(o.baseUrl ? { baseUrl: o.baseUrl } : {}), ...(o.tftpPrefix ? { tftpPrefix: o.tftpPrefix } : {}) };
+  const common = { format, rootfs, ignition, kargs: o.karg ?? [], ...(o.initrd ? { extraInitrds: o.initrd } : {}), ...(o.baseUrl ? { baseUrl: o.baseUrl } : {}), ...(o.tftpPrefix ? { tftpPrefix: o.tftpPrefix } : {}) };
   let result;
   if (o.dir) {
     if (o.tftpLayout) for (const p of await layoutTftpRoot(o.dir)) process.stderr.write(`copied ${p}\n`);
@@ -105,7 +106,7 @@ async function runConfig(o: ConfigOpts): Promise<void> {
   for (const n of result.notes) process.stderr.write(`note: ${n}\n`);
 }
 
-/** Registers `flint pxe download|refresh|customize|ignition wrap|ignition unwrap|config` and `flint serve`. */
+/** Registers `flint pxe download|refresh|customize|ignition wrap|unwrap|network wrap|unwrap|config` and `flint serve`. */
 export function registerPxe(program: Command): void {
   const pxe = program.command('pxe').description('Network boot (PXE and iPXE): artifacts, customized initramfs, boot configs');
 
@@ -173,6 +174,27 @@ export function registerPxe(program: Command): void {
       await writeOutput(undefined, await unwrapIgnition(await readInput(input, 'initrd')), false);
     });
 
+  const net = pxe.command('network').description('Wrap NetworkManager keyfiles in an initrd, or show the ones inside');
+  net.command('wrap')
+    .description('Write an initrd (xz cpio, CRC32) holding keyfiles for the live system, to load beside the initramfs')
+    .requiredOption('-k, --keyfile <path>', 'NetworkManager keyfile (repeatable)', collect)
+    .option('-o, --output <path>', 'output file (default: stdout)')
+    .action(async (o: { keyfile: string[]; output?: string }) => {
+      const files = await Promise.all(o.keyfile.map(async (k) => ({ name: k, data: await readInput(k, 'keyfile') })));
+      await writeOutput(o.output, await wrapNetworkKeyfiles(files), true);
+    });
+  net.command('unwrap')
+    .description('Print the keyfiles inside an initrd, or write them to a folder')
+    .argument('[initrd]', 'initrd image (default: stdin)')
+    .option('-C, --directory <dir>', 'write the keyfiles into this folder instead')
+    .action(async (input: string | undefined, o: { directory?: string }) => {
+      const files = await unwrapNetworkKeyfiles(await readInput(input, 'initrd'));
+      for (const f of files) {
+        if (o.directory) await writeOutput(join(o.directory, f.name), f.data, false);
+        else process.stdout.write(`########## ${f.name} ##########\n${Buffer.from(f.data).toString()}\n`);
+      }
+    });
+
   pxe.command('config')
     .description('Generate a pxelinux.cfg/default or an iPXE script in the Fedora CoreOS docs\' shape')
     .requiredOption('--format <format>', 'pxelinux or ipxe')
@@ -183,6 +205,7 @@ export function registerPxe(program: Command): void {
     .option('--ignition-initrd <name>', 'load this initrd (made by flint pxe ignition wrap) beside the initramfs')
     .option('--base-url <url>', 'HTTP(S) base URL of the boot mirror (iPXE loads everything from it; PXELINUX only the rootfs)')
     .option('--karg <arg>', 'extra kernel argument (repeatable)', collect)
+    .option('--initrd <name>', 'another initrd loaded after the others, e.g. from flint pxe network wrap (repeatable)', collect)
     .option('-o, --output <path>', 'output file (default: stdout; with --dir: relative to it)')
     .option('--dir <dir>', 'boot mirror folder made by flint pxe download: names and release from it, config recorded for refresh')
     .option('--kernel <name>', 'kernel file name (without --dir)')

@@ -43,6 +43,8 @@ export interface PxeConfigOptions {
   ignition: IgnitionSource;
   /** Extra kernel arguments (checked like ISO kargs). */
   kargs?: string[];
+  /** More initrds loaded after the others, e.g. keyfiles from `flint pxe network wrap`. */
+  extraInitrds?: string[];
   /** Stream and release, written as iPXE `set STREAM` / `set VERSION` when known. */
   stream?: string;
   version?: string;
@@ -130,6 +132,7 @@ function pxelinux(opts: PxeConfigOptions, extra: string[], ramNote: string): { t
   const initrds = [p + opts.artifacts.initramfs];
   if (opts.rootfs.mode === 'initrd') initrds.push(p + opts.artifacts.rootfs);
   if (opts.ignition.mode === 'initrd') initrds.push(p + opts.ignition.name);
+  for (const x of opts.extraInitrds ?? []) initrds.push(p + x);
   const args = [`initrd=${initrds.join(',')}`];
   if (opts.rootfs.mode === 'url') args.push(`coreos.live.rootfs_url=${rootfsUrl(opts)}`);
   args.push(...ALWAYS_KARGS);
@@ -172,6 +175,10 @@ function ipxe(opts: PxeConfigOptions, extra: string[], ramNote: string): { text:
     args.push('initrd=ignition');
     initrdLines.push(`initrd --name ignition \${BASEURL}/${named(opts.ignition.name)}`);
   }
+  for (const [i, x] of (opts.extraInitrds ?? []).entries()) {
+    args.push(`initrd=extra${i + 1}`);
+    initrdLines.push(`initrd --name extra${i + 1} \${BASEURL}/${named(x)}`);
+  }
   if (opts.rootfs.mode === 'url') {
     // an explicit URL is written as is; otherwise the rootfs sits beside the others on an HTTP mirror
     if (opts.rootfs.url || !/^https?:/.test(base)) args.push(`coreos.live.rootfs_url=${rootfsUrl(opts)}`);
@@ -194,6 +201,7 @@ export function generatePxeConfig(opts: PxeConfigOptions): GeneratedPxeConfig {
   const extra = checkKernelArgs(opts.kargs ?? []);
   for (const [what, name] of Object.entries(opts.artifacts)) checkName(name, what);
   if (opts.ignition.mode === 'initrd') checkName(opts.ignition.name, 'Ignition initrd');
+  for (const x of opts.extraInitrds ?? []) checkName(x, 'extra initrd');
   if (opts.ignition.mode === 'url') checkUrl(opts.ignition.url, 'Ignition config', ['http:', 'https:', 'tftp:']);
   if (opts.baseUrl !== undefined) checkUrl(opts.baseUrl, 'base', opts.format === 'ipxe' ? ['http:', 'https:', 'tftp:'] : ['http:', 'https:']);
   const { ramNeeded, ramNote } = ramOf(opts);

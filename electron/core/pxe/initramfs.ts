@@ -85,13 +85,52 @@ export async function wrapIgnition(config: Uint8Array): Promise<Uint8Array> {
  * initramfs). Throws `PXE_NO_IGNITION` when there is none.
  */
 export async function unwrapIgnition(initrd: Uint8Array): Promise<Uint8Array> {
-  let members: CpioMember[];
-  try {
-    members = await readInitrdMembers(initrd);
-  } catch (err) {
-    throw readError('reading initrd', err);
-  }
+  const members = await readInitrd(initrd);
   const cfg = members.find((m) => m.path === CONFIG_IGN);
   if (!cfg) throw new FlintError('PXE_NO_IGNITION', 'No embedded Ignition config.');
   return cfg.data;
+}
+
+async function readInitrd(initrd: Uint8Array): Promise<CpioMember[]> {
+  try {
+    return await readInitrdMembers(initrd);
+  } catch (err) {
+    throw readError('reading initrd', err);
+  }
+}
+
+/** A NetworkManager keyfile for the live system: its file name (basename is used) and bytes. */
+export interface Keyfile {
+  name: string;
+  data: Uint8Array;
+}
+
+/**
+ * `pxe network wrap`: an initrd (xz CRC32 cpio) holding the keyfiles as
+ * `etc/coreos-firstboot-network/<basename>`, to load beside the initramfs. Throws on two
+ * files with the same basename (`multiple input files named 'X'`).
+ */
+export async function wrapNetworkKeyfiles(files: Keyfile[]): Promise<Uint8Array> {
+  if (files.length === 0) throw new FlintError('PXE_NO_KEYFILES', 'no network keyfiles given');
+  const seen = new Set<string>();
+  const members = files.map((f) => {
+    const base = f.name.split('/').pop() ?? '';
+    if (!base || base === '.' || base === '..') throw new FlintError('PXE_BAD_KEYFILE', `invalid keyfile name '${f.name}'`);
+    if (seen.has(base)) throw new FlintError('PXE_DUPLICATE_KEYFILE', `multiple input files named '${base}'`);
+    seen.add(base);
+    return { path: NETWORK_DIR + base, data: f.data };
+  });
+  return buildEmbedPayload(members);
+}
+
+/**
+ * `pxe network unwrap`: the keyfiles inside an initrd (a wrapped set or a customized initramfs),
+ * by basename. Throws `PXE_NO_NETWORK` (`No embedded network settings.`) when there are none.
+ */
+export async function unwrapNetworkKeyfiles(initrd: Uint8Array): Promise<Keyfile[]> {
+  const found = (await readInitrd(initrd))
+    .filter((m) => m.path.startsWith(NETWORK_DIR) && !m.path.slice(NETWORK_DIR.length).includes('/'))
+    .map((m) => ({ name: m.path.slice(NETWORK_DIR.length), data: m.data }));
+  if (found.length === 0) throw new FlintError('PXE_NO_NETWORK', 'No embedded network settings.');
+  return found.sort((a, b) => Buffer.compare(Buffer.from(a.name), Buffer.from(b.name)));
 }

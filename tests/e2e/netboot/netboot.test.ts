@@ -86,14 +86,16 @@ describe.skipIf(why)('network boot in QEMU (PXELINUX and iPXE, isolated user-mod
     expect(r.report.initramfsErrors).toEqual([]);
   }, 300_000);
 
-  it('iPXE runs a generated script: initramfs, rootfs initrd and a wrapped Ignition initrd by name', async () => {
+  it('iPXE runs a generated script: initramfs, rootfs initrd, wrapped Ignition and keyfile initrds by name', async () => {
     const config = '{"ignition":{"version":"3.4.0"},"passwd":{"users":[{"name":"core"}]}}\n';
     writeFileSync(join(dir, 'netboot.ign'), config);
     await flint(['pxe', 'ignition', 'wrap', '-i', join(dir, 'netboot.ign'), '-o', join(tftp, 'ignition.img')]);
     expect((await flint(['pxe', 'ignition', 'unwrap', join(tftp, 'ignition.img')])).toString()).toBe(config);
+    writeFileSync(join(dir, 'eth0.nmconnection'), '[connection]\nid=eth0\ntype=ethernet\n');
+    await flint(['pxe', 'network', 'wrap', '-k', join(dir, 'eth0.nmconnection'), '-o', join(tftp, 'net.img')]);
     await flint([
       'pxe', 'config', '--format', 'ipxe', '--kernel', K, '--initramfs', I, '--rootfs', R, '--stream', 'stable', '--release', V,
-      '--rootfs-initrd', '--ignition-initrd', 'ignition.img', '--karg', 'console=ttyS0', '-o', join(tftp, 'boot.ipxe'),
+      '--rootfs-initrd', '--ignition-initrd', 'ignition.img', '--initrd', 'net.img', '--karg', 'console=ttyS0', '-o', join(tftp, 'boot.ipxe'),
     ]);
     const script = readFileSync(join(tftp, 'boot.ipxe'), 'utf8');
     expect(script).toContain(`set VERSION ${V}`);
@@ -102,10 +104,10 @@ describe.skipIf(why)('network boot in QEMU (PXELINUX and iPXE, isolated user-mod
     const r = await bootImage({ media: 'none', extraArgs: netbootArgs(tftp, 'boot.ipxe'), timeoutMs: 240_000 });
     expect(bootProblems(r, {
       ignition: config,
-      kargs: ['initrd=main', 'initrd=rootfs', 'initrd=ignition', 'ignition.firstboot', 'ignition.platform.id=metal', 'console=ttyS0'],
+      kargs: ['initrd=main', 'initrd=rootfs', 'initrd=ignition', 'initrd=extra1', 'ignition.firstboot', 'ignition.platform.id=metal', 'console=ttyS0'],
       rejectKargs: ['BOOTIF=01-52-54-00-12-34-56'],
     })).toEqual([]);
-    expect(r.report.extraFiles).toEqual(expect.arrayContaining(['/config.ign', '/root.squashfs']));
+    expect(r.report.extraFiles).toEqual(expect.arrayContaining(['/config.ign', '/root.squashfs', '/etc/coreos-firstboot-network/eth0.nmconnection']));
   }, 300_000);
 
   it('iPXE under UEFI (OVMF): the kernel EFI stub loads the named initrds; rootfs by URL (2 GiB layout)', async () => {

@@ -100,6 +100,16 @@ describe('generatePxeConfig: iPXE', () => {
     expect(g.ramNeeded).toBe(RAM_ROOTFS_INITRD);
   });
 
+  it('loads extra initrds (e.g. wrapped keyfiles) after the others, in both formats', () => {
+    const base = { artifacts, rootfs: { mode: 'initrd' as const }, ignition: { mode: 'initrd' as const, name: 'ign.img' }, extraInitrds: ['net.img', 'more.img'] };
+    const i = generatePxeConfig({ ...base, format: 'ipxe' });
+    expect(i.cmdline.startsWith('initrd=main initrd=rootfs initrd=ignition initrd=extra1 initrd=extra2 ')).toBe(true);
+    expect(i.files[0].text).toContain('initrd --name extra1 ${BASEURL}/net.img\ninitrd --name extra2 ${BASEURL}/more.img\nboot\n');
+    const p = generatePxeConfig({ ...base, format: 'pxelinux' });
+    expect(p.cmdline.startsWith(`initrd=${artifacts.initramfs},${artifacts.rootfs},ign.img,net.img,more.img `)).toBe(true);
+    expect(codeOf(() => generatePxeConfig({ ...base, format: 'pxelinux', extraInitrds: ['a,b'] }))).toBe('PXE_BAD_NAME');
+  });
+
   it('cannot point coreos.live.rootfs_url at TFTP', () => {
     expect(codeOf(() => generatePxeConfig({ format: 'ipxe', artifacts, rootfs: { mode: 'url' }, ignition: { mode: 'none' } }))).toBe('PXE_NO_ROOTFS_URL');
   });

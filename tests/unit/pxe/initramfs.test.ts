@@ -9,7 +9,7 @@ import { FlintError } from '../../../electron/core/errors';
 import { writeCpio } from '../../../electron/core/iso/cpio';
 import { decodeEmbedArea } from '../../../electron/core/iso/payload';
 import { PXE_FIRSTBOOT_REMINDER, pxeCustomize } from '../../../electron/core/pxe/customize';
-import { inspectInitramfs, unwrapIgnition, wrapIgnition } from '../../../electron/core/pxe/initramfs';
+import { inspectInitramfs, unwrapIgnition, unwrapNetworkKeyfiles, wrapIgnition, wrapNetworkKeyfiles } from '../../../electron/core/pxe/initramfs';
 import { skipReason } from '../../helpers/requirements';
 
 const CUSTOMIZE = join(dirname(fileURLToPath(import.meta.url)), '../../fixtures/coreos-installer/customize');
@@ -110,5 +110,27 @@ describe('pxe customize', () => {
     expect(kargs.code).toBe('PXE_NO_LIVE_KARGS');
     const garbage = await failure(pxeCustomize(Buffer.from('this is not an initramfs at all'), {}));
     expect(garbage.code).toBe('PXE_INITRAMFS_CORRUPT');
+  });
+});
+
+describe('pxe network wrap / unwrap', () => {
+  it('wraps keyfiles by basename under etc/coreos-firstboot-network and reads them back sorted', async () => {
+    const a = { name: 'conf/eth1.nmconnection', data: Buffer.from('[connection]\nid=eth1\n') };
+    const b = { name: 'eth0.nmconnection', data: Buffer.from('[connection]\nid=eth0\n') };
+    const img = await wrapNetworkKeyfiles([a, b]);
+    expect((await decodeEmbedArea(img)).map((m) => m.path)).toEqual([
+      'etc/coreos-firstboot-network/eth0.nmconnection', 'etc/coreos-firstboot-network/eth1.nmconnection',
+    ]);
+    const back = await unwrapNetworkKeyfiles(img);
+    expect(back.map((f) => [f.name, Buffer.from(f.data).toString()])).toEqual([
+      ['eth0.nmconnection', '[connection]\nid=eth0\n'], ['eth1.nmconnection', '[connection]\nid=eth1\n'],
+    ]);
+  });
+
+  it('refuses two files with one name, and says so when an initrd has none', async () => {
+    const e = await failure(wrapNetworkKeyfiles([{ name: 'a/x', data: Buffer.from('1') }, { name: 'b/x', data: Buffer.from('2') }]));
+    expect([e.code, e.message]).toEqual(['PXE_DUPLICATE_KEYFILE', "multiple input files named 'x'"]);
+    const none = await failure(unwrapNetworkKeyfiles(await wrapIgnition(liveIgn)));
+    expect([none.code, none.message]).toEqual(['PXE_NO_NETWORK', 'No embedded network settings.']);
   });
 });

@@ -53,7 +53,13 @@ export function App() {
   const dismiss = useWizard((s) => s.dismissNotice);
   const busy = useWizard((s) => s.flashStatus === 'running' || s.flashStatus === 'starting');
   const heading = useRef<HTMLHeadingElement>(null);
+  const ready = useWizard((s) => s.drivesLoaded && !s.releasesBusy && (s.releases.length > 0 || !!s.releasesError));
   useTheme();
+
+  // marks the first moment the live data (releases, drives) is on screen (tests and the benchmark)
+  useEffect(() => {
+    if (ready) document.body.dataset.flintReady = '1';
+  }, [ready]);
 
   // move focus to the new step's heading so keyboard and screen-reader users follow along
   const first = useRef(true);

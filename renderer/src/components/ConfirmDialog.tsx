@@ -57,8 +57,8 @@ export function ConfirmDialog() {
           <label className="check">
             <input type="checkbox" checked={s.confirmLarge} onChange={(e) => s.setConfirmLarge(e.currentTarget.checked)} />
             <span>
-              Yes, {large.map((d) => d.device).join(', ')} {large.length > 1 ? 'are' : 'is'} larger than 128 GB and I still
-              want to erase {large.length > 1 ? 'them' : 'it'}.
+              Yes, {large.map((d) => `${d.device} (${formatDriveSize(d.size)})`).join(', ')} {large.length > 1 ? 'are' : 'is'}{' '}
+              larger than a USB stick usually is, and I still want to erase {large.length > 1 ? 'them' : 'it'}.
             </span>
           </label>
         )}

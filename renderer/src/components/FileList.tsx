@@ -12,6 +12,8 @@ export function FileList(props: {
   onRemove(id: string): void;
   useDialog: boolean;
   single?: boolean;
+  /** Text of the add button, e.g. "Add a CA certificate…". */
+  addLabel: string;
 }) {
   const input = useRef<HTMLInputElement>(null);
   return (
@@ -34,7 +36,7 @@ export function FileList(props: {
           className="btn"
           onClick={() => (props.useDialog ? props.onAdd() : input.current?.click())}
         >
-          Add {props.label.toLowerCase()}…
+          {props.addLabel}
         </button>
       )}
       <input

@@ -92,6 +92,7 @@ export function OptionsStep() {
           <p className="muted small">NetworkManager keyfiles (.nmconnection) the live system uses from the first boot.</p>
           <FileList
             label="Network keyfile"
+            addLabel="Add a network keyfile…"
             files={s.networkFiles}
             accept=".nmconnection,.conf,.ini"
             useDialog={electron}
@@ -102,6 +103,7 @@ export function OptionsStep() {
           <p className="muted small">Extra certificate authorities to trust (PEM), e.g. for a private registry.</p>
           <FileList
             label="CA certificate"
+            addLabel="Add a CA certificate…"
             files={s.caFiles}
             accept=".pem,.crt,.cer"
             useDialog={electron}
@@ -125,6 +127,7 @@ export function OptionsStep() {
           </label>
           <FileList
             label="Ignition config for the installed system"
+            addLabel="Add the Ignition config for the installed system…"
             files={s.destIgnition ? [s.destIgnition] : []}
             accept=".ign,.bu,.json"
             single

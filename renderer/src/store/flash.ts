@@ -6,6 +6,7 @@ import type {
   TargetResult,
 } from '../../../electron/shared/contract';
 import { configReady } from './config';
+import { withRate, type TimedProgress } from './rate';
 import { optionProblems, toCustomizeOptions } from './options';
 import { isLarge, selectedDrives } from './targets';
 import type { SliceCreator, WizardState } from './types';
@@ -26,7 +27,7 @@ export interface FlashSlice {
   flashStatus: FlashStatus;
   jobId?: string;
   /** Latest progress, keyed by phase (image phases) or `phase:driveId` (stick phases). */
-  progress: Record<string, FlashProgress>;
+  progress: Record<string, TimedProgress>;
   /** The furthest phase seen so far. */
   currentPhase?: FlashPhase;
   results: TargetResult[];
@@ -145,7 +146,7 @@ export const createFlashSlice: SliceCreator<FlashSlice> = (set, get, api) => ({
     const key = p.driveId ? `${p.phase}:${p.driveId}` : p.phase;
     const cur = s.currentPhase;
     set({
-      progress: { ...s.progress, [key]: p },
+      progress: { ...s.progress, [key]: withRate(s.progress[key], p, performance.now()) },
       currentPhase: !cur || phaseIndex(p.phase) > phaseIndex(cur) ? p.phase : cur,
       ...(s.jobId ? {} : { jobId: p.jobId }),
     });

@@ -5,6 +5,7 @@ import type {
   ImageState,
   ReleaseInfo,
 } from '../../../electron/shared/contract';
+import { withRate, type TimedProgress } from './rate';
 import type { SliceCreator } from './types';
 
 /** The streams the wizard offers, in this order. */
@@ -31,7 +32,7 @@ export interface ImageSlice {
   /** A download or open is running. */
   imageBusy: boolean;
   /** Progress of the running download (phases download and verify-image). */
-  downloadProgress?: FlashProgress;
+  downloadProgress?: TimedProgress;
   imageError?: ErrorValue;
   /** Path typed for a local ISO (browser mode). */
   localPath: string;
@@ -150,7 +151,7 @@ export const createImageSlice: SliceCreator<ImageSlice> = (set, get, api) => {
     },
 
     applyImageProgress(p) {
-      if (get().imageBusy) set({ downloadProgress: p });
+      if (get().imageBusy) set({ downloadProgress: withRate(get().downloadProgress, p, performance.now()) });
     },
   };
 };

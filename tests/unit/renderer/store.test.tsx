@@ -4,6 +4,7 @@ import { configReady } from '../../../renderer/src/store/config';
 import { flashBlockers } from '../../../renderer/src/store/flash';
 import { connectWizard, createWizardStore } from '../../../renderer/src/store';
 import { optionProblems, toCustomizeOptions } from '../../../renderer/src/store/options';
+import { withRate } from '../../../renderer/src/store/rate';
 import { isSelectable } from '../../../renderer/src/store/targets';
 import { badConfig, drive, FakeCore, goodConfig, image, until } from './fake-core';
 
@@ -225,3 +226,18 @@ describe('wizard store', () => {
     expect(s().mode).toBe('usb');
   });
 });
+
+describe('progress rate', () => {
+  it('estimates speed and ETA when the core sends none, and keeps the core\'s own numbers', () => {
+    const a = withRate(undefined, { jobId: 'j', phase: 'write', bytes: 0, total: 1000 }, 1000);
+    expect(a.speed).toBeUndefined();
+    const b = withRate(a, { jobId: 'j', phase: 'write', bytes: 100, total: 1000 }, 2000);
+    expect(b.speed).toBe(100);
+    expect(b.eta).toBe(9);
+    const c = withRate(b, { jobId: 'j', phase: 'write', bytes: 400, total: 1000 }, 3000);
+    expect(c.speed).toBe(100 * 0.6 + 300 * 0.4);
+    const d = withRate(c, { jobId: 'j', phase: 'write', bytes: 500, total: 1000, speed: 7, eta: 3 }, 4000);
+    expect([d.speed, d.eta]).toEqual([7, 3]);
+  });
+});
+

@@ -155,7 +155,7 @@ describe('wizard components', () => {
     fireEvent.click(screen.getByRole('checkbox', { name: /Write to \/dev\/sdb/ }));
     fireEvent.click(screen.getByRole('checkbox', { name: /Write to \/dev\/sdx/ }));
     expect(s().selectedIds).toEqual(['sdb', 'sdx']);
-    expect(screen.getByText(/\/dev\/sdx is larger than 128 GB/)).toBeTruthy();
+    expect(document.body.textContent).toMatch(/\/dev\/sdx \(256\.0 GB\) is larger than a USB stick usually is/);
     act(() => core.emit('drives:changed', { drives: [drive('sdb')], hiddenSystemCount: 1 }));
     expect(s().selectedIds).toEqual(['sdb']);
   });
@@ -274,4 +274,33 @@ describe('wizard components', () => {
     fireEvent.click(within(alert).getByRole('button', { name: 'Dismiss this message' }));
     expect(screen.queryByRole('alert')).toBeNull();
   });
+
+  it('works by keyboard alone: Tab reaches the drop zone, Enter opens the file input; steps follow focus', async () => {
+    await mount();
+    const zone = screen.getByRole('button', { name: /Drop an Ignition/ });
+    zone.focus();
+    expect(document.activeElement).toBe(zone);
+    const input = document.querySelector('input[type=file]') as HTMLInputElement;
+    let opened = 0;
+    input.addEventListener('click', () => opened++);
+    fireEvent.click(zone); // what Enter/Space do on a <button>
+    expect(opened).toBe(1);
+    const next = screen.getByRole('button', { name: /Next: Image/ });
+    next.focus();
+    fireEvent.click(next);
+    expect(document.activeElement).toBe(screen.getByRole('heading', { name: 'Choose an image' }));
+  });
+
+  it('Electron mode: browse buttons use the native dialogs instead of file inputs', async () => {
+    const core = new FakeCore('electron');
+    core.handle('file:open-dialog', (r) => ({ id: 'd1', kind: r.kind, name: 'picked.ign', size: 30, text: '{"ignition":{"version":"3.4.0"}}', source: 'dialog', report: { ok: true, version: '3.4.0', errors: [], warnings: [] } }));
+    const { s } = await mount(core);
+    await act(async () => {
+      fireEvent.click(screen.getByRole('button', { name: /Drop an Ignition/ }));
+      await until(() => !!s().config);
+    });
+    expect(core.requests('file:open-dialog')).toEqual([{ kind: 'config' }]);
+    expect(screen.getByRole('button', { name: 'Step 1: Config — picked.ign (done)' })).toBeTruthy();
+  });
 });
+

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { createDefaultCore } from '../../../electron/main/features/core-default';
 import { startUiServer, type UiServer } from '../../../electron/server/ui-server';
 import { fixtureIso } from '../../helpers/fixtures';
 import { populateMirror, startMirrorServer, TEST_KEY, type MirrorServer } from '../../helpers/mirror-server';
@@ -67,29 +68,43 @@ export interface Stack {
 
 /**
  * Builds the renderer (unless `rendererDir` is given), fills a mirror with the fixture ISO for the
- * stable, testing and next streams, and starts the bridge on 127.0.0.1 with loop devices allowed.
+ * stable, testing and next streams (or `iso`, a live ISO file), and starts the bridge on 127.0.0.1 with loop devices allowed.
  */
-export async function startStack(opts: { rendererDir?: string; pollMs?: number } = {}): Promise<Stack> {
+export async function startStack(
+  opts: {
+    rendererDir?: string;
+    pollMs?: number;
+    iso?: string;
+    /** Lists only the loop devices this returns true for (others' test devices stay out of screenshots). */
+    showLoop?: (device: string) => boolean;
+  } = {},
+): Promise<Stack> {
   const dir = await mkdtemp(path.join(tmpdir(), 'flint-e2e-renderer-'));
   let mirror: MirrorServer | undefined;
   let ui: UiServer | undefined;
   try {
     const rendererDir = opts.rendererDir ?? (await buildRenderer(path.join(dir, 'renderer')));
-    const iso = await fixtureIso(MIRROR_ISO_FIXTURE);
+    const iso = opts.iso ?? (await fixtureIso(MIRROR_ISO_FIXTURE));
     const root = path.join(dir, 'mirror');
     for (const stream of ['stable', 'testing', 'next']) await populateMirror(root, { stream, iso: { file: iso } });
     mirror = await startMirrorServer({ root });
+    const coreOptions = {
+      baseUrl: mirror.url,
+      cacheDir: path.join(dir, 'cache'),
+      keyrings: [TEST_KEY.publicArmored],
+      allowLoop: true,
+      pollMs: opts.pollMs ?? 500,
+    };
+    const real = createDefaultCore(coreOptions);
+    const showLoop = opts.showLoop;
     ui = await startUiServer({
       rendererDir,
       allowLoop: true,
       app: { name: 'Flint', version: '0.1.0' },
-      coreOptions: {
-        baseUrl: mirror.url,
-        cacheDir: path.join(dir, 'cache'),
-        keyrings: [TEST_KEY.publicArmored],
-        allowLoop: true,
-        pollMs: opts.pollMs ?? 500,
-      },
+      coreOptions,
+      ...(showLoop
+        ? { core: { listDrives: async () => (await real.listDrives()).filter((d) => !d.device.startsWith('/dev/loop') || showLoop(d.device)) } }
+        : {}),
     });
     const m = mirror;
     const u = ui;

@@ -74,6 +74,49 @@ describe.skipIf(why)('burn() (core API)', () => {
     expect(head(l.device, 1 << 20).every((b) => b === 0)).toBe(true);
   }, 60_000);
 
+  /** Runs `fn` with writer-helper test hooks set in the environment the helper inherits. */
+  async function withHooks<T>(env: Record<string, string>, fn: () => Promise<T>): Promise<T> {
+    const keys = ['FLINT_TEST_HOOKS', ...Object.keys(env)];
+    const saved = keys.map((k) => [k, process.env[k]] as const);
+    Object.assign(process.env, { FLINT_TEST_HOOKS: '1', ...env });
+    try {
+      return await fn();
+    } finally {
+      for (const [k, v] of saved) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    }
+  }
+
+  it('cancelling mid-write stops every stick and leaves it unbootable (first MiB wiped)', async () => {
+    const big = join(dir, 'big.iso');
+    writeFileSync(big, Buffer.concat([readFileSync(iso), Buffer.alloc(15 << 20, 0x5a)]));
+    const l = createLoopDevice(32 << 20);
+    loops.push(l);
+    const ac = new AbortController();
+    const report = await withHooks({ FLINT_TEST_BLOCK_DELAY_MS: '400' }, () =>
+      burn(
+        { source: { kind: 'iso', path: big }, customize: { liveIgnition: [liveIgn()] }, targets: [l.device], allowLoop: true },
+        { signal: ac.signal, onProgress: (p) => p.phase === 'write' && p.bytes > 0 && ac.abort() },
+      ),
+    );
+    expect(report.ok).toBe(false);
+    expect(report.targets[0]).toMatchObject({ ok: false, error: { code: 'WRITE_CANCELLED' } });
+    expect(head(l.device, 1 << 20).every((b) => b === 0)).toBe(true);
+  }, 60_000);
+
+  it('a stick whose config reads back wrong is a failed stick, even without the full verify', async () => {
+    const l = stick();
+    const embedOffset = 139264; // images/ignition.img of the 2023-07 x86_64 fixture (spec §12)
+    const report = await withHooks({ FLINT_TEST_CORRUPT_AT: String(embedOffset + 64) }, () =>
+      burn({ source: { kind: 'iso', path: iso }, customize: { liveIgnition: [liveIgn()] }, targets: [l.device], allowLoop: true, verify: false }),
+    );
+    expect(report.ok).toBe(false);
+    expect(report.targets[0].ok).toBe(false);
+    expect(report.targets[0].error?.code).toBe('WRITE_IGNITION_MISMATCH');
+  }, 60_000);
+
   it('throws coded errors before writing: no target, image already customized', async () => {
     await expect(burn({ source: { kind: 'iso', path: iso }, customize: {}, targets: [] })).rejects.toMatchObject({ code: 'BURN_NO_TARGET' });
     const customized = join(dir, 'customized.iso');

@@ -112,6 +112,11 @@ export function fieldSettings(opts: FieldSettingsOptions): FieldSettings {
   if (opts.timezone !== undefined) {
     const tz = opts.timezone.trim();
     if (!/^[A-Za-z0-9_+-]+(\/[A-Za-z0-9_+-]+)*$/.test(tz)) throw new FlintError('TIMEZONE_INVALID', `"${opts.timezone}" is not a time zone name like Europe/Berlin or UTC`);
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: tz });
+    } catch {
+      throw new FlintError('TIMEZONE_INVALID', `unknown time zone "${tz}" (check the spelling; \`timedatectl list-timezones\` lists them)`);
+    }
     links.push({ path: '/etc/localtime', target: `../usr/share/zoneinfo/${tz}`, overwrite: true });
   }
   if (files.length || links.length) fragment.storage = { ...(files.length ? { files } : {}), ...(links.length ? { links } : {}) };

@@ -104,6 +104,8 @@ describe('fieldSettings and parseStaticIp', () => {
     expect(() => fieldSettings({ hostname: 'bad_host!' })).toThrow(expect.objectContaining({ code: 'HOSTNAME_INVALID' }));
     expect(() => fieldSettings({ hostname: '-lead' })).toThrow(expect.objectContaining({ code: 'HOSTNAME_INVALID' }));
     expect(() => fieldSettings({ timezone: '../../etc/passwd' })).toThrow(expect.objectContaining({ code: 'TIMEZONE_INVALID' }));
+    expect(() => fieldSettings({ timezone: 'Europe/Berln' })).toThrow(/unknown time zone "Europe\/Berln"/);
+    expect(fieldSettings({ timezone: 'Asia/Calcutta' }).fragment).toMatchObject({ storage: { links: [{ target: '../usr/share/zoneinfo/Asia/Calcutta' }] } });
   });
 });
 

@@ -10,7 +10,7 @@ export function ConfigStep() {
   const error = useWizard((s) => s.configError);
   const noConfig = useWizard((s) => s.noConfig);
   const capacity = useWizard((s) => s.image?.facts.embedCapacity);
-  const electron = useWizard((s) => s.appInfo?.mode === 'electron');
+  const electron = useWizard((s) => s.shell === 'electron');
   const loadConfigFile = useWizard((s) => s.loadConfigFile);
   const browseConfig = useWizard((s) => s.browseConfig);
   const clearConfig = useWizard((s) => s.clearConfig);

@@ -6,7 +6,7 @@ import { useWizard } from '../store';
  * the core's directories (fs:list-dir), since a browser cannot hand a dropped file's path over.
  */
 export function LocalIsoPicker() {
-  const electron = useWizard((s) => s.appInfo?.mode === 'electron');
+  const electron = useWizard((s) => s.shell === 'electron');
   const busy = useWizard((s) => s.imageBusy);
   const localPath = useWizard((s) => s.localPath);
   const listing = useWizard((s) => s.listing);

@@ -7,7 +7,7 @@ import { FileList } from './FileList';
 /** Step 3: run from RAM, extra kernel arguments, and advanced network/CA/automatic install. */
 export function OptionsStep() {
   const s = useWizard((x) => x);
-  const electron = s.appInfo?.mode === 'electron';
+  const electron = s.shell === 'electron';
   const facts = s.image?.facts;
   const problems = optionProblems(s);
   const check = s.kargsCheck;

@@ -8,7 +8,7 @@ import { ErrorNotice } from './ErrorNotice';
  * controller. Electron uses the native save dialog; the browser asks for a new file's path.
  */
 export function SaveIsoCard() {
-  const electron = useWizard((s) => s.appInfo?.mode === 'electron');
+  const electron = useWizard((s) => s.shell === 'electron');
   const image = useWizard((s) => s.image);
   const busy = useWizard((s) => s.saveBusy);
   const saved = useWizard((s) => s.saved);

@@ -45,6 +45,11 @@ export const createConfigSlice: SliceCreator<ConfigSlice> = (set, get, api) => {
       set({ configBusy: true, configError: undefined });
       const r = await api.openDroppedFile(file, 'config');
       set({ configBusy: false });
+      if (!r.ok && /\.iso$/i.test(file.name)) {
+        // an ISO the browser cannot hand over by path: send the person to the local ISO picker
+        set({ imageSource: 'local', imageError: r.error, step: 'image' });
+        return;
+      }
       if (!r.ok) return set({ configError: r.error });
       if (r.value.kind === 'image') {
         // an ISO dropped on the config step: take it as the image

@@ -1,4 +1,4 @@
-import type { AppInfo, ErrorValue } from '../../../electron/shared/contract';
+import type { AppInfo, ErrorValue, ShellMode } from '../../../electron/shared/contract';
 import type { SliceCreator } from './types';
 
 /** The wizard's steps, in order. */
@@ -18,6 +18,8 @@ export interface Notice {
 
 /** Navigation, theme, mode, app info and global notices. */
 export interface UiSlice {
+  /** Which shell runs the page (from the api): Electron uses native dialogs, the browser file inputs. */
+  shell: ShellMode;
   step: StepId;
   theme: Theme;
   mode: Mode;
@@ -36,7 +38,8 @@ export interface UiSlice {
 let noticeSeq = 0;
 
 /** Creates the ui slice. */
-export const createUiSlice: SliceCreator<UiSlice> = (set, get) => ({
+export const createUiSlice: SliceCreator<UiSlice> = (set, get, api) => ({
+  shell: api.mode,
   step: 'config',
   theme: 'system',
   mode: 'usb',

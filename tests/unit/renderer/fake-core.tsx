@@ -104,6 +104,7 @@ export class FakeCore {
   failures: { [C in InvokeChannel]?: { code: string; message: string; causes?: string[] } } = {};
 
   constructor(mode: 'browser' | 'electron' = 'browser') {
+    (this.api as { mode: string }).mode = mode;
     this.handle('app:info', () => ({ name: 'Flint', version: '0.1.0', mode, platform: 'linux', arch: 'x86_64', versions: {} }));
     this.handle('app:take-opened', () => []);
     this.handle('file:load-bytes', (r) => loadConfig(r.kind, r.name, r.text, `f${++this.seq}`));

@@ -80,6 +80,14 @@ describe('wizard store', () => {
     expect(s().downloadProgress).toBeUndefined();
   });
 
+  it('config slice: an ISO dropped in the browser sends the person to the local ISO picker', async () => {
+    const { s } = setup();
+    await s().loadConfigFile(new File(['x'], 'fedora-coreos-live.x86_64.iso'));
+    expect(s().config).toBeUndefined();
+    expect(s().configError).toBeUndefined();
+    expect([s().step, s().imageSource, s().imageError?.code]).toEqual(['image', 'local', 'DROP_ISO_NEEDS_PATH']);
+  });
+
   it('image slice: an empty local path is refused before asking the core', async () => {
     const { s, core } = setup();
     await s().openLocalPath();

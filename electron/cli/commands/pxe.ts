@@ -35,7 +35,12 @@ export async function writeOutput(out: string | undefined, data: Uint8Array | st
     return;
   }
   const tmp = `${out}.flint-tmp-${process.pid}`;
-  await writeFile(tmp, data);
+  try {
+    await writeFile(tmp, data);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw new FlintError('WRITE_FAILED', `writing ${out}`, [(err as Error).message]);
+  }
   try {
     await link(tmp, out);
   } catch (err) {

@@ -19,6 +19,9 @@ import { missingRequirements } from '../helpers/requirements';
 
 const LOADS = Number(process.env.FLINT_BENCH_LOADS ?? 5);
 
+/** What the init script leaves on the page's global object. */
+type Timed = { __flintTimes?: { first?: number; ready?: number } };
+
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
@@ -54,28 +57,27 @@ function bundleSizes(dir: string): { kind: string; raw: number; gz: number; cli:
 async function load(url: string, selector: string, ready: string): Promise<{ first: number; ready: number }> {
   const b = await launchChromium();
   try {
-    // record the times in the page (the init script is injected by the browser, outside the CSP)
-    await b.page.addInitScript(
-      ([sel, rdy]) => {
-        const w = window as unknown as { __flintTimes: Record<string, number> };
-        w.__flintTimes = {};
-        // no named inner functions here: tsx would wrap them in a helper the page does not have
+    // record the times in the page (the init script is injected by the browser, outside the CSP);
+    // written as a string: this file is type-checked without the DOM library
+    await b.page.addInitScript({
+      content: `(() => {
+        const t = (window.__flintTimes = {});
         new MutationObserver(() => {
-          const el = document.querySelector(sel) as HTMLButtonElement | null;
-          if (!w.__flintTimes.first && el && !el.disabled) w.__flintTimes.first = performance.now();
-          if (!w.__flintTimes.ready && document.querySelector(rdy)) w.__flintTimes.ready = performance.now();
+          const el = document.querySelector(${JSON.stringify(selector)});
+          if (!t.first && el && !el.disabled) t.first = performance.now();
+          if (!t.ready && document.querySelector(${JSON.stringify(ready)})) t.ready = performance.now();
         }).observe(document, { childList: true, subtree: true, attributes: true });
-      },
-      [selector, ready] as const,
-    );
+      })();`,
+    });
     await b.page.goto(url);
+    // functions (not strings: the page's CSP forbids eval), DOM reached through globalThis
     await b.page.waitForFunction(() => {
-      const t = (window as unknown as { __flintTimes: Record<string, number> }).__flintTimes;
-      return !!t.first && !!t.ready;
+      const t = (globalThis as Timed).__flintTimes;
+      return !!(t?.first && t.ready);
     }, null, { timeout: 30_000 });
     return await b.page.evaluate(() => {
-      const t = (window as unknown as { __flintTimes: Record<string, number> }).__flintTimes;
-      return { first: t.first, ready: t.ready };
+      const t = (globalThis as Timed).__flintTimes;
+      return { first: t?.first ?? NaN, ready: t?.ready ?? NaN };
     });
   } finally {
     await b.close();

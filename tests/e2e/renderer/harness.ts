@@ -172,9 +172,12 @@ export async function launchChromium(opts: { colorScheme?: 'light' | 'dark'; wid
 
 /** Drops a text file on the element matching `selector`, as a person dragging it from a file manager. */
 export async function dropFile(page: Page, selector: string, name: string, text: string): Promise<void> {
+  // page code reaches the DOM through globalThis: this file is type-checked without the DOM library
+  // (and functions, unlike strings, are not blocked by the page's CSP)
   const dt = await page.evaluateHandle(
     ([n, t]) => {
-      const d = new DataTransfer();
+      const g = globalThis as unknown as { DataTransfer: new () => { items: { add(f: unknown): void } } };
+      const d = new g.DataTransfer();
       d.items.add(new File([t], n, { type: 'application/json' }));
       return d;
     },

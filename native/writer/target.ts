@@ -9,6 +9,8 @@ const fdatasyncP = promisify(fdatasync);
 
 /** Bytes wiped at the start of a partly written stick. */
 export const WIPE_BYTES = 1024 * 1024;
+/** Blocks in flight per target in direct mode (one being filled while the others are written). */
+export const IN_FLIGHT = 2;
 /** In buffered mode, data is flushed to the device every this many bytes (progress stays honest). */
 export const SYNC_EVERY = 32 * 1024 * 1024;
 
@@ -25,7 +27,7 @@ export interface OpenOptions {
  * honest progress and wipe the start on cancel.
  */
 export class TargetWriter {
-  /** The staging blocks (two in direct mode, so filling overlaps writing; one in sync mode). */
+  /** The staging blocks (IN_FLIGHT in direct mode, so filling overlaps writing; one in sync mode). */
   readonly blocks: Buffer[];
   /** 'direct' bypasses the page cache; 'sync' is buffered with fdatasync every SYNC_EVERY bytes. */
   readonly mode: 'direct' | 'sync';
@@ -54,9 +56,13 @@ export class TargetWriter {
         if ((err as NodeJS.ErrnoException).code !== 'EINVAL') throw openError(err, device);
       }
       if (fd >= 0) {
-        const a = alignedBlock(fd);
-        const b = a && alignedBlock(fd);
-        if (a && b) return new TargetWriter(device, fd, [a, b], 'direct', o.logicalBlockSize);
+        const blocks: Buffer[] = [];
+        for (let i = 0; i < IN_FLIGHT; i++) {
+          const b = alignedBlock(fd);
+          if (!b) break;
+          blocks.push(b);
+        }
+        if (blocks.length === IN_FLIGHT) return new TargetWriter(device, fd, blocks, 'direct', o.logicalBlockSize);
         closeSync(fd);
       }
     }

@@ -114,7 +114,12 @@ export function registerWrite(program: Command): void {
       if (tty) process.stderr.write('\r\x1b[2K');
     }
     if (opts.json) process.stdout.write(JSON.stringify(results, null, 2) + '\n');
-    else for (const r of results) process.stdout.write(summary(r) + '\n');
+    else {
+      for (const r of results) {
+        process.stdout.write(summary(r) + '\n');
+        if (r.ok) for (const w of r.warnings) process.stderr.write(`Warning: ${r.device}: ${w}\n`);
+      }
+    }
     const failed = results.filter((r) => !r.ok);
     if (wasCancelled(results)) throw new FlintError(WriteErrorCode.CANCELLED, 'cancelled; partly written drives had their first MiB wiped');
     if (failed.length > 0) {

@@ -139,7 +139,7 @@ describe.skipIf(why)('writer failures on real loop devices', () => {
     expect(readDevice(l.device, MiB, MiB).equals(src.subarray(MiB, 2 * MiB))).toBe(true);
   });
 
-  it('an I/O error mid-write (backing tmpfs full) names the byte offset and does not hang', async () => {
+  it('an I/O error mid-write (backing tmpfs full) names the byte offset, does not hang, and does not stop the other stick', async () => {
     const dir = tempDir('flint-img-');
     cleanups.push(() => dir.remove());
     const image = join(dir.path, 'big.img');
@@ -149,9 +149,12 @@ describe.skipIf(why)('writer failures on real loop devices', () => {
     execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=16m', 'flint-eio-test', fsDir]);
     cleanups.push(() => rmdirSync(fsDir), () => umountIfMounted(fsDir));
     const l = loop(64 * MiB, fsDir);
+    const healthy = loop(64 * MiB);
     const t0 = Date.now();
-    const [r] = await writeImage({ image, plan: { imageSize: 48 * MiB, writes: [] }, targets: [l.device], allowLoop: true });
+    const [r, good] = await writeImage({ image, plan: { imageSize: 48 * MiB, writes: [] }, targets: [l.device, healthy.device], allowLoop: true });
     expect(Date.now() - t0).toBeLessThan(30_000);
+    expect(good).toMatchObject({ device: healthy.device, ok: true, verified: true, bytesWritten: 48 * MiB });
+    expect(readDevice(healthy.device, 0, 48 * MiB).equals(readFileSync(image))).toBe(true);
     expect(r.ok).toBe(false);
     const f = r as Failed;
     expect(f.error.code).toBe(WriteErrorCode.IO_ERROR);

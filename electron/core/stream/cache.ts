@@ -95,14 +95,17 @@ export function cachePaths(dir: string, name: string) {
   };
 }
 
-/** Writes `data` to `file` atomically (temp file, fsync, rename). */
-export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
+/**
+ * Writes `data` to `file` atomically (temp file, rename); with `sync` (default) the data is
+ * fsynced first. Without it a crash may leave the file empty, never half-old half-new.
+ */
+export async function writeFileAtomic(file: string, data: string | Uint8Array, sync = true): Promise<void> {
   const tmp = `${file}.tmp-${process.pid}`;
   try {
     const fh = await open(tmp, 'w');
     try {
       await fh.writeFile(data);
-      await fh.sync();
+      if (sync) await fh.sync();
     } finally {
       await fh.close();
     }
@@ -143,7 +146,8 @@ export async function lookupCache(dir: string, name: string, sha256?: string): P
   if (sha256 && rec.sha256 !== sha256.toLowerCase()) return undefined;
   const st = await stat(p.file).catch(() => undefined);
   if (!st?.isFile() || st.size !== rec.size) return undefined;
-  const sigOk = await stat(p.sig).then((s) => s.isFile(), () => false);
+  const sigOk = await stat(p.sig).then((s) => s.isFile() && s.size > 0, () => false);
+  if (rec.signature === 'verified' && !sigOk) return undefined; // a verified entry keeps its signature
   return { ...rec, name, path: p.file, ...(sigOk ? { sigPath: p.sig } : {}) };
 }
 

@@ -345,16 +345,19 @@ export async function downloadArtifact(artifact: Artifact, opts: DownloadOptions
         await fh.close();
       }
     }
-    if (sig) await writeFileAtomic(p.sig, sig);
+    // the small files need no fsync of their own: a torn record or signature only makes the
+    // entry invisible (lookupCache checks both), while the artifact bytes were synced above
+    const durable = opts.durable !== false;
+    if (sig) await writeFileAtomic(p.sig, sig, false);
     else await rm(p.sig, { force: true });
     const record: CacheRecord = {
       name, url: artifact.url, sha256, size: outcome.size, signature: outcome.signature,
       ...(outcome.signer ? { signer: outcome.signer } : {}), addedAt: new Date().toISOString(),
     };
-    await writeFileAtomic(p.record, JSON.stringify(record, null, 2) + '\n');
+    await writeFileAtomic(p.record, JSON.stringify(record, null, 2) + '\n', false);
     await rename(p.partial, p.file);
     await rm(p.partialMeta, { force: true });
-    await syncDir(dir);
+    if (durable) await syncDir(dir);
     return { path: p.file, sha256, size: outcome.size, signature: outcome.signature, cached: false, name, ...(sig ? { sigPath: p.sig } : {}) };
   } catch (err) {
     if (isDiskFull(err)) {

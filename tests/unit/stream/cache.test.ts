@@ -55,6 +55,9 @@ describe('listCache / lookupCache', () => {
     expect(await lookupCache(dir, 'a.iso')).toBeUndefined();
     await entry('b.iso', 1);
     expect(await lookupCache(dir, 'b.iso', 'c'.repeat(64))).toBeUndefined();
+    await entry('c.iso', 1);
+    await writeFile(cachePaths(dir, 'c.iso').sig, ''); // torn by a crash: the entry no longer counts
+    expect(await lookupCache(dir, 'c.iso')).toBeUndefined();
     expect(await lookupCache(dir, 'b.iso', 'A'.repeat(64))).toMatchObject({ name: 'b.iso' });
   });
   it('returns an empty listing for a cache that does not exist yet', async () => {

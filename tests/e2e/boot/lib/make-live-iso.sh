@@ -1,10 +1,8 @@
 #!/usr/bin/env bash
 # Adapted from the Flint team's reference script /work/shared/tools/make-live-iso.sh (same authors);
 # changes: --pxe-dir, a kernel from /boot is preferred (see live-iso.ts, which drives this script).
-# make-live-iso.sh - build a tiny Fedora-CoreOS-like hybrid live ISO (BIOS + UEFI,
-# CD-ROM + raw-written USB stick) that really boots, for end-to-end checks of
-# ISO customization tools.  See ../notes/boot-testing.md.
-#
+# make-live-iso.sh - build a tiny Fedora-CoreOS-like hybrid live ISO (BIOS + UEFI, CD-ROM + raw-written
+# USB stick) that really boots, for end-to-end checks of ISO customization tools.  See ../README.md.
 # Layout (same names, same embed areas as a real FCOS live ISO):
 #   images/pxeboot/vmlinuz      Debian kernel (linux-image-cloud-amd64)
 #   images/pxeboot/initrd.img   busybox-static initramfs whose /init reports
@@ -17,13 +15,12 @@
 #   coreos/igninfo.json         {"file": "images/ignition.img"}
 #   coreos/features.json        the feature flags of an FCOS 38 live ISO
 #
-# Karg embed area, exactly like coreos-assembler lays it out: it starts where the
-# default kargs start on the `linux`/`append` line and runs over the line's '\n'
-# and a line of '#' padding, ending before the final "# COREOS_KARG_EMBED_AREA".
+# Karg embed area, exactly like coreos-assembler lays it out: it starts where the default kargs start on
+# the `linux`/`append` line and runs over the line's '\n' and a line of '#' padding, ending before the
+# final "# COREOS_KARG_EMBED_AREA".
 #
-# Needs (Debian): xorriso isolinux syslinux-common grub-efi-amd64-bin grub-common
-#   mtools dosfstools cpio gzip busybox-static, plus apt access for the kernel
-#   (or pass --kernel).  Needs no root, no loop devices, no network but apt.
+# Needs (Debian): xorriso isolinux syslinux-common grub-efi-amd64-bin grub-common mtools dosfstools cpio
+#   gzip busybox-static, plus --kernel or apt access for the kernel.  No root, no loop devices.
 set -euo pipefail
 export LC_ALL=C
 
@@ -36,40 +33,12 @@ CACHE_DIR=${FCOS_MINI_CACHE:-${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/fcos-mini-l
 QUIET=0
 PXE_DIR=
 # coreos/features.json of an FCOS 38 live ISO (gates iso customize options)
-FEATURES_JSON='{
-  "installer-config": true,
-  "installer-config-directives": {
-    "append-karg": true,
-    "architecture": true,
-    "console": true,
-    "copy-network": true,
-    "delete-karg": true,
-    "dest-device": true,
-    "fetch-retries": true,
-    "ignition-file": true,
-    "ignition-hash": true,
-    "ignition-url": true,
-    "image-file": true,
-    "image-url": true,
-    "insecure": true,
-    "insecure-ignition": true,
-    "network-dir": true,
-    "offline": true,
-    "platform": true,
-    "preserve-on-error": true,
-    "save-partindex": true,
-    "save-partlabel": true,
-    "stream": true,
-    "stream-base-url": true
-  },
-  "live-initrd-network": true
-}'
+FEATURES_JSON=$(cat "$(dirname "$0")/features.json")
 USE_DEFAULT_KARGS_OPT=0
 DEFAULT_KARGS_OPT=
 
 die() { echo "make-live-iso: error: $*" >&2; exit 1; }
 log() { [ "$QUIET" = 1 ] || echo "make-live-iso: $*" >&2; }
-
 usage() {
   cat <<EOF
 usage: $0 [options] OUT.iso

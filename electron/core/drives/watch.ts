@@ -1,6 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Drive } from './types';
 
+/** `udevadm monitor` arguments: block-device uevents from the kernel and from udev. */
+export const UDEV_MONITOR_ARGS = ['monitor', '--kernel', '--udev', '--subsystem-match=block'];
+
 /** What changed between two listings. */
 export interface DriveChange {
   added: Drive[];
@@ -66,20 +69,28 @@ export function watchDrives(o: WatchOptions): Promise<void> {
     let udev: ChildProcess | undefined;
     if (o.udev ?? process.platform === 'linux') {
       try {
-        udev = spawn('udevadm', ['monitor', '--udev', '--subsystem-match=block'], { stdio: ['ignore', 'pipe', 'ignore'] });
+        // Kernel uevents arrive even where udevd does not run (containers); udev ones after rules ran.
+        udev = spawn('udevadm', UDEV_MONITOR_ARGS, { stdio: ['ignore', 'pipe', 'ignore'] });
         udev.on('error', () => undefined);
-        udev.stdout?.on('data', () => void poll());
+        udev.stdout?.setEncoding('utf8');
+        udev.stdout?.on('data', (text: string) => {
+          if (/^(KERNEL|UDEV)\[/m.test(text)) void poll();
+        });
       } catch {
         udev = undefined;
       }
     }
     const timer = setInterval(() => void poll(), o.intervalMs ?? 2000);
+    // udevadm must not outlive us: killed on abort and when this process exits.
+    const killUdev = () => udev?.kill();
+    process.once('exit', killUdev);
     void poll(true);
     o.signal.addEventListener(
       'abort',
       () => {
         clearInterval(timer);
-        udev?.kill();
+        killUdev();
+        process.off('exit', killUdev);
         resolve();
       },
       { once: true },

@@ -109,10 +109,11 @@ type Written = LiveTarget & { drive: Drive; warnings: string[] };
 
 /** fdatasync, close, re-read the partition table, drop the page cache; returns warnings. */
 async function settle(t: Written, ops: PlatformOps, emit: Emit, total: number): Promise<string[]> {
-  emit({ type: 'progress', device: t.device, phase: 'flush', bytes: t.writer.pos, total });
+  emit({ type: 'progress', device: t.device, phase: 'flush', bytes: 0, total });
   try {
     await t.writer.sync();
     if (t.writer.mode === 'sync') progress(t, emit, total, true);
+    emit({ type: 'progress', device: t.device, phase: 'flush', bytes: t.writer.pos, total });
     corruptForTest(t.drive.raw);
   } finally {
     t.writer.close();

@@ -56,7 +56,7 @@ async function timedAsync(fn: () => Promise<void>): Promise<number> {
 
 /**
  * One run of the helper: end-to-end time, the write phase alone (from opening the device until its
- * data is synced and its cache dropped, like dd's conv=fsync), and the helper's peak RSS.
+ * data is synced, like dd's conv=fsync), and the helper's peak RSS.
  */
 async function flint(image: string, plan: PatchPlan, devices: string[], verify: boolean, ign: string): Promise<{ ms: number; writeMs: number; rss: number }> {
   let rss = 0;
@@ -73,8 +73,8 @@ async function flint(image: string, plan: PatchPlan, devices: string[], verify: 
       onEvent: (e: WriteEvent) => {
         if (e.type === 'done') rss = e.peakRssBytes ?? 0;
         if (e.type === 'log' && e.message.startsWith('writing in')) opened = performance.now();
-        // the first event after fdatasync + close + BLKRRPART + flushbufs
-        if (e.type === 'progress' && (e.phase === 'verify' || e.phase === 'ignition') && !synced) synced = performance.now();
+        // fdatasync returned: the flush phase reports all bytes done
+        if (e.type === 'progress' && e.phase === 'flush' && e.bytes === e.total && !synced) synced = performance.now();
       },
     });
     const bad = results.find((r) => !r.ok);

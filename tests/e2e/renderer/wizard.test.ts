@@ -37,6 +37,21 @@ function readAt(file: string, offset: number, length: number): Buffer {
   }
 }
 
+/**
+ * The Ignition config embedded in an ISO image or a stick, read with `flint iso ignition show`;
+ * checks that it merges CONFIG (coreos-installer wraps the given config in a merge directive).
+ */
+function embeddedConfig(target: string): Buffer {
+  const embedded = execFileSync(process.execPath, [path.join(ROOT, 'bin/flint.mjs'), 'iso', 'ignition', 'show', target], { maxBuffer: 16 * MiB });
+  const merged = JSON.parse(embedded.toString()) as { ignition: { config: { merge: { source: string; compression?: string }[] } } };
+  const inner = merged.ignition.config.merge.map((m) => {
+    const data = Buffer.from(m.source.replace(/^data:[^,]*;base64,/, ''), 'base64');
+    return JSON.parse((m.compression === 'gzip' ? gunzipSync(data) : data).toString()) as unknown;
+  });
+  expect(inner).toContainEqual(JSON.parse(CONFIG));
+  return embedded;
+}
+
 describe.skipIf(why)('renderer end to end in Chromium over the loopback bridge', () => {
   let stack: Stack;
   let browser: Browser | undefined;
@@ -94,23 +109,21 @@ describe.skipIf(why)('renderer end to end in Chromium over the loopback bridge',
 
     const results = page.getByLabel('Results');
     for (const l of loops) {
-      const row = results.locator(`[data-device="${l.device}"]`);
-      const text = (await row.textContent()) ?? '';
+      const text = (await results.locator(`[data-device="${l.device}"]`).textContent()) ?? '';
       expect(text).toContain('Verified');
       const shown = /Config read back: sha256 ([0-9a-f]{64}) \(matches\)/.exec(text)?.[1];
-      // independent read-back through the CLI: the config embedded on the stick has that SHA-256
-      // and carries the dropped config
-      const embedded = execFileSync(process.execPath, [path.join(ROOT, 'bin/flint.mjs'), 'iso', 'ignition', 'show', l.device], {
-        maxBuffer: 16 * MiB,
-      });
-      const merged = JSON.parse(embedded.toString()) as { ignition: { config: { merge: { source: string; compression?: string }[] } } };
-      const inner = merged.ignition.config.merge.map((m) => {
-        const data = Buffer.from(m.source.replace(/^data:[^,]*;base64,/, ''), 'base64');
-        return (m.compression === 'gzip' ? gunzipSync(data) : data).toString();
-      });
-      expect(inner.map((t) => JSON.parse(t) as unknown)).toContainEqual(JSON.parse(CONFIG));
-      expect(shown).toBe(createHash('sha256').update(embedded).digest('hex'));
+      // independent read-back through the CLI: the config on the stick has that SHA-256 and carries ours
+      expect(shown).toBe(createHash('sha256').update(embeddedConfig(l.device)).digest('hex'));
     }
+
+    // the other output: a customized ISO saved to a new file carries the same config
+    const saved = path.join(stack.dir, 'custom.iso');
+    await page.getByRole('textbox', { name: /Save as/ }).fill(saved);
+    await page.getByRole('button', { name: 'Save customized ISO…' }).click();
+    await page.getByText(saved).waitFor({ timeout: 60_000 });
+    expect(createHash('sha256').update(embeddedConfig(saved)).digest('hex')).toBe(
+      createHash('sha256').update(embeddedConfig(loops[0].device)).digest('hex'),
+    );
     // independent check: each stick carries the ISO's primary volume descriptor
     const iso = await fixtureIso(MIRROR_ISO_FIXTURE);
     for (const l of loops) expect(readAt(l.device, 32768, 2048).equals(readAt(iso, 32768, 2048))).toBe(true);
@@ -190,6 +203,8 @@ describe.skipIf(why)('renderer end to end in Chromium over the loopback bridge',
   it('works by keyboard alone, from the config to a verified stick', async () => {
     loops = [createLoopDevice(64 * MiB)];
     const page = browser!.page;
+    // subscribe early: Playwright turns file-chooser interception on asynchronously
+    const chosen: Promise<import('playwright-core').FileChooser> = new Promise((resolve) => page.once('filechooser', resolve));
     await page.goto(stack.url);
     await page.getByRole('heading', { name: 'Choose a config' }).waitFor();
     await page.locator('body[data-flint-ready]').waitFor();
@@ -206,9 +221,9 @@ describe.skipIf(why)('renderer end to end in Chromium over the loopback bridge',
       throw new Error(`Tab never reached ${name}`);
     };
     await tabTo(/Drop an Ignition/);
-    const chooser = page.waitForEvent('filechooser');
+    expect(await page.evaluate(() => document.activeElement?.className)).toBe('dropzone');
     await page.keyboard.press('Enter');
-    await (await chooser).setFiles({ name: 'live.ign', mimeType: 'application/json', buffer: Buffer.from(CONFIG) });
+    await (await chosen).setFiles({ name: 'live.ign', mimeType: 'application/json', buffer: Buffer.from(CONFIG) });
     await page.getByText('Valid · Ignition 3.4.0').waitFor();
     await tabTo(/Next: Image/);
     await page.keyboard.press('Enter');
@@ -235,5 +250,23 @@ describe.skipIf(why)('renderer end to end in Chromium over the loopback bridge',
     expect(await page.getByLabel('Results').locator(`[data-device="${loops[0].device}"]`).textContent()).toContain('Verified');
     expect(browser!.errors).toEqual([]);
   });
+
+  it('the drive list is live: a stick plugged in appears, and one pulled out disappears from list and selection', async () => {
+    const page = browser!.page;
+    await page.goto(stack.url);
+    await page.locator('body[data-flint-ready]').waitFor();
+    await page.getByRole('button', { name: /Step 4: Target/ }).click();
+    const plugged = createLoopDevice(32 * MiB);
+    loops = [plugged];
+    const box = page.getByRole('checkbox', { name: new RegExp(`^Write to ${plugged.device} `) });
+    await box.waitFor({ timeout: 15_000 });
+    await box.check();
+    await page.getByRole('button', { name: /Step 4: Target — 1 drive \(done\)/ }).waitFor();
+    plugged.remove();
+    await box.waitFor({ state: 'detached', timeout: 15_000 });
+    await page.getByRole('button', { name: /Step 4: Target — None picked/ }).waitFor();
+    expect(browser!.errors).toEqual([]);
+  });
 });
+
 

@@ -3,14 +3,14 @@
  * real core over the loopback bridge (local mirror with a signed ISO, two loop devices as sticks).
  * Needs root, losetup and /usr/bin/chromium. Run: node --import tsx scripts/screenshots.ts
  */
-import { readdirSync, readFileSync, rmSync, statSync, truncateSync, copyFileSync, mkdtempSync } from 'node:fs';
+import { readdirSync, rmSync, statSync, truncateSync, copyFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { fixtureIso } from '../tests/helpers/fixtures';
 import { createLoopDevice, type LoopDevice } from '../tests/helpers/loop';
 import { missingRequirements } from '../tests/helpers/requirements';
-import { CHROMIUM, dropFile, launchChromium, MIRROR_ISO_FIXTURE, ROOT, startStack, type Browser, type Stack } from '../tests/e2e/renderer/harness';
+import { CHROMIUM, dropFile, launchChromium, MIRROR_ISO_FIXTURE, ROOT, startStack, writerPids, type Browser, type Stack } from '../tests/e2e/renderer/harness';
 
 const OUT = path.join(ROOT, 'docs/screenshots');
 const MiB = 1024 * 1024;
@@ -28,27 +28,6 @@ const GOOD = JSON.stringify(
   2,
 );
 const BAD = JSON.stringify({ ignition: { version: '3.4.0' }, passwd: { users: [{ name: 42 }] }, storage: { files: [{ path: 'etc/motd' }] } }, null, 2);
-
-/** Children (and their children) of this process whose command line mentions the writer helper. */
-function writerPids(): number[] {
-  const kids = new Map<number, number>();
-  const cmd = new Map<number, string>();
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
-      kids.set(Number(d), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
-      cmd.set(Number(d), readFileSync(`/proc/${d}/cmdline`, 'utf8'));
-    } catch {
-      // gone
-    }
-  }
-  const mine = (pid: number): boolean => {
-    for (let p = kids.get(pid); p && p > 1; p = kids.get(p)) if (p === process.pid) return true;
-    return false;
-  };
-  return [...kids.keys()].filter((p) => mine(p) && (cmd.get(p) ?? '').includes('native/writer'));
-}
 
 /** Saves a screenshot; `full` grows the window to the height of the step's scrolled content first. */
 async function shot(page: Page, name: string, full = false): Promise<void> {

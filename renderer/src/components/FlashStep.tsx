@@ -75,7 +75,7 @@ export function FlashStep() {
       {(running || s.flashStatus === 'done') && (
         <div className="card">
           <div className="card-title">
-            <h3 role="status" aria-live="polite">
+            <h3 aria-live="polite">
               {running
                 ? `Writing ${n} stick${n > 1 ? 's' : ''}…`
                 : s.finished?.ok

@@ -5,6 +5,7 @@
  * by the real core, and launches Debian's Chromium headless with a fresh profile. Everything it
  * makes is removed by exact name in the returned close().
  */
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -187,3 +188,25 @@ export async function dropFile(page: Page, selector: string, name: string, text:
   await page.dispatchEvent(selector, 'drop', { dataTransfer: dt });
   await dt.dispose();
 }
+
+/** Children (and their children) of this process whose command line mentions the writer helper. */
+export function writerPids(): number[] {
+  const kids = new Map<number, number>();
+  const cmd = new Map<number, string>();
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      kids.set(Number(d), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+      cmd.set(Number(d), readFileSync(`/proc/${d}/cmdline`, 'utf8'));
+    } catch {
+      // gone
+    }
+  }
+  const mine = (pid: number): boolean => {
+    for (let p = kids.get(pid); p && p > 1; p = kids.get(p)) if (p === process.pid) return true;
+    return false;
+  };
+  return [...kids.keys()].filter((p) => mine(p) && (cmd.get(p) ?? '').includes('native/writer'));
+}
+

@@ -12,7 +12,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { fixtureIso } from '../../helpers/fixtures';
 import { createLoopDevice, type LoopDevice } from '../../helpers/loop';
 import { skipReason } from '../../helpers/requirements';
-import { CHROMIUM, ROOT, dropFile, launchChromium, MIRROR_ISO_FIXTURE, startStack, type Browser, type Stack } from './harness';
+import { CHROMIUM, ROOT, dropFile, launchChromium, MIRROR_ISO_FIXTURE, startStack, writerPids, type Browser, type Stack } from './harness';
 
 const why = skipReason({ tools: ['losetup'], files: [CHROMIUM], root: true });
 
@@ -267,6 +267,54 @@ describe.skipIf(why)('renderer end to end in Chromium over the loopback bridge',
     await page.getByRole('button', { name: /Step 4: Target — None picked/ }).waitFor();
     expect(browser!.errors).toEqual([]);
   });
+
+  it('cancel during the write stops the job and says so', async () => {
+    const big = path.join(stack.dir, 'cancel-live.iso');
+    copyFileSync(await fixtureIso(MIRROR_ISO_FIXTURE), big);
+    truncateSync(big, 192 * MiB);
+    loops = [createLoopDevice(256 * MiB)];
+    // hold the writer helper still at its first write report, so the click lands mid-write
+    let held: number[] = [];
+    const stop = stack.ui.session.addSink((channel, payload) => {
+      const p = payload as { phase?: string; bytes?: number; total?: number };
+      if (held.length || channel !== 'flash:progress' || p.phase !== 'write' || !p.bytes || p.bytes >= (p.total ?? 0)) return;
+      held = writerPids();
+      for (const pid of held) process.kill(pid, 'SIGSTOP');
+    });
+    try {
+      const page = browser!.page;
+      await page.goto(stack.url);
+      await page.locator('body[data-flint-ready]').waitFor();
+      await page.getByRole('checkbox', { name: /Continue without a config/ }).check();
+      await page.getByRole('button', { name: /Step 2: Image/ }).click();
+      await page.getByRole('radio', { name: 'Local ISO file' }).click();
+      await page.getByRole('textbox', { name: 'Path of a live ISO' }).fill(big);
+      await page.getByRole('button', { name: 'Open', exact: true }).click();
+      await page.getByLabel('Selected image').waitFor({ timeout: 30_000 });
+      await page.getByRole('button', { name: /Step 4: Target/ }).click();
+      await page.getByRole('checkbox', { name: new RegExp(`^Write to ${loops[0].device} `) }).check({ timeout: 15_000 });
+      await page.getByRole('button', { name: /Step 5: Flash/ }).click();
+      await page.getByRole('button', { name: 'Flash', exact: true }).click();
+      await page.getByRole('alertdialog').getByRole('button', { name: 'Erase and write' }).click();
+      await page.getByRole('progressbar', { name: `Write ${loops[0].device}` }).waitFor({ timeout: 60_000 });
+      expect(held.length).toBeGreaterThan(0);
+      await page.getByRole('button', { name: 'Cancel', exact: true }).click();
+      for (const pid of held) process.kill(pid, 'SIGCONT');
+      await page.getByRole('heading', { name: 'Cancelled' }).waitFor({ timeout: 60_000 });
+      expect(await page.getByLabel('Results').textContent()).toMatch(/not bootable; write them again/);
+      expect(browser!.errors).toEqual([]);
+    } finally {
+      stop();
+      for (const pid of held) {
+        try {
+          process.kill(pid, 'SIGCONT');
+        } catch {
+          // already gone
+        }
+      }
+    }
+  });
 });
+
 
 

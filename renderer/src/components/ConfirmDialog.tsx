@@ -11,7 +11,12 @@ export function ConfirmDialog() {
   const cancelRef = useRef<HTMLButtonElement>(null);
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
+    // focus the safe choice; give focus back to where it was (the Flash button) when closed
+    const before = document.activeElement as HTMLElement | null;
     cancelRef.current?.focus();
+    return () => {
+      if (before?.isConnected) before.focus();
+    };
   }, []);
   const canGo = large.length === 0 || s.confirmLarge;
   return (

@@ -169,6 +169,7 @@ describe('wizard components', () => {
       s().toggleDrive('sdc');
       s().goTo('flash');
     });
+    screen.getByRole('button', { name: 'Flash 2 sticks' }).focus();
     fireEvent.click(screen.getByRole('button', { name: 'Flash 2 sticks' }));
     let dialog = screen.getByRole('alertdialog');
     expect(dialog.textContent).toMatch(/Erase these 2 drives\?/);
@@ -177,6 +178,7 @@ describe('wizard components', () => {
     expect(document.activeElement?.textContent).toBe('Cancel');
     fireEvent.keyDown(dialog, { key: 'Escape' });
     expect(screen.queryByRole('alertdialog')).toBeNull();
+    expect(document.activeElement?.textContent).toBe('Flash 2 sticks');
     fireEvent.click(screen.getByRole('button', { name: 'Flash 2 sticks' }));
     dialog = screen.getByRole('alertdialog');
     await act(async () => {

@@ -9,14 +9,15 @@ export function FlashProgressView() {
   const current = useWizard((s) => s.currentPhase);
   const status = useWizard((s) => s.flashStatus);
   const finished = useWizard((s) => s.finished);
-  const drives = useWizard((s) => s.drives);
-  const selected = useWizard((s) => s.selectedIds);
+  const drives = useWizard((s) => s.flashDrives);
+  const results = useWizard((s) => s.results);
   const imageOrigin = useWizard((s) => s.image?.origin);
   const curIdx = current ? phaseIndex(current) : -1;
   const stateOf = (p: FlashPhase): string => {
     const i = phaseIndex(p);
-    if (finished?.ok || i < curIdx) return 'done';
-    if (i === curIdx) return finished && !finished.ok ? 'failed' : 'active';
+    // a job where some sticks made it is "done" phase by phase; each stick's result tells the rest
+    if (finished?.ok || i < curIdx || (finished && !finished.cancelled && results.some((r) => r.ok))) return 'done';
+    if (i === curIdx) return finished ? 'failed' : 'active';
     if (i < 2 && curIdx >= 2) return 'done';
     return '';
   };
@@ -44,7 +45,7 @@ export function FlashProgressView() {
               )}
               {stick &&
                 (st === 'active' || st === 'done') &&
-                selected.map((id) => {
+                drives.map(({ id }) => {
                   const p = progress[`${ph.id}:${id}`];
                   if (!p) return null;
                   const d = drives.find((x) => x.id === id);

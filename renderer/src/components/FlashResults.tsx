@@ -6,7 +6,7 @@ import { ErrorNotice } from './ErrorNotice';
 export function FlashResults() {
   const results = useWizard((s) => s.results);
   const finished = useWizard((s) => s.finished);
-  const drives = useWizard((s) => s.drives);
+  const drives = useWizard((s) => s.flashDrives);
   return (
     <div className="results" aria-label="Results">
       {finished?.cancelled && (

@@ -12,8 +12,9 @@ import { SaveIsoCard } from './SaveIsoCard';
 export function FlashStep() {
   const s = useWizard((x) => x);
   const blockers = flashBlockers(s);
-  const drives = selectedDrives(s);
   const running = s.flashStatus === 'running' || s.flashStatus === 'starting';
+  // while a job runs or shows its results, it is about the drives it started with
+  const drives = running || s.flashStatus === 'done' ? s.flashDrives : selectedDrives(s);
   const n = drives.length;
   return (
     <>

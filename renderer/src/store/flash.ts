@@ -1,4 +1,5 @@
 import type {
+  DriveInfo,
   ErrorValue,
   FlashFinished,
   FlashPhase,
@@ -28,6 +29,8 @@ export interface FlashSlice {
   jobId?: string;
   /** Latest progress, keyed by phase (image phases) or `phase:driveId` (stick phases). */
   progress: Record<string, TimedProgress>;
+  /** The drives of the running/finished job, as they were when it started (a pulled stick stays listed). */
+  flashDrives: DriveInfo[];
   /** The furthest phase seen so far. */
   currentPhase?: FlashPhase;
   results: TargetResult[];
@@ -81,6 +84,7 @@ export function phaseIndex(p: FlashPhase): number {
 export const createFlashSlice: SliceCreator<FlashSlice> = (set, get, api) => ({
   flashStatus: 'idle',
   progress: {},
+  flashDrives: [],
   results: [],
   eject: false,
   verify: true,
@@ -112,7 +116,15 @@ export const createFlashSlice: SliceCreator<FlashSlice> = (set, get, api) => ({
     if (!image || flashBlockers(s).length > 0) return;
     const needsLarge = selectedDrives(s).some(isLarge);
     if (needsLarge && !s.confirmLarge) return;
-    set({ flashStatus: 'starting', progress: {}, results: [], finished: undefined, flashError: undefined, currentPhase: undefined });
+    set({
+      flashStatus: 'starting',
+      progress: {},
+      flashDrives: selectedDrives(s),
+      results: [],
+      finished: undefined,
+      flashError: undefined,
+      currentPhase: undefined,
+    });
     const r = await api.invoke('flash:start', {
       imageId: image.id,
       ...(s.config && !s.noConfig ? { configId: s.config.id } : {}),

@@ -192,6 +192,11 @@ describe('wizard components', () => {
     });
     expect(screen.getByRole('progressbar', { name: 'Write /dev/sdb' }).getAttribute('aria-valuenow')).toBe('30');
     expect(screen.getByRole('progressbar', { name: 'Write /dev/sdc' }).getAttribute('aria-valuenow')).toBe('60');
+    // a stick pulled out mid-write leaves the drive list, but the job still shows it
+    act(() => core.emit('drives:changed', { drives: [drive('sdb')], hiddenSystemCount: 1 }));
+    expect(s().selectedIds).toEqual(['sdb']);
+    expect(screen.getByRole('progressbar', { name: 'Write /dev/sdc' })).toBeTruthy();
+    expect(screen.getByText('Writing 2 sticks…')).toBeTruthy();
     await act(async () => {
       fireEvent.click(screen.getByRole('button', { name: 'Cancel' }));
       await until(() => core.requests('flash:cancel').length === 1);

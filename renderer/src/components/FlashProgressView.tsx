@@ -11,6 +11,7 @@ export function FlashProgressView() {
   const finished = useWizard((s) => s.finished);
   const drives = useWizard((s) => s.flashDrives);
   const results = useWizard((s) => s.results);
+  const failedIds = new Set(results.filter((r) => !r.ok).map((r) => r.driveId));
   const imageOrigin = useWizard((s) => s.image?.origin);
   const curIdx = current ? phaseIndex(current) : -1;
   const stateOf = (p: FlashPhase): string => {
@@ -54,7 +55,7 @@ export function FlashProgressView() {
                       <span className="mono small">{d?.device ?? p.driveId}</span>
                       <Meter
                         label={`${ph.label} ${d?.device ?? id}`}
-                        bytes={st === 'done' && p.total ? p.total : p.bytes}
+                        bytes={st === 'done' && p.total && !failedIds.has(id) ? p.total : p.bytes}
                         total={p.total}
                         speed={p.speed}
                         eta={p.eta}

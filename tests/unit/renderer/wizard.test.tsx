@@ -215,6 +215,9 @@ describe('wizard components', () => {
       }),
     );
     expect(screen.getByText('Finished with errors')).toBeTruthy();
+    // the stick that made it shows a full meter; the failed one where it stopped
+    expect(screen.getByRole('progressbar', { name: 'Write /dev/sdb' }).getAttribute('aria-valuenow')).toBe('100');
+    expect(screen.getByRole('progressbar', { name: 'Write /dev/sdc' }).getAttribute('aria-valuenow')).toBe('60');
     const results = screen.getByLabelText('Results');
     expect(results.textContent).toMatch(new RegExp(`Config read back: sha256 ${sha} \\(matches\\)`));
     expect(results.textContent).toMatch(/Ejected — safe to remove/);

@@ -5,6 +5,7 @@
  */
 import { readdirSync, rmSync, statSync, truncateSync, copyFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { fixtureIso } from '../tests/helpers/fixtures';
@@ -142,6 +143,27 @@ async function main(): Promise<number> {
     await shot(page, '13-config-dark', true);
     await page.getByRole('button', { name: /Step 4: Target/ }).click();
     await shot(page, '14-target-dark', true);
+
+    // a stick pulled out mid-write: its capacity drops to nothing while the writer holds it
+    await page.getByRole('button', { name: /Theme: dark/ }).click();
+    await page.getByRole('button', { name: /Step 5: Flash/ }).click();
+    await page.getByRole('button', { name: 'Flash more sticks' }).click();
+    let pulled = false;
+    const stopPull = stack.ui.session.addSink((channel, payload) => {
+      const p = payload as { phase?: string; bytes?: number };
+      if (pulled || channel !== 'flash:progress' || p.phase !== 'write' || !p.bytes) return;
+      pulled = true;
+      truncateSync(loops[0].backing, 0);
+      execFileSync('losetup', ['--set-capacity', loops[0].device]);
+    });
+    try {
+      await page.getByRole('button', { name: 'Flash 2 sticks' }).click();
+      await page.getByRole('alertdialog').getByRole('button', { name: 'Erase and write' }).click();
+      await page.getByText('Finished with errors').waitFor({ timeout: 180_000 });
+      await shot(page, '15-flash-stick-pulled', true);
+    } finally {
+      stopPull();
+    }
     if (browser.errors.length) console.warn('page errors:', browser.errors);
     return 0;
   } finally {

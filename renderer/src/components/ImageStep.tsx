@@ -1,6 +1,7 @@
 import { formatBytes } from '../format';
 import { useWizard } from '../store';
 import { ARCHES, STREAMS } from '../store/image';
+import { CachedImages } from './CachedImages';
 import { ErrorNotice } from './ErrorNotice';
 import { ImageFactsView } from './ImageFactsView';
 import { LocalIsoPicker } from './LocalIsoPicker';
@@ -139,7 +140,12 @@ export function ImageStep() {
           )}
         </div>
       )}
-      {source === 'local' && <LocalIsoPicker />}
+      {source === 'local' && (
+        <>
+          <LocalIsoPicker />
+          <CachedImages />
+        </>
+      )}
       {error && <ErrorNotice title="The image could not be used" error={error} />}
       {image && <ImageFactsView image={image} />}
     </>

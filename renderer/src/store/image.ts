@@ -38,11 +38,15 @@ export interface ImageSlice {
   localPath: string;
   /** Directory listing shown by the in-page file browser (browser mode), if open. */
   listing?: DirListing;
+  /** ISOs already in the download cache (verified when they were downloaded). */
+  cachedImages: ImageState[];
 
   setImageSource(source: ImageSource): void;
   setStream(stream: string): void;
   setArch(arch: string): Promise<void>;
   loadReleases(): Promise<void>;
+  /** Reads the list of cached ISOs (errors leave the list as it was: it is only a shortcut). */
+  loadCached(): Promise<void>;
   /** Downloads (or takes from the cache) and verifies the chosen stream's ISO. */
   downloadImage(): Promise<void>;
   cancelDownload(): Promise<void>;
@@ -66,6 +70,7 @@ export const createImageSlice: SliceCreator<ImageSlice> = (set, get, api) => {
     set({ imageBusy: false, downloadProgress: undefined });
     if (!r.ok) return set({ imageError: r.error });
     get().adoptImage(r.value);
+    if (r.value.origin !== 'local') void get().loadCached();
   }
 
   return {
@@ -76,6 +81,7 @@ export const createImageSlice: SliceCreator<ImageSlice> = (set, get, api) => {
     releasesBusy: false,
     imageBusy: false,
     localPath: '',
+    cachedImages: [],
 
     setImageSource(source) {
       set({ imageSource: source, imageError: undefined });
@@ -97,6 +103,11 @@ export const createImageSlice: SliceCreator<ImageSlice> = (set, get, api) => {
       if (get().arch !== arch) return; // arch changed meanwhile; the newer call wins
       if (r.ok) set({ releases: r.value, releasesBusy: false });
       else set({ releases: [], releasesError: r.error, releasesBusy: false });
+    },
+
+    async loadCached() {
+      const r = await api.invoke('image:cached', {});
+      if (r.ok) set({ cachedImages: r.value });
     },
 
     async downloadImage() {

@@ -54,7 +54,7 @@ export function connectWizard(store: WizardStore, api: FlintApi): () => void {
     } else s().pushNotice(info.error);
     const opened = await api.invoke('app:take-opened', {});
     if (opened.ok) opened.value.forEach(applyOpened);
-    await Promise.all([s().loadReleases(), s().refreshDrives()]);
+    await Promise.all([s().loadReleases(), s().refreshDrives(), s().loadCached()]);
   })();
   return () => offs.forEach((off) => off());
 }

@@ -126,6 +126,7 @@ export class FakeCore {
     );
     this.handle('image:download', (r) => image({ stream: r.stream, release: `42.2025010${['stable', 'testing', 'next'].indexOf(r.stream)}.${['stable', 'testing', 'next'].indexOf(r.stream) + 1}.0` }));
     this.handle('image:cancel-download', () => ({}));
+    this.handle('image:cached', () => []);
     this.handle('options:check-kargs', (r) => {
       const args = r.kargs.split(/\s+/).filter(Boolean);
       const bad = args.filter((a) => a.startsWith('coreos.liveiso='));

@@ -312,5 +312,19 @@ describe('wizard components', () => {
     expect(core.requests('file:open-dialog')).toEqual([{ kind: 'config' }]);
     expect(screen.getByRole('button', { name: 'Step 1: Config — picked.ign (done)' })).toBeTruthy();
   });
+
+  it('image step: ISOs downloaded before are offered with their verified state and used in one click', async () => {
+    const core = new FakeCore();
+    core.handle('image:cached', () => [image({ id: 'c1', origin: 'cache', name: 'fedora-coreos-41-live.x86_64.iso', path: '/cache/41.iso' })]);
+    const { s } = await mount(core);
+    act(() => s().goTo('image'));
+    fireEvent.click(screen.getByRole('radio', { name: 'Local ISO file' }));
+    const list = screen.getByRole('list', { name: 'Already downloaded' });
+    expect(list.textContent).toMatch(/fedora-coreos-41-live\.x86_64\.iso800 MiBVerified/);
+    fireEvent.click(within(list).getByRole('button', { name: 'Use fedora-coreos-41-live.x86_64.iso' }));
+    expect(s().image?.id).toBe('c1');
+    expect(screen.getByLabelText('Selected image').textContent).toMatch(/From the cache/);
+  });
 });
+
 

@@ -128,7 +128,7 @@ describe.skipIf(why)('renderer end to end in Chromium over the loopback bridge',
     const iso = await fixtureIso(MIRROR_ISO_FIXTURE);
     for (const l of loops) expect(readAt(l.device, 32768, 2048).equals(readAt(iso, 32768, 2048))).toBe(true);
     expect(browser!.errors).toEqual([]);
-  });
+  }, 240_000);
 
   it('a bad config shows its error and the app keeps working', async () => {
     const page = browser!.page;
@@ -147,7 +147,7 @@ describe.skipIf(why)('renderer end to end in Chromium over the loopback bridge',
     await dropFile(page, '.dropzone', 'live.ign', CONFIG);
     await page.getByText('Valid · Ignition 3.4.0').waitFor();
     expect(browser!.errors).toEqual([]);
-  });
+  }, 240_000);
 
   it('a target detached mid-flash shows its error', async () => {
     // a bigger image (the fixture padded with zeros) so that the write is caught while it runs
@@ -198,7 +198,7 @@ describe.skipIf(why)('renderer end to end in Chromium over the loopback bridge',
     } finally {
       stop();
     }
-  });
+  }, 240_000);
 
   it('works by keyboard alone, from the config to a verified stick', async () => {
     loops = [createLoopDevice(64 * MiB)];
@@ -249,7 +249,7 @@ describe.skipIf(why)('renderer end to end in Chromium over the loopback bridge',
     await page.getByText('All done').waitFor({ timeout: 120_000 });
     expect(await page.getByLabel('Results').locator(`[data-device="${loops[0].device}"]`).textContent()).toContain('Verified');
     expect(browser!.errors).toEqual([]);
-  });
+  }, 240_000);
 
   it('the drive list is live: a stick plugged in appears, and one pulled out disappears from list and selection', async () => {
     const page = browser!.page;
@@ -266,7 +266,7 @@ describe.skipIf(why)('renderer end to end in Chromium over the loopback bridge',
     await box.waitFor({ state: 'detached', timeout: 15_000 });
     await page.getByRole('button', { name: /Step 4: Target — None picked/ }).waitFor();
     expect(browser!.errors).toEqual([]);
-  });
+  }, 240_000);
 
   it('cancel during the write stops the job and says so', async () => {
     const big = path.join(stack.dir, 'cancel-live.iso');
@@ -313,7 +313,7 @@ describe.skipIf(why)('renderer end to end in Chromium over the loopback bridge',
         }
       }
     }
-  });
+  }, 240_000);
 });
 
 

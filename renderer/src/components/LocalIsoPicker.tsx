@@ -29,7 +29,7 @@ export function LocalIsoPicker() {
   return (
     <div className="card">
       <form
-        className="row"
+        className="row end"
         onSubmit={(e) => {
           e.preventDefault();
           void openLocalPath();

@@ -40,7 +40,7 @@ export function OptionsStep() {
 
       <div className="card">
         <form
-          className="row"
+          className="row end"
           onSubmit={(e) => {
             e.preventDefault();
             void s.checkKargs();

@@ -22,7 +22,7 @@ export function SaveIsoCard() {
         For virtual media on a server's management controller (BMC), or to write it later. Same config and options.
       </p>
       <form
-        className="row"
+        className="row end"
         onSubmit={(e) => {
           e.preventDefault();
           void saveIso(electron ? undefined : path.trim());

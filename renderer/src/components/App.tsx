@@ -13,7 +13,7 @@ import { TopBar } from './TopBar';
 import { useTheme } from './useTheme';
 
 const INTRO: Record<StepId, string> = {
-  config: 'The Ignition config (.ign) the live system boots with: it sets up users, SSH keys, files and services.',
+  config: 'The Ignition config (.ign, or Butane .bu translated for you) the live system boots with: users, SSH keys, files, services.',
   image: 'The Fedora CoreOS live ISO to write: a current release, downloaded and verified, or a file you have.',
   options: 'How the live system boots. The defaults suit most machines.',
   target: 'The USB sticks to write. Several can be written at once.',

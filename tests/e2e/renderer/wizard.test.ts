@@ -314,7 +314,27 @@ describe.skipIf(why)('renderer end to end in Chromium over the loopback bridge',
       }
     }
   }, 240_000);
+
+  it('a Butane config is translated and shown as Ignition; an oversized file is refused with a message', async () => {
+    const page = browser!.page;
+    await page.goto(stack.url);
+    await page.locator('body[data-flint-ready]').waitFor();
+    const bu = ['variant: fcos', 'version: 1.5.0', 'passwd:', '  users:', '    - name: core', '      ssh_authorized_keys:', '        - ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFlintButaneTest core@test', ''].join('\n');
+    await dropFile(page, '.dropzone', 'live.bu', bu);
+    await page.getByText(/Valid · Ignition 3\./).waitFor();
+    const shown = JSON.parse((await page.getByLabel('Config (read-only)').textContent()) ?? '') as {
+      passwd: { users: { name: string; sshAuthorizedKeys: string[] }[] };
+    };
+    expect(shown.passwd.users[0]).toEqual({ name: 'core', sshAuthorizedKeys: ['ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFlintButaneTest core@test'] });
+    // 5 MiB of "config": refused before it reaches the core, with a message a person can act on
+    await dropFile(page, '.dropzone', 'huge.ign', 'x'.repeat(5 * MiB));
+    const alert = page.getByRole('alert').filter({ hasText: 'huge.ign' });
+    await alert.waitFor();
+    expect(await alert.textContent()).toMatch(/larger than/);
+    expect(browser!.errors).toEqual([]);
+  }, 240_000);
 });
+
 
 
 

@@ -5,7 +5,6 @@ import { SingleBar, Presets } from 'cli-progress';
 import { FlintError, toErrorValue } from '../../core/errors';
 import { burn, type BurnOptions, type BurnReport, type BurnSource } from '../../core/burn';
 import type { Progress } from '../../core/progress';
-import { loadConfigFile } from '../../core/ignition/load';
 import { addCustomizeOptions, readCustomizeRequest } from '../customize-options';
 
 /** The live karg that makes the live system copy itself into RAM (the stick can be pulled). */
@@ -55,11 +54,7 @@ export async function burnOptionsFromFlags(flags: BurnFlags): Promise<BurnOption
   } else {
     source = { kind: 'iso', path: flags.iso! };
   }
-  const customize = await readCustomizeRequest(flags);
-  if (flags.ignition) {
-    const data = await loadConfigFile(flags.ignition);
-    customize.liveIgnition = [...(customize.liveIgnition ?? []), { name: flags.ignition, data }];
-  }
+  const customize = await readCustomizeRequest(flags, { liveIgnition: flags.ignition ? [flags.ignition] : [] });
   const append = [...(flags.fromram ? [FROMRAM_KARG] : []), ...(flags.karg ?? [])];
   if (append.length) customize.liveKargAppend = [...(customize.liveKargAppend ?? []), ...append];
   return {

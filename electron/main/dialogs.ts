@@ -17,5 +17,11 @@ export function electronDialogs(getWindow: () => BrowserWindow | null): Dialogs 
       const r = win ? await dialog.showSaveDialog(win, opts) : await dialog.showSaveDialog(opts);
       return r.canceled || !r.filePath ? null : r.filePath;
     },
+    async openFolder(title) {
+      const win = getWindow();
+      const opts = { title, properties: ['openDirectory' as const, 'createDirectory' as const] };
+      const r = win ? await dialog.showOpenDialog(win, opts) : await dialog.showOpenDialog(opts);
+      return r.canceled || r.filePaths.length === 0 ? null : r.filePaths[0]!;
+    },
   };
 }

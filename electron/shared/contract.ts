@@ -9,6 +9,8 @@ import type {
   DirListing,
   DriveList,
   ErrorValue,
+  FieldSettingsCheck,
+  FieldSettingsInput,
   FileKind,
   FlashFinished,
   FlashProgress,
@@ -18,6 +20,10 @@ import type {
   LoadedFile,
   OpenedFile,
   Outcome,
+  PxeExportResult,
+  PxeOptions,
+  PxePreview,
+  PxeServerState,
   ReleaseInfo,
   ShellMode,
   TargetResult,
@@ -68,6 +74,8 @@ export interface InvokeMap {
 
   /** Checks extra kernel arguments against the image's defaults. */
   'options:check-kargs': { req: { kargs: string; imageId?: string }; res: KargsCheck };
+  /** Checks the Config step's field settings (against the image's features when `imageId` is given). */
+  'options:check-field-settings': { req: { settings: FieldSettingsInput; imageId?: string }; res: FieldSettingsCheck };
 
   /** Lists drives now (the list also arrives on `drives:changed`). */
   'drives:list': { req: { showSystem?: boolean }; res: DriveList };
@@ -85,6 +93,21 @@ export interface InvokeMap {
     req: { imageId: string; configId?: string; options: CustomizeOptions; path?: string };
     res: { path: string; size: number } | null;
   };
+
+  /** Network boot: the config files, RAM and command line the options generate (pure). */
+  'pxe:preview': { req: { options: PxeOptions; configId?: string }; res: PxePreview };
+  /**
+   * Network boot: downloads and verifies the PXE artifacts into a folder, plus the boot config and
+   * the customized initramfs or wrapped Ignition initrd; progress on `pxe:progress`.
+   * Electron: native folder dialog (null when cancelled). Browser: `path` is required.
+   */
+  'pxe:export': { req: { options: PxeOptions; configId?: string; path?: string }; res: PxeExportResult | null };
+  /** Cancels the running network boot export. */
+  'pxe:cancel': { req: NoArgs; res: NoArgs };
+  /** Serves the last exported folder as a read-only HTTP boot mirror; log lines on `pxe:log`. */
+  'pxe:serve-start': { req: { bind: string; port: number }; res: PxeServerState };
+  /** Stops the boot mirror. */
+  'pxe:serve-stop': { req: NoArgs; res: NoArgs };
 }
 
 /** Event channels: payload of each (core → renderer). */
@@ -103,6 +126,10 @@ export interface EventMap {
   'app:opened': OpenedFile;
   /** Opening a file with Flint failed. */
   'app:open-failed': ErrorValue;
+  /** Progress of `pxe:export` (phases download and verify-image). */
+  'pxe:progress': FlashProgress;
+  /** One request served by the boot mirror (`<time> <client> <method> "<path>" <status> <bytes>`). */
+  'pxe:log': { line: string };
 }
 
 /** Name of an invoke channel. */
@@ -132,10 +159,16 @@ export const INVOKE_CHANNELS = [
   'image:cached',
   'fs:list-dir',
   'options:check-kargs',
+  'options:check-field-settings',
   'drives:list',
   'flash:start',
   'flash:cancel',
   'iso:save',
+  'pxe:preview',
+  'pxe:export',
+  'pxe:cancel',
+  'pxe:serve-start',
+  'pxe:serve-stop',
 ] as const satisfies readonly InvokeChannel[];
 
 /** Every event channel. */
@@ -147,6 +180,8 @@ export const EVENT_CHANNELS = [
   'flash:finished',
   'app:opened',
   'app:open-failed',
+  'pxe:progress',
+  'pxe:log',
 ] as const satisfies readonly EventChannel[];
 
 /** Channels the Electron shell refuses (they take paths from the renderer). */

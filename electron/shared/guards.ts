@@ -8,7 +8,7 @@ import {
   type InvokeChannel,
   type InvokeRequest,
 } from './contract';
-import type { CustomizeOptions, ErrorValue, FileKind, FlashRequest } from './types';
+import type { CustomizeOptions, ErrorValue, FieldSettingsInput, FileKind, FlashRequest, PxeOptions } from './types';
 
 type Obj = Record<string, unknown>;
 
@@ -38,6 +38,11 @@ const path = (v: unknown) =>
 export const FILE_KINDS: readonly FileKind[] = ['config', 'network', 'ca', 'dest-ignition'];
 const fileKind = (v: unknown) => typeof v === 'string' && (FILE_KINDS as readonly string[]).includes(v);
 
+/** Is `x` a valid FieldSettingsInput (every field text; the core checks the values)? */
+export function isFieldSettingsInput(x: unknown): x is FieldSettingsInput {
+  return shape(x, { sshKeys: str(16384), hostname: str(253), address: str(64), gateway: str(64), dns: str(512), timezone: str(64) });
+}
+
 /** Is `x` a valid CustomizeOptions? */
 export function isCustomizeOptions(x: unknown): x is CustomizeOptions {
   return shape(x, {
@@ -47,6 +52,7 @@ export function isCustomizeOptions(x: unknown): x is CustomizeOptions {
     caIds: ids(32),
     destDevice: opt((v) => typeof v === 'string' && /^\/dev\/[A-Za-z0-9/_.-]{1,120}$/.test(v)),
     destIgnitionId: opt(id),
+    fieldSettings: opt(isFieldSettingsInput),
   });
 }
 
@@ -62,6 +68,30 @@ export function isFlashRequest(x: unknown): x is FlashRequest {
     confirmLarge: bool,
   });
 }
+
+/** An http(s)/tftp URL-looking string without spaces (the core checks it fully). */
+const url = (v: unknown) => typeof v === 'string' && v.length <= 1024 && /^[a-z][a-z0-9+.-]*:\/\/\S+$/i.test(v);
+
+/** Is `x` a valid PxeOptions? */
+export function isPxeOptions(x: unknown): x is PxeOptions {
+  return shape(x, {
+    stream: token,
+    arch: token,
+    release: opt(token),
+    format: (v) => v === 'pxelinux' || v === 'ipxe',
+    rootfs: (v) => v === 'url' || v === 'initrd',
+    rootfsUrl: opt(url),
+    ignition: (v) => v === 'embedded' || v === 'initrd' || v === 'url' || v === 'none',
+    ignitionUrl: opt(url),
+    baseUrl: opt(url),
+    kargs: str(2048),
+  });
+}
+
+/** A bind address for the boot mirror: an IPv4/IPv6 literal or localhost. */
+const bindAddress = (v: unknown) =>
+  typeof v === 'string' && (/^\d{1,3}(\.\d{1,3}){3}$/.test(v) || /^[0-9a-f:]{2,39}$/i.test(v) || v === 'localhost');
+const port = (v: unknown) => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 65535;
 
 const empty = (x: unknown) => shape(x, {});
 
@@ -87,11 +117,17 @@ export const REQUEST_GUARDS: { [C in InvokeChannel]: (x: unknown) => x is Invoke
   'fs:list-dir': ((x: unknown) =>
     shape(x, { path: opt(path), filter: opt((v) => v === 'iso' || v === 'config' || v === 'all') })) as never,
   'options:check-kargs': ((x: unknown) => shape(x, { kargs: str(4096), imageId: opt(id) })) as never,
+  'options:check-field-settings': ((x: unknown) => shape(x, { settings: isFieldSettingsInput, imageId: opt(id) })) as never,
   'drives:list': ((x: unknown) => shape(x, { showSystem: opt(bool) })) as never,
   'flash:start': isFlashRequest as never,
   'flash:cancel': ((x: unknown) => shape(x, { jobId: id })) as never,
   'iso:save': ((x: unknown) =>
     shape(x, { imageId: id, configId: opt(id), options: isCustomizeOptions, path: opt(path) })) as never,
+  'pxe:preview': ((x: unknown) => shape(x, { options: isPxeOptions, configId: opt(id) })) as never,
+  'pxe:export': ((x: unknown) => shape(x, { options: isPxeOptions, configId: opt(id), path: opt(path) })) as never,
+  'pxe:cancel': empty as never,
+  'pxe:serve-start': ((x: unknown) => shape(x, { bind: bindAddress, port })) as never,
+  'pxe:serve-stop': empty as never,
 };
 
 /**

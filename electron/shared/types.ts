@@ -144,6 +144,32 @@ export interface CustomizeOptions {
   destDevice?: string;
   /** Installer: id of the Ignition config for the installed system (kind 'dest-ignition'). */
   destIgnitionId?: string;
+  /** The Config step's field settings (merged into the live config after the user's config). */
+  fieldSettings?: FieldSettingsInput;
+}
+
+/** The Config step's short "field settings" form; empty strings count as not set. */
+export interface FieldSettingsInput {
+  /** SSH public keys for user core, one per line. */
+  sshKeys: string;
+  hostname: string;
+  /** Static address with prefix length, e.g. 192.168.1.20/24 (all three static fields empty: DHCP). */
+  address: string;
+  gateway: string;
+  /** DNS servers, separated by commas or spaces. */
+  dns: string;
+  /** IANA time zone, e.g. Europe/Berlin. */
+  timezone: string;
+}
+
+/** The form field a field-settings problem is about (address, gateway and DNS are one: staticIp). */
+export type FieldSettingsField = 'sshKeys' | 'hostname' | 'staticIp' | 'timezone';
+
+/** Result of `options:check-field-settings`: problems by field, and what will be applied in words. */
+export interface FieldSettingsCheck {
+  ok: boolean;
+  problems: { field: FieldSettingsField; message: string }[];
+  summary: string[];
 }
 
 /** A drive offered (or hidden) as a target. */
@@ -254,3 +280,66 @@ export interface DirListing {
 export type OpenedFile =
   | { kind: 'config'; file: LoadedFile }
   | { kind: 'image'; image: ImageState };
+
+/** Network boot: the boot loader that reads the generated file. */
+export type PxeFormat = 'pxelinux' | 'ipxe';
+
+/** Network boot options (the "Network boot options" step). */
+export interface PxeOptions {
+  /** Stream and architecture whose PXE artifacts are booted. */
+  stream: string;
+  arch: string;
+  /** Release shown in previews (file names); the export uses the stream's current release. */
+  release?: string;
+  format: PxeFormat;
+  /** Rootfs fetched from coreos.live.rootfs_url (2 GiB RAM) or loaded as an initrd (4 GiB RAM). */
+  rootfs: 'url' | 'initrd';
+  /** Explicit rootfs URL (default: beside the others under baseUrl). */
+  rootfsUrl?: string;
+  /** Ignition: inside a customized initramfs, as a wrapped initrd, fetched from a URL, or none. */
+  ignition: 'embedded' | 'initrd' | 'url' | 'none';
+  /** The config URL when ignition is 'url'. */
+  ignitionUrl?: string;
+  /** HTTP(S) base URL where the boot mirror is reachable (iPXE loads everything from it). */
+  baseUrl?: string;
+  /** Extra kernel arguments, separated by spaces (checked like ISO kargs). */
+  kargs: string;
+}
+
+/** One generated boot config file. */
+export interface PxeFile {
+  /** Path relative to the TFTP/HTTP root (`boot.ipxe`, `pxelinux.cfg/default`). */
+  name: string;
+  text: string;
+}
+
+/** What the chosen network boot options generate. */
+export interface PxePreview {
+  files: PxeFile[];
+  /** Minimum RAM of the booted machine (bytes). */
+  ramNeeded: number;
+  /** Why, in words. */
+  ramNote: string;
+  /** The kernel command line as the boot loader passes it. */
+  cmdline: string;
+  notes: string[];
+  /** Artifact file names the config refers to. */
+  artifacts: { kernel: string; initramfs: string; rootfs: string };
+}
+
+/** The result of a network boot export into a folder. */
+export interface PxeExportResult extends PxePreview {
+  /** The folder (shown to the user; never accepted back in Electron). */
+  dir: string;
+  release: string;
+  /** The artifacts, initrds and configs Flint placed in the folder, relative to it. */
+  written: string[];
+}
+
+/** A running boot mirror. */
+export interface PxeServerState {
+  url: string;
+  bind: string;
+  port: number;
+  dir: string;
+}

@@ -57,6 +57,8 @@ export interface CustomizeInput {
   ca: { name: string; text: string }[];
   destDevice?: string;
   destIgnition?: string;
+  /** Field-settings fragment (Ignition JSON), merged after `config`. */
+  fieldSettings?: string;
 }
 
 /** A progress event from a core operation. */
@@ -121,4 +123,26 @@ export interface CoreAdapter {
     /** One stick finished (called as each finishes; the returned list has them all again). */
     onTarget?: (r: CoreTargetResult) => void;
   }): Promise<CoreTargetResult[]>;
+
+  /**
+   * Network boot: downloads and verifies (SHA-256 + OpenPGP) the PXE kernel, initramfs and rootfs of
+   * a stream's current release into `dir` (recorded in its flint-pxe.json); returns their names.
+   */
+  pxeDownload(
+    dir: string,
+    stream: string,
+    arch: string,
+    opts: { signal?: AbortSignal; onProgress?: (p: CoreProgress) => void },
+  ): Promise<{ release: string; artifacts: { kernel: string; initramfs: string; rootfs: string } }>;
+  /** Writes `src` (a live initramfs) customized with the config (coreos-installer pxe customize) to `dest`. */
+  pxeCustomize(src: string, dest: string, config: string): Promise<void>;
+  /** Writes the Ignition config wrapped as a small initrd (flint pxe ignition wrap) to `dest`. */
+  pxeWrapIgnition(config: string, dest: string): Promise<void>;
+  /** Starts a read-only HTTP boot mirror over `dir`. */
+  startBootServer(opts: {
+    dir: string;
+    bind: string;
+    port: number;
+    log: (line: string) => void;
+  }): Promise<{ url: string; port: number; close(): Promise<void> }>;
 }

@@ -18,6 +18,8 @@ import { downloadArtifact } from '../../core/stream/download';
 import { fetchStreamMetadata, nodeArchToCoreos, selectRelease } from '../../core/stream/metadata';
 import type { HelperCommand } from '../../core/write/elevate';
 import type { TargetResult as WriteTargetResult } from '../../core/write/events';
+import { readFile, writeFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 import type { ConfigReport, FlashPhase, Issue, ReleaseInfo } from '../../shared/types';
 import type { CoreAdapter, CoreDrive, CoreProgress, CoreTargetResult, CustomizeInput } from './core-adapter';
 
@@ -69,6 +71,7 @@ export function toCustomizeRequest(input: CustomizeInput): CustomizeRequest {
   const enc = (t: string) => new TextEncoder().encode(t);
   const req: CustomizeRequest = { force: true };
   if (input.config) req.liveIgnition = [{ name: 'config.ign', data: enc(input.config) }];
+  if (input.fieldSettings) req.liveIgnition = [...(req.liveIgnition ?? []), { name: 'field-settings.ign', data: enc(input.fieldSettings) }];
   if (input.ca.length) req.ignitionCa = input.ca.map((f) => ({ name: f.name, data: enc(f.text) }));
   if (input.network.length) req.networkKeyfile = input.network.map((f) => ({ name: f.name, data: enc(f.text) }));
   if (input.destDevice) req.destDevice = input.destDevice;
@@ -244,6 +247,38 @@ export function createDefaultCore(opts: DefaultCoreOptions = {}): CoreAdapter {
         },
       });
       return results.map(toResult);
+    },
+
+    async pxeDownload(dir, stream, arch, { signal, onProgress }) {
+      const { downloadPxe } = await import('../../core/pxe/mirror');
+      const r = await downloadPxe(dir, {
+        stream,
+        arch,
+        streamBaseUrl: opts.baseUrl,
+        cacheDir,
+        keyrings: opts.keyrings,
+        signal,
+        onProgress: onProgress && ((p) => onProgress(toCoreProgress(p))),
+      });
+      const name = (p: string) => basename(p);
+      return { release: r.release, artifacts: { kernel: name(r.paths.kernel), initramfs: name(r.paths.initramfs), rootfs: name(r.paths.rootfs) } };
+    },
+
+    async pxeCustomize(src, dest, config) {
+      const { pxeCustomize } = await import('../../core/pxe/customize');
+      const input: CustomizeInput = { config, fromRam: false, extraKargs: [], network: [], ca: [] };
+      const r = await pxeCustomize(await readFile(src), toCustomizeRequest(input));
+      await writeFile(dest, r.initramfs, { flag: 'wx' });
+    },
+
+    async pxeWrapIgnition(config, dest) {
+      const { wrapIgnition } = await import('../../core/pxe/initramfs');
+      await writeFile(dest, await wrapIgnition(new TextEncoder().encode(config)));
+    },
+
+    async startBootServer(o) {
+      const { startBootServer } = await import('../../core/pxe/server');
+      return startBootServer(o);
     },
   };
 }

@@ -27,7 +27,9 @@ import {
   openImagePath,
   openLocalIso,
 } from './images';
+import { checkFieldSettings } from './field-settings';
 import { checkKargs } from './kargs';
+import { cancelPxe, exportPxe, previewPxe, startPxeServer, stopPxeServer } from './pxe';
 import type { Session } from './session';
 
 type Handler<C extends InvokeChannel> = (s: Session, req: InvokeRequest<C>) => Promise<InvokeResponse<C>>;
@@ -56,10 +58,17 @@ export const HANDLERS: { [C in InvokeChannel]: Handler<C> } = {
   'fs:list-dir': async (_s, req) => listDir(req),
   'options:check-kargs': async (s, req) =>
     checkKargs(req.kargs, req.imageId ? s.image(req.imageId).state.facts.defaultKargs : ''),
+  'options:check-field-settings': async (s, req) =>
+    checkFieldSettings(req.settings, req.imageId ? s.image(req.imageId).state.facts.features : undefined),
   'drives:list': listDrives,
   'flash:start': startFlash,
   'flash:cancel': cancelFlash,
   'iso:save': saveIso,
+  'pxe:preview': previewPxe,
+  'pxe:export': exportPxe,
+  'pxe:cancel': cancelPxe,
+  'pxe:serve-start': startPxeServer,
+  'pxe:serve-stop': stopPxeServer,
 };
 
 /** Is `channel` offered by a shell in `mode`? */

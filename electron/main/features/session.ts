@@ -15,6 +15,8 @@ export interface Dialogs {
   openFile(title: string, filters: { name: string; extensions: string[] }[]): Promise<string | null>;
   /** Asks where to save; returns the chosen path. */
   saveFile(title: string, defaultName: string): Promise<string | null>;
+  /** Asks for a folder to write into (network boot export); returns its path. */
+  openFolder?(title: string): Promise<string | null>;
 }
 
 /** Sends an event to the renderer(s). */
@@ -62,6 +64,8 @@ export class Session {
   /** Running flash job, if any. */
   flash: { jobId: string; abort: AbortController } | null = null;
   private readonly sinks = new Set<EventSink>();
+  /** Clean-ups of feature state (a running boot mirror) run by dispose(). */
+  private readonly disposers = new Set<() => void>();
   /** Files opened with Flint before the renderer asked for them (null once it has). */
   private openedQueue: OpenedFile[] | null = [];
 
@@ -128,10 +132,18 @@ export class Session {
     return this.dialogs;
   }
 
+  /** Registers a clean-up for dispose(); returns its removal. */
+  onDispose(fn: () => void): () => void {
+    this.disposers.add(fn);
+    return () => void this.disposers.delete(fn);
+  }
+
   /** Stops running jobs (window closed, server stopped). */
   dispose(): void {
     this.download?.abort();
     this.flash?.abort.abort();
+    for (const fn of this.disposers) fn();
+    this.disposers.clear();
     this.sinks.clear();
   }
 }

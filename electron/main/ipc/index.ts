@@ -7,6 +7,7 @@ import { FILE_CHANNELS, registerFileIpc } from './files';
 import { FLASH_CHANNELS, registerFlashIpc } from './flash';
 import { IMAGE_CHANNELS, registerImageIpc } from './images';
 import { OPTION_CHANNELS, registerOptionIpc } from './options';
+import { PXE_CHANNELS, registerPxeIpc } from './pxe';
 
 /** Every channel bound by the feature files (tests compare it with the contract). */
 export const BOUND_CHANNELS = [
@@ -16,6 +17,7 @@ export const BOUND_CHANNELS = [
   ...OPTION_CHANNELS,
   ...DRIVE_CHANNELS,
   ...FLASH_CHANNELS,
+  ...PXE_CHANNELS,
 ];
 
 /** Registers all IPC handlers on `ipc`. */
@@ -26,4 +28,5 @@ export function registerIpc(ipc: IpcMain, ctx: IpcContext): void {
   registerOptionIpc(ipc, ctx);
   registerDriveIpc(ipc, ctx);
   registerFlashIpc(ipc, ctx);
+  registerPxeIpc(ipc, ctx);
 }

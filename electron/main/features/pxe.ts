@@ -1,0 +1,203 @@
+/**
+ * Feature "network boot": previews the PXELINUX/iPXE config the options generate, exports a boot
+ * folder (verified PXE artifacts, the config, and the customized initramfs or wrapped Ignition
+ * initrd) with progress and cancel, and serves that folder as a read-only HTTP boot mirror.
+ * Electron-free.
+ */
+import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { FlintError } from '../../core/errors';
+import { generatePxeConfig, type PxeArtifactNames, type PxeConfigOptions } from '../../core/pxe/config';
+import type { InvokeRequest, InvokeResponse } from '../../shared/contract';
+import type { PxeOptions, PxePreview, PxeServerState } from '../../shared/types';
+import { toFlashProgress } from './images';
+import type { Session } from './session';
+
+/** Name of the wrapped Ignition initrd in an exported folder. */
+export const IGNITION_INITRD = 'ignition.img';
+/** Job id of `pxe:progress` events. */
+export const PXE_JOB_ID = 'pxe-export';
+
+/** Network boot state of one session: the running export, the last folder and the mirror. */
+interface PxeState {
+  job: AbortController | null;
+  dir: string | null;
+  server: (PxeServerState & { close(): Promise<void> }) | null;
+}
+
+const states = new WeakMap<Session, PxeState>();
+
+/** The network boot state of `s` (created on first use; the mirror stops with the session). */
+function stateOf(s: Session): PxeState {
+  let st = states.get(s);
+  if (!st) {
+    const fresh: PxeState = { job: null, dir: null, server: null };
+    states.set(s, fresh);
+    s.onDispose(() => {
+      fresh.job?.abort();
+      void fresh.server?.close();
+      fresh.server = null;
+    });
+    st = fresh;
+  }
+  return st;
+}
+
+/** The artifact names of a release as Fedora publishes them (previews; the export uses the metadata's). */
+export function artifactNames(release: string | undefined, arch: string): PxeArtifactNames {
+  const r = release ?? 'RELEASE';
+  return {
+    kernel: `fedora-coreos-${r}-live-kernel.${arch}`,
+    initramfs: `fedora-coreos-${r}-live-initramfs.${arch}.img`,
+    rootfs: `fedora-coreos-${r}-live-rootfs.${arch}.img`,
+  };
+}
+
+/** File name of the customized initramfs beside the original one. */
+export function customizedName(initramfs: string): string {
+  return initramfs.replace(/(\.img)?$/, '.custom.img');
+}
+
+/** The config text the Ignition choice needs, or null for 'url'/'none'. */
+function configText(s: Session, o: PxeOptions, configId: string | undefined, required: boolean): string | null {
+  if (o.ignition !== 'embedded' && o.ignition !== 'initrd') return null;
+  if (!configId) {
+    if (!required) return null;
+    throw new FlintError('PXE_NO_CONFIG', 'Choose an Ignition config to embed, or have the machine fetch one by URL', [
+      'go back to the Config step, or pick "Fetched from a URL" under Ignition',
+    ]);
+  }
+  const cfg = s.file(configId).file;
+  if (cfg.kind !== 'config') throw new FlintError('FILE_NOT_CONFIG', `${cfg.name} is not an Ignition config`);
+  if (cfg.report && !cfg.report.ok) throw new FlintError('CONFIG_INVALID', `${cfg.name} has errors; fix them first`);
+  return cfg.text;
+}
+
+/** The core's config options for the contract's options and the artifact names in the folder. */
+export function toConfigOptions(o: PxeOptions, artifacts: PxeArtifactNames, release?: string): PxeConfigOptions {
+  const kargs = o.kargs.split(/\s+/).filter(Boolean);
+  const opts: PxeConfigOptions = {
+    format: o.format,
+    artifacts: o.ignition === 'embedded' ? { ...artifacts, initramfs: customizedName(artifacts.initramfs) } : artifacts,
+    rootfs: o.rootfs === 'url' ? { mode: 'url', ...(o.rootfsUrl ? { url: o.rootfsUrl } : {}) } : { mode: 'initrd' },
+    ignition:
+      o.ignition === 'url'
+        ? { mode: 'url', url: o.ignitionUrl ?? '' }
+        : o.ignition === 'initrd'
+          ? { mode: 'initrd', name: IGNITION_INITRD }
+          : { mode: o.ignition },
+    kargs,
+    stream: o.stream,
+  };
+  if (o.baseUrl) opts.baseUrl = o.baseUrl;
+  if (release) opts.version = release;
+  if (o.ignition === 'url' && !o.ignitionUrl) {
+    throw new FlintError('PXE_NO_IGNITION_URL', 'Type the URL the machine fetches its Ignition config from');
+  }
+  return opts;
+}
+
+function generate(o: PxeOptions, artifacts: PxeArtifactNames, release?: string): PxePreview {
+  const opts = toConfigOptions(o, artifacts, release);
+  const g = generatePxeConfig(opts);
+  return { files: g.files, ramNeeded: g.ramNeeded, ramNote: g.ramNote, cmdline: g.cmdline, notes: g.notes, artifacts: opts.artifacts };
+}
+
+/** pxe:preview — pure: what the options generate, with the release's file names. */
+export async function previewPxe(s: Session, req: InvokeRequest<'pxe:preview'>): Promise<InvokeResponse<'pxe:preview'>> {
+  configText(s, req.options, req.configId, false);
+  return generate(req.options, artifactNames(req.options.release, req.options.arch), req.options.release);
+}
+
+/** Checks a folder typed in browser mode: absolute; an existing directory, or a new one in an existing directory. */
+export async function checkExportDir(path: string): Promise<string> {
+  if (!isAbsolute(path)) throw new FlintError('PATH_NOT_ABSOLUTE', `Give the full path of the folder, not ${path}`);
+  const full = resolve(path);
+  const st = await stat(full).catch(() => null);
+  if (st && !st.isDirectory()) throw new FlintError('EXPORT_NOT_DIR', `${full} exists and is not a folder`);
+  if (!st) {
+    const parent = await stat(dirname(full)).catch(() => null);
+    if (!parent?.isDirectory()) throw new FlintError('EXPORT_DIR_MISSING', `${dirname(full)} is not a folder`);
+  }
+  return full;
+}
+
+/** pxe:export — downloads, verifies and lays out a boot folder; progress on pxe:progress. */
+export async function exportPxe(s: Session, req: InvokeRequest<'pxe:export'>): Promise<InvokeResponse<'pxe:export'>> {
+  const st = stateOf(s);
+  if (st.job) throw new FlintError('PXE_BUSY', 'An export is already running; wait or cancel it');
+  const o = req.options;
+  const config = configText(s, o, req.configId, true);
+  // fail on bad kargs or URLs before asking for a folder or downloading anything
+  generate(o, artifactNames(o.release, o.arch), o.release);
+  let dir: string | null;
+  if (s.mode === 'electron') {
+    const d = s.needDialogs();
+    if (!d.openFolder) throw new FlintError('NO_DIALOGS', 'This shell cannot ask for a folder');
+    dir = await d.openFolder('Folder for the network boot files');
+    if (dir === null) return null;
+  } else {
+    if (!req.path) throw new FlintError('EXPORT_PATH_MISSING', 'Type the folder to write the network boot files to');
+    dir = await checkExportDir(req.path);
+  }
+  const abort = new AbortController();
+  st.job = abort;
+  try {
+    await mkdir(dir, { recursive: true });
+    const got = await s.core.pxeDownload(dir, o.stream, o.arch, {
+      signal: abort.signal,
+      onProgress: (p) => s.emit('pxe:progress', toFlashProgress(PXE_JOB_ID, p)),
+    });
+    const written = [got.artifacts.kernel, got.artifacts.initramfs, got.artifacts.rootfs];
+    if (o.ignition === 'embedded' && config !== null) {
+      const name = customizedName(got.artifacts.initramfs);
+      await rm(join(dir, name), { force: true });
+      await s.core.pxeCustomize(join(dir, got.artifacts.initramfs), join(dir, name), config);
+      written.push(name);
+    } else if (o.ignition === 'initrd' && config !== null) {
+      await s.core.pxeWrapIgnition(config, join(dir, IGNITION_INITRD));
+      written.push(IGNITION_INITRD);
+    }
+    abort.signal.throwIfAborted();
+    const g = generate({ ...o, release: got.release }, got.artifacts, got.release);
+    for (const f of g.files) {
+      await mkdir(dirname(join(dir, f.name)), { recursive: true });
+      await writeFile(join(dir, f.name), f.text);
+      written.push(f.name);
+    }
+    st.dir = dir;
+    return { ...g, dir, release: got.release, written };
+  } catch (err) {
+    if (abort.signal.aborted) throw new FlintError('PXE_CANCELLED', 'The export was cancelled; the folder may hold partial files');
+    throw err;
+  } finally {
+    st.job = null;
+  }
+}
+
+/** pxe:cancel */
+export async function cancelPxe(s: Session): Promise<InvokeResponse<'pxe:cancel'>> {
+  stateOf(s).job?.abort();
+  return {};
+}
+
+/** pxe:serve-start — serves the last exported folder; one pxe:log event per request. */
+export async function startPxeServer(s: Session, req: InvokeRequest<'pxe:serve-start'>): Promise<InvokeResponse<'pxe:serve-start'>> {
+  const st = stateOf(s);
+  if (st.server) throw new FlintError('PXE_SERVER_RUNNING', `The boot mirror is already running at ${st.server.url}`);
+  if (!st.dir) throw new FlintError('PXE_NO_FOLDER', 'Export the network boot files to a folder first; the mirror serves that folder');
+  const dir = st.dir;
+  const srv = await s.core.startBootServer({ dir, bind: req.bind, port: req.port, log: (line) => s.emit('pxe:log', { line }) });
+  const state: PxeServerState = { url: srv.url, bind: req.bind, port: srv.port, dir };
+  st.server = { ...state, close: () => srv.close() };
+  return state;
+}
+
+/** pxe:serve-stop */
+export async function stopPxeServer(s: Session): Promise<InvokeResponse<'pxe:serve-stop'>> {
+  const st = stateOf(s);
+  const srv = st.server;
+  st.server = null;
+  await srv?.close();
+  return {};
+}

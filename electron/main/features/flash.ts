@@ -10,6 +10,7 @@ import type { InvokeRequest, InvokeResponse } from '../../shared/contract';
 import { LARGE_DRIVE_BYTES, type CustomizeOptions, type TargetResult } from '../../shared/types';
 import type { CoreDrive, CoreTargetResult, CustomizeInput } from './core-adapter';
 import { toFlashProgress } from './images';
+import { buildFieldSettings, fragmentText } from './field-settings';
 import { checkKargs } from './kargs';
 import type { Session } from './session';
 
@@ -49,6 +50,12 @@ export function resolveCustomize(
     if (f.kind !== 'dest-ignition') throw new FlintError('FILE_WRONG_KIND', `${f.name} is not an installer config`);
     if (!o.destDevice) throw new FlintError('DEST_DEVICE_MISSING', 'An installer config needs a destination device');
     input.destIgnition = f.text;
+  }
+  const settings = o.fieldSettings ? buildFieldSettings(o.fieldSettings, image.facts.features) : null;
+  if (settings) {
+    const fragment = fragmentText(settings);
+    if (fragment) input.fieldSettings = fragment;
+    for (const k of settings.networkKeyfiles) input.network.push({ name: k.name, text: new TextDecoder().decode(k.data) });
   }
   return input;
 }

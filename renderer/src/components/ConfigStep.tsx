@@ -2,8 +2,9 @@ import { useWizard } from '../store';
 import { ConfigReportView } from './ConfigReportView';
 import { DropZone } from './DropZone';
 import { ErrorNotice } from './ErrorNotice';
+import { FieldSettingsForm } from './FieldSettingsForm';
 
-/** Step 1: the Ignition (or Butane) config, its validation, size and a read-only view. */
+/** Step 1: the Ignition (or Butane) config, its validation, size and a read-only view; the field settings form. */
 export function ConfigStep() {
   const config = useWizard((s) => s.config);
   const busy = useWizard((s) => s.configBusy);
@@ -60,6 +61,7 @@ export function ConfigStep() {
           )}
         </div>
       )}
+      <FieldSettingsForm />
     </>
   );
 }

@@ -1,6 +1,8 @@
 import type {
   CustomizeOptions,
   ErrorValue,
+  FieldSettingsCheck,
+  FieldSettingsInput,
   FileKind,
   KargsCheck,
   LoadedFile,
@@ -26,6 +28,10 @@ export interface OptionsSlice {
   /** Automatic install: Ignition config of the installed system. */
   destIgnition?: LoadedFile;
   optionsError?: ErrorValue;
+  /** The Config step's field settings form (SSH key, host name, static IP, time zone). */
+  fieldSettings: FieldSettingsInput;
+  /** The core's check of `fieldSettings` as they stood when it was asked. */
+  fieldCheck?: FieldSettingsCheck;
 
   setFromRam(value: boolean): void;
   setExtraKargs(value: string): void;
@@ -36,6 +42,18 @@ export interface OptionsSlice {
   removeOptionFile(id: string): Promise<void>;
   setDestDevice(value: string): void;
   clearOptionsError(): void;
+  /** Edits one field of the field settings (the last check is dropped). */
+  setFieldSetting(key: keyof FieldSettingsInput, value: string): void;
+  /** Asks the core to check the field settings (against the chosen image's features). */
+  checkFieldSettings(): Promise<void>;
+}
+
+/** An empty field settings form. */
+export const EMPTY_FIELD_SETTINGS: FieldSettingsInput = { sshKeys: '', hostname: '', address: '', gateway: '', dns: '', timezone: '' };
+
+/** Does the form hold anything? */
+export function hasFieldSettings(f: FieldSettingsInput): boolean {
+  return Object.values(f).some((v) => v.trim() !== '');
 }
 
 /** A destination device the core will accept (e.g. /dev/sda, /dev/disk/by-id/...). */
@@ -48,6 +66,7 @@ export function optionProblems(s: OptionsSlice): string[] {
   if (s.destDevice && !DEST_DEVICE_RE.test(s.destDevice)) out.push('The destination device must be a /dev path');
   if (s.destDevice && !s.destIgnition) out.push('An automatic install needs an Ignition config for the installed system');
   if (!s.destDevice && s.destIgnition) out.push('An Ignition config for the installed system needs a destination device');
+  if (s.fieldCheck && !s.fieldCheck.ok) out.push('The field settings in the Config step have problems');
   return out;
 }
 
@@ -61,6 +80,10 @@ export function toCustomizeOptions(s: OptionsSlice): CustomizeOptions {
   };
   if (s.destDevice.trim()) o.destDevice = s.destDevice.trim();
   if (s.destIgnition) o.destIgnitionId = s.destIgnition.id;
+  if (hasFieldSettings(s.fieldSettings)) {
+    const f = s.fieldSettings;
+    o.fieldSettings = { ...f, hostname: f.hostname.trim(), address: f.address.trim(), gateway: f.gateway.trim(), dns: f.dns.trim(), timezone: f.timezone.trim() };
+  }
   return o;
 }
 
@@ -72,6 +95,7 @@ export const createOptionsSlice: SliceCreator<OptionsSlice> = (set, get, api) =>
   networkFiles: [],
   caFiles: [],
   destDevice: '',
+  fieldSettings: EMPTY_FIELD_SETTINGS,
 
   setFromRam(value) {
     set({ fromRam: value });
@@ -133,5 +157,19 @@ export const createOptionsSlice: SliceCreator<OptionsSlice> = (set, get, api) =>
 
   clearOptionsError() {
     set({ optionsError: undefined });
+  },
+
+  setFieldSetting(key, value) {
+    set({ fieldSettings: { ...get().fieldSettings, [key]: value }, fieldCheck: undefined });
+  },
+
+  async checkFieldSettings() {
+    const settings = get().fieldSettings;
+    if (!hasFieldSettings(settings)) return set({ fieldCheck: undefined });
+    const imageId = get().image?.id;
+    const r = await api.invoke('options:check-field-settings', imageId ? { settings, imageId } : { settings });
+    if (get().fieldSettings !== settings) return; // edited meanwhile
+    if (r.ok) set({ fieldCheck: r.value });
+    else set({ optionsError: r.error });
   },
 });

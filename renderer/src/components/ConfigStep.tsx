@@ -3,6 +3,7 @@ import { ConfigReportView } from './ConfigReportView';
 import { DropZone } from './DropZone';
 import { ErrorNotice } from './ErrorNotice';
 import { FieldSettingsForm } from './FieldSettingsForm';
+import { hasFieldSettings } from '../store/options';
 
 /** Step 1: the Ignition (or Butane) config, its validation, size and a read-only view; the field settings form. */
 export function ConfigStep() {
@@ -16,6 +17,7 @@ export function ConfigStep() {
   const browseConfig = useWizard((s) => s.browseConfig);
   const clearConfig = useWizard((s) => s.clearConfig);
   const setNoConfig = useWizard((s) => s.setNoConfig);
+  const fieldsOnly = useWizard((s) => hasFieldSettings(s.fieldSettings));
   return (
     <>
       <DropZone
@@ -51,7 +53,12 @@ export function ConfigStep() {
               <span className="muted small">Write the live image as it is.</span>
             </span>
           </label>
-          {noConfig && (
+          {noConfig && fieldsOnly && (
+            <div className="notice info" role="status">
+              <strong>No config file: only the field settings below are applied.</strong>
+            </div>
+          )}
+          {noConfig && !fieldsOnly && (
             <div className="notice warn" role="status">
               <strong>No config: the stick boots an unconfigured live system.</strong>
               <span>

@@ -102,6 +102,17 @@ describe('field settings form', () => {
     expect(core.requests('iso:save')[0].options.fieldSettings).toEqual(expected);
   });
 
+  it('without a config file, the notice says only the field settings are applied', async () => {
+    const { s } = mount();
+    act(() => s().setNoConfig(true));
+    expect(screen.getByRole('status').textContent).toMatch(/Nobody can log in over SSH/);
+    await type(box(/SSH public key/), KEY, s);
+    expect(screen.getAllByRole('status').map((e) => e.textContent)).toEqual([
+      'No config file: only the field settings below are applied.',
+      'Will be applied1 SSH key for user core',
+    ]);
+  });
+
   it('an empty form sends nothing', () => {
     const { s } = mount();
     expect(toCustomizeOptions(s())).toEqual({ fromRam: false, extraKargs: '', networkIds: [], caIds: [] });

@@ -1,11 +1,13 @@
 import { useEffect, useRef } from 'react';
 import { useWizard, useWizardStore } from '../store';
-import { STEPS, type StepId } from '../store/ui';
+import { stepsOf, type StepId } from '../store/ui';
 import { ConfigStep } from './ConfigStep';
 import { ErrorBoundary } from './ErrorBoundary';
 import { ErrorNotice } from './ErrorNotice';
 import { FlashStep } from './FlashStep';
 import { ImageStep } from './ImageStep';
+import { NetbootOptionsStep } from './NetbootOptionsStep';
+import { NetbootOutputStep } from './NetbootOutputStep';
 import { OptionsStep } from './OptionsStep';
 import { StepRail, STEP_LABELS } from './StepRail';
 import { TargetStep } from './TargetStep';
@@ -18,6 +20,8 @@ const INTRO: Record<StepId, string> = {
   options: 'How the live system boots. The defaults suit most machines.',
   target: 'The USB sticks to write. Several can be written at once.',
   flash: 'Check the summary, then write. Each stick is verified by reading the config back.',
+  netboot: 'How machines boot Fedora CoreOS live over the network: the boot loader, where the root filesystem and the config come from.',
+  output: 'Write the verified boot files and the generated config to a folder, and serve it as a boot mirror if you like.',
 };
 
 const TITLE: Record<StepId, string> = {
@@ -26,6 +30,8 @@ const TITLE: Record<StepId, string> = {
   options: 'Boot options',
   target: 'Choose target drives',
   flash: 'Flash',
+  netboot: 'Network boot options',
+  output: 'Boot files',
 };
 
 function StepBody(props: { step: StepId }) {
@@ -40,6 +46,10 @@ function StepBody(props: { step: StepId }) {
       return <TargetStep />;
     case 'flash':
       return <FlashStep />;
+    case 'netboot':
+      return <NetbootOptionsStep />;
+    case 'output':
+      return <NetbootOutputStep />;
   }
 }
 
@@ -51,7 +61,8 @@ export function App() {
   const back = useWizard((s) => s.back);
   const notices = useWizard((s) => s.notices);
   const dismiss = useWizard((s) => s.dismissNotice);
-  const busy = useWizard((s) => s.flashStatus === 'running' || s.flashStatus === 'starting');
+  const busy = useWizard((s) => s.flashStatus === 'running' || s.flashStatus === 'starting' || s.pxeExportBusy);
+  const steps = stepsOf(useWizard((s) => s.mode));
   const heading = useRef<HTMLHeadingElement>(null);
   const ready = useWizard((s) => s.drivesLoaded && !s.releasesBusy && (s.releases.length > 0 || !!s.releasesError));
   useTheme();
@@ -87,7 +98,7 @@ export function App() {
     };
   }, [store]);
 
-  const idx = STEPS.indexOf(step);
+  const idx = steps.indexOf(step);
   return (
     <div className="app">
       <TopBar />
@@ -97,7 +108,7 @@ export function App() {
           <section className="panel" aria-labelledby="step-title" data-step={step}>
             <header className="panel-head">
               <span className="muted small">
-                Step {idx + 1} of {STEPS.length} · {STEP_LABELS[step]}
+                Step {idx + 1} of {steps.length} · {STEP_LABELS[step]}
               </span>
               <h2 id="step-title" ref={heading} tabIndex={-1}>
                 {TITLE[step]}
@@ -111,9 +122,9 @@ export function App() {
               <button type="button" className="btn" onClick={back} disabled={idx === 0 || busy}>
                 ← Back
               </button>
-              {idx < STEPS.length - 1 && (
+              {idx < steps.length - 1 && (
                 <button type="button" className="btn primary" onClick={next} disabled={busy}>
-                  Next: {STEP_LABELS[STEPS[idx + 1]]} →
+                  Next: {STEP_LABELS[steps[idx + 1]]} →
                 </button>
               )}
             </div>

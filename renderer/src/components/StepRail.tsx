@@ -2,7 +2,7 @@ import { configReady } from '../store/config';
 import { flashBlockers } from '../store/flash';
 import { useWizard } from '../store';
 import { optionProblems } from '../store/options';
-import { STEPS, type StepId } from '../store/ui';
+import { stepsOf, type StepId } from '../store/ui';
 import type { WizardState } from '../store/types';
 
 /** Labels of the steps. */
@@ -12,6 +12,8 @@ export const STEP_LABELS: Record<StepId, string> = {
   options: 'Options',
   target: 'Target',
   flash: 'Flash',
+  netboot: 'Network boot',
+  output: 'Output',
 };
 
 type Status = 'done' | 'problem' | 'todo';
@@ -31,6 +33,12 @@ function status(s: WizardState, step: StepId): Status {
     case 'flash':
       if (s.finished) return s.finished.ok ? 'done' : 'problem';
       return 'todo';
+    case 'netboot':
+      if (s.pxePreviewError) return 'problem';
+      return s.pxePreview ? 'done' : 'todo';
+    case 'output':
+      if (s.pxeExportError) return 'problem';
+      return s.pxeExported ? 'done' : 'todo';
   }
 }
 
@@ -50,6 +58,12 @@ function summary(s: WizardState, step: StepId): string {
       if (s.flashStatus === 'running' || s.flashStatus === 'starting') return 'Writing…';
       if (s.finished) return s.finished.ok ? 'Done' : s.finished.cancelled ? 'Cancelled' : 'Failed';
       return flashBlockers(s).length ? 'Not ready' : 'Ready';
+    case 'netboot':
+      return `${s.pxeFormat === 'ipxe' ? 'iPXE' : 'PXELINUX'}, rootfs ${s.pxeRootfs === 'url' ? 'by URL' : 'as initrd'}`;
+    case 'output':
+      if (s.pxeExportBusy) return 'Exporting…';
+      if (s.pxeServer) return 'Serving';
+      return s.pxeExported ? 'Exported' : 'Not exported';
   }
 }
 
@@ -58,12 +72,13 @@ export function StepRail() {
   const current = useWizard((s) => s.step);
   const goTo = useWizard((s) => s.goTo);
   // select a string so the rail re-renders only when a status or summary changes
-  const key = useWizard((s) => STEPS.map((id) => `${status(s, id)}|${summary(s, id)}`).join('\n'));
+  const steps = stepsOf(useWizard((s) => s.mode));
+  const key = useWizard((s) => stepsOf(s.mode).map((id) => `${status(s, id)}|${summary(s, id)}`).join('\n'));
   const rows = key.split('\n').map((r) => r.split('|') as [Status, string]);
   return (
     <nav className="rail" aria-label="Steps">
       <ol>
-        {STEPS.map((id, i) => {
+        {steps.map((id, i) => {
           const [st, sum] = rows[i];
           return (
             <li key={id} className={st === 'done' ? 'done' : st === 'problem' ? 'problem' : ''}>

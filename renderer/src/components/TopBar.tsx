@@ -4,7 +4,7 @@ import type { Theme } from '../store/ui';
 const NEXT_THEME: Record<Theme, Theme> = { system: 'light', light: 'dark', dark: 'system' };
 const THEME_LABEL: Record<Theme, string> = { system: 'Theme: system', light: 'Theme: light', dark: 'Theme: dark' };
 
-/** The top bar: brand, the mode switch (USB stick now, network boot later) and the theme toggle. */
+/** The top bar: brand, the mode switch (USB stick or network boot) and the theme toggle. */
 export function TopBar() {
   const mode = useWizard((s) => s.mode);
   const setMode = useWizard((s) => s.setMode);
@@ -29,8 +29,8 @@ export function TopBar() {
           type="button"
           role="radio"
           aria-checked={mode === 'network'}
-          disabled
-          title="Network boot (PXE) is coming in a later version"
+          onClick={() => setMode('network')}
+          title="PXELINUX or iPXE boot files, and a boot mirror"
         >
           Network boot
         </button>

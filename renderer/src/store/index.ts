@@ -5,6 +5,7 @@ import type { FlintApi, OpenedFile } from '../../../electron/shared/contract';
 import { createConfigSlice } from './config';
 import { createFlashSlice } from './flash';
 import { createImageSlice } from './image';
+import { createNetbootSlice } from './netboot';
 import { createOptionsSlice } from './options';
 import { createTargetsSlice } from './targets';
 import type { WizardState, WizardStore } from './types';
@@ -21,6 +22,7 @@ export function createWizardStore(api: FlintApi): WizardStore {
     ...createTargetsSlice(set, get, api),
     ...createFlashSlice(set, get, api),
     ...createUiSlice(set, get, api),
+    ...createNetbootSlice(set, get, api),
   }));
 }
 
@@ -45,6 +47,8 @@ export function connectWizard(store: WizardStore, api: FlintApi): () => void {
     api.on('flash:finished', (f) => s().applyFlashFinished(f)),
     api.on('app:opened', (o) => applyOpened(o)),
     api.on('app:open-failed', (e) => s().pushNotice(e)),
+    api.on('pxe:progress', (p) => s().applyPxeProgress(p)),
+    api.on('pxe:log', (e) => s().applyPxeLog(e.line)),
   ];
   void (async () => {
     const info = await api.invoke('app:info', {});

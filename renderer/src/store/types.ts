@@ -5,10 +5,11 @@ import type { ImageSlice } from './image';
 import type { OptionsSlice } from './options';
 import type { TargetsSlice } from './targets';
 import type { FlashSlice } from './flash';
+import type { NetbootSlice } from './netboot';
 import type { UiSlice } from './ui';
 
 /** The whole wizard state: one zustand store made of one slice per concern. */
-export type WizardState = ConfigSlice & ImageSlice & OptionsSlice & TargetsSlice & FlashSlice & UiSlice;
+export type WizardState = ConfigSlice & ImageSlice & OptionsSlice & TargetsSlice & FlashSlice & UiSlice & NetbootSlice;
 
 /** The store object (vanilla zustand; React reads it through `useWizard`). */
 export type WizardStore = StoreApi<WizardState>;

@@ -1,14 +1,21 @@
 import type { AppInfo, ErrorValue, ShellMode } from '../../../electron/shared/contract';
 import type { SliceCreator } from './types';
 
-/** The wizard's steps, in order. */
+/** The wizard's steps in USB stick mode, in order. */
 export const STEPS = ['config', 'image', 'options', 'target', 'flash'] as const;
-/** One step of the wizard. */
-export type StepId = (typeof STEPS)[number];
+/** The wizard's steps in network boot mode: the same config step, then options and output. */
+export const NET_STEPS = ['config', 'netboot', 'output'] as const;
+/** One step of the wizard (either mode). */
+export type StepId = (typeof STEPS)[number] | (typeof NET_STEPS)[number];
 /** Colour theme: follow the system, or forced. */
 export type Theme = 'system' | 'light' | 'dark';
-/** What Flint makes: a USB stick now; network boot (PXE) later (issue 7). */
+/** What Flint makes: a USB stick, or network boot (PXELINUX/iPXE) files and a boot mirror. */
 export type Mode = 'usb' | 'network';
+
+/** The steps of a mode, in order. */
+export function stepsOf(mode: Mode): readonly StepId[] {
+  return mode === 'network' ? NET_STEPS : STEPS;
+}
 
 /** A message shown in the notice area (errors that belong to no step, e.g. an open-with failure). */
 export interface Notice {
@@ -49,18 +56,22 @@ export const createUiSlice: SliceCreator<UiSlice> = (set, get, api) => ({
     set({ step });
   },
   next() {
-    const i = STEPS.indexOf(get().step);
-    if (i < STEPS.length - 1) set({ step: STEPS[i + 1] });
+    const steps = stepsOf(get().mode);
+    const i = steps.indexOf(get().step);
+    if (i < steps.length - 1) set({ step: steps[i + 1] });
   },
   back() {
-    const i = STEPS.indexOf(get().step);
-    if (i > 0) set({ step: STEPS[i - 1] });
+    const steps = stepsOf(get().mode);
+    const i = steps.indexOf(get().step);
+    if (i > 0) set({ step: steps[i - 1] });
   },
   setTheme(theme) {
     set({ theme });
   },
   setMode(mode) {
-    if (mode === 'usb') set({ mode });
+    if (mode === get().mode) return;
+    // the config step is shared; any other step belongs to one mode
+    set({ mode, step: stepsOf(mode).includes(get().step) ? get().step : 'config' });
   },
   pushNotice(error) {
     set({ notices: [...get().notices, { id: ++noticeSeq, error }].slice(-4) });

@@ -219,7 +219,7 @@ describe('wizard store', () => {
     expect(s().flashError?.message).toBe('/dev/sdx is mounted at /media/x: unmount it first');
   });
 
-  it('ui slice: steps move in order and network boot is not selectable yet', () => {
+  it('ui slice: steps move in order; network boot has its own steps after the shared config step', () => {
     const { s } = setup();
     expect(s().step).toBe('config');
     s().back();
@@ -231,7 +231,14 @@ describe('wizard store', () => {
     s().next();
     expect(s().step).toBe('flash');
     s().setMode('network');
-    expect(s().mode).toBe('usb');
+    expect(s().mode).toBe('network');
+    expect(s().step).toBe('config');
+    s().next();
+    s().next();
+    s().next();
+    expect(s().step).toBe('output');
+    s().setMode('usb');
+    expect(s().step).toBe('config');
   });
 });
 

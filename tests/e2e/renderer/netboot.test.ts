@@ -1,0 +1,129 @@
+/**
+ * The "Network boot" mode in headless Debian Chromium over the real loopback bridge and core: a
+ * config is dropped, the mode switched, an iPXE script generated (its text and the RAM note on
+ * screen, copied with the Copy button), then the boot folder is exported from the local mirror
+ * (signed PXE artifacts, a live initramfs stand-in) into a temp folder and checked on disk, and the
+ * boot mirror serves it. Needs /usr/bin/chromium.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { writeCpio } from '../../../electron/core/iso/cpio';
+import { unwrapIgnition } from '../../../electron/core/pxe/initramfs';
+import { fixtureIso } from '../../helpers/fixtures';
+import { populateMirror } from '../../helpers/mirror-server';
+import { skipReason } from '../../helpers/requirements';
+import { CHROMIUM, dropFile, launchChromium, MIRROR_ISO_FIXTURE, startStack, type Browser, type Stack } from './harness';
+
+const why = skipReason({ files: [CHROMIUM] });
+
+const RELEASE = '44.20260707.3.1'; // the release of tests/fixtures/stream/stable.json
+const CONFIG = JSON.stringify({ ignition: { version: '3.4.0' }, passwd: { users: [{ name: 'core', sshAuthorizedKeys: ['ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFlintNetbootTestKey flint@test'] }] } }, null, 2);
+const KERNEL = Buffer.from('a kernel stand-in\n'.repeat(2000));
+
+/** A stand-in for a live initramfs: gzip'd newc with the CoreOS marker. */
+function liveInitramfs(): Buffer {
+  const gz = gzipSync(
+    writeCpio([
+      { path: 'init', data: Buffer.from('#!/bin/sh\n') },
+      { path: 'etc/coreos-live-initramfs', data: Buffer.alloc(0) },
+    ]),
+  );
+  return Buffer.concat([gz, Buffer.alloc((4 - (gz.length % 4)) % 4)]);
+}
+
+describe.skipIf(why)('network boot mode end to end in Chromium', () => {
+  let stack: Stack;
+  let browser: Browser | undefined;
+  let out = '';
+
+  beforeAll(async () => {
+    stack = await startStack();
+    // the stable stream of the local mirror also carries PXE artifacts, signed with the test key
+    await populateMirror(path.join(stack.dir, 'mirror'), {
+      stream: 'stable',
+      iso: { file: await fixtureIso(MIRROR_ISO_FIXTURE) },
+      kernel: KERNEL,
+      initramfs: liveInitramfs(),
+      rootfs: Buffer.alloc(300_000, 0x5a),
+    });
+  }, 180_000);
+  afterAll(async () => {
+    await stack?.close();
+  });
+  beforeEach(async () => {
+    browser = await launchChromium();
+    out = mkdtempSync(path.join(tmpdir(), 'flint-netboot-out-'));
+  });
+  afterEach(async () => {
+    await browser?.close();
+    browser = undefined;
+    rmSync(out, { recursive: true, force: true });
+  });
+
+  it('switches to network boot, generates an iPXE script, exports it from the mirror and serves it', async () => {
+    const page = browser!.page;
+    await browser!.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(stack.url).origin });
+    await page.goto(stack.url);
+    await page.getByRole('heading', { name: 'Choose a config' }).waitFor();
+    await dropFile(page, '.dropzone', 'site.ign', CONFIG);
+    await page.getByText(/Valid · Ignition 3.4.0/).waitFor();
+
+    await page.getByRole('radio', { name: 'Network boot' }).click();
+    await page.getByRole('button', { name: /Next: Network boot/ }).click();
+    await page.getByRole('heading', { name: 'Network boot options' }).waitFor();
+    await page.getByRole('radio', { name: 'iPXE' }).check();
+    await expect(page.getByRole('radio', { name: 'By URL, needs 2.0 GiB of RAM' }).isChecked()).resolves.toBe(true);
+    await page.getByRole('textbox', { name: /Base URL/ }).fill('http://127.0.0.1:8080/');
+    await page.getByRole('textbox', { name: /Extra kernel arguments/ }).fill('console=ttyS0,115200n8');
+    await page.getByText(/coreos\.live\.rootfs_url=http:\/\/127\.0\.0\.1:8080\/fedora-coreos-.*console=ttyS0,115200n8/).waitFor();
+
+    await page.getByRole('button', { name: /Next: Output/ }).click();
+    const view = page.getByLabel('boot.ipxe (read-only)');
+    await view.waitFor();
+    const shown = (await view.textContent()) ?? '';
+    expect(shown).toMatch(/^#!ipxe\n/);
+    expect(shown).toContain('set BASEURL http://127.0.0.1:8080');
+    expect(shown).toContain('initrd --name main ${BASEURL}/fedora-coreos-${VERSION}-live-initramfs.x86_64.custom.img');
+    await page.getByText('RAM: the machine needs at least 2 GiB of RAM (the initramfs fetches the rootfs from coreos.live.rootfs_url).').waitFor();
+    await page.getByRole('button', { name: 'Copy boot.ipxe' }).click();
+    await page.getByRole('status').filter({ hasText: 'Copied' }).waitFor();
+    expect(await page.evaluate(() => (globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }).navigator.clipboard.readText())).toBe(shown);
+
+    await page.getByRole('textbox', { name: /Folder/ }).fill(out);
+    await page.getByRole('button', { name: 'Export boot files' }).click();
+    await page.getByText(`Exported Fedora CoreOS ${RELEASE} to ${out}`).waitFor({ timeout: 120_000 });
+
+    // the files on disk: verified artifacts, the customized initramfs carrying the config, the script shown
+    const name = (kind: string) => (kind === 'kernel' ? `fedora-coreos-${RELEASE}-live-kernel.x86_64` : `fedora-coreos-${RELEASE}-live-${kind}.x86_64.img`);
+    expect(readFileSync(path.join(out, name('kernel')))).toEqual(KERNEL);
+    expect(readFileSync(path.join(out, name('initramfs')))).toEqual(liveInitramfs());
+    expect(readFileSync(path.join(out, name('rootfs'))).length).toBe(300_000);
+    const custom = readFileSync(path.join(out, `fedora-coreos-${RELEASE}-live-initramfs.x86_64.custom.img`));
+    const embedded = JSON.parse(Buffer.from(await unwrapIgnition(custom)).toString()) as { ignition: { config: { merge: { source: string; compression?: string }[] } } };
+    const merged = embedded.ignition.config.merge.map((m) => {
+      const data = Buffer.from(m.source.replace(/^data:[^,]*;base64,/, ''), 'base64');
+      return JSON.parse((m.compression === 'gzip' ? gunzipSync(data) : data).toString()) as unknown;
+    });
+    expect(merged).toContainEqual(JSON.parse(CONFIG));
+    const script = readFileSync(path.join(out, 'boot.ipxe'), 'utf8');
+    expect(script).toContain(`set VERSION ${RELEASE}`);
+    expect(script).toContain('console=ttyS0,115200n8');
+    expect((await view.textContent()) ?? '').toBe(script);
+
+    // the boot mirror over that folder, on a free port of 127.0.0.1
+    await page.getByRole('textbox', { name: 'Port' }).fill('0');
+    await page.getByRole('button', { name: 'Start mirror' }).click();
+    const url = (await page.locator('code.mirror-url').textContent({ timeout: 10_000 })) ?? '';
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    const res = await fetch(new URL('boot.ipxe', url));
+    expect(await res.text()).toBe(script);
+    await page.getByRole('log', { name: 'Boot mirror requests' }).filter({ hasText: 'GET "/boot.ipxe" 200' }).waitFor();
+    await page.getByRole('button', { name: 'Stop mirror' }).click();
+    await page.getByRole('button', { name: 'Start mirror' }).waitFor();
+    await expect(fetch(new URL('boot.ipxe', url))).rejects.toThrow();
+    expect(browser!.errors).toEqual([]);
+  }, 240_000);
+});

@@ -92,9 +92,14 @@ export function registerIso(program: Command): void {
   ).action(async (input: string, opts: Record<string, unknown>) => {
     precheckOutput(opts.output as string | undefined);
     const req = await readCustomizeRequest(opts);
-    const result = await planCustomize(await facts(input), req);
-    for (const m of result.messages) process.stderr.write(m + '\n');
-    await emit(input, result.plan, opts.output as string | undefined);
+    // planning overlaps the copy of `-o OUT` (writePlanOutput takes the plan as a promise)
+    const plan = facts(input)
+      .then((f) => planCustomize(f, req))
+      .then((result) => {
+        for (const m of result.messages) process.stderr.write(m + '\n');
+        return result.plan;
+      });
+    await writePlanOutput(input, plan, opts.output as string | undefined);
   });
 
   outputOption(iso.command('reset').description('Restore a CoreOS live ISO image to default settings').argument('<ISO>', 'ISO image')).action(

@@ -25,17 +25,26 @@ export function checkStdoutTarget(stdout: { isTTY?: boolean }): void {
  * file (fast OS copy, no overwrite), or streamed (`-`) through planTransform. All three give
  * identical bytes.
  */
-export async function writePlanOutput(input: string, plan: PatchPlan, output: OutputTarget, opts: OutputOptions = {}): Promise<void> {
+export async function writePlanOutput(
+  input: string,
+  planOrPromise: PatchPlan | Promise<PatchPlan>,
+  output: OutputTarget,
+  opts: OutputOptions = {},
+): Promise<void> {
   opts.signal?.throwIfAborted();
+  if (output !== undefined && output !== '-') {
+    if (await access(output).then(() => true, () => false)) {
+      Promise.resolve(planOrPromise).catch(() => undefined); // the first error wins; no unhandled rejection
+      throw new FlintError('OUTPUT_EXISTS', `persisting output file to ${output}`, ['File exists (os error 17)']);
+    }
+    // the copy starts while the plan is still being computed (see applyPlanToCopy)
+    return applyPlanToCopy(input, output, planOrPromise);
+  }
+  const plan = await planOrPromise;
   if (output === undefined) return applyPlanInPlace(input, plan);
   if (output === '-') {
     const out = opts.stdout ?? process.stdout;
     checkStdoutTarget(out);
     await pipeline(createReadStream(input, { highWaterMark: 1 << 20 }), planTransform(plan), out, { signal: opts.signal, end: out !== process.stdout });
-    return;
   }
-  if (await access(output).then(() => true, () => false)) {
-    throw new FlintError('OUTPUT_EXISTS', `persisting output file to ${output}`, ['File exists (os error 17)']);
-  }
-  await applyPlanToCopy(input, output, plan);
 }

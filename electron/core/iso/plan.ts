@@ -94,14 +94,19 @@ export async function applyPlanInPlace(path: string, plan: PatchPlan, sync = tru
 /**
  * Copies `src` to `dest` with the OS's fast path (fastCopy: reflink / copy_file_range, holes kept),
  * applies the plan to the copy, and publishes it by renaming; an existing `dest` is refused.
+ * `plan` may still be in the making: the kernel copies while the plan is computed (parsing and
+ * compressing take milliseconds that would otherwise add to the copy). If the plan fails, the
+ * temporary copy is removed and nothing is published.
  */
-export async function applyPlanToCopy(src: string, dest: string, plan: PatchPlan): Promise<void> {
+export async function applyPlanToCopy(src: string, dest: string, plan: PatchPlan | Promise<PatchPlan>): Promise<void> {
   const tmp = join(dirname(dest), `.${basename(dest)}.flint-${process.pid}-${Date.now()}.tmp`);
+  const copied = fastCopy(src, tmp);
   try {
-    await fastCopy(src, tmp);
-    await applyPlanInPlace(tmp, plan, false);
+    const [ready] = await Promise.all([plan, copied]);
+    await applyPlanInPlace(tmp, ready, false);
     await linkNoClobber(tmp, dest);
   } finally {
+    await copied.catch(() => undefined); // never unlink while the copy may still create tmp
     await unlink(tmp).catch(() => undefined);
   }
 }

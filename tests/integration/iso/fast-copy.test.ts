@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, openSync, writeSync, closeSync, ftruncateSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, openSync, readdirSync, writeSync, closeSync, ftruncateSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { applyPlanToCopy, normalizePlan } from '../../../electron/core/iso/plan';
@@ -43,5 +43,24 @@ describe('fastCopy / applyPlanToCopy', () => {
     writeFileSync(src, randomBytes(3 << 20));
     await fastCopy(src, join(dir, 'copy.bin'));
     expect(readFileSync(join(dir, 'copy.bin')).equals(readFileSync(src))).toBe(true);
+  });
+
+  it('copies while the plan is being made, and publishes nothing (no temp file either) when the plan fails', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'flint-fastcopy-'));
+    const src = join(dir, 'dense.bin');
+    writeFileSync(src, randomBytes(4 << 20));
+    const out = join(dir, 'out.iso');
+    const failing = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('config rejected')), 5));
+    await expect(applyPlanToCopy(src, out, failing)).rejects.toThrow('config rejected');
+    expect(existsSync(out)).toBe(false);
+    expect(readdirSync(dir)).toEqual(['dense.bin']);
+
+    const late = new Promise<ReturnType<typeof normalizePlan>>((resolve) =>
+      setTimeout(() => resolve(normalizePlan(4 << 20, [{ offset: 100, bytes: Buffer.from('late') }])), 5),
+    );
+    await applyPlanToCopy(src, out, late);
+    const expected = readFileSync(src);
+    Buffer.from('late').copy(expected, 100);
+    expect(readFileSync(out).equals(expected)).toBe(true);
   });
 });

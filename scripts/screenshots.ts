@@ -2,6 +2,7 @@
  * Regenerates docs/screenshots/: every step of the wizard in headless Chromium, driven against the
  * real core over the loopback bridge (local mirror with a signed ISO, two loop devices as sticks).
  * Needs root, losetup and /usr/bin/chromium. Run: node --import tsx scripts/screenshots.ts
+ * (`--netboot-only`: just the network boot shots, which need only Chromium).
  */
 import { readdirSync, rmSync, statSync, truncateSync, copyFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +12,7 @@ import type { Page } from 'playwright-core';
 import { fixtureIso } from '../tests/helpers/fixtures';
 import { createLoopDevice, type LoopDevice } from '../tests/helpers/loop';
 import { missingRequirements } from '../tests/helpers/requirements';
+import { netbootShots, NETBOOT_SHOTS, populatePxe } from './screenshots-netboot';
 import { CHROMIUM, dropFile, launchChromium, MIRROR_ISO_FIXTURE, ROOT, startStack, writerPids, type Browser, type Stack } from '../tests/e2e/renderer/harness';
 
 const OUT = path.join(ROOT, 'docs/screenshots');
@@ -50,7 +52,37 @@ async function shot(page: Page, name: string, full = false): Promise<void> {
   console.log(`${name}.png  ${(size / 1024).toFixed(0)} KiB`);
 }
 
+/** `--netboot-only`: the network boot shots against a stack without loop devices. */
+async function netbootOnly(): Promise<number> {
+  const missing = missingRequirements({ files: [CHROMIUM] });
+  if (missing.length) {
+    console.error(`screenshots need: ${missing.join(', ')}`);
+    return 1;
+  }
+  const work = mkdtempSync(path.join(tmpdir(), 'flint-shots-'));
+  let stack: Stack | undefined;
+  let browser: Browser | undefined;
+  try {
+    stack = await startStack();
+    await populatePxe(stack, await fixtureIso(MIRROR_ISO_FIXTURE));
+    for (const f of NETBOOT_SHOTS) rmSync(path.join(OUT, `${f}.png`), { force: true });
+    browser = await launchChromium({ colorScheme: 'light' });
+    await browser.page.goto(stack.url);
+    await browser.page.getByRole('heading', { name: 'Choose a config' }).waitFor();
+    await dropFile(browser.page, '.dropzone', 'live.ign', GOOD);
+    await browser.page.getByText(/Valid · Ignition/).waitFor();
+    await netbootShots(browser.page, work, shot);
+    if (browser.errors.length) console.warn('page errors:', browser.errors);
+    return 0;
+  } finally {
+    await browser?.close();
+    await stack?.close();
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<number> {
+  if (process.argv.includes('--netboot-only')) return netbootOnly();
   const missing = missingRequirements({ tools: ['losetup'], files: [CHROMIUM], root: true });
   if (missing.length) {
     console.error(`screenshots need: ${missing.join(', ')}`);
@@ -66,6 +98,7 @@ async function main(): Promise<number> {
     copyFileSync(await fixtureIso(MIRROR_ISO_FIXTURE), iso);
     truncateSync(iso, 320 * MiB);
     stack = await startStack({ iso, showLoop: (dev) => loops.some((l) => l.device === dev) });
+    await populatePxe(stack, iso);
     loops.push(createLoopDevice(384 * MiB), createLoopDevice(384 * MiB));
     for (const f of readdirSync(OUT)) if (f.endsWith('.png')) rmSync(path.join(OUT, f));
 
@@ -164,6 +197,7 @@ async function main(): Promise<number> {
     } finally {
       stopPull();
     }
+    await netbootShots(page, work, shot);
     if (browser.errors.length) console.warn('page errors:', browser.errors);
     return 0;
   } finally {

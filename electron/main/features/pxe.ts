@@ -97,9 +97,33 @@ export function toConfigOptions(o: PxeOptions, artifacts: PxeArtifactNames, rele
   return opts;
 }
 
+/** The CLI options the core's messages name, and what the app calls them. */
+const UI_NAMES: [RegExp, string][] = [
+  [/give --rootfs-url URL or an http\(s\) --base-url, or use --rootfs-initrd/g, 'type an http(s) base URL, or load the root filesystem as an initrd'],
+  [/flint pxe config --karg \.\.\./g, 'the extra kernel arguments'],
+  [/pass each argument with its own --karg/g, 'separate arguments with spaces'],
+  [/--ignition-url/g, 'the Ignition choice "By URL"'],
+  [/--rootfs-url/g, 'the root filesystem choice "By URL"'],
+  [/--rootfs-initrd/g, 'the root filesystem choice "As an initrd"'],
+  [/--ignition-embedded/g, 'the Ignition choice "Embedded"'],
+  [/--karg/g, 'extra kernel arguments'],
+];
+
+/** Rewords a core error that names CLI options in the app's terms. */
+export function inAppTerms(err: unknown): unknown {
+  if (!(err instanceof FlintError)) return err;
+  const say = (t: string) => UI_NAMES.reduce((acc, [re, to]) => acc.replace(re, to), t);
+  return new FlintError(err.code, say(err.message), err.causes.map(say));
+}
+
 function generate(o: PxeOptions, artifacts: PxeArtifactNames, release?: string): PxePreview {
   const opts = toConfigOptions(o, artifacts, release);
-  const g = generatePxeConfig(opts);
+  let g;
+  try {
+    g = generatePxeConfig(opts);
+  } catch (err) {
+    throw inAppTerms(err);
+  }
   return { files: g.files, ramNeeded: g.ramNeeded, ramNote: g.ramNote, cmdline: g.cmdline, notes: g.notes, artifacts: opts.artifacts };
 }
 

@@ -96,6 +96,11 @@ describe('network boot handlers', () => {
       const r = await call('pxe:preview', { options: { ...base, ...o } });
       expect(r, JSON.stringify(o)).toMatchObject({ ok: false, error: { code } });
     }
+    // the messages name the app's choices, not the CLI's options
+    const noRootfs = await call('pxe:preview', { options: { ...base, baseUrl: undefined } });
+    expect(!noRootfs.ok && noRootfs.error.causes).toEqual(['type an http(s) base URL, or load the root filesystem as an initrd']);
+    const managed = await call('pxe:preview', { options: { ...base, kargs: 'coreos.live.rootfs_url=http://x/' } });
+    expect(!managed.ok && managed.error.causes?.[0]).toBe('Flint sets coreos.live.rootfs_url itself: use the root filesystem choice "By URL"');
     // an embedded config needs a config (and a valid one) at export time
     expect(await call('pxe:export', { options: { ...base, ignition: 'embedded' }, path: join(tmp, 'x') })).toMatchObject({ ok: false, error: { code: 'PXE_NO_CONFIG' } });
     const broken = await loadConfig('{"ignition":');

@@ -71,10 +71,17 @@ describe.skipIf(why)('network boot mode end to end in Chromium', () => {
     await dropFile(page, '.dropzone', 'site.ign', CONFIG);
     await page.getByText(/Valid · Ignition 3.4.0/).waitFor();
 
-    await page.getByRole('radio', { name: 'Network boot' }).click();
-    await page.getByRole('button', { name: /Next: Network boot/ }).click();
+    // keyboard only for the mode switch, the boot loader choice and the step change
+    await page.getByRole('radio', { name: 'Network boot' }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('button', { name: /Next: Network boot/ }).focus();
+    await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: 'Network boot options' }).waitFor();
-    await page.getByRole('radio', { name: 'iPXE' }).check();
+    await page.getByRole('radio', { name: 'iPXE' }).focus();
+    await page.keyboard.press('ArrowRight');
+    await expect(page.getByRole('radio', { name: 'PXELINUX' }).isChecked()).resolves.toBe(true);
+    await page.keyboard.press('ArrowLeft');
+    await expect(page.getByRole('radio', { name: 'iPXE' }).isChecked()).resolves.toBe(true);
     await expect(page.getByRole('radio', { name: 'By URL, needs 2.0 GiB of RAM' }).isChecked()).resolves.toBe(true);
     await page.getByRole('textbox', { name: /Base URL/ }).fill('http://127.0.0.1:8080/');
     await page.getByRole('textbox', { name: /Extra kernel arguments/ }).fill('console=ttyS0,115200n8');
@@ -88,7 +95,8 @@ describe.skipIf(why)('network boot mode end to end in Chromium', () => {
     expect(shown).toContain('set BASEURL http://127.0.0.1:8080');
     expect(shown).toContain('initrd --name main ${BASEURL}/fedora-coreos-${VERSION}-live-initramfs.x86_64.custom.img');
     await page.getByText('RAM: the machine needs at least 2 GiB of RAM (the initramfs fetches the rootfs from coreos.live.rootfs_url).').waitFor();
-    await page.getByRole('button', { name: 'Copy boot.ipxe' }).click();
+    await page.getByRole('button', { name: 'Copy boot.ipxe' }).focus();
+    await page.keyboard.press('Enter');
     await page.getByRole('status').filter({ hasText: 'Copied' }).waitFor();
     expect(await page.evaluate(() => (globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }).navigator.clipboard.readText())).toBe(shown);
 

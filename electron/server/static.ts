@@ -3,8 +3,9 @@
  * Content-Security-Policy every page gets (used by the loopback bridge and the Electron app://
  * protocol). Electron-free.
  */
-import { realpath, stat } from 'node:fs/promises';
-import { extname, join, normalize, sep } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { resolveInside } from '../core/safe-path';
 
 /**
  * The page's Content-Security-Policy: only the app's own scripts and styles, no inline script, no
@@ -59,20 +60,9 @@ export function contentType(path: string): string {
  * separators, NUL, symlinks out) or is not a regular file. "/" maps to index.html.
  */
 export async function resolveStatic(root: string, urlPath: string): Promise<string | null> {
-  let decoded: string;
   try {
-    decoded = decodeURIComponent(urlPath);
-  } catch {
-    return null;
-  }
-  if (decoded.includes('\0') || decoded.includes('\\')) return null;
-  const rel = normalize(decoded === '/' || decoded === '' ? '/index.html' : decoded);
-  if (rel.split('/').includes('..')) return null;
-  try {
-    const realRoot = await realpath(root);
-    const real = await realpath(join(realRoot, rel));
-    if (real !== realRoot && !real.startsWith(realRoot + sep)) return null;
-    return (await stat(real)).isFile() ? real : null;
+    const file = await resolveInside(root, urlPath === '/' || urlPath === '' ? '/index.html' : urlPath);
+    return file !== null && (await stat(file)).isFile() ? file : null;
   } catch {
     return null;
   }

@@ -95,13 +95,13 @@ export interface InvokeMap {
   };
 
   /** Network boot: the config files, RAM and command line the options generate (pure). */
-  'pxe:preview': { req: { options: PxeOptions; configId?: string }; res: PxePreview };
+  'pxe:preview': { req: { options: PxeOptions; configId?: string; fieldSettings?: FieldSettingsInput }; res: PxePreview };
   /**
    * Network boot: downloads and verifies the PXE artifacts into a folder, plus the boot config and
    * the customized initramfs or wrapped Ignition initrd; progress on `pxe:progress`.
    * Electron: native folder dialog (null when cancelled). Browser: `path` is required.
    */
-  'pxe:export': { req: { options: PxeOptions; configId?: string; path?: string }; res: PxeExportResult | null };
+  'pxe:export': { req: { options: PxeOptions; configId?: string; fieldSettings?: FieldSettingsInput; path?: string }; res: PxeExportResult | null };
   /** Cancels the running network boot export. */
   'pxe:cancel': { req: NoArgs; res: NoArgs };
   /** Serves the last exported folder as a read-only HTTP boot mirror; log lines on `pxe:log`. */

@@ -123,8 +123,9 @@ export const REQUEST_GUARDS: { [C in InvokeChannel]: (x: unknown) => x is Invoke
   'flash:cancel': ((x: unknown) => shape(x, { jobId: id })) as never,
   'iso:save': ((x: unknown) =>
     shape(x, { imageId: id, configId: opt(id), options: isCustomizeOptions, path: opt(path) })) as never,
-  'pxe:preview': ((x: unknown) => shape(x, { options: isPxeOptions, configId: opt(id) })) as never,
-  'pxe:export': ((x: unknown) => shape(x, { options: isPxeOptions, configId: opt(id), path: opt(path) })) as never,
+  'pxe:preview': ((x: unknown) => shape(x, { options: isPxeOptions, configId: opt(id), fieldSettings: opt(isFieldSettingsInput) })) as never,
+  'pxe:export': ((x: unknown) =>
+    shape(x, { options: isPxeOptions, configId: opt(id), fieldSettings: opt(isFieldSettingsInput), path: opt(path) })) as never,
   'pxe:cancel': empty as never,
   'pxe:serve-start': ((x: unknown) => shape(x, { bind: bindAddress, port })) as never,
   'pxe:serve-stop': empty as never,

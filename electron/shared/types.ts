@@ -325,6 +325,8 @@ export interface PxePreview {
   notes: string[];
   /** Artifact file names the config refers to. */
   artifacts: { kernel: string; initramfs: string; rootfs: string };
+  /** The Config step's field settings this boot applies, in words with where they go (absent: none). */
+  fieldSettings?: string[];
 }
 
 /** The result of a network boot export into a folder. */

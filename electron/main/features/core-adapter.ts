@@ -134,8 +134,18 @@ export interface CoreAdapter {
     arch: string,
     opts: { signal?: AbortSignal; onProgress?: (p: CoreProgress) => void },
   ): Promise<{ release: string; artifacts: { kernel: string; initramfs: string; rootfs: string } }>;
-  /** Writes `src` (a live initramfs) customized with the config (coreos-installer pxe customize) to `dest`. */
-  pxeCustomize(src: string, dest: string, config: string): Promise<void>;
+  /**
+   * Writes `src` (a live initramfs) customized with the config (coreos-installer pxe customize) to
+   * `dest`; `extra` adds the field-settings fragment (merged after `config`) and network keyfiles.
+   */
+  pxeCustomize(
+    src: string,
+    dest: string,
+    config: string | undefined,
+    extra?: { fieldSettings?: string; network?: { name: string; text: string }[] },
+  ): Promise<void>;
+  /** Writes NetworkManager keyfiles wrapped as a small initrd (flint pxe network wrap) to `dest`. */
+  pxeWrapNetwork(keyfiles: { name: string; text: string }[], dest: string): Promise<void>;
   /** Writes the Ignition config wrapped as a small initrd (flint pxe ignition wrap) to `dest`. */
   pxeWrapIgnition(config: string, dest: string): Promise<void>;
   /** Starts a read-only HTTP boot mirror over `dir`. */

@@ -264,9 +264,11 @@ export function createDefaultCore(opts: DefaultCoreOptions = {}): CoreAdapter {
       return { release: r.release, artifacts: { kernel: name(r.paths.kernel), initramfs: name(r.paths.initramfs), rootfs: name(r.paths.rootfs) } };
     },
 
-    async pxeCustomize(src, dest, config) {
+    async pxeCustomize(src, dest, config, extra) {
       const { pxeCustomize } = await import('../../core/pxe/customize');
-      const input: CustomizeInput = { config, fromRam: false, extraKargs: [], network: [], ca: [] };
+      const input: CustomizeInput = { fromRam: false, extraKargs: [], network: [...(extra?.network ?? [])], ca: [] };
+      if (config !== undefined) input.config = config;
+      if (extra?.fieldSettings) input.fieldSettings = extra.fieldSettings;
       const r = await pxeCustomize(await readFile(src), toCustomizeRequest(input));
       await writeFile(dest, r.initramfs, { flag: 'wx' });
     },
@@ -274,6 +276,12 @@ export function createDefaultCore(opts: DefaultCoreOptions = {}): CoreAdapter {
     async pxeWrapIgnition(config, dest) {
       const { wrapIgnition } = await import('../../core/pxe/initramfs');
       await writeFile(dest, await wrapIgnition(new TextEncoder().encode(config)));
+    },
+
+    async pxeWrapNetwork(keyfiles, dest) {
+      const { wrapNetworkKeyfiles } = await import('../../core/pxe/initramfs');
+      const enc = (t: string) => new TextEncoder().encode(t);
+      await writeFile(dest, await wrapNetworkKeyfiles(keyfiles.map((k) => ({ name: k.name, data: enc(k.text) }))));
     },
 
     async startBootServer(o) {

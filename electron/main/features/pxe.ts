@@ -11,6 +11,7 @@ import { generatePxeConfig, type PxeArtifactNames, type PxeConfigOptions } from 
 import type { InvokeRequest, InvokeResponse } from '../../shared/contract';
 import type { PxeOptions, PxePreview, PxeServerState } from '../../shared/types';
 import { toFlashProgress } from './images';
+import { mergedLiveConfig, NETWORK_INITRD, pxeSettingsOf, settingsNotes, urlConfigName, type PxeSettings } from './pxe-settings';
 import type { Session } from './session';
 
 /** Name of the wrapped Ignition initrd in an exported folder. */
@@ -58,11 +59,15 @@ export function customizedName(initramfs: string): string {
   return initramfs.replace(/(\.img)?$/, '.custom.img');
 }
 
-/** The config text the Ignition choice needs, or null for 'url'/'none'. */
-function configText(s: Session, o: PxeOptions, configId: string | undefined, required: boolean): string | null {
-  if (o.ignition !== 'embedded' && o.ignition !== 'initrd') return null;
+/**
+ * The config text the Ignition choice needs, or null for 'none' or without a config. 'url' uses
+ * the config only to merge field settings into the live config it exports. `settings` stand in
+ * for a missing config (like the USB flow, they can be the whole config).
+ */
+function configText(s: Session, o: PxeOptions, configId: string | undefined, required: boolean, settings: PxeSettings | null = null): string | null {
+  if (o.ignition === 'none' || (o.ignition === 'url' && !settings?.fragment)) return null;
   if (!configId) {
-    if (!required) return null;
+    if (!required || settings || o.ignition === 'url') return null;
     throw new FlintError('PXE_NO_CONFIG', 'Choose an Ignition config to embed, or have the machine fetch one by URL', [
       'go back to the Config step, or pick "Fetched from a URL" under Ignition',
     ]);
@@ -73,9 +78,14 @@ function configText(s: Session, o: PxeOptions, configId: string | undefined, req
   return cfg.text;
 }
 
-/** The core's config options for the contract's options and the artifact names in the folder. */
-export function toConfigOptions(o: PxeOptions, artifacts: PxeArtifactNames, release?: string): PxeConfigOptions {
+/**
+ * The core's config options for the contract's options and the artifact names in the folder.
+ * `fields` (the field settings) add the network keyfile initrd outside embedded mode, and an
+ * initrd mode with nothing to wrap (a static IP alone, no config) loads no ignition.img.
+ */
+export function toConfigOptions(o: PxeOptions, artifacts: PxeArtifactNames, release?: string, fields?: { settings: PxeSettings; hasConfig: boolean }): PxeConfigOptions {
   const kargs = o.kargs.split(/\s+/).filter(Boolean);
+  if (fields && o.ignition === 'initrd' && !fields.hasConfig && !fields.settings.fragment) o = { ...o, ignition: 'none' };
   const opts: PxeConfigOptions = {
     format: o.format,
     artifacts: o.ignition === 'embedded' ? { ...artifacts, initramfs: customizedName(artifacts.initramfs) } : artifacts,
@@ -91,6 +101,7 @@ export function toConfigOptions(o: PxeOptions, artifacts: PxeArtifactNames, rele
   };
   if (o.baseUrl) opts.baseUrl = o.baseUrl;
   if (release) opts.version = release;
+  if (fields && fields.settings.keyfiles.length > 0 && o.ignition !== 'embedded') opts.extraInitrds = [NETWORK_INITRD];
   if (o.ignition === 'url' && !o.ignitionUrl) {
     throw new FlintError('PXE_NO_IGNITION_URL', 'Type the URL the machine fetches its Ignition config from');
   }
@@ -116,21 +127,28 @@ export function inAppTerms(err: unknown): unknown {
   return new FlintError(err.code, say(err.message), err.causes.map(say));
 }
 
-function generate(o: PxeOptions, artifacts: PxeArtifactNames, release?: string): PxePreview {
-  const opts = toConfigOptions(o, artifacts, release);
+function generate(o: PxeOptions, artifacts: PxeArtifactNames, release?: string, fields?: { settings: PxeSettings; hasConfig: boolean }): PxePreview {
+  const opts = toConfigOptions(o, artifacts, release, fields);
   let g;
   try {
     g = generatePxeConfig(opts);
   } catch (err) {
     throw inAppTerms(err);
   }
-  return { files: g.files, ramNeeded: g.ramNeeded, ramNote: g.ramNote, cmdline: g.cmdline, notes: g.notes, artifacts: opts.artifacts };
+  const out: PxePreview = { files: g.files, ramNeeded: g.ramNeeded, ramNote: g.ramNote, cmdline: g.cmdline, notes: g.notes, artifacts: opts.artifacts };
+  if (fields) {
+    out.notes = [...out.notes, ...settingsNotes(o, fields.settings, opts.artifacts.initramfs)];
+    out.fieldSettings = fields.settings.summary;
+  }
+  return out;
 }
 
 /** pxe:preview — pure: what the options generate, with the release's file names. */
 export async function previewPxe(s: Session, req: InvokeRequest<'pxe:preview'>): Promise<InvokeResponse<'pxe:preview'>> {
-  configText(s, req.options, req.configId, false);
-  return generate(req.options, artifactNames(req.options.release, req.options.arch), req.options.release);
+  const settings = pxeSettingsOf(req.options, req.fieldSettings);
+  const config = configText(s, req.options, req.configId, false, settings);
+  const fields = settings ? { settings, hasConfig: config !== null } : undefined;
+  return generate(req.options, artifactNames(req.options.release, req.options.arch), req.options.release, fields);
 }
 
 /** Checks a folder typed in browser mode: absolute; an existing directory, or a new one in an existing directory. */
@@ -151,9 +169,11 @@ export async function exportPxe(s: Session, req: InvokeRequest<'pxe:export'>): P
   const st = stateOf(s);
   if (st.job) throw new FlintError('PXE_BUSY', 'An export is already running; wait or cancel it');
   const o = req.options;
-  const config = configText(s, o, req.configId, true);
+  const settings = pxeSettingsOf(o, req.fieldSettings);
+  const config = configText(s, o, req.configId, true, settings);
+  const fields = settings ? { settings, hasConfig: config !== null } : undefined;
   // fail on bad kargs or URLs before asking for a folder or downloading anything
-  generate(o, artifactNames(o.release, o.arch), o.release);
+  generate(o, artifactNames(o.release, o.arch), o.release, fields);
   let dir: string | null;
   if (s.mode === 'electron') {
     const d = s.needDialogs();
@@ -173,17 +193,9 @@ export async function exportPxe(s: Session, req: InvokeRequest<'pxe:export'>): P
       onProgress: (p) => s.emit('pxe:progress', toFlashProgress(PXE_JOB_ID, p)),
     });
     const written = [got.artifacts.kernel, got.artifacts.initramfs, got.artifacts.rootfs];
-    if (o.ignition === 'embedded' && config !== null) {
-      const name = customizedName(got.artifacts.initramfs);
-      await rm(join(dir, name), { force: true });
-      await s.core.pxeCustomize(join(dir, got.artifacts.initramfs), join(dir, name), config);
-      written.push(name);
-    } else if (o.ignition === 'initrd' && config !== null) {
-      await s.core.pxeWrapIgnition(config, join(dir, IGNITION_INITRD));
-      written.push(IGNITION_INITRD);
-    }
+    written.push(...(await writeIgnition(s, o, dir, got.artifacts.initramfs, config, settings)));
     abort.signal.throwIfAborted();
-    const g = generate({ ...o, release: got.release }, got.artifacts, got.release);
+    const g = generate({ ...o, release: got.release }, got.artifacts, got.release, fields);
     for (const f of g.files) {
       await mkdir(dirname(join(dir, f.name)), { recursive: true });
       await writeFile(join(dir, f.name), f.text);
@@ -197,6 +209,48 @@ export async function exportPxe(s: Session, req: InvokeRequest<'pxe:export'>): P
   } finally {
     st.job = null;
   }
+}
+
+/** Rewords the core's missing-feature refusal of a keyfile in the field settings' terms. */
+function staticIpRefused(err: unknown): unknown {
+  if (!(err instanceof FlintError) || err.code !== 'FEATURE_MISSING') return err;
+  return new FlintError('FEATURE_MISSING', 'This Fedora CoreOS initramfs cannot take the static IP from the field settings: it lacks the live-initrd-network feature', [
+    'use a newer release, or clear the static address, gateway and DNS in the Config step',
+  ]);
+}
+
+/**
+ * Writes the Ignition side of an export: the customized initramfs (config, settings fragment and
+ * keyfile inside), the wrapped config (merged with the fragment), or the live config URL mode
+ * serves; plus the keyfile initrd outside embedded mode. Returns the names written.
+ */
+async function writeIgnition(s: Session, o: PxeOptions, dir: string, initramfs: string, config: string | null, settings: PxeSettings | null): Promise<string[]> {
+  const written: string[] = [];
+  if (o.ignition === 'embedded' && (config !== null || settings)) {
+    const name = customizedName(initramfs);
+    await rm(join(dir, name), { force: true });
+    const extra = settings ? { ...(settings.fragment ? { fieldSettings: settings.fragment } : {}), network: settings.keyfiles } : undefined;
+    try {
+      await s.core.pxeCustomize(join(dir, initramfs), join(dir, name), config ?? undefined, extra);
+    } catch (err) {
+      throw settings?.keyfiles.length ? staticIpRefused(err) : err;
+    }
+    written.push(name);
+  } else if (o.ignition === 'initrd' && (config !== null || settings?.fragment)) {
+    const text = settings?.fragment ? mergedLiveConfig(config ?? undefined, settings.fragment) : (config as string);
+    await s.core.pxeWrapIgnition(text, join(dir, IGNITION_INITRD));
+    written.push(IGNITION_INITRD);
+  } else if (o.ignition === 'url' && settings?.fragment) {
+    const name = urlConfigName(o);
+    await mkdir(dirname(join(dir, name)), { recursive: true });
+    await writeFile(join(dir, name), mergedLiveConfig(config ?? undefined, settings.fragment));
+    written.push(name);
+  }
+  if (settings && settings.keyfiles.length > 0 && o.ignition !== 'embedded') {
+    await s.core.pxeWrapNetwork(settings.keyfiles, join(dir, NETWORK_INITRD));
+    written.push(NETWORK_INITRD);
+  }
+  return written;
 }
 
 /** pxe:cancel */

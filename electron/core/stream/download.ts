@@ -1,7 +1,5 @@
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { open, rename, rm, stat, truncate } from 'node:fs/promises';
-import { once } from 'node:events';
-import { finished } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import path from 'node:path';
 import type { PublicKey } from 'openpgp';
@@ -11,6 +9,7 @@ import {
   cachePaths, defaultCacheDir, ensureCacheDir, lockDownload, lookupCache, readPartialMeta, syncDir, writeFileAtomic,
   writePartialMeta, type CacheRecord,
 } from './cache';
+import { FileSink } from './file-sink';
 import { cancelledError, httpGet, httpGetBuffer, isTransientError, statusError, wrapNetworkError, type HttpResponse } from './http';
 import { loadKeyring } from './keyring';
 import type { Artifact } from './metadata';
@@ -113,16 +112,15 @@ async function fetchSignature(artifact: Artifact, opts: DownloadOptions): Promis
 /**
  * Streams `body` into `file` (appending) through `verifier`. Errors of the file are rethrown as
  * they are (ENOSPC ...); a failing connection becomes `onBroken(cause)`. Event-driven (no promise
- * per chunk); the body is paused while the file or the verifier is behind. The write stream
- * gathers chunks into writev calls while a write is in flight.
+ * per chunk); the body is paused while the file or the verifier is behind. FileSink keeps the
+ * writes small (see there).
  */
 async function streamBody(
   body: HttpResponse['body'], file: string, verifier: StreamVerifier, onChunk: () => void, onBroken: (cause: Error) => Error,
 ): Promise<void> {
-  const out = createWriteStream(file, { flags: 'a', highWaterMark: 2 << 20 });
-  let writeError: Error | undefined;
-  out.on('error', (e) => (writeError ??= e));
+  const out = await FileSink.open(file);
   let bodyError: Error | undefined;
+  let closeError: Error | undefined;
   try {
     await new Promise<void>((resolve) => {
       let settled = false;
@@ -134,7 +132,7 @@ async function streamBody(
         resolve();
       };
       const onData = (chunk: Buffer) => {
-        if (writeError) {
+        if (out.error) {
           body.destroy();
           return settle();
         }
@@ -143,11 +141,11 @@ async function streamBody(
         onChunk();
         if (wait || !ok) {
           body.pause();
-          Promise.all([wait, ok ? undefined : once(out, 'drain')]).then(
+          Promise.all([wait, ok ? undefined : out.drained()]).then(
             () => body.resume(),
             (e: Error) => {
               body.destroy();
-              settle(writeError ? undefined : e);
+              settle(out.error ? undefined : e);
             },
           );
         }
@@ -158,10 +156,9 @@ async function streamBody(
       body.once('close', () => settle(body.complete ? undefined : new Error('the connection closed early')));
     });
   } finally {
-    out.end();
-    await finished(out).catch((e: Error) => (writeError ??= e));
+    closeError = await out.close().then(() => undefined, (e: Error) => e);
   }
-  if (writeError) throw writeError;
+  if (closeError) throw closeError;
   if (bodyError) throw onBroken(bodyError);
 }
 

@@ -2,7 +2,8 @@ import type { ReactNode } from 'react';
 import { formatBytes } from '../format';
 import { useWizard } from '../store';
 import { ARCHES, STREAMS } from '../store/image';
-import { RAM_BY_ROOTFS, pxeKargProblem, type PxeIgnitionChoice } from '../store/netboot';
+import { hasFieldSettings } from '../store/options';
+import { RAM_BY_ROOTFS, pxeBaseUrlPending, pxeKargProblem, type PxeIgnitionChoice } from '../store/netboot';
 import { ErrorNotice } from './ErrorNotice';
 import { usePxePreview } from './usePxePreview';
 
@@ -28,7 +29,9 @@ export function NetbootOptionsStep() {
   const s = useWizard((x) => x);
   usePxePreview();
   const kargProblem = pxeKargProblem(s);
-  const otherProblem = s.pxePreviewError && !kargProblem ? s.pxePreviewError : undefined;
+  // a missing base URL is only reported once the field was touched (or an export was asked for)
+  const otherProblem = s.pxePreviewError && !kargProblem && !pxeBaseUrlPending(s) ? s.pxePreviewError : undefined;
+  const fields = hasFieldSettings(s.fieldSettings);
   const release = s.releases.find((r) => r.stream === s.stream && r.arch === s.arch);
   return (
     <>
@@ -104,6 +107,12 @@ export function NetbootOptionsStep() {
             </Choice>
           ))}
         </div>
+        {s.pxeIgnition === 'url' && fields && (
+          <p className="muted small">
+            The field settings are merged with {s.config ? s.config.name : 'nothing else'} into a config exported to the folder for the mirror to serve; a static IP
+            goes in network.img, loaded as an initrd.
+          </p>
+        )}
         {s.pxeIgnition === 'url' ? (
           <label className="field">
             Ignition config URL
@@ -111,7 +120,11 @@ export function NetbootOptionsStep() {
             <input type="text" value={s.pxeIgnitionUrl} placeholder="http://10.0.0.2:8080/site.ign" spellCheck={false} onChange={(e) => s.setPxe({ pxeIgnitionUrl: e.currentTarget.value })} />
           </label>
         ) : s.config ? (
-          <p className="muted small">Uses {s.config.name} from the Config step.</p>
+          <p className="muted small">
+            Uses {s.config.name} from the Config step{fields ? ', with the field settings merged after it' : ''}.
+          </p>
+        ) : fields ? (
+          <p className="muted small">Uses the field settings from the Config step (no Ignition file chosen).</p>
         ) : (
           <p className="notice warn" role="status">
             <span>No config chosen in the Config step: the live system will only offer a console autologin.</span>
@@ -125,7 +138,14 @@ export function NetbootOptionsStep() {
           <span className="hint">
             Where machines reach the boot mirror (Flint's own or any web server); iPXE loads everything from it and the rootfs URL is built from it.
           </span>
-          <input type="text" value={s.pxeBaseUrl} placeholder="http://10.0.0.2:8080/" spellCheck={false} onChange={(e) => s.setPxe({ pxeBaseUrl: e.currentTarget.value })} />
+          <input
+            type="text"
+            value={s.pxeBaseUrl}
+            placeholder="http://10.0.0.2:8080/"
+            spellCheck={false}
+            onBlur={() => s.touchPxeBaseUrl()}
+            onChange={(e) => s.setPxe({ pxeBaseUrl: e.currentTarget.value })}
+          />
         </label>
         <label className="field">
           Extra kernel arguments

@@ -14,7 +14,7 @@ function ExportCard() {
       <h3>Export to a folder</h3>
       <p className="muted small">
         Downloads the kernel, initramfs and rootfs, checks their SHA-256 and Fedora signatures, and writes them with the boot config
-        {s.pxeIgnition === 'embedded' && s.config ? ' and the customized initramfs' : s.pxeIgnition === 'initrd' && s.config ? ' and ignition.img' : ''}.
+        {s.pxeIgnition === 'embedded' && (s.config || s.pxePreview?.fieldSettings) ? ' and the customized initramfs' : s.pxeIgnition === 'initrd' && s.config ? ' and ignition.img' : ''}.
       </p>
       <form
         className="row end"
@@ -112,11 +112,35 @@ function MirrorCard() {
   );
 }
 
+/** The preview notes that say where the field settings go (shown with them). */
+const FIELD_NOTE = /^(Field settings|The static IP)/;
+
+/** What the Config step's field settings add to this boot, and where (from the preview). */
+function FieldSettingsApplied(props: { items: string[]; notes: string[] }) {
+  const where = props.notes.filter((n) => FIELD_NOTE.test(n));
+  return (
+    <div className="notice ok" role="status" aria-label="Field settings applied">
+      <strong>Field settings from the Config step are applied</strong>
+      <ul className="small">
+        {props.items.map((i) => (
+          <li key={i}>{i}</li>
+        ))}
+      </ul>
+      {where.map((n) => (
+        <span key={n} className="small">
+          {n}
+        </span>
+      ))}
+    </div>
+  );
+}
+
 /** Network boot step 3: the generated files with Copy buttons, the folder export and the boot mirror. */
 export function NetbootOutputStep() {
   const preview = useWizard((s) => s.pxePreview);
   const error = useWizard((s) => s.pxePreviewError);
   usePxePreview();
+  const otherNotes = preview ? preview.notes.filter((n) => !preview.fieldSettings || !FIELD_NOTE.test(n)) : [];
   return (
     <>
       {error && <ErrorNotice title="The boot config cannot be generated; check the network boot options" error={error} />}
@@ -126,12 +150,13 @@ export function NetbootOutputStep() {
           <p className="notice info" role="status">
             <strong>RAM: the machine {preview.ramNote}.</strong>
           </p>
+          {preview.fieldSettings && <FieldSettingsApplied items={preview.fieldSettings} notes={preview.notes} />}
           {preview.files.map((f) => (
             <CodeFile key={f.name} name={f.name} text={f.text} />
           ))}
-          {preview.notes.length > 0 && (
+          {otherNotes.length > 0 && (
             <ul className="muted small">
-              {preview.notes.map((n) => (
+              {otherNotes.map((n) => (
                 <li key={n}>{n}</li>
               ))}
             </ul>

@@ -7,6 +7,7 @@ import type {
   PxePreview,
   PxeServerState,
 } from '../../../electron/shared/contract';
+import { hasFieldSettings, toCustomizeOptions } from './options';
 import { withRate, type TimedProgress } from './rate';
 import type { SliceCreator, WizardState } from './types';
 
@@ -27,6 +28,8 @@ export interface NetbootSlice {
   pxeIgnitionUrl: string;
   pxeBaseUrl: string;
   pxeKargs: string;
+  /** The base URL field was edited or left, or an export was asked for (its "missing" error shows from then on). */
+  pxeBaseUrlTouched: boolean;
   /** What the current options generate (undefined while unknown or invalid). */
   pxePreview?: PxePreview;
   /** Why the options cannot generate a config (bad karg, URL...). */
@@ -46,6 +49,8 @@ export interface NetbootSlice {
 
   /** Changes network boot options (the preview is refreshed by `refreshPxePreview`). */
   setPxe(patch: Partial<Pick<NetbootSlice, 'pxeFormat' | 'pxeRootfs' | 'pxeIgnition' | 'pxeIgnitionUrl' | 'pxeBaseUrl' | 'pxeKargs'>>): void;
+  /** Marks the base URL field as touched (on leaving it). */
+  touchPxeBaseUrl(): void;
   refreshPxePreview(): Promise<void>;
   setPxeExportPath(path: string): void;
   /** Downloads, verifies and writes the boot folder (native dialog in Electron, the typed path in a browser). */
@@ -58,10 +63,21 @@ export interface NetbootSlice {
   applyPxeLog(line: string): void;
 }
 
-/** The Ignition mode sent to the core: no config chosen means none, whatever the choice. */
+/** The Ignition mode sent to the core: no config and no field settings means none, whatever the choice. */
 function ignitionMode(s: WizardState): PxeOptions['ignition'] {
   if (s.pxeIgnition === 'url') return 'url';
-  return s.config ? s.pxeIgnition : 'none';
+  return s.config || hasFieldSettings(s.fieldSettings) ? s.pxeIgnition : 'none';
+}
+
+/** The config and field settings a pxe:preview/pxe:export request carries besides the options. */
+export function pxeInputs(s: WizardState): { configId?: string; fieldSettings?: WizardState['fieldSettings'] } {
+  const fieldSettings = toCustomizeOptions(s).fieldSettings;
+  return { ...(s.config ? { configId: s.config.id } : {}), ...(fieldSettings ? { fieldSettings } : {}) };
+}
+
+/** Is the options' only problem a base URL the user has not had the chance to type yet? */
+export function pxeBaseUrlPending(s: NetbootSlice): boolean {
+  return s.pxePreviewError?.code === 'PXE_NO_ROOTFS_URL' && !s.pxeBaseUrlTouched;
 }
 
 /** The contract's PxeOptions for the current state. */
@@ -96,6 +112,7 @@ export const createNetbootSlice: SliceCreator<NetbootSlice> = (set, get, api) =>
   pxeIgnitionUrl: '',
   pxeBaseUrl: '',
   pxeKargs: '',
+  pxeBaseUrlTouched: false,
   pxeExportPath: '',
   pxeExportBusy: false,
   pxeBind: '127.0.0.1',
@@ -104,13 +121,17 @@ export const createNetbootSlice: SliceCreator<NetbootSlice> = (set, get, api) =>
   pxeServerLog: [],
 
   setPxe(patch) {
-    set(patch);
+    set(patch.pxeBaseUrl !== undefined ? { ...patch, pxeBaseUrlTouched: true } : patch);
+  },
+
+  touchPxeBaseUrl() {
+    if (!get().pxeBaseUrlTouched) set({ pxeBaseUrlTouched: true });
   },
 
   async refreshPxePreview() {
     const seq = ++previewSeq;
     const s = get();
-    const r = await api.invoke('pxe:preview', { options: toPxeOptions(s), ...(s.config ? { configId: s.config.id } : {}) });
+    const r = await api.invoke('pxe:preview', { options: toPxeOptions(s), ...pxeInputs(s) });
     if (seq !== previewSeq) return; // options changed meanwhile
     if (r.ok) set({ pxePreview: r.value, pxePreviewError: undefined });
     else set({ pxePreview: undefined, pxePreviewError: r.error });
@@ -122,8 +143,8 @@ export const createNetbootSlice: SliceCreator<NetbootSlice> = (set, get, api) =>
 
   async exportPxe() {
     const s = get();
-    set({ pxeExportBusy: true, pxeExportError: undefined, pxeExportProgress: undefined });
-    const req = { options: toPxeOptions(s), ...(s.config ? { configId: s.config.id } : {}) };
+    set({ pxeExportBusy: true, pxeExportError: undefined, pxeExportProgress: undefined, pxeBaseUrlTouched: true });
+    const req = { options: toPxeOptions(s), ...pxeInputs(s) };
     const r = await api.invoke('pxe:export', s.shell === 'electron' ? req : { ...req, path: s.pxeExportPath.trim() });
     set({ pxeExportBusy: false, pxeExportProgress: undefined });
     if (!r.ok) return set({ pxeExportError: r.error });

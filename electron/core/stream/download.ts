@@ -154,8 +154,6 @@ async function streamBody(
       body.once('end', () => settle());
       body.once('error', (e) => settle(e));
       body.once('close', () => settle(body.complete ? undefined : new Error('the connection closed early')));
-      // the body may have been closed while the file was being opened
-      if (body.destroyed && !body.readableLength) settle(body.complete ? undefined : new Error('the connection closed early'));
     });
   } finally {
     closeError = await out.close().then(() => undefined, (e: Error) => e);
@@ -218,7 +216,7 @@ async function fetchBody(
         if (size !== undefined && Number(size) === have) {
           // the partial file is already complete (e.g. interrupted while publishing): just check it
           verifier?.abort();
-          const v = await StreamVerifier.create(artifact.name, sig, keys, { expectedSize: have });
+          const v = await StreamVerifier.create(artifact.name, sig, keys);
           opts.onProgress?.({ phase: 'verify-partial', bytes: 0, total: have, item: artifact.name });
           await feedFile(v, partial, have, opts.signal);
           return await v.finish();
@@ -230,7 +228,7 @@ async function fetchBody(
         throw statusError(res.status, res.statusText, artifact.url);
       }
       if (!verifier) {
-        verifier = await StreamVerifier.create(artifact.name, sig, keys, { expectedSize: total });
+        verifier = await StreamVerifier.create(artifact.name, sig, keys);
         if (start > 0) {
           opts.onProgress?.({ phase: 'verify-partial', bytes: 0, total: start, item: artifact.name });
           await feedFile(verifier, partial, start, opts.signal);

@@ -1,7 +1,6 @@
 import { createHash, type Hash } from 'node:crypto';
 import { createMessage, enums, readSignature, verify, type PublicKey, type Signature } from 'openpgp';
 import { FlintError } from '../errors';
-import { ParallelHasher } from './hash-worker';
 
 /** Outcome of checking a file's bytes. */
 export interface VerifyOutcome {
@@ -17,8 +16,6 @@ export interface VerifyOutcome {
 }
 
 const QUEUE_CHUNKS = 4;
-/** From this expected size on, hashing runs on a worker thread (its start costs a few ms). */
-const PARALLEL_MIN_BYTES = 16 << 20;
 const BATCH_BYTES = 1 << 20;
 
 /** The parts of openpgp's SignaturePacket the fast path uses (`hashed` is its one-pass digest slot). */
@@ -67,15 +64,11 @@ export class StreamVerifier {
   private controller?: ReadableStreamDefaultController<Uint8Array>;
   private waiter?: () => void;
   private sigDone?: Promise<{ signer?: string; error?: FlintError }>;
-  private finishSignature?: (digests?: Uint8Array[]) => Promise<{ signer?: string; error?: FlintError }>;
-  /** The trailers the prehash path appends to the data digest (RFC 4880 §5.2.4), per signature packet. */
-  private trailers: { algo: string; bytes: Uint8Array }[] = [];
+  private finishSignature?: () => Promise<{ signer?: string; error?: FlintError }>;
   private readonly extra = new Map<string, Hash>();
   private pending: Uint8Array[] = [];
   private pendingBytes = 0;
   private finished = false;
-  /** Set when the hashes run on a worker thread (large inputs); `hash`/`extra` are then unused. */
-  private parallel?: ParallelHasher;
 
   private constructor(private readonly name: string) {}
 
@@ -83,22 +76,16 @@ export class StreamVerifier {
    * Starts a verifier for file `name`. `signature` is the detached signature bytes or null
    * (hash only). Throws SIGNATURE_INVALID when the signature bytes cannot be parsed.
    * `streamed` forces the fully streamed openpgp path (normally only for signatures the fast path
-   * does not handle). `expectedSize` (bytes, when known) of 16 MiB or more moves the hashing to a
-   * worker thread, so that it overlaps with receiving and writing the data.
+   * does not handle).
    */
   static async create(
-    name: string, signature: Uint8Array | null, keys: PublicKey[], opts: { streamed?: boolean; expectedSize?: number } = {},
+    name: string, signature: Uint8Array | null, keys: PublicKey[], opts: { streamed?: boolean } = {},
   ): Promise<StreamVerifier> {
     const v = new StreamVerifier(name);
-    const parallel = (opts.expectedSize ?? 0) >= PARALLEL_MIN_BYTES;
-    if (!signature) {
-      if (parallel) v.parallel = new ParallelHasher(['sha256']);
-      return v;
-    }
+    if (!signature) return v;
     const sig = await parseDetachedSignature(signature, name);
     if (!opts.streamed && v.prehashable(sig)) v.startPrehash(sig, keys);
     else await v.startSignature(sig, keys);
-    if (parallel) v.parallel = new ParallelHasher(['sha256', ...v.extra.keys()]);
     return v;
   }
 
@@ -120,19 +107,16 @@ export class StreamVerifier {
     for (const p of packets) {
       const algo = hashName(p.hashAlgorithm)!;
       if (algo !== 'sha256' && !this.extra.has(algo)) this.extra.set(algo, createHash(algo));
-      this.trailers.push({ algo, bytes: signatureTrailer(p) });
     }
-    this.finishSignature = async (digests?: Uint8Array[]) => {
-      packets.forEach((p, i) => {
+    this.finishSignature = async () => {
+      for (const p of packets) {
         const algo = hashName(p.hashAlgorithm)!;
-        if (digests) {
-          p.hashed = Promise.resolve(digests[i]);
-          return;
-        }
         const h = (algo === 'sha256' ? this.hash : this.extra.get(algo)!).copy();
-        h.update(signatureTrailer(p));
+        const len = Buffer.alloc(4);
+        len.writeUInt32BE(p.signatureData.length);
+        h.update(p.signatureData).update(Buffer.from([4, 0xff])).update(len);
         p.hashed = Promise.resolve(new Uint8Array(h.digest()));
-      });
+      }
       const message = await createMessage({ binary: new Uint8Array(0) });
       const result = await verify({ message, signature, verificationKeys: keys, format: 'binary' });
       return this.evaluate(result.signatures, keys);
@@ -207,20 +191,11 @@ export class StreamVerifier {
   /** Feeds the next bytes; resolves when the signature side can take more (backpressure). */
   update(chunk: Uint8Array): Promise<void> | undefined {
     if (this.finished) throw new Error('StreamVerifier.update after finish');
+    this.hash.update(chunk);
+    for (const h of this.extra.values()) h.update(chunk);
     this.size += chunk.length;
-    let hashWait: Promise<void> | undefined;
-    if (this.parallel) hashWait = this.parallel.update(chunk);
-    else {
-      this.hash.update(chunk);
-      for (const h of this.extra.values()) h.update(chunk);
-    }
     const c = this.controller;
-    if (!c) return hashWait;
-    const sigWait = this.feedSignature(c, chunk);
-    return hashWait && sigWait ? Promise.all([hashWait, sigWait]).then(() => undefined) : (hashWait ?? sigWait);
-  }
-
-  private feedSignature(c: ReadableStreamDefaultController<Uint8Array>, chunk: Uint8Array): Promise<void> | undefined {
+    if (!c) return undefined;
     // openpgp's cost is per chunk: hand it batches of about 1 MiB
     this.pending.push(chunk);
     this.pendingBytes += chunk.length;
@@ -245,16 +220,8 @@ export class StreamVerifier {
     this.finished = true;
     this.flushPending();
     this.controller?.close();
-    let sha256: string;
-    let sigDone: Promise<{ signer?: string; error?: FlintError }> | undefined;
-    if (this.parallel) {
-      const r = await this.parallel.finish(this.trailers);
-      sha256 = r.digests.sha256;
-      sigDone = this.finishSignature ? this.finishSignature(r.trailers) : this.sigDone;
-    } else {
-      sigDone = this.finishSignature ? this.finishSignature() : this.sigDone;
-      sha256 = this.hash.copy().digest('hex');
-    }
+    const sigDone = this.finishSignature ? this.finishSignature() : this.sigDone;
+    const sha256 = this.hash.copy().digest('hex');
     if (!sigDone) return { sha256, size: this.size, signature: 'none' };
     const { signer, error } = await sigDone;
     if (error) return { sha256, size: this.size, signature: 'none', signatureError: error };
@@ -264,7 +231,6 @@ export class StreamVerifier {
   /** Abandons the check (on cancel or a restart from zero). */
   abort(): void {
     this.finished = true;
-    this.parallel?.abort();
     try {
       this.controller?.error(new Error('aborted'));
     } catch {
@@ -273,11 +239,4 @@ export class StreamVerifier {
     this.sigDone?.catch(() => undefined);
     this.waiter?.();
   }
-}
-
-/** The bytes a v4 signature hashes after the data: its hashed part, then 0x04 0xff and that part's length. */
-function signatureTrailer(p: SigPacket): Uint8Array {
-  const len = Buffer.alloc(4);
-  len.writeUInt32BE(p.signatureData.length);
-  return Buffer.concat([p.signatureData, Buffer.from([4, 0xff]), len]);
 }

@@ -154,6 +154,8 @@ async function streamBody(
       body.once('end', () => settle());
       body.once('error', (e) => settle(e));
       body.once('close', () => settle(body.complete ? undefined : new Error('the connection closed early')));
+      // the body may have been closed while the file was being opened
+      if (body.destroyed && !body.readableLength) settle(body.complete ? undefined : new Error('the connection closed early'));
     });
   } finally {
     closeError = await out.close().then(() => undefined, (e: Error) => e);

@@ -114,4 +114,4 @@ export class FileSink {
 /** Largest single write (see the class comment). */
 const MAX_WRITE_BYTES = 512 << 10;
 /** Queue size above which `write` asks the caller to pause. */
-const HIGH_WATER_BYTES = 4 << 20;
+const HIGH_WATER_BYTES = 2 << 20;

@@ -20,7 +20,7 @@ describe('FileSink', () => {
     await writeFile(file, head);
     const sink = await FileSink.open(file);
     const chunks: Buffer[] = [];
-    // odd sizes, some bigger than one write (512 KiB) and one over the 4 MiB queue limit
+    // odd sizes, some bigger than one write (512 KiB) and one over the 2 MiB queue limit
     for (const size of [1, 65536, 700_000, 3, 5 << 20, 131072, 999_999, 0, 17]) chunks.push(randomBytes(size));
     let sawFull = false;
     for (const c of chunks) {

@@ -1,11 +1,15 @@
 /**
  * Download benchmark (plain node script: `node --import tsx tests/bench/download.bench.ts`).
  * Serves a generated 64 MiB and 512 MiB artifact (signed with the coreos-installer test key) from
- * the local mirror server and downloads each with Flint (SHA-256 + OpenPGP, cache publish with
- * fsync) in a child process, and with `curl -o` of the same URL in the same run, best of
- * FLINT_BENCH_ROUNDS (default 3) interleaved rounds. Prints the throughput ratio (goal >= 0.9 of
- * curl; also without the fsync, which curl does not do) and Flint's peak RSS (goal < 150 MiB for
- * both sizes).
+ * the local mirror server (files streamed in 1 MiB reads; one server for every contender) and
+ * downloads each with Flint (SHA-256 + OpenPGP, cache publish with fsync) in a child process, and
+ * with `curl -o` of the same URL in the same run: one untimed warm-up round, then
+ * FLINT_BENCH_ROUNDS (default 3) rounds whose order alternates (curl first, then Flint first), and
+ * a pause of FLINT_BENCH_SETTLE_MS (default 2500) before every timed run so that each contender
+ * meets the same memory state (on this VM, writing into memory the host has just reclaimed costs
+ * several times more CPU; whoever ran right after a delete got warm pages). Prints medians (best
+ * in brackets), the throughput ratio (goal >= 0.9 of curl; also without the fsync, which curl does
+ * not do), the CPU time of both, and Flint's peak RSS (goal < 150 MiB for both sizes).
  * Generated files are removed at the end.
  */
 import { execFile } from 'node:child_process';
@@ -23,6 +27,16 @@ const MiB = 1 << 20;
 const run = promisify(execFile);
 const SELF = fileURLToPath(import.meta.url);
 const ROUNDS = Number(process.env.FLINT_BENCH_ROUNDS ?? 3);
+const SETTLE_MS = Number(process.env.FLINT_BENCH_SETTLE_MS ?? 2500);
+const settle = () => new Promise((r) => setTimeout(r, SETTLE_MS));
+
+/** CPU time (ms) of this process's waited-for children so far (utime + stime of reaped children). */
+async function childrenCpuMs(): Promise<number> {
+  const { readFile } = await import('node:fs/promises');
+  const stat = await readFile('/proc/self/stat', 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[13]) + Number(f[14])) * 10; // cutime, cstime in 100 Hz ticks
+}
 
 /**
  * Peak RSS of this process. Linux keeps ru_maxrss across exec (a child would report the bigger
@@ -84,34 +98,58 @@ async function main(): Promise<void> {
       const url = `${server.url}${mirror.files[kind]!.urlPath}`;
       const size = kind === 'iso' ? 512 * MiB : 64 * MiB;
       const curlTimes: number[] = [];
+      const curlCpu: number[] = [];
       const flintTimes: number[] = [];
       const noSyncTimes: number[] = [];
       const cpuTimes: number[] = [];
       let rss = 0;
-      // interleaved rounds so that background load hits every contender alike
-      for (let i = 0; i < ROUNDS; i++) {
+      const runCurl = async (timed: boolean) => {
         const dest = path.join(work, `curl-${kind}`);
+        await settle();
+        const cpu0 = await childrenCpuMs();
         const t = (await run('curl', ['-sS', '-f', '-o', dest, '-w', '%{time_total}', url])).stdout;
-        curlTimes.push(Number(t) * 1000);
+        const cpu = (await childrenCpuMs()) - cpu0;
         await rm(dest, { force: true });
+        if (!timed) return;
+        curlTimes.push(Number(t) * 1000);
+        curlCpu.push(cpu);
+      };
+      const runFlint = async (timed: boolean, i: number) => {
         for (const durable of ['fsync', 'no-fsync']) {
           const cacheDir = path.join(work, `cache-${kind}-${i}`);
+          await settle();
           const r = await run(process.execPath, ['--import', 'tsx', SELF, '--child', server.url, cacheDir, keyFile, kind, durable]);
+          await rm(cacheDir, { recursive: true, force: true });
           const res = JSON.parse(r.stdout.trim().split('\n').at(-1)!);
+          rss = Math.max(rss, res.maxRssMiB);
+          if (!timed) continue;
           (durable === 'fsync' ? flintTimes : noSyncTimes).push(res.ms);
           if (durable === 'fsync') cpuTimes.push(res.cpuMs);
-          rss = Math.max(rss, res.maxRssMiB);
-          await rm(cacheDir, { recursive: true, force: true });
+        }
+      };
+      await runCurl(false); // warm-up: server code paths, page cache of the served file, tsx cache
+      await runFlint(false, -1);
+      // alternating order so that neither contender always runs first
+      for (let i = 0; i < ROUNDS; i++) {
+        if (i % 2 === 0) {
+          await runCurl(true);
+          await runFlint(true, i);
+        } else {
+          await runFlint(true, i);
+          await runCurl(true);
         }
       }
-      const best = (xs: number[]) => Math.min(...xs);
-      const rate = (xs: number[]) => size / MiB / (best(xs) / 1000);
+      const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+      const rate = (ms: number) => size / MiB / (ms / 1000);
+      const rates = (xs: number[]) => `${rate(median(xs)).toFixed(0)} MiB/s [best ${rate(Math.min(...xs)).toFixed(0)}]`;
       const ms = (xs: number[]) => xs.map((t) => t.toFixed(0)).join('/');
+      const ratio = (xs: number[]) =>
+        `${(rate(median(xs)) / rate(median(curlTimes))).toFixed(2)} [best ${(rate(Math.min(...xs)) / rate(Math.min(...curlTimes))).toFixed(2)}]`;
       console.log(
-        `${label}: flint ${rate(flintTimes).toFixed(0)} MiB/s (${ms(flintTimes)} ms), curl -o ${rate(curlTimes).toFixed(0)} MiB/s (${ms(curlTimes)} ms): ` +
-          `ratio ${(rate(flintTimes) / rate(curlTimes)).toFixed(2)} (goal >= 0.9); without the fsync before publishing ` +
-          `${rate(noSyncTimes).toFixed(0)} MiB/s (${ms(noSyncTimes)} ms), ratio ${(rate(noSyncTimes) / rate(curlTimes)).toFixed(2)}; ` +
-          `flint CPU ${ms(cpuTimes)} ms; flint peak RSS ${rss.toFixed(0)} MiB (goal < 150)`,
+        `${label}: flint ${rates(flintTimes)} (${ms(flintTimes)} ms), curl -o ${rates(curlTimes)} (${ms(curlTimes)} ms): ` +
+          `ratio ${ratio(flintTimes)} (goal >= 0.9); without the fsync before publishing ${rates(noSyncTimes)} ` +
+          `(${ms(noSyncTimes)} ms), ratio ${ratio(noSyncTimes)}; CPU flint ${ms(cpuTimes)} ms, curl ${ms(curlCpu)} ms; ` +
+          `flint peak RSS ${rss.toFixed(0)} MiB (goal < 150)`,
       );
     }
   } finally {

@@ -56,6 +56,8 @@ export interface DownloadResult {
 
 const MAX_BACKOFF_MS = 600_000;
 const PROGRESS_INTERVAL_MS = 100;
+/** Durable downloads flush to disk in the background every this many bytes, so the fsync before publishing is short. */
+const SYNC_EVERY_BYTES = 32 << 20;
 
 function isDiskFull(err: unknown): boolean {
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
@@ -117,8 +119,9 @@ async function fetchSignature(artifact: Artifact, opts: DownloadOptions): Promis
  */
 async function streamBody(
   body: HttpResponse['body'], file: string, verifier: StreamVerifier, onChunk: () => void, onBroken: (cause: Error) => Error,
+  syncEvery: number,
 ): Promise<void> {
-  const out = await FileSink.open(file);
+  const out = await FileSink.open(file, { syncEvery });
   let bodyError: Error | undefined;
   let closeError: Error | undefined;
   try {
@@ -247,7 +250,8 @@ async function fetchBody(
       const incomplete = (cause?: Error) =>
         new FlintError('HTTP_INCOMPLETE', `The connection broke after ${v.bytes}${total !== undefined ? ` of ${total}` : ''} bytes of ${artifact.name}`,
           cause ? [cause.message] : ['the body was shorter than its Content-Length']);
-      await streamBody(res.body, partial, v, report, (cause) => (opts.signal?.aborted ? cause : incomplete(cause)));
+      await streamBody(res.body, partial, v, report, (cause) => (opts.signal?.aborted ? cause : incomplete(cause)),
+        opts.durable !== false ? SYNC_EVERY_BYTES : 0);
       report(true);
       if (total !== undefined && v.bytes < total) throw incomplete();
       if (total !== undefined && v.bytes > total) {

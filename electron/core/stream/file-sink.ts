@@ -1,4 +1,4 @@
-import { close, open, writev } from 'node:fs';
+import { close, fdatasync, open, writev } from 'node:fs';
 
 /**
  * Appends chunks to a file with one write in flight at a time, gathering queued chunks into
@@ -18,11 +18,30 @@ export class FileSink {
   /** The first write error, if any; later chunks are dropped. */
   error?: Error;
 
-  private constructor(private readonly fd: number) {}
+  private syncing = false;
+  private unsynced = 0;
 
-  /** Opens `file` for appending (created when missing). */
-  static open(file: string): Promise<FileSink> {
-    return new Promise((resolve, reject) => open(file, 'a', (err, fd) => (err ? reject(err) : resolve(new FileSink(fd)))));
+  private constructor(private readonly fd: number, private readonly syncEvery: number) {}
+
+  /**
+   * Opens `file` for appending (created when missing). `syncEvery` > 0: after that many bytes,
+   * start an fdatasync in the background (one at a time), so that the data reaches the disk while
+   * the download goes on and a final fsync has little left to do. It does not replace that fsync.
+   */
+  static open(file: string, opts: { syncEvery?: number } = {}): Promise<FileSink> {
+    return new Promise((resolve, reject) =>
+      open(file, 'a', (err, fd) => (err ? reject(err) : resolve(new FileSink(fd, opts.syncEvery ?? 0)))));
+  }
+
+  private maybeSync(): void {
+    if (this.syncEvery <= 0 || this.syncing || this.error || this.unsynced < this.syncEvery) return;
+    this.syncing = true;
+    this.unsynced = 0;
+    fdatasync(this.fd, (err) => {
+      this.syncing = false;
+      if (err) return this.fail(err);
+      if (!this.busy && this.queue.length === 0) this.idle?.();
+    });
   }
 
   /** Queues `chunk` (kept by reference: do not reuse it). False when the caller should wait for `drained()`. */
@@ -79,13 +98,15 @@ export class FileSink {
         this.queue.unshift(...rest);
       }
       this.queued -= written;
+      this.unsynced += written;
+      this.maybeSync();
       if (this.queued < HIGH_WATER_BYTES && this.waiters.length > 0) {
         const ws = this.waiters;
         this.waiters = [];
         for (const w of ws) w.resolve();
       }
       if (this.queue.length > 0) this.pump();
-      else this.idle?.();
+      else if (!this.syncing) this.idle?.();
     });
   }
 
@@ -101,7 +122,7 @@ export class FileSink {
 
   /** Writes what is queued, closes the file and rethrows the first write error. */
   async close(): Promise<void> {
-    if (this.busy || (this.queue.length > 0 && !this.error)) {
+    while (this.busy || this.syncing || (this.queue.length > 0 && !this.error)) {
       await new Promise<void>((resolve) => {
         this.idle = resolve;
       });

@@ -34,6 +34,15 @@ describe('FileSink', () => {
     expect((await readFile(file)).equals(Buffer.concat([head, ...chunks]))).toBe(true);
   });
 
+  it('with syncEvery, flushes in the background and close() waits for the last flush', async () => {
+    const file = path.join(dir, 'synced.partial');
+    const sink = await FileSink.open(file, { syncEvery: 1 << 20 });
+    const chunks = Array.from({ length: 40 }, () => randomBytes(200_000));
+    for (const c of chunks) if (!sink.write(c)) await sink.drained();
+    await sink.close();
+    expect((await readFile(file)).equals(Buffer.concat(chunks))).toBe(true);
+  });
+
   it('keeps the first write error with its errno code (ENOSPC from /dev/full)', async () => {
     const sink = await FileSink.open('/dev/full');
     sink.write(randomBytes(5 << 20));

@@ -35,7 +35,7 @@ export const WriteErrorCode = {
   HELPER_FAILED: 'WRITE_HELPER_FAILED',
   /** The source image could not be read. */
   SOURCE_ERROR: 'WRITE_SOURCE_ERROR',
-  /** Writing to this platform is not implemented in the helper. */
+  /** The helper has no writer for this operating system (only Linux, macOS and Windows have one). */
   UNSUPPORTED_PLATFORM: 'WRITE_UNSUPPORTED_PLATFORM',
 } as const;
 

@@ -10,7 +10,8 @@ import {
   writePartialMeta, type CacheRecord,
 } from './cache';
 import { FileSink } from './file-sink';
-import { cancelledError, httpGet, httpGetBuffer, isTransientError, statusError, wrapNetworkError, type HttpResponse } from './http';
+import { cancelledError, httpGetBuffer, isTransientError, statusError, wrapNetworkError } from './http';
+import { downloadGet, type BodyStream, type DownloadResponse } from './raw-http';
 import { loadKeyring } from './keyring';
 import type { Artifact } from './metadata';
 import { StreamVerifier, parseDetachedSignature, type VerifyOutcome } from './verify';
@@ -115,50 +116,25 @@ async function fetchSignature(artifact: Artifact, opts: DownloadOptions): Promis
  * Streams `body` into `file` (appending) through `verifier`. Errors of the file are rethrown as
  * they are (ENOSPC ...); a failing connection becomes `onBroken(cause)`. Event-driven (no promise
  * per chunk); the body is paused while the file or the verifier is behind. FileSink keeps the
- * writes small (see there).
+ * writes small (see there) and tells the body when a batch buffer may be reused.
  */
 async function streamBody(
-  body: HttpResponse['body'], file: string, verifier: StreamVerifier, onChunk: () => void, onBroken: (cause: Error) => Error,
+  body: BodyStream, file: string, verifier: StreamVerifier, onChunk: () => void, onBroken: (cause: Error) => Error,
   syncEvery: number,
 ): Promise<void> {
   const out = await FileSink.open(file, { syncEvery });
   let bodyError: Error | undefined;
   let closeError: Error | undefined;
   try {
-    await new Promise<void>((resolve) => {
-      let settled = false;
-      const settle = (err?: Error) => {
-        if (settled) return;
-        settled = true;
-        if (err) bodyError = err;
-        body.removeListener('data', onData);
-        resolve();
-      };
-      const onData = (chunk: Buffer) => {
-        if (out.error) {
-          body.destroy();
-          return settle();
-        }
-        const wait = verifier.update(chunk);
-        const ok = out.write(chunk);
-        onChunk();
-        if (wait || !ok) {
-          body.pause();
-          Promise.all([wait, ok ? undefined : out.drained()]).then(
-            () => body.resume(),
-            (e: Error) => {
-              body.destroy();
-              settle(out.error ? undefined : e);
-            },
-          );
-        }
-      };
-      body.on('data', onData);
-      body.once('end', () => settle());
-      body.once('error', (e) => settle(e));
-      body.once('close', () => settle(body.complete ? undefined : new Error('the connection closed early')));
-      // the body may have been closed while the file was being opened
-      if (body.destroyed && !body.readableLength) settle(body.complete ? undefined : new Error('the connection closed early'));
+    await body.pipe((chunk, release) => {
+      if (out.error) return Promise.reject(out.error);
+      const wait = verifier.update(chunk);
+      const ok = out.write(chunk, release);
+      onChunk();
+      if (!wait && ok) return undefined;
+      return Promise.all([wait, ok ? undefined : out.drained()]);
+    }).catch((e: Error) => {
+      if (!out.error) bodyError = e;
     });
   } finally {
     closeError = await out.close().then(() => undefined, (e: Error) => e);
@@ -195,9 +171,9 @@ async function fetchBody(
   for (;;) {
     if (opts.signal?.aborted) throw cancelledError(what);
     const have = await fileSize(partial);
-    let res: HttpResponse | undefined;
+    let res: DownloadResponse | undefined;
     try {
-      res = await httpGet(artifact.url, {
+      res = await downloadGet(artifact.url, {
         headers: have > 0 ? { range: `bytes=${have}-` } : {}, signal: opts.signal, timeoutMs: opts.timeoutMs,
       });
       let start = 0;

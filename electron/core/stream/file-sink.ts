@@ -20,6 +20,9 @@ export class FileSink {
 
   private syncing = false;
   private unsynced = 0;
+  private enqueued = 0;
+  private written = 0;
+  private onWritten: { end: number; done: () => void }[] = [];
 
   private constructor(private readonly fd: number, private readonly syncEvery: number) {}
 
@@ -44,14 +47,19 @@ export class FileSink {
     });
   }
 
-  /** Queues `chunk` (kept by reference: do not reuse it). False when the caller should wait for `drained()`. */
-  write(chunk: Uint8Array): boolean {
+  /**
+   * Queues `chunk` (kept by reference: do not reuse it until `done` is called, after it was written;
+   * never called after a write error). False when the caller should wait for `drained()`.
+   */
+  write(chunk: Uint8Array, done?: () => void): boolean {
     if (this.error) return false;
     if (chunk.length > 0) {
       this.queue.push(chunk);
       this.queued += chunk.length;
+      this.enqueued += chunk.length;
+      if (done) this.onWritten.push({ end: this.enqueued, done });
       this.pump();
-    }
+    } else done?.();
     return this.queued < HIGH_WATER_BYTES;
   }
 
@@ -99,6 +107,8 @@ export class FileSink {
       }
       this.queued -= written;
       this.unsynced += written;
+      this.written += written;
+      while (this.onWritten.length > 0 && this.onWritten[0].end <= this.written) this.onWritten.shift()!.done();
       this.maybeSync();
       if (this.queued < HIGH_WATER_BYTES && this.waiters.length > 0) {
         const ws = this.waiters;
@@ -114,6 +124,7 @@ export class FileSink {
     this.error ??= err;
     this.queue = [];
     this.queued = 0;
+    this.onWritten = [];
     const ws = this.waiters;
     this.waiters = [];
     for (const w of ws) w.reject(err);

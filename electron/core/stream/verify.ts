@@ -188,7 +188,7 @@ export class StreamVerifier {
     return this.size;
   }
 
-  /** Feeds the next bytes; resolves when the signature side can take more (backpressure). */
+  /** Feeds the next bytes (not kept after the call); resolves when the signature side can take more (backpressure). */
   update(chunk: Uint8Array): Promise<void> | undefined {
     if (this.finished) throw new Error('StreamVerifier.update after finish');
     this.hash.update(chunk);
@@ -196,8 +196,9 @@ export class StreamVerifier {
     this.size += chunk.length;
     const c = this.controller;
     if (!c) return undefined;
-    // openpgp's cost is per chunk: hand it batches of about 1 MiB
-    this.pending.push(chunk);
+    // openpgp's cost is per chunk: hand it batches of about 1 MiB (copied: callers may reuse
+    // their buffers once update() has returned)
+    this.pending.push(new Uint8Array(chunk));
     this.pendingBytes += chunk.length;
     if (this.pendingBytes < BATCH_BYTES) return undefined;
     this.flushPending();

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { closeSync, copyFileSync, openSync, readSync, truncateSync } from 'node:fs';
+import { copyFileSync, truncateSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -13,6 +13,7 @@ import { fixtureIso } from '../../helpers/fixtures';
 import { createLoopDevice, type LoopDevice } from '../../helpers/loop';
 import { skipReason } from '../../helpers/requirements';
 import { CHROMIUM, ROOT, dropFile, launchChromium, MIRROR_ISO_FIXTURE, startStack, writerPids, type Browser, type Stack } from './harness';
+import { readBytes } from '../../helpers/read-bytes';
 
 const why = skipReason({ tools: ['losetup'], files: [CHROMIUM], root: true });
 
@@ -25,17 +26,6 @@ const CONFIG = JSON.stringify(
   null,
   2,
 );
-
-function readAt(file: string, offset: number, length: number): Buffer {
-  const fd = openSync(file, 'r');
-  try {
-    const buf = Buffer.alloc(length);
-    readSync(fd, buf, 0, length, offset);
-    return buf;
-  } finally {
-    closeSync(fd);
-  }
-}
 
 /**
  * The Ignition config embedded in an ISO image or a stick, read with `flint iso ignition show`;
@@ -126,7 +116,7 @@ describe.skipIf(why)('renderer end to end in Chromium over the loopback bridge',
     );
     // independent check: each stick carries the ISO's primary volume descriptor
     const iso = await fixtureIso(MIRROR_ISO_FIXTURE);
-    for (const l of loops) expect(readAt(l.device, 32768, 2048).equals(readAt(iso, 32768, 2048))).toBe(true);
+    for (const l of loops) expect(readBytes(l.device, 32768, 2048).equals(readBytes(iso, 32768, 2048))).toBe(true);
     expect(browser!.errors).toEqual([]);
   }, 240_000);
 

@@ -2,7 +2,7 @@
 // produces for the same flags, the report carries the config read back, and every refusal
 // (unsigned download, missing --yes, loop without --allow-loop, bad flags) leaves the target untouched.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { skipReason } from '../../helpers/requirements';
@@ -12,27 +12,11 @@ import { runFlint } from '../../e2e/boot/lib/flint-cli';
 import { sha256 } from '../../e2e/boot/lib/report';
 import { liveConfigContents } from '../../e2e/boot/lib/ignition-data';
 import { populateMirror, startMirrorServer, type MirrorServer } from '../../helpers/mirror-server';
+import { head } from '../../helpers/read-bytes';
 
 const why = skipReason({ tools: ['losetup'], root: true });
 const LIVE_IGN = join(COREOS_FIXTURES, 'customize', 'live.ign');
 const FIXTURE = 'embed-areas-2023-07.x86_64';
-
-/** The first `n` bytes of a device or file. */
-function head(path: string, n: number): Buffer {
-  const buf = Buffer.alloc(n);
-  const fd = openSync(path, 'r');
-  try {
-    let got = 0;
-    while (got < n) {
-      const r = readSync(fd, buf, got, n - got, got);
-      if (r === 0) break;
-      got += r;
-    }
-    return buf.subarray(0, got);
-  } finally {
-    closeSync(fd);
-  }
-}
 
 describe.skipIf(why)('flint burn (CLI, loop devices)', () => {
   let dir = '';

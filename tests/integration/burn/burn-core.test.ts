@@ -1,7 +1,7 @@
 // burn() as the app calls it: progress for every phase, cancellation through the AbortSignal,
 // and errors as FlintErrors with codes (real loop devices, real writer helper).
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { skipReason } from '../../helpers/requirements';
@@ -9,19 +9,9 @@ import { createLoopDevice, type LoopDevice } from '../../helpers/loop';
 import { COREOS_FIXTURES, fixtureIso } from '../../helpers/fixtures';
 import { burn } from '../../../electron/core/burn';
 import type { Progress } from '../../../electron/core/progress';
+import { head } from '../../helpers/read-bytes';
 
 const why = skipReason({ tools: ['losetup'], root: true });
-
-function head(path: string, n: number): Buffer {
-  const buf = Buffer.alloc(n);
-  const fd = openSync(path, 'r');
-  try {
-    readSync(fd, buf, 0, n, 0);
-  } finally {
-    closeSync(fd);
-  }
-  return buf;
-}
 
 describe.skipIf(why)('burn() (core API)', () => {
   let dir = '';

@@ -2,13 +2,14 @@
 // erasing, "no" writes nothing, "yes" writes with a progress bar.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { skipReason } from '../../helpers/requirements';
 import { createLoopDevice, type LoopDevice } from '../../helpers/loop';
 import { fixtureIso } from '../../helpers/fixtures';
 import { FLINT_BIN } from '../../e2e/boot/lib/flint-cli';
+import { head } from '../../helpers/read-bytes';
 
 const why = skipReason({ tools: ['losetup', 'script'], root: true });
 
@@ -35,17 +36,6 @@ function burnOnTerminal(args: string[], answer: string): Promise<{ code: number 
       resolve({ code, output: output.replace(/\r/g, '') });
     });
   });
-}
-
-function head(path: string, n: number): Buffer {
-  const buf = Buffer.alloc(n);
-  const fd = openSync(path, 'r');
-  try {
-    readSync(fd, buf, 0, n, 0);
-  } finally {
-    closeSync(fd);
-  }
-  return buf;
 }
 
 describe.skipIf(why)('flint burn on a terminal', () => {

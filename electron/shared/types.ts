@@ -190,11 +190,8 @@ export interface DriveInfo {
   large: boolean;
 }
 
-/**
- * Drives above this size (128 GB, the same line as the CLI's drive check) need an extra
- * confirmation: they are rarely USB sticks.
- */
-export const LARGE_DRIVE_BYTES = 128e9;
+/** Drives larger than this need an extra confirmation (the core's one value). */
+export { LARGE_DRIVE_BYTES } from '../core/drives/limits';
 
 /** The drive list: selectable drives, plus how many system drives are hidden. */
 export interface DriveList {

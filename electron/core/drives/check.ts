@@ -2,8 +2,9 @@ import { FlintError } from '../errors';
 import { WriteErrorCode } from '../write/codes';
 import type { Drive } from './types';
 
-/** Targets larger than this get a "are you sure this is a USB stick?" warning (as Etcher does). */
-export const LARGE_DRIVE_BYTES = 128e9;
+import { LARGE_DRIVE_BYTES } from './limits';
+
+export { LARGE_DRIVE_BYTES };
 
 /** Options of the target checks. */
 export interface TargetCheckOptions {

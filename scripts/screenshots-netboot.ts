@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
-import { writeCpio } from '../electron/core/iso/cpio';
+import { writeCpio } from '../electron/core/codecs/cpio';
 import type { Stack } from '../tests/e2e/renderer/harness';
 import { populateMirror } from '../tests/helpers/mirror-server';
 

@@ -1,6 +1,6 @@
 /** Native open/save dialogs for the feature handlers (the only way paths reach main from the UI). */
 import { dialog, type BrowserWindow } from 'electron';
-import type { Dialogs } from './features/session';
+import type { Dialogs } from '../app/session';
 
 /** Dialogs attached to `getWindow()` (modal to it when it exists). */
 export function electronDialogs(getWindow: () => BrowserWindow | null): Dialogs {

@@ -3,7 +3,7 @@
  * webviews and permission requests refused; a strict Content-Security-Policy on every response.
  */
 import { BrowserWindow, session, shell, type BrowserWindowConstructorOptions, type WebContents } from 'electron';
-import { CONTENT_SECURITY_POLICY } from '../server/static';
+import { CONTENT_SECURITY_POLICY } from '../app/static';
 
 /** Window options; `preload` is the absolute path of out/preload/index.cjs. */
 export function windowOptions(preload: string): BrowserWindowConstructorOptions {

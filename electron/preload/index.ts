@@ -11,8 +11,8 @@ import {
   isEventChannel,
   isInvokeChannel,
   type FlintApi,
-} from '../shared/contract';
-import type { FileKind, OpenedFile, Outcome } from '../shared/types';
+} from '../contract/api';
+import type { FileKind, OpenedFile, Outcome } from '../contract/types';
 
 function refused(code: string, message: string): Outcome<never> {
   return { ok: false, error: { code, message } };

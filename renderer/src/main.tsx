@@ -1,6 +1,6 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { resolveFlintApi } from '../../electron/shared/bridge-client';
+import { resolveFlintApi } from './bridge-client';
 import { App } from './components/App';
 import { ErrorBoundary } from './components/ErrorBoundary';
 import { connectWizard, createWizardStore, WizardProvider } from './store';

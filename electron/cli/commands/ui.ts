@@ -9,7 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { FlintError } from '../../core/errors';
-import { startUiServer } from '../../server/ui-server';
+import { startUiServer } from '../../bridge/ui-server';
 import { VERSION } from '../version';
 
 /** Repository root (this file is electron/cli/commands/ui.ts). */

@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import { FlintError } from '../errors';
-import type { CpioMember } from './cpio';
+import type { CpioMember } from '../codecs/cpio';
 import { CONFIG_IGN, NETWORK_DIR, type IsoFacts } from './inspect';
 import { editKargs, kargWrites, type KargEdits } from './kargs';
 import { buildCustomizeMembers, type MemberRequest, type NamedFile } from './live-config';

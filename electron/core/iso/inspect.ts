@@ -1,6 +1,6 @@
 import { FlintError } from '../errors';
 import { openFileSource, type ByteSource } from './byte-source';
-import type { CpioMember } from './cpio';
+import type { CpioMember } from '../codecs/cpio';
 import { NO_FEATURES, parseFeatures, type IsoFeatures } from './features';
 import { IsoNotFoundError, lookupPath, readDirectory, readIso9660, readIsoFile, type Iso9660 } from './iso9660';
 import { findKargAreas, type KargAreas } from './kargs';

@@ -1,8 +1,8 @@
 import { basename } from 'node:path';
 import { stringify as toYaml } from 'yaml';
 import { FlintError } from '../errors';
-import type { CpioMember } from './cpio';
-import { gzipLikeCoreosInstaller } from './compression';
+import type { CpioMember } from '../codecs/cpio';
+import { gzipLikeCoreosInstaller } from '../codecs/compression';
 import { normaliseConsole, parseIgnitionConfig, parseInstallerConfig } from './config-check';
 import type { IsoFeatures } from './features';
 

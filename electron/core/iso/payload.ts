@@ -1,7 +1,7 @@
 import { FlintError } from '../errors';
-import { readCpio, writeCpio, type CpioMember } from './cpio';
-import { GZIP_MAGIC, XZ_MAGIC, ZSTD_MAGIC, gunzipAt, hasMagic, isZstd, unxzAt, xzCrc32 } from './compression';
-import { zstdDecompress, zstdFrameLength } from '../pxe/zstd';
+import { readCpio, writeCpio, type CpioMember } from '../codecs/cpio';
+import { GZIP_MAGIC, XZ_MAGIC, ZSTD_MAGIC, gunzipAt, hasMagic, isZstd, unxzAt, xzCrc32 } from '../codecs/compression';
+import { zstdDecompress, zstdFrameLength } from '../codecs/zstd';
 
 /**
  * Builds the compressed embed payload: one newc cpio archive of `members` compressed as .xz with
@@ -82,7 +82,7 @@ async function decodeArchives(bytes: Uint8Array, map: Map<string, Uint8Array>): 
 /**
  * Decodes an embed area (spec §4.2): an all-zero area has no members; otherwise a sequence of
  * gzip/xz/zstd/uncompressed newc archives separated by zeros. Regular files only; later copies
- * win. zstd needs Node >= 22.15 or the zstd tool (electron/core/pxe/zstd.ts), else it is a clear
+ * win. zstd needs Node >= 22.15 or the zstd tool (electron/core/codecs/zstd.ts), else it is a clear
  * error.
  */
 export async function decodeEmbedArea(bytes: Uint8Array): Promise<CpioMember[]> {

@@ -1,7 +1,7 @@
 import { FlintError } from '../errors';
-import { GZIP_MAGIC, XZ_MAGIC, ZSTD_MAGIC, gunzipAt, hasMagic, isZstd, unxzAt } from '../iso/compression';
-import { readCpio, type CpioMember } from '../iso/cpio';
-import { zstdDecompress, zstdFrameLength } from './zstd';
+import { GZIP_MAGIC, XZ_MAGIC, ZSTD_MAGIC, gunzipAt, hasMagic, isZstd, unxzAt } from '../codecs/compression';
+import { readCpio, type CpioMember } from '../codecs/cpio';
+import { zstdDecompress, zstdFrameLength } from '../codecs/zstd';
 
 const CPIO_MAGIC_PREFIX = [0x30, 0x37, 0x30, 0x37, 0x30]; // "07070" (newc 070701 / crc 070702)
 

@@ -1,5 +1,5 @@
 import { FlintError } from '../errors';
-import type { CpioMember } from '../iso/cpio';
+import type { CpioMember } from '../codecs/cpio';
 import { NO_FEATURES, parseFeatures, type IsoFeatures } from '../iso/features';
 import { buildEmbedPayload } from '../iso/payload';
 import { readInitrdMembers } from './archives';

@@ -3,10 +3,10 @@
  * frame, then goes through `dispatch` (request guards, mode check, errors as values).
  */
 import type { IpcMain, IpcMainInvokeEvent } from 'electron';
-import type { InvokeChannel } from '../../shared/contract';
-import type { Outcome } from '../../shared/types';
-import { dispatch } from '../features/handlers';
-import type { Session } from '../features/session';
+import type { InvokeChannel } from '../../contract/api';
+import type { Outcome } from '../../contract/types';
+import { dispatch } from '../../app/handlers';
+import type { Session } from '../../app/session';
 
 /** What the bindings need from the app. */
 export interface IpcContext {

@@ -3,12 +3,12 @@
  * path comes from the preload's webUtils.getPathForFile for a File the user really dropped.
  */
 import type { IpcMain } from 'electron';
-import { SHELL_DROP_CHANNEL } from '../../shared/contract';
-import { FILE_KINDS } from '../../shared/guards';
-import type { FileKind, OpenedFile, Outcome } from '../../shared/types';
+import { SHELL_DROP_CHANNEL } from '../../contract/api';
+import { FILE_KINDS } from '../../contract/guards';
+import type { FileKind, OpenedFile, Outcome } from '../../contract/types';
 import { toErrorValue } from '../../core/errors';
-import { openUserFile } from '../features/handlers';
-import type { Session } from '../features/session';
+import { openUserFile } from '../../app/handlers';
+import type { Session } from '../../app/session';
 import { UNTRUSTED, bindChannels, type IpcContext } from './bind';
 
 /** Channels of this feature. */

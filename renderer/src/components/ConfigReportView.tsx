@@ -1,4 +1,4 @@
-import type { Issue, LoadedFile } from '../../../electron/shared/contract';
+import type { Issue, LoadedFile } from '../../../electron/contract/api';
 import { formatBytes } from '../format';
 import { Meter } from './Meter';
 

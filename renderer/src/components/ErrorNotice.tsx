@@ -1,4 +1,4 @@
-import type { ErrorValue } from '../../../electron/shared/contract';
+import type { ErrorValue } from '../../../electron/contract/api';
 
 /** Shows a core error as its person-actionable message, its causes, and its code (small). */
 export function ErrorNotice(props: { title?: string; error: ErrorValue; onDismiss?: () => void }) {

@@ -1,5 +1,5 @@
 import { useId } from 'react';
-import type { FieldSettingsField, FieldSettingsInput } from '../../../electron/shared/contract';
+import type { FieldSettingsField, FieldSettingsInput } from '../../../electron/contract/api';
 import { useWizard } from '../store';
 
 /** Time zone names the browser knows (for the suggestion list; the core checks the value). */

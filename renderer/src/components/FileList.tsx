@@ -1,5 +1,5 @@
 import { useRef } from 'react';
-import type { LoadedFile } from '../../../electron/shared/contract';
+import type { LoadedFile } from '../../../electron/contract/api';
 import { formatBytes } from '../format';
 
 /** A list of loaded side files with remove buttons, and an add button (file input or dialog). */

@@ -1,4 +1,4 @@
-import type { FlashPhase } from '../../../electron/shared/contract';
+import type { FlashPhase } from '../../../electron/contract/api';
 import { useWizard } from '../store';
 import { PHASES, phaseIndex } from '../store/flash';
 import { Meter } from './Meter';

@@ -1,4 +1,4 @@
-import type { ImageState } from '../../../electron/shared/contract';
+import type { ImageState } from '../../../electron/contract/api';
 import { formatBytes } from '../format';
 
 const ORIGIN: Record<ImageState['origin'], string> = {

@@ -1,4 +1,4 @@
-import type { ErrorValue, LoadedFile } from '../../../electron/shared/contract';
+import type { ErrorValue, LoadedFile } from '../../../electron/contract/api';
 import type { SliceCreator } from './types';
 
 /** The Ignition (or Butane) config to embed, and its validation report. */

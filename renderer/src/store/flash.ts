@@ -5,7 +5,7 @@ import type {
   FlashPhase,
   FlashProgress,
   TargetResult,
-} from '../../../electron/shared/contract';
+} from '../../../electron/contract/api';
 import { configReady } from './config';
 import { withRate, type TimedProgress } from './rate';
 import { optionProblems, toCustomizeOptions } from './options';

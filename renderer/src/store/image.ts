@@ -4,7 +4,7 @@ import type {
   FlashProgress,
   ImageState,
   ReleaseInfo,
-} from '../../../electron/shared/contract';
+} from '../../../electron/contract/api';
 import { withRate, type TimedProgress } from './rate';
 import type { SliceCreator } from './types';
 

@@ -1,7 +1,7 @@
 import { createContext, createElement, useContext, type ReactNode } from 'react';
 import { useStore } from 'zustand';
 import { createStore } from 'zustand/vanilla';
-import type { FlintApi, OpenedFile } from '../../../electron/shared/contract';
+import type { FlintApi, OpenedFile } from '../../../electron/contract/api';
 import { createConfigSlice } from './config';
 import { createFlashSlice } from './flash';
 import { createImageSlice } from './image';

@@ -6,7 +6,7 @@ import type {
   PxeOptions,
   PxePreview,
   PxeServerState,
-} from '../../../electron/shared/contract';
+} from '../../../electron/contract/api';
 import { hasFieldSettings, toCustomizeOptions } from './options';
 import { withRate, type TimedProgress } from './rate';
 import type { SliceCreator, WizardState } from './types';

@@ -6,7 +6,7 @@ import type {
   FileKind,
   KargsCheck,
   LoadedFile,
-} from '../../../electron/shared/contract';
+} from '../../../electron/contract/api';
 import type { SliceCreator } from './types';
 
 /** Kinds of side files the options step loads. */

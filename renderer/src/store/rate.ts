@@ -1,4 +1,4 @@
-import type { FlashProgress } from '../../../electron/shared/contract';
+import type { FlashProgress } from '../../../electron/contract/api';
 
 /** A progress report plus when the renderer received it (for speed estimates). */
 export interface TimedProgress extends FlashProgress {

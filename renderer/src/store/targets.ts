@@ -1,8 +1,5 @@
-import type { DriveInfo, DriveList, ErrorValue } from '../../../electron/shared/contract';
+import type { DriveInfo, DriveList, ErrorValue } from '../../../electron/contract/api';
 import type { SliceCreator } from './types';
-
-/** The threshold for the large-drive warning: sticks are rarely larger than 128 GB. */
-export const LARGE_WARNING_BYTES = 128e9;
 
 /** Target drives: the live list (hot-plug), the hidden system drives, and the selection. */
 export interface TargetsSlice {
@@ -22,9 +19,9 @@ export interface TargetsSlice {
   setShowHidden(value: boolean): Promise<void>;
 }
 
-/** Whether a drive gets the large-drive warning (the core's flag, or over 128 GB). */
+/** Whether a drive gets the large-drive warning (the core decides: see electron/core/drives/limits.ts). */
 export function isLarge(d: DriveInfo): boolean {
-  return d.large || d.size > LARGE_WARNING_BYTES;
+  return d.large;
 }
 
 /** A person's name for a drive: its model/vendor, or what kind of device it is. */

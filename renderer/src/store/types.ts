@@ -1,5 +1,5 @@
 import type { StoreApi } from 'zustand/vanilla';
-import type { FlintApi } from '../../../electron/shared/contract';
+import type { FlintApi } from '../../../electron/contract/api';
 import type { ConfigSlice } from './config';
 import type { ImageSlice } from './image';
 import type { OptionsSlice } from './options';

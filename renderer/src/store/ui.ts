@@ -1,4 +1,4 @@
-import type { AppInfo, ErrorValue, ShellMode } from '../../../electron/shared/contract';
+import type { AppInfo, ErrorValue, ShellMode } from '../../../electron/contract/api';
 import type { SliceCreator } from './types';
 
 /** The wizard's steps in USB stick mode, in order. */

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { writeCpio } from '../../../electron/core/iso/cpio';
+import { writeCpio } from '../../../electron/core/codecs/cpio';
 import { layoutTftpRoot } from '../../../electron/core/pxe/tftp';
 import { skipReason } from '../../helpers/requirements';
 import { buildLiveIso } from '../boot/lib/live-iso';

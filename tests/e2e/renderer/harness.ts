@@ -11,8 +11,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { createDefaultCore } from '../../../electron/main/features/core-default';
-import { startUiServer, type UiServer } from '../../../electron/server/ui-server';
+import { createDefaultCore } from '../../../electron/app/core-default';
+import { startUiServer, type UiServer } from '../../../electron/bridge/ui-server';
 import { fixtureIso } from '../../helpers/fixtures';
 import { populateMirror, startMirrorServer, TEST_KEY, type MirrorServer } from '../../helpers/mirror-server';
 

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { writeCpio } from '../../../electron/core/iso/cpio';
+import { writeCpio } from '../../../electron/core/codecs/cpio';
 import { unwrapIgnition } from '../../../electron/core/pxe/initramfs';
 import { fixtureIso } from '../../helpers/fixtures';
 import { populateMirror } from '../../helpers/mirror-server';

@@ -7,9 +7,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBridgeClient, type BridgeClient } from '../../../electron/shared/bridge-client';
-import type { FlashProgress } from '../../../electron/shared/types';
-import { startUiServer, type UiServer } from '../../../electron/server/ui-server';
+import { createBridgeClient, type BridgeClient } from '../../../renderer/src/bridge-client';
+import type { FlashProgress } from '../../../electron/contract/types';
+import { startUiServer, type UiServer } from '../../../electron/bridge/ui-server';
 import { fixtureIso } from '../../helpers/fixtures';
 import { populateMirror, startMirrorServer, TEST_KEY, type MirrorServer } from '../../helpers/mirror-server';
 

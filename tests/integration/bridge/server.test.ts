@@ -10,10 +10,10 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBridgeClient, type BridgeClient } from '../../../electron/shared/bridge-client';
-import type { DriveList, FlashFinished } from '../../../electron/shared/types';
-import type { CoreDrive } from '../../../electron/main/features/core-adapter';
-import { startUiServer, type UiServer } from '../../../electron/server/ui-server';
+import { createBridgeClient, type BridgeClient } from '../../../renderer/src/bridge-client';
+import type { DriveList, FlashFinished } from '../../../electron/contract/types';
+import type { CoreDrive } from '../../../electron/app/core-adapter';
+import { startUiServer, type UiServer } from '../../../electron/bridge/ui-server';
 import { skipReason } from '../../helpers/requirements';
 
 const FIXTURE = join(__dirname, '../../fixtures/coreos-installer/iso/embed-areas-2023-07.x86_64.iso.xz');

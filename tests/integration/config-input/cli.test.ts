@@ -8,7 +8,7 @@ import { closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, write
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { writeCpio } from '../../../electron/core/iso/cpio';
+import { writeCpio } from '../../../electron/core/codecs/cpio';
 import { COREOS_FIXTURES, fixtureIso } from '../../helpers/fixtures';
 import { createLoopDevice, type LoopDevice } from '../../helpers/loop';
 import { skipReason } from '../../helpers/requirements';

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { writeCpio } from '../../../electron/core/iso/cpio';
+import { writeCpio } from '../../../electron/core/codecs/cpio';
 import { skipReason } from '../../helpers/requirements';
 import { TEST_KEY, populateMirror, startMirrorServer, type MirrorServer } from '../../helpers/mirror-server';
 

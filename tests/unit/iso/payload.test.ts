@@ -4,9 +4,9 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { unxzAsync } from 'node-liblzma/wasm';
-import { readCpio, readCpioEntries, writeCpio } from '../../../electron/core/iso/cpio';
+import { readCpio, readCpioEntries, writeCpio } from '../../../electron/core/codecs/cpio';
 import { buildEmbedPayload, decodeEmbedArea, encodeEmbedArea } from '../../../electron/core/iso/payload';
-import { xzStreamLength } from '../../../electron/core/iso/compression';
+import { xzStreamLength } from '../../../electron/core/codecs/compression';
 import { COREOS_FIXTURES } from '../../helpers/fixtures';
 import { skipReason } from '../../helpers/requirements';
 

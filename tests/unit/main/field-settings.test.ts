@@ -8,12 +8,12 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDefaultCore } from '../../../electron/main/features/core-default';
-import { dispatch } from '../../../electron/main/features/handlers';
-import { Session } from '../../../electron/main/features/session';
+import { createDefaultCore } from '../../../electron/app/core-default';
+import { dispatch } from '../../../electron/app/handlers';
+import { Session } from '../../../electron/app/session';
 import { networkMembers } from '../../../electron/core/iso/customize';
 import { inspectIsoFile } from '../../../electron/core/iso/inspect';
-import type { CustomizeOptions, FieldSettingsInput, ImageState, LoadedFile, Outcome } from '../../../electron/shared/types';
+import type { CustomizeOptions, FieldSettingsInput, ImageState, LoadedFile, Outcome } from '../../../electron/contract/types';
 import { fixtureIso } from '../../helpers/fixtures';
 import { liveConfigContents } from '../../e2e/boot/lib/ignition-data';
 

@@ -7,12 +7,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { INVOKE_CHANNELS, SHELL_DROP_CHANNEL, type InvokeChannel } from '../../../electron/shared/contract';
-import type { Outcome } from '../../../electron/shared/types';
+import { INVOKE_CHANNELS, SHELL_DROP_CHANNEL, type InvokeChannel } from '../../../electron/contract/api';
+import type { Outcome } from '../../../electron/contract/types';
 import { BOUND_CHANNELS, registerIpc } from '../../../electron/main/ipc';
-import type { CoreAdapter } from '../../../electron/main/features/core-adapter';
-import { createDefaultCore } from '../../../electron/main/features/core-default';
-import { Session, type Dialogs } from '../../../electron/main/features/session';
+import type { CoreAdapter } from '../../../electron/app/core-adapter';
+import { createDefaultCore } from '../../../electron/app/core-default';
+import { Session, type Dialogs } from '../../../electron/app/session';
 
 type Handler = (event: unknown, request: unknown) => Promise<Outcome<unknown>>;
 

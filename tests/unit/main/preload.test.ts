@@ -26,7 +26,7 @@ vi.mock('electron', () => ({
 }));
 
 await import('../../../electron/preload/index');
-const api = state.exposed.get('flint') as unknown as import('../../../electron/shared/contract').FlintApi;
+const api = state.exposed.get('flint') as unknown as import('../../../electron/contract/api').FlintApi;
 
 describe('preload', () => {
   beforeEach(() => (state.invoked.length = 0));

@@ -10,13 +10,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeCpio } from '../../../electron/core/iso/cpio';
+import { writeCpio } from '../../../electron/core/codecs/cpio';
 import { readInitrdMembers } from '../../../electron/core/pxe/archives';
 import { unwrapIgnition, unwrapNetworkKeyfiles } from '../../../electron/core/pxe/initramfs';
-import { createDefaultCore } from '../../../electron/main/features/core-default';
-import { dispatch } from '../../../electron/main/features/handlers';
-import { Session } from '../../../electron/main/features/session';
-import type { FieldSettingsInput, PxeExportResult, PxeOptions, PxePreview, PxeServerState } from '../../../electron/shared/types';
+import { createDefaultCore } from '../../../electron/app/core-default';
+import { dispatch } from '../../../electron/app/handlers';
+import { Session } from '../../../electron/app/session';
+import type { FieldSettingsInput, PxeExportResult, PxeOptions, PxePreview, PxeServerState } from '../../../electron/contract/types';
 import { TEST_KEY, populateMirror, startMirrorServer, type MirrorServer } from '../../helpers/mirror-server';
 
 const RELEASE = '44.20260707.3.1'; // the release of tests/fixtures/stream/stable.json

@@ -41,7 +41,7 @@ vi.mock('electron', () => {
 });
 
 const { createMainWindow, hardenSession, windowOptions } = await import('../../../electron/main/window');
-const { CONTENT_SECURITY_POLICY } = await import('../../../electron/server/static');
+const { CONTENT_SECURITY_POLICY } = await import('../../../electron/app/static');
 
 describe('main window', () => {
   beforeEach(() => {

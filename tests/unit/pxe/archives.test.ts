@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { FlintError } from '../../../electron/core/errors';
-import { writeCpio } from '../../../electron/core/iso/cpio';
+import { writeCpio } from '../../../electron/core/codecs/cpio';
 import { readInitrdMembers } from '../../../electron/core/pxe/archives';
 import { pxeCustomize } from '../../../electron/core/pxe/customize';
 import { unwrapIgnition } from '../../../electron/core/pxe/initramfs';
-import { zstdFrameLength } from '../../../electron/core/pxe/zstd';
+import { zstdFrameLength } from '../../../electron/core/codecs/zstd';
 import { skipReason } from '../../helpers/requirements';
 
 const MAGIC = [0x28, 0xb5, 0x2f, 0xfd];

@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { FlintError } from '../../../electron/core/errors';
-import { writeCpio } from '../../../electron/core/iso/cpio';
+import { writeCpio } from '../../../electron/core/codecs/cpio';
 import { decodeEmbedArea } from '../../../electron/core/iso/payload';
 import { PXE_FIRSTBOOT_REMINDER, pxeCustomize } from '../../../electron/core/pxe/customize';
 import { inspectInitramfs, unwrapIgnition, unwrapNetworkKeyfiles, wrapIgnition, wrapNetworkKeyfiles } from '../../../electron/core/pxe/initramfs';

@@ -18,7 +18,7 @@ import type {
   LoadedFile,
   OpenedFile,
   Outcome,
-} from '../../../electron/shared/contract';
+} from '../../../electron/contract/api';
 
 type Handler<C extends InvokeChannel> = (req: InvokeRequest<C>) => InvokeResponse<C> | Promise<InvokeResponse<C>>;
 

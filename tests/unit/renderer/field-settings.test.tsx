@@ -4,7 +4,7 @@
 // to their field, and the filled-in form goes out with saving and flashing.
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { FieldSettingsCheck, FieldSettingsInput } from '../../../electron/shared/contract';
+import type { FieldSettingsCheck, FieldSettingsInput } from '../../../electron/contract/api';
 import { ConfigStep } from '../../../renderer/src/components/ConfigStep';
 import { createWizardStore, WizardProvider } from '../../../renderer/src/store';
 import { optionProblems, toCustomizeOptions } from '../../../renderer/src/store/options';
@@ -12,7 +12,7 @@ import { FakeCore, image, until } from './fake-core';
 
 // The main-process check, loaded by a path tsc does not follow (this file is type-checked with the
 // renderer's DOM-only config, and the check uses Node's net module).
-const MAIN_CHECK = '../../../electron/main/features/field-settings';
+const MAIN_CHECK = '../../../electron/app/field-settings';
 const { checkFieldSettings } = (await import(/* @vite-ignore */ MAIN_CHECK)) as {
   checkFieldSettings: (s: FieldSettingsInput, features?: Record<string, boolean>) => FieldSettingsCheck;
 };

@@ -8,14 +8,14 @@
  */
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { FlintApi, InvokeChannel, InvokeRequest, Outcome, InvokeResponse, PxePreview } from '../../../electron/shared/contract';
+import type { FlintApi, InvokeChannel, InvokeRequest, Outcome, InvokeResponse, PxePreview } from '../../../electron/contract/api';
 import { App } from '../../../renderer/src/components/App';
 import { connectWizard, createWizardStore, WizardProvider } from '../../../renderer/src/store';
 import { FakeCore, until } from './fake-core';
 
 // Main-process modules, loaded by paths tsc does not follow (this file is type-checked with the
 // renderer's DOM-only config).
-const MAIN = '../../../electron/main/features/';
+const MAIN = '../../../electron/app/';
 type MainSession = { dispose(): void };
 const { dispatch } = (await import(/* @vite-ignore */ `${MAIN}handlers`)) as { dispatch: (s: MainSession, ch: string, req: unknown) => Promise<Outcome<unknown>> };
 const { Session } = (await import(/* @vite-ignore */ `${MAIN}session`)) as { Session: new (o: unknown) => MainSession };

@@ -7,7 +7,7 @@
  */
 import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { PxeOptions, PxePreview } from '../../../electron/shared/contract';
+import type { PxeOptions, PxePreview } from '../../../electron/contract/api';
 import { App } from '../../../renderer/src/components/App';
 import { CodeFile } from '../../../renderer/src/components/CodeFile';
 import { connectWizard, createWizardStore, WizardProvider } from '../../../renderer/src/store';

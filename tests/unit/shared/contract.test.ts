@@ -1,12 +1,12 @@
 /** The contract's runtime guards, the SSE parser, and the pure helpers around the shell. */
 import { describe, expect, it } from 'vitest';
-import { EVENT_CHANNELS, INVOKE_CHANNELS, isEventChannel, isInvokeChannel } from '../../../electron/shared/contract';
-import { REQUEST_GUARDS, checkRequest, isFlashRequest, isOutcome } from '../../../electron/shared/guards';
-import { parseSseBlock, tokenFromUrl } from '../../../electron/shared/bridge-client';
-import { checkKargs, splitKargs } from '../../../electron/main/features/kargs';
+import { EVENT_CHANNELS, INVOKE_CHANNELS, isEventChannel, isInvokeChannel } from '../../../electron/contract/api';
+import { REQUEST_GUARDS, checkRequest, isFlashRequest, isOutcome } from '../../../electron/contract/guards';
+import { parseSseBlock, tokenFromUrl } from '../../../renderer/src/bridge-client';
+import { checkKargs, splitKargs } from '../../../electron/app/kargs';
 import { filesFromArgv } from '../../../electron/main/argv';
-import { ramForFromRam } from '../../../electron/main/features/images';
-import { contractPhase } from '../../../electron/main/features/core-default';
+import { ramForFromRam } from '../../../electron/app/images';
+import { contractPhase } from '../../../electron/app/core-default';
 
 const options = { fromRam: false, extraKargs: '', networkIds: [], caIds: [] };
 

@@ -3,7 +3,7 @@
  * implementation (./core-default) wires electron/core; tests and `startUiServer` may pass their own.
  * Nothing here imports Electron.
  */
-import type { ConfigReport, FlashPhase, ReleaseInfo } from '../../shared/types';
+import type { ConfigReport, FlashPhase, ReleaseInfo } from '../contract/types';
 
 /** A config after reading: Ignition JSON text (Butane translated) and its report. */
 export interface CheckedConfig {

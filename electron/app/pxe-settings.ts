@@ -5,10 +5,10 @@
  * initrd (initrd), or written as a live config the mirror serves (URL); a static IP travels as a
  * NetworkManager keyfile in the initramfs or a wrapped network initrd. Electron-free.
  */
-import { FlintError } from '../../core/errors';
-import { NO_FEATURES } from '../../core/iso/features';
-import { buildCustomizeMembers } from '../../core/iso/live-config';
-import type { FieldSettingsInput, PxeOptions } from '../../shared/types';
+import { FlintError } from '../core/errors';
+import { NO_FEATURES } from '../core/iso/features';
+import { buildCustomizeMembers } from '../core/iso/live-config';
+import type { FieldSettingsInput, PxeOptions } from '../contract/types';
 import { toCustomizeRequest } from './core-default';
 import { buildFieldSettings, checkFieldSettings, fragmentText } from './field-settings';
 

@@ -13,18 +13,11 @@ import {
   type InvokeRequest,
   type InvokeResponse,
   type Unsubscribe,
-} from './contract';
-import { isOutcome } from './guards';
-import type { ErrorValue, FileKind, OpenedFile, Outcome } from './types';
+} from '../../electron/contract/api';
+import { API_PREFIX, EVENTS_PATH, TOKEN_HEADER, TOKEN_PARAM } from '../../electron/contract/bridge';
+import { isOutcome } from '../../electron/contract/guards';
+import type { ErrorValue, FileKind, OpenedFile, Outcome } from '../../electron/contract/types';
 
-/** Header carrying the one-time token on every API request. */
-export const TOKEN_HEADER = 'x-flint-token';
-/** Query parameter carrying the token (page URL and the event stream). */
-export const TOKEN_PARAM = 'token';
-/** Path prefix of the API. */
-export const API_PREFIX = '/api/';
-/** Path of the event stream. */
-export const EVENTS_PATH = '/api/events';
 
 /** Options of createBridgeClient. */
 export interface BridgeClientOptions {

@@ -4,10 +4,10 @@
  * bridge. Electron-free.
  */
 import { randomUUID } from 'node:crypto';
-import type { EventChannel, EventPayload } from '../../shared/contract';
-import type { ImageState, LoadedFile, OpenedFile, ShellMode } from '../../shared/types';
+import type { EventChannel, EventPayload } from '../contract/api';
+import type { ImageState, LoadedFile, OpenedFile, ShellMode } from '../contract/types';
 import type { CoreAdapter, CoreDrive } from './core-adapter';
-import { FlintError } from '../../core/errors';
+import { FlintError } from '../core/errors';
 
 /** Native dialogs (Electron only); each returns null when the user cancels. */
 export interface Dialogs {

@@ -191,7 +191,6 @@ export interface DriveInfo {
 }
 
 /** Drives larger than this need an extra confirmation (the core's one value). */
-export { LARGE_DRIVE_BYTES } from '../core/drives/limits';
 
 /** The drive list: selectable drives, plus how many system drives are hidden. */
 export interface DriveList {

@@ -4,9 +4,9 @@
  */
 import { stat } from 'node:fs/promises';
 import { basename, isAbsolute, resolve } from 'node:path';
-import { FlintError } from '../../core/errors';
-import type { InvokeRequest, InvokeResponse } from '../../shared/contract';
-import type { FlashProgress, ImageFacts, ImageState } from '../../shared/types';
+import { FlintError } from '../core/errors';
+import type { InvokeRequest, InvokeResponse } from '../contract/api';
+import type { FlashProgress, ImageFacts, ImageState } from '../contract/types';
 import type { CoreImage, CoreIsoFacts, CoreProgress } from './core-adapter';
 import type { Session } from './session';
 

@@ -9,15 +9,15 @@ import { createReadStream } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { FlintError } from '../core/errors';
-import { MAX_UPLOAD_BYTES } from '../shared/contract';
-import { API_PREFIX, EVENTS_PATH, TOKEN_HEADER, TOKEN_PARAM } from '../shared/bridge-client';
-import type { Outcome } from '../shared/types';
-import type { CoreAdapter } from '../main/features/core-adapter';
-import { createDefaultCore, type DefaultCoreOptions } from '../main/features/core-default';
-import { watchDrives } from '../main/features/drives';
-import { dispatch } from '../main/features/handlers';
-import { Session } from '../main/features/session';
-import { STATIC_HEADERS, contentType, resolveStatic } from './static';
+import { MAX_UPLOAD_BYTES } from '../contract/api';
+import { API_PREFIX, EVENTS_PATH, TOKEN_HEADER, TOKEN_PARAM } from '../contract/bridge';
+import type { Outcome } from '../contract/types';
+import type { CoreAdapter } from '../app/core-adapter';
+import { createDefaultCore, type DefaultCoreOptions } from '../app/core-default';
+import { watchDrives } from '../app/drives';
+import { dispatch } from '../app/handlers';
+import { Session } from '../app/session';
+import { STATIC_HEADERS, contentType, resolveStatic } from '../app/static';
 
 /** Largest JSON body accepted (an upload's text, JSON-escaped, plus the envelope). */
 export const MAX_BODY_BYTES = 2 * MAX_UPLOAD_BYTES + 64 * 1024;

@@ -6,10 +6,10 @@
  */
 import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { FlintError } from '../../core/errors';
-import { generatePxeConfig, type PxeArtifactNames, type PxeConfigOptions } from '../../core/pxe/config';
-import type { InvokeRequest, InvokeResponse } from '../../shared/contract';
-import type { PxeOptions, PxePreview, PxeServerState } from '../../shared/types';
+import { FlintError } from '../core/errors';
+import { generatePxeConfig, type PxeArtifactNames, type PxeConfigOptions } from '../core/pxe/config';
+import type { InvokeRequest, InvokeResponse } from '../contract/api';
+import type { PxeOptions, PxePreview, PxeServerState } from '../contract/types';
 import { toFlashProgress } from './images';
 import { mergedLiveConfig, NETWORK_INITRD, pxeSettingsOf, settingsNotes, urlConfigName, type PxeSettings } from './pxe-settings';
 import type { Session } from './session';

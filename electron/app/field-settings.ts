@@ -4,9 +4,9 @@
  * turned into the config fragment and NetworkManager keyfile that flashing and saving embed.
  * Electron-free.
  */
-import { FlintError } from '../../core/errors';
-import { type FieldSettings, fieldSettings, staticIpKeyfile, type StaticIp } from '../../core/ignition/field-settings';
-import type { FieldSettingsCheck, FieldSettingsField, FieldSettingsInput } from '../../shared/types';
+import { FlintError } from '../core/errors';
+import { type FieldSettings, fieldSettings, staticIpKeyfile, type StaticIp } from '../core/ignition/field-settings';
+import type { FieldSettingsCheck, FieldSettingsField, FieldSettingsInput } from '../contract/types';
 
 /** Is every field of the form empty? */
 export function fieldSettingsEmpty(input: FieldSettingsInput): boolean {

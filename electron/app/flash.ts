@@ -5,9 +5,10 @@
  */
 import { stat } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { FlintError, toErrorValue } from '../../core/errors';
-import type { InvokeRequest, InvokeResponse } from '../../shared/contract';
-import { LARGE_DRIVE_BYTES, type CustomizeOptions, type TargetResult } from '../../shared/types';
+import { FlintError, toErrorValue } from '../core/errors';
+import type { InvokeRequest, InvokeResponse } from '../contract/api';
+import { LARGE_DRIVE_BYTES } from '../core/drives/limits';
+import type { CustomizeOptions, TargetResult } from '../contract/types';
 import type { CoreDrive, CoreTargetResult, CustomizeInput } from './core-adapter';
 import { toFlashProgress } from './images';
 import { buildFieldSettings, fragmentText } from './field-settings';

@@ -4,16 +4,16 @@
  * channels the shell does not offer, and turns any failure into an ErrorValue. Electron-free.
  */
 import { arch, platform, versions } from 'node:process';
-import { FlintError, toErrorValue } from '../../core/errors';
+import { FlintError, toErrorValue } from '../core/errors';
 import {
   BROWSER_ONLY_CHANNELS,
   ELECTRON_ONLY_CHANNELS,
   type InvokeChannel,
   type InvokeRequest,
   type InvokeResponse,
-} from '../../shared/contract';
-import { checkRequest } from '../../shared/guards';
-import type { FileKind, OpenedFile, Outcome } from '../../shared/types';
+} from '../contract/api';
+import { checkRequest } from '../contract/guards';
+import type { FileKind, OpenedFile, Outcome } from '../contract/types';
 import { listDir } from './browse';
 import { listDrives } from './drives';
 import { forgetFile, loadFileBytes, loadFileFromPath, openFileDialog, validateConfig } from './files';

@@ -5,22 +5,22 @@
  */
 import { createHash } from 'node:crypto';
 import { arch as nodeArch } from 'node:process';
-import type { Progress } from '../../core/progress';
-import { ButaneError, translateButane } from '../../core/ignition/butane/translate';
-import { configKind } from '../../core/ignition/load';
-import type { ConfigIssue } from '../../core/ignition/types';
-import { validateIgnition } from '../../core/ignition/validate';
-import { planCustomize, type CustomizeRequest } from '../../core/iso/customize';
-import { inspectIsoFile } from '../../core/iso/inspect';
-import { applyPlanToCopy } from '../../core/iso/plan';
-import { defaultCacheDir, listCache, lookupCache } from '../../core/stream/cache';
-import { downloadArtifact } from '../../core/stream/download';
-import { fetchStreamMetadata, nodeArchToCoreos, selectRelease } from '../../core/stream/metadata';
-import type { HelperCommand } from '../../core/write/elevate';
-import type { TargetResult as WriteTargetResult } from '../../core/write/events';
+import type { Progress } from '../core/progress';
+import { ButaneError, translateButane } from '../core/ignition/butane/translate';
+import { configKind } from '../core/ignition/load';
+import type { ConfigIssue } from '../core/ignition/types';
+import { validateIgnition } from '../core/ignition/validate';
+import { planCustomize, type CustomizeRequest } from '../core/iso/customize';
+import { inspectIsoFile } from '../core/iso/inspect';
+import { applyPlanToCopy } from '../core/iso/plan';
+import { defaultCacheDir, listCache, lookupCache } from '../core/stream/cache';
+import { downloadArtifact } from '../core/stream/download';
+import { fetchStreamMetadata, nodeArchToCoreos, selectRelease } from '../core/stream/metadata';
+import type { HelperCommand } from '../core/write/elevate';
+import type { TargetResult as WriteTargetResult } from '../core/write/events';
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import type { ConfigReport, FlashPhase, Issue, ReleaseInfo } from '../../shared/types';
+import type { ConfigReport, FlashPhase, Issue, ReleaseInfo } from '../contract/types';
 import type { CoreAdapter, CoreDrive, CoreProgress, CoreTargetResult, CustomizeInput } from './core-adapter';
 
 /** Options of the default core. */
@@ -86,7 +86,7 @@ export function createDefaultCore(opts: DefaultCoreOptions = {}): CoreAdapter {
   const cacheDir = opts.cacheDir ?? defaultCacheDir();
   const listDrives = async (): Promise<CoreDrive[]> => {
     // loaded on first use: the drive and write engines are only needed once the user gets there
-    const { listAllDrives, systemContext } = await import('../../core/drives/list');
+    const { listAllDrives, systemContext } = await import('../core/drives/list');
     const drives = await listAllDrives(systemContext());
     return drives
       .filter((d) => opts.allowLoop || !d.loop)
@@ -186,7 +186,7 @@ export function createDefaultCore(opts: DefaultCoreOptions = {}): CoreAdapter {
     watchDrives(onChange) {
       // the core watcher: polls, and on Linux re-lists at once on udev block events
       const stop = new AbortController();
-      void Promise.all([import('../../core/drives/watch'), import('../../core/drives/list')]).then(
+      void Promise.all([import('../core/drives/watch'), import('../core/drives/list')]).then(
         ([{ watchDrives }, { listAllDrives, systemContext }]) =>
           watchDrives({
             list: () => listAllDrives(systemContext()),
@@ -209,7 +209,7 @@ export function createDefaultCore(opts: DefaultCoreOptions = {}): CoreAdapter {
 
     async flash({ image, input, targets, verify, eject, signal, onProgress, onTarget }) {
       // What burn() does for a local image, plus the helper override the packaged app needs.
-      const { writeImage } = await import('../../core/write/write-image');
+      const { writeImage } = await import('../core/write/write-image');
       const facts = await inspectIsoFile(image);
       const planned = await planCustomize(facts, toCustomizeRequest(input));
       const expected = planned.liveConfig ? createHash('sha256').update(planned.liveConfig).digest('hex') : null;
@@ -250,7 +250,7 @@ export function createDefaultCore(opts: DefaultCoreOptions = {}): CoreAdapter {
     },
 
     async pxeDownload(dir, stream, arch, { signal, onProgress }) {
-      const { downloadPxe } = await import('../../core/pxe/mirror');
+      const { downloadPxe } = await import('../core/pxe/mirror');
       const r = await downloadPxe(dir, {
         stream,
         arch,
@@ -265,7 +265,7 @@ export function createDefaultCore(opts: DefaultCoreOptions = {}): CoreAdapter {
     },
 
     async pxeCustomize(src, dest, config, extra) {
-      const { pxeCustomize } = await import('../../core/pxe/customize');
+      const { pxeCustomize } = await import('../core/pxe/customize');
       const input: CustomizeInput = { fromRam: false, extraKargs: [], network: [...(extra?.network ?? [])], ca: [] };
       if (config !== undefined) input.config = config;
       if (extra?.fieldSettings) input.fieldSettings = extra.fieldSettings;
@@ -274,18 +274,18 @@ export function createDefaultCore(opts: DefaultCoreOptions = {}): CoreAdapter {
     },
 
     async pxeWrapIgnition(config, dest) {
-      const { wrapIgnition } = await import('../../core/pxe/initramfs');
+      const { wrapIgnition } = await import('../core/pxe/initramfs');
       await writeFile(dest, await wrapIgnition(new TextEncoder().encode(config)));
     },
 
     async pxeWrapNetwork(keyfiles, dest) {
-      const { wrapNetworkKeyfiles } = await import('../../core/pxe/initramfs');
+      const { wrapNetworkKeyfiles } = await import('../core/pxe/initramfs');
       const enc = (t: string) => new TextEncoder().encode(t);
       await writeFile(dest, await wrapNetworkKeyfiles(keyfiles.map((k) => ({ name: k.name, data: enc(k.text) }))));
     },
 
     async startBootServer(o) {
-      const { startBootServer } = await import('../../core/pxe/server');
+      const { startBootServer } = await import('../core/pxe/server');
       return startBootServer(o);
     },
   };

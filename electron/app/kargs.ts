@@ -2,7 +2,7 @@
  * Feature "kargs": checks extra kernel arguments the user typed before they are appended to the
  * image's defaults. Electron-free, pure.
  */
-import type { Issue, KargsCheck } from '../../shared/types';
+import type { Issue, KargsCheck } from '../contract/types';
 
 /** Kernel arguments Flint itself manages: setting them by hand would fight the options. */
 const MANAGED = new Set(['coreos.liveiso.fromram', 'ignition.config.url', 'ignition.firstboot', 'ignition.platform.id']);

@@ -4,9 +4,9 @@
  */
 import { open } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
-import { FlintError } from '../../core/errors';
-import { MAX_UPLOAD_BYTES, type InvokeRequest, type InvokeResponse } from '../../shared/contract';
-import type { FileKind, LoadedFile } from '../../shared/types';
+import { FlintError } from '../core/errors';
+import { MAX_UPLOAD_BYTES, type InvokeRequest, type InvokeResponse } from '../contract/api';
+import type { FileKind, LoadedFile } from '../contract/types';
 import type { Session } from './session';
 
 /** Dialog filters per kind. */

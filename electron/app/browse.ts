@@ -6,9 +6,9 @@
 import { readdir, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { FlintError } from '../../core/errors';
-import type { InvokeRequest, InvokeResponse } from '../../shared/contract';
-import type { DirEntry } from '../../shared/types';
+import { FlintError } from '../core/errors';
+import type { InvokeRequest, InvokeResponse } from '../contract/api';
+import type { DirEntry } from '../contract/types';
 
 /** At most this many entries are returned. */
 export const MAX_DIR_ENTRIES = 2000;

@@ -2,8 +2,9 @@
  * Feature "drives": the live target list. System drives are hidden (counted), read-only ones shown
  * but not selectable (the renderer sees `readOnly`), large ones flagged. Electron-free.
  */
-import type { InvokeRequest, InvokeResponse } from '../../shared/contract';
-import { LARGE_DRIVE_BYTES, type DriveInfo, type DriveList } from '../../shared/types';
+import type { InvokeRequest, InvokeResponse } from '../contract/api';
+import { LARGE_DRIVE_BYTES } from '../core/drives/limits';
+import type { DriveInfo, DriveList } from '../contract/types';
 import type { CoreDrive } from './core-adapter';
 import type { Session } from './session';
 

@@ -7,7 +7,7 @@ import {
   isInvokeChannel,
   type InvokeChannel,
   type InvokeRequest,
-} from './contract';
+} from './api';
 import type { CustomizeOptions, ErrorValue, FieldSettingsInput, FileKind, FlashRequest, PxeOptions } from './types';
 
 type Obj = Record<string, unknown>;

@@ -81,7 +81,8 @@ module.exports = {
       from: { path: '^native/' },
       to: {
         path: '^(electron|renderer)/',
-        pathNot: '^electron/core/(errors|progress|safe-path)\\.ts$|^electron/core/(codecs|iso|drives)/|^electron/core/write/(job|events|codes)\\.ts$',
+        pathNot:
+          '^electron/core/(errors|progress|safe-path)\\.ts$|^electron/core/(codecs|iso|drives)/|^electron/core/write/(job|events|codes)\\.ts$',
       },
     },
     {
@@ -100,7 +101,8 @@ module.exports = {
     },
     {
       name: 'no-cycles',
-      comment: 'Modules form no run-time import cycle (core/iso and core/pxe used to import each other); type-only imports are erased and may be mutual (the store slices).',
+      comment:
+        'Modules form no run-time import cycle (core/iso and core/pxe used to import each other); type-only imports are erased and may be mutual (the store slices).',
       severity: 'error',
       from: { path: '^(electron|native|renderer)/' },
       to: { circular: true, viaOnly: { dependencyTypesNot: ['type-only'] } },
@@ -111,7 +113,11 @@ module.exports = {
     exclude: { path: '^(out|dist)/' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.node.json' },
-    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'], extensions: ['.ts', '.tsx', '.js', '.mjs', '.cjs', '.json'] },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default'],
+      extensions: ['.ts', '.tsx', '.js', '.mjs', '.cjs', '.json'],
+    },
     reporterOptions: { text: { highlightFocused: true } },
   },
 };

@@ -31,7 +31,6 @@ function helperSidecars(): Plugin {
   };
 }
 
-
 export default defineConfig({
   root: at('.'),
   plugins: [helperSidecars()],

@@ -12,7 +12,13 @@ import type { Stack } from '../tests/e2e/renderer/harness';
 import { populateMirror } from '../tests/helpers/mirror-server';
 
 /** Names of the network boot screenshots (without .png). */
-export const NETBOOT_SHOTS = ['16-netboot-options', '17-netboot-karg-refused', '18-netboot-files', '19-netboot-exported-serving', '20-netboot-dark'];
+export const NETBOOT_SHOTS = [
+  '16-netboot-options',
+  '17-netboot-karg-refused',
+  '18-netboot-files',
+  '19-netboot-exported-serving',
+  '20-netboot-dark',
+];
 
 /** A small stand-in for a live initramfs (gzip'd newc with the CoreOS marker), so pxe customize accepts it. */
 function liveInitramfs(): Buffer {
@@ -37,7 +43,11 @@ export async function populatePxe(stack: Stack, iso: string): Promise<void> {
 }
 
 /** Takes the network boot screenshots; the page has a valid config loaded. */
-export async function netbootShots(page: Page, work: string, shot: (page: Page, name: string, full?: boolean) => Promise<void>): Promise<void> {
+export async function netbootShots(
+  page: Page,
+  work: string,
+  shot: (page: Page, name: string, full?: boolean) => Promise<void>,
+): Promise<void> {
   await page.getByRole('radio', { name: 'Network boot' }).click();
   await page.getByRole('button', { name: /Step 2: Network boot/ }).click();
   await page.getByRole('heading', { name: 'Network boot options' }).waitFor();

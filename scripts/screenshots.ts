@@ -13,7 +13,17 @@ import { fixtureIso } from '../tests/helpers/fixtures';
 import { createLoopDevice, type LoopDevice } from '../tests/helpers/loop';
 import { missingRequirements } from '../tests/helpers/requirements';
 import { netbootShots, NETBOOT_SHOTS, populatePxe } from './screenshots-netboot';
-import { CHROMIUM, dropFile, launchChromium, MIRROR_ISO_FIXTURE, ROOT, startStack, writerPids, type Browser, type Stack } from '../tests/e2e/renderer/harness';
+import {
+  CHROMIUM,
+  dropFile,
+  launchChromium,
+  MIRROR_ISO_FIXTURE,
+  ROOT,
+  startStack,
+  writerPids,
+  type Browser,
+  type Stack,
+} from '../tests/e2e/renderer/harness';
 
 const OUT = path.join(ROOT, 'docs/screenshots');
 const MiB = 1024 * 1024;
@@ -21,7 +31,9 @@ const MiB = 1024 * 1024;
 const GOOD = JSON.stringify(
   {
     ignition: { version: '3.4.0' },
-    passwd: { users: [{ name: 'core', sshAuthorizedKeys: ['ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExampleKeyForScreenshots core@example'] }] },
+    passwd: {
+      users: [{ name: 'core', sshAuthorizedKeys: ['ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExampleKeyForScreenshots core@example'] }],
+    },
     storage: {
       disks: [{ device: '/dev/sda', wipeTable: true, partitions: [{ label: 'var', number: 1 }] }],
       files: [{ path: '/etc/hostname', mode: 420, contents: { source: 'data:,fcos-live' } }],
@@ -30,7 +42,11 @@ const GOOD = JSON.stringify(
   null,
   2,
 );
-const BAD = JSON.stringify({ ignition: { version: '3.4.0' }, passwd: { users: [{ name: 42 }] }, storage: { files: [{ path: 'etc/motd' }] } }, null, 2);
+const BAD = JSON.stringify(
+  { ignition: { version: '3.4.0' }, passwd: { users: [{ name: 42 }] }, storage: { files: [{ path: 'etc/motd' }] } },
+  null,
+  2,
+);
 
 /** Saves a screenshot; `full` grows the window to the height of the step's scrolled content first. */
 async function shot(page: Page, name: string, full = false): Promise<void> {
@@ -122,7 +138,9 @@ async function main(): Promise<number> {
     stack.mirror.addFault('.iso', { kind: 'throttle', bytesPerSecond: 48 * MiB });
     await page.getByRole('radio', { name: /^stable \d+\./ }).check();
     await page.getByRole('button', { name: 'Download and verify' }).click();
-    await page.waitForFunction(() => Number(document.querySelector('[role=progressbar]')?.getAttribute('aria-valuenow')) >= 35, null, { timeout: 60_000 });
+    await page.waitForFunction(() => Number(document.querySelector('[role=progressbar]')?.getAttribute('aria-valuenow')) >= 35, null, {
+      timeout: 60_000,
+    });
     await shot(page, '04-image-downloading');
     await page.getByLabel('Selected image').getByText('Signature verified').waitFor({ timeout: 120_000 });
     await page.getByRole('heading', { name: 'Choose an image' }).focus();
@@ -158,7 +176,9 @@ async function main(): Promise<number> {
     });
     try {
       await page.getByRole('alertdialog').getByRole('button', { name: 'Erase and write' }).click();
-      await page.waitForFunction(() => document.querySelectorAll('[role=progressbar][aria-label^="Write /dev/"]').length >= 1, null, { timeout: 60_000 });
+      await page.waitForFunction(() => document.querySelectorAll('[role=progressbar][aria-label^="Write /dev/"]').length >= 1, null, {
+        timeout: 60_000,
+      });
       await page.waitForTimeout(1200);
       if (!paused.length) console.warn('the writer could not be paused; the progress shot shows whatever state it reached');
       await shot(page, '10-flash-writing', true);

@@ -96,11 +96,7 @@ export interface CoreAdapter {
   /** Current releases of the given streams for `arch`. */
   releases(streams: string[], arch: string, signal?: AbortSignal): Promise<ReleaseInfo[]>;
   /** Downloads (or reuses from cache) and verifies the live ISO of a stream's current release. */
-  download(
-    stream: string,
-    arch: string,
-    opts: { signal?: AbortSignal; onProgress?: (p: CoreProgress) => void },
-  ): Promise<CoreImage>;
+  download(stream: string, arch: string, opts: { signal?: AbortSignal; onProgress?: (p: CoreProgress) => void }): Promise<CoreImage>;
   /** ISOs in the cache. */
   cachedImages(): Promise<CoreImage[]>;
   /** Inspects a live ISO. */

@@ -214,7 +214,8 @@ export function createDefaultCore(opts: DefaultCoreOptions = {}): CoreAdapter {
       const planned = await planCustomize(facts, toCustomizeRequest(input));
       const expected = planned.liveConfig ? createHash('sha256').update(planned.liveConfig).digest('hex') : null;
       const toResult = (r: WriteTargetResult): CoreTargetResult => {
-        if (!r.ok) return { device: r.device, ok: false, bytesWritten: r.bytesWritten, error: { code: r.error.code, message: r.error.message } };
+        if (!r.ok)
+          return { device: r.device, ok: false, bytesWritten: r.bytesWritten, error: { code: r.error.code, message: r.error.message } };
         const out: CoreTargetResult = { device: r.device, ok: true, bytesWritten: r.bytesWritten };
         if (r.ignitionSha256) out.configSha256 = r.ignitionSha256;
         if (expected) out.expectedSha256 = expected;
@@ -242,7 +243,13 @@ export function createDefaultCore(opts: DefaultCoreOptions = {}): CoreAdapter {
         ...(opts.textPrompt ? { textPrompt: true } : {}),
         onEvent: (e) => {
           if (e.type === 'progress') {
-            onProgress({ phase: contractPhase(e.phase), device: e.device, bytes: e.bytes, total: e.total, ...(e.speed ? { speed: e.speed } : {}) });
+            onProgress({
+              phase: contractPhase(e.phase),
+              device: e.device,
+              bytes: e.bytes,
+              total: e.total,
+              ...(e.speed ? { speed: e.speed } : {}),
+            });
           } else if (e.type === 'target-done') onTarget?.(toResult(e.result));
         },
       });
@@ -261,7 +268,10 @@ export function createDefaultCore(opts: DefaultCoreOptions = {}): CoreAdapter {
         onProgress: onProgress && ((p) => onProgress(toCoreProgress(p))),
       });
       const name = (p: string) => basename(p);
-      return { release: r.release, artifacts: { kernel: name(r.paths.kernel), initramfs: name(r.paths.initramfs), rootfs: name(r.paths.rootfs) } };
+      return {
+        release: r.release,
+        artifacts: { kernel: name(r.paths.kernel), initramfs: name(r.paths.initramfs), rootfs: name(r.paths.rootfs) },
+      };
     },
 
     async pxeCustomize(src, dest, config, extra) {

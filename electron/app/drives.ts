@@ -10,7 +10,11 @@ import type { Session } from './session';
 
 /** The renderer's view of a core drive. */
 export function toDriveInfo(d: CoreDrive): DriveInfo {
-  const description = [d.vendor, d.model].filter((x) => x && x.trim()).join(' ').trim() || d.device;
+  const description =
+    [d.vendor, d.model]
+      .filter((x) => x && x.trim())
+      .join(' ')
+      .trim() || d.device;
   return {
     id: d.id,
     device: d.device,

@@ -17,7 +17,10 @@ function staticIpOf(input: FieldSettingsInput): StaticIp | undefined {
   const [address, gateway, dns] = [input.address.trim(), input.gateway.trim(), input.dns.trim()];
   if (!address && !gateway && !dns) return undefined;
   if (!address) {
-    throw new FlintError('STATIC_IP_INVALID', 'a gateway or DNS server needs the static address with its prefix length (e.g. 192.168.1.20/24)');
+    throw new FlintError(
+      'STATIC_IP_INVALID',
+      'a gateway or DNS server needs the static address with its prefix length (e.g. 192.168.1.20/24)',
+    );
   }
   if (!gateway) throw new FlintError('STATIC_IP_INVALID', 'a static address needs a gateway');
   return { address, gateway, dns: dns ? dns.split(/[\s,;]+/).filter(Boolean) : [] };
@@ -54,7 +57,10 @@ export function checkFieldSettings(input: FieldSettingsInput, features?: Record<
     if (!ip) return undefined;
     staticIpKeyfile(ip);
     if (features && features.liveInitrdNetwork === false) {
-      throw new FlintError('FEATURE_MISSING', 'this image cannot take network settings (it lacks the live-initrd-network feature); use a newer Fedora CoreOS image');
+      throw new FlintError(
+        'FEATURE_MISSING',
+        'this image cannot take network settings (it lacks the live-initrd-network feature); use a newer Fedora CoreOS image',
+      );
     }
     return `static IP ${ip.address} via ${ip.gateway}${ip.dns.length ? `, DNS ${ip.dns.join(', ')}` : ''}`;
   });
@@ -74,7 +80,11 @@ export function buildFieldSettings(input: FieldSettingsInput, features?: Record<
   if (fieldSettingsEmpty(input)) return null;
   const check = checkFieldSettings(input, features);
   if (!check.ok) {
-    throw new FlintError('FIELD_SETTINGS_INVALID', 'The field settings have problems', check.problems.map((p) => p.message));
+    throw new FlintError(
+      'FIELD_SETTINGS_INVALID',
+      'The field settings have problems',
+      check.problems.map((p) => p.message),
+    );
   }
   const t = (v: string) => (v.trim() ? v : undefined);
   return fieldSettings({

@@ -77,29 +77,18 @@ export async function holdFile(
 }
 
 /** Loads a file from a path the user chose (dialog, drop, argv). */
-export async function loadFileFromPath(
-  s: Session,
-  path: string,
-  kind: FileKind,
-  source: LoadedFile['source'],
-): Promise<LoadedFile> {
+export async function loadFileFromPath(s: Session, path: string, kind: FileKind, source: LoadedFile['source']): Promise<LoadedFile> {
   return holdFile(s, kind, path, await readSmallFile(path), source, dirname(path));
 }
 
 /** file:open-dialog */
-export async function openFileDialog(
-  s: Session,
-  req: InvokeRequest<'file:open-dialog'>,
-): Promise<InvokeResponse<'file:open-dialog'>> {
+export async function openFileDialog(s: Session, req: InvokeRequest<'file:open-dialog'>): Promise<InvokeResponse<'file:open-dialog'>> {
   const path = await s.needDialogs().openFile(`Open ${req.kind} file`, FILTERS[req.kind]);
   return path === null ? null : loadFileFromPath(s, path, req.kind, 'dialog');
 }
 
 /** file:load-bytes */
-export async function loadFileBytes(
-  s: Session,
-  req: InvokeRequest<'file:load-bytes'>,
-): Promise<InvokeResponse<'file:load-bytes'>> {
+export async function loadFileBytes(s: Session, req: InvokeRequest<'file:load-bytes'>): Promise<InvokeResponse<'file:load-bytes'>> {
   return holdFile(s, req.kind, req.name, new TextEncoder().encode(req.text), 'upload');
 }
 
@@ -110,10 +99,7 @@ export async function forgetFile(s: Session, req: InvokeRequest<'file:forget'>):
 }
 
 /** config:validate — re-checks a config, against the embed area of an image when given. */
-export async function validateConfig(
-  s: Session,
-  req: InvokeRequest<'config:validate'>,
-): Promise<InvokeResponse<'config:validate'>> {
+export async function validateConfig(s: Session, req: InvokeRequest<'config:validate'>): Promise<InvokeResponse<'config:validate'>> {
   const held = s.file(req.id);
   if (held.file.kind !== 'config' && held.file.kind !== 'dest-ignition') {
     throw new FlintError('FILE_NOT_CONFIG', `${held.file.name} is not an Ignition config`);

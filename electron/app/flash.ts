@@ -16,12 +16,7 @@ import { checkKargs } from './kargs';
 import type { Session } from './session';
 
 /** Resolves the ids of a request into the texts the core embeds, checking each. */
-export function resolveCustomize(
-  s: Session,
-  imageId: string,
-  configId: string | undefined,
-  o: CustomizeOptions,
-): CustomizeInput {
+export function resolveCustomize(s: Session, imageId: string, configId: string | undefined, o: CustomizeOptions): CustomizeInput {
   const image = s.image(imageId).state;
   const input: CustomizeInput = { fromRam: o.fromRam, extraKargs: [], network: [], ca: [] };
   if (configId) {
@@ -34,7 +29,11 @@ export function resolveCustomize(
   }
   const kargs = checkKargs(o.extraKargs, image.facts.defaultKargs);
   if (!kargs.ok) {
-    throw new FlintError('KARGS_INVALID', 'The extra kernel arguments have problems', kargs.problems.map((p) => p.message));
+    throw new FlintError(
+      'KARGS_INVALID',
+      'The extra kernel arguments have problems',
+      kargs.problems.map((p) => p.message),
+    );
   }
   input.extraKargs = kargs.args;
   const aux = (idList: string[], kind: 'network' | 'ca') =>
@@ -135,7 +134,12 @@ export async function checkSavePath(path: string): Promise<string> {
   if (!isAbsolute(path)) throw new FlintError('PATH_NOT_ABSOLUTE', `Give the full path to save to, not ${path}`);
   const full = resolve(path);
   if (!/\.iso$/i.test(full)) throw new FlintError('NOT_AN_ISO', 'The saved file name must end in .iso');
-  if (await stat(full).then(() => true, () => false)) {
+  if (
+    await stat(full).then(
+      () => true,
+      () => false,
+    )
+  ) {
     throw new FlintError('SAVE_EXISTS', `${full} already exists; choose a new name`);
   }
   const dir = await stat(dirname(full)).catch(() => null);

@@ -18,15 +18,7 @@ import { listDir } from './browse';
 import { listDrives } from './drives';
 import { forgetFile, loadFileBytes, loadFileFromPath, openFileDialog, validateConfig } from './files';
 import { cancelFlash, saveIso, startFlash } from './flash';
-import {
-  cachedImages,
-  cancelDownload,
-  downloadImage,
-  listReleases,
-  openImageDialog,
-  openImagePath,
-  openLocalIso,
-} from './images';
+import { cachedImages, cancelDownload, downloadImage, listReleases, openImageDialog, openImagePath, openLocalIso } from './images';
 import { checkFieldSettings } from './field-settings';
 import { checkKargs } from './kargs';
 import { cancelPxe, exportPxe, previewPxe, startPxeServer, stopPxeServer } from './pxe';
@@ -56,8 +48,7 @@ export const HANDLERS: { [C in InvokeChannel]: Handler<C> } = {
   'image:open-path': openImagePath,
   'image:cached': cachedImages,
   'fs:list-dir': async (_s, req) => listDir(req),
-  'options:check-kargs': async (s, req) =>
-    checkKargs(req.kargs, req.imageId ? s.image(req.imageId).state.facts.defaultKargs : ''),
+  'options:check-kargs': async (s, req) => checkKargs(req.kargs, req.imageId ? s.image(req.imageId).state.facts.defaultKargs : ''),
   'options:check-field-settings': async (s, req) =>
     checkFieldSettings(req.settings, req.imageId ? s.image(req.imageId).state.facts.features : undefined),
   'drives:list': listDrives,
@@ -99,12 +90,7 @@ const CONFIG_NAME = /\.(ign|json|bu|ya?ml)$/i;
  * Opens a file the user gave Flint outside the renderer's requests: dropped on the window (path
  * from the preload), passed on the command line, or sent by the OS (open-file, second instance).
  */
-export async function openUserFile(
-  s: Session,
-  path: string,
-  source: 'drop' | 'argv',
-  kind: FileKind = 'config',
-): Promise<OpenedFile> {
+export async function openUserFile(s: Session, path: string, source: 'drop' | 'argv', kind: FileKind = 'config'): Promise<OpenedFile> {
   if (/\.iso$/i.test(path)) return { kind: 'image', image: await openLocalIso(s, path) };
   if (kind === 'config' && !CONFIG_NAME.test(path)) {
     throw new FlintError('FILE_TYPE_UNKNOWN', `Flint opens .ign, .bu and .iso files, not ${path}`);

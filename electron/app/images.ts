@@ -66,10 +66,7 @@ export async function openLocalIso(s: Session, path: string): Promise<ImageState
 }
 
 /** image:releases */
-export async function listReleases(
-  s: Session,
-  req: InvokeRequest<'image:releases'>,
-): Promise<InvokeResponse<'image:releases'>> {
+export async function listReleases(s: Session, req: InvokeRequest<'image:releases'>): Promise<InvokeResponse<'image:releases'>> {
   return s.core.releases(req.streams ?? DEFAULT_STREAMS, req.arch ?? s.core.hostArch());
 }
 
@@ -88,10 +85,7 @@ export function toFlashProgress(jobId: string, p: CoreProgress, driveId?: string
 }
 
 /** image:download — one download at a time; progress on image:progress. */
-export async function downloadImage(
-  s: Session,
-  req: InvokeRequest<'image:download'>,
-): Promise<InvokeResponse<'image:download'>> {
+export async function downloadImage(s: Session, req: InvokeRequest<'image:download'>): Promise<InvokeResponse<'image:download'>> {
   if (s.download) throw new FlintError('DOWNLOAD_BUSY', 'A download is already running; wait or cancel it');
   const abort = new AbortController();
   s.download = abort;
@@ -115,17 +109,12 @@ export async function cancelDownload(s: Session): Promise<InvokeResponse<'image:
 
 /** image:open-dialog (Electron) */
 export async function openImageDialog(s: Session): Promise<InvokeResponse<'image:open-dialog'>> {
-  const path = await s.needDialogs().openFile('Open a Fedora CoreOS live ISO', [
-    { name: 'Live ISO', extensions: ['iso'] },
-  ]);
+  const path = await s.needDialogs().openFile('Open a Fedora CoreOS live ISO', [{ name: 'Live ISO', extensions: ['iso'] }]);
   return path === null ? null : openLocalIso(s, path);
 }
 
 /** image:open-path (browser) */
-export async function openImagePath(
-  s: Session,
-  req: InvokeRequest<'image:open-path'>,
-): Promise<InvokeResponse<'image:open-path'>> {
+export async function openImagePath(s: Session, req: InvokeRequest<'image:open-path'>): Promise<InvokeResponse<'image:open-path'>> {
   return openLocalIso(s, req.path);
 }
 

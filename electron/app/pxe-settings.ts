@@ -55,7 +55,14 @@ export function pxeSettingsOf(o: PxeOptions, input: FieldSettingsInput | undefin
  * generation (each source a gzip data URL under `ignition.config.merge`, the user's first).
  */
 export function mergedLiveConfig(config: string | undefined, fragment: string): string {
-  const req = toCustomizeRequest({ fromRam: false, extraKargs: [], network: [], ca: [], fieldSettings: fragment, ...(config !== undefined ? { config } : {}) });
+  const req = toCustomizeRequest({
+    fromRam: false,
+    extraKargs: [],
+    network: [],
+    ca: [],
+    fieldSettings: fragment,
+    ...(config !== undefined ? { config } : {}),
+  });
   const live = buildCustomizeMembers({ liveIgnition: req.liveIgnition }, NO_FEATURES).liveConfig;
   if (!live) throw new Error('unreachable: a fragment always yields a live config');
   return new TextDecoder().decode(live);

@@ -64,7 +64,13 @@ export function customizedName(initramfs: string): string {
  * the config only to merge field settings into the live config it exports. `settings` stand in
  * for a missing config (like the USB flow, they can be the whole config).
  */
-function configText(s: Session, o: PxeOptions, configId: string | undefined, required: boolean, settings: PxeSettings | null = null): string | null {
+function configText(
+  s: Session,
+  o: PxeOptions,
+  configId: string | undefined,
+  required: boolean,
+  settings: PxeSettings | null = null,
+): string | null {
   if (o.ignition === 'none' || (o.ignition === 'url' && !settings?.fragment)) return null;
   if (!configId) {
     if (!required || settings || o.ignition === 'url') return null;
@@ -83,7 +89,12 @@ function configText(s: Session, o: PxeOptions, configId: string | undefined, req
  * `fields` (the field settings) add the network keyfile initrd outside embedded mode, and an
  * initrd mode with nothing to wrap (a static IP alone, no config) loads no ignition.img.
  */
-export function toConfigOptions(o: PxeOptions, artifacts: PxeArtifactNames, release?: string, fields?: { settings: PxeSettings; hasConfig: boolean }): PxeConfigOptions {
+export function toConfigOptions(
+  o: PxeOptions,
+  artifacts: PxeArtifactNames,
+  release?: string,
+  fields?: { settings: PxeSettings; hasConfig: boolean },
+): PxeConfigOptions {
   const kargs = o.kargs.split(/\s+/).filter(Boolean);
   if (fields && o.ignition === 'initrd' && !fields.hasConfig && !fields.settings.fragment) o = { ...o, ignition: 'none' };
   const opts: PxeConfigOptions = {
@@ -110,7 +121,10 @@ export function toConfigOptions(o: PxeOptions, artifacts: PxeArtifactNames, rele
 
 /** The CLI options the core's messages name, and what the app calls them. */
 const UI_NAMES: [RegExp, string][] = [
-  [/give --rootfs-url URL or an http\(s\) --base-url, or use --rootfs-initrd/g, 'type an http(s) base URL, or load the root filesystem as an initrd'],
+  [
+    /give --rootfs-url URL or an http\(s\) --base-url, or use --rootfs-initrd/g,
+    'type an http(s) base URL, or load the root filesystem as an initrd',
+  ],
   [/flint pxe config --karg \.\.\./g, 'the extra kernel arguments'],
   [/pass each argument with its own --karg/g, 'separate arguments with spaces'],
   [/--ignition-url/g, 'the Ignition choice "By URL"'],
@@ -127,7 +141,12 @@ export function inAppTerms(err: unknown): unknown {
   return new FlintError(err.code, say(err.message), err.causes.map(say));
 }
 
-function generate(o: PxeOptions, artifacts: PxeArtifactNames, release?: string, fields?: { settings: PxeSettings; hasConfig: boolean }): PxePreview {
+function generate(
+  o: PxeOptions,
+  artifacts: PxeArtifactNames,
+  release?: string,
+  fields?: { settings: PxeSettings; hasConfig: boolean },
+): PxePreview {
   const opts = toConfigOptions(o, artifacts, release, fields);
   let g;
   try {
@@ -135,7 +154,14 @@ function generate(o: PxeOptions, artifacts: PxeArtifactNames, release?: string, 
   } catch (err) {
     throw inAppTerms(err);
   }
-  const out: PxePreview = { files: g.files, ramNeeded: g.ramNeeded, ramNote: g.ramNote, cmdline: g.cmdline, notes: g.notes, artifacts: opts.artifacts };
+  const out: PxePreview = {
+    files: g.files,
+    ramNeeded: g.ramNeeded,
+    ramNote: g.ramNote,
+    cmdline: g.cmdline,
+    notes: g.notes,
+    artifacts: opts.artifacts,
+  };
   if (fields) {
     out.notes = [...out.notes, ...settingsNotes(o, fields.settings, opts.artifacts.initramfs)];
     out.fieldSettings = fields.settings.summary;
@@ -214,9 +240,11 @@ export async function exportPxe(s: Session, req: InvokeRequest<'pxe:export'>): P
 /** Rewords the core's missing-feature refusal of a keyfile in the field settings' terms. */
 function staticIpRefused(err: unknown): unknown {
   if (!(err instanceof FlintError) || err.code !== 'FEATURE_MISSING') return err;
-  return new FlintError('FEATURE_MISSING', 'This Fedora CoreOS initramfs cannot take the static IP from the field settings: it lacks the live-initrd-network feature', [
-    'use a newer release, or clear the static address, gateway and DNS in the Config step',
-  ]);
+  return new FlintError(
+    'FEATURE_MISSING',
+    'This Fedora CoreOS initramfs cannot take the static IP from the field settings: it lacks the live-initrd-network feature',
+    ['use a newer release, or clear the static address, gateway and DNS in the Config step'],
+  );
 }
 
 /**
@@ -224,7 +252,14 @@ function staticIpRefused(err: unknown): unknown {
  * keyfile inside), the wrapped config (merged with the fragment), or the live config URL mode
  * serves; plus the keyfile initrd outside embedded mode. Returns the names written.
  */
-async function writeIgnition(s: Session, o: PxeOptions, dir: string, initramfs: string, config: string | null, settings: PxeSettings | null): Promise<string[]> {
+async function writeIgnition(
+  s: Session,
+  o: PxeOptions,
+  dir: string,
+  initramfs: string,
+  config: string | null,
+  settings: PxeSettings | null,
+): Promise<string[]> {
   const written: string[] = [];
   if (o.ignition === 'embedded' && (config !== null || settings)) {
     const name = customizedName(initramfs);

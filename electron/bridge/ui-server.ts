@@ -156,7 +156,11 @@ export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
       if (!tokenMatches(req.headers[TOKEN_HEADER] as string | undefined, token)) {
         return refuse(res, 401, 'TOKEN_REQUIRED', 'Missing or wrong token');
       }
-      if (!String(req.headers['content-type'] ?? '').toLowerCase().startsWith('application/json')) {
+      if (
+        !String(req.headers['content-type'] ?? '')
+          .toLowerCase()
+          .startsWith('application/json')
+      ) {
         return refuse(res, 415, 'BAD_CONTENT_TYPE', 'Send application/json');
       }
       let body: unknown;
@@ -185,7 +189,9 @@ export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
     }
     res.writeHead(200, { ...STATIC_HEADERS, 'content-type': contentType(file) });
     if (req.method === 'HEAD') return void res.end();
-    createReadStream(file).on('error', () => res.destroy()).pipe(res);
+    createReadStream(file)
+      .on('error', () => res.destroy())
+      .pipe(res);
   }
 
   const server = createServer((req, res) => {

@@ -25,7 +25,11 @@ export function addCustomizeOptions(cmd: Command): Command {
     .option('--dest-console <spec>', 'kernel and bootloader console for the destination, e.g. ttyS0,115200n8 (repeatable)', collect)
     .option('--dest-karg-append <arg>', 'destination kernel argument to append (repeatable)', collect)
     .option('--dest-karg-delete <arg>', 'destination kernel argument to delete (repeatable)', collect)
-    .option('--network-keyfile <path>', 'NetworkManager keyfile for the live system and, with the installer, the destination (repeatable)', collect)
+    .option(
+      '--network-keyfile <path>',
+      'NetworkManager keyfile for the live system and, with the installer, the destination (repeatable)',
+      collect,
+    )
     .option('--network-nmstate <path>', 'NOT SUPPORTED by Flint (left out): convert with `nmstatectl gc` and use --network-keyfile')
     .option('--ignition-ca <path>', 'CA certificate (PEM) for Ignition HTTPS fetches (repeatable)', collect)
     .option('--pre-install <path>', 'script to run before installing (repeatable)', collect)
@@ -67,9 +71,25 @@ const strings = (v: unknown): string[] | undefined => (Array.isArray(v) && v.len
 /** True when the parsed options ask for any customization at all. */
 export function hasCustomizeOptions(opts: Record<string, unknown>): boolean {
   return [
-    'destIgnition', 'destDevice', 'destConsole', 'destKargAppend', 'destKargDelete', 'networkKeyfile', 'networkNmstate', 'ignitionCa',
-    'preInstall', 'postInstall', 'installerConfig', 'liveIgnition', 'liveKargAppend', 'liveKargDelete', 'liveKargReplace',
-    'sshKey', 'hostname', 'staticIp', 'timezone',
+    'destIgnition',
+    'destDevice',
+    'destConsole',
+    'destKargAppend',
+    'destKargDelete',
+    'networkKeyfile',
+    'networkNmstate',
+    'ignitionCa',
+    'preInstall',
+    'postInstall',
+    'installerConfig',
+    'liveIgnition',
+    'liveKargAppend',
+    'liveKargDelete',
+    'liveKargReplace',
+    'sshKey',
+    'hostname',
+    'staticIp',
+    'timezone',
   ].some((k) => opts[k] !== undefined);
 }
 
@@ -116,7 +136,7 @@ export async function readCustomizeRequest(opts: Record<string, unknown>, extra:
     preInstall: await readAll(opts.preInstall),
     postInstall: await readAll(opts.postInstall),
     installerConfig: await readAll(opts.installerConfig),
-    liveIgnition: await readAll([...strings(opts.liveIgnition) ?? [], ...(extra.liveIgnition ?? [])], readConfigFile),
+    liveIgnition: await readAll([...(strings(opts.liveIgnition) ?? []), ...(extra.liveIgnition ?? [])], readConfigFile),
     liveKargAppend: strings(opts.liveKargAppend),
     liveKargDelete: strings(opts.liveKargDelete),
     liveKargReplace: strings(opts.liveKargReplace),

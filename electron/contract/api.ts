@@ -101,7 +101,10 @@ export interface InvokeMap {
    * the customized initramfs or wrapped Ignition initrd; progress on `pxe:progress`.
    * Electron: native folder dialog (null when cancelled). Browser: `path` is required.
    */
-  'pxe:export': { req: { options: PxeOptions; configId?: string; fieldSettings?: FieldSettingsInput; path?: string }; res: PxeExportResult | null };
+  'pxe:export': {
+    req: { options: PxeOptions; configId?: string; fieldSettings?: FieldSettingsInput; path?: string };
+    res: PxeExportResult | null;
+  };
   /** Cancels the running network boot export. */
   'pxe:cancel': { req: NoArgs; res: NoArgs };
   /** Serves the last exported folder as a read-only HTTP boot mirror; log lines on `pxe:log`. */

@@ -2,12 +2,7 @@
  * Hand-written runtime guards for every invoke request of the contract. The renderer is untrusted:
  * the Electron main process and the loopback bridge run `checkRequest` before any handler.
  */
-import {
-  MAX_UPLOAD_BYTES,
-  isInvokeChannel,
-  type InvokeChannel,
-  type InvokeRequest,
-} from './api';
+import { MAX_UPLOAD_BYTES, isInvokeChannel, type InvokeChannel, type InvokeRequest } from './api';
 import type { CustomizeOptions, ErrorValue, FieldSettingsInput, FileKind, FlashRequest, PxeOptions } from './types';
 
 type Obj = Record<string, unknown>;
@@ -23,16 +18,21 @@ function shape(x: unknown, fields: Record<string, (v: unknown) => boolean>): boo
   return Object.entries(fields).every(([k, check]) => check(x[k]));
 }
 
-const str = (max = 4096) => (v: unknown) => typeof v === 'string' && v.length <= max;
-const nonEmpty = (max = 4096) => (v: unknown) => typeof v === 'string' && v.length > 0 && v.length <= max;
+const str =
+  (max = 4096) =>
+  (v: unknown) =>
+    typeof v === 'string' && v.length <= max;
+const nonEmpty =
+  (max = 4096) =>
+  (v: unknown) =>
+    typeof v === 'string' && v.length > 0 && v.length <= max;
 const opt = (f: (v: unknown) => boolean) => (v: unknown) => v === undefined || f(v);
 const bool = (v: unknown) => typeof v === 'boolean';
 const id = (v: unknown) => typeof v === 'string' && /^[A-Za-z0-9_.:-]{1,128}$/.test(v);
 const ids = (max: number) => (v: unknown) => Array.isArray(v) && v.length <= max && v.every(id);
 const token = (v: unknown) => typeof v === 'string' && /^[A-Za-z0-9._-]{1,64}$/.test(v);
 /** A path: absolute or home-relative text without NUL bytes. */
-const path = (v: unknown) =>
-  typeof v === 'string' && v.length > 0 && v.length <= 4096 && !v.includes('\0');
+const path = (v: unknown) => typeof v === 'string' && v.length > 0 && v.length <= 4096 && !v.includes('\0');
 
 /** File kinds the contract knows. */
 export const FILE_KINDS: readonly FileKind[] = ['config', 'network', 'ca', 'dest-ignition'];
@@ -100,8 +100,7 @@ export const REQUEST_GUARDS: { [C in InvokeChannel]: (x: unknown) => x is Invoke
   'app:info': empty as never,
   'app:take-opened': empty as never,
   'file:open-dialog': ((x: unknown) => shape(x, { kind: fileKind })) as never,
-  'file:load-bytes': ((x: unknown) =>
-    shape(x, { kind: fileKind, name: nonEmpty(255), text: str(MAX_UPLOAD_BYTES) })) as never,
+  'file:load-bytes': ((x: unknown) => shape(x, { kind: fileKind, name: nonEmpty(255), text: str(MAX_UPLOAD_BYTES) })) as never,
   'file:forget': ((x: unknown) => shape(x, { id })) as never,
   'config:validate': ((x: unknown) => shape(x, { id, imageId: opt(id) })) as never,
   'image:releases': ((x: unknown) =>
@@ -114,16 +113,15 @@ export const REQUEST_GUARDS: { [C in InvokeChannel]: (x: unknown) => x is Invoke
   'image:open-dialog': empty as never,
   'image:open-path': ((x: unknown) => shape(x, { path })) as never,
   'image:cached': empty as never,
-  'fs:list-dir': ((x: unknown) =>
-    shape(x, { path: opt(path), filter: opt((v) => v === 'iso' || v === 'config' || v === 'all') })) as never,
+  'fs:list-dir': ((x: unknown) => shape(x, { path: opt(path), filter: opt((v) => v === 'iso' || v === 'config' || v === 'all') })) as never,
   'options:check-kargs': ((x: unknown) => shape(x, { kargs: str(4096), imageId: opt(id) })) as never,
   'options:check-field-settings': ((x: unknown) => shape(x, { settings: isFieldSettingsInput, imageId: opt(id) })) as never,
   'drives:list': ((x: unknown) => shape(x, { showSystem: opt(bool) })) as never,
   'flash:start': isFlashRequest as never,
   'flash:cancel': ((x: unknown) => shape(x, { jobId: id })) as never,
-  'iso:save': ((x: unknown) =>
-    shape(x, { imageId: id, configId: opt(id), options: isCustomizeOptions, path: opt(path) })) as never,
-  'pxe:preview': ((x: unknown) => shape(x, { options: isPxeOptions, configId: opt(id), fieldSettings: opt(isFieldSettingsInput) })) as never,
+  'iso:save': ((x: unknown) => shape(x, { imageId: id, configId: opt(id), options: isCustomizeOptions, path: opt(path) })) as never,
+  'pxe:preview': ((x: unknown) =>
+    shape(x, { options: isPxeOptions, configId: opt(id), fieldSettings: opt(isFieldSettingsInput) })) as never,
   'pxe:export': ((x: unknown) =>
     shape(x, { options: isPxeOptions, configId: opt(id), fieldSettings: opt(isFieldSettingsInput), path: opt(path) })) as never,
   'pxe:cancel': empty as never,

@@ -273,9 +273,7 @@ export interface DirListing {
 }
 
 /** A file opened with Flint (argv, open-file, second instance) or dropped, after the core loaded it. */
-export type OpenedFile =
-  | { kind: 'config'; file: LoadedFile }
-  | { kind: 'image'; image: ImageState };
+export type OpenedFile = { kind: 'config'; file: LoadedFile } | { kind: 'image'; image: ImageState };
 
 /** Network boot: the boot loader that reads the generated file. */
 export type PxeFormat = 'pxelinux' | 'ipxe';

@@ -172,7 +172,8 @@ function targetResult(r: TargetResult): BurnTargetResult {
  * failures are reported in the result (`ok: false`).
  */
 export async function burn(opts: BurnOptions, hooks: BurnHooks = {}): Promise<BurnReport> {
-  if (opts.targets.length === 0) throw new FlintError('BURN_NO_TARGET', 'No target device given', ['name at least one stick with --target']);
+  if (opts.targets.length === 0)
+    throw new FlintError('BURN_NO_TARGET', 'No target device given', ['name at least one stick with --target']);
   checkCancelled(hooks.signal);
   const image = await obtainImage(opts.source, hooks).catch((err: unknown) => {
     checkCancelled(hooks.signal);

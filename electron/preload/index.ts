@@ -5,13 +5,7 @@
  * renderer never names a path itself.
  */
 import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
-import {
-  API_GLOBAL,
-  SHELL_DROP_CHANNEL,
-  isEventChannel,
-  isInvokeChannel,
-  type FlintApi,
-} from '../contract/api';
+import { API_GLOBAL, SHELL_DROP_CHANNEL, isEventChannel, isInvokeChannel, type FlintApi } from '../contract/api';
 import type { FileKind, OpenedFile, Outcome } from '../contract/types';
 
 function refused(code: string, message: string): Outcome<never> {

@@ -9,7 +9,9 @@ export function ioError(err: unknown, device: string, offset: number, doing: 'wr
   const code = (err as NodeJS.ErrnoException).code ?? '';
   const msg = (err as Error).message ?? String(err);
   if (VANISHED.has(code)) {
-    return new FlintError(WriteErrorCode.DEVICE_VANISHED, `${device} disappeared while ${doing} at byte ${offset}; was it unplugged?`, [msg]);
+    return new FlintError(WriteErrorCode.DEVICE_VANISHED, `${device} disappeared while ${doing} at byte ${offset}; was it unplugged?`, [
+      msg,
+    ]);
   }
   if (code === 'ENOSPC') {
     return new FlintError(
@@ -21,7 +23,11 @@ export function ioError(err: unknown, device: string, offset: number, doing: 'wr
   if (code === 'EROFS' || code === 'EPERM' || code === 'EACCES') {
     return new FlintError(WriteErrorCode.READ_ONLY, `${device} refused ${doing} at byte ${offset}; is it write-protected?`, [msg]);
   }
-  return new FlintError(WriteErrorCode.IO_ERROR, `I/O error ${doing} ${device} at byte ${offset}; the stick may be failing, try another one`, [msg]);
+  return new FlintError(
+    WriteErrorCode.IO_ERROR,
+    `I/O error ${doing} ${device} at byte ${offset}; the stick may be failing, try another one`,
+    [msg],
+  );
 }
 
 /** Maps an error from opening a target to an actionable FlintError. */
@@ -29,10 +35,16 @@ export function openError(err: unknown, device: string): FlintError {
   const code = (err as NodeJS.ErrnoException).code ?? '';
   const msg = (err as Error).message ?? String(err);
   if (code === 'EBUSY') {
-    return new FlintError(WriteErrorCode.DEVICE_BUSY, `${device} is busy: another program holds it open or a partition is still in use`, [msg]);
+    return new FlintError(WriteErrorCode.DEVICE_BUSY, `${device} is busy: another program holds it open or a partition is still in use`, [
+      msg,
+    ]);
   }
   if (code === 'EACCES' || code === 'EPERM') {
-    return new FlintError(WriteErrorCode.NOT_AUTHORIZED, `not allowed to open ${device} for writing; the writer must run as administrator`, [msg]);
+    return new FlintError(
+      WriteErrorCode.NOT_AUTHORIZED,
+      `not allowed to open ${device} for writing; the writer must run as administrator`,
+      [msg],
+    );
   }
   if (code === 'EROFS') return new FlintError(WriteErrorCode.READ_ONLY, `${device} is read-only; check its write-protect switch`, [msg]);
   if (VANISHED.has(code)) return new FlintError(WriteErrorCode.DEVICE_VANISHED, `${device} is gone; was it unplugged?`, [msg]);
@@ -43,6 +55,8 @@ export function openError(err: unknown, device: string): FlintError {
 export function cancelledError(device: string, wiped: boolean): FlintError {
   return new FlintError(
     WriteErrorCode.CANCELLED,
-    wiped ? `writing ${device} was cancelled; its first MiB was wiped so it cannot pass for a good stick` : `writing ${device} was cancelled`,
+    wiped
+      ? `writing ${device} was cancelled; its first MiB was wiped so it cannot pass for a good stick`
+      : `writing ${device} was cancelled`,
   );
 }

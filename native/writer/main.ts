@@ -26,9 +26,9 @@ function parseArgs(argv: string[]): Args {
   const a: Args = {};
   for (let i = 0; i < argv.length; i++) {
     const v = argv[i + 1];
-    if (argv[i] === '--job' && v) (a.job = v), i++;
-    else if (argv[i] === '--events' && v) (a.events = v), i++;
-    else if (argv[i] === '--cancel-file' && v) (a.cancelFile = v), i++;
+    if (argv[i] === '--job' && v) ((a.job = v), i++);
+    else if (argv[i] === '--events' && v) ((a.events = v), i++);
+    else if (argv[i] === '--cancel-file' && v) ((a.cancelFile = v), i++);
     else throw new Error(`unknown argument ${argv[i]}`);
   }
   return a;

@@ -43,7 +43,9 @@ export const linuxOps: PlatformOps = {
   },
   openOptions: (drive) => ({ exclusive: true, direct: true, logicalBlockSize: drive.logicalBlockSize }),
   async afterWrite(drive) {
-    return (await rereadPartitions(drive.device)) || drive.loop ? [] : [`the kernel did not re-read the partition table of ${drive.device}`];
+    return (await rereadPartitions(drive.device)) || drive.loop
+      ? []
+      : [`the kernel did not re-read the partition table of ${drive.device}`];
   },
   dropCache: (drive) => flushBuffers(drive.device),
   async eject(drive) {
@@ -65,7 +67,9 @@ export const darwinOps: PlatformOps = {
     try {
       await runTool(cmd, args);
     } catch (err) {
-      throw new FlintError(WriteErrorCode.DEVICE_BUSY, `${drive.device} is busy: diskutil could not unmount it`, [(err as { stderr?: string }).stderr ?? '']);
+      throw new FlintError(WriteErrorCode.DEVICE_BUSY, `${drive.device} is busy: diskutil could not unmount it`, [
+        (err as { stderr?: string }).stderr ?? '',
+      ]);
     }
     return [`unmounted ${drive.device}`];
   },
@@ -100,7 +104,9 @@ export const win32Ops: PlatformOps = {
           await new Promise((r) => setTimeout(r, 2000));
         }
       }
-      throw new FlintError(WriteErrorCode.DEVICE_BUSY, `${drive.device} is busy: diskpart could not dismount it`, [String((last as Error)?.message)]);
+      throw new FlintError(WriteErrorCode.DEVICE_BUSY, `${drive.device} is busy: diskpart could not dismount it`, [
+        String((last as Error)?.message),
+      ]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

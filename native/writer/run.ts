@@ -34,7 +34,8 @@ export async function runJob(job: WriteJob, ops: PlatformOps, signal: AbortSigna
     results.set(r.device, r);
     emit({ type: 'target-done', result: r });
   };
-  const fail = (device: string, err: unknown, bytesWritten = 0) => finish({ device, ok: false, error: toErrorValue(asFlint(err)), bytesWritten });
+  const fail = (device: string, err: unknown, bytesWritten = 0) =>
+    finish({ device, ok: false, error: toErrorValue(asFlint(err)), bytesWritten });
 
   const ctx = defaultProtectedPaths([{ path: job.image, reason: 'holds the source image' }]);
   const drives = await ops.listDrives(ctx);
@@ -47,7 +48,15 @@ export async function runJob(job: WriteJob, ops: PlatformOps, signal: AbortSigna
       for (const note of await ops.prepare(drive)) emit({ type: 'log', device: id.device, message: note });
       const writer = TargetWriter.open(drive.device, drive.raw, ops.openOptions(drive));
       emit({ type: 'log', device: id.device, message: `writing in ${writer.mode} mode` });
-      live.push({ device: id.device, raw: drive.raw, writer, meter: new SpeedMeter(), lastEmit: 0, drive, warnings: warnings.map((w) => w.message) });
+      live.push({
+        device: id.device,
+        raw: drive.raw,
+        writer,
+        meter: new SpeedMeter(),
+        lastEmit: 0,
+        drive,
+        warnings: warnings.map((w) => w.message),
+      });
     } catch (err) {
       fail(id.device, err);
     }

@@ -35,7 +35,8 @@ export class PlannedSource {
       } catch (err) {
         throw new FlintError(WriteErrorCode.SOURCE_ERROR, `reading ${this.image} at byte ${pos + done}`, [(err as Error).message]);
       }
-      if (n === 0) throw new FlintError(WriteErrorCode.SOURCE_ERROR, `${this.image} ended after ${pos + done} bytes, expected ${this.plan.imageSize}`);
+      if (n === 0)
+        throw new FlintError(WriteErrorCode.SOURCE_ERROR, `${this.image} ended after ${pos + done} bytes, expected ${this.plan.imageSize}`);
       done += n;
     }
     applyPlanToChunk(this.plan, buf.subarray(0, length), pos);

@@ -32,7 +32,13 @@ const PROGRESS_MS = 250;
  * others. A failing target is dropped and the others go on; when every target failed the source
  * is no longer read. Returns false when cancelled.
  */
-export async function writeAll(image: string, plan: PatchPlan, targets: LiveTarget[], signal: AbortSignal, emit: (e: WriteEvent) => void): Promise<boolean> {
+export async function writeAll(
+  image: string,
+  plan: PatchPlan,
+  targets: LiveTarget[],
+  signal: AbortSignal,
+  emit: (e: WriteEvent) => void,
+): Promise<boolean> {
   const total = plan.imageSize;
   const delay = Number(testHook('FLINT_TEST_BLOCK_DELAY_MS') ?? 0);
   const live = () => targets.filter((t) => !t.error);

@@ -39,7 +39,13 @@ export class TargetWriter {
   private unsynced = 0;
   private closed = false;
 
-  private constructor(readonly device: string, fd: number, blocks: Buffer[], mode: 'direct' | 'sync', private readonly lbs: number) {
+  private constructor(
+    readonly device: string,
+    fd: number,
+    blocks: Buffer[],
+    mode: 'direct' | 'sync',
+    private readonly lbs: number,
+  ) {
     this.fd = fd;
     this.blocks = blocks;
     this.mode = mode;

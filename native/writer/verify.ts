@@ -114,7 +114,10 @@ export async function verifyAll(
           while (got[i] === want[i]) i++;
           failed.set(
             r.t.device,
-            new FlintError(WriteErrorCode.VERIFY_MISMATCH, `verification failed: ${r.t.device} holds different bytes at byte ${pos + i}; the stick may be failing or counterfeit`),
+            new FlintError(
+              WriteErrorCode.VERIFY_MISMATCH,
+              `verification failed: ${r.t.device} holds different bytes at byte ${pos + i}; the stick may be failing or counterfeit`,
+            ),
           );
           continue;
         }
@@ -122,7 +125,14 @@ export async function verifyAll(
         const speed = r.o.meter.update(pos + len);
         if (now - r.o.last >= 250 || pos + len >= total) {
           r.o.last = now;
-          emit({ type: 'progress', device: r.t.device, phase: 'verify', bytes: pos + len, total, ...(speed > 0 ? { speed: Math.round(speed) } : {}) });
+          emit({
+            type: 'progress',
+            device: r.t.device,
+            phase: 'verify',
+            bytes: pos + len,
+            total,
+            ...(speed > 0 ? { speed: Math.round(speed) } : {}),
+          });
         }
       }
     }
@@ -132,7 +142,10 @@ export async function verifyAll(
   }
   if (signal.aborted) {
     for (const t of live()) {
-      failed.set(t.device, new FlintError(WriteErrorCode.CANCELLED, `verifying ${t.device} was cancelled; the stick was fully written but not verified`));
+      failed.set(
+        t.device,
+        new FlintError(WriteErrorCode.CANCELLED, `verifying ${t.device} was cancelled; the stick was fully written but not verified`),
+      );
     }
   }
   return { sha256: hash.digest('hex'), failed };

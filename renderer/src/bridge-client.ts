@@ -18,7 +18,6 @@ import { API_PREFIX, EVENTS_PATH, TOKEN_HEADER, TOKEN_PARAM } from '../../electr
 import { isOutcome } from '../../electron/contract/guards';
 import type { ErrorValue, FileKind, OpenedFile, Outcome } from '../../electron/contract/types';
 
-
 /** Options of createBridgeClient. */
 export interface BridgeClientOptions {
   /** Origin of the bridge, e.g. http://127.0.0.1:4321 (default: the page's origin). */
@@ -70,10 +69,7 @@ export function createBridgeClient(opts: BridgeClientOptions): BridgeClient {
   let stream: AbortController | null = null;
   let closed = false;
 
-  async function invoke<C extends InvokeChannel>(
-    channel: C,
-    request: InvokeRequest<C>,
-  ): Promise<Outcome<InvokeResponse<C>>> {
+  async function invoke<C extends InvokeChannel>(channel: C, request: InvokeRequest<C>): Promise<Outcome<InvokeResponse<C>>> {
     try {
       const res = await doFetch(`${base}${API_PREFIX}${encodeURIComponent(channel)}`, {
         method: 'POST',
@@ -140,10 +136,7 @@ export function createBridgeClient(opts: BridgeClientOptions): BridgeClient {
 
   async function openDroppedFile(file: File, kind: FileKind = 'config'): Promise<Outcome<OpenedFile>> {
     if (/\.iso$/i.test(file.name)) {
-      return fail(
-        'DROP_ISO_NEEDS_PATH',
-        'In the browser a dropped ISO has no path: choose it with "Browse" or type its path',
-      );
+      return fail('DROP_ISO_NEEDS_PATH', 'In the browser a dropped ISO has no path: choose it with "Browse" or type its path');
     }
     if (file.size > MAX_UPLOAD_BYTES) {
       return fail('FILE_TOO_LARGE', `${file.name} is larger than ${MAX_UPLOAD_BYTES} bytes; configs are small`);
@@ -182,9 +175,7 @@ export function resolveFlintApi(): FlintApi {
   const g = globalThis as unknown as Record<string, unknown>;
   const exposed = g[API_GLOBAL] as FlintApi | undefined;
   if (exposed && typeof exposed.invoke === 'function') return exposed;
-  const store = g.sessionStorage as
-    | { getItem(k: string): string | null; setItem(k: string, v: string): void }
-    | undefined;
+  const store = g.sessionStorage as { getItem(k: string): string | null; setItem(k: string, v: string): void } | undefined;
   const loc = g.location as { href: string } | undefined;
   const fromUrl = loc ? tokenFromUrl(String(loc.href)) : null;
   if (fromUrl) store?.setItem('flint-token', fromUrl);

@@ -70,9 +70,13 @@ async function main(): Promise<void> {
       shell.push(performance.now() - t);
     }
     const ratio = median(shell) / median(flint);
-    console.log(`burn --iso (hash, customize, write, verify, config read back): flint ${(median(flint) / 1000).toFixed(2)} s, ` +
-      `sha256sum+dd+cmp ${(median(shell) / 1000).toFixed(2)} s, ratio ${ratio.toFixed(2)} (goal >= 0.80)`);
-    console.log(`benchmark process peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB (the writer helper is a separate process)`);
+    console.log(
+      `burn --iso (hash, customize, write, verify, config read back): flint ${(median(flint) / 1000).toFixed(2)} s, ` +
+        `sha256sum+dd+cmp ${(median(shell) / 1000).toFixed(2)} s, ratio ${ratio.toFixed(2)} (goal >= 0.80)`,
+    );
+    console.log(
+      `benchmark process peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB (the writer helper is a separate process)`,
+    );
     if (ratio < 0.8) process.exitCode = 1;
   } finally {
     loop?.remove();

@@ -94,7 +94,10 @@ async function main(): Promise<void> {
     const keyFile = path.join(work, 'test-key.pub.asc');
     await writeFile(keyFile, TEST_KEY.publicArmored);
     console.log(`curl: ${(await run('curl', ['--version'])).stdout.split('\n')[0]}`);
-    for (const [kind, label] of [['kernel', '64 MiB'], ['iso', '512 MiB']] as const) {
+    for (const [kind, label] of [
+      ['kernel', '64 MiB'],
+      ['iso', '512 MiB'],
+    ] as const) {
       const url = `${server.url}${mirror.files[kind]!.urlPath}`;
       const size = kind === 'iso' ? 512 * MiB : 64 * MiB;
       const curlTimes: number[] = [];

@@ -10,7 +10,18 @@
  */
 import { execFileSync } from 'node:child_process';
 import { randomFillSync } from 'node:crypto';
-import { closeSync, copyFileSync, mkdtempSync, openSync, rmSync, truncateSync, unlinkSync, createWriteStream, readFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  copyFileSync,
+  mkdtempSync,
+  openSync,
+  rmSync,
+  truncateSync,
+  unlinkSync,
+  createWriteStream,
+  readFileSync,
+  writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspectIsoFile } from '../../electron/core/iso/inspect';
@@ -33,7 +44,7 @@ function makeDense(src: string, dest: string, size: number): void {
   try {
     writeSync(fd, head);
     const chunk = Buffer.alloc(8 << 20);
-    for (let at = head.length; at < size; ) {
+    for (let at = head.length; at < size;) {
       const n = Math.min(chunk.length, size - at);
       randomFillSync(chunk, 0, n);
       at += writeSync(fd, chunk, 0, n, at);
@@ -76,7 +87,9 @@ try {
       execFileSync('sync');
       const t0 = process.hrtime.bigint();
       // as `flint iso customize -o` does: the plan is computed while the kernel copies
-      const plan = inspectIsoFile(src).then((facts) => planCustomize(facts, req)).then((r) => r.plan);
+      const plan = inspectIsoFile(src)
+        .then((facts) => planCustomize(facts, req))
+        .then((r) => r.plan);
       await writePlanOutput(src, plan, out);
       flintTimes.push(ms(t0));
       unlinkSync(out);
@@ -117,7 +130,9 @@ try {
   };
   const smallMs = await embedMs(small);
   const bigMs = await embedMs(big);
-  console.log(`embed in place: 1 MiB ISO ${smallMs.toFixed(1)} ms, 1 GiB ISO ${bigMs.toFixed(1)} ms, ratio ${(bigMs / smallMs).toFixed(2)}`);
+  console.log(
+    `embed in place: 1 MiB ISO ${smallMs.toFixed(1)} ms, 1 GiB ISO ${bigMs.toFixed(1)} ms, ratio ${(bigMs / smallMs).toFixed(2)}`,
+  );
 
   // 3. stream the customized dense image (the writer's path) vs dd, both from a warm cache
   const facts = await inspectIsoFile(dense);
@@ -129,7 +144,9 @@ try {
   t0 = process.hrtime.bigint();
   await writePlanOutput(dense, plan, '-', { stdout: createWriteStream('/dev/null') });
   const streamMs = ms(t0);
-  console.log(`stream 1 GiB dense through planTransform to /dev/null: flint ${streamMs.toFixed(1)} ms, dd ${ddMs.toFixed(1)} ms, ratio ${(streamMs / ddMs).toFixed(2)}`);
+  console.log(
+    `stream 1 GiB dense through planTransform to /dev/null: flint ${streamMs.toFixed(1)} ms, dd ${ddMs.toFixed(1)} ms, ratio ${(streamMs / ddMs).toFixed(2)}`,
+  );
   unlinkSync(dense);
 
   console.log(`peak RSS: ${(process.resourceUsage().maxRSS / 1024).toFixed(1)} MiB`);

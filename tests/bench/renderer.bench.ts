@@ -71,10 +71,14 @@ async function load(url: string, selector: string, ready: string): Promise<{ fir
     });
     await b.page.goto(url);
     // functions (not strings: the page's CSP forbids eval), DOM reached through globalThis
-    await b.page.waitForFunction(() => {
-      const t = (globalThis as Timed).__flintTimes;
-      return !!(t?.first && t.ready);
-    }, null, { timeout: 30_000 });
+    await b.page.waitForFunction(
+      () => {
+        const t = (globalThis as Timed).__flintTimes;
+        return !!(t?.first && t.ready);
+      },
+      null,
+      { timeout: 30_000 },
+    );
     return await b.page.evaluate(() => {
       const t = (globalThis as Timed).__flintTimes;
       return { first: t?.first ?? NaN, ready: t?.ready ?? NaN };
@@ -93,9 +97,13 @@ async function main(): Promise<void> {
     let total = { raw: 0, gz: 0, cli: 0 };
     for (const s of bundleSizes(stack.rendererDir)) {
       total = { raw: total.raw + s.raw, gz: total.gz + s.gz, cli: total.cli + s.cli };
-      console.log(`  ${s.kind.padEnd(4)} ${(s.raw / 1024).toFixed(1).padStart(7)} KiB, gzip ${(s.gz / 1024).toFixed(1).padStart(6)} KiB (gzip -9 CLI ${(s.cli / 1024).toFixed(1)} KiB, ratio ${(s.gz / s.cli).toFixed(2)})`);
+      console.log(
+        `  ${s.kind.padEnd(4)} ${(s.raw / 1024).toFixed(1).padStart(7)} KiB, gzip ${(s.gz / 1024).toFixed(1).padStart(6)} KiB (gzip -9 CLI ${(s.cli / 1024).toFixed(1)} KiB, ratio ${(s.gz / s.cli).toFixed(2)})`,
+      );
     }
-    console.log(`  all  ${(total.raw / 1024).toFixed(1).padStart(7)} KiB, gzip ${(total.gz / 1024).toFixed(1).padStart(6)} KiB (gzip -9 CLI ${(total.cli / 1024).toFixed(1)} KiB, ratio ${(total.gz / total.cli).toFixed(2)})`);
+    console.log(
+      `  all  ${(total.raw / 1024).toFixed(1).padStart(7)} KiB, gzip ${(total.gz / 1024).toFixed(1).padStart(6)} KiB (gzip -9 CLI ${(total.cli / 1024).toFixed(1)} KiB, ratio ${(total.gz / total.cli).toFixed(2)})`,
+    );
 
     // baseline: a trivial page from the same server, same measurement
     writeFileSync(path.join(stack.rendererDir, 'baseline.html'), '<!doctype html><title>b</title><button id="b">b</button><p id="r">r</p>');
@@ -116,8 +124,12 @@ async function main(): Promise<void> {
     const r = median(ready);
     console.log(`first interactive render, median of ${LOADS} cold loads in Chromium:`);
     console.log(`  baseline page   ${b.toFixed(0).padStart(5)} ms  [${baseline.map((x) => x.toFixed(0)).join(', ')}]`);
-    console.log(`  wizard controls ${f.toFixed(0).padStart(5)} ms  [${first.map((x) => x.toFixed(0)).join(', ')}]  ratio ${(f / b).toFixed(2)} of baseline`);
-    console.log(`  with live data  ${r.toFixed(0).padStart(5)} ms  [${ready.map((x) => x.toFixed(0)).join(', ')}]  ratio ${(r / b).toFixed(2)} of baseline`);
+    console.log(
+      `  wizard controls ${f.toFixed(0).padStart(5)} ms  [${first.map((x) => x.toFixed(0)).join(', ')}]  ratio ${(f / b).toFixed(2)} of baseline`,
+    );
+    console.log(
+      `  with live data  ${r.toFixed(0).padStart(5)} ms  [${ready.map((x) => x.toFixed(0)).join(', ')}]  ratio ${(r / b).toFixed(2)} of baseline`,
+    );
     console.log(`peak RSS (bench process: bridge + mirror + Vite build) ${peakRssMiB().toFixed(0)} MiB`);
   } finally {
     await stack.close();

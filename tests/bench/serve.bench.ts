@@ -85,10 +85,16 @@ async function parent(): Promise<void> {
     console.log(`file ${SIZE / MiB} MiB, best of ${ROUNDS}`);
     console.log(`dd (baseline)           ${mbps(dd)} MiB/s`);
     console.log(`curl file:// (baseline) ${mbps(curlFile)} MiB/s`);
-    console.log(`flint serve, 1 client   ${mbps(one)} MiB/s  ratio ${(dd / one).toFixed(2)} of dd, ${(curlFile / one).toFixed(2)} of curl file://`);
-    console.log(`flint serve, 4 ranges   ${mbps(four)} MiB/s  ratio ${(dd / four).toFixed(2)} of dd, ${(curlFile / four).toFixed(2)} of curl file://`);
+    console.log(
+      `flint serve, 1 client   ${mbps(one)} MiB/s  ratio ${(dd / one).toFixed(2)} of dd, ${(curlFile / one).toFixed(2)} of curl file://`,
+    );
+    console.log(
+      `flint serve, 4 ranges   ${mbps(four)} MiB/s  ratio ${(dd / four).toFixed(2)} of dd, ${(curlFile / four).toFixed(2)} of curl file://`,
+    );
     console.log('(a 1 Gbit/s boot network carries about 119 MiB/s)');
-    console.log(`server peak RSS         ${maxRssMiB.toFixed(0)} MiB, idle ${idleMiB.toFixed(0)} MiB: +${(maxRssMiB - idleMiB).toFixed(0)} MiB while serving (goal < 64 MiB)`);
+    console.log(
+      `server peak RSS         ${maxRssMiB.toFixed(0)} MiB, idle ${idleMiB.toFixed(0)} MiB: +${(maxRssMiB - idleMiB).toFixed(0)} MiB while serving (goal < 64 MiB)`,
+    );
   } finally {
     srv.stdin!.end();
     await Promise.race([once(srv, 'exit'), new Promise((r) => setTimeout(r, 3000))]);

@@ -58,7 +58,13 @@ async function timedAsync(fn: () => Promise<void>): Promise<number> {
  * One run of the helper: end-to-end time, the write phase alone (from opening the device until its
  * data is synced, like dd's conv=fsync), and the helper's peak RSS.
  */
-async function flint(image: string, plan: PatchPlan, devices: string[], verify: boolean, ign: string): Promise<{ ms: number; writeMs: number; rss: number }> {
+async function flint(
+  image: string,
+  plan: PatchPlan,
+  devices: string[],
+  verify: boolean,
+  ign: string,
+): Promise<{ ms: number; writeMs: number; rss: number }> {
   let rss = 0;
   let opened = 0;
   let synced = 0;
@@ -95,7 +101,9 @@ async function main(): Promise<void> {
     const image = join(work, 'live.iso');
     makeImage(image, readFileSync(await fixtureIso('embed-areas-2023-07.x86_64')));
     const ignFile = join(COREOS_FIXTURES, 'customize', 'live.ign');
-    const res = await planCustomize(await inspectIsoFile(image), { liveIgnition: [{ name: ignFile, data: new Uint8Array(readFileSync(ignFile)) }] });
+    const res = await planCustomize(await inspectIsoFile(image), {
+      liveIgnition: [{ name: ignFile, data: new Uint8Array(readFileSync(ignFile)) }],
+    });
     const { createHash } = await import('node:crypto');
     const ign = createHash('sha256').update(res.liveConfig!).digest('hex');
     const customized = join(work, 'customized.iso');
@@ -116,8 +124,12 @@ async function main(): Promise<void> {
       dw.push(timed(() => dd(customized, a.device)));
     }
     const wRatio = median(dw) / median(fp);
-    console.log(`write:          flint ${mbps(SIZE, median(fp))} MiB/s (write phase, synced), dd ${mbps(SIZE, median(dw))} MiB/s, ratio ${wRatio.toFixed(2)} (goal >= 0.90)`);
-    console.log(`                end to end incl. starting the helper with tsx, listing and unmounting: ${mbps(SIZE, median(fw))} MiB/s, ratio ${(median(dw) / median(fw)).toFixed(2)}`);
+    console.log(
+      `write:          flint ${mbps(SIZE, median(fp))} MiB/s (write phase, synced), dd ${mbps(SIZE, median(dw))} MiB/s, ratio ${wRatio.toFixed(2)} (goal >= 0.90)`,
+    );
+    console.log(
+      `                end to end incl. starting the helper with tsx, listing and unmounting: ${mbps(SIZE, median(fw))} MiB/s, ratio ${(median(dw) / median(fw)).toFixed(2)}`,
+    );
 
     const fv: number[] = [];
     const dv: number[] = [];
@@ -125,12 +137,16 @@ async function main(): Promise<void> {
       const f = await flint(image, res.plan, [a.device], true, ign);
       fv.push(f.ms);
       peak = Math.max(peak, f.rss);
-      dv.push(timed(() => {
-        dd(customized, a.device);
-        execFileSync('cmp', ['-n', String(SIZE), customized, a.device]);
-      }));
+      dv.push(
+        timed(() => {
+          dd(customized, a.device);
+          execFileSync('cmp', ['-n', String(SIZE), customized, a.device]);
+        }),
+      );
     }
-    console.log(`write+verify:   flint ${(median(fv) / 1000).toFixed(2)} s, dd+cmp ${(median(dv) / 1000).toFixed(2)} s, ratio ${(median(dv) / median(fv)).toFixed(2)} (goal >= 0.90)`);
+    console.log(
+      `write+verify:   flint ${(median(fv) / 1000).toFixed(2)} s, dd+cmp ${(median(dv) / 1000).toFixed(2)} s, ratio ${(median(dv) / median(fv)).toFixed(2)} (goal >= 0.90)`,
+    );
 
     const devices = loops.map((l) => l.device);
     const par: number[] = [];
@@ -139,12 +155,18 @@ async function main(): Promise<void> {
       const p = await flint(image, res.plan, devices, false, ign);
       par.push(p.ms);
       peak = Math.max(peak, p.rss);
-      seq.push(await timedAsync(async () => {
-        for (const d of devices) await flint(image, res.plan, [d], false, ign);
-      }));
+      seq.push(
+        await timedAsync(async () => {
+          for (const d of devices) await flint(image, res.plan, [d], false, ign);
+        }),
+      );
     }
-    console.log(`three targets:  at once ${(median(par) / 1000).toFixed(2)} s, in a row ${(median(seq) / 1000).toFixed(2)} s, speed-up ${(median(seq) / median(par)).toFixed(2)}x`);
-    console.log(`helper peak RSS ${(peak / MiB).toFixed(0)} MiB (goal < 150 MiB); benchmark process ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
+    console.log(
+      `three targets:  at once ${(median(par) / 1000).toFixed(2)} s, in a row ${(median(seq) / 1000).toFixed(2)} s, speed-up ${(median(seq) / median(par)).toFixed(2)}x`,
+    );
+    console.log(
+      `helper peak RSS ${(peak / MiB).toFixed(0)} MiB (goal < 150 MiB); benchmark process ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`,
+    );
     if (wRatio < 0.9) process.exitCode = 1;
     if (peak / MiB >= 150) process.exitCode = 1;
   } finally {

@@ -141,7 +141,9 @@ export async function startMirrorServer(opts: MirrorServerOptions): Promise<Mirr
     const start = range?.start ?? 0;
     const end = range?.end ?? st.size - 1;
     const headers: Record<string, string | number> = {
-      'content-type': 'application/octet-stream', 'accept-ranges': 'bytes', 'content-length': end - start + 1,
+      'content-type': 'application/octet-stream',
+      'accept-ranges': 'bytes',
+      'content-length': end - start + 1,
     };
     if (range) headers['content-range'] = `bytes ${start}-${end}/${st.size}`;
     rec.status = range ? 206 : 200;
@@ -225,7 +227,10 @@ export async function signFile(file: string, privateArmored = TEST_KEY.privateAr
   const key = await readPrivateKey({ armoredKey: privateArmored });
   const message = await createMessage({ binary: Readable.toWeb(createReadStream(file)) as ReadableStream<Uint8Array> });
   const out = (await sign({
-    message, signingKeys: key, detached: true, format: 'binary',
+    message,
+    signingKeys: key,
+    detached: true,
+    format: 'binary',
     config: { preferredHashAlgorithm: enums.hash.sha256 },
   })) as unknown as ReadableStream<Uint8Array> | Uint8Array;
   if (out instanceof Uint8Array) return out;

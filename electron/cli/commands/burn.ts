@@ -86,7 +86,10 @@ async function confirm(targets: string[], yes: boolean | undefined): Promise<voi
 /** A progress bar on stderr when it is a terminal; silent otherwise. */
 function progressPrinter(enabled: boolean): { onProgress: (p: Progress) => void; stop(): void } {
   if (!enabled) return { onProgress: () => undefined, stop: () => undefined };
-  const bar = new SingleBar({ format: '{phase} {item} [{bar}] {percentage}% {done}/{all} MiB {rate} MiB/s', hideCursor: true }, Presets.shades_classic);
+  const bar = new SingleBar(
+    { format: '{phase} {item} [{bar}] {percentage}% {done}/{all} MiB {rate} MiB/s', hideCursor: true },
+    Presets.shades_classic,
+  );
   let phase = '';
   let started = false;
   const mib = (n: number) => (n / 1048576).toFixed(1);
@@ -117,7 +120,11 @@ function summary(r: BurnReport, notes: boolean): string {
   if (r.kargs) lines.push(`Live kernel arguments: ${r.kargs}`);
   if (notes) for (const m of r.messages) lines.push(`Note: ${m}`);
   for (const t of r.targets) {
-    lines.push(t.ok ? `${t.device}: written${t.verified ? ' and verified' : ''}, config read back ${t.configSha256 ?? 'none'}` : `${t.device}: FAILED: ${t.error?.message}`);
+    lines.push(
+      t.ok
+        ? `${t.device}: written${t.verified ? ' and verified' : ''}, config read back ${t.configSha256 ?? 'none'}`
+        : `${t.device}: FAILED: ${t.error?.message}`,
+    );
   }
   return lines.join('\n') + '\n';
 }
@@ -180,7 +187,11 @@ export function registerBurn(program: Command): void {
     process.stdout.write(flags.json ? JSON.stringify(report, null, 2) + '\n' : summary(report, !process.stderr.isTTY));
     if (!report.ok) {
       const failed = report.targets.filter((t) => !t.ok);
-      throw new FlintError('BURN_TARGET_FAILED', `${failed.length} of ${report.targets.length} sticks failed`, failed.map((t) => `${t.device}: ${t.error?.message ?? 'failed'}`));
+      throw new FlintError(
+        'BURN_TARGET_FAILED',
+        `${failed.length} of ${report.targets.length} sticks failed`,
+        failed.map((t) => `${t.device}: ${t.error?.message ?? 'failed'}`),
+      );
     }
   });
 }

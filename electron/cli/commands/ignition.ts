@@ -16,7 +16,9 @@ export function formatReport(file: string, report: ValidationReport): string[] {
   const line = (kind: string, i: ConfigIssue): string => `${kind} at ${i.path}: ${i.message} [${i.code}]`;
   const lines = [...report.errors.map((i) => line('error', i)), ...report.warnings.map((i) => line('warning', i))];
   const size = report.compressedSize !== undefined ? `; embedded size ${report.compressedSize} of ${report.capacity} bytes` : '';
-  const verdict = report.ok ? `valid Ignition ${report.version} config` : `INVALID (${report.errors.length} error${report.errors.length === 1 ? '' : 's'})`;
+  const verdict = report.ok
+    ? `valid Ignition ${report.version} config`
+    : `INVALID (${report.errors.length} error${report.errors.length === 1 ? '' : 's'})`;
   lines.push(`${file}: ${verdict}, ${report.warnings.length} warning${report.warnings.length === 1 ? '' : 's'}${size}`);
   return lines;
 }
@@ -56,9 +58,16 @@ export function addFieldSettingsOptions(cmd: Command): Command {
  * files; null when none of the flags was given. Merge the fragment into the live config with
  * `mergeConfig` and pass the keyfiles as `CustomizeRequest.networkKeyfile`.
  */
-export async function readFieldSettings(opts: { sshKey?: string[]; hostname?: string; staticIp?: string; timezone?: string }): Promise<FieldSettings | null> {
+export async function readFieldSettings(opts: {
+  sshKey?: string[];
+  hostname?: string;
+  staticIp?: string;
+  timezone?: string;
+}): Promise<FieldSettings | null> {
   if (!opts.sshKey?.length && opts.hostname === undefined && opts.staticIp === undefined && opts.timezone === undefined) return null;
-  const keys = opts.sshKey?.length ? await Promise.all(opts.sshKey.map(async (f) => new TextDecoder().decode(await readBytes(f, 'SSH key')))) : undefined;
+  const keys = opts.sshKey?.length
+    ? await Promise.all(opts.sshKey.map(async (f) => new TextDecoder().decode(await readBytes(f, 'SSH key'))))
+    : undefined;
   return fieldSettings({
     sshKeys: keys,
     hostname: opts.hostname,
@@ -91,11 +100,21 @@ function registerFragment(ign: Command): void {
     .option('--into <config>', 'merge into this .ign/.bu config and print the result')
     .option('-o, --output <out>', 'write here instead of stdout')
     .option('-p, --pretty', 'indent the JSON output')
-    .action(async (opts: { disk: string; format: string; sizeMib?: string; luksKeyFile?: string; into?: string; output?: string; pretty?: boolean }) => {
-      const sizeMiB = opts.sizeMib !== undefined ? Number(opts.sizeMib) : undefined;
-      const luksKeyFile = opts.luksKeyFile ? await readBytes(opts.luksKeyFile, 'LUKS key file') : undefined;
-      await emit(persistentVarFragment({ disk: opts.disk, filesystem: opts.format as 'xfs', sizeMiB, luksKeyFile }), opts);
-    });
+    .action(
+      async (opts: {
+        disk: string;
+        format: string;
+        sizeMib?: string;
+        luksKeyFile?: string;
+        into?: string;
+        output?: string;
+        pretty?: boolean;
+      }) => {
+        const sizeMiB = opts.sizeMib !== undefined ? Number(opts.sizeMib) : undefined;
+        const luksKeyFile = opts.luksKeyFile ? await readBytes(opts.luksKeyFile, 'LUKS key file') : undefined;
+        await emit(persistentVarFragment({ disk: opts.disk, filesystem: opts.format as 'xfs', sizeMiB, luksKeyFile }), opts);
+      },
+    );
   addFieldSettingsOptions(
     frag
       .command('settings')
@@ -104,19 +123,33 @@ function registerFragment(ign: Command): void {
       .option('--into <config>', 'merge into this .ign/.bu config and print the result')
       .option('-o, --output <out>', 'write here instead of stdout')
       .option('-p, --pretty', 'indent the JSON output'),
-  ).action(async (opts: { sshKey?: string[]; hostname?: string; staticIp?: string; timezone?: string; keyfileDir?: string; into?: string; output?: string; pretty?: boolean }) => {
-    const settings = await readFieldSettings(opts);
-    if (!settings) throw new FlintError('USAGE', 'give at least one of --ssh-key, --hostname, --static-ip, --timezone');
-    if (settings.networkKeyfiles.length && !opts.keyfileDir) {
-      throw new FlintError('USAGE', '--static-ip makes a NetworkManager keyfile: give --keyfile-dir DIR to write it, then embed it with --network-keyfile');
-    }
-    for (const k of settings.networkKeyfiles) {
-      await mkdir(opts.keyfileDir as string, { recursive: true });
-      await writeOut(join(opts.keyfileDir as string, k.name), k.data, 0o600);
-      process.stderr.write(`wrote ${join(opts.keyfileDir as string, k.name)} (embed it with --network-keyfile)\n`);
-    }
-    await emit(settings.fragment, opts);
-  });
+  ).action(
+    async (opts: {
+      sshKey?: string[];
+      hostname?: string;
+      staticIp?: string;
+      timezone?: string;
+      keyfileDir?: string;
+      into?: string;
+      output?: string;
+      pretty?: boolean;
+    }) => {
+      const settings = await readFieldSettings(opts);
+      if (!settings) throw new FlintError('USAGE', 'give at least one of --ssh-key, --hostname, --static-ip, --timezone');
+      if (settings.networkKeyfiles.length && !opts.keyfileDir) {
+        throw new FlintError(
+          'USAGE',
+          '--static-ip makes a NetworkManager keyfile: give --keyfile-dir DIR to write it, then embed it with --network-keyfile',
+        );
+      }
+      for (const k of settings.networkKeyfiles) {
+        await mkdir(opts.keyfileDir as string, { recursive: true });
+        await writeOut(join(opts.keyfileDir as string, k.name), k.data, 0o600);
+        process.stderr.write(`wrote ${join(opts.keyfileDir as string, k.name)} (embed it with --network-keyfile)\n`);
+      }
+      await emit(settings.fragment, opts);
+    },
+  );
 }
 
 /** Registers `flint ignition validate` and `flint ignition fragment var|settings`. */

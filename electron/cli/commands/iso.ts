@@ -88,7 +88,13 @@ export function registerIso(program: Command): void {
   const iso = program.command('iso').description('Customize a CoreOS live ISO image (compatible with coreos-installer iso)');
 
   addCustomizeOptions(
-    outputOption(iso.command('customize').description('Customize a CoreOS live ISO image').argument('<ISO>', 'ISO image').option('-f, --force', 'overwrite existing customizations')),
+    outputOption(
+      iso
+        .command('customize')
+        .description('Customize a CoreOS live ISO image')
+        .argument('<ISO>', 'ISO image')
+        .option('-f, --force', 'overwrite existing customizations'),
+    ),
   ).action(async (input: string, opts: Record<string, unknown>) => {
     precheckOutput(opts.output as string | undefined);
     const req = await readCustomizeRequest(opts);
@@ -102,12 +108,12 @@ export function registerIso(program: Command): void {
     await writePlanOutput(input, plan, opts.output as string | undefined);
   });
 
-  outputOption(iso.command('reset').description('Restore a CoreOS live ISO image to default settings').argument('<ISO>', 'ISO image')).action(
-    async (input: string, opts: { output?: string }) => {
-      precheckOutput(opts.output);
-      await emit(input, await planReset(await facts(input)), opts.output);
-    },
-  );
+  outputOption(
+    iso.command('reset').description('Restore a CoreOS live ISO image to default settings').argument('<ISO>', 'ISO image'),
+  ).action(async (input: string, opts: { output?: string }) => {
+    precheckOutput(opts.output);
+    await emit(input, await planReset(await facts(input)), opts.output);
+  });
 
   iso
     .command('inspect')
@@ -141,12 +147,12 @@ export function registerIso(program: Command): void {
       if (!f.ignition) throw new FlintError('NO_IGNITION', 'No embedded Ignition config.');
       process.stdout.write(f.ignition);
     });
-  outputOption(ign.command('remove').description('Remove an existing embedded Ignition config from an ISO image').argument('<ISO>', 'ISO image')).action(
-    async (input: string, opts: { output?: string }) => {
-      precheckOutput(opts.output);
-      await emit(input, await planRemoveIgnition(await facts(input)), opts.output);
-    },
-  );
+  outputOption(
+    ign.command('remove').description('Remove an existing embedded Ignition config from an ISO image').argument('<ISO>', 'ISO image'),
+  ).action(async (input: string, opts: { output?: string }) => {
+    precheckOutput(opts.output);
+    await emit(input, await planRemoveIgnition(await facts(input)), opts.output);
+  });
 
   const kargs = iso.command('kargs').description('Modify kernel args in a CoreOS live ISO image');
   outputOption(
@@ -216,10 +222,10 @@ export function registerIso(program: Command): void {
         }
       }
     });
-  outputOption(net.command('remove').description('Remove existing network settings from an ISO image').argument('<ISO>', 'ISO image')).action(
-    async (input: string, opts: { output?: string }) => {
-      precheckOutput(opts.output);
-      await emit(input, await planNetworkRemove(await facts(input)), opts.output);
-    },
-  );
+  outputOption(
+    net.command('remove').description('Remove existing network settings from an ISO image').argument('<ISO>', 'ISO image'),
+  ).action(async (input: string, opts: { output?: string }) => {
+    precheckOutput(opts.output);
+    await emit(input, await planNetworkRemove(await facts(input)), opts.output);
+  });
 }

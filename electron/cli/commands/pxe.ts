@@ -3,7 +3,13 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { FlintError } from '../../core/errors';
 import { checkStdoutTarget } from '../../core/iso/output';
-import { generatePxeConfig, type IgnitionSource, type PxeConfigFormat, type PxeConfigOptions, type RootfsSource } from '../../core/pxe/config';
+import {
+  generatePxeConfig,
+  type IgnitionSource,
+  type PxeConfigFormat,
+  type PxeConfigOptions,
+  type RootfsSource,
+} from '../../core/pxe/config';
 import { pxeCustomize } from '../../core/pxe/customize';
 import { unwrapIgnition, unwrapNetworkKeyfiles, wrapIgnition, wrapNetworkKeyfiles } from '../../core/pxe/initramfs';
 import { addMirrorConfig, downloadPxe, refreshMirror } from '../../core/pxe/mirror';
@@ -45,7 +51,9 @@ export async function writeOutput(out: string | undefined, data: Uint8Array | st
     await link(tmp, out);
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
-    throw new FlintError('OUTPUT_EXISTS', `persisting output file to ${out}`, [e.code === 'EEXIST' ? 'File exists (os error 17)' : e.message]);
+    throw new FlintError('OUTPUT_EXISTS', `persisting output file to ${out}`, [
+      e.code === 'EEXIST' ? 'File exists (os error 17)' : e.message,
+    ]);
   } finally {
     await rm(tmp, { force: true });
   }
@@ -73,23 +81,40 @@ interface ConfigOpts {
 }
 
 function sources(o: ConfigOpts): { rootfs: RootfsSource; ignition: IgnitionSource } {
-  if (o.rootfsUrl !== undefined && o.rootfsInitrd) throw new FlintError('PXE_BAD_OPTIONS', '--rootfs-url and --rootfs-initrd exclude each other');
+  if (o.rootfsUrl !== undefined && o.rootfsInitrd)
+    throw new FlintError('PXE_BAD_OPTIONS', '--rootfs-url and --rootfs-initrd exclude each other');
   const ign = [o.ignitionUrl !== undefined, !!o.ignitionEmbedded, o.ignitionInitrd !== undefined].filter(Boolean).length;
   if (ign > 1) throw new FlintError('PXE_BAD_OPTIONS', '--ignition-url, --ignition-embedded and --ignition-initrd exclude each other');
-  const rootfs: RootfsSource = o.rootfsInitrd ? { mode: 'initrd' } : typeof o.rootfsUrl === 'string' ? { mode: 'url', url: o.rootfsUrl } : { mode: 'url' };
+  const rootfs: RootfsSource = o.rootfsInitrd
+    ? { mode: 'initrd' }
+    : typeof o.rootfsUrl === 'string'
+      ? { mode: 'url', url: o.rootfsUrl }
+      : { mode: 'url' };
   const ignition: IgnitionSource =
-    o.ignitionUrl !== undefined ? { mode: 'url', url: o.ignitionUrl }
-      : o.ignitionEmbedded ? { mode: 'embedded' }
-        : o.ignitionInitrd !== undefined ? { mode: 'initrd', name: o.ignitionInitrd }
+    o.ignitionUrl !== undefined
+      ? { mode: 'url', url: o.ignitionUrl }
+      : o.ignitionEmbedded
+        ? { mode: 'embedded' }
+        : o.ignitionInitrd !== undefined
+          ? { mode: 'initrd', name: o.ignitionInitrd }
           : { mode: 'none' };
   return { rootfs, ignition };
 }
 
 async function runConfig(o: ConfigOpts): Promise<void> {
-  if (o.format !== 'pxelinux' && o.format !== 'ipxe') throw new FlintError('PXE_BAD_OPTIONS', `unknown format '${o.format}'`, ['use pxelinux or ipxe']);
+  if (o.format !== 'pxelinux' && o.format !== 'ipxe')
+    throw new FlintError('PXE_BAD_OPTIONS', `unknown format '${o.format}'`, ['use pxelinux or ipxe']);
   const format = o.format as PxeConfigFormat;
   const { rootfs, ignition } = sources(o);
-  const common = { format, rootfs, ignition, kargs: o.karg ?? [], ...(o.initrd ? { extraInitrds: o.initrd } : {}), ...(o.baseUrl ? { baseUrl: o.baseUrl } : {}), ...(o.tftpPrefix ? { tftpPrefix: o.tftpPrefix } : {}) };
+  const common = {
+    format,
+    rootfs,
+    ignition,
+    kargs: o.karg ?? [],
+    ...(o.initrd ? { extraInitrds: o.initrd } : {}),
+    ...(o.baseUrl ? { baseUrl: o.baseUrl } : {}),
+    ...(o.tftpPrefix ? { tftpPrefix: o.tftpPrefix } : {}),
+  };
   let result;
   if (o.dir) {
     if (o.tftpLayout) for (const p of await layoutTftpRoot(o.dir)) process.stderr.write(`copied ${p}\n`);
@@ -98,11 +123,15 @@ async function runConfig(o: ConfigOpts): Promise<void> {
     process.stderr.write(`wrote ${join(o.dir, output)} (rewritten by flint serve --refresh when the stream moves)\n`);
   } else {
     if (!o.kernel || !o.initramfs || !o.rootfs) {
-      throw new FlintError('PXE_BAD_OPTIONS', 'the artifact names are unknown', ['give --dir MIRROR, or --kernel, --initramfs and --rootfs']);
+      throw new FlintError('PXE_BAD_OPTIONS', 'the artifact names are unknown', [
+        'give --dir MIRROR, or --kernel, --initramfs and --rootfs',
+      ]);
     }
     const opts: PxeConfigOptions = {
-      ...common, artifacts: { kernel: o.kernel, initramfs: o.initramfs, rootfs: o.rootfs },
-      ...(o.stream ? { stream: o.stream } : {}), ...(o.release ? { version: o.release } : {}),
+      ...common,
+      artifacts: { kernel: o.kernel, initramfs: o.initramfs, rootfs: o.rootfs },
+      ...(o.stream ? { stream: o.stream } : {}),
+      ...(o.release ? { version: o.release } : {}),
     };
     result = generatePxeConfig(opts);
     await writeOutput(o.output, result.files[0].text, false);
@@ -115,7 +144,8 @@ async function runConfig(o: ConfigOpts): Promise<void> {
 export function registerPxe(program: Command): void {
   const pxe = program.command('pxe').description('Network boot (PXE and iPXE): artifacts, customized initramfs, boot configs');
 
-  pxe.command('download')
+  pxe
+    .command('download')
     .description('Download and verify the live kernel, initramfs and rootfs of a release into a folder')
     .option('--stream <name>', 'stream: stable, testing or next', 'stable')
     .option('--arch <arch>', 'architecture (default: this machine)')
@@ -131,8 +161,13 @@ export function registerPxe(program: Command): void {
       let r;
       try {
         r = await downloadPxe(o.dir, {
-          stream: o.stream, arch: o.arch, streamBaseUrl: o.baseUrl, keyrings: await readKeyringFiles(o.keyring), cacheDir: o.cacheDir,
-          signal: ac.signal, onProgress: progress.update,
+          stream: o.stream,
+          arch: o.arch,
+          streamBaseUrl: o.baseUrl,
+          keyrings: await readKeyringFiles(o.keyring),
+          cacheDir: o.cacheDir,
+          signal: ac.signal,
+          onProgress: progress.update,
         });
       } finally {
         progress.stop();
@@ -142,18 +177,22 @@ export function registerPxe(program: Command): void {
       for (const p of Object.values(r.paths)) process.stdout.write(p + '\n');
     });
 
-  pxe.command('refresh')
+  pxe
+    .command('refresh')
     .description('Pull a newer release into a boot mirror folder if the stream has moved, and rewrite its recorded configs')
     .option('--dir <dir>', 'boot mirror folder (made by flint pxe download)', '.')
     .option('--keyring <file>', 'extra trusted OpenPGP public key file (repeatable)', collect)
     .option('--cache-dir <dir>', 'download cache')
     .action(async (o: { dir: string; keyring?: string[]; cacheDir?: string }) => {
       const r = await refreshMirror(o.dir, { keyrings: await readKeyringFiles(o.keyring), cacheDir: o.cacheDir });
-      process.stdout.write(r.changed ? `${r.from} -> ${r.to}; configs rewritten; removed ${r.removed.join(', ') || 'nothing'}\n` : `${r.to} is current\n`);
+      process.stdout.write(
+        r.changed ? `${r.from} -> ${r.to}; configs rewritten; removed ${r.removed.join(', ') || 'nothing'}\n` : `${r.to} is current\n`,
+      );
     });
 
   addCustomizeOptions(
-    pxe.command('customize')
+    pxe
+      .command('customize')
       .description('Create a customized live initramfs for PXE (coreos-installer pxe customize)')
       .argument('<initramfs>', 'CoreOS live initramfs image')
       .requiredOption('-o, --output <path>', 'output file'),
@@ -165,14 +204,16 @@ export function registerPxe(program: Command): void {
   });
 
   const ign = pxe.command('ignition').description('Wrap an Ignition config in an initrd, or show the one inside');
-  ign.command('wrap')
+  ign
+    .command('wrap')
     .description('Write an initrd (xz cpio, CRC32) holding only config.ign, to load beside the initramfs')
     .option('-i, --ignition-file <path>', 'Ignition config (default: stdin)')
     .option('-o, --output <path>', 'output file (default: stdout)')
     .action(async (o: { ignitionFile?: string; output?: string }) => {
       await writeOutput(o.output, await wrapIgnition(await readInput(o.ignitionFile, 'Ignition config')), true);
     });
-  ign.command('unwrap')
+  ign
+    .command('unwrap')
     .description('Print the config.ign inside an initrd (wrapped config or customized initramfs)')
     .argument('[initrd]', 'initrd image (default: stdin)')
     .action(async (input: string | undefined) => {
@@ -180,7 +221,8 @@ export function registerPxe(program: Command): void {
     });
 
   const net = pxe.command('network').description('Wrap NetworkManager keyfiles in an initrd, or show the ones inside');
-  net.command('wrap')
+  net
+    .command('wrap')
     .description('Write an initrd (xz cpio, CRC32) holding keyfiles for the live system, to load beside the initramfs')
     .requiredOption('-k, --keyfile <path>', 'NetworkManager keyfile (repeatable)', collect)
     .option('-o, --output <path>', 'output file (default: stdout)')
@@ -188,7 +230,8 @@ export function registerPxe(program: Command): void {
       const files = await Promise.all(o.keyfile.map(async (k) => ({ name: k, data: await readInput(k, 'keyfile') })));
       await writeOutput(o.output, await wrapNetworkKeyfiles(files), true);
     });
-  net.command('unwrap')
+  net
+    .command('unwrap')
     .description('Print the keyfiles inside an initrd, or write them to a folder')
     .argument('[initrd]', 'initrd image (default: stdin)')
     .option('-C, --directory <dir>', 'write the keyfiles into this folder instead')
@@ -200,8 +243,9 @@ export function registerPxe(program: Command): void {
       }
     });
 
-  pxe.command('config')
-    .description('Generate a pxelinux.cfg/default or an iPXE script in the Fedora CoreOS docs\' shape')
+  pxe
+    .command('config')
+    .description("Generate a pxelinux.cfg/default or an iPXE script in the Fedora CoreOS docs' shape")
     .requiredOption('--format <format>', 'pxelinux or ipxe')
     .option('--rootfs-url [url]', 'the initramfs fetches the rootfs (needs 2 GiB RAM; default URL: base URL + rootfs name)')
     .option('--rootfs-initrd', 'load the rootfs as a second initrd (needs 4 GiB RAM)')

@@ -25,7 +25,8 @@ async function serve(o: ServeOpts): Promise<void> {
   const port = Number(o.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new FlintError('SERVE_BAD_PORT', `invalid port '${o.port}'`);
   const hours = Number(o.refreshInterval);
-  if (!(hours > 0)) throw new FlintError('SERVE_BAD_INTERVAL', `invalid refresh interval '${o.refreshInterval}'`, ['give hours, e.g. 6 or 0.5']);
+  if (!(hours > 0))
+    throw new FlintError('SERVE_BAD_INTERVAL', `invalid refresh interval '${o.refreshInterval}'`, ['give hours, e.g. 6 or 0.5']);
   const keyrings = await readKeyringFiles(o.keyring);
   const log = (line: string) => process.stdout.write(line + '\n');
   const ac = new AbortController();
@@ -34,7 +35,11 @@ async function serve(o: ServeOpts): Promise<void> {
     busy = busy.then(async () => {
       try {
         const r = await refreshMirror(o.dir, { keyrings, cacheDir: o.cacheDir, signal: ac.signal });
-        log(r.changed ? `refresh: ${r.from} -> ${r.to}; scripts rewritten; removed ${r.removed.join(', ') || 'nothing'}` : `refresh: ${r.to} is current`);
+        log(
+          r.changed
+            ? `refresh: ${r.from} -> ${r.to}; scripts rewritten; removed ${r.removed.join(', ') || 'nothing'}`
+            : `refresh: ${r.to} is current`,
+        );
       } catch (err) {
         const e = err as FlintError;
         log(`refresh failed: ${[e.message, ...(e.causes ?? [])].join(': ')}`);
@@ -60,7 +65,8 @@ async function serve(o: ServeOpts): Promise<void> {
 
 /** Registers `flint serve --dir D --bind ADDR --port P [--refresh]` (called from registerPxe). */
 export function registerServe(program: Command): void {
-  program.command('serve')
+  program
+    .command('serve')
     .description('Serve a boot mirror folder read-only over HTTP (Range, HEAD), optionally keeping it on the newest release')
     .option('--dir <dir>', 'folder to serve (made by flint pxe download)', '.')
     .option('--bind <addr>', 'address to listen on', '127.0.0.1')

@@ -54,7 +54,12 @@ export function progressReporter(tty: boolean): { update: (p: Progress) => void;
     return {
       update(p) {
         if (p.phase !== 'download' || p.total === undefined) return;
-        const payload = { item: p.item ?? '', done: (p.bytes / MiB).toFixed(1), all: (p.total / MiB).toFixed(1), rate: ((p.speed ?? 0) / MiB).toFixed(1) };
+        const payload = {
+          item: p.item ?? '',
+          done: (p.bytes / MiB).toFixed(1),
+          all: (p.total / MiB).toFixed(1),
+          rate: ((p.speed ?? 0) / MiB).toFixed(1),
+        };
         if (p.item !== item) {
           if (item !== undefined) bar.stop();
           item = p.item;
@@ -122,7 +127,11 @@ async function runDownload(flags: DownloadFlags): Promise<void> {
     const results: (DownloadResult & { placed?: string; placedSig?: string })[] = [];
     for (const a of artifacts) {
       const r: DownloadResult & { placed?: string; placedSig?: string } = await downloadArtifact(a, {
-        cacheDir, keys, signal: ac.signal, onProgress: reporter.update, fetchRetries: flags.fetchRetries,
+        cacheDir,
+        keys,
+        signal: ac.signal,
+        onProgress: reporter.update,
+        fetchRetries: flags.fetchRetries,
       });
       if (flags.dir) {
         r.placed = await place(r.path, flags.dir);
@@ -133,7 +142,9 @@ async function runDownload(flags: DownloadFlags): Promise<void> {
     }
     reporter.stop();
     if (flags.json) {
-      process.stdout.write(JSON.stringify({ stream: rel.stream, arch: rel.arch, release: rel.release, date: rel.date, files: results }, null, 2) + '\n');
+      process.stdout.write(
+        JSON.stringify({ stream: rel.stream, arch: rel.arch, release: rel.release, date: rel.date, files: results }, null, 2) + '\n',
+      );
     }
   } finally {
     reporter.stop();
@@ -201,7 +212,9 @@ export function registerStream(program: Command): void {
       process.stdout.write(`cache: ${listing.dir}\n`);
       if (listing.entries.length === 0 && listing.partials.length === 0) process.stdout.write('(empty)\n');
       for (const e of listing.entries) {
-        process.stdout.write(`${e.name}  ${(e.size / MiB).toFixed(1)} MiB  ${e.signature === 'verified' ? 'signature verified' : 'UNSIGNED'}  ${e.addedAt}\n`);
+        process.stdout.write(
+          `${e.name}  ${(e.size / MiB).toFixed(1)} MiB  ${e.signature === 'verified' ? 'signature verified' : 'UNSIGNED'}  ${e.addedAt}\n`,
+        );
       }
       for (const p of listing.partials) process.stdout.write(`${p.name}  ${(p.size / MiB).toFixed(1)} MiB  partial (resumable)\n`);
     });
@@ -216,7 +229,10 @@ export function registerStream(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (o: { cacheDir?: string; all?: boolean; olderThan?: number; keep?: number; dryRun?: boolean; json?: boolean }) => {
       const r = await pruneCache(o.cacheDir ?? defaultCacheDir(), {
-        all: o.all, olderThanMs: o.olderThan === undefined ? undefined : o.olderThan * 86_400_000, keepNewest: o.keep, dryRun: o.dryRun,
+        all: o.all,
+        olderThanMs: o.olderThan === undefined ? undefined : o.olderThan * 86_400_000,
+        keepNewest: o.keep,
+        dryRun: o.dryRun,
       });
       if (o.json) return void process.stdout.write(JSON.stringify(r, null, 2) + '\n');
       for (const f of r.removed) process.stdout.write(`${o.dryRun ? 'would remove' : 'removed'} ${f}\n`);

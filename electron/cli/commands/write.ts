@@ -17,7 +17,10 @@ import { addCustomizeOptions, hasCustomizeOptions, readCustomizeRequest } from '
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
 /** The customized image: its plan and the SHA-256 of the live Ignition config it embeds (if any). */
-async function planFor(image: string, opts: Record<string, unknown>): Promise<{ plan: PatchPlan; ignitionSha256?: string; messages: string[] }> {
+async function planFor(
+  image: string,
+  opts: Record<string, unknown>,
+): Promise<{ plan: PatchPlan; ignitionSha256?: string; messages: string[] }> {
   const src = await openFileSource(image);
   try {
     if (!hasCustomizeOptions(opts)) return { plan: { imageSize: src.size, writes: [] }, messages: [] };
@@ -125,7 +128,11 @@ export function registerWrite(program: Command): void {
     if (failed.length > 0) {
       const f = failed[0];
       if (f.ok) return;
-      throw new FlintError(f.error.code, `${failed.length} of ${results.length} drive(s) failed: ${f.device}: ${f.error.message}`, f.error.causes ?? []);
+      throw new FlintError(
+        f.error.code,
+        `${failed.length} of ${results.length} drive(s) failed: ${f.device}: ${f.error.message}`,
+        f.error.causes ?? [],
+      );
     }
   });
 }

@@ -20,7 +20,8 @@ export function diskutilInfoArgv(id: string): string[] {
 const str = (v: PlistValue | undefined): string => (typeof v === 'string' ? v.trim() : '');
 const num = (v: PlistValue | undefined): number => (typeof v === 'number' ? v : 0);
 const bool = (v: PlistValue | undefined): boolean => v === true;
-const dicts = (v: PlistValue | undefined): Dict[] => (Array.isArray(v) ? (v.filter((x) => x && typeof x === 'object' && !Array.isArray(x) && !(x instanceof Uint8Array)) as Dict[]) : []);
+const dicts = (v: PlistValue | undefined): Dict[] =>
+  Array.isArray(v) ? (v.filter((x) => x && typeof x === 'object' && !Array.isArray(x) && !(x instanceof Uint8Array)) as Dict[]) : [];
 
 function busOf(protocol: string): DriveBus {
   switch (protocol) {

@@ -42,7 +42,7 @@ export interface LsblkRow {
 
 const flag = (v: boolean | string | null | undefined): boolean => v === true || v === '1' || v === 'true';
 const num = (v: number | string | null | undefined, dflt = 0): number => {
-  const n = typeof v === 'string' ? Number(v) : v ?? dflt;
+  const n = typeof v === 'string' ? Number(v) : (v ?? dflt);
   return Number.isFinite(n) ? (n as number) : dflt;
 };
 const text = (v: string | null | undefined): string => (v ?? '').trim();

@@ -18,7 +18,10 @@ function unescapeXml(s: string): string {
 
 /** Parses an Apple XML property list (dict, array, string, integer, real, true, false, data, date). */
 export function parsePlist(xml: string): PlistValue {
-  const body = xml.replace(/<\?xml[^>]*\?>/, '').replace(/<!DOCTYPE[^>]*>/, '').replace(/<!--[\s\S]*?-->/g, '');
+  const body = xml
+    .replace(/<\?xml[^>]*\?>/, '')
+    .replace(/<!DOCTYPE[^>]*>/, '')
+    .replace(/<!--[\s\S]*?-->/g, '');
   const tokens: { close: boolean; tag?: string; selfClose?: boolean; text?: string }[] = [];
   for (const m of body.matchAll(TOKEN)) {
     if (m[4] !== undefined) {

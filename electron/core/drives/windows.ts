@@ -16,7 +16,15 @@ export const LIST_DISKS_SCRIPT = [
 ].join('; ');
 
 /** The argv of the listing call (a fixed script, no user input). */
-export const LIST_DISKS_ARGV = ['powershell.exe', '-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass', '-Command', LIST_DISKS_SCRIPT];
+export const LIST_DISKS_ARGV = [
+  'powershell.exe',
+  '-NoProfile',
+  '-NonInteractive',
+  '-ExecutionPolicy',
+  'Bypass',
+  '-Command',
+  LIST_DISKS_SCRIPT,
+];
 
 /** One MSFT_Disk as ConvertTo-Json prints it (enums may come as numbers or names). */
 export interface WinDisk {
@@ -47,13 +55,28 @@ export interface WinPartition {
 
 /** MSFT_Disk BusType numbers (Storage Management API). */
 const BUS_TYPES: Record<number, string> = {
-  1: 'SCSI', 2: 'ATAPI', 3: 'ATA', 4: '1394', 5: 'SSA', 6: 'Fibre Channel', 7: 'USB', 8: 'RAID', 9: 'iSCSI',
-  10: 'SAS', 11: 'SATA', 12: 'SD', 13: 'MMC', 14: 'Virtual', 15: 'File Backed Virtual', 16: 'Storage Spaces', 17: 'NVMe',
+  1: 'SCSI',
+  2: 'ATAPI',
+  3: 'ATA',
+  4: '1394',
+  5: 'SSA',
+  6: 'Fibre Channel',
+  7: 'USB',
+  8: 'RAID',
+  9: 'iSCSI',
+  10: 'SAS',
+  11: 'SATA',
+  12: 'SD',
+  13: 'MMC',
+  14: 'Virtual',
+  15: 'File Backed Virtual',
+  16: 'Storage Spaces',
+  17: 'NVMe',
 };
 const PARTITION_STYLES: Record<number, string | null> = { 0: null, 1: 'dos', 2: 'gpt', 3: null };
 
 function busOf(v: number | string | null | undefined): DriveBus {
-  const name = (typeof v === 'number' ? BUS_TYPES[v] ?? '' : String(v ?? '')).toUpperCase().replace(/\s+/g, '');
+  const name = (typeof v === 'number' ? (BUS_TYPES[v] ?? '') : String(v ?? '')).toUpperCase().replace(/\s+/g, '');
   if (name === 'USB') return 'usb';
   if (name === 'SD' || name === 'MMC') return 'sd';
   if (name === 'NVME') return 'nvme';
@@ -70,7 +93,7 @@ function partitionStyle(v: number | string | null | undefined): string | null {
 }
 
 function letterOf(v: string | number | null | undefined): string | null {
-  const c = typeof v === 'number' ? String.fromCharCode(v) : v ?? '';
+  const c = typeof v === 'number' ? String.fromCharCode(v) : (v ?? '');
   return /^[A-Za-z]$/.test(c) ? c.toUpperCase() : null;
 }
 
@@ -109,7 +132,10 @@ export function parseWindowsDrives(json: string, ctx: SystemContext): Drive[] {
       system: false,
       systemReasons: [],
       loop: bus === 'image',
-      mountpoints: mine.map((p) => letterOf(p.DriveLetter)).filter((l): l is string => !!l).map((l) => `${l}:\\`),
+      mountpoints: mine
+        .map((p) => letterOf(p.DriveLetter))
+        .filter((l): l is string => !!l)
+        .map((l) => `${l}:\\`),
       partitions: mine.map((p) => `${device}\\Partition${p.PartitionNumber ?? 0}`),
       logicalBlockSize: d.LogicalSectorSize || 512,
       physicalBlockSize: d.PhysicalSectorSize || d.LogicalSectorSize || 512,

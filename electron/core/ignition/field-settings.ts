@@ -45,8 +45,12 @@ function cidr(spec: string, what: string): { ip: string; prefix: number; family:
 export function parseStaticIp(spec: string): StaticIp {
   const eq = /^([A-Za-z0-9_.:-]{1,15})=(.*)$/.exec(spec.trim());
   const [iface, rest] = eq && !isIP(eq[1]) ? [eq[1], eq[2]] : [undefined, spec.trim()];
-  const parts = rest.split(',').map((p) => p.trim()).filter((p) => p !== '');
-  if (parts.length < 2) throw new FlintError('STATIC_IP_INVALID', `"${spec}" must be ADDR/PREFIX,GATEWAY[,DNS...] (e.g. 10.0.0.5/24,10.0.0.1,1.1.1.1)`);
+  const parts = rest
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
+  if (parts.length < 2)
+    throw new FlintError('STATIC_IP_INVALID', `"${spec}" must be ADDR/PREFIX,GATEWAY[,DNS...] (e.g. 10.0.0.5/24,10.0.0.1,1.1.1.1)`);
   const result: StaticIp = { address: parts[0], gateway: parts[1], dns: parts.slice(2) };
   if (iface) result.iface = iface;
   checkStaticIp(result);
@@ -55,9 +59,11 @@ export function parseStaticIp(spec: string): StaticIp {
 
 function checkStaticIp(s: StaticIp): number {
   const { family } = cidr(s.address, 'address');
-  if (isIP(s.gateway) !== family) throw new FlintError('STATIC_IP_INVALID', `gateway "${s.gateway}" is not an IPv${family} address like the address ${s.address}`);
+  if (isIP(s.gateway) !== family)
+    throw new FlintError('STATIC_IP_INVALID', `gateway "${s.gateway}" is not an IPv${family} address like the address ${s.address}`);
   for (const d of s.dns) if (isIP(d) === 0) throw new FlintError('STATIC_IP_INVALID', `DNS server "${d}" is not an IP address`);
-  if (s.iface !== undefined && !/^[A-Za-z0-9_.:-]{1,15}$/.test(s.iface)) throw new FlintError('STATIC_IP_INVALID', `"${s.iface}" is not a network interface name`);
+  if (s.iface !== undefined && !/^[A-Za-z0-9_.:-]{1,15}$/.test(s.iface))
+    throw new FlintError('STATIC_IP_INVALID', `"${s.iface}" is not a network interface name`);
   return family;
 }
 
@@ -82,7 +88,10 @@ function sshKeys(input: string[] | string): string[] {
   const keys = lines.filter((k) => k !== '' && !k.startsWith('#'));
   for (const k of keys) {
     if (!/^(ssh-(rsa|ed25519|dss)|ecdsa-sha2-nistp\d+|sk-(ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com) [A-Za-z0-9+/=]+( .*)?$/.test(k)) {
-      throw new FlintError('SSH_KEY_INVALID', `"${k.slice(0, 40)}..." is not an SSH public key (expected e.g. "ssh-ed25519 AAAA... user@host"; give the .pub file, not the private key)`);
+      throw new FlintError(
+        'SSH_KEY_INVALID',
+        `"${k.slice(0, 40)}..." is not an SSH public key (expected e.g. "ssh-ed25519 AAAA... user@host"; give the .pub file, not the private key)`,
+      );
     }
   }
   if (keys.length === 0) throw new FlintError('SSH_KEY_INVALID', 'no SSH public key found');
@@ -104,14 +113,18 @@ export function fieldSettings(opts: FieldSettingsOptions): FieldSettings {
   if (opts.hostname !== undefined) {
     const h = opts.hostname.trim();
     if (h.length > 253 || !/^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/.test(h)) {
-      throw new FlintError('HOSTNAME_INVALID', `"${opts.hostname}" is not a valid host name (letters, digits and inner hyphens; dots between labels)`);
+      throw new FlintError(
+        'HOSTNAME_INVALID',
+        `"${opts.hostname}" is not a valid host name (letters, digits and inner hyphens; dots between labels)`,
+      );
     }
     const url = makeDataUrl(new TextEncoder().encode(h));
     files.push({ path: '/etc/hostname', mode: 0o644, overwrite: true, contents: { source: url.source, compression: url.compression } });
   }
   if (opts.timezone !== undefined) {
     const tz = opts.timezone.trim();
-    if (!/^[A-Za-z0-9_+-]+(\/[A-Za-z0-9_+-]+)*$/.test(tz)) throw new FlintError('TIMEZONE_INVALID', `"${opts.timezone}" is not a time zone name like Europe/Berlin or UTC`);
+    if (!/^[A-Za-z0-9_+-]+(\/[A-Za-z0-9_+-]+)*$/.test(tz))
+      throw new FlintError('TIMEZONE_INVALID', `"${opts.timezone}" is not a time zone name like Europe/Berlin or UTC`);
     try {
       new Intl.DateTimeFormat('en', { timeZone: tz });
     } catch {

@@ -34,50 +34,90 @@ export function liveBootIssues(config: JsonObject): ConfigIssue[] {
   list(st.disks).forEach((d, i) => {
     const at = `$.storage.disks[${i}]`;
     if (d.wipeTable === true) {
-      warn('LIVE_WIPE_TABLE', `${at}.wipeTable`, 'wipeTable re-creates this partition table on every boot: partitions this config does not describe are lost each time, and any change of start or size would corrupt the data; leave it unset so the table is created once and reused');
+      warn(
+        'LIVE_WIPE_TABLE',
+        `${at}.wipeTable`,
+        'wipeTable re-creates this partition table on every boot: partitions this config does not describe are lost each time, and any change of start or size would corrupt the data; leave it unset so the table is created once and reused',
+      );
     }
     if (typeof d.device === 'string' && UNSTABLE_DEVICE.test(d.device)) {
-      warn('LIVE_UNSTABLE_DEVICE', `${at}.device`, `"${d.device}" is a kernel name that can change between boots (the live USB stick itself may become ${d.device}); use a stable /dev/disk/by-id/... or /dev/disk/by-path/... link`);
+      warn(
+        'LIVE_UNSTABLE_DEVICE',
+        `${at}.device`,
+        `"${d.device}" is a kernel name that can change between boots (the live USB stick itself may become ${d.device}); use a stable /dev/disk/by-id/... or /dev/disk/by-path/... link`,
+      );
     }
     list(d.partitions).forEach((p, j) => {
       const pat = `${at}.partitions[${j}]`;
       if (p.wipePartitionEntry === true) {
-        warn('LIVE_WIPE_PARTITION_ENTRY', `${pat}.wipePartitionEntry`, 'wipePartitionEntry lets Ignition delete and re-create this partition on every boot whenever it does not match exactly; leave it unset so an existing partition is reused as is');
+        warn(
+          'LIVE_WIPE_PARTITION_ENTRY',
+          `${pat}.wipePartitionEntry`,
+          'wipePartitionEntry lets Ignition delete and re-create this partition on every boot whenever it does not match exactly; leave it unset so an existing partition is reused as is',
+        );
       }
     });
   });
 
   list(st.raid).forEach((r, i) => {
-    warn('LIVE_RAID', `$.storage.raid[${i}]`, `RAID array "${String(r.name ?? '')}" cannot be reused by Ignition on the next boot; do not keep persistent data on RAID in a live system`);
+    warn(
+      'LIVE_RAID',
+      `$.storage.raid[${i}]`,
+      `RAID array "${String(r.name ?? '')}" cannot be reused by Ignition on the next boot; do not keep persistent data on RAID in a live system`,
+    );
   });
 
   list(st.luks).forEach((l, i) => {
     const at = `$.storage.luks[${i}]`;
     if (!isObject(l.keyFile) || typeof l.keyFile.source !== 'string') {
-      warn('LIVE_LUKS_NO_KEYFILE', at, `LUKS volume "${String(l.name ?? '')}" has no keyFile: Ignition cannot reopen a Clevis-only (or ephemeral-key) volume on the next boot; add a keyFile`);
+      warn(
+        'LIVE_LUKS_NO_KEYFILE',
+        at,
+        `LUKS volume "${String(l.name ?? '')}" has no keyFile: Ignition cannot reopen a Clevis-only (or ephemeral-key) volume on the next boot; add a keyFile`,
+      );
     }
     if (l.wipeVolume === true) {
-      warn('LIVE_WIPE_VOLUME', `${at}.wipeVolume`, `wipeVolume re-encrypts LUKS volume "${String(l.name ?? '')}" on every boot, destroying its data; leave it unset to reuse the volume`);
+      warn(
+        'LIVE_WIPE_VOLUME',
+        `${at}.wipeVolume`,
+        `wipeVolume re-encrypts LUKS volume "${String(l.name ?? '')}" on every boot, destroying its data; leave it unset to reuse the volume`,
+      );
     }
     if (typeof l.device === 'string' && UNSTABLE_DEVICE.test(l.device)) {
-      warn('LIVE_UNSTABLE_DEVICE', `${at}.device`, `"${l.device}" is a kernel name that can change between boots; use a /dev/disk/by-partlabel/... or /dev/disk/by-id/... link`);
+      warn(
+        'LIVE_UNSTABLE_DEVICE',
+        `${at}.device`,
+        `"${l.device}" is a kernel name that can change between boots; use a /dev/disk/by-partlabel/... or /dev/disk/by-id/... link`,
+      );
     }
   });
 
   list(st.filesystems).forEach((f, i) => {
     const at = `$.storage.filesystems[${i}]`;
     if (f.wipeFilesystem === true) {
-      warn('LIVE_WIPE_FILESYSTEM', `${at}.wipeFilesystem`, `wipeFilesystem re-formats ${String(f.device ?? 'this device')} on every boot, so nothing stored there survives a reboot; set it to false to create the filesystem once and reuse it`);
+      warn(
+        'LIVE_WIPE_FILESYSTEM',
+        `${at}.wipeFilesystem`,
+        `wipeFilesystem re-formats ${String(f.device ?? 'this device')} on every boot, so nothing stored there survives a reboot; set it to false to create the filesystem once and reuse it`,
+      );
     }
     if (typeof f.device === 'string' && UNSTABLE_DEVICE.test(f.device)) {
-      warn('LIVE_UNSTABLE_DEVICE', `${at}.device`, `"${f.device}" is a kernel name that can change between boots (the live USB stick may take it); use /dev/disk/by-partlabel/<label> or /dev/disk/by-id/...`);
+      warn(
+        'LIVE_UNSTABLE_DEVICE',
+        `${at}.device`,
+        `"${f.device}" is a kernel name that can change between boots (the live USB stick may take it); use /dev/disk/by-partlabel/<label> or /dev/disk/by-id/...`,
+      );
     }
     if (typeof f.path === 'string' && f.format !== 'swap') {
       const unit = `${systemdEscapePath(f.path)}.mount`;
       // Ignition only mounts during provisioning; the unit must be enabled to mount on every boot
       const mounted = units.some((u) => u.name === unit && u.mask !== true && u.enabled === true);
       if (!mounted) {
-        warn('LIVE_FS_NOT_MOUNTED', `${at}.path`, `Ignition mounts ${f.path} only while provisioning; without an enabled ${unit} unit (Butane: with_mount_unit: true) the running system writes to RAM and nothing persists`);
+        warn(
+          'LIVE_FS_NOT_MOUNTED',
+          `${at}.path`,
+          `Ignition mounts ${f.path} only while provisioning; without an enabled ${unit} unit (Butane: with_mount_unit: true) the running system writes to RAM and nothing persists`,
+        );
       }
     }
   });
@@ -95,7 +135,11 @@ export function liveBootIssues(config: JsonObject): ConfigIssue[] {
         warn(kind === 'files' ? 'LIVE_FILE_NO_OVERWRITE' : 'LIVE_LINK_NO_OVERWRITE', `${at}.overwrite`, `${why}; set overwrite: true`);
       }
       if (kind === 'files' && onDisk && Array.isArray(n.append) && n.append.length > 0) {
-        warn('LIVE_APPEND_PERSISTENT', `${at}.append`, `${path} is on persistent storage (${onDisk}): append adds the same lines again on every boot; write the whole file with contents instead`);
+        warn(
+          'LIVE_APPEND_PERSISTENT',
+          `${at}.append`,
+          `${path} is on persistent storage (${onDisk}): append adds the same lines again on every boot; write the whole file with contents instead`,
+        );
       }
     });
   }
@@ -105,13 +149,27 @@ export function liveBootIssues(config: JsonObject): ConfigIssue[] {
     const m = /^(https?|tftp|s3|gs|arn):(?:\/\/([^/]*))?/i.exec(src);
     if (!m) continue;
     const hashed = isObject(res.verification) && typeof res.verification.hash === 'string';
-    const plain = /^(http|tftp)$/i.test(m[1]) && !hashed ? '; it is fetched without TLS and without a verification hash, so anyone on the path can change it' : '';
-    warn('LIVE_REMOTE_SOURCE', `${at}.source`, `${src.slice(0, 80)} is downloaded on every boot: the machine does not boot while ${m[2] || 'that server'} is unreachable${plain}; embed small contents instead (inline or local)`);
+    const plain =
+      /^(http|tftp)$/i.test(m[1]) && !hashed
+        ? '; it is fetched without TLS and without a verification hash, so anyone on the path can change it'
+        : '';
+    warn(
+      'LIVE_REMOTE_SOURCE',
+      `${at}.source`,
+      `${src.slice(0, 80)} is downloaded on every boot: the machine does not boot while ${m[2] || 'that server'} is unreachable${plain}; embed small contents instead (inline or local)`,
+    );
   }
 
   const ka = isObject(config.kernelArguments) ? config.kernelArguments : {};
-  if (list([ka]).length && ((Array.isArray(ka.shouldExist) && ka.shouldExist.length) || (Array.isArray(ka.shouldNotExist) && ka.shouldNotExist.length))) {
-    warn('LIVE_KERNEL_ARGUMENTS', '$.kernelArguments', 'a live system cannot change its own kernel arguments: the boot fails unless they already match; set them on the ISO instead (live kernel arguments)');
+  if (
+    list([ka]).length &&
+    ((Array.isArray(ka.shouldExist) && ka.shouldExist.length) || (Array.isArray(ka.shouldNotExist) && ka.shouldNotExist.length))
+  ) {
+    warn(
+      'LIVE_KERNEL_ARGUMENTS',
+      '$.kernelArguments',
+      'a live system cannot change its own kernel arguments: the boot fails unless they already match; set them on the ISO instead (live kernel arguments)',
+    );
   }
   return out;
 }

@@ -14,7 +14,10 @@ export function configKind(path: string, bytes: Uint8Array): 'ignition' | 'butan
   const ext = extname(path).toLowerCase();
   if (ext === '.ign' || ext === '.json') return 'ignition';
   if (ext === '.bu' || ext === '.yaml' || ext === '.yml') return 'butane';
-  const head = new TextDecoder().decode(bytes.subarray(0, 4096)).replace(/^\uFEFF/, '').trimStart();
+  const head = new TextDecoder()
+    .decode(bytes.subarray(0, 4096))
+    .replace(/^\uFEFF/, '')
+    .trimStart();
   if (head.startsWith('{')) return 'ignition';
   if (/^(---\s*\n)?(#.*\n\s*)*(variant|version)\s*:/m.test(head)) return 'butane';
   return 'ignition';

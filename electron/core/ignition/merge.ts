@@ -116,7 +116,10 @@ function dropOverriddenKernelArguments(merged: JsonObject, fragment: JsonObject)
   const ka = isObject(merged.kernelArguments) ? merged.kernelArguments : null;
   const fka = isObject(fragment.kernelArguments) ? fragment.kernelArguments : null;
   if (!ka || !fka) return;
-  for (const [mine, other] of [['shouldExist', 'shouldNotExist'], ['shouldNotExist', 'shouldExist']]) {
+  for (const [mine, other] of [
+    ['shouldExist', 'shouldNotExist'],
+    ['shouldNotExist', 'shouldExist'],
+  ]) {
     const child = new Set(Array.isArray(fka[other]) ? (fka[other] as unknown[]) : []);
     if (Array.isArray(ka[mine])) ka[mine] = (ka[mine] as unknown[]).filter((a) => !child.has(a));
   }

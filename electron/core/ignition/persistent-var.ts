@@ -30,12 +30,18 @@ const UNSTABLE = /^\/dev\/(sd[a-z]+|vd[a-z]+|hd[a-z]+|xvd[a-z]+|nvme\d+n\d+|mmcb
  */
 export function persistentVarFragment(opts: PersistentVarOptions): JsonObject {
   const { disk, filesystem, sizeMiB, luksKeyFile } = opts;
-  if (!disk.startsWith('/dev/')) throw new FlintError('VAR_DISK', `the /var disk must be a device path such as /dev/disk/by-id/..., not "${disk}"`);
+  if (!disk.startsWith('/dev/'))
+    throw new FlintError('VAR_DISK', `the /var disk must be a device path such as /dev/disk/by-id/..., not "${disk}"`);
   if (UNSTABLE.test(disk)) {
-    throw new FlintError('VAR_DISK_UNSTABLE', `"${disk}" is a kernel name that can change between boots (the live USB stick may take it); use its /dev/disk/by-id/... name`);
+    throw new FlintError(
+      'VAR_DISK_UNSTABLE',
+      `"${disk}" is a kernel name that can change between boots (the live USB stick may take it); use its /dev/disk/by-id/... name`,
+    );
   }
-  if (filesystem !== 'xfs' && filesystem !== 'ext4') throw new FlintError('VAR_FORMAT', `unsupported /var filesystem "${String(filesystem)}" (use xfs or ext4)`);
-  if (sizeMiB !== undefined && (!Number.isInteger(sizeMiB) || sizeMiB < 1)) throw new FlintError('VAR_SIZE', `the /var size must be a whole number of MiB, not ${sizeMiB}`);
+  if (filesystem !== 'xfs' && filesystem !== 'ext4')
+    throw new FlintError('VAR_FORMAT', `unsupported /var filesystem "${String(filesystem)}" (use xfs or ext4)`);
+  if (sizeMiB !== undefined && (!Number.isInteger(sizeMiB) || sizeMiB < 1))
+    throw new FlintError('VAR_SIZE', `the /var size must be a whole number of MiB, not ${sizeMiB}`);
   const partdev = `/dev/disk/by-partlabel/${VAR_LABEL}`;
   const partition: JsonObject = { label: VAR_LABEL, ...(sizeMiB !== undefined ? { sizeMiB } : {}) };
   const storage: JsonObject = { disks: [{ device: disk, partitions: [partition] }] };

@@ -122,7 +122,12 @@ export function unknownKeys(config: unknown, version: string): ConfigIssue[] {
     if (isObject(value) && props) {
       for (const [k, v] of Object.entries(value)) {
         if (k in props) walk(v, props[k], jsonPath(at, k));
-        else out.push({ code: 'UNKNOWN_KEY', path: jsonPath(at, k), message: `unused key "${k}": Ignition ${version} does not know it and ignores it` });
+        else
+          out.push({
+            code: 'UNKNOWN_KEY',
+            path: jsonPath(at, k),
+            message: `unused key "${k}": Ignition ${version} does not know it and ignores it`,
+          });
       }
     } else if (Array.isArray(value) && items) {
       value.forEach((v, i) => walk(v, items, jsonPath(at, i)));

@@ -16,7 +16,8 @@ function list(v: unknown): JsonObject[] {
 }
 
 function absolute(p: unknown, at: string, out: ConfigIssue[]): void {
-  if (typeof p === 'string' && p !== '' && !p.startsWith('/')) out.push({ code: 'PATH_NOT_ABSOLUTE', path: at, message: `device "${p}" must be an absolute path (e.g. /dev/disk/by-id/...)` });
+  if (typeof p === 'string' && p !== '' && !p.startsWith('/'))
+    out.push({ code: 'PATH_NOT_ABSOLUTE', path: at, message: `device "${p}" must be an absolute path (e.g. /dev/disk/by-id/...)` });
 }
 
 /** Checks `storage` (disks, raid, luks, filesystems, links over other nodes); pushes errors to `out`. */
@@ -27,44 +28,75 @@ export function storageIssues(st: JsonObject, out: ConfigIssue[]): void {
     list(d.partitions).forEach((p, j) => {
       const pat = `${at}.partitions[${j}]`;
       for (const k of ['typeGuid', 'guid']) {
-        if (typeof p[k] === 'string' && p[k] !== '' && !GUID.test(p[k] as string)) out.push({ code: 'GUID_INVALID', path: `${pat}.${k}`, message: `"${p[k]}" is not a GUID like 0FC63DAF-8483-4772-8E79-3D69D8477DE4` });
+        if (typeof p[k] === 'string' && p[k] !== '' && !GUID.test(p[k] as string))
+          out.push({
+            code: 'GUID_INVALID',
+            path: `${pat}.${k}`,
+            message: `"${p[k]}" is not a GUID like 0FC63DAF-8483-4772-8E79-3D69D8477DE4`,
+          });
       }
       if ((typeof p.number !== 'number' || p.number < 1) && (typeof p.label !== 'string' || p.label === '')) {
-        out.push({ code: 'PARTITION_UNMATCHABLE', path: pat, message: 'a partition needs a number >= 1 or a label (so Ignition can find it again)' });
+        out.push({
+          code: 'PARTITION_UNMATCHABLE',
+          path: pat,
+          message: 'a partition needs a number >= 1 or a label (so Ignition can find it again)',
+        });
       }
       if (p.shouldExist === false) {
         const extra = ['label', 'startMiB', 'sizeMiB', 'guid', 'typeGuid'].filter((k) => p[k] !== undefined && p[k] !== null);
         if (extra.length || typeof p.number !== 'number' || p.number === 0) {
-          out.push({ code: 'PARTITION_SHOULD_EXIST', path: pat, message: `a partition with shouldExist false needs a number and nothing else${extra.length ? ` (remove ${extra.join(', ')})` : ''}` });
+          out.push({
+            code: 'PARTITION_SHOULD_EXIST',
+            path: pat,
+            message: `a partition with shouldExist false needs a number and nothing else${extra.length ? ` (remove ${extra.join(', ')})` : ''}`,
+          });
         }
       }
     });
   });
   list(st.raid).forEach((r, i) => {
     const at = `$.storage.raid[${i}]`;
-    if (typeof r.level === 'string' && !RAID_LEVELS.includes(r.level)) out.push({ code: 'RAID_LEVEL', path: `${at}.level`, message: `unrecognized RAID level "${r.level}" (e.g. raid1, raid5, linear)` });
+    if (typeof r.level === 'string' && !RAID_LEVELS.includes(r.level))
+      out.push({ code: 'RAID_LEVEL', path: `${at}.level`, message: `unrecognized RAID level "${r.level}" (e.g. raid1, raid5, linear)` });
     (Array.isArray(r.devices) ? r.devices : []).forEach((d, j) => absolute(d, `${at}.devices[${j}]`, out));
   });
   list(st.luks).forEach((l, i) => {
-    if (typeof l.name === 'string' && l.name.includes('/')) out.push({ code: 'LUKS_NAME', path: `$.storage.luks[${i}].name`, message: `LUKS device name "${l.name}" cannot contain "/"` });
+    if (typeof l.name === 'string' && l.name.includes('/'))
+      out.push({ code: 'LUKS_NAME', path: `$.storage.luks[${i}].name`, message: `LUKS device name "${l.name}" cannot contain "/"` });
   });
   list(st.filesystems).forEach((f, i) => {
     const at = `$.storage.filesystems[${i}]`;
     const format = typeof f.format === 'string' ? f.format : '';
     const needs = ['path', 'label', 'uuid', 'wipeFilesystem', 'options', 'mountOptions'].filter((k) => f[k] !== undefined && f[k] !== null);
-    if (!format && needs.length) out.push({ code: 'FS_FORMAT', path: `${at}.format`, message: `a filesystem with ${needs.join(', ')} needs a format (xfs, ext4 ...)` });
+    if (!format && needs.length)
+      out.push({
+        code: 'FS_FORMAT',
+        path: `${at}.format`,
+        message: `a filesystem with ${needs.join(', ')} needs a format (xfs, ext4 ...)`,
+      });
     const max = LABEL_MAX[format];
     if (typeof f.label === 'string' && max !== undefined && f.label.length > max) {
-      out.push({ code: 'FS_LABEL', path: `${at}.label`, message: `${format} labels are at most ${max} characters ("${f.label}" has ${f.label.length})` });
+      out.push({
+        code: 'FS_LABEL',
+        path: `${at}.label`,
+        message: `${format} labels are at most ${max} characters ("${f.label}" has ${f.label.length})`,
+      });
     }
   });
   // a file, directory or link whose path goes through a link of the config cannot be written
-  const links = list(st.links).map((l) => l.path).filter((p): p is string => typeof p === 'string');
+  const links = list(st.links)
+    .map((l) => l.path)
+    .filter((p): p is string => typeof p === 'string');
   for (const kind of ['files', 'directories', 'links'] as const) {
     list(st[kind]).forEach((n, i) => {
       const p = typeof n.path === 'string' ? n.path : '';
       const via = links.find((l) => p.startsWith(l + '/'));
-      if (via) out.push({ code: 'PATH_THROUGH_LINK', path: `$.storage.${kind}[${i}]`, message: `${p} lies under ${via}, which this config creates as a link` });
+      if (via)
+        out.push({
+          code: 'PATH_THROUGH_LINK',
+          path: `$.storage.${kind}[${i}]`,
+          message: `${p} lies under ${via}, which this config creates as a link`,
+        });
     });
   }
 }

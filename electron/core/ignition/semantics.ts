@@ -9,7 +9,20 @@ import { type ConfigIssue, type JsonObject, isObject, jsonPath } from './types';
 
 const HASH_HEX_LENGTH: Record<string, number> = { sha512: 128, sha256: 64 };
 const FORMATS = ['xfs', 'ext4', 'btrfs', 'vfat', 'swap', 'none'];
-const UNIT_SUFFIXES = ['service', 'socket', 'device', 'mount', 'automount', 'swap', 'target', 'path', 'timer', 'snapshot', 'slice', 'scope'];
+const UNIT_SUFFIXES = [
+  'service',
+  'socket',
+  'device',
+  'mount',
+  'automount',
+  'swap',
+  'target',
+  'path',
+  'timer',
+  'snapshot',
+  'slice',
+  'scope',
+];
 // RFC 2396 unreserved + reserved characters; anything else must be %XX-escaped in a data URL
 const DATA_CHARS = /^[A-Za-z0-9\-_.!~*'();/?:@&=+$,]$/;
 
@@ -34,7 +47,12 @@ function checkPath(p: string | undefined, at: string, out: ConfigIssue[]): void 
   }
   const parts = p.split('/').slice(1);
   const clean = p === '/' || parts.every((s) => s !== '' && s !== '.' && s !== '..');
-  if (!clean) out.push({ code: 'PATH_NOT_SIMPLIFIED', path: at, message: `path "${p}" is not fully simplified (remove ".", "..", "//" and trailing "/")` });
+  if (!clean)
+    out.push({
+      code: 'PATH_NOT_SIMPLIFIED',
+      path: at,
+      message: `path "${p}" is not fully simplified (remove ".", "..", "//" and trailing "/")`,
+    });
 }
 
 function checkDataUrl(src: string, at: string, out: ConfigIssue[]): void {
@@ -46,18 +64,27 @@ function checkDataUrl(src: string, at: string, out: ConfigIssue[]): void {
   const meta = src.slice(5, comma);
   const base64 = /;base64$/i.test(meta);
   const media = meta.replace(/;base64$/i, '').split(';')[0];
-  if (media !== '' && !media.includes('/')) out.push({ code: 'DATA_URL_INVALID', path: at, message: `data URL media type "${media}" has no "/"` });
+  if (media !== '' && !media.includes('/'))
+    out.push({ code: 'DATA_URL_INVALID', path: at, message: `data URL media type "${media}" has no "/"` });
   const data = src.slice(comma + 1);
   for (let i = 0; i < data.length; i++) {
     const c = data[i];
     if (c === '%') {
       if (!/^[0-9A-Fa-f]{2}$/.test(data.slice(i + 1, i + 3))) {
-        out.push({ code: 'DATA_URL_INVALID', path: at, message: `data URL has a broken %-escape at position ${comma + 1 + i} (need two hex digits)` });
+        out.push({
+          code: 'DATA_URL_INVALID',
+          path: at,
+          message: `data URL has a broken %-escape at position ${comma + 1 + i} (need two hex digits)`,
+        });
         return;
       }
       i += 2;
     } else if (!DATA_CHARS.test(c)) {
-      out.push({ code: 'DATA_URL_INVALID', path: at, message: `data URL contains the character ${JSON.stringify(c)} which must be %-escaped` });
+      out.push({
+        code: 'DATA_URL_INVALID',
+        path: at,
+        message: `data URL contains the character ${JSON.stringify(c)} which must be %-escaped`,
+      });
       return;
     }
   }
@@ -72,36 +99,76 @@ function checkResource(r: unknown, at: string, version: string, out: ConfigIssue
   const src = str(r, 'source');
   if (src) {
     const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(src)?.[1]?.toLowerCase();
-    const schemes = ['http', 'https', 'tftp', 's3', 'data', ...(versionAtLeast(version, 2) ? ['gs'] : []), ...(versionAtLeast(version, 4) ? ['arn'] : [])];
+    const schemes = [
+      'http',
+      'https',
+      'tftp',
+      's3',
+      'data',
+      ...(versionAtLeast(version, 2) ? ['gs'] : []),
+      ...(versionAtLeast(version, 4) ? ['arn'] : []),
+    ];
     if (!scheme || !schemes.includes(scheme)) {
-      out.push({ code: 'URL_SCHEME', path: jsonPath(at, 'source'), message: `unsupported URL scheme in "${src.slice(0, 60)}" (use ${schemes.join(', ')})` });
+      out.push({
+        code: 'URL_SCHEME',
+        path: jsonPath(at, 'source'),
+        message: `unsupported URL scheme in "${src.slice(0, 60)}" (use ${schemes.join(', ')})`,
+      });
     } else if (scheme === 'data') {
       checkDataUrl(src, jsonPath(at, 'source'), out);
     } else if (scheme !== 'arn' && /[\s"<>\\^`{|}]/.test(src)) {
-      out.push({ code: 'URL_INVALID', path: jsonPath(at, 'source'), message: `URL "${src.slice(0, 60)}" contains spaces or characters that must be escaped` });
+      out.push({
+        code: 'URL_INVALID',
+        path: jsonPath(at, 'source'),
+        message: `URL "${src.slice(0, 60)}" contains spaces or characters that must be escaped`,
+      });
     }
   }
   const headers = Array.isArray(r.httpHeaders) ? r.httpHeaders : [];
   const scheme2 = src ? /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(src)?.[1]?.toLowerCase() : undefined;
-  if (headers.length && scheme2 !== 'http' && scheme2 !== 'https') out.push({ code: 'HTTP_HEADERS_SCHEME', path: jsonPath(at, 'httpHeaders'), message: 'HTTP headers can only be used with http:// and https:// sources' });
+  if (headers.length && scheme2 !== 'http' && scheme2 !== 'https')
+    out.push({
+      code: 'HTTP_HEADERS_SCHEME',
+      path: jsonPath(at, 'httpHeaders'),
+      message: 'HTTP headers can only be used with http:// and https:// sources',
+    });
   duplicates(headers, jsonPath(at, 'httpHeaders'), (h) => str(h, 'name'), new Map(), out, 'HTTP header');
-  if ((r.source === undefined || r.source === null) && isObject(r.verification) && str(r.verification, 'hash')) out.push({ code: 'VERIFICATION_NO_SOURCE', path: jsonPath(jsonPath(at, 'verification'), 'hash'), message: 'a verification hash needs a source' });
+  if ((r.source === undefined || r.source === null) && isObject(r.verification) && str(r.verification, 'hash'))
+    out.push({
+      code: 'VERIFICATION_NO_SOURCE',
+      path: jsonPath(jsonPath(at, 'verification'), 'hash'),
+      message: 'a verification hash needs a source',
+    });
   const comp = str(r, 'compression');
-  if (comp && comp !== 'gzip') out.push({ code: 'COMPRESSION', path: jsonPath(at, 'compression'), message: `compression "${comp}" is not supported (only "gzip")` });
+  if (comp && comp !== 'gzip')
+    out.push({ code: 'COMPRESSION', path: jsonPath(at, 'compression'), message: `compression "${comp}" is not supported (only "gzip")` });
   const ver = r.verification;
   const hash = isObject(ver) ? str(ver, 'hash') : undefined;
   if (hash !== undefined) {
     const [fn, sum] = hash.split(/-(.*)/s);
     const want = HASH_HEX_LENGTH[fn];
     const hp = jsonPath(jsonPath(at, 'verification'), 'hash');
-    if (!want || (fn === 'sha256' && !versionAtLeast(version, 1))) out.push({ code: 'HASH_FUNCTION', path: hp, message: `unrecognized hash function "${fn}" (use sha512-<hex>${versionAtLeast(version, 1) ? ' or sha256-<hex>' : ''})` });
+    if (!want || (fn === 'sha256' && !versionAtLeast(version, 1)))
+      out.push({
+        code: 'HASH_FUNCTION',
+        path: hp,
+        message: `unrecognized hash function "${fn}" (use sha512-<hex>${versionAtLeast(version, 1) ? ' or sha256-<hex>' : ''})`,
+      });
     else if (!sum || sum.length !== want) out.push({ code: 'HASH_SIZE', path: hp, message: `${fn} hash must be ${want} hex digits` });
-    else if (!/^[0-9a-fA-F]+$/.test(sum)) warnings.push({ code: 'HASH_NOT_HEX', path: hp, message: `${fn} hash is not hexadecimal, so the download can never match it` });
+    else if (!/^[0-9a-fA-F]+$/.test(sum))
+      warnings.push({ code: 'HASH_NOT_HEX', path: hp, message: `${fn} hash is not hexadecimal, so the download can never match it` });
   }
 }
 
 /** Reports entries of `items` whose `key(item)` repeats an earlier one (or one in `seen`). */
-function duplicates(items: unknown[], at: string, key: (o: JsonObject) => string | undefined, seen: Map<string, string>, out: ConfigIssue[], what: string): void {
+function duplicates(
+  items: unknown[],
+  at: string,
+  key: (o: JsonObject) => string | undefined,
+  seen: Map<string, string>,
+  out: ConfigIssue[],
+  what: string,
+): void {
   items.forEach((it, i) => {
     if (!isObject(it)) return;
     const k = key(it);
@@ -116,8 +183,18 @@ function duplicates(items: unknown[], at: string, key: (o: JsonObject) => string
 function checkMode(node: JsonObject, at: string, version: string, out: ConfigIssue[], warnings: ConfigIssue[]): void {
   const mode = node.mode;
   if (typeof mode !== 'number') return;
-  if (mode < 0 || mode > 0o7777) out.push({ code: 'MODE_INVALID', path: jsonPath(at, 'mode'), message: `mode ${mode} is not a valid permission set (give it in decimal: 0644 is 420)` });
-  else if (mode & 0o7000 && !versionAtLeast(version, 4)) warnings.push({ code: 'MODE_SPECIAL_BITS', path: jsonPath(at, 'mode'), message: 'setuid/setgid/sticky bits are ignored by Ignition before spec 3.4.0' });
+  if (mode < 0 || mode > 0o7777)
+    out.push({
+      code: 'MODE_INVALID',
+      path: jsonPath(at, 'mode'),
+      message: `mode ${mode} is not a valid permission set (give it in decimal: 0644 is 420)`,
+    });
+  else if (mode & 0o7000 && !versionAtLeast(version, 4))
+    warnings.push({
+      code: 'MODE_SPECIAL_BITS',
+      path: jsonPath(at, 'mode'),
+      message: 'setuid/setgid/sticky bits are ignored by Ignition before spec 3.4.0',
+    });
 }
 
 /** Runs the semantic checks on a schema-valid config; returns errors and (Ignition's own) warnings. */
@@ -129,7 +206,9 @@ export function semanticIssues(config: JsonObject, version: string): { errors: C
   list(cfg.merge).forEach((r, i) => checkResource(r, `$.ignition.config.merge[${i}]`, version, out, warnings));
   if (cfg.replace) checkResource(cfg.replace, '$.ignition.config.replace', version, out, warnings);
   const tls = isObject(ign.security) && isObject(ign.security.tls) ? ign.security.tls : {};
-  list(tls.certificateAuthorities).forEach((r, i) => checkResource(r, `$.ignition.security.tls.certificateAuthorities[${i}]`, version, out, warnings));
+  list(tls.certificateAuthorities).forEach((r, i) =>
+    checkResource(r, `$.ignition.security.tls.certificateAuthorities[${i}]`, version, out, warnings),
+  );
 
   const st = isObject(config.storage) ? config.storage : {};
   const nodes = new Map<string, string>();
@@ -144,9 +223,15 @@ export function semanticIssues(config: JsonObject, version: string): { errors: C
         checkResource(n.contents, jsonPath(here, 'contents'), version, out, warnings);
         list(n.append).forEach((r, j) => checkResource(r, jsonPath(jsonPath(here, 'append'), j), version, out, warnings));
         const src = isObject(n.contents) ? str(n.contents, 'source') : undefined;
-        if (n.overwrite === true && !src) out.push({ code: 'OVERWRITE_NO_SOURCE', path: jsonPath(here, 'overwrite'), message: 'overwrite must be false when the file has no contents.source' });
+        if (n.overwrite === true && !src)
+          out.push({
+            code: 'OVERWRITE_NO_SOURCE',
+            path: jsonPath(here, 'overwrite'),
+            message: 'overwrite must be false when the file has no contents.source',
+          });
       }
-      if (kind === 'links' && !str(n, 'target')) out.push({ code: 'LINK_TARGET', path: jsonPath(here, 'target'), message: 'a link needs a target' });
+      if (kind === 'links' && !str(n, 'target'))
+        out.push({ code: 'LINK_TARGET', path: jsonPath(here, 'target'), message: 'a link needs a target' });
     });
     duplicates(list(st[kind]), at, (n) => str(n, 'path'), nodes, out, 'path');
   }
@@ -155,10 +240,18 @@ export function semanticIssues(config: JsonObject, version: string): { errors: C
     if (!isObject(d)) return;
     const at = `$.storage.disks[${i}].partitions`;
     duplicates(list(d.partitions), at, (p) => str(p, 'label'), new Map(), out, 'partition label');
-    duplicates(list(d.partitions), at, (p) => (typeof p.number === 'number' && p.number !== 0 ? String(p.number) : undefined), new Map(), out, 'partition number');
+    duplicates(
+      list(d.partitions),
+      at,
+      (p) => (typeof p.number === 'number' && p.number !== 0 ? String(p.number) : undefined),
+      new Map(),
+      out,
+      'partition number',
+    );
     list(d.partitions).forEach((p, j) => {
       const label = isObject(p) ? str(p, 'label') : undefined;
-      if (label && label.length > 36) out.push({ code: 'PARTITION_LABEL', path: `${at}[${j}].label`, message: 'partition labels are at most 36 characters' });
+      if (label && label.length > 36)
+        out.push({ code: 'PARTITION_LABEL', path: `${at}[${j}].label`, message: 'partition labels are at most 36 characters' });
     });
   });
   duplicates(list(st.raid), '$.storage.raid', (r) => str(r, 'name'), new Map(), out, 'RAID name');
@@ -174,7 +267,12 @@ export function semanticIssues(config: JsonObject, version: string): { errors: C
     const at = `$.storage.filesystems[${i}]`;
     const fmt = str(f, 'format');
     const formats = versionAtLeast(version, 3) ? FORMATS : FORMATS.filter((x) => x !== 'none');
-    if (fmt && !formats.includes(fmt)) out.push({ code: 'FS_FORMAT', path: `${at}.format`, message: `filesystem format "${fmt}" is not supported (use ${formats.join(', ')})` });
+    if (fmt && !formats.includes(fmt))
+      out.push({
+        code: 'FS_FORMAT',
+        path: `${at}.format`,
+        message: `filesystem format "${fmt}" is not supported (use ${formats.join(', ')})`,
+      });
     checkPath(str(f, 'path'), `${at}.path`, out);
     checkPath(str(f, 'device'), `${at}.device`, out);
   });
@@ -184,10 +282,16 @@ export function semanticIssues(config: JsonObject, version: string): { errors: C
   list(sd.units).forEach((u, i) => {
     if (!isObject(u)) return;
     const name = str(u, 'name') ?? '';
-    if (!UNIT_SUFFIXES.includes(name.split('.').pop() ?? '') || !name.includes('.')) out.push({ code: 'UNIT_NAME', path: `$.systemd.units[${i}].name`, message: `"${name}" has no valid systemd unit extension (.service, .mount, .timer ...)` });
+    if (!UNIT_SUFFIXES.includes(name.split('.').pop() ?? '') || !name.includes('.'))
+      out.push({
+        code: 'UNIT_NAME',
+        path: `$.systemd.units[${i}].name`,
+        message: `"${name}" has no valid systemd unit extension (.service, .mount, .timer ...)`,
+      });
     duplicates(list(u.dropins), `$.systemd.units[${i}].dropins`, (d) => str(d, 'name'), new Map(), out, 'drop-in');
     list(u.dropins).forEach((d, j) => {
-      if (isObject(d) && !(str(d, 'name') ?? '').endsWith('.conf')) out.push({ code: 'DROPIN_NAME', path: `$.systemd.units[${i}].dropins[${j}].name`, message: 'drop-in names must end in .conf' });
+      if (isObject(d) && !(str(d, 'name') ?? '').endsWith('.conf'))
+        out.push({ code: 'DROPIN_NAME', path: `$.systemd.units[${i}].dropins[${j}].name`, message: 'drop-in names must end in .conf' });
     });
   });
 
@@ -200,7 +304,8 @@ export function semanticIssues(config: JsonObject, version: string): { errors: C
     for (const k of ['sshAuthorizedKeys', 'groups']) {
       const seen = new Set<unknown>();
       list(u[k]).forEach((v, j) => {
-        if (seen.has(v)) out.push({ code: 'DUPLICATE', path: `$.passwd.users[${i}].${k}[${j}]`, message: `duplicate entry ${JSON.stringify(v)}` });
+        if (seen.has(v))
+          out.push({ code: 'DUPLICATE', path: `$.passwd.users[${i}].${k}[${j}]`, message: `duplicate entry ${JSON.stringify(v)}` });
         seen.add(v);
       });
     }
@@ -211,7 +316,12 @@ export function semanticIssues(config: JsonObject, version: string): { errors: C
   const args = new Map<string, string>();
   list(ka.shouldExist).forEach((a, i) => typeof a === 'string' && args.set(a, `$.kernelArguments.shouldExist[${i}]`));
   list(ka.shouldNotExist).forEach((a, i) => {
-    if (typeof a === 'string' && args.has(a)) out.push({ code: 'DUPLICATE', path: `$.kernelArguments.shouldNotExist[${i}]`, message: `kernel argument "${a}" is both required and forbidden` });
+    if (typeof a === 'string' && args.has(a))
+      out.push({
+        code: 'DUPLICATE',
+        path: `$.kernelArguments.shouldNotExist[${i}]`,
+        message: `kernel argument "${a}" is both required and forbidden`,
+      });
   });
   return { errors: out, warnings };
 }

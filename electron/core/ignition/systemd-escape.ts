@@ -3,7 +3,10 @@
  * `var-lib-x`, `/` → `-`; bytes outside [A-Za-z0-9:_.] (and a leading `.`) become `\xNN`.
  */
 export function systemdEscapePath(path: string): string {
-  const trimmed = path.split('/').filter((p) => p !== '').join('/');
+  const trimmed = path
+    .split('/')
+    .filter((p) => p !== '')
+    .join('/');
   if (trimmed === '') return '-';
   let out = '';
   const bytes = new TextEncoder().encode(trimmed);

@@ -46,14 +46,27 @@ export async function validateIgnition(bytes: Uint8Array, opts: ValidateOptions 
   const ign = config.ignition;
   const version = isObject(ign) && typeof ign.version === 'string' ? ign.version : null;
   if (version === null) {
-    return fail(null, { code: 'VERSION_MISSING', path: '$.ignition.version', message: 'the config has no ignition.version; Fedora CoreOS needs e.g. "3.4.0" (is this a Butane YAML file? translate it with `flint butane` first)' });
+    return fail(null, {
+      code: 'VERSION_MISSING',
+      path: '$.ignition.version',
+      message:
+        'the config has no ignition.version; Fedora CoreOS needs e.g. "3.4.0" (is this a Butane YAML file? translate it with `flint butane` first)',
+    });
   }
   if (/^[12]\./.test(version)) {
-    return fail(version, { code: 'VERSION_2X', path: '$.ignition.version', message: `Ignition spec ${version} is the old 2.x format that Fedora CoreOS does not accept; rewrite it as a spec 3.x config (or as Butane)` });
+    return fail(version, {
+      code: 'VERSION_2X',
+      path: '$.ignition.version',
+      message: `Ignition spec ${version} is the old 2.x format that Fedora CoreOS does not accept; rewrite it as a spec 3.x config (or as Butane)`,
+    });
   }
   if (!(version in IGNITION_SCHEMAS)) {
     const hint = version.endsWith('-experimental') ? '; Fedora CoreOS releases do not accept experimental specs' : '';
-    return fail(version, { code: 'VERSION_UNKNOWN', path: '$.ignition.version', message: `unknown Ignition spec version "${version}" (Flint knows ${SUPPORTED_IGNITION_VERSIONS.join(', ')})${hint}` });
+    return fail(version, {
+      code: 'VERSION_UNKNOWN',
+      path: '$.ignition.version',
+      message: `unknown Ignition spec version "${version}" (Flint knows ${SUPPORTED_IGNITION_VERSIONS.join(', ')})${hint}`,
+    });
   }
 
   const errors = schemaIssues(config, version);
@@ -72,7 +85,11 @@ export async function validateIgnition(bytes: Uint8Array, opts: ValidateOptions 
     report.compressedSize = size;
     report.capacity = capacity;
     if (size > capacity) {
-      errors.push({ code: 'CONFIG_TOO_LARGE', path: '$', message: `the config compresses to ${size} bytes but the ISO's embed area holds ${capacity}; move large files to a remote source (with a verification hash)` });
+      errors.push({
+        code: 'CONFIG_TOO_LARGE',
+        path: '$',
+        message: `the config compresses to ${size} bytes but the ISO's embed area holds ${capacity}; move large files to a remote source (with a verification hash)`,
+      });
       report.ok = false;
     }
   }

@@ -99,7 +99,8 @@ export async function planReset(facts: IsoFacts): Promise<PatchPlan> {
 
 /** Plans `iso network embed`: replaces all network keyfiles by `keyfiles` (basenames). */
 export async function planNetworkEmbed(facts: IsoFacts, keyfiles: NamedFile[], force = false): Promise<PatchPlan> {
-  if (!facts.features.liveInitrdNetwork) throw new FlintError('FEATURE_MISSING', 'This OS image does not support customizing network settings.');
+  if (!facts.features.liveInitrdNetwork)
+    throw new FlintError('FEATURE_MISSING', 'This OS image does not support customizing network settings.');
   const existing = facts.members.filter((m) => m.path.startsWith(NETWORK_DIR));
   if (existing.length > 0 && !force) {
     throw new FlintError('NETWORK_EXISTS', 'This ISO image already has embedded network settings; use -f to force.');

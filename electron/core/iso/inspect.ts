@@ -62,7 +62,8 @@ export async function findEmbedArea(src: ByteSource, iso: Iso9660): Promise<Embe
     try {
       const j = JSON.parse(Buffer.from(info).toString('utf8'));
       if (typeof j?.file !== 'string') throw new Error('missing field `file`');
-      for (const k of ['offset', 'length']) if (j[k] !== undefined && !Number.isSafeInteger(j[k])) throw new Error(`${k}: expected an integer`);
+      for (const k of ['offset', 'length'])
+        if (j[k] !== undefined && !Number.isSafeInteger(j[k])) throw new Error(`${k}: expected an integer`);
       ({ file, offset, length } = j);
     } catch (err) {
       throw new FlintError('IGNINFO_CORRUPT', 'decoding igninfo', [(err as Error).message]);
@@ -102,7 +103,12 @@ async function guessArch(src: ByteSource, iso: Iso9660, embedFile: string): Prom
 
 /** Reads and checks a live ISO: volume, embed area, karg areas, features, embedded files. */
 export async function inspectIso(src: ByteSource): Promise<IsoFacts> {
-  if (src.size < SYSTEM_AREA) throw new FlintError('ISO_NOT_ISO', 'parsing ISO9660 image', ['getting volume descriptor #1', 'reading volume descriptor', 'failed to fill whole buffer']);
+  if (src.size < SYSTEM_AREA)
+    throw new FlintError('ISO_NOT_ISO', 'parsing ISO9660 image', [
+      'getting volume descriptor #1',
+      'reading volume descriptor',
+      'failed to fill whole buffer',
+    ]);
   const iso = await readIso9660(src);
   const embed = await findEmbedArea(src, iso);
   const system = await src.read(0, SYSTEM_AREA);

@@ -108,10 +108,16 @@ export async function readIso9660(src: ByteSource): Promise<Iso9660> {
     const vd = await src.read(at, SECTOR);
     const id = Buffer.from(vd.subarray(VD_ID, VD_ID + 5)).toString('latin1');
     if (id !== 'CD001') {
-      throw new FlintError('ISO_NOT_ISO', 'parsing ISO9660 image', [`getting volume descriptor #${i + 1}`, `unknown descriptor ID: ${JSON.stringify(id)}`]);
+      throw new FlintError('ISO_NOT_ISO', 'parsing ISO9660 image', [
+        `getting volume descriptor #${i + 1}`,
+        `unknown descriptor ID: ${JSON.stringify(id)}`,
+      ]);
     }
     if (vd[VD_VERSION] !== 1) {
-      throw new FlintError('ISO_NOT_ISO', 'parsing ISO9660 image', [`getting volume descriptor #${i + 1}`, `unknown descriptor version: ${vd[VD_VERSION]}`]);
+      throw new FlintError('ISO_NOT_ISO', 'parsing ISO9660 image', [
+        `getting volume descriptor #${i + 1}`,
+        `unknown descriptor version: ${vd[VD_VERSION]}`,
+      ]);
     }
     const type = vd[VD_TYPE];
     if (type === TYPE_TERMINATOR) break;

@@ -46,7 +46,8 @@ async function fromKargsJson(src: ByteSource, iso: Iso9660, json: Uint8Array): P
   let info: { default: string; files: { path: string; offset: number; pad: string; end: string }[]; size: number };
   try {
     const raw = JSON.parse(Buffer.from(json).toString('utf8'));
-    if (typeof raw.default !== 'string' || !Number.isSafeInteger(raw.size) || !Array.isArray(raw.files)) throw new Error('missing default, files or size');
+    if (typeof raw.default !== 'string' || !Number.isSafeInteger(raw.size) || !Array.isArray(raw.files))
+      throw new Error('missing default, files or size');
     info = {
       default: raw.default,
       size: raw.size,
@@ -58,7 +59,8 @@ async function fromKargsJson(src: ByteSource, iso: Iso9660, json: Uint8Array): P
   } catch (err) {
     throw new FlintError('KARGS_CORRUPT', 'decoding kargs embed area info', [(err as Error).message]);
   }
-  if (info.size > MAX_KARG_AREA) throw new FlintError('KARGS_CORRUPT', `karg embed area size larger than ${MAX_KARG_AREA} (found ${info.size})`);
+  if (info.size > MAX_KARG_AREA)
+    throw new FlintError('KARGS_CORRUPT', `karg embed area size larger than ${MAX_KARG_AREA} (found ${info.size})`);
   if (Buffer.byteLength(info.default) > info.size) {
     throw new FlintError('KARGS_CORRUPT', `default kargs size ${Buffer.byteLength(info.default)} larger than embed areas (${info.size})`);
   }
@@ -125,7 +127,10 @@ export async function findKargAreas(src: ByteSource, iso: Iso9660, systemArea: U
     const k = parseSlot(await src.read(slot.offset, found.size), slot.pad, slot.end);
     if (current === null) current = k;
     else if (k !== current) {
-      throw new FlintError('KARGS_MISMATCH', `kargs don't match at all offsets! (expected '${current}', but offset ${slot.offset} has: '${k}')`);
+      throw new FlintError(
+        'KARGS_MISMATCH',
+        `kargs don't match at all offsets! (expected '${current}', but offset ${slot.offset} has: '${k}')`,
+      );
     }
   }
   return { ...found, currentKargs: current ?? '' };

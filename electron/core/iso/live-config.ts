@@ -138,7 +138,10 @@ export function buildCustomizeMembers(req: MemberRequest, features: IsoFeatures)
     network.set(name, f.data);
   }
   for (const f of req.ignitionCa ?? []) cas.push(dataResource(f.data));
-  for (const [kind, list] of [['pre', req.preInstall], ['post', req.postInstall]] as const) {
+  for (const [kind, list] of [
+    ['pre', req.preInstall],
+    ['post', req.postInstall],
+  ] as const) {
     for (const f of list ?? []) {
       const name = basename(f.name);
       addFile(`/usr/local/bin/${kind}-install-${name}`, f.data, MODE_0700);
@@ -186,7 +189,9 @@ export function buildCustomizeMembers(req: MemberRequest, features: IsoFeatures)
       .map((f) => parseInstallerConfig(f.name, f.data)['dest-device'])
       .filter((d): d is string => typeof d === 'string');
     const device = installer.destDevice ?? userDevice[userDevice.length - 1];
-    messages.push(device ? `Boot media will automatically install to ${device} without confirmation.` : 'Boot media will automatically run installer.');
+    messages.push(
+      device ? `Boot media will automatically install to ${device} without confirmation.` : 'Boot media will automatically run installer.',
+    );
   }
 
   let liveConfig: Uint8Array | null = null;

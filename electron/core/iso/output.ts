@@ -33,7 +33,12 @@ export async function writePlanOutput(
 ): Promise<void> {
   opts.signal?.throwIfAborted();
   if (output !== undefined && output !== '-') {
-    if (await access(output).then(() => true, () => false)) {
+    if (
+      await access(output).then(
+        () => true,
+        () => false,
+      )
+    ) {
       Promise.resolve(planOrPromise).catch(() => undefined); // the first error wins; no unhandled rejection
       throw new FlintError('OUTPUT_EXISTS', `persisting output file to ${output}`, ['File exists (os error 17)']);
     }
@@ -45,6 +50,9 @@ export async function writePlanOutput(
   if (output === '-') {
     const out = opts.stdout ?? process.stdout;
     checkStdoutTarget(out);
-    await pipeline(createReadStream(input, { highWaterMark: 1 << 20 }), planTransform(plan), out, { signal: opts.signal, end: out !== process.stdout });
+    await pipeline(createReadStream(input, { highWaterMark: 1 << 20 }), planTransform(plan), out, {
+      signal: opts.signal,
+      end: out !== process.stdout,
+    });
   }
 }

@@ -93,7 +93,5 @@ export async function decodeEmbedArea(bytes: Uint8Array): Promise<CpioMember[]> 
     const e = err instanceof FlintError ? err : new FlintError('EMBED_CORRUPT', (err as Error).message);
     throw new FlintError('EMBED_CORRUPT', 'decoding initrd embed area', [e.message, ...e.causes]);
   }
-  return [...map]
-    .map(([path, data]) => ({ path, data }))
-    .sort((a, b) => Buffer.compare(Buffer.from(a.path), Buffer.from(b.path)));
+  return [...map].map(([path, data]) => ({ path, data })).sort((a, b) => Buffer.compare(Buffer.from(a.path), Buffer.from(b.path)));
 }

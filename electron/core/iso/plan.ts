@@ -124,7 +124,10 @@ async function linkNoClobber(tmp: string, dest: string): Promise<void> {
     if (code === 'EPERM' || code === 'ENOTSUP' || code === 'EXDEV' || code === 'EOPNOTSUPP') {
       // Filesystems without hard links (FAT, some network shares): check, then rename.
       const { access } = await import('node:fs/promises');
-      const exists = await access(dest).then(() => true, () => false);
+      const exists = await access(dest).then(
+        () => true,
+        () => false,
+      );
       if (exists) throw new FlintError('OUTPUT_EXISTS', `persisting output file to ${dest}`, ['File exists (os error 17)']);
       await rename(tmp, dest);
       return;

@@ -159,7 +159,10 @@ function ipxe(opts: PxeConfigOptions, extra: string[], ramNote: string): { text:
   // file names carry the release; write them with ${VERSION} as the FCOS docs do
   const named = (n: string) => (v && n.includes(v) ? n.split(v).join('${VERSION}') : n);
   const expand = (s: string) =>
-    s.replaceAll('${BASEURL}', base).replaceAll('${VERSION}', v ?? '').replaceAll('${CONFIGURL}', opts.ignition.mode === 'url' ? opts.ignition.url : '');
+    s
+      .replaceAll('${BASEURL}', base)
+      .replaceAll('${VERSION}', v ?? '')
+      .replaceAll('${CONFIGURL}', opts.ignition.mode === 'url' ? opts.ignition.url : '');
   const lines = ['#!ipxe', ...header(opts, ramNote, '#')];
   if (opts.stream) lines.push(`set STREAM ${opts.stream}`);
   if (v) lines.push(`set VERSION ${v}`);
@@ -203,7 +206,8 @@ export function generatePxeConfig(opts: PxeConfigOptions): GeneratedPxeConfig {
   if (opts.ignition.mode === 'initrd') checkName(opts.ignition.name, 'Ignition initrd');
   for (const x of opts.extraInitrds ?? []) checkName(x, 'extra initrd');
   if (opts.ignition.mode === 'url') checkUrl(opts.ignition.url, 'Ignition config', ['http:', 'https:', 'tftp:']);
-  if (opts.baseUrl !== undefined) checkUrl(opts.baseUrl, 'base', opts.format === 'ipxe' ? ['http:', 'https:', 'tftp:'] : ['http:', 'https:']);
+  if (opts.baseUrl !== undefined)
+    checkUrl(opts.baseUrl, 'base', opts.format === 'ipxe' ? ['http:', 'https:', 'tftp:'] : ['http:', 'https:']);
   const { ramNeeded, ramNote } = ramOf(opts);
   const { text, cmdline } = opts.format === 'pxelinux' ? pxelinux(opts, extra, ramNote) : ipxe(opts, extra, ramNote);
   checkCmdlineLength(cmdline);

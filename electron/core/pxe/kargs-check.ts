@@ -26,8 +26,7 @@ export function checkKernelArgs(args: readonly string[]): string[] {
   const out: string[] = [];
   for (const raw of args) {
     const a = raw.trim();
-    const bad = (why: string) =>
-      new FlintError('PXE_KARG_INVALID', `invalid kernel argument '${raw}'`, [why]);
+    const bad = (why: string) => new FlintError('PXE_KARG_INVALID', `invalid kernel argument '${raw}'`, [why]);
     if (a === '') throw bad('it is empty');
     if (/\s/.test(a)) throw bad('it contains a space; pass each argument with its own --karg');
     if (/["'\\]/.test(a)) throw bad('quotes and backslashes are not understood by the karg editor');

@@ -84,7 +84,14 @@ async function fetchArtifacts(rel: Release, dir: string, opts: MirrorOptions): P
   // all three verified in the cache before any of them enters the mirror folder
   const results = [];
   for (const kind of kinds) {
-    results.push(await downloadArtifact(rel.pxe[kind], { cacheDir: opts.cacheDir, keyrings: opts.keyrings, signal: opts.signal, onProgress: opts.onProgress }));
+    results.push(
+      await downloadArtifact(rel.pxe[kind], {
+        cacheDir: opts.cacheDir,
+        keyrings: opts.keyrings,
+        signal: opts.signal,
+        onProgress: opts.onProgress,
+      }),
+    );
   }
   for (const [i, kind] of kinds.entries()) {
     const a = rel.pxe[kind];
@@ -123,13 +130,22 @@ export async function downloadPxe(
   const artifacts = await fetchArtifacts(rel, dir, opts);
   const old = await readManifest(dir);
   const manifest: MirrorManifest = {
-    stream, arch: rel.arch, release: rel.release, artifacts, configs: old?.configs ?? [],
+    stream,
+    arch: rel.arch,
+    release: rel.release,
+    artifacts,
+    configs: old?.configs ?? [],
     ...(opts.streamBaseUrl ? { streamBaseUrl: opts.streamBaseUrl } : {}),
   };
   await rewriteConfigs(dir, manifest);
   await writeManifest(dir, manifest);
   const abs = (n: string) => resolve(dir, n);
-  return { release: rel.release, stream, arch: rel.arch, paths: { kernel: abs(artifacts.kernel), initramfs: abs(artifacts.initramfs), rootfs: abs(artifacts.rootfs) } };
+  return {
+    release: rel.release,
+    stream,
+    arch: rel.arch,
+    paths: { kernel: abs(artifacts.kernel), initramfs: abs(artifacts.initramfs), rootfs: abs(artifacts.rootfs) },
+  };
 }
 
 function optionsFor(m: MirrorManifest, r: PxeConfigRecipe): PxeConfigOptions {
@@ -182,7 +198,14 @@ export async function refreshMirror(dir: string, opts: MirrorOptions = {}): Prom
   if (!m) throw new FlintError('PXE_NO_MANIFEST', `${dir} is not a Flint boot mirror`, [`run flint pxe download --dir ${dir} first`]);
   const meta = await fetchStreamMetadata(m.stream, { baseUrl: m.streamBaseUrl, signal: opts.signal });
   const rel = selectRelease(meta, m.arch);
-  const present = await Promise.all(Object.values(m.artifacts).map((n) => stat(join(dir, n)).then(() => true, () => false)));
+  const present = await Promise.all(
+    Object.values(m.artifacts).map((n) =>
+      stat(join(dir, n)).then(
+        () => true,
+        () => false,
+      ),
+    ),
+  );
   if (rel.release === m.release && present.every(Boolean)) return { changed: false, from: m.release, to: m.release, removed: [] };
   const artifacts = await fetchArtifacts(rel, dir, opts);
   const next: MirrorManifest = { ...m, release: rel.release, artifacts };

@@ -65,7 +65,6 @@ export function parseRange(header: string | undefined, size: number): { start: n
   return { start, end };
 }
 
-
 /** How a request ended: the status and the body bytes actually sent. */
 interface Outcome {
   status: number;
@@ -146,7 +145,9 @@ export async function startBootServer(opts: BootServerOptions): Promise<BootServ
         return { status: 500, bytes: 0 };
       })
       .then(({ status, bytes }) => {
-        opts.log?.(`${new Date().toISOString()} ${req.socket.remoteAddress ?? '-'} ${req.method} ${JSON.stringify(req.url ?? '')} ${status} ${bytes}`);
+        opts.log?.(
+          `${new Date().toISOString()} ${req.socket.remoteAddress ?? '-'} ${req.method} ${JSON.stringify(req.url ?? '')} ${status} ${bytes}`,
+        );
       });
   });
   const bind = opts.bind ?? '127.0.0.1';

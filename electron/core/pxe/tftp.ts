@@ -10,7 +10,13 @@ export const PXELINUX_CANDIDATES: Record<string, string[]> = {
 
 async function firstExisting(paths: string[]): Promise<string | undefined> {
   for (const p of paths) {
-    if (await stat(p).then((s) => s.isFile(), () => false)) return p;
+    if (
+      await stat(p).then(
+        (s) => s.isFile(),
+        () => false,
+      )
+    )
+      return p;
   }
   return undefined;
 }

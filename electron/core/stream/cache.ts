@@ -146,7 +146,10 @@ export async function lookupCache(dir: string, name: string, sha256?: string): P
   if (sha256 && rec.sha256 !== sha256.toLowerCase()) return undefined;
   const st = await stat(p.file).catch(() => undefined);
   if (!st?.isFile() || st.size !== rec.size) return undefined;
-  const sigOk = await stat(p.sig).then((s) => s.isFile() && s.size > 0, () => false);
+  const sigOk = await stat(p.sig).then(
+    (s) => s.isFile() && s.size > 0,
+    () => false,
+  );
   if (rec.signature === 'verified' && !sigOk) return undefined; // a verified entry keeps its signature
   return { ...rec, name, path: p.file, ...(sigOk ? { sigPath: p.sig } : {}) };
 }
@@ -179,7 +182,10 @@ export async function listCache(dir: string): Promise<CacheListing> {
 }
 
 async function sizeOf(file: string): Promise<number> {
-  return stat(file).then((s) => (s.isFile() ? s.size : 0), () => 0);
+  return stat(file).then(
+    (s) => (s.isFile() ? s.size : 0),
+    () => 0,
+  );
 }
 
 /**
@@ -192,11 +198,7 @@ export async function pruneCache(dir: string, opts: PruneOptions = {}): Promise<
   const doomed = new Set<string>();
   listing.entries.forEach((e, i) => {
     const age = now - Date.parse(e.addedAt);
-    if (
-      opts.all ||
-      (opts.olderThanMs !== undefined && age > opts.olderThanMs) ||
-      (opts.keepNewest !== undefined && i >= opts.keepNewest)
-    ) {
+    if (opts.all || (opts.olderThanMs !== undefined && age > opts.olderThanMs) || (opts.keepNewest !== undefined && i >= opts.keepNewest)) {
       const p = cachePaths(dir, e.name);
       doomed.add(p.file).add(p.sig).add(p.record);
     }
@@ -222,7 +224,10 @@ export async function pruneCache(dir: string, opts: PruneOptions = {}): Promise<
   const removed: string[] = [];
   for (const f of doomed) {
     const size = await sizeOf(f);
-    const exists = await stat(f).then(() => true, () => false);
+    const exists = await stat(f).then(
+      () => true,
+      () => false,
+    );
     if (!exists) continue;
     if (!opts.dryRun) await rm(f, { force: true });
     freedBytes += size;

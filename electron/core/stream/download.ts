@@ -6,8 +6,16 @@ import type { PublicKey } from 'openpgp';
 import { FlintError } from '../errors';
 import { SpeedMeter, type ProgressListener } from '../progress';
 import {
-  cachePaths, defaultCacheDir, ensureCacheDir, lockDownload, lookupCache, readPartialMeta, syncDir, writeFileAtomic,
-  writePartialMeta, type CacheRecord,
+  cachePaths,
+  defaultCacheDir,
+  ensureCacheDir,
+  lockDownload,
+  lookupCache,
+  readPartialMeta,
+  syncDir,
+  writeFileAtomic,
+  writePartialMeta,
+  type CacheRecord,
 } from './cache';
 import { FileSink } from './file-sink';
 import { cancelledError, httpGetBuffer, isTransientError, statusError, wrapNetworkError } from './http';
@@ -67,12 +75,16 @@ function isDiskFull(err: unknown): boolean {
 
 function diskFullError(dir: string, name: string, err: unknown): FlintError {
   return new FlintError('DOWNLOAD_DISK_FULL', `Not enough space in ${dir} to download ${name}; nothing was saved`, [
-    `${(err as Error).message}`, 'free some space or choose another cache directory',
+    `${(err as Error).message}`,
+    'free some space or choose another cache directory',
   ]);
 }
 
 async function fileSize(file: string): Promise<number> {
-  return stat(file).then((s) => s.size, () => 0);
+  return stat(file).then(
+    (s) => s.size,
+    () => 0,
+  );
 }
 
 /** Runs `fn` again after transient failures with doubling delays. */
@@ -119,25 +131,34 @@ async function fetchSignature(artifact: Artifact, opts: DownloadOptions): Promis
  * writes small (see there) and tells the body when a batch buffer may be reused.
  */
 async function streamBody(
-  body: BodyStream, file: string, verifier: StreamVerifier, onChunk: () => void, onBroken: (cause: Error) => Error,
+  body: BodyStream,
+  file: string,
+  verifier: StreamVerifier,
+  onChunk: () => void,
+  onBroken: (cause: Error) => Error,
   syncEvery: number,
 ): Promise<void> {
   const out = await FileSink.open(file, { syncEvery });
   let bodyError: Error | undefined;
   let closeError: Error | undefined;
   try {
-    await body.pipe((chunk, release) => {
-      if (out.error) return Promise.reject(out.error);
-      const wait = verifier.update(chunk);
-      const ok = out.write(chunk, release);
-      onChunk();
-      if (!wait && ok) return undefined;
-      return Promise.all([wait, ok ? undefined : out.drained()]);
-    }).catch((e: Error) => {
-      if (!out.error) bodyError = e;
-    });
+    await body
+      .pipe((chunk, release) => {
+        if (out.error) return Promise.reject(out.error);
+        const wait = verifier.update(chunk);
+        const ok = out.write(chunk, release);
+        onChunk();
+        if (!wait && ok) return undefined;
+        return Promise.all([wait, ok ? undefined : out.drained()]);
+      })
+      .catch((e: Error) => {
+        if (!out.error) bodyError = e;
+      });
   } finally {
-    closeError = await out.close().then(() => undefined, (e: Error) => e);
+    closeError = await out.close().then(
+      () => undefined,
+      (e: Error) => e,
+    );
   }
   if (closeError) throw closeError;
   if (bodyError) throw onBroken(bodyError);
@@ -155,7 +176,11 @@ async function feedFile(verifier: StreamVerifier, file: string, end: number, sig
 
 /** Fetches the artifact body into the partial file (resuming it) and returns the verifier's outcome. */
 async function fetchBody(
-  artifact: Artifact, partial: string, sig: Buffer | null, keys: PublicKey[], opts: DownloadOptions,
+  artifact: Artifact,
+  partial: string,
+  sig: Buffer | null,
+  keys: PublicKey[],
+  opts: DownloadOptions,
 ): Promise<VerifyOutcome> {
   const what = `Download of ${artifact.name}`;
   const retries = opts.fetchRetries ?? 3;
@@ -174,7 +199,9 @@ async function fetchBody(
     let res: DownloadResponse | undefined;
     try {
       res = await downloadGet(artifact.url, {
-        headers: have > 0 ? { range: `bytes=${have}-` } : {}, signal: opts.signal, timeoutMs: opts.timeoutMs,
+        headers: have > 0 ? { range: `bytes=${have}-` } : {},
+        signal: opts.signal,
+        timeoutMs: opts.timeoutMs,
       });
       let start = 0;
       let total: number | undefined;
@@ -224,10 +251,19 @@ async function fetchBody(
       };
       report(true);
       const incomplete = (cause?: Error) =>
-        new FlintError('HTTP_INCOMPLETE', `The connection broke after ${v.bytes}${total !== undefined ? ` of ${total}` : ''} bytes of ${artifact.name}`,
-          cause ? [cause.message] : ['the body was shorter than its Content-Length']);
-      await streamBody(res.body, partial, v, report, (cause) => (opts.signal?.aborted ? cause : incomplete(cause)),
-        opts.durable !== false ? SYNC_EVERY_BYTES : 0);
+        new FlintError(
+          'HTTP_INCOMPLETE',
+          `The connection broke after ${v.bytes}${total !== undefined ? ` of ${total}` : ''} bytes of ${artifact.name}`,
+          cause ? [cause.message] : ['the body was shorter than its Content-Length'],
+        );
+      await streamBody(
+        res.body,
+        partial,
+        v,
+        report,
+        (cause) => (opts.signal?.aborted ? cause : incomplete(cause)),
+        opts.durable !== false ? SYNC_EVERY_BYTES : 0,
+      );
       report(true);
       if (total !== undefined && v.bytes < total) throw incomplete();
       if (total !== undefined && v.bytes > total) {
@@ -302,9 +338,11 @@ export async function downloadArtifact(artifact: Artifact, opts: DownloadOptions
     const outcome = await fetchBody(artifact, p.partial, sig, keys, opts);
     const problems: FlintError[] = [];
     if (outcome.sha256 !== sha256) {
-      problems.push(new FlintError('DOWNLOAD_SHA256_MISMATCH', `SHA-256 check failed for ${name}: the file was deleted`, [
-        `expected ${sha256}, got ${outcome.sha256} (${outcome.size} bytes from ${artifact.url})`,
-      ]));
+      problems.push(
+        new FlintError('DOWNLOAD_SHA256_MISMATCH', `SHA-256 check failed for ${name}: the file was deleted`, [
+          `expected ${sha256}, got ${outcome.sha256} (${outcome.size} bytes from ${artifact.url})`,
+        ]),
+      );
     }
     if (outcome.signatureError) {
       const se = outcome.signatureError;
@@ -330,14 +368,27 @@ export async function downloadArtifact(artifact: Artifact, opts: DownloadOptions
     if (sig) await writeFileAtomic(p.sig, sig, false);
     else await rm(p.sig, { force: true });
     const record: CacheRecord = {
-      name, url: artifact.url, sha256, size: outcome.size, signature: outcome.signature,
-      ...(outcome.signer ? { signer: outcome.signer } : {}), addedAt: new Date().toISOString(),
+      name,
+      url: artifact.url,
+      sha256,
+      size: outcome.size,
+      signature: outcome.signature,
+      ...(outcome.signer ? { signer: outcome.signer } : {}),
+      addedAt: new Date().toISOString(),
     };
     await writeFileAtomic(p.record, JSON.stringify(record, null, 2) + '\n', false);
     await rename(p.partial, p.file);
     await rm(p.partialMeta, { force: true });
     if (durable) await syncDir(dir);
-    return { path: p.file, sha256, size: outcome.size, signature: outcome.signature, cached: false, name, ...(sig ? { sigPath: p.sig } : {}) };
+    return {
+      path: p.file,
+      sha256,
+      size: outcome.size,
+      signature: outcome.signature,
+      cached: false,
+      name,
+      ...(sig ? { sigPath: p.sig } : {}),
+    };
   } catch (err) {
     if (isDiskFull(err)) {
       await rm(p.partial, { force: true });

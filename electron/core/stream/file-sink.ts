@@ -24,7 +24,10 @@ export class FileSink {
   private written = 0;
   private onWritten: { end: number; done: () => void }[] = [];
 
-  private constructor(private readonly fd: number, private readonly syncEvery: number) {}
+  private constructor(
+    private readonly fd: number,
+    private readonly syncEvery: number,
+  ) {}
 
   /**
    * Opens `file` for appending (created when missing). `syncEvery` > 0: after that many bytes,
@@ -33,7 +36,8 @@ export class FileSink {
    */
   static open(file: string, opts: { syncEvery?: number } = {}): Promise<FileSink> {
     return new Promise((resolve, reject) =>
-      open(file, 'a', (err, fd) => (err ? reject(err) : resolve(new FileSink(fd, opts.syncEvery ?? 0)))));
+      open(file, 'a', (err, fd) => (err ? reject(err) : resolve(new FileSink(fd, opts.syncEvery ?? 0)))),
+    );
   }
 
   private maybeSync(): void {

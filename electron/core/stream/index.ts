@@ -2,7 +2,16 @@
  * Fedora CoreOS streams, cached resumable downloads and SHA-256 + OpenPGP verification
  * (the public API other parts of Flint use).
  */
-export { STREAMS, DEFAULT_STREAM_BASE_URL, fetchStreamMetadata, selectRelease, nodeArchToCoreos, normalizeArch, parseStreamMetadata, streamUrl } from './metadata';
+export {
+  STREAMS,
+  DEFAULT_STREAM_BASE_URL,
+  fetchStreamMetadata,
+  selectRelease,
+  nodeArchToCoreos,
+  normalizeArch,
+  parseStreamMetadata,
+  streamUrl,
+} from './metadata';
 export type { Artifact, Release, StreamMetadata, StreamName } from './metadata';
 export { downloadArtifact } from './download';
 export type { DownloadOptions, DownloadResult } from './download';

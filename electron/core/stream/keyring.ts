@@ -22,9 +22,7 @@ async function parseBlocks(text: string, origin: string): Promise<PublicKey[]> {
       const parsed = await readKeys({ armoredKeys });
       for (const k of parsed) if (!k.isPrivate()) keys.push(k as PublicKey);
     } catch (err) {
-      throw new FlintError('KEYRING_INVALID', `Cannot read an OpenPGP key in ${origin}`, [
-        (err as Error).message,
-      ]);
+      throw new FlintError('KEYRING_INVALID', `Cannot read an OpenPGP key in ${origin}`, [(err as Error).message]);
     }
   }
   return keys;

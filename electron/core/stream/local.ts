@@ -50,7 +50,14 @@ export async function importLocalIso(file: string, opts: ImportOptions = {}): Pr
   if (!st.isFile()) throw new FlintError('IMPORT_NOT_A_FILE', `${abs} is not a regular file`);
   let sigPath: string | undefined;
   if (opts.sigPath) sigPath = path.resolve(opts.sigPath);
-  else if (opts.sigPath === undefined && (await stat(`${abs}.sig`).then((s) => s.isFile(), () => false))) sigPath = `${abs}.sig`;
+  else if (
+    opts.sigPath === undefined &&
+    (await stat(`${abs}.sig`).then(
+      (s) => s.isFile(),
+      () => false,
+    ))
+  )
+    sigPath = `${abs}.sig`;
   let sig: Buffer | null = null;
   if (sigPath) {
     sig = await readFile(sigPath).catch((err: NodeJS.ErrnoException) => {
@@ -91,7 +98,11 @@ export async function importLocalIso(file: string, opts: ImportOptions = {}): Pr
     throw new FlintError(`IMPORT_${se.code}`, `${se.message} (${sigPath})`, se.causes);
   }
   return {
-    path: abs, sha256: out.sha256, size: out.size, signature: out.signature,
-    ...(sigPath ? { sigPath } : {}), ...(out.signer ? { signer: out.signer } : {}),
+    path: abs,
+    sha256: out.sha256,
+    size: out.size,
+    signature: out.signature,
+    ...(sigPath ? { sigPath } : {}),
+    ...(out.signer ? { signer: out.signer } : {}),
   };
 }

@@ -161,7 +161,12 @@ function toArtifact(entry: unknown, where: string): Artifact {
   if (typeof location !== 'string') throw malformed(`${where}.location is missing`);
   if (typeof sha256 !== 'string' || !/^[0-9a-fA-F]{64}$/.test(sha256)) throw malformed(`${where}.sha256 is not a SHA-256 hex digest`);
   if (signature !== undefined && typeof signature !== 'string') throw malformed(`${where}.signature is not a string`);
-  return { url: location, sigUrl: (signature as string | undefined) ?? `${location}.sig`, sha256: sha256.toLowerCase(), name: artifactName(location) };
+  return {
+    url: location,
+    sigUrl: (signature as string | undefined) ?? `${location}.sig`,
+    sha256: sha256.toLowerCase(),
+    name: artifactName(location),
+  };
 }
 
 /**
@@ -178,7 +183,8 @@ export function selectRelease(meta: StreamMetadata, arch: string): Release {
     );
   const metal = meta.architectures?.[coreosArch]?.artifacts?.metal;
   if (!isObject(metal)) throw notFound('metal');
-  if (typeof metal.release !== 'string' || !metal.release) throw malformed(`architectures.${coreosArch}.artifacts.metal.release is missing`);
+  if (typeof metal.release !== 'string' || !metal.release)
+    throw malformed(`architectures.${coreosArch}.artifacts.metal.release is missing`);
   if (!isObject(metal.formats)) throw malformed(`architectures.${coreosArch}.artifacts.metal.formats is missing`);
   const iso = metal.formats.iso;
   const pxe = metal.formats.pxe;

@@ -52,10 +52,13 @@ export function nodeBody(res: IncomingMessage): BodyStream {
           const wait = onChunk(chunk);
           if (!wait) return;
           res.pause();
-          wait.then(() => res.resume(), (e: Error) => {
-            res.destroy();
-            settle(e);
-          });
+          wait.then(
+            () => res.resume(),
+            (e: Error) => {
+              res.destroy();
+              settle(e);
+            },
+          );
         };
         res.on('data', onData);
         res.once('end', () => settle());
@@ -140,7 +143,9 @@ function rawGet(target: URL, opts: HttpGetOptions): Promise<DownloadResponse> {
     socket.on('close', () => {
       fail(new Error(headDone ? 'the connection closed early' : 'socket hang up'));
     });
-    const extra = Object.entries(opts.headers ?? {}).map(([k, v]) => `${k}: ${v}\r\n`).join('');
+    const extra = Object.entries(opts.headers ?? {})
+      .map(([k, v]) => `${k}: ${v}\r\n`)
+      .join('');
     socket.write(
       `GET ${target.pathname}${target.search} HTTP/1.1\r\nHost: ${target.host}\r\nUser-Agent: flint\r\n` +
         `Accept-Encoding: identity\r\nConnection: close\r\n${extra}\r\n`,
@@ -238,7 +243,8 @@ function rawGet(target: URL, opts: HttpGetOptions): Promise<DownloadResponse> {
         complete();
         return false;
       }
-      if (headDone && !consumer) paused = true; // wait for pipe()
+      if (headDone && !consumer)
+        paused = true; // wait for pipe()
       else if (headDone && BATCH_BYTES - fill < MIN_READ_BYTES) paused = !emit();
       if (paused) socket.pause();
       return !paused;

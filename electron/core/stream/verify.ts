@@ -28,7 +28,10 @@ interface SigPacket {
 }
 
 const NODE_HASHES: Record<number, string> = {
-  [enums.hash.sha256]: 'sha256', [enums.hash.sha384]: 'sha384', [enums.hash.sha512]: 'sha512', [enums.hash.sha224]: 'sha224',
+  [enums.hash.sha256]: 'sha256',
+  [enums.hash.sha384]: 'sha384',
+  [enums.hash.sha512]: 'sha512',
+  [enums.hash.sha224]: 'sha224',
 };
 
 /** node:crypto name of an OpenPGP hash algorithm id (only the SHA-2 family; others take the slow path). */
@@ -45,9 +48,11 @@ export async function parseDetachedSignature(sig: Uint8Array, name: string): Pro
     }
     return await readSignature({ binarySignature: sig });
   } catch (err) {
-    throw new FlintError('SIGNATURE_INVALID', `OpenPGP signature check failed for ${name}: the signature file is not a valid OpenPGP signature`, [
-      (err as Error).message,
-    ]);
+    throw new FlintError(
+      'SIGNATURE_INVALID',
+      `OpenPGP signature check failed for ${name}: the signature file is not a valid OpenPGP signature`,
+      [(err as Error).message],
+    );
   }
 }
 
@@ -79,7 +84,10 @@ export class StreamVerifier {
    * does not handle).
    */
   static async create(
-    name: string, signature: Uint8Array | null, keys: PublicKey[], opts: { streamed?: boolean } = {},
+    name: string,
+    signature: Uint8Array | null,
+    keys: PublicKey[],
+    opts: { streamed?: boolean } = {},
   ): Promise<StreamVerifier> {
     const v = new StreamVerifier(name);
     if (!signature) return v;
@@ -114,7 +122,9 @@ export class StreamVerifier {
         const h = (algo === 'sha256' ? this.hash : this.extra.get(algo)!).copy();
         const len = Buffer.alloc(4);
         len.writeUInt32BE(p.signatureData.length);
-        h.update(p.signatureData).update(Buffer.from([4, 0xff])).update(len);
+        h.update(p.signatureData)
+          .update(Buffer.from([4, 0xff]))
+          .update(len);
         p.hashed = Promise.resolve(new Uint8Array(h.digest()));
       }
       const message = await createMessage({ binary: new Uint8Array(0) });
@@ -153,7 +163,8 @@ export class StreamVerifier {
   }
 
   private async evaluate(
-    signatures: { keyID: { equals(k: unknown): boolean }; verified: Promise<unknown> }[], keys: PublicKey[],
+    signatures: { keyID: { equals(k: unknown): boolean }; verified: Promise<unknown> }[],
+    keys: PublicKey[],
   ): Promise<{ signer?: string; error?: FlintError }> {
     const name = this.name;
     try {

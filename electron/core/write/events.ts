@@ -73,13 +73,7 @@ export interface WriteDoneEvent {
 }
 
 /** Everything the helper prints on stdout, one JSON object per line. */
-export type WriteEvent =
-  | WriteStartEvent
-  | WriteProgressEvent
-  | WriteTargetDoneEvent
-  | WriteLogEvent
-  | WriteFatalEvent
-  | WriteDoneEvent;
+export type WriteEvent = WriteStartEvent | WriteProgressEvent | WriteTargetDoneEvent | WriteLogEvent | WriteFatalEvent | WriteDoneEvent;
 
 /** Helper exit codes (documented in native/README.md). */
 export const HelperExit = {

@@ -63,7 +63,8 @@ export function decodeJob(text: string): WriteJob {
   }
   if (!j || typeof j !== 'object') throw bad('not an object');
   if (j.version !== JOB_VERSION) throw bad(`version ${String(j.version)} (expected ${JOB_VERSION})`);
-  if (typeof j.image !== 'string' || !j.image.startsWith('/') && !/^[A-Za-z]:\\/.test(j.image)) throw bad('image must be an absolute path');
+  if (typeof j.image !== 'string' || (!j.image.startsWith('/') && !/^[A-Za-z]:\\/.test(j.image)))
+    throw bad('image must be an absolute path');
   if (!j.plan || !Number.isSafeInteger(j.plan.imageSize) || j.plan.imageSize <= 0 || !Array.isArray(j.plan.writes)) {
     throw bad('plan must have a positive imageSize and a writes list');
   }
@@ -74,7 +75,13 @@ export function decodeJob(text: string): WriteJob {
   if (!Array.isArray(j.targets) || j.targets.length === 0) throw bad('no targets');
   const seen = new Set<string>();
   for (const t of j.targets) {
-    if (!t || typeof t.device !== 'string' || !Number.isSafeInteger(t.size) || typeof t.serial !== 'string' || typeof t.model !== 'string') {
+    if (
+      !t ||
+      typeof t.device !== 'string' ||
+      !Number.isSafeInteger(t.size) ||
+      typeof t.serial !== 'string' ||
+      typeof t.model !== 'string'
+    ) {
       throw bad('each target needs device, size, serial and model');
     }
     if (seen.has(t.device)) throw bad(`target ${t.device} given twice`);

@@ -9,7 +9,15 @@ import { identityOf, type DriveIdentity } from '../drives/check';
 import type { Drive } from '../drives/types';
 import { listAllDrives, systemContext } from '../drives/list';
 import { WriteErrorCode } from './codes';
-import { devHelperCommand, isAuthFailure, isPrivileged, planLaunch, type HelperCommand, type HelperTransport, type LaunchPlan } from './elevate';
+import {
+  devHelperCommand,
+  isAuthFailure,
+  isPrivileged,
+  planLaunch,
+  type HelperCommand,
+  type HelperTransport,
+  type LaunchPlan,
+} from './elevate';
 import { parseEventLine, type TargetResult, type WriteEvent } from './events';
 import { encodeJob } from './job';
 
@@ -87,13 +95,22 @@ export async function resolveTargets(targets: (Drive | DriveIdentity | string)[]
     }
     listed ??= await listAllDrives(systemContext([image]));
     const d = listed.find((x) => x.device === t || x.raw === t);
-    if (!d) throw new FlintError(WriteErrorCode.NOT_FOUND, `${t} is not a whole disk on this machine (unplugged, or a partition?); see flint drives --all`);
+    if (!d)
+      throw new FlintError(
+        WriteErrorCode.NOT_FOUND,
+        `${t} is not a whole disk on this machine (unplugged, or a partition?); see flint drives --all`,
+      );
     out.push(identityOf(d));
   }
   return out;
 }
 
-async function runHelper(plan: LaunchPlan, jobText: string, files: { events: string; cancel: string } | undefined, o: WriteImageOptions): Promise<TargetResult[]> {
+async function runHelper(
+  plan: LaunchPlan,
+  jobText: string,
+  files: { events: string; cancel: string } | undefined,
+  o: WriteImageOptions,
+): Promise<TargetResult[]> {
   let done: { results: TargetResult[]; cancelled: boolean } | null = null;
   let fatal: FlintError | null = null;
   const handle = (line: string) => {
@@ -133,7 +150,9 @@ async function runHelper(plan: LaunchPlan, jobText: string, files: { events: str
   if (o.signal?.aborted) cancel();
   o.signal?.addEventListener('abort', cancel, { once: true });
   const exit = await new Promise<number | null>((res, rej) => {
-    child.once('error', (err) => rej(new FlintError(WriteErrorCode.HELPER_FAILED, `could not start the writer helper (${plan.argv[0]})`, [err.message])));
+    child.once('error', (err) =>
+      rej(new FlintError(WriteErrorCode.HELPER_FAILED, `could not start the writer helper (${plan.argv[0]})`, [err.message])),
+    );
     child.once('close', (code) => res(code));
   }).finally(() => {
     if (timer) clearInterval(timer);
@@ -145,7 +164,14 @@ async function runHelper(plan: LaunchPlan, jobText: string, files: { events: str
   }
   if (fatal) throw fatal;
   if (isAuthFailure(plan.method, exit, stderr)) {
-    throw new FlintError(WriteErrorCode.NOT_AUTHORIZED, 'writing needs administrator rights and the password prompt was cancelled or refused');
+    throw new FlintError(
+      WriteErrorCode.NOT_AUTHORIZED,
+      'writing needs administrator rights and the password prompt was cancelled or refused',
+    );
   }
-  throw new FlintError(WriteErrorCode.HELPER_FAILED, `the writer helper stopped without a result (exit ${exit})`, stderr.trim() ? [stderr.trim().split('\n').pop()!] : []);
+  throw new FlintError(
+    WriteErrorCode.HELPER_FAILED,
+    `the writer helper stopped without a result (exit ${exit})`,
+    stderr.trim() ? [stderr.trim().split('\n').pop()!] : [],
+  );
 }

@@ -66,9 +66,7 @@ export function ConfigReportView(props: { file: LoadedFile; capacity?: number })
               legend={`${formatBytes(used)} compressed of ${formatBytes(capacity)} available`}
             />
           ) : (
-            <p className="muted small">
-              {formatBytes(used)} compressed; choose an image to compare with its embed area.
-            </p>
+            <p className="muted small">{formatBytes(used)} compressed; choose an image to compare with its embed area.</p>
           )}
         </div>
       )}

@@ -61,9 +61,7 @@ export function ConfigStep() {
           {noConfig && !fieldsOnly && (
             <div className="notice warn" role="status">
               <strong>No config: the stick boots an unconfigured live system.</strong>
-              <span>
-                Nobody can log in over SSH and nothing is set up; you would configure it by hand on the console.
-              </span>
+              <span>Nobody can log in over SSH and nothing is set up; you would configure it by hand on the console.</span>
             </div>
           )}
         </div>

@@ -44,9 +44,7 @@ export function ConfirmDialog() {
           }
         }}
       >
-        <h2 id="confirm-title">
-          Erase {drives.length === 1 ? 'this drive' : `these ${drives.length} drives`}?
-        </h2>
+        <h2 id="confirm-title">Erase {drives.length === 1 ? 'this drive' : `these ${drives.length} drives`}?</h2>
         <div id="confirm-desc">
           <p>Everything on them is lost:</p>
           <ul>
@@ -62,8 +60,8 @@ export function ConfirmDialog() {
           <label className="check">
             <input type="checkbox" checked={s.confirmLarge} onChange={(e) => s.setConfirmLarge(e.currentTarget.checked)} />
             <span>
-              Yes, {large.map((d) => `${d.device} (${formatDriveSize(d.size)})`).join(', ')} {large.length > 1 ? 'are' : 'is'}{' '}
-              larger than a USB stick usually is, and I still want to erase {large.length > 1 ? 'them' : 'it'}.
+              Yes, {large.map((d) => `${d.device} (${formatDriveSize(d.size)})`).join(', ')} {large.length > 1 ? 'are' : 'is'} larger than a
+              USB stick usually is, and I still want to erase {large.length > 1 ? 'them' : 'it'}.
             </span>
           </label>
         )}

@@ -26,7 +26,14 @@ export function FieldSettingsForm() {
   const base = useId();
   const problem = (f: FieldSettingsField) => check?.problems.find((p) => p.field === f)?.message;
   const errId = (f: FieldSettingsField) => `${base}-${f}-error`;
-  const text = (key: keyof FieldSettingsInput, field: FieldSettingsField, label: string, hint: string, placeholder: string, list?: string) => (
+  const text = (
+    key: keyof FieldSettingsInput,
+    field: FieldSettingsField,
+    label: string,
+    hint: string,
+    placeholder: string,
+    list?: string,
+  ) => (
     <label className="field grow">
       {label}
       <span className="hint">{hint}</span>

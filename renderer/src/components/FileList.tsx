@@ -31,11 +31,7 @@ export function FileList(props: {
         ))}
       </ul>
       {!(props.single && props.files.length > 0) && (
-        <button
-          type="button"
-          className="btn"
-          onClick={() => (props.useDialog ? props.onAdd() : input.current?.click())}
-        >
+        <button type="button" className="btn" onClick={() => (props.useDialog ? props.onAdd() : input.current?.click())}>
           {props.addLabel}
         </button>
       )}

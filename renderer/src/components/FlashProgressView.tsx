@@ -35,7 +35,15 @@ export function FlashProgressView() {
               <div className="row">
                 <strong className="grow">{ph.label}</strong>
                 <span className="muted small">
-                  {st === 'done' ? 'Done' : st === 'active' ? (status === 'done' ? 'Stopped' : 'In progress') : st === 'failed' ? 'Failed' : 'Waiting'}
+                  {st === 'done'
+                    ? 'Done'
+                    : st === 'active'
+                      ? status === 'done'
+                        ? 'Stopped'
+                        : 'In progress'
+                      : st === 'failed'
+                        ? 'Failed'
+                        : 'Waiting'}
                 </span>
               </div>
               {!stick && image && st === 'active' && (

@@ -105,12 +105,7 @@ export function ImageStep() {
           </fieldset>
           <div className="row">
             {!busy && (
-              <button
-                type="button"
-                className="btn primary"
-                disabled={!chosen || !!isChosenImage}
-                onClick={() => void download()}
-              >
+              <button type="button" className="btn primary" disabled={!chosen || !!isChosenImage} onClick={() => void download()}>
                 {isChosenImage ? 'Ready' : chosen?.cached ? 'Use the cached image' : 'Download and verify'}
               </button>
             )}

@@ -32,8 +32,7 @@ export function Meter(props: {
       </div>
       <div className="legend">
         <span>
-          {props.legend ??
-            (props.total ? `${formatBytes(props.bytes)} of ${formatBytes(props.total)}` : formatBytes(props.bytes))}
+          {props.legend ?? (props.total ? `${formatBytes(props.bytes)} of ${formatBytes(props.total)}` : formatBytes(props.bytes))}
           {pct !== undefined && !props.legend ? ` · ${pct}%` : ''}
         </span>
         {props.live && (

@@ -62,7 +62,9 @@ export function NetbootOptionsStep() {
             </select>
           </label>
           <span className="muted small grow">
-            {release ? `Fedora CoreOS ${release.release}: kernel, initramfs and rootfs are downloaded and verified with Fedora's keys.` : 'Release not known yet.'}
+            {release
+              ? `Fedora CoreOS ${release.release}: kernel, initramfs and rootfs are downloaded and verified with Fedora's keys.`
+              : 'Release not known yet.'}
           </span>
         </div>
       </div>
@@ -70,10 +72,22 @@ export function NetbootOptionsStep() {
       <fieldset className="card group">
         <legend>Boot loader</legend>
         <div className="choices two">
-          <Choice name="pxe-format" label="iPXE" title="iPXE" checked={s.pxeFormat === 'ipxe'} onChange={() => s.setPxe({ pxeFormat: 'ipxe' })}>
+          <Choice
+            name="pxe-format"
+            label="iPXE"
+            title="iPXE"
+            checked={s.pxeFormat === 'ipxe'}
+            onChange={() => s.setPxe({ pxeFormat: 'ipxe' })}
+          >
             <span className="muted small">boot.ipxe, loads everything over HTTP. BIOS and UEFI.</span>
           </Choice>
-          <Choice name="pxe-format" label="PXELINUX" title="PXELINUX" checked={s.pxeFormat === 'pxelinux'} onChange={() => s.setPxe({ pxeFormat: 'pxelinux' })}>
+          <Choice
+            name="pxe-format"
+            label="PXELINUX"
+            title="PXELINUX"
+            checked={s.pxeFormat === 'pxelinux'}
+            onChange={() => s.setPxe({ pxeFormat: 'pxelinux' })}
+          >
             <span className="muted small">pxelinux.cfg/default, kernel and initrds over TFTP. BIOS only.</span>
           </Choice>
         </div>
@@ -82,11 +96,23 @@ export function NetbootOptionsStep() {
       <fieldset className="card group">
         <legend>Root filesystem</legend>
         <div className="choices two">
-          <Choice name="pxe-rootfs" label={`By URL, needs ${formatBytes(RAM_BY_ROOTFS.url)} of RAM`} title="By URL" checked={s.pxeRootfs === 'url'} onChange={() => s.setPxe({ pxeRootfs: 'url' })}>
+          <Choice
+            name="pxe-rootfs"
+            label={`By URL, needs ${formatBytes(RAM_BY_ROOTFS.url)} of RAM`}
+            title="By URL"
+            checked={s.pxeRootfs === 'url'}
+            onChange={() => s.setPxe({ pxeRootfs: 'url' })}
+          >
             <span className="muted small">The initramfs fetches it from coreos.live.rootfs_url.</span>
             <span className="badge">RAM: at least {formatBytes(RAM_BY_ROOTFS.url)}</span>
           </Choice>
-          <Choice name="pxe-rootfs" label={`As an initrd, needs ${formatBytes(RAM_BY_ROOTFS.initrd)} of RAM`} title="As an initrd" checked={s.pxeRootfs === 'initrd'} onChange={() => s.setPxe({ pxeRootfs: 'initrd' })}>
+          <Choice
+            name="pxe-rootfs"
+            label={`As an initrd, needs ${formatBytes(RAM_BY_ROOTFS.initrd)} of RAM`}
+            title="As an initrd"
+            checked={s.pxeRootfs === 'initrd'}
+            onChange={() => s.setPxe({ pxeRootfs: 'initrd' })}
+          >
             <span className="muted small">The boot loader loads it beside the initramfs.</span>
             <span className="badge">RAM: at least {formatBytes(RAM_BY_ROOTFS.initrd)}</span>
           </Choice>
@@ -102,22 +128,35 @@ export function NetbootOptionsStep() {
         <legend>Ignition config</legend>
         <div className="choices">
           {IGNITION.map((c) => (
-            <Choice key={c.id} name="pxe-ignition" label={`Ignition ${c.title}`} title={c.title} checked={s.pxeIgnition === c.id} onChange={() => s.setPxe({ pxeIgnition: c.id })}>
+            <Choice
+              key={c.id}
+              name="pxe-ignition"
+              label={`Ignition ${c.title}`}
+              title={c.title}
+              checked={s.pxeIgnition === c.id}
+              onChange={() => s.setPxe({ pxeIgnition: c.id })}
+            >
               <span className="muted small">{c.text}</span>
             </Choice>
           ))}
         </div>
         {s.pxeIgnition === 'url' && fields && (
           <p className="muted small">
-            The field settings are merged with {s.config ? s.config.name : 'nothing else'} into a config exported to the folder for the mirror to serve; a static IP
-            goes in network.img, loaded as an initrd.
+            The field settings are merged with {s.config ? s.config.name : 'nothing else'} into a config exported to the folder for the
+            mirror to serve; a static IP goes in network.img, loaded as an initrd.
           </p>
         )}
         {s.pxeIgnition === 'url' ? (
           <label className="field">
             Ignition config URL
             <span className="hint">http, https or tftp</span>
-            <input type="text" value={s.pxeIgnitionUrl} placeholder="http://10.0.0.2:8080/site.ign" spellCheck={false} onChange={(e) => s.setPxe({ pxeIgnitionUrl: e.currentTarget.value })} />
+            <input
+              type="text"
+              value={s.pxeIgnitionUrl}
+              placeholder="http://10.0.0.2:8080/site.ign"
+              spellCheck={false}
+              onChange={(e) => s.setPxe({ pxeIgnitionUrl: e.currentTarget.value })}
+            />
           </label>
         ) : s.config ? (
           <p className="muted small">
@@ -136,7 +175,8 @@ export function NetbootOptionsStep() {
         <label className="field">
           Base URL
           <span className="hint">
-            Where machines reach the boot mirror (Flint's own or any web server); iPXE loads everything from it and the rootfs URL is built from it.
+            Where machines reach the boot mirror (Flint's own or any web server); iPXE loads everything from it and the rootfs URL is built
+            from it.
           </span>
           <input
             type="text"

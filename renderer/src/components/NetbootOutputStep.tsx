@@ -14,7 +14,12 @@ function ExportCard() {
       <h3>Export to a folder</h3>
       <p className="muted small">
         Downloads the kernel, initramfs and rootfs, checks their SHA-256 and Fedora signatures, and writes them with the boot config
-        {s.pxeIgnition === 'embedded' && (s.config || s.pxePreview?.fieldSettings) ? ' and the customized initramfs' : s.pxeIgnition === 'initrd' && s.config ? ' and ignition.img' : ''}.
+        {s.pxeIgnition === 'embedded' && (s.config || s.pxePreview?.fieldSettings)
+          ? ' and the customized initramfs'
+          : s.pxeIgnition === 'initrd' && s.config
+            ? ' and ignition.img'
+            : ''}
+        .
       </p>
       <form
         className="row end"
@@ -26,7 +31,13 @@ function ExportCard() {
         {!electron && (
           <label className="field grow">
             Folder (created if missing)
-            <input type="text" value={s.pxeExportPath} placeholder="/srv/fcos" spellCheck={false} onChange={(e) => s.setPxeExportPath(e.currentTarget.value)} />
+            <input
+              type="text"
+              value={s.pxeExportPath}
+              placeholder="/srv/fcos"
+              spellCheck={false}
+              onChange={(e) => s.setPxeExportPath(e.currentTarget.value)}
+            />
           </label>
         )}
         {!s.pxeExportBusy ? (
@@ -42,7 +53,14 @@ function ExportCard() {
       {s.pxeExportBusy && (
         <div role="status" aria-live="polite">
           <p>{p?.phase === 'verify-image' ? 'Verifying…' : 'Downloading…'}</p>
-          <Meter label={p?.phase === 'verify-image' ? 'Verify' : 'Download'} bytes={p?.bytes ?? 0} total={p?.total} speed={p?.speed} eta={p?.eta} live />
+          <Meter
+            label={p?.phase === 'verify-image' ? 'Verify' : 'Download'}
+            bytes={p?.bytes ?? 0}
+            total={p?.total}
+            speed={p?.speed}
+            eta={p?.eta}
+            live
+          />
         </div>
       )}
       {s.pxeExportError && <ErrorNotice title="The boot files could not be exported" error={s.pxeExportError} />}
@@ -81,11 +99,24 @@ function MirrorCard() {
       >
         <label className="field grow">
           Address
-          <input type="text" value={s.pxeBind} disabled={running} spellCheck={false} onChange={(e) => s.setPxeServerAddress({ bind: e.currentTarget.value })} />
+          <input
+            type="text"
+            value={s.pxeBind}
+            disabled={running}
+            spellCheck={false}
+            onChange={(e) => s.setPxeServerAddress({ bind: e.currentTarget.value })}
+          />
         </label>
         <label className="field">
           Port
-          <input type="text" inputMode="numeric" className="port" value={s.pxePort} disabled={running} onChange={(e) => s.setPxeServerAddress({ port: e.currentTarget.value })} />
+          <input
+            type="text"
+            inputMode="numeric"
+            className="port"
+            value={s.pxePort}
+            disabled={running}
+            onChange={(e) => s.setPxeServerAddress({ port: e.currentTarget.value })}
+          />
         </label>
         <button type="submit" className={`btn${running ? ' danger' : ''}`} disabled={s.pxeServerBusy || (!running && !s.pxeExported)}>
           {running ? 'Stop mirror' : 'Start mirror'}

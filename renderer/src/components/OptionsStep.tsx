@@ -19,8 +19,8 @@ export function OptionsStep() {
           <span>
             <strong>Run from RAM</strong>
             <span className="muted">
-              Boots with <code>coreos.liveiso.fromram</code>: the whole system is copied into memory, so the stick can be
-              pulled out once the machine has booted. The machine needs more memory.
+              Boots with <code>coreos.liveiso.fromram</code>: the whole system is copied into memory, so the stick can be pulled out once
+              the machine has booted. The machine needs more memory.
             </span>
           </span>
         </label>
@@ -112,8 +112,8 @@ export function OptionsStep() {
           />
           <h3>Automatic install to a disk</h3>
           <p className="muted small">
-            The live system installs Fedora CoreOS to this disk of the booted machine and reboots into it
-            (<code>--dest-device</code> with <code>--dest-ignition</code>). Leave empty to only run live.
+            The live system installs Fedora CoreOS to this disk of the booted machine and reboots into it (<code>--dest-device</code> with{' '}
+            <code>--dest-ignition</code>). Leave empty to only run live.
           </p>
           <label className="field">
             Destination device on the target machine
@@ -152,4 +152,3 @@ export function OptionsStep() {
     </>
   );
 }
-

@@ -73,7 +73,11 @@ export function StepRail() {
   const goTo = useWizard((s) => s.goTo);
   // select a string so the rail re-renders only when a status or summary changes
   const steps = stepsOf(useWizard((s) => s.mode));
-  const key = useWizard((s) => stepsOf(s.mode).map((id) => `${status(s, id)}|${summary(s, id)}`).join('\n'));
+  const key = useWizard((s) =>
+    stepsOf(s.mode)
+      .map((id) => `${status(s, id)}|${summary(s, id)}`)
+      .join('\n'),
+  );
   const rows = key.split('\n').map((r) => r.split('|') as [Status, string]);
   return (
     <nav className="rail" aria-label="Steps">

@@ -93,8 +93,8 @@ export function TargetStep() {
       {largePicked.length > 0 && (
         <div className="notice warn" role="status">
           <strong>
-            {largePicked.map((d) => `${d.device} (${formatDriveSize(d.size)})`).join(', ')}{' '}
-            {largePicked.length > 1 ? 'are' : 'is'} larger than a USB stick usually is.
+            {largePicked.map((d) => `${d.device} (${formatDriveSize(d.size)})`).join(', ')} {largePicked.length > 1 ? 'are' : 'is'} larger
+            than a USB stick usually is.
           </strong>
           <span>USB sticks are rarely this big: make sure it is not a backup or data disk. Everything on it is erased.</span>
         </div>

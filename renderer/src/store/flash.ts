@@ -1,11 +1,4 @@
-import type {
-  DriveInfo,
-  ErrorValue,
-  FlashFinished,
-  FlashPhase,
-  FlashProgress,
-  TargetResult,
-} from '../../../electron/contract/api';
+import type { DriveInfo, ErrorValue, FlashFinished, FlashPhase, FlashProgress, TargetResult } from '../../../electron/contract/api';
 import { configReady } from './config';
 import { withRate, type TimedProgress } from './rate';
 import { optionProblems, toCustomizeOptions } from './options';
@@ -148,7 +141,15 @@ export const createFlashSlice: SliceCreator<FlashSlice> = (set, get, api) => ({
   },
 
   resetFlash() {
-    set({ flashStatus: 'idle', jobId: undefined, progress: {}, results: [], finished: undefined, currentPhase: undefined, flashError: undefined });
+    set({
+      flashStatus: 'idle',
+      jobId: undefined,
+      progress: {},
+      results: [],
+      finished: undefined,
+      currentPhase: undefined,
+      flashError: undefined,
+    });
   },
 
   applyFlashProgress(p) {

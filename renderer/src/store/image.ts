@@ -1,10 +1,4 @@
-import type {
-  DirListing,
-  ErrorValue,
-  FlashProgress,
-  ImageState,
-  ReleaseInfo,
-} from '../../../electron/contract/api';
+import type { DirListing, ErrorValue, FlashProgress, ImageState, ReleaseInfo } from '../../../electron/contract/api';
 import { withRate, type TimedProgress } from './rate';
 import type { SliceCreator } from './types';
 

@@ -48,7 +48,9 @@ export interface NetbootSlice {
   pxeServerLog: string[];
 
   /** Changes network boot options (the preview is refreshed by `refreshPxePreview`). */
-  setPxe(patch: Partial<Pick<NetbootSlice, 'pxeFormat' | 'pxeRootfs' | 'pxeIgnition' | 'pxeIgnitionUrl' | 'pxeBaseUrl' | 'pxeKargs'>>): void;
+  setPxe(
+    patch: Partial<Pick<NetbootSlice, 'pxeFormat' | 'pxeRootfs' | 'pxeIgnition' | 'pxeIgnitionUrl' | 'pxeBaseUrl' | 'pxeKargs'>>,
+  ): void;
   /** Marks the base URL field as touched (on leaving it). */
   touchPxeBaseUrl(): void;
   refreshPxePreview(): Promise<void>;
@@ -99,7 +101,9 @@ export function toPxeOptions(s: WizardState): PxeOptions {
 
 /** Kernel-argument problems of the last preview (the field shows them). */
 export function pxeKargProblem(s: NetbootSlice): ErrorValue | undefined {
-  return s.pxePreviewError?.code === 'PXE_KARG_INVALID' || s.pxePreviewError?.code === 'PXE_CMDLINE_TOO_LONG' ? s.pxePreviewError : undefined;
+  return s.pxePreviewError?.code === 'PXE_KARG_INVALID' || s.pxePreviewError?.code === 'PXE_CMDLINE_TOO_LONG'
+    ? s.pxePreviewError
+    : undefined;
 }
 
 let previewSeq = 0;

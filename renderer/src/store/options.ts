@@ -82,7 +82,14 @@ export function toCustomizeOptions(s: OptionsSlice): CustomizeOptions {
   if (s.destIgnition) o.destIgnitionId = s.destIgnition.id;
   if (hasFieldSettings(s.fieldSettings)) {
     const f = s.fieldSettings;
-    o.fieldSettings = { ...f, hostname: f.hostname.trim(), address: f.address.trim(), gateway: f.gateway.trim(), dns: f.dns.trim(), timezone: f.timezone.trim() };
+    o.fieldSettings = {
+      ...f,
+      hostname: f.hostname.trim(),
+      address: f.address.trim(),
+      gateway: f.gateway.trim(),
+      dns: f.dns.trim(),
+      timezone: f.timezone.trim(),
+    };
   }
   return o;
 }

@@ -15,8 +15,4 @@ export type WizardState = ConfigSlice & ImageSlice & OptionsSlice & TargetsSlice
 export type WizardStore = StoreApi<WizardState>;
 
 /** Builds one slice; each slice talks to the core only through the contract's `FlintApi`. */
-export type SliceCreator<T> = (
-  set: StoreApi<WizardState>['setState'],
-  get: StoreApi<WizardState>['getState'],
-  api: FlintApi,
-) => T;
+export type SliceCreator<T> = (set: StoreApi<WizardState>['setState'], get: StoreApi<WizardState>['getState'], api: FlintApi) => T;

@@ -34,7 +34,11 @@ const STICK = 64 << 20;
 function withoutNulls(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(withoutNulls);
   if (v && typeof v === 'object') {
-    return Object.fromEntries(Object.entries(v).filter(([, x]) => x !== null).map(([k, x]) => [k, withoutNulls(x)]));
+    return Object.fromEntries(
+      Object.entries(v)
+        .filter(([, x]) => x !== null)
+        .map(([k, x]) => [k, withoutNulls(x)]),
+    );
   }
   return v;
 }
@@ -95,15 +99,28 @@ describe.skipIf(why)('flint burn, then boot the stick in QEMU', () => {
     const expected = await expectedLiveConfig('live.iso', ['--live-ignition', LIVE_IGN, '--live-karg-append', FROMRAM]);
     const loop = stick();
     const report = await burn([
-      '--stream', 'stable', '--base-url', mirror!.url, '--keyring', pubKey,
-      '--ignition', LIVE_IGN, '--fromram', '--target', loop.device,
+      '--stream',
+      'stable',
+      '--base-url',
+      mirror!.url,
+      '--keyring',
+      pubKey,
+      '--ignition',
+      LIVE_IGN,
+      '--fromram',
+      '--target',
+      loop.device,
     ]);
     expect(isoGets()).toBe(1);
     const targets = report.targets as { device: string; ok: boolean; configSha256?: string }[];
     expect(targets).toHaveLength(1);
     expect(targets[0]).toMatchObject({ device: loop.device, ok: true, configSha256: sha256(expected) });
 
-    for (const [firmware, espBoot] of [['bios', false], ['uefi', false], ['uefi', true]] as const) {
+    for (const [firmware, espBoot] of [
+      ['bios', false],
+      ['uefi', false],
+      ['uefi', true],
+    ] as const) {
       const r = await bootImage({ image: loop.device, firmware, espBoot });
       expect(bootProblems(r, { ignition: expected, kargs: [FROMRAM] }), `${firmware}${espBoot ? ' via ESP' : ''}`).toEqual([]);
       expect(r.report.cmdline).toContain(info.defaultKargs + ' ' + FROMRAM);

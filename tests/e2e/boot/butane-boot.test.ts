@@ -69,10 +69,16 @@ describe.skipIf(why)('flint burn with a Butane config and field settings, then b
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('the booted system\'s /config.ign holds the translated config, then the settings', async () => {
+  it("the booted system's /config.ign holds the translated config, then the settings", async () => {
     const flags = [
-      '--hostname', 'pump-station-7', '--ssh-key', join(dir, 'tech.pub'), '--timezone', 'Europe/Berlin',
-      '--static-ip', '192.168.77.20/24,192.168.77.1,192.168.77.1',
+      '--hostname',
+      'pump-station-7',
+      '--ssh-key',
+      join(dir, 'tech.pub'),
+      '--timezone',
+      'Europe/Berlin',
+      '--static-ip',
+      '192.168.77.20/24,192.168.77.1,192.168.77.1',
     ];
     // the oracle for the bytes: iso customize with the same inputs
     const out = join(dir, 'expected.iso');
@@ -84,7 +90,19 @@ describe.skipIf(why)('flint burn with a Butane config and field settings, then b
 
     const loop = createLoopDevice(64 << 20);
     loops.push(loop);
-    const r = await runFlint(['burn', '--iso', info.iso, '--ignition', join(dir, 'site.bu'), ...flags, '--target', loop.device, '--allow-loop', '--yes', '--json']);
+    const r = await runFlint([
+      'burn',
+      '--iso',
+      info.iso,
+      '--ignition',
+      join(dir, 'site.bu'),
+      ...flags,
+      '--target',
+      loop.device,
+      '--allow-loop',
+      '--yes',
+      '--json',
+    ]);
     expect(r.stderr, r.stderr).not.toMatch(/^Error/m);
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout.toString('utf8')) as { targets: { ok: boolean; configSha256?: string }[] };
@@ -96,7 +114,7 @@ describe.skipIf(why)('flint burn with a Butane config and field settings, then b
     const buf = Buffer.alloc(len);
     const fd = openSync(loop.device, 'r');
     try {
-      for (let got = 0; got < len; ) {
+      for (let got = 0; got < len;) {
         const n = readSync(fd, buf, got, len - got, got);
         if (n === 0) break;
         got += n;

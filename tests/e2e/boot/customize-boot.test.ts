@@ -43,17 +43,36 @@ describe.skipIf(why)('flint iso customize, then boot the ISO in QEMU', () => {
   }
 
   it('live config and --live-karg-append: BIOS (CD-ROM) and UEFI (USB) see them, no padding leaks', async () => {
-    const c = await customize('live.iso', ['--live-ignition', LIVE_IGN, '--live-karg-append', 'coreos.liveiso.fromram', '--live-karg-append', 'flint.test=1']);
+    const c = await customize('live.iso', [
+      '--live-ignition',
+      LIVE_IGN,
+      '--live-karg-append',
+      'coreos.liveiso.fromram',
+      '--live-karg-append',
+      'flint.test=1',
+    ]);
     expect(c.kargs).toBe(info.defaultKargs + ' coreos.liveiso.fromram flint.test=1');
-    for (const [firmware, media] of [['bios', 'cdrom'], ['uefi', 'usb']] as const) {
+    for (const [firmware, media] of [
+      ['bios', 'cdrom'],
+      ['uefi', 'usb'],
+    ] as const) {
       const r = await bootImage({ image: c.iso, firmware, media });
-      expect(bootProblems(r, { ignition: c.config, kargs: ['coreos.liveiso.fromram', 'flint.test=1'] }), `${firmware}/${media}`).toEqual([]);
+      expect(bootProblems(r, { ignition: c.config, kargs: ['coreos.liveiso.fromram', 'flint.test=1'] }), `${firmware}/${media}`).toEqual(
+        [],
+      );
       expect(r.report.cmdline!.endsWith(c.kargs)).toBe(true);
     }
   }, 180_000);
 
   it('automatic install: the installer config and dest.ign are in the booted /config.ign (UEFI via the ESP)', async () => {
-    const c = await customize('install.iso', ['--dest-device', '/dev/vda', '--dest-ignition', DEST_IGN, '--dest-karg-append', 'flint.dest=1']);
+    const c = await customize('install.iso', [
+      '--dest-device',
+      '/dev/vda',
+      '--dest-ignition',
+      DEST_IGN,
+      '--dest-karg-append',
+      'flint.dest=1',
+    ]);
     const r = await bootImage({ image: c.iso, firmware: 'uefi', espBoot: true });
     expect(bootProblems(r, { ignition: c.config, rejectKargs: ['coreos.liveiso.fromram'] })).toEqual([]);
     const live = liveConfigContents(r.report.ignition!);

@@ -92,7 +92,9 @@ describe.skipIf(why)('boot harness (tiny FCOS-like live ISO in QEMU)', () => {
 
   it('catches an initrd the kernel cannot unpack (xz with the default CRC64 check)', async () => {
     const image = copy('crc64.iso');
-    const xz = execFileSync('xz', ['--format=xz', '--check=crc64', '-c'], { input: newcArchive([{ name: 'config.ign', data: Buffer.from(config) }]) });
+    const xz = execFileSync('xz', ['--format=xz', '--check=crc64', '-c'], {
+      input: newcArchive([{ name: 'config.ign', data: Buffer.from(config) }]),
+    });
     writeEmbedAreaRaw(info, xz, image);
     const r = await bootImage({ image, firmware: 'bios' });
     expect(r.outcome).toBe('BOOT-OK');

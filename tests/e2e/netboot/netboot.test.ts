@@ -26,8 +26,11 @@ const why = skipReason(allOf(BUILD_ISO_REQUIREMENTS, BOOT_REQUIREMENTS, netbootR
 /** Runs the real CLI (`node bin/flint.mjs ...`); resolves with stdout as bytes, rejects with stderr. */
 function flint(args: string[]): Promise<Buffer> {
   return new Promise((ok, fail) => {
-    execFile('node', [join(ROOT, 'bin/flint.mjs'), ...args], { cwd: ROOT, encoding: 'buffer', maxBuffer: 64 << 20 }, (err, stdout, stderr) =>
-      err ? fail(new Error(`flint ${args.join(' ')} failed: ${stderr.toString()}`)) : ok(stdout),
+    execFile(
+      'node',
+      [join(ROOT, 'bin/flint.mjs'), ...args],
+      { cwd: ROOT, encoding: 'buffer', maxBuffer: 64 << 20 },
+      (err, stdout, stderr) => (err ? fail(new Error(`flint ${args.join(' ')} failed: ${stderr.toString()}`)) : ok(stdout)),
     );
   });
 }
@@ -70,17 +73,39 @@ describe.skipIf(why)('network boot in QEMU (PXELINUX and iPXE, isolated user-mod
     const copied = await layoutTftpRoot(tftp, { 'pxelinux.0': PXELINUX_0, 'ldlinux.c32': LDLINUX_C32 });
     expect(copied.map((p) => p.slice(tftp.length + 1)).sort()).toEqual(['ldlinux.c32', 'pxelinux.0']);
     await flint([
-      'pxe', 'config', '--format', 'pxelinux', '--kernel', K, '--initramfs', custom, '--rootfs', R,
-      '--rootfs-initrd', '--ignition-embedded', '--karg', 'console=ttyS0', '-o', join(tftp, 'pxelinux.cfg/default'),
+      'pxe',
+      'config',
+      '--format',
+      'pxelinux',
+      '--kernel',
+      K,
+      '--initramfs',
+      custom,
+      '--rootfs',
+      R,
+      '--rootfs-initrd',
+      '--ignition-embedded',
+      '--karg',
+      'console=ttyS0',
+      '-o',
+      join(tftp, 'pxelinux.cfg/default'),
     ]);
     const cfg = readFileSync(join(tftp, 'pxelinux.cfg/default'), 'utf8');
     expect(cfg).toContain('IPAPPEND 2');
 
     const r = await bootImage({ media: 'none', extraArgs: netbootArgs(tftp, 'pxelinux.0'), timeoutMs: 240_000 });
-    expect(bootProblems(r, {
-      ignition: expected,
-      kargs: ['ignition.firstboot', 'ignition.platform.id=metal', 'console=ttyS0', `initrd=${custom},${R}`, 'BOOTIF=01-52-54-00-12-34-56'],
-    })).toEqual([]);
+    expect(
+      bootProblems(r, {
+        ignition: expected,
+        kargs: [
+          'ignition.firstboot',
+          'ignition.platform.id=metal',
+          'console=ttyS0',
+          `initrd=${custom},${R}`,
+          'BOOTIF=01-52-54-00-12-34-56',
+        ],
+      }),
+    ).toEqual([]);
     expect(r.report.cmdline?.split(' ').pop()).toBe('BOOTIF=01-52-54-00-12-34-56');
     expect(r.report.extraFiles).toEqual(expect.arrayContaining(['/config.ign', '/root.squashfs']));
     expect(r.report.initramfsErrors).toEqual([]);
@@ -94,20 +119,53 @@ describe.skipIf(why)('network boot in QEMU (PXELINUX and iPXE, isolated user-mod
     writeFileSync(join(dir, 'eth0.nmconnection'), '[connection]\nid=eth0\ntype=ethernet\n');
     await flint(['pxe', 'network', 'wrap', '-k', join(dir, 'eth0.nmconnection'), '-o', join(tftp, 'net.img')]);
     await flint([
-      'pxe', 'config', '--format', 'ipxe', '--kernel', K, '--initramfs', I, '--rootfs', R, '--stream', 'stable', '--release', V,
-      '--rootfs-initrd', '--ignition-initrd', 'ignition.img', '--initrd', 'net.img', '--karg', 'console=ttyS0', '-o', join(tftp, 'boot.ipxe'),
+      'pxe',
+      'config',
+      '--format',
+      'ipxe',
+      '--kernel',
+      K,
+      '--initramfs',
+      I,
+      '--rootfs',
+      R,
+      '--stream',
+      'stable',
+      '--release',
+      V,
+      '--rootfs-initrd',
+      '--ignition-initrd',
+      'ignition.img',
+      '--initrd',
+      'net.img',
+      '--karg',
+      'console=ttyS0',
+      '-o',
+      join(tftp, 'boot.ipxe'),
     ]);
     const script = readFileSync(join(tftp, 'boot.ipxe'), 'utf8');
     expect(script).toContain(`set VERSION ${V}`);
     expect(script).toContain('initrd --name main ${BASEURL}/fedora-coreos-${VERSION}-live-initramfs.x86_64.img');
 
     const r = await bootImage({ media: 'none', extraArgs: netbootArgs(tftp, 'boot.ipxe'), timeoutMs: 240_000 });
-    expect(bootProblems(r, {
-      ignition: config,
-      kargs: ['initrd=main', 'initrd=rootfs', 'initrd=ignition', 'initrd=extra1', 'ignition.firstboot', 'ignition.platform.id=metal', 'console=ttyS0'],
-      rejectKargs: ['BOOTIF=01-52-54-00-12-34-56'],
-    })).toEqual([]);
-    expect(r.report.extraFiles).toEqual(expect.arrayContaining(['/config.ign', '/root.squashfs', '/etc/coreos-firstboot-network/eth0.nmconnection']));
+    expect(
+      bootProblems(r, {
+        ignition: config,
+        kargs: [
+          'initrd=main',
+          'initrd=rootfs',
+          'initrd=ignition',
+          'initrd=extra1',
+          'ignition.firstboot',
+          'ignition.platform.id=metal',
+          'console=ttyS0',
+        ],
+        rejectKargs: ['BOOTIF=01-52-54-00-12-34-56'],
+      }),
+    ).toEqual([]);
+    expect(r.report.extraFiles).toEqual(
+      expect.arrayContaining(['/config.ign', '/root.squashfs', '/etc/coreos-firstboot-network/eth0.nmconnection']),
+    );
   }, 300_000);
 
   it('iPXE under UEFI (OVMF): the kernel EFI stub loads the named initrds; rootfs by URL (2 GiB layout)', async () => {
@@ -116,16 +174,39 @@ describe.skipIf(why)('network boot in QEMU (PXELINUX and iPXE, isolated user-mod
     const expected = await flint(['pxe', 'ignition', 'unwrap', join(tftp, custom)]);
     // the guest cannot fetch the rootfs (no HTTP server inside QEMU's user network): only the command line is checked
     await flint([
-      'pxe', 'config', '--format', 'ipxe', '--kernel', K, '--initramfs', custom, '--rootfs', R,
-      '--rootfs-url', `http://10.0.2.2/${R}`, '--ignition-embedded', '--karg', 'console=ttyS0', '-o', join(tftp, 'uefi.ipxe'),
+      'pxe',
+      'config',
+      '--format',
+      'ipxe',
+      '--kernel',
+      K,
+      '--initramfs',
+      custom,
+      '--rootfs',
+      R,
+      '--rootfs-url',
+      `http://10.0.2.2/${R}`,
+      '--ignition-embedded',
+      '--karg',
+      'console=ttyS0',
+      '-o',
+      join(tftp, 'uefi.ipxe'),
     ]);
     expect(readFileSync(join(tftp, 'uefi.ipxe'), 'utf8')).toContain('needs at least 2 GiB of RAM');
     const r = await bootImage({ media: 'none', firmware: 'uefi', extraArgs: netbootArgs(tftp, 'uefi.ipxe'), timeoutMs: 240_000 });
-    expect(bootProblems(r, {
-      ignition: expected,
-      kargs: ['initrd=main', `coreos.live.rootfs_url=http://10.0.2.2/${R}`, 'ignition.firstboot', 'ignition.platform.id=metal', 'console=ttyS0'],
-      rejectKargs: ['initrd=rootfs'],
-    })).toEqual([]);
+    expect(
+      bootProblems(r, {
+        ignition: expected,
+        kargs: [
+          'initrd=main',
+          `coreos.live.rootfs_url=http://10.0.2.2/${R}`,
+          'ignition.firstboot',
+          'ignition.platform.id=metal',
+          'console=ttyS0',
+        ],
+        rejectKargs: ['initrd=rootfs'],
+      }),
+    ).toEqual([]);
     expect(r.report.extraFiles).toContain('/config.ign');
     expect(r.report.extraFiles).not.toContain('/root.squashfs');
   }, 300_000);

@@ -104,7 +104,11 @@ export async function startStack(
       app: { name: 'Flint', version: '0.1.0' },
       coreOptions,
       ...(showLoop
-        ? { core: { listDrives: async () => (await real.listDrives()).filter((d) => !d.device.startsWith('/dev/loop') || showLoop(d.device)) } }
+        ? {
+            core: {
+              listDrives: async () => (await real.listDrives()).filter((d) => !d.device.startsWith('/dev/loop') || showLoop(d.device)),
+            },
+          }
         : {}),
     });
     const m = mirror;
@@ -209,4 +213,3 @@ export function writerPids(): number[] {
   };
   return [...kids.keys()].filter((p) => mine(p) && (cmd.get(p) ?? '').includes('native/writer'));
 }
-

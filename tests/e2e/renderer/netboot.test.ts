@@ -20,7 +20,14 @@ import { CHROMIUM, dropFile, launchChromium, MIRROR_ISO_FIXTURE, startStack, typ
 const why = skipReason({ files: [CHROMIUM] });
 
 const RELEASE = '44.20260707.3.1'; // the release of tests/fixtures/stream/stable.json
-const CONFIG = JSON.stringify({ ignition: { version: '3.4.0' }, passwd: { users: [{ name: 'core', sshAuthorizedKeys: ['ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFlintNetbootTestKey flint@test'] }] } }, null, 2);
+const CONFIG = JSON.stringify(
+  {
+    ignition: { version: '3.4.0' },
+    passwd: { users: [{ name: 'core', sshAuthorizedKeys: ['ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFlintNetbootTestKey flint@test'] }] },
+  },
+  null,
+  2,
+);
 const KERNEL = Buffer.from('a kernel stand-in\n'.repeat(2000));
 
 /** A stand-in for a live initramfs: gzip'd newc with the CoreOS marker. */
@@ -94,23 +101,32 @@ describe.skipIf(why)('network boot mode end to end in Chromium', () => {
     expect(shown).toMatch(/^#!ipxe\n/);
     expect(shown).toContain('set BASEURL http://127.0.0.1:8080');
     expect(shown).toContain('initrd --name main ${BASEURL}/fedora-coreos-${VERSION}-live-initramfs.x86_64.custom.img');
-    await page.getByText('RAM: the machine needs at least 2 GiB of RAM (the initramfs fetches the rootfs from coreos.live.rootfs_url).').waitFor();
+    await page
+      .getByText('RAM: the machine needs at least 2 GiB of RAM (the initramfs fetches the rootfs from coreos.live.rootfs_url).')
+      .waitFor();
     await page.getByRole('button', { name: 'Copy boot.ipxe' }).focus();
     await page.keyboard.press('Enter');
     await page.getByRole('status').filter({ hasText: 'Copied' }).waitFor();
-    expect(await page.evaluate(() => (globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }).navigator.clipboard.readText())).toBe(shown);
+    expect(
+      await page.evaluate(() =>
+        (globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }).navigator.clipboard.readText(),
+      ),
+    ).toBe(shown);
 
     await page.getByRole('textbox', { name: /Folder/ }).fill(out);
     await page.getByRole('button', { name: 'Export boot files' }).click();
     await page.getByText(`Exported Fedora CoreOS ${RELEASE} to ${out}`).waitFor({ timeout: 120_000 });
 
     // the files on disk: verified artifacts, the customized initramfs carrying the config, the script shown
-    const name = (kind: string) => (kind === 'kernel' ? `fedora-coreos-${RELEASE}-live-kernel.x86_64` : `fedora-coreos-${RELEASE}-live-${kind}.x86_64.img`);
+    const name = (kind: string) =>
+      kind === 'kernel' ? `fedora-coreos-${RELEASE}-live-kernel.x86_64` : `fedora-coreos-${RELEASE}-live-${kind}.x86_64.img`;
     expect(readFileSync(path.join(out, name('kernel')))).toEqual(KERNEL);
     expect(readFileSync(path.join(out, name('initramfs')))).toEqual(liveInitramfs());
     expect(readFileSync(path.join(out, name('rootfs'))).length).toBe(300_000);
     const custom = readFileSync(path.join(out, `fedora-coreos-${RELEASE}-live-initramfs.x86_64.custom.img`));
-    const embedded = JSON.parse(Buffer.from(await unwrapIgnition(custom)).toString()) as { ignition: { config: { merge: { source: string; compression?: string }[] } } };
+    const embedded = JSON.parse(Buffer.from(await unwrapIgnition(custom)).toString()) as {
+      ignition: { config: { merge: { source: string; compression?: string }[] } };
+    };
     const merged = embedded.ignition.config.merge.map((m) => {
       const data = Buffer.from(m.source.replace(/^data:[^,]*;base64,/, ''), 'base64');
       return JSON.parse((m.compression === 'gzip' ? gunzipSync(data) : data).toString()) as unknown;

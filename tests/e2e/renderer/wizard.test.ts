@@ -21,7 +21,9 @@ const MiB = 1024 * 1024;
 const CONFIG = JSON.stringify(
   {
     ignition: { version: '3.4.0' },
-    passwd: { users: [{ name: 'core', sshAuthorizedKeys: ['ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFlintE2eTestKeyOnlyForTests flint@test'] }] },
+    passwd: {
+      users: [{ name: 'core', sshAuthorizedKeys: ['ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFlintE2eTestKeyOnlyForTests flint@test'] }],
+    },
   },
   null,
   2,
@@ -32,7 +34,9 @@ const CONFIG = JSON.stringify(
  * checks that it merges CONFIG (coreos-installer wraps the given config in a merge directive).
  */
 function embeddedConfig(target: string): Buffer {
-  const embedded = execFileSync(process.execPath, [path.join(ROOT, 'bin/flint.mjs'), 'iso', 'ignition', 'show', target], { maxBuffer: 16 * MiB });
+  const embedded = execFileSync(process.execPath, [path.join(ROOT, 'bin/flint.mjs'), 'iso', 'ignition', 'show', target], {
+    maxBuffer: 16 * MiB,
+  });
   const merged = JSON.parse(embedded.toString()) as { ignition: { config: { merge: { source: string; compression?: string }[] } } };
   const inner = merged.ignition.config.merge.map((m) => {
     const data = Buffer.from(m.source.replace(/^data:[^,]*;base64,/, ''), 'base64');
@@ -204,7 +208,9 @@ describe.skipIf(why)('renderer end to end in Chromium over the loopback bridge',
         await page.keyboard.press('Tab');
         const focused = await page.evaluate(() => {
           const el = document.activeElement as HTMLElement | null;
-          return el ? (el.getAttribute('aria-label') ?? el.textContent ?? '') + ' ' + ((el as HTMLInputElement).labels?.[0]?.textContent ?? '') : '';
+          return el
+            ? (el.getAttribute('aria-label') ?? el.textContent ?? '') + ' ' + ((el as HTMLInputElement).labels?.[0]?.textContent ?? '')
+            : '';
         });
         if (name.test(focused)) return;
       }
@@ -309,13 +315,25 @@ describe.skipIf(why)('renderer end to end in Chromium over the loopback bridge',
     const page = browser!.page;
     await page.goto(stack.url);
     await page.locator('body[data-flint-ready]').waitFor();
-    const bu = ['variant: fcos', 'version: 1.5.0', 'passwd:', '  users:', '    - name: core', '      ssh_authorized_keys:', '        - ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFlintButaneTest core@test', ''].join('\n');
+    const bu = [
+      'variant: fcos',
+      'version: 1.5.0',
+      'passwd:',
+      '  users:',
+      '    - name: core',
+      '      ssh_authorized_keys:',
+      '        - ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFlintButaneTest core@test',
+      '',
+    ].join('\n');
     await dropFile(page, '.dropzone', 'live.bu', bu);
     await page.getByText(/Valid · Ignition 3\./).waitFor();
     const shown = JSON.parse((await page.getByLabel('Config (read-only)').textContent()) ?? '') as {
       passwd: { users: { name: string; sshAuthorizedKeys: string[] }[] };
     };
-    expect(shown.passwd.users[0]).toEqual({ name: 'core', sshAuthorizedKeys: ['ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFlintButaneTest core@test'] });
+    expect(shown.passwd.users[0]).toEqual({
+      name: 'core',
+      sshAuthorizedKeys: ['ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFlintButaneTest core@test'],
+    });
     // 5 MiB of "config": refused before it reaches the core, with a message a person can act on
     await dropFile(page, '.dropzone', 'huge.ign', 'x'.repeat(5 * MiB));
     const alert = page.getByRole('alert').filter({ hasText: 'huge.ign' });
@@ -324,7 +342,3 @@ describe.skipIf(why)('renderer end to end in Chromium over the loopback bridge',
     expect(browser!.errors).toEqual([]);
   }, 240_000);
 });
-
-
-
-

@@ -24,7 +24,9 @@ describe('flint ui', () => {
   it('serves the renderer on 127.0.0.1 with a one-time token and stops on SIGTERM', async () => {
     dir = mkdtempSync(join(tmpdir(), 'flint-ui-cli-'));
     writeFileSync(join(dir, 'index.html'), '<!doctype html><title>Flint UI</title>');
-    child = spawn(process.execPath, [FLINT, 'ui', '--no-open', '--port', '0', '--renderer-dir', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn(process.execPath, [FLINT, 'ui', '--no-open', '--port', '0', '--renderer-dir', dir], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     const url = await new Promise<string>((res, rej) => {
       const t = setTimeout(() => rej(new Error(`no URL printed: ${out}`)), 30_000);

@@ -24,7 +24,8 @@ describe('downloads through the bridge', () => {
     dir = await mkdtemp(join(tmpdir(), 'flint-bridge-dl-'));
     const iso = await fixtureIso('embed-areas-2023-07.x86_64');
     const populated = await populateMirror(join(dir, 'mirror'), { stream: 'testing', iso: { file: iso } });
-    release = (populated.metadata as { architectures: { x86_64: { artifacts: { metal: { release: string } } } } }).architectures.x86_64.artifacts.metal.release;
+    release = (populated.metadata as { architectures: { x86_64: { artifacts: { metal: { release: string } } } } }).architectures.x86_64
+      .artifacts.metal.release;
     mirror = await startMirrorServer({ root: join(dir, 'mirror') });
     server = await startUiServer({
       rendererDir: dir,

@@ -25,15 +25,12 @@ function raw(
   opts: { method?: string; path: string; headers?: Record<string, string>; body?: string },
 ): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request(
-      { host: '127.0.0.1', port, method: opts.method ?? 'GET', path: opts.path, headers: opts.headers },
-      (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (c) => (body += c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-      },
-    );
+    const req = request({ host: '127.0.0.1', port, method: opts.method ?? 'GET', path: opts.path, headers: opts.headers }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    });
     req.on('error', reject);
     if (opts.body !== undefined) req.write(opts.body);
     req.end();
@@ -41,9 +38,42 @@ function raw(
 }
 
 const drives: CoreDrive[] = [
-  { id: 'd-usb', device: '/dev/sdx', size: 16e9, vendor: 'Acme', model: 'Stick', bus: 'usb', removable: true, readOnly: false, system: false, mountpoints: [] },
-  { id: 'd-big', device: '/dev/sdy', size: 2e12, vendor: 'Acme', model: 'Disk', bus: 'usb', removable: false, readOnly: false, system: false, mountpoints: [] },
-  { id: 'd-sys', device: '/dev/vdz', size: 256e9, vendor: '', model: '', bus: 'virtio', removable: false, readOnly: false, system: true, mountpoints: ['/'] },
+  {
+    id: 'd-usb',
+    device: '/dev/sdx',
+    size: 16e9,
+    vendor: 'Acme',
+    model: 'Stick',
+    bus: 'usb',
+    removable: true,
+    readOnly: false,
+    system: false,
+    mountpoints: [],
+  },
+  {
+    id: 'd-big',
+    device: '/dev/sdy',
+    size: 2e12,
+    vendor: 'Acme',
+    model: 'Disk',
+    bus: 'usb',
+    removable: false,
+    readOnly: false,
+    system: false,
+    mountpoints: [],
+  },
+  {
+    id: 'd-sys',
+    device: '/dev/vdz',
+    size: 256e9,
+    vendor: '',
+    model: '',
+    bus: 'virtio',
+    removable: false,
+    readOnly: false,
+    system: true,
+    mountpoints: ['/'],
+  },
 ];
 
 describe.skipIf(why)('loopback bridge', () => {
@@ -102,7 +132,12 @@ describe.skipIf(why)('loopback bridge', () => {
 
   it('refuses API calls without or with a wrong token', async () => {
     const body = '{}';
-    const none = await raw(server.port, { method: 'POST', path: '/api/app:info', headers: { host: `127.0.0.1:${server.port}`, 'content-type': 'application/json' }, body });
+    const none = await raw(server.port, {
+      method: 'POST',
+      path: '/api/app:info',
+      headers: { host: `127.0.0.1:${server.port}`, 'content-type': 'application/json' },
+      body,
+    });
     expect(none.status).toBe(401);
     expect(JSON.parse(none.body).error.code).toBe('TOKEN_REQUIRED');
     const wrong = createBridgeClient({ baseUrl: server.origin, token: 'x'.repeat(32) });
@@ -113,29 +148,55 @@ describe.skipIf(why)('loopback bridge', () => {
 
   it('refuses foreign Host headers (DNS rebinding) and foreign Origins', async () => {
     const h = { 'content-type': 'application/json', 'x-flint-token': server.token };
-    const rebind = await raw(server.port, { method: 'POST', path: '/api/app:info', headers: { ...h, host: `evil.example:${server.port}` }, body: '{}' });
+    const rebind = await raw(server.port, {
+      method: 'POST',
+      path: '/api/app:info',
+      headers: { ...h, host: `evil.example:${server.port}` },
+      body: '{}',
+    });
     expect(rebind.status).toBe(421);
     const page = await raw(server.port, { path: '/', headers: { host: 'attacker.test' } });
     expect(page.status).toBe(421);
-    const cross = await raw(server.port, { method: 'POST', path: '/api/app:info', headers: { ...h, host: `127.0.0.1:${server.port}`, origin: 'http://evil.example' }, body: '{}' });
+    const cross = await raw(server.port, {
+      method: 'POST',
+      path: '/api/app:info',
+      headers: { ...h, host: `127.0.0.1:${server.port}`, origin: 'http://evil.example' },
+      body: '{}',
+    });
     expect(cross.status).toBe(403);
     expect(JSON.parse(cross.body).error.code).toBe('BAD_ORIGIN');
-    const same = await raw(server.port, { method: 'POST', path: '/api/app:info', headers: { ...h, host: `localhost:${server.port}`, origin: `http://localhost:${server.port}` }, body: '{}' });
+    const same = await raw(server.port, {
+      method: 'POST',
+      path: '/api/app:info',
+      headers: { ...h, host: `localhost:${server.port}`, origin: `http://localhost:${server.port}` },
+      body: '{}',
+    });
     expect(same.status).toBe(200);
   });
 
   it('refuses bad requests: method, content type, JSON, channel, shape, electron-only channels', async () => {
     const h = { host: `127.0.0.1:${server.port}`, 'x-flint-token': server.token, 'content-type': 'application/json' };
     expect((await raw(server.port, { method: 'GET', path: '/api/app:info', headers: h })).status).toBe(405);
-    expect((await raw(server.port, { method: 'POST', path: '/api/app:info', headers: { ...h, 'content-type': 'text/plain' }, body: '{}' })).status).toBe(415);
+    expect(
+      (await raw(server.port, { method: 'POST', path: '/api/app:info', headers: { ...h, 'content-type': 'text/plain' }, body: '{}' }))
+        .status,
+    ).toBe(415);
     expect((await raw(server.port, { method: 'POST', path: '/api/app:info', headers: h, body: '{nope' })).status).toBe(400);
     const unknown = await raw(server.port, { method: 'POST', path: '/api/shell:exec', headers: h, body: '{}' });
     expect(unknown.status).toBe(404);
     expect(JSON.parse(unknown.body).error.code).toBe('BAD_CHANNEL');
-    const extra = await raw(server.port, { method: 'POST', path: '/api/drives:list', headers: h, body: '{"showSystem":true,"device":"/dev/sda"}' });
+    const extra = await raw(server.port, {
+      method: 'POST',
+      path: '/api/drives:list',
+      headers: h,
+      body: '{"showSystem":true,"device":"/dev/sda"}',
+    });
     expect(extra.status).toBe(400);
     expect(await client.invoke('image:open-dialog', {})).toMatchObject({ ok: false, error: { code: 'CHANNEL_REFUSED' } });
-    expect(await client.invoke('flash:start', { imageId: 'x', targetIds: [] } as never)).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    expect(await client.invoke('flash:start', { imageId: 'x', targetIds: [] } as never)).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_REQUEST' },
+    });
     const huge = await raw(server.port, { method: 'POST', path: '/api/file:load-bytes', headers: h, body: 'x'.repeat(9 * 1024 * 1024) });
     expect(huge.status).toBe(413);
   });
@@ -167,7 +228,11 @@ describe.skipIf(why)('loopback bridge', () => {
     });
     expect(bu).toMatchObject({ ok: true, value: { name: 'a.bu', report: { ok: true, version: '3.4.0' } } });
     expect(bu.ok && JSON.parse(bu.value.text).passwd.users[0].name).toBe('core');
-    const badBu = await client.invoke('file:load-bytes', { kind: 'config', name: 'b.bu', text: 'variant: fcos\nversion: 1.5.0\nbogus: 1\n' });
+    const badBu = await client.invoke('file:load-bytes', {
+      kind: 'config',
+      name: 'b.bu',
+      text: 'variant: fcos\nversion: 1.5.0\nbogus: 1\n',
+    });
     expect(badBu.ok && badBu.value.report?.ok).toBe(false);
     expect(badBu.ok && badBu.value.report?.errors[0]?.message).toMatch(/^line 3: /);
     const net = await client.invoke('file:load-bytes', { kind: 'network', name: 'x.nmconnection', text: 'nothing' });
@@ -182,8 +247,14 @@ describe.skipIf(why)('loopback bridge', () => {
   });
 
   it('opens a typed ISO path with real facts, checks the config against its embed area and kargs', async () => {
-    expect(await client.invoke('image:open-path', { path: 'relative.iso' })).toMatchObject({ ok: false, error: { code: 'PATH_NOT_ABSOLUTE' } });
-    expect(await client.invoke('image:open-path', { path: join(dir, 'secret.txt') })).toMatchObject({ ok: false, error: { code: 'NOT_AN_ISO' } });
+    expect(await client.invoke('image:open-path', { path: 'relative.iso' })).toMatchObject({
+      ok: false,
+      error: { code: 'PATH_NOT_ABSOLUTE' },
+    });
+    expect(await client.invoke('image:open-path', { path: join(dir, 'secret.txt') })).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_AN_ISO' },
+    });
     const img = await client.invoke('image:open-path', { path: iso });
     expect(img.ok).toBe(true);
     if (!img.ok) return;
@@ -207,7 +278,10 @@ describe.skipIf(why)('loopback bridge', () => {
     const cfg = await client.invoke('file:load-bytes', { kind: 'config', name: 'c.ign', text: '{"ignition":{"version":"3.4.0"}}' });
     if (!cfg.ok) throw new Error('cfg');
     const options = { fromRam: true, extraKargs: '', networkIds: [], caIds: [] };
-    expect(await client.invoke('iso:save', { imageId: img.value.id, configId: cfg.value.id, options, path: iso })).toMatchObject({ ok: false, error: { code: 'SAVE_EXISTS' } });
+    expect(await client.invoke('iso:save', { imageId: img.value.id, configId: cfg.value.id, options, path: iso })).toMatchObject({
+      ok: false,
+      error: { code: 'SAVE_EXISTS' },
+    });
     const out = join(dir, 'custom.iso');
     const saved = await client.invoke('iso:save', { imageId: img.value.id, configId: cfg.value.id, options, path: out });
     expect(saved).toMatchObject({ ok: true, value: { path: out } });
@@ -218,13 +292,31 @@ describe.skipIf(why)('loopback bridge', () => {
   it('hides system drives, refuses them and unconfirmed large ones, flashes and streams events', async () => {
     const list = await client.invoke('drives:list', {});
     expect(list).toMatchObject({ ok: true, value: { hiddenSystemCount: 1 } });
-    expect((list as { value: DriveList }).value.drives.map((d) => [d.id, d.large])).toEqual([['d-usb', false], ['d-big', true]]);
+    expect((list as { value: DriveList }).value.drives.map((d) => [d.id, d.large])).toEqual([
+      ['d-usb', false],
+      ['d-big', true],
+    ]);
     const img = await client.invoke('image:open-path', { path: iso });
     if (!img.ok) throw new Error('iso');
-    const base = { imageId: img.value.id, options: { fromRam: false, extraKargs: '', networkIds: [], caIds: [] }, verify: true, eject: false, confirmLarge: false };
-    expect(await client.invoke('flash:start', { ...base, targetIds: ['d-sys'] })).toMatchObject({ ok: false, error: { code: 'DRIVE_SYSTEM' } });
-    expect(await client.invoke('flash:start', { ...base, targetIds: ['d-big'] })).toMatchObject({ ok: false, error: { code: 'DRIVE_LARGE_UNCONFIRMED' } });
-    expect(await client.invoke('flash:start', { ...base, targetIds: ['nope'] })).toMatchObject({ ok: false, error: { code: 'DRIVE_UNKNOWN' } });
+    const base = {
+      imageId: img.value.id,
+      options: { fromRam: false, extraKargs: '', networkIds: [], caIds: [] },
+      verify: true,
+      eject: false,
+      confirmLarge: false,
+    };
+    expect(await client.invoke('flash:start', { ...base, targetIds: ['d-sys'] })).toMatchObject({
+      ok: false,
+      error: { code: 'DRIVE_SYSTEM' },
+    });
+    expect(await client.invoke('flash:start', { ...base, targetIds: ['d-big'] })).toMatchObject({
+      ok: false,
+      error: { code: 'DRIVE_LARGE_UNCONFIRMED' },
+    });
+    expect(await client.invoke('flash:start', { ...base, targetIds: ['nope'] })).toMatchObject({
+      ok: false,
+      error: { code: 'DRIVE_UNKNOWN' },
+    });
     expect(flashed).toEqual([]);
 
     const progress: unknown[] = [];
@@ -235,7 +327,10 @@ describe.skipIf(why)('loopback bridge', () => {
     expect(started.ok).toBe(true);
     const done = await finished;
     expect(done).toMatchObject({ ok: true, cancelled: false });
-    expect(done.results.map((r) => [r.driveId, r.configSha256])).toEqual([['d-usb', 'ab'], ['d-big', 'ab']]);
+    expect(done.results.map((r) => [r.driveId, r.configSha256])).toEqual([
+      ['d-usb', 'ab'],
+      ['d-big', 'ab'],
+    ]);
     expect(progress).toContainEqual(expect.objectContaining({ phase: 'write', driveId: 'd-usb', percent: 50, speed: 10, eta: 5 }));
     expect(flashed).toEqual([['/dev/sdx', '/dev/sdy']]);
   });
@@ -243,15 +338,29 @@ describe.skipIf(why)('loopback bridge', () => {
   it('cancels a running flash and refuses a second one meanwhile', async () => {
     const img = await client.invoke('image:open-path', { path: iso });
     if (!img.ok) throw new Error('iso');
-    const base = { imageId: img.value.id, options: { fromRam: false, extraKargs: '', networkIds: [], caIds: [] }, verify: true, eject: false, confirmLarge: true };
+    const base = {
+      imageId: img.value.id,
+      options: { fromRam: false, extraKargs: '', networkIds: [], caIds: [] },
+      verify: true,
+      eject: false,
+      confirmLarge: true,
+    };
     const finished = new Promise<FlashFinished>((resolve) => client.on('flash:finished', resolve));
     const started = await client.invoke('flash:start', { ...base, targetIds: ['d-big'] });
     if (!started.ok) throw new Error(started.error.message);
-    expect(await client.invoke('flash:start', { ...base, targetIds: ['d-usb'] })).toMatchObject({ ok: false, error: { code: 'FLASH_BUSY' } });
-    expect(await client.invoke('flash:cancel', { jobId: 'flash-other' })).toMatchObject({ ok: false, error: { code: 'FLASH_NOT_RUNNING' } });
+    expect(await client.invoke('flash:start', { ...base, targetIds: ['d-usb'] })).toMatchObject({
+      ok: false,
+      error: { code: 'FLASH_BUSY' },
+    });
+    expect(await client.invoke('flash:cancel', { jobId: 'flash-other' })).toMatchObject({
+      ok: false,
+      error: { code: 'FLASH_NOT_RUNNING' },
+    });
     expect(await client.invoke('flash:cancel', { jobId: started.value.jobId })).toEqual({ ok: true, value: {} });
     const done = await finished;
     expect(done).toMatchObject({ jobId: started.value.jobId, ok: false, cancelled: true });
-    expect(done.results).toEqual([expect.objectContaining({ driveId: 'd-big', ok: false, error: expect.objectContaining({ code: 'WRITE_CANCELLED' }) })]);
+    expect(done.results).toEqual([
+      expect.objectContaining({ driveId: 'd-big', ok: false, error: expect.objectContaining({ code: 'WRITE_CANCELLED' }) }),
+    ]);
   });
 });

@@ -57,11 +57,33 @@ describe.skipIf(why)('flint burn (CLI, loop devices)', () => {
   }
 
   it('writes to two sticks exactly what `iso customize` makes, and reports the config read back', async () => {
-    const want = await customized('c1.iso', ['--live-ignition', LIVE_IGN, '--live-karg-append', 'coreos.liveiso.fromram', '--live-karg-append', 'foo=1']);
+    const want = await customized('c1.iso', [
+      '--live-ignition',
+      LIVE_IGN,
+      '--live-karg-append',
+      'coreos.liveiso.fromram',
+      '--live-karg-append',
+      'foo=1',
+    ]);
     const a = stick();
     const b = stick();
-    const r = await runFlint(['burn', '--iso', iso, '--ignition', LIVE_IGN, '--fromram', '--karg', 'foo=1',
-      '--target', a.device, '--target', b.device, '--allow-loop', '--yes', '--json']);
+    const r = await runFlint([
+      'burn',
+      '--iso',
+      iso,
+      '--ignition',
+      LIVE_IGN,
+      '--fromram',
+      '--karg',
+      'foo=1',
+      '--target',
+      a.device,
+      '--target',
+      b.device,
+      '--allow-loop',
+      '--yes',
+      '--json',
+    ]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout.toString('utf8'));
@@ -77,8 +99,18 @@ describe.skipIf(why)('flint burn (CLI, loop devices)', () => {
 
   it('--ignition takes a Butane config: the stick carries its translation, merged into the live config', async () => {
     const l = stick();
-    const r = await runFlint(['burn', '--iso', iso, '--ignition', join(COREOS_FIXTURES, 'customize', 'live.bu'),
-      '--target', l.device, '--allow-loop', '--yes', '--json']);
+    const r = await runFlint([
+      'burn',
+      '--iso',
+      iso,
+      '--ignition',
+      join(COREOS_FIXTURES, 'customize', 'live.bu'),
+      '--target',
+      l.device,
+      '--allow-loop',
+      '--yes',
+      '--json',
+    ]);
     expect(r.code, r.stderr).toBe(0);
     const report = JSON.parse(r.stdout.toString('utf8'));
     expect(report.targets[0]).toMatchObject({ ok: true, configSha256: report.liveConfigSha256 });
@@ -95,15 +127,40 @@ describe.skipIf(why)('flint burn (CLI, loop devices)', () => {
   it('downloads from a signed mirror and verifies before writing; an unknown signer writes nothing', async () => {
     const cache = join(dir, 'cache-unsigned');
     const l = stick();
-    const bad = await runFlint(['burn', '--stream', 'stable', '--base-url', mirror!.url, '--cache-dir', cache,
-      '--target', l.device, '--allow-loop', '--yes']);
+    const bad = await runFlint([
+      'burn',
+      '--stream',
+      'stable',
+      '--base-url',
+      mirror!.url,
+      '--cache-dir',
+      cache,
+      '--target',
+      l.device,
+      '--allow-loop',
+      '--yes',
+    ]);
     expect(bad.code).toBe(1);
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);
     expect(bad.stderr).toMatch(/^Error: /);
     expect(untouched(l)).toBe(true);
 
-    const good = await runFlint(['burn', '--stream', 'stable', '--base-url', mirror!.url, '--cache-dir', cache,
-      '--keyring', join(COREOS_FIXTURES, 'verify', 'test-key.pub.asc'), '--target', l.device, '--allow-loop', '--yes', '--json']);
+    const good = await runFlint([
+      'burn',
+      '--stream',
+      'stable',
+      '--base-url',
+      mirror!.url,
+      '--cache-dir',
+      cache,
+      '--keyring',
+      join(COREOS_FIXTURES, 'verify', 'test-key.pub.asc'),
+      '--target',
+      l.device,
+      '--allow-loop',
+      '--yes',
+      '--json',
+    ]);
     expect(good.code, good.stderr).toBe(0);
     const report = JSON.parse(good.stdout.toString('utf8'));
     expect(report.image).toMatchObject({ sha256: sha256(isoBytes), signature: 'verified', stream: 'stable' });

@@ -40,7 +40,12 @@ describe.skipIf(why)('burn() (core API)', () => {
     const l = stick();
     const seen: Progress[] = [];
     const report = await burn(
-      { source: { kind: 'iso', path: iso }, customize: { liveIgnition: [liveIgn()], liveKargAppend: ['coreos.liveiso.fromram'] }, targets: [l.device], allowLoop: true },
+      {
+        source: { kind: 'iso', path: iso },
+        customize: { liveIgnition: [liveIgn()], liveKargAppend: ['coreos.liveiso.fromram'] },
+        targets: [l.device],
+        allowLoop: true,
+      },
       { onProgress: (p) => seen.push(p) },
     );
     expect(report.ok).toBe(true);
@@ -100,7 +105,13 @@ describe.skipIf(why)('burn() (core API)', () => {
     const l = stick();
     const embedOffset = 139264; // images/ignition.img of the 2023-07 x86_64 fixture (spec §12)
     const report = await withHooks({ FLINT_TEST_CORRUPT_AT: String(embedOffset + 64) }, () =>
-      burn({ source: { kind: 'iso', path: iso }, customize: { liveIgnition: [liveIgn()] }, targets: [l.device], allowLoop: true, verify: false }),
+      burn({
+        source: { kind: 'iso', path: iso },
+        customize: { liveIgnition: [liveIgn()] },
+        targets: [l.device],
+        allowLoop: true,
+        verify: false,
+      }),
     );
     expect(report.ok).toBe(false);
     expect(report.targets[0].ok).toBe(false);
@@ -108,18 +119,32 @@ describe.skipIf(why)('burn() (core API)', () => {
   }, 60_000);
 
   it('throws coded errors before writing: no target, image already customized', async () => {
-    await expect(burn({ source: { kind: 'iso', path: iso }, customize: {}, targets: [] })).rejects.toMatchObject({ code: 'BURN_NO_TARGET' });
+    await expect(burn({ source: { kind: 'iso', path: iso }, customize: {}, targets: [] })).rejects.toMatchObject({
+      code: 'BURN_NO_TARGET',
+    });
     const customized = join(dir, 'customized.iso');
     const l = stick();
-    const first = await burn({ source: { kind: 'iso', path: iso }, customize: { liveIgnition: [liveIgn()] }, targets: [l.device], allowLoop: true });
+    const first = await burn({
+      source: { kind: 'iso', path: iso },
+      customize: { liveIgnition: [liveIgn()] },
+      targets: [l.device],
+      allowLoop: true,
+    });
     expect(first.ok).toBe(true);
     writeFileSync(customized, head(l.device, readFileSync(iso).length));
     const l2 = stick();
-    await expect(burn({ source: { kind: 'iso', path: customized }, customize: {}, targets: [l2.device], allowLoop: true })).rejects.toMatchObject({
+    await expect(
+      burn({ source: { kind: 'iso', path: customized }, customize: {}, targets: [l2.device], allowLoop: true }),
+    ).rejects.toMatchObject({
       code: 'ISO_CUSTOMIZED',
     });
     expect(head(l2.device, 1 << 20).every((b) => b === 0)).toBe(true);
-    const forced = await burn({ source: { kind: 'iso', path: customized }, customize: { force: true }, targets: [l2.device], allowLoop: true });
+    const forced = await burn({
+      source: { kind: 'iso', path: customized },
+      customize: { force: true },
+      targets: [l2.device],
+      allowLoop: true,
+    });
     expect(forced).toMatchObject({ ok: true, liveConfigSha256: null });
     expect(forced.targets[0].configSha256 ?? null).toBeNull();
     expect(head(l2.device, readFileSync(iso).length).equals(readFileSync(iso))).toBe(true); // back to pristine

@@ -50,7 +50,10 @@ const out = (ext = 'iso') => join(dir, `out-${++n}.${ext}`);
 
 async function ok(args: string[]): Promise<Buffer> {
   const r = await runFlint(args);
-  expect(r.stderr.split('\n').filter((l) => l.startsWith('Error')), args.join(' ')).toEqual([]);
+  expect(
+    r.stderr.split('\n').filter((l) => l.startsWith('Error')),
+    args.join(' '),
+  ).toEqual([]);
   expect(r.code).toBe(0);
   return r.stdout;
 }
@@ -76,7 +79,11 @@ function expectSettings(cfg: Cfg, host: string, tz: string): void {
   expect(cfg.passwd?.users).toEqual([{ name: 'core', sshAuthorizedKeys: [KEY] }]);
   const hostname = cfg.storage?.files?.find((f) => f.path === '/etc/hostname');
   expect(hostname).toBeDefined();
-  expect(liveConfigContents(JSON.stringify({ ignition: { version: '3.0.0' }, storage: { files: [hostname] } })).files.get('/etc/hostname')?.data.toString()).toBe(host);
+  expect(
+    liveConfigContents(JSON.stringify({ ignition: { version: '3.0.0' }, storage: { files: [hostname] } }))
+      .files.get('/etc/hostname')
+      ?.data.toString(),
+  ).toBe(host);
   expect(cfg.storage?.links).toEqual([{ path: '/etc/localtime', target: `../usr/share/zoneinfo/${tz}`, overwrite: true }]);
 }
 
@@ -95,12 +102,24 @@ describe('iso customize with Butane and field settings', () => {
     expect(JSON.parse(dest!.data.toString('utf8'))).toEqual(JSON.parse(readFileSync(join(CUSTOMIZE, 'dest.ign'), 'utf8')));
   });
 
-  it('field settings become one more merged config after the user\'s, and the static IP a keyfile', async () => {
+  it("field settings become one more merged config after the user's, and the static IP a keyfile", async () => {
     const o = out();
     await ok([
-      'iso', 'customize', iso, '-o', o, '--live-ignition', join(CUSTOMIZE, 'live.bu'),
-      '--ssh-key', keyFile, '--hostname', 'pump-station-7', '--timezone', 'Europe/Berlin',
-      '--static-ip', '192.168.50.20/24,192.168.50.1,192.168.50.2,9.9.9.9',
+      'iso',
+      'customize',
+      iso,
+      '-o',
+      o,
+      '--live-ignition',
+      join(CUSTOMIZE, 'live.bu'),
+      '--ssh-key',
+      keyFile,
+      '--hostname',
+      'pump-station-7',
+      '--timezone',
+      'Europe/Berlin',
+      '--static-ip',
+      '192.168.50.20/24,192.168.50.1,192.168.50.2,9.9.9.9',
     ]);
     const text = await liveConfigOf(o);
     const merges = parsedMerges(text);
@@ -116,7 +135,21 @@ describe('iso customize with Butane and field settings', () => {
 
   it.skipIf(whyValidate)('ignition-validate accepts the generated live config and each merged one', async () => {
     const o = out();
-    await ok(['iso', 'customize', iso, '-o', o, '--live-ignition', join(CUSTOMIZE, 'live.bu'), '--ssh-key', keyFile, '--hostname', 'h1', '--timezone', 'UTC']);
+    await ok([
+      'iso',
+      'customize',
+      iso,
+      '-o',
+      o,
+      '--live-ignition',
+      join(CUSTOMIZE, 'live.bu'),
+      '--ssh-key',
+      keyFile,
+      '--hostname',
+      'h1',
+      '--timezone',
+      'UTC',
+    ]);
     const text = await liveConfigOf(o);
     const docs = [text, ...liveConfigContents(text).merges.map((b) => b.toString('utf8'))];
     docs.forEach((doc, i) => {
@@ -148,18 +181,28 @@ describe('bad values fail with one clear line', () => {
 
   it('bad host name, time zone, static IP and SSH key are refused before anything is written', async () => {
     const o = out();
-    expect(await fails(['iso', 'customize', iso, '-o', o, '--hostname', '-bad_host'])).toMatch(/^Error: "-bad_host" is not a valid host name/);
-    expect(await fails(['iso', 'customize', iso, '-o', o, '--timezone', 'Europe/Berln'])).toMatch(/^Error: unknown time zone "Europe\/Berln"/);
-    expect(await fails(['iso', 'customize', iso, '-o', o, '--static-ip', '10.0.0.5,10.0.0.1'])).toMatch(/^Error: address "10.0.0.5" is not an address with a prefix length/);
-    expect(await fails(['iso', 'customize', iso, '-o', o, '--static-ip', '10.0.0.5/24,fe80::1'])).toMatch(/^Error: gateway "fe80::1" is not an IPv4 address/);
+    expect(await fails(['iso', 'customize', iso, '-o', o, '--hostname', '-bad_host'])).toMatch(
+      /^Error: "-bad_host" is not a valid host name/,
+    );
+    expect(await fails(['iso', 'customize', iso, '-o', o, '--timezone', 'Europe/Berln'])).toMatch(
+      /^Error: unknown time zone "Europe\/Berln"/,
+    );
+    expect(await fails(['iso', 'customize', iso, '-o', o, '--static-ip', '10.0.0.5,10.0.0.1'])).toMatch(
+      /^Error: address "10.0.0.5" is not an address with a prefix length/,
+    );
+    expect(await fails(['iso', 'customize', iso, '-o', o, '--static-ip', '10.0.0.5/24,fe80::1'])).toMatch(
+      /^Error: gateway "fe80::1" is not an IPv4 address/,
+    );
     const priv = join(dir, 'id_ed25519');
     writeFileSync(priv, '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----\n');
     expect(await fails(['iso', 'customize', iso, '-o', o, '--ssh-key', priv])).toMatch(/is not an SSH public key .*give the \.pub file/);
-    expect(await fails(['iso', 'customize', iso, '-o', o, '--ssh-key', join(dir, 'missing.pub')])).toMatch(/^Error: cannot read SSH key .*missing\.pub/);
+    expect(await fails(['iso', 'customize', iso, '-o', o, '--ssh-key', join(dir, 'missing.pub')])).toMatch(
+      /^Error: cannot read SSH key .*missing\.pub/,
+    );
     expect(() => readFileSync(o)).toThrow();
   });
 
-  it('--static-ip on an image without live-initrd-network gets the engine\'s feature error', async () => {
+  it("--static-ip on an image without live-initrd-network gets the engine's feature error", async () => {
     expect(await fails(['iso', 'customize', oldIso, '-o', out(), '--static-ip', '10.0.0.5/24,10.0.0.1'])).toBe(
       'Error: This OS image does not support customizing network settings.',
     );
@@ -173,12 +216,31 @@ describe('bad values fail with one clear line', () => {
 describe('pxe customize takes Butane and field settings', () => {
   it('the initramfs carries the translated config and the settings', async () => {
     const initramfs = join(dir, 'initramfs.img');
-    writeFileSync(initramfs, gzipSync(writeCpio([
-      { path: 'etc/coreos-live-initramfs', data: new Uint8Array(0) },
-      { path: 'etc/coreos/features.json', data: Buffer.from('{"installer-config":true,"live-initrd-network":true}') },
-    ])));
+    writeFileSync(
+      initramfs,
+      gzipSync(
+        writeCpio([
+          { path: 'etc/coreos-live-initramfs', data: new Uint8Array(0) },
+          { path: 'etc/coreos/features.json', data: Buffer.from('{"installer-config":true,"live-initrd-network":true}') },
+        ]),
+      ),
+    );
     const o = out('img');
-    await ok(['pxe', 'customize', initramfs, '-o', o, '--live-ignition', join(CUSTOMIZE, 'live.bu'), '--ssh-key', keyFile, '--hostname', 'pxe-host', '--timezone', 'America/New_York']);
+    await ok([
+      'pxe',
+      'customize',
+      initramfs,
+      '-o',
+      o,
+      '--live-ignition',
+      join(CUSTOMIZE, 'live.bu'),
+      '--ssh-key',
+      keyFile,
+      '--hostname',
+      'pxe-host',
+      '--timezone',
+      'America/New_York',
+    ]);
     const merges = parsedMerges((await ok(['pxe', 'ignition', 'unwrap', o])).toString('utf8'));
     expect(merges[0]).toEqual(JSON.parse(readFileSync(join(CUSTOMIZE, 'live.ign'), 'utf8')));
     expectSettings(merges[1], 'pxe-host', 'America/New_York');
@@ -212,7 +274,23 @@ describe.skipIf(whyLoop)('write and burn take Butane and field settings (loop de
   it('flint burn --ignition x.bu --hostname --ssh-key: the stick holds the translated config, then the settings', async () => {
     const stick = createLoopDevice(8 << 20);
     loops.push(stick);
-    await ok(['burn', '--iso', iso, '--target', stick.device, '--allow-loop', '--yes', '--ignition', join(CUSTOMIZE, 'live.bu'), '--hostname', 'burned', '--ssh-key', keyFile, '--timezone', 'UTC']);
+    await ok([
+      'burn',
+      '--iso',
+      iso,
+      '--target',
+      stick.device,
+      '--allow-loop',
+      '--yes',
+      '--ignition',
+      join(CUSTOMIZE, 'live.bu'),
+      '--hostname',
+      'burned',
+      '--ssh-key',
+      keyFile,
+      '--timezone',
+      'UTC',
+    ]);
     const image = copyHead(stick.device, readFileSync(iso).length, out());
     const merges = parsedMerges(await liveConfigOf(image));
     expect(merges[0]).toEqual(JSON.parse(readFileSync(join(CUSTOMIZE, 'live.ign'), 'utf8')));
@@ -222,7 +300,19 @@ describe.skipIf(whyLoop)('write and burn take Butane and field settings (loop de
   it('flint write --live-ignition x.bu --static-ip: config and keyfile on the stick', async () => {
     const stick = createLoopDevice(8 << 20);
     loops.push(stick);
-    await ok(['write', '--image', iso, '--target', stick.device, '--allow-loop', '--yes', '--live-ignition', join(CUSTOMIZE, 'live.bu'), '--static-ip', 'eth0=10.9.8.7/16,10.9.0.1']);
+    await ok([
+      'write',
+      '--image',
+      iso,
+      '--target',
+      stick.device,
+      '--allow-loop',
+      '--yes',
+      '--live-ignition',
+      join(CUSTOMIZE, 'live.bu'),
+      '--static-ip',
+      'eth0=10.9.8.7/16,10.9.0.1',
+    ]);
     const image = copyHead(stick.device, readFileSync(iso).length, out());
     const merges = parsedMerges(await liveConfigOf(image));
     expect(merges).toEqual([JSON.parse(readFileSync(join(CUSTOMIZE, 'live.ign'), 'utf8'))]);

@@ -142,7 +142,10 @@ describe('flint butane and loadConfigFile', () => {
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'flint-bucli-'));
     await writeFile(join(dir, 'motd'), 'Welcome to the field unit\n');
-    await writeFile(join(dir, 'cfg.bu'), 'variant: fcos\nversion: 1.4.0\nstorage:\n  files:\n    - path: /etc/motd\n      overwrite: true\n      contents:\n        local: motd\n');
+    await writeFile(
+      join(dir, 'cfg.bu'),
+      'variant: fcos\nversion: 1.4.0\nstorage:\n  files:\n    - path: /etc/motd\n      overwrite: true\n      contents:\n        local: motd\n',
+    );
     await writeFile(join(dir, 'noext'), 'variant: fcos\nversion: 1.4.0\n');
     await writeFile(join(dir, 'bad.bu'), 'variant: fcos\nversion: 1.4.0\nstorage:\n  trees:\n    - local: x\n');
   });
@@ -172,7 +175,9 @@ describe('flint butane and loadConfigFile', () => {
   it('fails with one Error line naming the unsupported field and its line', async () => {
     const err = await run(process.execPath, [FLINT, 'butane', join(dir, 'bad.bu')]).catch((e) => e);
     expect(err.code).toBe(1);
-    expect(err.stderr).toBe('Error: line 4: $.storage.trees: storage.trees (embedding local directory trees) is not supported by Flint; list the files under storage.files with contents.local instead\n');
+    expect(err.stderr).toBe(
+      'Error: line 4: $.storage.trees: storage.trees (embedding local directory trees) is not supported by Flint; list the files under storage.files with contents.local instead\n',
+    );
   });
 
   it('accepts .bu (files dir = its directory) and sniffs extension-less files', async () => {

@@ -30,7 +30,13 @@ describe('flint ignition validate', () => {
 
   it('prints warnings and exits 0 for a valid config with live-boot traps', async () => {
     const f = join(dir, 'warn.ign');
-    await writeFile(f, JSON.stringify({ ignition: { version: '3.3.0' }, storage: { filesystems: [{ device: '/dev/disk/by-partlabel/var', format: 'xfs', wipeFilesystem: true }] } }));
+    await writeFile(
+      f,
+      JSON.stringify({
+        ignition: { version: '3.3.0' },
+        storage: { filesystems: [{ device: '/dev/disk/by-partlabel/var', format: 'xfs', wipeFilesystem: true }] },
+      }),
+    );
     const r = await flint('ignition', 'validate', f);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('warning at $.storage.filesystems[0].wipeFilesystem');
@@ -93,7 +99,21 @@ describe('flint ignition fragment', () => {
     const key = join(dir, 'id.pub');
     await writeFile(key, 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExample tech@laptop\n');
     const kdir = join(dir, 'keyfiles');
-    const r = await flint('ignition', 'fragment', 'settings', '--ssh-key', key, '--hostname', 'edge-1', '--timezone', 'UTC', '--static-ip', '10.0.0.5/24,10.0.0.1,1.1.1.1', '--keyfile-dir', kdir);
+    const r = await flint(
+      'ignition',
+      'fragment',
+      'settings',
+      '--ssh-key',
+      key,
+      '--hostname',
+      'edge-1',
+      '--timezone',
+      'UTC',
+      '--static-ip',
+      '10.0.0.5/24,10.0.0.1,1.1.1.1',
+      '--keyfile-dir',
+      kdir,
+    );
     expect(r.code).toBe(0);
     const frag = JSON.parse(r.stdout);
     expect(frag.passwd.users[0].sshAuthorizedKeys).toEqual(['ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExample tech@laptop']);

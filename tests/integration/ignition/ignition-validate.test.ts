@@ -36,44 +36,156 @@ export const TABLE: { name: string; config: object | string; ok: boolean; otherE
   { name: 'invalid JSON', config: '{"ignition": {"version": "3.3.0"}', ok: false },
   { name: 'spec 2.2.0', config: v('2.2.0'), ok: false },
   { name: 'unknown version 3.9.0', config: v('3.9.0'), ok: false },
-  { name: 'users + ssh keys 3.1.0', config: v('3.1.0', { passwd: { users: [{ name: 'core', sshAuthorizedKeys: ['ssh-ed25519 AAAA test'], groups: ['wheel'] }] } }), ok: true },
-  { name: 'file with data URL 3.2.0', config: v('3.2.0', file({ path: '/etc/motd', mode: 420, overwrite: true, contents: { source: 'data:,hello%20world%0A' } })), ok: true },
+  {
+    name: 'users + ssh keys 3.1.0',
+    config: v('3.1.0', { passwd: { users: [{ name: 'core', sshAuthorizedKeys: ['ssh-ed25519 AAAA test'], groups: ['wheel'] }] } }),
+    ok: true,
+  },
+  {
+    name: 'file with data URL 3.2.0',
+    config: v('3.2.0', file({ path: '/etc/motd', mode: 420, overwrite: true, contents: { source: 'data:,hello%20world%0A' } })),
+    ok: true,
+  },
   { name: 'mode as string', config: v('3.3.0', file({ path: '/etc/motd', mode: '0644' })), ok: false },
   { name: 'relative path', config: v('3.3.0', file({ path: 'etc/motd' })), ok: false },
   { name: 'unsimplified path', config: v('3.3.0', file({ path: '/etc/../motd' })), ok: false },
   { name: 'duplicate file path', config: v('3.3.0', { storage: { files: [{ path: '/etc/a' }, { path: '/etc/a' }] } }), ok: false },
-  { name: 'file and dir share a path', config: v('3.3.0', { storage: { files: [{ path: '/etc/a' }], directories: [{ path: '/etc/a' }] } }), ok: false, otherEntry: true },
+  {
+    name: 'file and dir share a path',
+    config: v('3.3.0', { storage: { files: [{ path: '/etc/a' }], directories: [{ path: '/etc/a' }] } }),
+    ok: false,
+    otherEntry: true,
+  },
   { name: 'ftp source', config: v('3.3.0', file({ path: '/etc/a', contents: { source: 'ftp://example.com/a' } })), ok: false },
   { name: 'unescaped data URL', config: v('3.3.0', file({ path: '/etc/a', contents: { source: 'data:,a b' } })), ok: false },
-  { name: 'short sha512', config: v('3.3.0', file({ path: '/etc/a', contents: { source: 'https://example.com/a', verification: { hash: 'sha512-abcd' } } })), ok: false },
-  { name: 'sha256 in 3.0.0', config: v('3.0.0', file({ path: '/etc/a', contents: { source: 'https://example.com/a', verification: { hash: 'sha256-' + 'a'.repeat(64) } } })), ok: false },
-  { name: 'sha256 in 3.1.0', config: v('3.1.0', file({ path: '/etc/a', contents: { source: 'https://example.com/a', verification: { hash: 'sha256-' + 'a'.repeat(64) } } })), ok: true },
+  {
+    name: 'short sha512',
+    config: v('3.3.0', file({ path: '/etc/a', contents: { source: 'https://example.com/a', verification: { hash: 'sha512-abcd' } } })),
+    ok: false,
+  },
+  {
+    name: 'sha256 in 3.0.0',
+    config: v(
+      '3.0.0',
+      file({ path: '/etc/a', contents: { source: 'https://example.com/a', verification: { hash: 'sha256-' + 'a'.repeat(64) } } }),
+    ),
+    ok: false,
+  },
+  {
+    name: 'sha256 in 3.1.0',
+    config: v(
+      '3.1.0',
+      file({ path: '/etc/a', contents: { source: 'https://example.com/a', verification: { hash: 'sha256-' + 'a'.repeat(64) } } }),
+    ),
+    ok: true,
+  },
   { name: 'xz compression', config: v('3.3.0', file({ path: '/etc/a', contents: { source: 'data:,a', compression: 'xz' } })), ok: false },
   { name: 'overwrite without source', config: v('3.3.0', file({ path: '/etc/a', overwrite: true })), ok: false },
   { name: 'zfs format', config: v('3.3.0', { storage: { filesystems: [{ device: '/dev/sdb', format: 'zfs' }] } }), ok: false },
   { name: 'format none in 3.2.0', config: v('3.2.0', { storage: { filesystems: [{ device: '/dev/sdb', format: 'none' }] } }), ok: false },
-  { name: 'live /var (docs example) 3.4.0', config: v('3.4.0', { storage: { disks: [{ device: '/dev/sda', wipeTable: true, partitions: [{ label: 'var' }] }], filesystems: [{ device: '/dev/disk/by-partlabel/var', format: 'xfs', path: '/var', label: 'var', wipeFilesystem: false }] } }), ok: true },
-  { name: 'duplicate partition label', config: v('3.3.0', { storage: { disks: [{ device: '/dev/sda', partitions: [{ label: 'a', number: 1 }, { label: 'a', number: 2 }] }] } }), ok: false },
+  {
+    name: 'live /var (docs example) 3.4.0',
+    config: v('3.4.0', {
+      storage: {
+        disks: [{ device: '/dev/sda', wipeTable: true, partitions: [{ label: 'var' }] }],
+        filesystems: [{ device: '/dev/disk/by-partlabel/var', format: 'xfs', path: '/var', label: 'var', wipeFilesystem: false }],
+      },
+    }),
+    ok: true,
+  },
+  {
+    name: 'duplicate partition label',
+    config: v('3.3.0', {
+      storage: {
+        disks: [
+          {
+            device: '/dev/sda',
+            partitions: [
+              { label: 'a', number: 1 },
+              { label: 'a', number: 2 },
+            ],
+          },
+        ],
+      },
+    }),
+    ok: false,
+  },
   { name: 'unit without extension', config: v('3.3.0', { systemd: { units: [{ name: 'foo', enabled: true }] } }), ok: false },
-  { name: 'drop-in without .conf', config: v('3.3.0', { systemd: { units: [{ name: 'a.service', dropins: [{ name: 'x' }] }] } }), ok: false },
-  { name: 'luks with key file 3.2.0', config: v('3.2.0', { storage: { luks: [{ name: 'data', device: '/dev/disk/by-partlabel/data', keyFile: { source: 'data:,k' } }] } }), ok: true },
-  { name: 'kernel argument both ways 3.3.0', config: v('3.3.0', { kernelArguments: { shouldExist: ['a'], shouldNotExist: ['a'] } }), ok: false },
+  {
+    name: 'drop-in without .conf',
+    config: v('3.3.0', { systemd: { units: [{ name: 'a.service', dropins: [{ name: 'x' }] }] } }),
+    ok: false,
+  },
+  {
+    name: 'luks with key file 3.2.0',
+    config: v('3.2.0', { storage: { luks: [{ name: 'data', device: '/dev/disk/by-partlabel/data', keyFile: { source: 'data:,k' } }] } }),
+    ok: true,
+  },
+  {
+    name: 'kernel argument both ways 3.3.0',
+    config: v('3.3.0', { kernelArguments: { shouldExist: ['a'], shouldNotExist: ['a'] } }),
+    ok: false,
+  },
   { name: 'link without target', config: v('3.3.0', { storage: { links: [{ path: '/etc/l' }] } }), ok: false },
   { name: 'unknown key (warning only)', config: v('3.3.0', { bogus: 1 }), ok: true },
-  { name: 'unknown RAID level', config: v('3.3.0', { storage: { raid: [{ name: 'md', level: 'foo', devices: ['/dev/a', '/dev/b'] }] } }), ok: false },
-  { name: 'bad partition type GUID', config: v('3.3.0', { storage: { disks: [{ device: '/dev/sda', partitions: [{ label: 'a', typeGuid: 'xyz' }] }] } }), ok: false },
-  { name: 'shouldExist false with a label', config: v('3.3.0', { storage: { disks: [{ device: '/dev/sda', partitions: [{ number: 1, shouldExist: false, label: 'x' }] }] } }), ok: false },
+  {
+    name: 'unknown RAID level',
+    config: v('3.3.0', { storage: { raid: [{ name: 'md', level: 'foo', devices: ['/dev/a', '/dev/b'] }] } }),
+    ok: false,
+  },
+  {
+    name: 'bad partition type GUID',
+    config: v('3.3.0', { storage: { disks: [{ device: '/dev/sda', partitions: [{ label: 'a', typeGuid: 'xyz' }] }] } }),
+    ok: false,
+  },
+  {
+    name: 'shouldExist false with a label',
+    config: v('3.3.0', { storage: { disks: [{ device: '/dev/sda', partitions: [{ number: 1, shouldExist: false, label: 'x' }] }] } }),
+    ok: false,
+  },
   { name: 'relative disk device', config: v('3.3.0', { storage: { disks: [{ device: 'sda' }] } }), ok: false },
-  { name: 'filesystem path without format', config: v('3.3.0', { storage: { filesystems: [{ device: '/dev/sdb', path: '/x' }] } }), ok: false },
+  {
+    name: 'filesystem path without format',
+    config: v('3.3.0', { storage: { filesystems: [{ device: '/dev/sdb', path: '/x' }] } }),
+    ok: false,
+  },
   { name: 'LUKS name with a slash', config: v('3.3.0', { storage: { luks: [{ name: 'a/b', device: '/dev/sdb' }] } }), ok: false },
   { name: 'duplicate SSH key', config: v('3.3.0', { passwd: { users: [{ name: 'core', sshAuthorizedKeys: ['a', 'a'] }] } }), ok: false },
-  { name: 'HTTP headers on a data URL', config: v('3.3.0', file({ path: '/x', contents: { source: 'data:,a', httpHeaders: [{ name: 'A', value: 'b' }] } })), ok: false },
-  { name: 'HTTP headers on https', config: v('3.3.0', file({ path: '/x', contents: { source: 'https://e/x', httpHeaders: [{ name: 'A', value: 'b' }] } })), ok: true },
-  { name: 'hash without source', config: v('3.3.0', file({ path: '/x', contents: { verification: { hash: 'sha512-' + 'a'.repeat(128) } } })), ok: false },
-  { name: 'xfs label of 13 characters', config: v('3.3.0', { storage: { filesystems: [{ device: '/dev/sdb', format: 'xfs', label: 'x'.repeat(13) }] } }), ok: false },
-  { name: 'ext4 label of 16 characters', config: v('3.3.0', { storage: { filesystems: [{ device: '/dev/sdb', format: 'ext4', label: 'x'.repeat(16) }] } }), ok: true },
-  { name: 'file under a link', config: v('3.3.0', { storage: { files: [{ path: '/etc/a/b' }], links: [{ path: '/etc/a', target: '/x' }] } }), ok: false },
-  { name: 'swap with a path', config: v('3.3.0', { storage: { filesystems: [{ device: '/dev/sdb', format: 'swap', path: '/x' }] } }), ok: true },
+  {
+    name: 'HTTP headers on a data URL',
+    config: v('3.3.0', file({ path: '/x', contents: { source: 'data:,a', httpHeaders: [{ name: 'A', value: 'b' }] } })),
+    ok: false,
+  },
+  {
+    name: 'HTTP headers on https',
+    config: v('3.3.0', file({ path: '/x', contents: { source: 'https://e/x', httpHeaders: [{ name: 'A', value: 'b' }] } })),
+    ok: true,
+  },
+  {
+    name: 'hash without source',
+    config: v('3.3.0', file({ path: '/x', contents: { verification: { hash: 'sha512-' + 'a'.repeat(128) } } })),
+    ok: false,
+  },
+  {
+    name: 'xfs label of 13 characters',
+    config: v('3.3.0', { storage: { filesystems: [{ device: '/dev/sdb', format: 'xfs', label: 'x'.repeat(13) }] } }),
+    ok: false,
+  },
+  {
+    name: 'ext4 label of 16 characters',
+    config: v('3.3.0', { storage: { filesystems: [{ device: '/dev/sdb', format: 'ext4', label: 'x'.repeat(16) }] } }),
+    ok: true,
+  },
+  {
+    name: 'file under a link',
+    config: v('3.3.0', { storage: { files: [{ path: '/etc/a/b' }], links: [{ path: '/etc/a', target: '/x' }] } }),
+    ok: false,
+  },
+  {
+    name: 'swap with a path',
+    config: v('3.3.0', { storage: { filesystems: [{ device: '/dev/sdb', format: 'swap', path: '/x' }] } }),
+    ok: true,
+  },
 ];
 
 const why = skipReason({ tools: ['ignition-validate'] });

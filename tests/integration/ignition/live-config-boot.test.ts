@@ -38,12 +38,38 @@ describe.skipIf(why)('Butane + field settings reach the booted live system', () 
     const liveIgn = join(dir, 'live.ign');
     const keyDir = join(dir, 'keyfiles');
     await ok(['butane', EXAMPLE, '-o', varIgn]);
-    await ok(['ignition', 'fragment', 'settings', '--hostname', 'edge-07', '--timezone', 'Europe/Berlin', '--static-ip', '192.168.50.7/24,192.168.50.1,192.168.50.1', '--keyfile-dir', keyDir, '--into', varIgn, '-o', liveIgn]);
+    await ok([
+      'ignition',
+      'fragment',
+      'settings',
+      '--hostname',
+      'edge-07',
+      '--timezone',
+      'Europe/Berlin',
+      '--static-ip',
+      '192.168.50.7/24,192.168.50.1,192.168.50.1',
+      '--keyfile-dir',
+      keyDir,
+      '--into',
+      varIgn,
+      '-o',
+      liveIgn,
+    ]);
     const report = JSON.parse(await ok(['ignition', 'validate', '--json', liveIgn]));
     expect(report).toMatchObject({ ok: true, version: '3.4.0', errors: [], warnings: [] });
 
     const iso = join(dir, 'custom.iso');
-    await ok(['iso', 'customize', '--live-ignition', liveIgn, '--network-keyfile', join(keyDir, 'static.nmconnection'), '-o', iso, info.iso]);
+    await ok([
+      'iso',
+      'customize',
+      '--live-ignition',
+      liveIgn,
+      '--network-keyfile',
+      join(keyDir, 'static.nmconnection'),
+      '-o',
+      iso,
+      info.iso,
+    ]);
     const shown = await ok(['iso', 'ignition', 'show', iso]);
 
     const r = await bootImage({ image: iso, firmware: 'bios', media: 'usb' });

@@ -24,7 +24,23 @@ function generator(seed: number): () => object {
   const pick = <T>(a: T[]): T => a[Math.floor(rnd() * a.length)];
   const maybe = (p = 0.5): boolean => rnd() < p;
   const paths = ['/etc/a', '/etc/a/b', 'etc/rel', '/etc/./x', '/var/x', '/etc/a', '/opt/x/', '/'];
-  const sources = ['data:,hello', 'data:,a b', 'https://e/x', 'http://e/x', 's3://b/k', 'gs://b/k', 'tftp://h/x', 'ftp://h/x', '', 'data:;base64,YQ==', 'data:;base64,Y!', 'data:text/plain,x', 'arn:aws:s3:::b/k', 'data:,%0', 'data:,%zz'];
+  const sources = [
+    'data:,hello',
+    'data:,a b',
+    'https://e/x',
+    'http://e/x',
+    's3://b/k',
+    'gs://b/k',
+    'tftp://h/x',
+    'ftp://h/x',
+    '',
+    'data:;base64,YQ==',
+    'data:;base64,Y!',
+    'data:text/plain,x',
+    'arn:aws:s3:::b/k',
+    'data:,%0',
+    'data:,%zz',
+  ];
   const hashes = ['sha512-' + 'a'.repeat(128), 'sha256-' + 'b'.repeat(64), 'sha512-00', 'md5-00'];
   const res = (): object => ({
     ...(maybe(0.8) ? { source: pick(sources) } : {}),
@@ -47,34 +63,61 @@ function generator(seed: number): () => object {
     if (maybe(0.3)) st.directories = [{ path: pick(paths), ...(maybe() ? { mode: pick([493, 9999]) } : {}) }];
     if (maybe(0.3)) st.links = [{ path: pick(paths), target: pick(['/x', 'rel', 'x']), ...(maybe(0.3) ? { hard: maybe() } : {}) }];
     if (maybe(0.3)) {
-      st.filesystems = [{
-        device: pick(['/dev/sdb', 'sdb', '/dev/disk/by-label/x']),
-        ...(maybe(0.8) ? { format: pick(['xfs', 'ext4', 'zfs', 'none', 'swap', 'vfat', 'btrfs']) } : {}),
-        ...(maybe() ? { path: pick(paths) } : {}),
-        ...(maybe(0.3) ? { label: pick(['short', 'x'.repeat(12), 'x'.repeat(13), 'x'.repeat(17)]) } : {}),
-        ...(maybe(0.2) ? { wipeFilesystem: true } : {}),
-      }];
+      st.filesystems = [
+        {
+          device: pick(['/dev/sdb', 'sdb', '/dev/disk/by-label/x']),
+          ...(maybe(0.8) ? { format: pick(['xfs', 'ext4', 'zfs', 'none', 'swap', 'vfat', 'btrfs']) } : {}),
+          ...(maybe() ? { path: pick(paths) } : {}),
+          ...(maybe(0.3) ? { label: pick(['short', 'x'.repeat(12), 'x'.repeat(13), 'x'.repeat(17)]) } : {}),
+          ...(maybe(0.2) ? { wipeFilesystem: true } : {}),
+        },
+      ];
     }
     if (maybe(0.3)) {
-      st.disks = [{
-        device: pick(['/dev/sda', 'sda']),
-        partitions: Array.from({ length: Math.floor(rnd() * 3) }, () => ({
-          ...(maybe() ? { number: pick([0, 1, 2]) } : {}),
-          ...(maybe() ? { label: pick(['a', 'b', 'x'.repeat(37)]) } : {}),
-          ...(maybe(0.2) ? { shouldExist: false } : {}),
-          ...(maybe(0.2) ? { typeGuid: pick(['xyz', '0FC63DAF-8483-4772-8E79-3D69D8477DE4']) } : {}),
-          ...(maybe(0.2) ? { sizeMiB: pick([0, 100]) } : {}),
-        })),
-      }];
+      st.disks = [
+        {
+          device: pick(['/dev/sda', 'sda']),
+          partitions: Array.from({ length: Math.floor(rnd() * 3) }, () => ({
+            ...(maybe() ? { number: pick([0, 1, 2]) } : {}),
+            ...(maybe() ? { label: pick(['a', 'b', 'x'.repeat(37)]) } : {}),
+            ...(maybe(0.2) ? { shouldExist: false } : {}),
+            ...(maybe(0.2) ? { typeGuid: pick(['xyz', '0FC63DAF-8483-4772-8E79-3D69D8477DE4']) } : {}),
+            ...(maybe(0.2) ? { sizeMiB: pick([0, 100]) } : {}),
+          })),
+        },
+      ];
     }
-    if (maybe(0.2) && v >= '3.2.0') st.luks = [{ name: pick(['a', 'a/b']), device: pick(['/dev/sdc', 'sdc']), ...(maybe() ? { keyFile: res() } : {}), ...(maybe(0.3) ? { clevis: { tpm2: true } } : {}) }];
+    if (maybe(0.2) && v >= '3.2.0')
+      st.luks = [
+        {
+          name: pick(['a', 'a/b']),
+          device: pick(['/dev/sdc', 'sdc']),
+          ...(maybe() ? { keyFile: res() } : {}),
+          ...(maybe(0.3) ? { clevis: { tpm2: true } } : {}),
+        },
+      ];
     if (maybe(0.2)) st.raid = [{ name: 'md', level: pick(['raid1', 'foo', 'linear', '5']), devices: [pick(['/dev/a', 'a']), '/dev/b'] }];
     const c: Record<string, unknown> = { ignition: { version: v } };
     if (Object.keys(st).length) c.storage = st;
-    if (maybe(0.3)) c.systemd = { units: [{ name: pick(['a.service', 'foo', 'x.timer']), ...(maybe() ? { enabled: true } : {}), ...(maybe(0.3) ? { dropins: [{ name: pick(['x.conf', 'x']) }] } : {}) }] };
+    if (maybe(0.3))
+      c.systemd = {
+        units: [
+          {
+            name: pick(['a.service', 'foo', 'x.timer']),
+            ...(maybe() ? { enabled: true } : {}),
+            ...(maybe(0.3) ? { dropins: [{ name: pick(['x.conf', 'x']) }] } : {}),
+          },
+        ],
+      };
     if (maybe(0.3)) {
       c.passwd = {
-        users: [{ name: 'core', ...(maybe() ? { sshAuthorizedKeys: maybe() ? ['a', 'a'] : ['a'] } : {}), ...(maybe(0.3) ? { groups: ['g', pick(['g', 'h'])] } : {}) }],
+        users: [
+          {
+            name: 'core',
+            ...(maybe() ? { sshAuthorizedKeys: maybe() ? ['a', 'a'] : ['a'] } : {}),
+            ...(maybe(0.3) ? { groups: ['g', pick(['g', 'h'])] } : {}),
+          },
+        ],
         ...(maybe(0.2) ? { groups: [{ name: 'g' }, { name: pick(['g', 'h']) }] } : {}),
       };
     }
@@ -102,10 +145,13 @@ describe.skipIf(why)('random configs: Flint and ignition-validate reach the same
       const text = JSON.stringify(next());
       const file = join(dir, `s${seed}-${i}.ign`);
       await writeFile(file, text);
-      const theirs = await run('ignition-validate', [file]).then(() => true, (e: { code?: number }) => {
-        if (e.code !== 1) throw e;
-        return false;
-      });
+      const theirs = await run('ignition-validate', [file]).then(
+        () => true,
+        (e: { code?: number }) => {
+          if (e.code !== 1) throw e;
+          return false;
+        },
+      );
       const ours = (await validateIgnition(new TextEncoder().encode(text), { capacity: 0 })).ok;
       if (!theirs) invalid++;
       if (ours !== theirs) disagreements.push(`${text} ignition-validate=${theirs} flint=${ours}`);

@@ -41,7 +41,16 @@ function expectError(r: ReturnType<typeof flint>, text: string | RegExp) {
   else expect(lines[0]).toMatch(text);
 }
 
-const CUSTOMIZE = ['--live-ignition', join(C, 'live.ign'), '--network-keyfile', join(C, 'installer-test.nmconnection'), '--pre-install', join(C, 'pre-install-1'), '--live-karg-append', 'foo'];
+const CUSTOMIZE = [
+  '--live-ignition',
+  join(C, 'live.ign'),
+  '--network-keyfile',
+  join(C, 'installer-test.nmconnection'),
+  '--pre-install',
+  join(C, 'pre-install-1'),
+  '--live-karg-append',
+  'foo',
+];
 
 describe('flint iso: output modes', () => {
   it('in place, -o FILE and -o - give identical bytes', async () => {
@@ -73,7 +82,15 @@ describe('flint iso: output modes', () => {
   it('-o - pipes into another program (dd) and is refused on a terminal', async () => {
     const src = await copy('embed-areas-2023-07.x86_64');
     const out = join(dir, 'dd.iso');
-    execFileSync('sh', ['-c', `"$1" "$2" iso kargs modify -a viapipe -o - "$3" | dd of="$4" bs=64k status=none`, 'sh', process.execPath, join(ROOT, 'bin/flint.mjs'), src, out]);
+    execFileSync('sh', [
+      '-c',
+      `"$1" "$2" iso kargs modify -a viapipe -o - "$3" | dd of="$4" bs=64k status=none`,
+      'sh',
+      process.execPath,
+      join(ROOT, 'bin/flint.mjs'),
+      src,
+      out,
+    ]);
     expect(flint(['iso', 'kargs', 'show', out]).stdout.toString()).toMatch(/ viapipe\n$/);
     const why = skipReason({ tools: ['script'] });
     if (why) return;
@@ -93,7 +110,13 @@ describe('flint iso: verbs', () => {
       volumeId: 'fedora-coreos-38.20230718.dev.0',
       arch: 'x86_64',
       embedArea: { offset: 139264, length: 262144 },
-      kargs: { size: 1139, slots: [{ offset: 137037, pad: '#', end: '\n' }, { offset: 408522, pad: '#', end: '\n' }] },
+      kargs: {
+        size: 1139,
+        slots: [
+          { offset: 137037, pad: '#', end: '\n' },
+          { offset: 408522, pad: '#', end: '\n' },
+        ],
+      },
       customized: false,
       features: { installerConfig: true, liveInitrdNetwork: true },
     });
@@ -106,13 +129,31 @@ describe('flint iso: verbs', () => {
     const live = readFileSync(join(C, 'live.ign'));
     expect(flint(['iso', 'ignition', 'embed', iso], { input: live }).status).toBe(0);
     expect(flint(['iso', 'ignition', 'show', iso]).stdout.equals(live)).toBe(true);
-    expectError(flint(['iso', 'ignition', 'embed', '-i', join(C, 'live-2.ign'), iso]), 'This ISO image already has an embedded Ignition config; use -f to force.');
+    expectError(
+      flint(['iso', 'ignition', 'embed', '-i', join(C, 'live-2.ign'), iso]),
+      'This ISO image already has an embedded Ignition config; use -f to force.',
+    );
     expect(flint(['iso', 'ignition', 'embed', '-f', '-i', join(C, 'live-2.ign'), iso]).status).toBe(0);
     expect(flint(['iso', 'ignition', 'show', iso]).stdout.equals(readFileSync(join(C, 'live-2.ign')))).toBe(true);
     expect(flint(['iso', 'ignition', 'remove', iso]).status).toBe(0);
     expectError(flint(['iso', 'ignition', 'show', iso]), 'No embedded Ignition config.');
 
-    expect(flint(['iso', 'kargs', 'modify', '-a', 'foo', '-a', 'bar=1', '-d', 'mitigations=auto,nosmt', '-r', 'ignition.platform.id=metal=qemu', iso]).status).toBe(0);
+    expect(
+      flint([
+        'iso',
+        'kargs',
+        'modify',
+        '-a',
+        'foo',
+        '-a',
+        'bar=1',
+        '-d',
+        'mitigations=auto,nosmt',
+        '-r',
+        'ignition.platform.id=metal=qemu',
+        iso,
+      ]).status,
+    ).toBe(0);
     expect(flint(['iso', 'kargs', 'show', iso]).stdout.toString()).toBe(
       'coreos.liveiso=fedora-coreos-38.20230718.dev.0 ignition.firstboot ignition.platform.id=qemu foo bar=1\n',
     );
@@ -123,12 +164,17 @@ describe('flint iso: verbs', () => {
     expectError(flint(['iso', 'kargs', 'modify', '-a', 'x'.repeat(1200), iso]), /kargs too large for area: \d+ vs 1139/);
     expect(flint(['iso', 'kargs', 'reset', iso]).status).toBe(0);
 
-    expect(flint(['iso', 'network', 'embed', '-k', join(C, 'installer-test.nmconnection'), '-k', join(C, 'nmstate-js-eth1.nmconnection'), iso]).status).toBe(0);
+    expect(
+      flint(['iso', 'network', 'embed', '-k', join(C, 'installer-test.nmconnection'), '-k', join(C, 'nmstate-js-eth1.nmconnection'), iso])
+        .status,
+    ).toBe(0);
     const printed = flint(['iso', 'network', 'extract', iso]).stdout.toString();
     expect(printed).toContain('########## installer-test.nmconnection ##########\n[connection]\nid=installer-test');
     const out = join(dir, 'nets');
     expect(flint(['iso', 'network', 'extract', '-C', out, iso]).status).toBe(0);
-    expect(readFileSync(join(out, 'nmstate-js-eth1.nmconnection')).equals(readFileSync(join(C, 'nmstate-js-eth1.nmconnection')))).toBe(true);
+    expect(readFileSync(join(out, 'nmstate-js-eth1.nmconnection')).equals(readFileSync(join(C, 'nmstate-js-eth1.nmconnection')))).toBe(
+      true,
+    );
     expect(flint(['iso', 'network', 'remove', iso]).status).toBe(0);
     expectError(flint(['iso', 'network', 'extract', iso]), 'No embedded network settings.');
     expect(sha(iso)).toBe(pristine);
@@ -150,17 +196,79 @@ describe('flint iso: verbs', () => {
 
 describe('flint iso: bad input gets a specific error and is left untouched', () => {
   const cases: [string, () => Promise<{ iso: string; args: string[] }>, string | RegExp][] = [
-    ['a text file', async () => ({ iso: write('text.iso', 'just some text\n'.repeat(5000)), args: ['iso', 'customize', '--live-karg-append', 'x'] }), 'parsing ISO9660 image: getting volume descriptor #1: unknown descriptor ID'],
-    ['an empty file', async () => ({ iso: write('empty.iso', ''), args: ['iso', 'ignition', 'embed', '-i', join(C, 'live.ign')] }), 'parsing ISO9660 image'],
-    ['a truncated ISO', async () => ({ iso: write('trunc.iso', readFileSync(x86).subarray(0, 300_000)), args: ['iso', 'customize', '--live-ignition', join(C, 'live.ign')] }), 'ISO image is incomplete'],
-    ['an ISO that is not CoreOS', async () => ({ iso: await copy('synthetic'), args: ['iso', 'customize', '--live-ignition', join(C, 'live.ign')] }), 'Unrecognized CoreOS ISO image.: finding initrd embed area'],
-    ['kargs of an ISO without karg areas', async () => ({ iso: await copy('embed-areas-2020-09'), args: ['iso', 'kargs', 'modify', '-a', 'x'] }), 'No karg embed areas found; old or corrupted CoreOS ISO image.'],
-    ['live kargs of an ISO without karg areas', async () => ({ iso: await copy('embed-areas-2023-03.s390x'), args: ['iso', 'customize', '--live-karg-append', 'x'] }), 'This OS image does not support customizing live kernel arguments.'],
-    ['a config over capacity', async () => ({ iso: await copy('embed-areas-2023-07.x86_64'), args: ['iso', 'ignition', 'embed', '-i', write('big.ign', randomBytes(300_000))] }), /Compressed initramfs is too large: \d{6} > 262144/],
-    ['a non-JSON config', async () => ({ iso: await copy('embed-areas-2023-07.x86_64'), args: ['iso', 'customize', '--live-ignition', write('bad.ign', 'not json')] }), 'parsing Ignition config bad.ign: serialization error'],
-    ['an Ignition 2.x config', async () => ({ iso: await copy('embed-areas-2023-07.x86_64'), args: ['iso', 'customize', '--dest-ignition', write('old.ign', '{"ignition":{"version":"2.2.0"}}')] }), 'parsing Ignition config old.ign: unsupported config version: 2.2.0'],
-    ['a missing feature', async () => ({ iso: await copy('embed-areas-2021-09'), args: ['iso', 'customize', '--network-keyfile', join(C, 'installer-test.nmconnection')] }), 'This OS image does not support customizing network settings.'],
-    ['nmstate input', async () => ({ iso: await copy('embed-areas-2023-07.x86_64'), args: ['iso', 'customize', '--network-nmstate', join(C, 'installer-test-nmstate-yaml.yaml')] }), '--network-nmstate is not supported by Flint'],
+    [
+      'a text file',
+      async () => ({ iso: write('text.iso', 'just some text\n'.repeat(5000)), args: ['iso', 'customize', '--live-karg-append', 'x'] }),
+      'parsing ISO9660 image: getting volume descriptor #1: unknown descriptor ID',
+    ],
+    [
+      'an empty file',
+      async () => ({ iso: write('empty.iso', ''), args: ['iso', 'ignition', 'embed', '-i', join(C, 'live.ign')] }),
+      'parsing ISO9660 image',
+    ],
+    [
+      'a truncated ISO',
+      async () => ({
+        iso: write('trunc.iso', readFileSync(x86).subarray(0, 300_000)),
+        args: ['iso', 'customize', '--live-ignition', join(C, 'live.ign')],
+      }),
+      'ISO image is incomplete',
+    ],
+    [
+      'an ISO that is not CoreOS',
+      async () => ({ iso: await copy('synthetic'), args: ['iso', 'customize', '--live-ignition', join(C, 'live.ign')] }),
+      'Unrecognized CoreOS ISO image.: finding initrd embed area',
+    ],
+    [
+      'kargs of an ISO without karg areas',
+      async () => ({ iso: await copy('embed-areas-2020-09'), args: ['iso', 'kargs', 'modify', '-a', 'x'] }),
+      'No karg embed areas found; old or corrupted CoreOS ISO image.',
+    ],
+    [
+      'live kargs of an ISO without karg areas',
+      async () => ({ iso: await copy('embed-areas-2023-03.s390x'), args: ['iso', 'customize', '--live-karg-append', 'x'] }),
+      'This OS image does not support customizing live kernel arguments.',
+    ],
+    [
+      'a config over capacity',
+      async () => ({
+        iso: await copy('embed-areas-2023-07.x86_64'),
+        args: ['iso', 'ignition', 'embed', '-i', write('big.ign', randomBytes(300_000))],
+      }),
+      /Compressed initramfs is too large: \d{6} > 262144/,
+    ],
+    [
+      'a non-JSON config',
+      async () => ({
+        iso: await copy('embed-areas-2023-07.x86_64'),
+        args: ['iso', 'customize', '--live-ignition', write('bad.ign', 'not json')],
+      }),
+      'parsing Ignition config bad.ign: serialization error',
+    ],
+    [
+      'an Ignition 2.x config',
+      async () => ({
+        iso: await copy('embed-areas-2023-07.x86_64'),
+        args: ['iso', 'customize', '--dest-ignition', write('old.ign', '{"ignition":{"version":"2.2.0"}}')],
+      }),
+      'parsing Ignition config old.ign: unsupported config version: 2.2.0',
+    ],
+    [
+      'a missing feature',
+      async () => ({
+        iso: await copy('embed-areas-2021-09'),
+        args: ['iso', 'customize', '--network-keyfile', join(C, 'installer-test.nmconnection')],
+      }),
+      'This OS image does not support customizing network settings.',
+    ],
+    [
+      'nmstate input',
+      async () => ({
+        iso: await copy('embed-areas-2023-07.x86_64'),
+        args: ['iso', 'customize', '--network-nmstate', join(C, 'installer-test-nmstate-yaml.yaml')],
+      }),
+      '--network-nmstate is not supported by Flint',
+    ],
   ];
   function write(name: string, data: string | Uint8Array) {
     const p = join(dir, name);
@@ -184,13 +292,20 @@ describe('what Flint writes is accepted by tools that are not Flint', () => {
     const iso = await copy('embed-areas-2023-07.x86_64');
     const all = [
       ...CUSTOMIZE,
-      '--ignition-ca', join(C, 'cert.pem'),
-      '--post-install', join(C, 'post-install-1'),
-      '--installer-config', join(C, 'install-1.conf'),
-      '--dest-ignition', join(C, 'dest.ign'),
-      '--dest-device', '/dev/vda',
-      '--dest-console', 'ttyS0,115200n8',
-      '--dest-karg-append', 'dest-karg',
+      '--ignition-ca',
+      join(C, 'cert.pem'),
+      '--post-install',
+      join(C, 'post-install-1'),
+      '--installer-config',
+      join(C, 'install-1.conf'),
+      '--dest-ignition',
+      join(C, 'dest.ign'),
+      '--dest-device',
+      '/dev/vda',
+      '--dest-console',
+      'ttyS0,115200n8',
+      '--dest-karg-append',
+      'dest-karg',
     ];
     expect(flint(['iso', 'customize', ...all, iso]).status).toBe(0);
     const area = join(dir, 'area.xz');
@@ -199,7 +314,10 @@ describe('what Flint writes is accepted by tools that are not Flint', () => {
     expect(list).toMatch(/Check:\s+CRC32/);
     expect(list).not.toContain('CRC64');
     const listing = execFileSync('sh', ['-c', 'xz -dc "$1" | cpio -itv 2>/dev/null', 'sh', area], { encoding: 'utf8' });
-    const rows = listing.trim().split('\n').map((l) => [l.split(/\s+/)[0], l.split(/\s+/).pop()]);
+    const rows = listing
+      .trim()
+      .split('\n')
+      .map((l) => [l.split(/\s+/)[0], l.split(/\s+/).pop()]);
     expect(rows).toEqual([
       ['-rw-------', 'config.ign'],
       ['drwxr-xr-x', 'etc'],

@@ -48,8 +48,8 @@ describe('one patch plan, three output modes', () => {
     await new Promise((r) => out.end(r));
     expect(readFileSync(sink).equals(expected)).toBe(true);
     expect(readFileSync(pristine).equals(expected)).toBe(false);
-    await expect(writePlanOutput(pristine, plan, '-', { stdout: Object.assign(new Writable({ write: (_c, _e, cb) => cb() }), { isTTY: true }) })).rejects.toThrow(
-      'Refusing to write binary data to terminal',
-    );
+    await expect(
+      writePlanOutput(pristine, plan, '-', { stdout: Object.assign(new Writable({ write: (_c, _e, cb) => cb() }), { isTTY: true }) }),
+    ).rejects.toThrow('Refusing to write binary data to terminal');
   });
 });

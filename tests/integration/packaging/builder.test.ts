@@ -87,7 +87,9 @@ describe('packaging', () => {
     expect(statSync(launcher).mode & 0o111).not.toBe(0);
     expect(readFileSync(launcher, 'utf8')).toContain('native/writer/main.js');
     const policy = readFileSync(join(res, 'native/linux/org.flint.writer.policy'), 'utf8');
-    expect(policy).toContain('<annotate key="org.freedesktop.policykit.exec.path">/opt/Flint/resources/native/linux/flint-writer</annotate>');
+    expect(policy).toContain(
+      '<annotate key="org.freedesktop.policykit.exec.path">/opt/Flint/resources/native/linux/flint-writer</annotate>',
+    );
     expect(existsSync(join(app, 'flint'))).toBe(true); // the (stub) app binary the launcher runs
     expect(existsSync(join(res, 'native/win32')) || existsSync(join(res, 'native/darwin'))).toBe(false);
   });

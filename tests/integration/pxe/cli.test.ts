@@ -23,8 +23,11 @@ interface Run {
 
 function flint(args: string[]): Promise<Run> {
   return new Promise((done) => {
-    execFile('node', [join(ROOT, 'bin/flint.mjs'), ...args], { cwd: ROOT, encoding: 'buffer', maxBuffer: 64 << 20 }, (err, stdout, stderr) =>
-      done({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr: stderr.toString() }),
+    execFile(
+      'node',
+      [join(ROOT, 'bin/flint.mjs'), ...args],
+      { cwd: ROOT, encoding: 'buffer', maxBuffer: 64 << 20 },
+      (err, stdout, stderr) => done({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr: stderr.toString() }),
     );
   });
 }
@@ -36,10 +39,15 @@ describe('flint pxe (CLI)', () => {
   beforeAll(() => {
     tmp = mkdtempSync(join(tmpdir(), 'flint-pxe-cli-'));
     initramfs = join(tmp, 'initramfs.img');
-    writeFileSync(initramfs, gzipSync(writeCpio([
-      { path: 'etc/coreos-live-initramfs', data: new Uint8Array(0) },
-      { path: 'etc/coreos/features.json', data: Buffer.from('{"installer-config":true,"live-initrd-network":true}') },
-    ])));
+    writeFileSync(
+      initramfs,
+      gzipSync(
+        writeCpio([
+          { path: 'etc/coreos-live-initramfs', data: new Uint8Array(0) },
+          { path: 'etc/coreos/features.json', data: Buffer.from('{"installer-config":true,"live-initrd-network":true}') },
+        ]),
+      ),
+    );
   });
   afterAll(() => {
     if (tmp) rmSync(tmp, { recursive: true, force: true });
@@ -48,7 +56,10 @@ describe('flint pxe (CLI)', () => {
   it('customize writes a new file, never over an existing one, and reminds about the kernel line', async () => {
     const out = join(tmp, 'custom.img');
     const ok = await flint(['pxe', 'customize', initramfs, '-o', out, '--live-ignition', LIVE_IGN]);
-    expect([ok.code, ok.stderr]).toEqual([0, 'The PXE kernel command line must include ignition.firstboot ignition.platform.id=metal for the embedded Ignition config to run.\n']);
+    expect([ok.code, ok.stderr]).toEqual([
+      0,
+      'The PXE kernel command line must include ignition.firstboot ignition.platform.id=metal for the embedded Ignition config to run.\n',
+    ]);
     const size = readFileSync(out).length;
     const again = await flint(['pxe', 'customize', initramfs, '-o', out, '--live-ignition', LIVE_IGN]);
     expect([again.code, again.stderr]).toEqual([1, `Error: persisting output file to ${out}: File exists (os error 17)\n`]);
@@ -63,13 +74,60 @@ describe('flint pxe (CLI)', () => {
   });
 
   it('config prints to stdout, the RAM note to stderr, and refuses bad kargs in one line', async () => {
-    const r = await flint(['pxe', 'config', '--format', 'pxelinux', '--kernel', 'k', '--initramfs', 'i', '--rootfs', 'r', '--rootfs-initrd', '--ignition-url', 'http://10.1.1.1/c.ign']);
+    const r = await flint([
+      'pxe',
+      'config',
+      '--format',
+      'pxelinux',
+      '--kernel',
+      'k',
+      '--initramfs',
+      'i',
+      '--rootfs',
+      'r',
+      '--rootfs-initrd',
+      '--ignition-url',
+      'http://10.1.1.1/c.ign',
+    ]);
     expect(r.code).toBe(0);
-    expect(r.stdout.toString()).toContain('    APPEND initrd=i,r ignition.firstboot ignition.platform.id=metal ignition.config.url=http://10.1.1.1/c.ign\nIPAPPEND 2\n');
+    expect(r.stdout.toString()).toContain(
+      '    APPEND initrd=i,r ignition.firstboot ignition.platform.id=metal ignition.config.url=http://10.1.1.1/c.ign\nIPAPPEND 2\n',
+    );
     expect(r.stderr).toContain('This boot needs at least 4 GiB of RAM (the rootfs is loaded as an initrd).\n');
-    const bad = await flint(['pxe', 'config', '--format', 'ipxe', '--kernel', 'k', '--initramfs', 'i', '--rootfs', 'r', '--rootfs-initrd', '--karg', 'ignition.config.url=x']);
-    expect([bad.code, bad.stderr]).toEqual([1, "Error: invalid kernel argument 'ignition.config.url=x': Flint sets ignition.config.url itself: use --ignition-url\n"]);
-    const both = await flint(['pxe', 'config', '--format', 'ipxe', '--kernel', 'k', '--initramfs', 'i', '--rootfs', 'r', '--rootfs-initrd', '--rootfs-url', 'http://x/r']);
+    const bad = await flint([
+      'pxe',
+      'config',
+      '--format',
+      'ipxe',
+      '--kernel',
+      'k',
+      '--initramfs',
+      'i',
+      '--rootfs',
+      'r',
+      '--rootfs-initrd',
+      '--karg',
+      'ignition.config.url=x',
+    ]);
+    expect([bad.code, bad.stderr]).toEqual([
+      1,
+      "Error: invalid kernel argument 'ignition.config.url=x': Flint sets ignition.config.url itself: use --ignition-url\n",
+    ]);
+    const both = await flint([
+      'pxe',
+      'config',
+      '--format',
+      'ipxe',
+      '--kernel',
+      'k',
+      '--initramfs',
+      'i',
+      '--rootfs',
+      'r',
+      '--rootfs-initrd',
+      '--rootfs-url',
+      'http://x/r',
+    ]);
     expect([both.code, both.stderr]).toEqual([1, 'Error: --rootfs-url and --rootfs-initrd exclude each other\n']);
   });
 
@@ -92,7 +150,20 @@ describe('flint pxe (CLI)', () => {
 
     it('pxe download verifies into --dir and refuses untrusted signatures', async () => {
       const site = join(tmp, 'site');
-      const dl = await flint(['pxe', 'download', '--dir', site, '--arch', 'x86_64', '--base-url', up.url, '--keyring', join(tmp, 'key.asc'), '--cache-dir', join(tmp, 'cache')]);
+      const dl = await flint([
+        'pxe',
+        'download',
+        '--dir',
+        site,
+        '--arch',
+        'x86_64',
+        '--base-url',
+        up.url,
+        '--keyring',
+        join(tmp, 'key.asc'),
+        '--cache-dir',
+        join(tmp, 'cache'),
+      ]);
       expect(dl.code, dl.stderr).toBe(0);
       const paths = dl.stdout.toString().trim().split('\n');
       expect(paths.map((p) => p.slice(site.length + 1))).toEqual([
@@ -103,7 +174,18 @@ describe('flint pxe (CLI)', () => {
       expect(dl.stderr).toContain('Fedora CoreOS 44.20260707.3.1 (stable, x86_64) verified');
       const fresh = await flint(['pxe', 'refresh', '--dir', site, '--keyring', join(tmp, 'key.asc'), '--cache-dir', join(tmp, 'cache')]);
       expect([fresh.code, fresh.stdout.toString()]).toEqual([0, '44.20260707.3.1 is current\n']);
-      const untrusted = await flint(['pxe', 'download', '--dir', join(tmp, 'site2'), '--arch', 'x86_64', '--base-url', up.url, '--cache-dir', join(tmp, 'cache2')]);
+      const untrusted = await flint([
+        'pxe',
+        'download',
+        '--dir',
+        join(tmp, 'site2'),
+        '--arch',
+        'x86_64',
+        '--base-url',
+        up.url,
+        '--cache-dir',
+        join(tmp, 'cache2'),
+      ]);
       expect(untrusted.code).toBe(1);
       const lines = untrusted.stderr.split('\n').filter(Boolean);
       expect(lines.filter((l) => l.startsWith('Error: '))).toEqual([lines[lines.length - 1]]);
@@ -111,18 +193,47 @@ describe('flint pxe (CLI)', () => {
       expect(existsSync(join(tmp, 'site2', 'fedora-coreos-44.20260707.3.1-live-kernel.x86_64'))).toBe(false);
     }, 120_000);
 
-    it.skipIf(skipReason({ files: ['/usr/lib/PXELINUX/pxelinux.0', '/usr/lib/syslinux/modules/bios/ldlinux.c32'] }))('pxe config --dir --tftp-layout lays out a TFTP root and records the config', async () => {
-      const site = join(tmp, 'site');
-      const cfg = await flint(['pxe', 'config', '--dir', site, '--format', 'pxelinux', '--tftp-layout', '--base-url', 'http://10.9.9.9:8080/', '--ignition-initrd', 'ignition.img']);
-      expect(cfg.code, cfg.stderr).toBe(0);
-      for (const f of ['pxelinux.0', 'ldlinux.c32', 'pxelinux.cfg/default']) expect(existsSync(join(site, f)), f).toBe(true);
-      expect(readFileSync(join(site, 'pxelinux.cfg/default'), 'utf8')).toContain(
-        'coreos.live.rootfs_url=http://10.9.9.9:8080/fedora-coreos-44.20260707.3.1-live-rootfs.x86_64.img ignition.firstboot',
-      );
-      const embedded = await flint(['pxe', 'config', '--dir', site, '--format', 'ipxe', '--base-url', 'http://10.9.9.9:8080/', '--ignition-embedded']);
-      expect([embedded.code, embedded.stderr.split('\n')[0]]).toEqual([1, expect.stringMatching(/^Error: a mirror config cannot use --ignition-embedded: /)]);
-      const manifest = JSON.parse(readFileSync(join(site, 'flint-pxe.json'), 'utf8'));
-      expect(manifest.configs.map((c: { output: string }) => c.output)).toEqual(['pxelinux.cfg/default']);
-    }, 120_000);
+    it.skipIf(skipReason({ files: ['/usr/lib/PXELINUX/pxelinux.0', '/usr/lib/syslinux/modules/bios/ldlinux.c32'] }))(
+      'pxe config --dir --tftp-layout lays out a TFTP root and records the config',
+      async () => {
+        const site = join(tmp, 'site');
+        const cfg = await flint([
+          'pxe',
+          'config',
+          '--dir',
+          site,
+          '--format',
+          'pxelinux',
+          '--tftp-layout',
+          '--base-url',
+          'http://10.9.9.9:8080/',
+          '--ignition-initrd',
+          'ignition.img',
+        ]);
+        expect(cfg.code, cfg.stderr).toBe(0);
+        for (const f of ['pxelinux.0', 'ldlinux.c32', 'pxelinux.cfg/default']) expect(existsSync(join(site, f)), f).toBe(true);
+        expect(readFileSync(join(site, 'pxelinux.cfg/default'), 'utf8')).toContain(
+          'coreos.live.rootfs_url=http://10.9.9.9:8080/fedora-coreos-44.20260707.3.1-live-rootfs.x86_64.img ignition.firstboot',
+        );
+        const embedded = await flint([
+          'pxe',
+          'config',
+          '--dir',
+          site,
+          '--format',
+          'ipxe',
+          '--base-url',
+          'http://10.9.9.9:8080/',
+          '--ignition-embedded',
+        ]);
+        expect([embedded.code, embedded.stderr.split('\n')[0]]).toEqual([
+          1,
+          expect.stringMatching(/^Error: a mirror config cannot use --ignition-embedded: /),
+        ]);
+        const manifest = JSON.parse(readFileSync(join(site, 'flint-pxe.json'), 'utf8'));
+        expect(manifest.configs.map((c: { output: string }) => c.output)).toEqual(['pxelinux.cfg/default']);
+      },
+      120_000,
+    );
   });
 });

@@ -70,11 +70,20 @@ describe('boot mirror: download, recorded configs, refresh when the stream moves
     expect(got.release).toBe(A);
     for (const k of KINDS) expect(readFileSync(got.paths[k]).equals(first[k]), k).toBe(true);
     const g = await addMirrorConfig(site, {
-      format: 'ipxe', baseUrl: 'http://192.0.2.10:8080/', rootfs: { mode: 'url' },
-      ignition: { mode: 'url', url: 'http://192.0.2.10:8080/config.ign' }, output: 'boot.ipxe',
+      format: 'ipxe',
+      baseUrl: 'http://192.0.2.10:8080/',
+      rootfs: { mode: 'url' },
+      ignition: { mode: 'url', url: 'http://192.0.2.10:8080/config.ign' },
+      output: 'boot.ipxe',
     });
     expect(g.ramNeeded).toBe(2 * 1024 ** 3);
-    await addMirrorConfig(site, { format: 'pxelinux', baseUrl: 'http://192.0.2.10:8080/', rootfs: { mode: 'url' }, ignition: { mode: 'initrd', name: 'ignition.img' }, output: 'pxelinux.cfg/default' });
+    await addMirrorConfig(site, {
+      format: 'pxelinux',
+      baseUrl: 'http://192.0.2.10:8080/',
+      rootfs: { mode: 'url' },
+      ignition: { mode: 'initrd', name: 'ignition.img' },
+      output: 'pxelinux.cfg/default',
+    });
     expect(readFileSync(join(site, 'boot.ipxe'), 'utf8')).toContain(`set VERSION ${A}\n`);
     expect(readFileSync(join(site, 'pxelinux.cfg/default'), 'utf8')).toContain(`KERNEL ${nameOf('kernel', A)}\n`);
 
@@ -85,7 +94,10 @@ describe('boot mirror: download, recorded configs, refresh when the stream moves
 
     // the stream moves but the new signatures are bad: the mirror keeps serving A untouched
     await moveStream(up, A, B, { badSignature: true });
-    const e = await refreshMirror(site, opts).then(() => null, (err: FlintError) => err);
+    const e = await refreshMirror(site, opts).then(
+      () => null,
+      (err: FlintError) => err,
+    );
     expect(e?.code).toMatch(/SIGNATURE/);
     expect((await readManifest(site))?.release).toBe(A);
     expect(readFileSync(join(site, 'boot.ipxe'), 'utf8')).toContain(`set VERSION ${A}\n`);
@@ -111,14 +123,35 @@ describe('boot mirror: download, recorded configs, refresh when the stream moves
 
   it('flint serve --refresh pulls the new release at start and serves the rewritten script', async () => {
     await downloadPxe(site, { ...opts, streamBaseUrl: upstream.url, arch: 'x86_64' });
-    await addMirrorConfig(site, { format: 'ipxe', baseUrl: 'http://192.0.2.10/', rootfs: { mode: 'initrd' }, ignition: { mode: 'url', url: 'tftp://192.0.2.10/config.ign' }, output: 'boot.ipxe' });
+    await addMirrorConfig(site, {
+      format: 'ipxe',
+      baseUrl: 'http://192.0.2.10/',
+      rootfs: { mode: 'initrd' },
+      ignition: { mode: 'url', url: 'tftp://192.0.2.10/config.ign' },
+      output: 'boot.ipxe',
+    });
     const third = await moveStream(up, A, C);
     const key = join(tmp, 'test-key.asc');
     writeFileSync(key, TEST_KEY.publicArmored);
-    const child = spawn('node', [
-      join(ROOT, 'bin/flint.mjs'), 'serve', '--dir', site, '--bind', '127.0.0.1', '--port', '0', '--refresh',
-      '--keyring', key, '--cache-dir', join(tmp, 'cache'),
-    ], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      'node',
+      [
+        join(ROOT, 'bin/flint.mjs'),
+        'serve',
+        '--dir',
+        site,
+        '--bind',
+        '127.0.0.1',
+        '--port',
+        '0',
+        '--refresh',
+        '--keyring',
+        key,
+        '--cache-dir',
+        join(tmp, 'cache'),
+      ],
+      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));

@@ -80,7 +80,11 @@ describe('flint serve: read-only boot mirror', () => {
     const b = await send(server, '/rootfs.img', { headers: { Range: 'bytes=299990-' } });
     expect([b.status, b.body.equals(big.subarray(299_990))]).toEqual([206, true]);
     const c = await send(server, '/rootfs.img', { headers: { Range: 'bytes=-16' } });
-    expect([c.status, c.headers['content-range'], c.body.equals(big.subarray(big.length - 16))]).toEqual([206, `bytes ${big.length - 16}-${big.length - 1}/${big.length}`, true]);
+    expect([c.status, c.headers['content-range'], c.body.equals(big.subarray(big.length - 16))]).toEqual([
+      206,
+      `bytes ${big.length - 16}-${big.length - 1}/${big.length}`,
+      true,
+    ]);
     const d = await send(server, '/rootfs.img', { headers: { Range: `bytes=${big.length}-` } });
     expect([d.status, d.headers['content-range']]).toEqual([416, `bytes */${big.length}`]);
     const e = await send(server, '/rootfs.img', { headers: { Range: 'bytes=0-1,5-6' } });
@@ -90,7 +94,14 @@ describe('flint serve: read-only boot mirror', () => {
   });
 
   it('refuses every way out of the folder, listings and writes', async () => {
-    for (const p of ['/../secret.txt', '/%2e%2e/secret.txt', '/pxelinux.cfg/..%2f..%2fsecret.txt', '/..%5csecret.txt', '/link-out', '/%00']) {
+    for (const p of [
+      '/../secret.txt',
+      '/%2e%2e/secret.txt',
+      '/pxelinux.cfg/..%2f..%2fsecret.txt',
+      '/..%5csecret.txt',
+      '/link-out',
+      '/%00',
+    ]) {
       const r = await send(server, p);
       expect(r.status, p).toBe(403);
       expect(r.body.toString()).not.toContain('outside the mirror');

@@ -15,16 +15,24 @@ let keyFile: string;
 
 function flint(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [path.join(ROOT, 'bin/flint.mjs'), ...args], { cwd: work, env: { ...process.env, ...env } }, (err, stdout, stderr) => {
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [path.join(ROOT, 'bin/flint.mjs'), ...args],
+      { cwd: work, env: { ...process.env, ...env } },
+      (err, stdout, stderr) => {
+        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
 beforeAll(async () => {
   work = await mkdtemp(path.join(tmpdir(), 'flint-cli-dl-'));
   mirror = await populateMirror(path.join(work, 'mirror'), {
-    iso: randomBytes(1 << 20), kernel: randomBytes(4096), initramfs: randomBytes(8192), rootfs: randomBytes(16384),
+    iso: randomBytes(1 << 20),
+    kernel: randomBytes(4096),
+    initramfs: randomBytes(8192),
+    rootfs: randomBytes(16384),
   });
   server = await startMirrorServer({ root: path.join(work, 'mirror') });
   keyFile = path.join(work, 'test-key.pub.asc');
@@ -50,14 +58,32 @@ describe('flint streams / download / cache', () => {
   it('streams without --stream lists unavailable streams in text form', async () => {
     const r = await flint(['streams', '--arch', 'x86_64', '--base-url', server.url]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('stable 44.20260707.3.1 (x86_64), published 2026-07-21T14:07:12Z\n  iso        fedora-coreos-44.20260707.3.1-live-iso.x86_64.iso\n');
-    expect(r.stdout).toContain(`testing unavailable: Fetching ${server.url}/streams/testing.json failed: the server answered 404 Not Found\n`);
+    expect(r.stdout).toContain(
+      'stable 44.20260707.3.1 (x86_64), published 2026-07-21T14:07:12Z\n  iso        fedora-coreos-44.20260707.3.1-live-iso.x86_64.iso\n',
+    );
+    expect(r.stdout).toContain(
+      `testing unavailable: Fetching ${server.url}/streams/testing.json failed: the server answered 404 Not Found\n`,
+    );
   });
 
   it('download --format pxe --dir places verified files and prints their paths; cache list shows them', async () => {
     const cache = path.join(work, 'cache');
     const out = path.join(work, 'out');
-    const r = await flint(['download', '--format', 'pxe', '--arch', 'x86_64', '--base-url', server.url, '--keyring', keyFile, '--cache-dir', cache, '--dir', out]);
+    const r = await flint([
+      'download',
+      '--format',
+      'pxe',
+      '--arch',
+      'x86_64',
+      '--base-url',
+      server.url,
+      '--keyring',
+      keyFile,
+      '--cache-dir',
+      cache,
+      '--dir',
+      out,
+    ]);
     expect(r.stderr.split('\n').map((l) => l.replace(/ \(.*$/, ''))).toEqual([
       'downloading fedora-coreos-44.20260707.3.1-live-kernel.x86_64: 100%',
       'downloading fedora-coreos-44.20260707.3.1-live-initramfs.x86_64.img: 100%',
@@ -73,9 +99,26 @@ describe('flint streams / download / cache', () => {
       expect(existsSync(path.join(out, path.basename(f.file) + '.sig'))).toBe(true);
     }
     const list = await flint(['cache', 'list', '--cache-dir', cache, '--json']);
-    expect(JSON.parse(list.stdout).entries.map((e: { name: string }) => e.name).sort()).toEqual([...names].sort());
+    expect(
+      JSON.parse(list.stdout)
+        .entries.map((e: { name: string }) => e.name)
+        .sort(),
+    ).toEqual([...names].sort());
 
-    const again = await flint(['download', '--format', 'pxe', '--arch', 'x86_64', '--base-url', server.url, '--keyring', keyFile, '--cache-dir', cache, '--json']);
+    const again = await flint([
+      'download',
+      '--format',
+      'pxe',
+      '--arch',
+      'x86_64',
+      '--base-url',
+      server.url,
+      '--keyring',
+      keyFile,
+      '--cache-dir',
+      cache,
+      '--json',
+    ]);
     expect(again.code).toBe(0);
     expect(JSON.parse(again.stdout).files.map((f: { cached: boolean }) => f.cached)).toEqual([true, true, true]);
 
@@ -101,16 +144,33 @@ describe('flint streams / download / cache', () => {
     const cache = path.join(work, 'c3');
     const iso = mirror.files.iso!;
     server.addFault(iso.urlPath, { kind: 'throttle', bytesPerSecond: 256 * 1024 });
-    const child = spawn(process.execPath, [path.join(ROOT, 'bin/flint.mjs'), 'download', '--arch', 'x86_64', '--base-url', server.url, '--keyring', keyFile, '--cache-dir', cache], { cwd: work });
+    const child = spawn(
+      process.execPath,
+      [
+        path.join(ROOT, 'bin/flint.mjs'),
+        'download',
+        '--arch',
+        'x86_64',
+        '--base-url',
+        server.url,
+        '--keyring',
+        keyFile,
+        '--cache-dir',
+        cache,
+      ],
+      { cwd: work },
+    );
     let stderr = '';
     let stdout = '';
     child.stdout.on('data', (d) => (stdout += d));
     const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
     try {
-      await new Promise<void>((resolve) => child.stderr.on('data', (d) => {
-        stderr += d;
-        if (stderr.includes('downloading')) resolve();
-      }));
+      await new Promise<void>((resolve) =>
+        child.stderr.on('data', (d) => {
+          stderr += d;
+          if (stderr.includes('downloading')) resolve();
+        }),
+      );
       child.kill('SIGINT');
       expect(await exited).toBe(1);
     } finally {
@@ -118,7 +178,9 @@ describe('flint streams / download / cache', () => {
       server.clearFaults();
     }
     const name = path.basename(iso.file);
-    const m = new RegExp(`\\nError: Download of ${name.replace(/\./g, '\\.')} was cancelled: (\\d+) bytes kept for resume\\n$`).exec(stderr);
+    const m = new RegExp(`\\nError: Download of ${name.replace(/\./g, '\\.')} was cancelled: (\\d+) bytes kept for resume\\n$`).exec(
+      stderr,
+    );
     expect(m, stderr).not.toBeNull();
     const partial = path.join(cache, '.partial', `${name}.part`);
     expect(readFileSync(partial).length).toBe(Number(m![1]));

@@ -26,8 +26,13 @@ describe.skipIf(why)('download into a full disk', () => {
       mounted = true;
       const release = selectRelease(await fetchStreamMetadata('stable', { baseUrl: server.url }), 'x86_64');
       const err = await downloadArtifact(release.iso, {
-        cacheDir: mnt, keyrings: [TEST_KEY.publicArmored], retryDelayMs: 10,
-      }).then(() => undefined, (e: unknown) => e);
+        cacheDir: mnt,
+        keyrings: [TEST_KEY.publicArmored],
+        retryDelayMs: 10,
+      }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(err).toBeInstanceOf(FlintError);
       expect((err as FlintError).code).toBe('DOWNLOAD_DISK_FULL');
       expect((err as FlintError).message).toBe(`Not enough space in ${mnt} to download ${release.iso.name}; nothing was saved`);

@@ -20,7 +20,10 @@ let isoBytes: Buffer;
 let cacheDir: string;
 
 const opts = (extra: DownloadOptions = {}): DownloadOptions => ({
-  cacheDir, keyrings: [TEST_KEY.publicArmored], retryDelayMs: 10, ...extra,
+  cacheDir,
+  keyrings: [TEST_KEY.publicArmored],
+  retryDelayMs: 10,
+  ...extra,
 });
 
 beforeEach(async () => {
@@ -49,8 +52,10 @@ describe('downloadArtifact of an 18 MiB artifact', () => {
   it('a cancelled download is resumed by the next call, which re-hashes the kept bytes first', async () => {
     server.addFault(release.iso.name, { kind: 'throttle', bytesPerSecond: 32 * MiB });
     const ac = new AbortController();
-    const first = await downloadArtifact(release.iso, opts({ signal: ac.signal, onProgress: (p) => p.bytes > 4 * MiB && ac.abort() }))
-      .then(() => undefined, (e: unknown) => e);
+    const first = await downloadArtifact(release.iso, opts({ signal: ac.signal, onProgress: (p) => p.bytes > 4 * MiB && ac.abort() })).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(first).toMatchObject({ code: 'CANCELLED' });
     const phases: string[] = [];
     const res = await downloadArtifact(release.iso, opts({ onProgress: (p) => phases.push(p.phase) }));
@@ -62,7 +67,10 @@ describe('downloadArtifact of an 18 MiB artifact', () => {
 
   it('deletes the file and publishes nothing when one byte is corrupted in transit', async () => {
     server.addFault(release.iso.name, { kind: 'corrupt', offset: 17 * MiB });
-    const err = await downloadArtifact(release.iso, opts()).then(() => undefined, (e: unknown) => e);
+    const err = await downloadArtifact(release.iso, opts()).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(FlintError);
     expect((err as FlintError).code).toBe('DOWNLOAD_SHA256_MISMATCH');
     expect((err as FlintError).causes.join('\n')).toMatch(/signature does not match/);

@@ -9,9 +9,7 @@ import type { Progress } from '../../../electron/core/progress';
 import { cachePaths, listCache } from '../../../electron/core/stream/cache';
 import { downloadArtifact, type DownloadOptions } from '../../../electron/core/stream/download';
 import { fetchStreamMetadata, selectRelease, type Release } from '../../../electron/core/stream/metadata';
-import {
-  TEST_KEY, populateMirror, sha256File, signFile, startMirrorServer, type MirrorServer,
-} from '../../helpers/mirror-server';
+import { TEST_KEY, populateMirror, sha256File, signFile, startMirrorServer, type MirrorServer } from '../../helpers/mirror-server';
 
 const MiB = 1 << 20;
 let work: string;
@@ -21,13 +19,19 @@ let isoBytes: Buffer;
 let cacheDir: string;
 
 async function failure(p: Promise<unknown>): Promise<FlintError> {
-  const err = await p.then(() => undefined, (e: unknown) => e);
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(FlintError);
   return err as FlintError;
 }
 
 const opts = (extra: DownloadOptions = {}): DownloadOptions => ({
-  cacheDir, keyrings: [TEST_KEY.publicArmored], retryDelayMs: 10, ...extra,
+  cacheDir,
+  keyrings: [TEST_KEY.publicArmored],
+  retryDelayMs: 10,
+  ...extra,
 });
 const isoGets = () => server.requests.filter((r) => r.path === new URL(release.iso.url).pathname);
 
@@ -122,7 +126,9 @@ describe('downloadArtifact against a local mirror', () => {
     await writeFile(path.join(server.root, new URL(release.iso.sigUrl).pathname), await signFile(other));
     const err = await failure(downloadArtifact(release.iso, opts()));
     expect(err.code).toBe('DOWNLOAD_SIGNATURE_INVALID');
-    expect(err.message).toBe(`OpenPGP signature check failed for ${release.iso.name}: the signature does not match the file: the file was deleted`);
+    expect(err.message).toBe(
+      `OpenPGP signature check failed for ${release.iso.name}: the signature does not match the file: the file was deleted`,
+    );
     const p = cachePaths(cacheDir, release.iso.name);
     expect([p.file, p.partial, p.record].filter(existsSync)).toEqual([]);
   });

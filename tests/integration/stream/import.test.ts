@@ -22,7 +22,11 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const failure = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => e) as Promise<FlintError>;
+const failure = (p: Promise<unknown>) =>
+  p.then(
+    () => undefined,
+    (e: unknown) => e,
+  ) as Promise<FlintError>;
 
 describe('importLocalIso', () => {
   it('without a signature: usable but unverified', async () => {

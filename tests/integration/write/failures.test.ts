@@ -51,10 +51,19 @@ describe.skipIf(why)('writer failures on real loop devices', () => {
     const l = loop(16 * MiB);
     execFileSync('mkfs.ext4', ['-q', l.device]);
     const mnt = tempDir('flint-mnt-');
-    cleanups.push(() => mnt.remove(), () => umountIfMounted(mnt.path));
+    cleanups.push(
+      () => mnt.remove(),
+      () => umountIfMounted(mnt.path),
+    );
     execFileSync('mount', [l.device, mnt.path]);
     const logs: string[] = [];
-    const [r] = await writeImage({ image: iso, plan, targets: [await loopDrive(l.device)], allowLoop: true, onEvent: (e) => e.type === 'log' && logs.push(e.message) });
+    const [r] = await writeImage({
+      image: iso,
+      plan,
+      targets: [await loopDrive(l.device)],
+      allowLoop: true,
+      onEvent: (e) => e.type === 'log' && logs.push(e.message),
+    });
     expect(r.ok).toBe(true);
     expect(isMounted(mnt.path)).toBe(false);
     expect(logs).toContain(`unmounted ${mnt.path}`);
@@ -66,7 +75,10 @@ describe.skipIf(why)('writer failures on real loop devices', () => {
     const l = loop(16 * MiB);
     execFileSync('mkfs.ext4', ['-q', l.device]);
     const mnt = tempDir('flint-mnt-');
-    cleanups.push(() => mnt.remove(), () => umountIfMounted(mnt.path));
+    cleanups.push(
+      () => mnt.remove(),
+      () => umountIfMounted(mnt.path),
+    );
     execFileSync('mount', [l.device, mnt.path]);
     writeFileSync(join(mnt.path, 'held'), 'x');
     const fd = openSync(join(mnt.path, 'held'), 'r');
@@ -93,7 +105,12 @@ describe.skipIf(why)('writer failures on real loop devices', () => {
     }).then(async (r) => [
       ...r,
       ...(await writeImage({ image: iso, plan, targets: [await loopDrive(other.device)], allowLoop: false })),
-      ...(await writeImage({ image: iso, plan, targets: [{ device: wrong.device, size: 8 * MiB, serial: '', model: '' }], allowLoop: true })),
+      ...(await writeImage({
+        image: iso,
+        plan,
+        targets: [{ device: wrong.device, size: 8 * MiB, serial: '', model: '' }],
+        allowLoop: true,
+      })),
     ]);
     expect(results.map((r) => (r.ok ? 'ok' : r.error.code))).toEqual([
       WriteErrorCode.TOO_SMALL,
@@ -147,11 +164,19 @@ describe.skipIf(why)('writer failures on real loop devices', () => {
     const fsDir = join(dir.path, 'tmpfs');
     mkdirSync(fsDir);
     execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=16m', 'flint-eio-test', fsDir]);
-    cleanups.push(() => rmdirSync(fsDir), () => umountIfMounted(fsDir));
+    cleanups.push(
+      () => rmdirSync(fsDir),
+      () => umountIfMounted(fsDir),
+    );
     const l = loop(64 * MiB, fsDir);
     const healthy = loop(64 * MiB);
     const t0 = Date.now();
-    const [r, good] = await writeImage({ image, plan: { imageSize: 48 * MiB, writes: [] }, targets: [l.device, healthy.device], allowLoop: true });
+    const [r, good] = await writeImage({
+      image,
+      plan: { imageSize: 48 * MiB, writes: [] },
+      targets: [l.device, healthy.device],
+      allowLoop: true,
+    });
     expect(Date.now() - t0).toBeLessThan(30_000);
     expect(good).toMatchObject({ device: healthy.device, ok: true, verified: true, bytesWritten: 48 * MiB });
     expect(readDevice(healthy.device, 0, 48 * MiB).equals(readFileSync(image))).toBe(true);
@@ -166,7 +191,9 @@ describe.skipIf(why)('writer failures on real loop devices', () => {
   it('a byte changed between write and verify is caught at that byte', async () => {
     const { iso, plan } = await isoPlan();
     const l = loop(4 * MiB);
-    const [r] = await withHooks({ FLINT_TEST_CORRUPT_AT: '300001' }, () => writeImage({ image: iso, plan, targets: [l.device], allowLoop: true }));
+    const [r] = await withHooks({ FLINT_TEST_CORRUPT_AT: '300001' }, () =>
+      writeImage({ image: iso, plan, targets: [l.device], allowLoop: true }),
+    );
     expect(r.ok).toBe(false);
     expect((r as Failed).error.code).toBe(WriteErrorCode.VERIFY_MISMATCH);
     expect((r as Failed).error.message).toMatch(/at byte 300001;/);

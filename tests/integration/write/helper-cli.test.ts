@@ -36,7 +36,10 @@ describe.skipIf(why)('the helper protocol and the drives/write CLI', () => {
     const l = loop(40 * MiB);
     const d = await loopDrive(l.device);
     const h = devHelperCommand();
-    const child = spawn(h.command, h.args, { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, FLINT_TEST_HOOKS: '1', FLINT_TEST_BLOCK_DELAY_MS: '200' } });
+    const child = spawn(h.command, h.args, {
+      stdio: ['pipe', 'pipe', 'inherit'],
+      env: { ...process.env, FLINT_TEST_HOOKS: '1', FLINT_TEST_BLOCK_DELAY_MS: '200' },
+    });
     const events: WriteEvent[] = [];
     createInterface({ input: child.stdout }).on('line', (line) => {
       const e = parseEventLine(line);
@@ -45,7 +48,14 @@ describe.skipIf(why)('the helper protocol and the drives/write CLI', () => {
       if (e.type === 'progress' && e.phase === 'write' && e.bytes >= 8 * MiB) child.stdin.end();
     });
     child.stdin.write(
-      encodeJob({ image, plan: { imageSize: 32 * MiB, writes: [] }, targets: [{ device: d.device, size: d.size, serial: d.serial, model: d.model }], allowLoop: true, verify: true, eject: false }) + '\n',
+      encodeJob({
+        image,
+        plan: { imageSize: 32 * MiB, writes: [] },
+        targets: [{ device: d.device, size: d.size, serial: d.serial, model: d.model }],
+        allowLoop: true,
+        verify: true,
+        eject: false,
+      }) + '\n',
     );
     const code = await new Promise<number | null>((res) => child.on('close', res));
     expect(code).toBe(HelperExit.CANCELLED);
@@ -71,7 +81,8 @@ describe.skipIf(why)('the helper protocol and the drives/write CLI', () => {
 
   it('`flint drives` lists loop devices only with --allow-loop, system disks only with --all (never as targets)', () => {
     const l = loop(8 * MiB);
-    const run = (...args: string[]) => JSON.parse(execFileSync(process.execPath, [FLINT, 'drives', '--json', ...args], { encoding: 'utf8' })) as Drive[];
+    const run = (...args: string[]) =>
+      JSON.parse(execFileSync(process.execPath, [FLINT, 'drives', '--json', ...args], { encoding: 'utf8' })) as Drive[];
     expect(run().some((d) => d.device === l.device)).toBe(false);
     const withLoop = run('--allow-loop').find((d) => d.device === l.device);
     expect(withLoop).toMatchObject({ loop: true, size: 8 * MiB, system: false });

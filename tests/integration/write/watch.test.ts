@@ -32,10 +32,12 @@ describe.skipIf(why)('drive watcher on this machine', () => {
       const t0 = Date.now();
       const l = createLoopDevice(8 * 1024 * 1024);
       loops.push(l);
-      while (!changes.some((c) => c.added.some((d) => d.device === l.device))) await Promise.race([next(), new Promise((r) => setTimeout(r, 5000))]);
+      while (!changes.some((c) => c.added.some((d) => d.device === l.device)))
+        await Promise.race([next(), new Promise((r) => setTimeout(r, 5000))]);
       expect(Date.now() - t0).toBeLessThan(5000);
       l.remove();
-      while (!changes.some((c) => c.removed.some((d) => d.device === l.device))) await Promise.race([next(), new Promise((r) => setTimeout(r, 5000))]);
+      while (!changes.some((c) => c.removed.some((d) => d.device === l.device)))
+        await Promise.race([next(), new Promise((r) => setTimeout(r, 5000))]);
       expect(Date.now() - t0).toBeLessThan(10_000);
     } finally {
       ac.abort();

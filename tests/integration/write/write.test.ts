@@ -22,7 +22,9 @@ async function customized(dir: string) {
   const ign = join(__dirname, '..', '..', 'fixtures', 'coreos-installer', 'customize', 'live.ign');
   const out = join(dir, 'expected.iso');
   execFileSync(process.execPath, [FLINT, 'iso', 'customize', '--live-ignition', ign, '-o', out, iso]);
-  const res = await planCustomize(await inspectIsoFile(iso), { liveIgnition: [{ name: ign, data: new Uint8Array(await customizeFixture('live.ign')) }] });
+  const res = await planCustomize(await inspectIsoFile(iso), {
+    liveIgnition: [{ name: ign, data: new Uint8Array(await customizeFixture('live.ign')) }],
+  });
   return { iso, plan: res.plan, expected: readFileSync(out), ignSha: sha(res.liveConfig!) };
 }
 
@@ -76,9 +78,13 @@ describe.skipIf(why)('writing to real loop devices', () => {
     const loop = createLoopDevice(4 * 1024 * 1024);
     loops.push(loop);
     const ign = join(__dirname, '..', '..', 'fixtures', 'coreos-installer', 'customize', 'live.ign');
-    const out = execFileSync(process.execPath, [FLINT, 'write', '--image', c.iso, '--target', loop.device, '--allow-loop', '--yes', '--json', '--live-ignition', ign], {
-      encoding: 'utf8',
-    });
+    const out = execFileSync(
+      process.execPath,
+      [FLINT, 'write', '--image', c.iso, '--target', loop.device, '--allow-loop', '--yes', '--json', '--live-ignition', ign],
+      {
+        encoding: 'utf8',
+      },
+    );
     const results = JSON.parse(out) as TargetResult[];
     expect(results).toEqual([expect.objectContaining({ device: loop.device, ok: true, ignitionSha256: c.ignSha })]);
     expect(readDevice(loop.device, 0, c.expected.length).equals(c.expected)).toBe(true);
@@ -90,7 +96,10 @@ describe.skipIf(why)('writing to real loop devices', () => {
     loops.push(loop);
     let err: { status: number; stderr: string } | undefined;
     try {
-      execFileSync(process.execPath, [FLINT, 'write', '--image', iso, '--target', loop.device, '--allow-loop'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      execFileSync(process.execPath, [FLINT, 'write', '--image', iso, '--target', loop.device, '--allow-loop'], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
     } catch (e) {
       err = e as { status: number; stderr: string };
     }
@@ -104,7 +113,13 @@ describe.skipIf(why)('writing to real loop devices', () => {
     const loop = createLoopDevice(4 * 1024 * 1024);
     loops.push(loop);
     const size = readFileSync(iso).length;
-    const [r] = await writeImage({ image: iso, plan: { imageSize: size, writes: [] }, targets: [loop.device], allowLoop: true, transport: 'files' });
+    const [r] = await writeImage({
+      image: iso,
+      plan: { imageSize: size, writes: [] },
+      targets: [loop.device],
+      allowLoop: true,
+      transport: 'files',
+    });
     expect(r).toMatchObject({ ok: true, verified: true, ignitionSha256: null });
     expect(readDevice(loop.device, 0, size).equals(readFileSync(iso))).toBe(true);
   });

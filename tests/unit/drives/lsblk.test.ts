@@ -14,7 +14,9 @@ const by = (drives: Drive[], dev: string) => drives.find((d) => d.device === dev
 describe('lsblk adapter', () => {
   it('asks lsblk for exactly the documented columns, in bytes, as JSON, with full paths', () => {
     expect(lsblkArgs()).toEqual(['--bytes', '--json', '--paths', '-o', LSBLK_COLUMNS]);
-    expect(LSBLK_COLUMNS).toBe('NAME,KNAME,TYPE,SIZE,TRAN,RM,HOTPLUG,RO,SUBSYSTEMS,VENDOR,MODEL,SERIAL,PTTYPE,MOUNTPOINTS,LABEL,PHY-SEC,LOG-SEC,FSTYPE');
+    expect(LSBLK_COLUMNS).toBe(
+      'NAME,KNAME,TYPE,SIZE,TRAN,RM,HOTPLUG,RO,SUBSYSTEMS,VENDOR,MODEL,SERIAL,PTTYPE,MOUNTPOINTS,LABEL,PHY-SEC,LOG-SEC,FSTYPE',
+    );
     expect(lsblkArgs('/dev/sdb').at(-1)).toBe('/dev/sdb');
   });
 
@@ -22,9 +24,24 @@ describe('lsblk adapter', () => {
     const drives = parseLsblk(load('debian12-vm-loop.json'), none);
     expect(drives.map((d) => d.device)).toEqual(['/dev/loop0', '/dev/vda']);
     const vda = by(drives, '/dev/vda');
-    expect(vda).toMatchObject({ bus: 'virtio', system: true, systemReasons: ['holds /'], removable: false, logicalBlockSize: 512, physicalBlockSize: 4096, size: 274877906944 });
+    expect(vda).toMatchObject({
+      bus: 'virtio',
+      system: true,
+      systemReasons: ['holds /'],
+      removable: false,
+      logicalBlockSize: 512,
+      physicalBlockSize: 4096,
+      size: 274877906944,
+    });
     const loop = by(drives, '/dev/loop0');
-    expect(loop).toMatchObject({ loop: true, bus: 'loop', system: false, mountpoints: ['/mnt/flint-test'], serial: '', description: 'Loop device' });
+    expect(loop).toMatchObject({
+      loop: true,
+      bus: 'loop',
+      system: false,
+      mountpoints: ['/mnt/flint-test'],
+      serial: '',
+      description: 'Loop device',
+    });
     expect(filterDrives(drives)).toEqual([]);
     expect(filterDrives(drives, { allowLoop: true }).map((d) => d.device)).toEqual(['/dev/loop0']);
     expect(filterDrives(drives, { all: true }).map((d) => d.device)).toEqual(['/dev/vda']);
@@ -39,7 +56,17 @@ describe('lsblk adapter', () => {
     expect(nvme.partitions).toContain('/dev/mapper/fedora-root');
     expect(nvme.bus).toBe('nvme');
     const stick = by(drives, '/dev/sda');
-    expect(stick).toMatchObject({ bus: 'usb', removable: true, system: false, vendor: 'SanDisk', model: 'Ultra', description: 'SanDisk Ultra', serial: '4C530001230512110304', mountpoints: ['/run/media/alice/STICK'], partitionTable: 'dos' });
+    expect(stick).toMatchObject({
+      bus: 'usb',
+      removable: true,
+      system: false,
+      vendor: 'SanDisk',
+      model: 'Ultra',
+      description: 'SanDisk Ultra',
+      serial: '4C530001230512110304',
+      mountpoints: ['/run/media/alice/STICK'],
+      partitionTable: 'dos',
+    });
     expect(by(drives, '/dev/mmcblk0')).toMatchObject({ bus: 'sd', removable: true });
     expect(by(drives, '/dev/sdb')).toMatchObject({ bus: 'usb', removable: true, size: 256060514304 });
     expect(filterDrives(drives).map((d) => d.device)).toEqual(['/dev/sda', '/dev/sdb', '/dev/mmcblk0']);
@@ -61,7 +88,9 @@ describe('lsblk adapter', () => {
     expect(root.systemReasons).toEqual(['holds /boot/efi', 'holds /', 'holds the running program']);
     const data = by(drives, '/dev/sdb');
     expect(data.systemReasons).toEqual(['holds the source image']);
-    expect(() => checkTarget(root, { imageSize: 1e9 })).toThrow(expect.objectContaining({ code: WriteErrorCode.SYSTEM_DEVICE, causes: root.systemReasons }));
+    expect(() => checkTarget(root, { imageSize: 1e9 })).toThrow(
+      expect.objectContaining({ code: WriteErrorCode.SYSTEM_DEVICE, causes: root.systemReasons }),
+    );
     expect(() => checkTarget(data, { imageSize: 1e9 })).toThrow(expect.objectContaining({ code: WriteErrorCode.SYSTEM_DEVICE }));
     expect(drives.some((d) => d.device === '/dev/ram0')).toBe(false);
     expect(filterDrives(drives).map((d) => d.device)).toEqual(['/dev/sdc', '/dev/sdd']);
@@ -73,7 +102,10 @@ describe('lsblk adapter', () => {
       expect.objectContaining({ code: WriteErrorCode.READ_ONLY, message: expect.stringMatching(/write-protect/) }),
     );
     expect(() => checkTarget(by(drives, '/dev/sdd'), { imageSize: 2_500_000_000 })).toThrow(
-      expect.objectContaining({ code: WriteErrorCode.TOO_SMALL, message: '/dev/sdd (Verbatim STORE N GO) is too small: it holds 2.0 GB, the image needs 2.5 GB' }),
+      expect.objectContaining({
+        code: WriteErrorCode.TOO_SMALL,
+        message: '/dev/sdd (Verbatim STORE N GO) is too small: it holds 2.0 GB, the image needs 2.5 GB',
+      }),
     );
     expect(checkTarget(by(drives, '/dev/sdd'), { imageSize: 1e9 })).toEqual([]);
     const big = by(parseLsblk(load('laptop-nvme-luks-usb.json'), none), '/dev/sdb');

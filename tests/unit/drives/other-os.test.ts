@@ -12,7 +12,11 @@ const load = (n: string) => readFileSync(join(FIX, n), 'utf8');
 
 describe('macOS: diskutil plists', () => {
   const list = load('diskutil-list.plist');
-  const infos = { disk0: load('diskutil-info-disk0.plist'), disk4: load('diskutil-info-disk4.plist'), disk5: load('diskutil-info-disk5.plist') };
+  const infos = {
+    disk0: load('diskutil-info-disk0.plist'),
+    disk4: load('diskutil-info-disk4.plist'),
+    disk5: load('diskutil-info-disk5.plist'),
+  };
 
   it('parses property lists (dict, array, string, integer, true/false, escapes, data)', () => {
     const v = parsePlist(
@@ -29,22 +33,48 @@ describe('macOS: diskutil plists', () => {
     expect(wholeDisksOf(list)).toEqual(['disk0', 'disk4', 'disk5']);
     const drives = parseDarwinDrives(list, infos, { protectedPaths: [] });
     const [ssd, stick, image] = drives;
-    expect(ssd).toMatchObject({ device: '/dev/disk0', raw: '/dev/rdisk0', system: true, removable: false, bus: 'nvme', logicalBlockSize: 4096 });
+    expect(ssd).toMatchObject({
+      device: '/dev/disk0',
+      raw: '/dev/rdisk0',
+      system: true,
+      removable: false,
+      bus: 'nvme',
+      logicalBlockSize: 4096,
+    });
     expect(ssd.mountpoints).toEqual(expect.arrayContaining(['/', '/System/Volumes/Data']));
-    expect(stick).toMatchObject({ device: '/dev/disk4', raw: '/dev/rdisk4', bus: 'usb', removable: true, system: false, size: 15376318464, model: 'SanDisk Ultra', mountpoints: ['/Volumes/STICK'], readOnly: false });
+    expect(stick).toMatchObject({
+      device: '/dev/disk4',
+      raw: '/dev/rdisk4',
+      bus: 'usb',
+      removable: true,
+      system: false,
+      size: 15376318464,
+      model: 'SanDisk Ultra',
+      mountpoints: ['/Volumes/STICK'],
+      readOnly: false,
+    });
     expect(image).toMatchObject({ device: '/dev/disk5', loop: true, bus: 'image', readOnly: true });
     expect(filterDrives(drives).map((d) => d.device)).toEqual(['/dev/disk4']);
   });
 
   it('protects the stick the source image is on', () => {
-    const drives = parseDarwinDrives(list, infos, { protectedPaths: [{ path: '/Volumes/STICK/fcos.iso', reason: 'holds the source image' }] });
+    const drives = parseDarwinDrives(list, infos, {
+      protectedPaths: [{ path: '/Volumes/STICK/fcos.iso', reason: 'holds the source image' }],
+    });
     expect(() => checkTarget(drives[1], { imageSize: 1e6 })).toThrow(/system disk/);
   });
 });
 
 describe('Windows: Get-Disk / Get-Partition JSON', () => {
   it('runs a fixed PowerShell script (no user input)', () => {
-    expect(LIST_DISKS_ARGV.slice(0, 6)).toEqual(['powershell.exe', '-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass', '-Command']);
+    expect(LIST_DISKS_ARGV.slice(0, 6)).toEqual([
+      'powershell.exe',
+      '-NoProfile',
+      '-NonInteractive',
+      '-ExecutionPolicy',
+      'Bypass',
+      '-Command',
+    ]);
     expect(LIST_DISKS_ARGV[6]).toMatch(/Get-Disk .*Get-Partition .*ConvertTo-Json/);
   });
 
@@ -58,13 +88,20 @@ describe('Windows: Get-Disk / Get-Partition JSON', () => {
       ['\\\\.\\PhysicalDrive4', 'image', false, false, false, true, 'gpt'],
     ]);
     expect(drives[0].mountpoints).toEqual(['C:\\']);
-    expect(drives[1]).toMatchObject({ mountpoints: ['E:\\'], serial: '4C530001230512110304', description: 'SanDisk Ultra', vendor: 'SanDisk' });
+    expect(drives[1]).toMatchObject({
+      mountpoints: ['E:\\'],
+      serial: '4C530001230512110304',
+      description: 'SanDisk Ultra',
+      vendor: 'SanDisk',
+    });
     expect(drives[2]).toMatchObject({ mountpoints: ['D:\\'], serial: 'WD-WCC4M1234567', physicalBlockSize: 4096 });
     expect(filterDrives(drives).map((d) => d.device)).toEqual(['\\\\.\\PhysicalDrive1', '\\\\.\\PhysicalDrive3']);
   });
 
   it('protects the disk whose drive letter holds the source image', () => {
-    const drives = parseWindowsDrives(load('windows-get-disk.json'), { protectedPaths: [{ path: 'E:\\isos\\fcos.iso', reason: 'holds the source image' }] });
+    const drives = parseWindowsDrives(load('windows-get-disk.json'), {
+      protectedPaths: [{ path: 'E:\\isos\\fcos.iso', reason: 'holds the source image' }],
+    });
     expect(drives[1].systemReasons).toEqual(['holds the source image']);
     expect(mountContains('E:\\', 'e:\\x')).toBe(true);
     expect(mountContains('/mnt', '/mnt2/x')).toBe(false);

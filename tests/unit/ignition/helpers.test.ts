@@ -39,12 +39,23 @@ describe('persistentVarFragment', () => {
   });
 
   it('encrypts with a key file: LUKS on the partition, filesystem on /dev/mapper/var', () => {
-    const frag = persistentVarFragment({ disk: '/dev/disk/by-id/nvme-X', filesystem: 'ext4', sizeMiB: 1024, luksKeyFile: new Uint8Array([1, 2, 3, 0]) }) as any;
+    const frag = persistentVarFragment({
+      disk: '/dev/disk/by-id/nvme-X',
+      filesystem: 'ext4',
+      sizeMiB: 1024,
+      luksKeyFile: new Uint8Array([1, 2, 3, 0]),
+    }) as any;
     expect(frag.ignition.version).toBe('3.2.0');
     expect(frag.storage.disks[0].partitions).toEqual([{ label: 'var', sizeMiB: 1024 }]);
     expect(frag.storage.luks[0]).toMatchObject({ name: 'var', device: '/dev/disk/by-partlabel/var', wipeVolume: false });
     expect(Array.from(decodeDataUrl(frag.storage.luks[0].keyFile.source))).toEqual([1, 2, 3, 0]);
-    expect(frag.storage.filesystems[0]).toEqual({ device: '/dev/mapper/var', format: 'ext4', path: '/var', label: 'var', wipeFilesystem: false });
+    expect(frag.storage.filesystems[0]).toEqual({
+      device: '/dev/mapper/var',
+      format: 'ext4',
+      path: '/var',
+      label: 'var',
+      wipeFilesystem: false,
+    });
     expect(frag.systemd.units[0].name).toBe('var.mount');
     expect(frag.systemd.units[0].contents).toContain('What=/dev/mapper/var\nType=ext4');
     expect(JSON.stringify(frag)).not.toMatch(/wipeTable|wipePartitionEntry|raid|"wipeFilesystem":true/);
@@ -52,11 +63,19 @@ describe('persistentVarFragment', () => {
 
   it('rejects unstable disk names and bad options', () => {
     expect(() => persistentVarFragment({ disk: '/dev/sda', filesystem: 'xfs' })).toThrow(/by-id/);
-    expect(() => persistentVarFragment({ disk: '/dev/nvme0n1', filesystem: 'xfs' })).toThrow(expect.objectContaining({ code: 'VAR_DISK_UNSTABLE' }));
+    expect(() => persistentVarFragment({ disk: '/dev/nvme0n1', filesystem: 'xfs' })).toThrow(
+      expect.objectContaining({ code: 'VAR_DISK_UNSTABLE' }),
+    );
     expect(() => persistentVarFragment({ disk: 'sdb', filesystem: 'xfs' })).toThrow(expect.objectContaining({ code: 'VAR_DISK' }));
-    expect(() => persistentVarFragment({ disk: '/dev/disk/by-id/x', filesystem: 'btrfs' as 'xfs' })).toThrow(expect.objectContaining({ code: 'VAR_FORMAT' }));
-    expect(() => persistentVarFragment({ disk: '/dev/disk/by-id/x', filesystem: 'xfs', sizeMiB: 0 })).toThrow(expect.objectContaining({ code: 'VAR_SIZE' }));
-    expect(() => persistentVarFragment({ disk: '/dev/disk/by-id/x', filesystem: 'xfs', luksKeyFile: '' })).toThrow(expect.objectContaining({ code: 'VAR_LUKS_KEY' }));
+    expect(() => persistentVarFragment({ disk: '/dev/disk/by-id/x', filesystem: 'btrfs' as 'xfs' })).toThrow(
+      expect.objectContaining({ code: 'VAR_FORMAT' }),
+    );
+    expect(() => persistentVarFragment({ disk: '/dev/disk/by-id/x', filesystem: 'xfs', sizeMiB: 0 })).toThrow(
+      expect.objectContaining({ code: 'VAR_SIZE' }),
+    );
+    expect(() => persistentVarFragment({ disk: '/dev/disk/by-id/x', filesystem: 'xfs', luksKeyFile: '' })).toThrow(
+      expect.objectContaining({ code: 'VAR_LUKS_KEY' }),
+    );
   });
 });
 
@@ -69,9 +88,15 @@ describe('fieldSettings and parseStaticIp', () => {
       staticIp: parseStaticIp('enp1s0=192.168.10.20/24,192.168.10.1,192.168.10.2,9.9.9.9'),
     });
     const f = s.fragment as any;
-    expect(f.passwd.users).toEqual([{ name: 'core', sshAuthorizedKeys: ['ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExample tech@laptop', 'ssh-rsa AAAAB3NzaC1yc2E= other'] }]);
-    expect(f.storage.files).toEqual([{ path: '/etc/hostname', mode: 420, overwrite: true, contents: { source: 'data:,edge-07.site.example', compression: '' } }]);
-    expect(f.storage.links).toEqual([{ path: '/etc/localtime', target: '../usr/share/zoneinfo/America/Argentina/Buenos_Aires', overwrite: true }]);
+    expect(f.passwd.users).toEqual([
+      { name: 'core', sshAuthorizedKeys: ['ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExample tech@laptop', 'ssh-rsa AAAAB3NzaC1yc2E= other'] },
+    ]);
+    expect(f.storage.files).toEqual([
+      { path: '/etc/hostname', mode: 420, overwrite: true, contents: { source: 'data:,edge-07.site.example', compression: '' } },
+    ]);
+    expect(f.storage.links).toEqual([
+      { path: '/etc/localtime', target: '../usr/share/zoneinfo/America/Argentina/Buenos_Aires', overwrite: true },
+    ]);
     expect(s.networkKeyfiles.map((k) => k.name)).toEqual(['enp1s0.nmconnection']);
     expect(new TextDecoder().decode(s.networkKeyfiles[0].data)).toBe(
       '[connection]\nid=enp1s0\ntype=ethernet\ninterface-name=enp1s0\nautoconnect=true\n\n[ethernet]\n\n' +
@@ -93,7 +118,14 @@ describe('fieldSettings and parseStaticIp', () => {
     expect(parseStaticIp('10.0.0.5/24,10.0.0.1')).toEqual({ address: '10.0.0.5/24', gateway: '10.0.0.1', dns: [] });
     expect(parseStaticIp('10.0.0.5/24, 10.0.0.1, 1.1.1.1')).toEqual({ address: '10.0.0.5/24', gateway: '10.0.0.1', dns: ['1.1.1.1'] });
     expect(parseStaticIp('eth0=fd00::5/64,fd00::1')).toEqual({ iface: 'eth0', address: 'fd00::5/64', gateway: 'fd00::1', dns: [] });
-    for (const bad of ['10.0.0.5', '10.0.0.5/24', '10.0.0.5/33,10.0.0.1', '10.0.0.5/24,fd00::1', '10.0.0.5/24,10.0.0.1,dns.example', 'nope/24,1.2.3.4']) {
+    for (const bad of [
+      '10.0.0.5',
+      '10.0.0.5/24',
+      '10.0.0.5/33,10.0.0.1',
+      '10.0.0.5/24,fd00::1',
+      '10.0.0.5/24,10.0.0.1,dns.example',
+      'nope/24,1.2.3.4',
+    ]) {
       expect(() => parseStaticIp(bad), bad).toThrow(expect.objectContaining({ code: 'STATIC_IP_INVALID' }));
     }
   });
@@ -105,7 +137,9 @@ describe('fieldSettings and parseStaticIp', () => {
     expect(() => fieldSettings({ hostname: '-lead' })).toThrow(expect.objectContaining({ code: 'HOSTNAME_INVALID' }));
     expect(() => fieldSettings({ timezone: '../../etc/passwd' })).toThrow(expect.objectContaining({ code: 'TIMEZONE_INVALID' }));
     expect(() => fieldSettings({ timezone: 'Europe/Berln' })).toThrow(/unknown time zone "Europe\/Berln"/);
-    expect(fieldSettings({ timezone: 'Asia/Calcutta' }).fragment).toMatchObject({ storage: { links: [{ target: '../usr/share/zoneinfo/Asia/Calcutta' }] } });
+    expect(fieldSettings({ timezone: 'Asia/Calcutta' }).fragment).toMatchObject({
+      storage: { links: [{ target: '../usr/share/zoneinfo/Asia/Calcutta' }] },
+    });
   });
 });
 
@@ -115,7 +149,10 @@ describe('mergeConfig', () => {
     passwd: { users: [{ name: 'core', sshAuthorizedKeys: ['ssh-ed25519 A a'], groups: ['wheel'] }] },
     storage: {
       disks: [{ device: '/dev/disk/by-id/d', partitions: [{ number: 1, label: 'a', sizeMiB: 10 }, { label: 'b' }] }],
-      files: [{ path: '/etc/a', mode: 420, contents: { source: 'data:,a' } }, { path: '/etc/localtime', contents: { source: 'data:,x' } }],
+      files: [
+        { path: '/etc/a', mode: 420, contents: { source: 'data:,a' } },
+        { path: '/etc/localtime', contents: { source: 'data:,x' } },
+      ],
     },
     systemd: { units: [{ name: 'a.service', enabled: true, dropins: [{ name: 'x.conf', contents: '1' }] }] },
   };
@@ -128,10 +165,18 @@ describe('mergeConfig', () => {
         disks: [{ device: '/dev/disk/by-id/d', partitions: [{ number: 1, sizeMiB: 20 }, { label: 'b', resize: true }, { label: 'c' }] }],
         files: [{ path: '/etc/a', overwrite: true, contents: { source: 'data:,new' } }, { path: '/etc/b' }],
       },
-      systemd: { units: [{ name: 'a.service', dropins: [{ name: 'x.conf', contents: '2' }, { name: 'y.conf' }] }, { name: 'b.service', mask: true }] },
+      systemd: {
+        units: [
+          { name: 'a.service', dropins: [{ name: 'x.conf', contents: '2' }, { name: 'y.conf' }] },
+          { name: 'b.service', mask: true },
+        ],
+      },
     }) as any;
     expect(m.ignition.version).toBe('3.3.0');
-    expect(m.passwd.users).toEqual([{ name: 'core', sshAuthorizedKeys: ['ssh-ed25519 A a', 'ssh-ed25519 B b'], groups: ['wheel'] }, { name: 'tech' }]);
+    expect(m.passwd.users).toEqual([
+      { name: 'core', sshAuthorizedKeys: ['ssh-ed25519 A a', 'ssh-ed25519 B b'], groups: ['wheel'] },
+      { name: 'tech' },
+    ]);
     expect(m.storage.disks[0].partitions).toEqual([{ number: 1, label: 'a', sizeMiB: 20 }, { label: 'b', resize: true }, { label: 'c' }]);
     expect(m.storage.files).toEqual([
       { path: '/etc/a', mode: 420, overwrite: true, contents: { source: 'data:,new' } },
@@ -157,13 +202,32 @@ describe('mergeConfig', () => {
   it('concatenates append/option lists, removes valueless headers, moves kernel arguments', () => {
     const m = mergeConfig(
       {
-        ignition: { version: '3.3.0', config: { merge: [{ source: 'https://e/c.ign', httpHeaders: [{ name: 'A', value: '1' }, { name: 'B', value: '2' }] }] } },
-        storage: { files: [{ path: '/f', append: [{ source: 'data:,a' }] }], filesystems: [{ device: '/dev/x', format: 'xfs', mountOptions: ['noatime'] }] },
+        ignition: {
+          version: '3.3.0',
+          config: {
+            merge: [
+              {
+                source: 'https://e/c.ign',
+                httpHeaders: [
+                  { name: 'A', value: '1' },
+                  { name: 'B', value: '2' },
+                ],
+              },
+            ],
+          },
+        },
+        storage: {
+          files: [{ path: '/f', append: [{ source: 'data:,a' }] }],
+          filesystems: [{ device: '/dev/x', format: 'xfs', mountOptions: ['noatime'] }],
+        },
         kernelArguments: { shouldExist: ['quiet', 'nosmt'] },
       },
       {
         ignition: { version: '3.3.0', config: { merge: [{ source: 'https://e/c.ign', httpHeaders: [{ name: 'A' }] }] } },
-        storage: { files: [{ path: '/f', append: [{ source: 'data:,a' }] }], filesystems: [{ device: '/dev/x', mountOptions: ['noatime'] }] },
+        storage: {
+          files: [{ path: '/f', append: [{ source: 'data:,a' }] }],
+          filesystems: [{ device: '/dev/x', mountOptions: ['noatime'] }],
+        },
         kernelArguments: { shouldNotExist: ['nosmt'] },
       },
     ) as any;
@@ -174,8 +238,13 @@ describe('mergeConfig', () => {
   });
 
   it('merges the /var fragment and the settings into a user config that stays lint-clean', async () => {
-    const user = translateButane('variant: fcos\nversion: 1.4.0\nsystemd:\n  units:\n    - name: app.service\n      enabled: true\n      contents: "[Service]\\nExecStart=/bin/true\\n[Install]\\nWantedBy=multi-user.target\\n"\n').config;
-    const all = mergeConfig(mergeConfig(user, persistentVarFragment({ disk: '/dev/disk/by-id/ata-D', filesystem: 'xfs' })), fieldSettings({ hostname: 'n1', timezone: 'UTC' }).fragment) as any;
+    const user = translateButane(
+      'variant: fcos\nversion: 1.4.0\nsystemd:\n  units:\n    - name: app.service\n      enabled: true\n      contents: "[Service]\\nExecStart=/bin/true\\n[Install]\\nWantedBy=multi-user.target\\n"\n',
+    ).config;
+    const all = mergeConfig(
+      mergeConfig(user, persistentVarFragment({ disk: '/dev/disk/by-id/ata-D', filesystem: 'xfs' })),
+      fieldSettings({ hostname: 'n1', timezone: 'UTC' }).fragment,
+    ) as any;
     expect(all.ignition.version).toBe('3.3.0');
     expect(all.systemd.units.map((u: any) => u.name)).toEqual(['app.service', 'var.mount']);
     expect(await lint(all)).toEqual({ errors: [], warnings: [] });

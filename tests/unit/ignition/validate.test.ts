@@ -36,39 +36,52 @@ describe('validateIgnition: syntax and versions', () => {
   });
 
   it('reports schema errors with JSON paths', async () => {
-    const r = await validateIgnition(enc({ ignition: { version: '3.3.0' }, storage: { files: [{ path: '/etc/a', mode: '0644' }], filesystems: [{ format: 'xfs' }] } }));
+    const r = await validateIgnition(
+      enc({ ignition: { version: '3.3.0' }, storage: { files: [{ path: '/etc/a', mode: '0644' }], filesystems: [{ format: 'xfs' }] } }),
+    );
     expect(r.ok).toBe(false);
-    expect(codes(r.errors)).toEqual(expect.arrayContaining(['SCHEMA_TYPE $.storage.files[0].mode', 'SCHEMA_REQUIRED $.storage.filesystems[0].device']));
+    expect(codes(r.errors)).toEqual(
+      expect.arrayContaining(['SCHEMA_TYPE $.storage.files[0].mode', 'SCHEMA_REQUIRED $.storage.filesystems[0].device']),
+    );
   });
 
   it('warns about keys the spec does not know (typos)', async () => {
-    const r = await validateIgnition(enc({ ignition: { version: '3.3.0' }, storage: { filesystems: [{ device: '/dev/disk/by-label/x', format: 'xfs', wipe_filesystem: false }] } }));
+    const r = await validateIgnition(
+      enc({
+        ignition: { version: '3.3.0' },
+        storage: { filesystems: [{ device: '/dev/disk/by-label/x', format: 'xfs', wipe_filesystem: false }] },
+      }),
+    );
     expect(r.ok).toBe(true);
     expect(codes(r.warnings)).toContain('UNKNOWN_KEY $.storage.filesystems[0].wipe_filesystem');
   });
 
   it('reports semantic errors Ignition itself rejects', async () => {
-    const r = await validateIgnition(enc({
-      ignition: { version: '3.3.0' },
-      storage: {
-        files: [
-          { path: 'etc/rel' },
-          { path: '/etc/a/../b' },
-          { path: '/etc/h', overwrite: true, contents: { source: 'https://example.com/h', verification: { hash: 'sha512-00' } } },
-          { path: '/etc/d', overwrite: true, contents: { source: 'data:,a b' } },
-        ],
-        directories: [{ path: '/etc/h' }],
-      },
-      systemd: { units: [{ name: 'noext' }] },
-    }));
-    expect(codes(r.errors)).toEqual(expect.arrayContaining([
-      'PATH_NOT_ABSOLUTE $.storage.files[0].path',
-      'PATH_NOT_SIMPLIFIED $.storage.files[1].path',
-      'HASH_SIZE $.storage.files[2].contents.verification.hash',
-      'DATA_URL_INVALID $.storage.files[3].contents.source',
-      'DUPLICATE $.storage.directories[0]',
-      'UNIT_NAME $.systemd.units[0].name',
-    ]));
+    const r = await validateIgnition(
+      enc({
+        ignition: { version: '3.3.0' },
+        storage: {
+          files: [
+            { path: 'etc/rel' },
+            { path: '/etc/a/../b' },
+            { path: '/etc/h', overwrite: true, contents: { source: 'https://example.com/h', verification: { hash: 'sha512-00' } } },
+            { path: '/etc/d', overwrite: true, contents: { source: 'data:,a b' } },
+          ],
+          directories: [{ path: '/etc/h' }],
+        },
+        systemd: { units: [{ name: 'noext' }] },
+      }),
+    );
+    expect(codes(r.errors)).toEqual(
+      expect.arrayContaining([
+        'PATH_NOT_ABSOLUTE $.storage.files[0].path',
+        'PATH_NOT_SIMPLIFIED $.storage.files[1].path',
+        'HASH_SIZE $.storage.files[2].contents.verification.hash',
+        'DATA_URL_INVALID $.storage.files[3].contents.source',
+        'DUPLICATE $.storage.directories[0]',
+        'UNIT_NAME $.systemd.units[0].name',
+      ]),
+    );
   });
 });
 
@@ -76,65 +89,79 @@ describe('validateIgnition: live-boot lint', () => {
   const base = { ignition: { version: '3.4.0' } };
 
   it('flags every live-boot trap with the path of the entry', async () => {
-    const r = await validateIgnition(enc({
-      ...base,
-      storage: {
-        disks: [{ device: '/dev/sdb', wipeTable: true, partitions: [{ label: 'data', wipePartitionEntry: true }] }],
-        raid: [{ name: 'md0', level: 'raid1', devices: ['/dev/disk/by-partlabel/a', '/dev/disk/by-partlabel/b'] }],
-        luks: [{ name: 'sec', device: '/dev/disk/by-partlabel/data', clevis: { tpm2: true }, wipeVolume: true }],
-        filesystems: [
-          { device: '/dev/mapper/sec', format: 'ext4', path: '/var/srv', wipeFilesystem: true },
-        ],
-        files: [
-          { path: '/var/srv/app.conf', contents: { source: 'data:,x' } },
-          { path: '/opt/bin/tool', overwrite: true, contents: { source: 'http://files.example/tool' } },
-          { path: '/var/srv/log.txt', overwrite: true, contents: { source: 'data:,' }, append: [{ source: 'data:,line' }] },
-        ],
-        links: [{ path: '/etc/localtime', target: '../usr/share/zoneinfo/UTC' }],
-      },
-      kernelArguments: { shouldExist: ['quiet'] },
-    }));
+    const r = await validateIgnition(
+      enc({
+        ...base,
+        storage: {
+          disks: [{ device: '/dev/sdb', wipeTable: true, partitions: [{ label: 'data', wipePartitionEntry: true }] }],
+          raid: [{ name: 'md0', level: 'raid1', devices: ['/dev/disk/by-partlabel/a', '/dev/disk/by-partlabel/b'] }],
+          luks: [{ name: 'sec', device: '/dev/disk/by-partlabel/data', clevis: { tpm2: true }, wipeVolume: true }],
+          filesystems: [{ device: '/dev/mapper/sec', format: 'ext4', path: '/var/srv', wipeFilesystem: true }],
+          files: [
+            { path: '/var/srv/app.conf', contents: { source: 'data:,x' } },
+            { path: '/opt/bin/tool', overwrite: true, contents: { source: 'http://files.example/tool' } },
+            { path: '/var/srv/log.txt', overwrite: true, contents: { source: 'data:,' }, append: [{ source: 'data:,line' }] },
+          ],
+          links: [{ path: '/etc/localtime', target: '../usr/share/zoneinfo/UTC' }],
+        },
+        kernelArguments: { shouldExist: ['quiet'] },
+      }),
+    );
     expect(r.ok).toBe(true);
-    expect(codes(r.warnings)).toEqual(expect.arrayContaining([
-      'LIVE_WIPE_TABLE $.storage.disks[0].wipeTable',
-      'LIVE_UNSTABLE_DEVICE $.storage.disks[0].device',
-      'LIVE_WIPE_PARTITION_ENTRY $.storage.disks[0].partitions[0].wipePartitionEntry',
-      'LIVE_RAID $.storage.raid[0]',
-      'LIVE_LUKS_NO_KEYFILE $.storage.luks[0]',
-      'LIVE_WIPE_VOLUME $.storage.luks[0].wipeVolume',
-      'LIVE_WIPE_FILESYSTEM $.storage.filesystems[0].wipeFilesystem',
-      'LIVE_FS_NOT_MOUNTED $.storage.filesystems[0].path',
-      'LIVE_FILE_NO_OVERWRITE $.storage.files[0].overwrite',
-      'LIVE_APPEND_PERSISTENT $.storage.files[2].append',
-      'LIVE_LINK_NO_OVERWRITE $.storage.links[0].overwrite',
-      'LIVE_KERNEL_ARGUMENTS $.kernelArguments',
-      'LIVE_REMOTE_SOURCE $.storage.files[1].contents.source',
-    ]));
+    expect(codes(r.warnings)).toEqual(
+      expect.arrayContaining([
+        'LIVE_WIPE_TABLE $.storage.disks[0].wipeTable',
+        'LIVE_UNSTABLE_DEVICE $.storage.disks[0].device',
+        'LIVE_WIPE_PARTITION_ENTRY $.storage.disks[0].partitions[0].wipePartitionEntry',
+        'LIVE_RAID $.storage.raid[0]',
+        'LIVE_LUKS_NO_KEYFILE $.storage.luks[0]',
+        'LIVE_WIPE_VOLUME $.storage.luks[0].wipeVolume',
+        'LIVE_WIPE_FILESYSTEM $.storage.filesystems[0].wipeFilesystem',
+        'LIVE_FS_NOT_MOUNTED $.storage.filesystems[0].path',
+        'LIVE_FILE_NO_OVERWRITE $.storage.files[0].overwrite',
+        'LIVE_APPEND_PERSISTENT $.storage.files[2].append',
+        'LIVE_LINK_NO_OVERWRITE $.storage.links[0].overwrite',
+        'LIVE_KERNEL_ARGUMENTS $.kernelArguments',
+        'LIVE_REMOTE_SOURCE $.storage.files[1].contents.source',
+      ]),
+    );
     expect(r.warnings.find((w) => w.code === 'LIVE_FILE_NO_OVERWRITE')?.message).toMatch(/persistent storage/);
   });
 
   it('is silent on a config that follows the live-boot guidelines', async () => {
-    const r = await validateIgnition(enc({
-      ...base,
-      storage: {
-        disks: [{ device: '/dev/disk/by-id/ata-DISK', partitions: [{ label: 'var' }] }],
-        luks: [{ name: 'var', device: '/dev/disk/by-partlabel/var', keyFile: { source: 'data:,secret' } }],
-        filesystems: [{ device: '/dev/mapper/var', format: 'xfs', path: '/var', wipeFilesystem: false }],
-        files: [{ path: '/etc/hostname', overwrite: true, mode: 420, contents: { source: 'data:,edge1' } }, { path: '/var/log/keep' }],
-      },
-      systemd: { units: [{ name: 'var.mount', enabled: true, contents: '[Mount]\nWhat=/dev/mapper/var\nWhere=/var\n' }] },
-    }));
+    const r = await validateIgnition(
+      enc({
+        ...base,
+        storage: {
+          disks: [{ device: '/dev/disk/by-id/ata-DISK', partitions: [{ label: 'var' }] }],
+          luks: [{ name: 'var', device: '/dev/disk/by-partlabel/var', keyFile: { source: 'data:,secret' } }],
+          filesystems: [{ device: '/dev/mapper/var', format: 'xfs', path: '/var', wipeFilesystem: false }],
+          files: [{ path: '/etc/hostname', overwrite: true, mode: 420, contents: { source: 'data:,edge1' } }, { path: '/var/log/keep' }],
+        },
+        systemd: { units: [{ name: 'var.mount', enabled: true, contents: '[Mount]\nWhat=/dev/mapper/var\nWhere=/var\n' }] },
+      }),
+    );
     expect(r.errors).toEqual([]);
     expect(r.warnings).toEqual([]);
   });
 
   it('warns that remote sources are fetched on every boot (and about unverified plain HTTP)', async () => {
-    const r = await validateIgnition(enc({
-      ...base,
-      ignition: { version: '3.4.0', config: { merge: [{ source: 'https://config.example/fleet.ign' }] } },
-      storage: { files: [{ path: '/opt/tool', overwrite: true, contents: { source: 'http://10.0.0.1/tool' } }, { path: '/opt/ok', overwrite: true, contents: { source: 'data:,x' } }] },
-    }));
-    expect(codes(r.warnings)).toEqual(['LIVE_REMOTE_SOURCE $.ignition.config.merge[0].source', 'LIVE_REMOTE_SOURCE $.storage.files[0].contents.source']);
+    const r = await validateIgnition(
+      enc({
+        ...base,
+        ignition: { version: '3.4.0', config: { merge: [{ source: 'https://config.example/fleet.ign' }] } },
+        storage: {
+          files: [
+            { path: '/opt/tool', overwrite: true, contents: { source: 'http://10.0.0.1/tool' } },
+            { path: '/opt/ok', overwrite: true, contents: { source: 'data:,x' } },
+          ],
+        },
+      }),
+    );
+    expect(codes(r.warnings)).toEqual([
+      'LIVE_REMOTE_SOURCE $.ignition.config.merge[0].source',
+      'LIVE_REMOTE_SOURCE $.storage.files[0].contents.source',
+    ]);
     expect(r.warnings[0].message).toContain('config.example is unreachable');
     expect(r.warnings[0].message).not.toContain('without TLS');
     expect(r.warnings[1].message).toContain('without TLS and without a verification hash');
@@ -150,7 +177,10 @@ describe('validateIgnition: live-boot lint', () => {
   });
 
   it('skips the lint with live: false', async () => {
-    const r = await validateIgnition(enc({ ...base, storage: { filesystems: [{ device: '/dev/sdb', format: 'xfs', wipeFilesystem: true }] } }), { live: false });
+    const r = await validateIgnition(
+      enc({ ...base, storage: { filesystems: [{ device: '/dev/sdb', format: 'xfs', wipeFilesystem: true }] } }),
+      { live: false },
+    );
     expect(r.warnings).toEqual([]);
   });
 });
@@ -165,7 +195,11 @@ describe('validateIgnition: embedded size', () => {
 
   it('fails a config whose payload does not fit', async () => {
     // 6 x 60000 random bytes (base64 in data URLs) cannot compress below 256 KiB
-    const files = Array.from({ length: 6 }, (_, i) => ({ path: `/etc/blob${i}`, overwrite: true, contents: { source: 'data:;base64,' + Buffer.from(crypto.getRandomValues(new Uint8Array(60000))).toString('base64') } }));
+    const files = Array.from({ length: 6 }, (_, i) => ({
+      path: `/etc/blob${i}`,
+      overwrite: true,
+      contents: { source: 'data:;base64,' + Buffer.from(crypto.getRandomValues(new Uint8Array(60000))).toString('base64') },
+    }));
     const r = await validateIgnition(enc({ ignition: { version: '3.4.0' }, storage: { files } }));
     expect(r.ok).toBe(false);
     expect(r.errors.map((e) => e.code)).toContain('CONFIG_TOO_LARGE');

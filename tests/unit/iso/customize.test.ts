@@ -9,8 +9,12 @@ import { planCustomize, type CustomizeRequest, type NamedFile } from '../../../e
 import { buildCustomizeMembers, scriptUnit } from '../../../electron/core/iso/live-config';
 import { customizeFixture, fixtureIso } from '../../helpers/fixtures';
 
-const f = async (name: string): Promise<NamedFile> => ({ name: `tests/fixtures/coreos-installer/customize/${name}`, data: await customizeFixture(name) });
-const facts = async (name = 'embed-areas-2023-07.x86_64'): Promise<IsoFacts> => inspectIso(bufferSource(new Uint8Array(await readFile(await fixtureIso(name)))));
+const f = async (name: string): Promise<NamedFile> => ({
+  name: `tests/fixtures/coreos-installer/customize/${name}`,
+  data: await customizeFixture(name),
+});
+const facts = async (name = 'embed-areas-2023-07.x86_64'): Promise<IsoFacts> =>
+  inspectIso(bufferSource(new Uint8Array(await readFile(await fixtureIso(name)))));
 
 type Res = { compression: string; source: string };
 /** Decodes a gzip data URL resource, checking the header bytes coreos-installer writes. */
@@ -29,7 +33,9 @@ describe('live config generation (spec §6.2)', () => {
     const live = await f('live.ign');
     const r = await planCustomize(await facts(), { liveIgnition: [live] });
     const text = Buffer.from(r.liveConfig!).toString('utf8');
-    expect(text).toMatch(/^\{"ignition":\{"config":\{"merge":\[\{"compression":"gzip","source":"data:;base64,H4sI[A-Za-z0-9+/=]+"\}\]\},"version":"3\.3\.0"\}\}\n$/);
+    expect(text).toMatch(
+      /^\{"ignition":\{"config":\{"merge":\[\{"compression":"gzip","source":"data:;base64,H4sI[A-Za-z0-9+/=]+"\}\]\},"version":"3\.3\.0"\}\}\n$/,
+    );
     const cfg = parseConfig(r.liveConfig);
     expect(resource(cfg.ignition.config.merge[0]).toString()).toBe(compact(Buffer.from(live.data)));
     // coreos-installer's output for this input is 674 bytes; ours differs only by gzip/serializer details
@@ -42,7 +48,10 @@ describe('live config generation (spec §6.2)', () => {
   });
 
   it('keeps --live-ignition order and puts CAs under ignition.security', async () => {
-    const r = await planCustomize(await facts(), { liveIgnition: [await f('live.ign'), await f('live-2.ign')], ignitionCa: [await f('cert.pem')] });
+    const r = await planCustomize(await facts(), {
+      liveIgnition: [await f('live.ign'), await f('live-2.ign')],
+      ignitionCa: [await f('cert.pem')],
+    });
     const cfg = parseConfig(r.liveConfig);
     expect(Object.keys(cfg.ignition)).toEqual(['config', 'security', 'version']);
     expect(cfg.ignition.config.merge.map((m: Res) => JSON.parse(resource(m).toString()).systemd.units[0].name)).toEqual([
@@ -92,9 +101,9 @@ describe('live config generation (spec §6.2)', () => {
         'Before=coreos-installer.target\n\n[Service]\nType=oneshot\nExecStart=/usr/local/bin/post-install-x\nRemainAfterExit=true\n' +
         'StandardOutput=kmsg+console\nStandardError=kmsg+console\n\n[Install]\nRequiredBy=coreos-installer.target',
     );
-    await expect(planCustomize(await facts(), { preInstall: [await f('pre-install-1'), { name: 'other/pre-install-1', data: new Uint8Array(1) }] })).rejects.toThrow(
-      'config already specifies path /usr/local/bin/pre-install-pre-install-1',
-    );
+    await expect(
+      planCustomize(await facts(), { preInstall: [await f('pre-install-1'), { name: 'other/pre-install-1', data: new Uint8Array(1) }] }),
+    ).rejects.toThrow('config already specifies path /usr/local/bin/pre-install-pre-install-1');
   });
 
   it('stores installer configs verbatim in order, then customize.yaml from the dest options', async () => {
@@ -131,8 +140,13 @@ describe('live config generation (spec §6.2)', () => {
   });
 
   it('writes customize.yaml only for dest options; a user installer config alone still runs the installer', async () => {
-    const r = await planCustomize(await facts(), { installerConfig: [await f('install-1.conf')], networkKeyfile: [await f('installer-test.nmconnection')] });
-    expect(parseConfig(r.liveConfig).storage.files.map((x: { path: string }) => x.path)).toEqual(['/etc/coreos/installer.d/0000-install-1.conf']);
+    const r = await planCustomize(await facts(), {
+      installerConfig: [await f('install-1.conf')],
+      networkKeyfile: [await f('installer-test.nmconnection')],
+    });
+    expect(parseConfig(r.liveConfig).storage.files.map((x: { path: string }) => x.path)).toEqual([
+      '/etc/coreos/installer.d/0000-install-1.conf',
+    ]);
     expect(r.messages).toEqual(['Boot media will automatically run installer.']);
     const dev = { name: 'dev.yaml', data: new TextEncoder().encode('dest-device: /dev/sdb\n') };
     expect((await planCustomize(await facts(), { installerConfig: [dev] })).messages).toEqual([
@@ -141,7 +155,10 @@ describe('live config generation (spec §6.2)', () => {
   });
 
   it('wraps several dest configs (and CAs) in a 3.3.0 merge config', async () => {
-    const r = await planCustomize(await facts(), { destIgnition: [await f('dest.ign'), await f('dest-2.ign')], ignitionCa: [await f('cert.pem')] });
+    const r = await planCustomize(await facts(), {
+      destIgnition: [await f('dest.ign'), await f('dest-2.ign')],
+      ignitionCa: [await f('cert.pem')],
+    });
     const files = parseConfig(r.liveConfig).storage.files as { path: string; contents: Res }[];
     const dest = JSON.parse(resource(files.find((x) => x.path === '/etc/coreos/dest.ign')!.contents).toString());
     expect(Object.keys(dest.ignition)).toEqual(['config', 'security', 'version']);
@@ -177,7 +194,9 @@ describe('live config generation (spec §6.2)', () => {
     const after = await inspectIso(bufferSource(buf));
     expect(after.customized).toBe(true);
     expect(Buffer.from(after.ignition!).equals(Buffer.from(r.liveConfig!))).toBe(true);
-    expect(after.kargs!.currentKargs).toBe('coreos.liveiso=fedora-coreos-38.20230718.dev.0 ignition.firstboot ignition.platform.id=qemu foo');
+    expect(after.kargs!.currentKargs).toBe(
+      'coreos.liveiso=fedora-coreos-38.20230718.dev.0 ignition.firstboot ignition.platform.id=qemu foo',
+    );
     expect(after.members.map((m) => m.path)).toEqual([
       'config.ign',
       'etc/coreos-firstboot-network/installer-test.nmconnection',
@@ -199,7 +218,12 @@ describe('customize refuses what the image or the input cannot support', () => {
     await expect(planCustomize(old, { networkKeyfile: [await f('installer-test.nmconnection')] })).rejects.toThrow(
       'This OS image does not support customizing network settings.',
     );
-    for (const req of [{ destDevice: '/dev/sda' }, { installerConfig: [await f('install-1.conf')] }, { destIgnition: [await f('dest.ign')] }, { destKargAppend: ['x'] }]) {
+    for (const req of [
+      { destDevice: '/dev/sda' },
+      { installerConfig: [await f('install-1.conf')] },
+      { destIgnition: [await f('dest.ign')] },
+      { destKargAppend: ['x'] },
+    ]) {
       await expect(planCustomize(old, req)).rejects.toThrow('This OS image does not support customizing installer configuration.');
     }
     await expect(planCustomize(await facts('embed-areas-2022-02'), { destConsole: ['ttyS0'] })).rejects.toThrow(
@@ -223,16 +247,19 @@ describe('customize refuses what the image or the input cannot support', () => {
       causes: ['unsupported config version: 2.2.0'],
     });
     await expect(planCustomize(ok, { liveIgnition: [bad('[]')] })).rejects.toThrow('parsing Ignition config cfg.ign');
-    await expect(planCustomize(ok, { installerConfig: [{ name: 'bad.yaml', data: new TextEncoder().encode('a: [unclosed') }] })).rejects.toThrow(
-      'parsing installer config bad.yaml',
-    );
+    await expect(
+      planCustomize(ok, { installerConfig: [{ name: 'bad.yaml', data: new TextEncoder().encode('a: [unclosed') }] }),
+    ).rejects.toThrow('parsing installer config bad.yaml');
     await expect(planCustomize(ok, { destConsole: ['tty S0,,'] })).rejects.toThrow("invalid console argument 'tty S0,,'");
   });
 
   it('refuses duplicate keyfile names', async () => {
     const k = await f('installer-test.nmconnection');
-    expect(() => buildCustomizeMembers({ networkKeyfile: [k, { ...k, name: 'elsewhere/installer-test.nmconnection' }] }, { installerConfig: true, installerConfigDirectives: {}, liveInitrdNetwork: true })).toThrow(
-      'config already specifies keyfile installer-test.nmconnection',
-    );
+    expect(() =>
+      buildCustomizeMembers(
+        { networkKeyfile: [k, { ...k, name: 'elsewhere/installer-test.nmconnection' }] },
+        { installerConfig: true, installerConfigDirectives: {}, liveInitrdNetwork: true },
+      ),
+    ).toThrow('config already specifies keyfile installer-test.nmconnection');
   });
 });

@@ -4,7 +4,14 @@ import { readFile } from 'node:fs/promises';
 import { inspectIso, readEmbeddedIgnition } from '../../../electron/core/iso/inspect';
 import { bufferSource } from '../../../electron/core/iso/byte-source';
 import { applyPlanToChunk, type PatchPlan } from '../../../electron/core/iso/plan';
-import { networkMembers, planEmbedIgnition, planNetworkEmbed, planNetworkRemove, planRemoveIgnition, planReset } from '../../../electron/core/iso/customize';
+import {
+  networkMembers,
+  planEmbedIgnition,
+  planNetworkEmbed,
+  planNetworkRemove,
+  planRemoveIgnition,
+  planReset,
+} from '../../../electron/core/iso/customize';
 import { customizeFixture, fixtureIso, ISO_FIXTURES } from '../../helpers/fixtures';
 
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
@@ -32,7 +39,9 @@ describe('ignition embed / show / remove on every CoreOS fixture', () => {
       expect(Buffer.from(after.ignition!).equals(config)).toBe(true);
       expect(Buffer.from((await readEmbeddedIgnition(bufferSource(buf)))!).equals(config)).toBe(true);
       expect(after.customized).toBe(true);
-      await expect(planEmbedIgnition(after, config)).rejects.toThrow('This ISO image already has an embedded Ignition config; use -f to force.');
+      await expect(planEmbedIgnition(after, config)).rejects.toThrow(
+        'This ISO image already has an embedded Ignition config; use -f to force.',
+      );
       apply(buf, await planEmbedIgnition(after, new TextEncoder().encode('{}'), true));
       expect(Buffer.from((await facts(buf)).ignition!).toString()).toBe('{}');
       apply(buf, await planRemoveIgnition(await facts(buf)));
@@ -73,9 +82,12 @@ describe('network embed / extract / remove', () => {
   it('refuses duplicate names and images without the live-initrd-network feature', async () => {
     const { buf } = await load('embed-areas-2023-07.x86_64');
     const data = new TextEncoder().encode('[connection]\n');
-    await expect(planNetworkEmbed(await facts(buf), [{ name: 'a/x.nmconnection', data }, { name: 'b/x.nmconnection', data }])).rejects.toThrow(
-      "multiple input files named 'x.nmconnection'",
-    );
+    await expect(
+      planNetworkEmbed(await facts(buf), [
+        { name: 'a/x.nmconnection', data },
+        { name: 'b/x.nmconnection', data },
+      ]),
+    ).rejects.toThrow("multiple input files named 'x.nmconnection'");
     const old = await load('embed-areas-2021-09');
     await expect(planNetworkEmbed(await facts(old.buf), [{ name: 'x.nmconnection', data }])).rejects.toThrow(
       'This OS image does not support customizing network settings.',
@@ -108,6 +120,8 @@ describe('archive paths that try to leave their directory', () => {
     const { buf } = await load('embed-areas-2023-07.x86_64');
     const f = await facts(buf);
     const evil = { ...f, members: [{ path: 'etc/coreos-firstboot-network/../../../tmp/evil', data: new Uint8Array(1) }] };
-    expect(() => networkMembers(evil)).toThrow("refusing embedded network file with unsafe name 'etc/coreos-firstboot-network/../../../tmp/evil'");
+    expect(() => networkMembers(evil)).toThrow(
+      "refusing embedded network file with unsafe name 'etc/coreos-firstboot-network/../../../tmp/evil'",
+    );
   });
 });

@@ -16,9 +16,9 @@ describe('KargsEditor semantics (spec §5.6)', () => {
   const base = 'mitigations=auto,nosmt coreos.liveiso=fedora-coreos-38.20230718.dev.0 ignition.firstboot ignition.platform.id=metal';
 
   it('gives the verified example: delete, then append, then replace, whatever the order given', () => {
-    expect(editKargs(base, { append: ['foo', 'bar=1'], delete: ['mitigations=auto,nosmt'], replace: ['ignition.platform.id=metal=qemu'] })).toBe(
-      'coreos.liveiso=fedora-coreos-38.20230718.dev.0 ignition.firstboot ignition.platform.id=qemu foo bar=1',
-    );
+    expect(
+      editKargs(base, { append: ['foo', 'bar=1'], delete: ['mitigations=auto,nosmt'], replace: ['ignition.platform.id=metal=qemu'] }),
+    ).toBe('coreos.liveiso=fedora-coreos-38.20230718.dev.0 ignition.firstboot ignition.platform.id=qemu foo bar=1');
   });
 
   it('deletes non-overlapping occurrences left to right and ignores absent arguments', () => {
@@ -55,7 +55,13 @@ describe('karg slots', () => {
     expect(() => kargWrites(facts.kargs!, 'k'.repeat(1216))).toThrow('kargs too large for area: 1217 vs 1139');
   });
 
-  for (const name of ['embed-areas-2021-01', 'embed-areas-2021-09', 'embed-areas-2022-09', 'embed-areas-2023-07.x86_64', 'embed-areas-2023-07.s390x']) {
+  for (const name of [
+    'embed-areas-2021-01',
+    'embed-areas-2021-09',
+    'embed-areas-2022-09',
+    'embed-areas-2023-07.x86_64',
+    'embed-areas-2023-07.s390x',
+  ]) {
     it(`${name}: modify, show, reset back to the pristine bytes`, async () => {
       const { buf, facts } = await load(name);
       const pristine = Buffer.from(buf);

@@ -33,7 +33,22 @@ describe('newc cpio writer (spec §4.3)', () => {
     ]);
     // first header, field by field: magic, ino 0, mode 0100600, uid, gid, nlink 1, mtime 0, size 2, ..., namesize 11, check 0
     expect(Buffer.from(archive.subarray(0, 110)).toString('latin1')).toBe(
-      '070701' + ['00000000', '00008180', '00000000', '00000000', '00000001', '00000000', '00000002', '00000000', '00000000', '00000000', '00000000', '0000000b', '00000000'].join(''),
+      '070701' +
+        [
+          '00000000',
+          '00008180',
+          '00000000',
+          '00000000',
+          '00000001',
+          '00000000',
+          '00000002',
+          '00000000',
+          '00000000',
+          '00000000',
+          '00000000',
+          '0000000b',
+          '00000000',
+        ].join(''),
     );
     // trailer: 110-byte header + "TRAILER!!!\0" padded to 124 bytes, nothing after it
     const trailer = Buffer.from(archive.subarray(archive.length - 124)).toString('latin1');
@@ -100,8 +115,16 @@ describe('embed payload and area decoding (spec §4.2, §4.3)', () => {
     const img = await initrd('compressed.img.xz');
     const all = await decodeEmbedArea(img);
     expect(all.map((m) => m.path)).toEqual([
-      'gzip/hello', 'gzip/world', 'uncompressed-1/hello', 'uncompressed-1/world', 'uncompressed-2/hello', 'uncompressed-2/world',
-      'xz/hello', 'xz/world', 'zstd/hello', 'zstd/world',
+      'gzip/hello',
+      'gzip/world',
+      'uncompressed-1/hello',
+      'uncompressed-1/world',
+      'uncompressed-2/hello',
+      'uncompressed-2/world',
+      'xz/hello',
+      'xz/world',
+      'zstd/hello',
+      'zstd/world',
     ]);
     expect(text(all.find((m) => m.path === 'zstd/world')!.data)).toBe('WORLD\n');
   });

@@ -149,7 +149,9 @@ describe('main entry', () => {
     const r = (await m.ipc.get('app:take-opened')!(trusted(), {})) as { ok: true; value: { file: { name: string } }[] };
     const names = () => [
       ...r.value.map((o) => o.file.name),
-      ...win().sent.filter(([ch]) => ch === 'app:opened').map(([, p]) => (p as { file: { name: string } }).file.name),
+      ...win()
+        .sent.filter(([ch]) => ch === 'app:opened')
+        .map(([, p]) => (p as { file: { name: string } }).file.name),
     ];
     await until(() => names().length > 0, 'the argv file');
     expect(names()).toEqual(['start.ign']);
@@ -160,7 +162,10 @@ describe('main entry', () => {
     m.appHandlers.get('second-instance')!({}, ['/usr/bin/electron', '.', 'second.ign', 'notes.txt'], dir);
     expect(win().focused).toBe(1);
     await until(() => win().sent.some(([ch]) => ch === 'app:opened'), 'app:opened');
-    expect(win().sent.find(([ch]) => ch === 'app:opened')![1]).toMatchObject({ kind: 'config', file: { name: 'second.ign', source: 'argv' } });
+    expect(win().sent.find(([ch]) => ch === 'app:opened')![1]).toMatchObject({
+      kind: 'config',
+      file: { name: 'second.ign', source: 'argv' },
+    });
   });
 
   it('opens files sent by macOS open-file', async () => {

@@ -81,9 +81,39 @@ describe('main process IPC', () => {
       ['image:download', { stream: '../../etc', arch: 'x86_64' }],
       ['image:releases', { streams: 'stable' }],
       ['drives:list', { showSystem: 'yes' }],
-      ['flash:start', { imageId: 'i', options: { fromRam: false, extraKargs: '', networkIds: [], caIds: [] }, targetIds: [], verify: true, eject: false, confirmLarge: false }],
-      ['flash:start', { imageId: 'i', options: { fromRam: false, extraKargs: '', networkIds: [], caIds: [] }, targetIds: ['a', 'a'], verify: true, eject: false, confirmLarge: false }],
-      ['flash:start', { imageId: 'i', options: { fromRam: false, extraKargs: '', networkIds: [], caIds: [], destDevice: 'sda; rm -rf /' }, targetIds: ['a'], verify: true, eject: false, confirmLarge: false }],
+      [
+        'flash:start',
+        {
+          imageId: 'i',
+          options: { fromRam: false, extraKargs: '', networkIds: [], caIds: [] },
+          targetIds: [],
+          verify: true,
+          eject: false,
+          confirmLarge: false,
+        },
+      ],
+      [
+        'flash:start',
+        {
+          imageId: 'i',
+          options: { fromRam: false, extraKargs: '', networkIds: [], caIds: [] },
+          targetIds: ['a', 'a'],
+          verify: true,
+          eject: false,
+          confirmLarge: false,
+        },
+      ],
+      [
+        'flash:start',
+        {
+          imageId: 'i',
+          options: { fromRam: false, extraKargs: '', networkIds: [], caIds: [], destDevice: 'sda; rm -rf /' },
+          targetIds: ['a'],
+          verify: true,
+          eject: false,
+          confirmLarge: false,
+        },
+      ],
       ['iso:save', { imageId: 'i', options: {} }],
       ['flash:cancel', { jobId: 5 }],
     ];
@@ -115,7 +145,10 @@ describe('main process IPC', () => {
       ok: true,
       value: { kind: 'config', file: { source: 'drop' } },
     });
-    expect(await call(SHELL_DROP_CHANNEL, { path: 'good.ign', kind: 'config' })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    expect(await call(SHELL_DROP_CHANNEL, { path: 'good.ign', kind: 'config' })).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_REQUEST' },
+    });
     expect(await call(SHELL_DROP_CHANNEL, { path: join(dir, 'notes.txt'), kind: 'config' })).toMatchObject({
       ok: false,
       error: { code: 'FILE_TYPE_UNKNOWN' },

@@ -20,7 +20,10 @@ vi.mock('electron', () => ({
     },
     on: (ch: string, fn: (e: unknown, p: unknown) => void) => state.listeners.set(ch, [...(state.listeners.get(ch) ?? []), fn]),
     removeListener: (ch: string, fn: (e: unknown, p: unknown) => void) =>
-      state.listeners.set(ch, (state.listeners.get(ch) ?? []).filter((f) => f !== fn)),
+      state.listeners.set(
+        ch,
+        (state.listeners.get(ch) ?? []).filter((f) => f !== fn),
+      ),
   },
   webUtils: { getPathForFile: (f: unknown) => state.paths.get(f) ?? '' },
 }));

@@ -25,8 +25,24 @@ const CUSTOM = `fedora-coreos-${RELEASE}-live-initramfs.x86_64.custom.img`;
 const CONFIG = JSON.stringify({ ignition: { version: '3.4.0' }, passwd: { users: [{ name: 'core', groups: ['wheel'] }] } });
 const KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIB1flintfieldkeytestAAAAAAAAAAAAAAAAAAAAAAAA tech@field';
 const EMPTY: FieldSettingsInput = { sshKeys: '', hostname: '', address: '', gateway: '', dns: '', timezone: '' };
-const FULL: FieldSettingsInput = { sshKeys: KEY, hostname: 'pump-7', address: '10.1.2.3/24', gateway: '10.1.2.1', dns: '10.1.2.2', timezone: 'Europe/Berlin' };
-const base: PxeOptions = { stream: 'stable', arch: 'x86_64', release: RELEASE, format: 'ipxe', rootfs: 'url', ignition: 'embedded', kargs: '', baseUrl: 'http://10.0.0.2:8080/' };
+const FULL: FieldSettingsInput = {
+  sshKeys: KEY,
+  hostname: 'pump-7',
+  address: '10.1.2.3/24',
+  gateway: '10.1.2.1',
+  dns: '10.1.2.2',
+  timezone: 'Europe/Berlin',
+};
+const base: PxeOptions = {
+  stream: 'stable',
+  arch: 'x86_64',
+  release: RELEASE,
+  format: 'ipxe',
+  rootfs: 'url',
+  ignition: 'embedded',
+  kargs: '',
+  baseUrl: 'http://10.0.0.2:8080/',
+};
 
 /** A stand-in for a live initramfs: gzip'd newc with the CoreOS marker (and features.json when given). */
 function liveInitramfs(features?: Record<string, unknown>): Buffer {
@@ -41,7 +57,9 @@ function liveInitramfs(features?: Record<string, unknown>): Buffer {
 
 /** The sources a live config merges, each decoded from its gzip data URL and parsed. */
 function mergedSources(liveConfig: Uint8Array): unknown[] {
-  const cfg = JSON.parse(Buffer.from(liveConfig).toString('utf8')) as { ignition: { config: { merge: { source: string; compression: string }[] } } };
+  const cfg = JSON.parse(Buffer.from(liveConfig).toString('utf8')) as {
+    ignition: { config: { merge: { source: string; compression: string }[] } };
+  };
   return cfg.ignition.config.merge.map((r) => {
     expect(r.compression).toBe('gzip');
     expect(r.source.startsWith('data:;base64,')).toBe(true);
@@ -51,11 +69,16 @@ function mergedSources(liveConfig: Uint8Array): unknown[] {
 
 /** Checks a decoded settings fragment: the SSH key, the host name file and the time zone link. */
 function expectFragment(fragment: unknown, withKey = true): void {
-  const f = fragment as { passwd?: { users: { name: string; sshAuthorizedKeys: string[] }[] }; storage: { files: { path: string; contents: { source: string } }[]; links: { path: string; target: string }[] } };
+  const f = fragment as {
+    passwd?: { users: { name: string; sshAuthorizedKeys: string[] }[] };
+    storage: { files: { path: string; contents: { source: string } }[]; links: { path: string; target: string }[] };
+  };
   if (withKey) expect(f.passwd?.users[0]).toEqual({ name: 'core', sshAuthorizedKeys: [KEY] });
   const host = f.storage.files.find((x) => x.path === '/etc/hostname');
   expect(host).toBeDefined();
-  expect(f.storage.links).toContainEqual(expect.objectContaining({ path: '/etc/localtime', target: '../usr/share/zoneinfo/Europe/Berlin' }));
+  expect(f.storage.links).toContainEqual(
+    expect.objectContaining({ path: '/etc/localtime', target: '../usr/share/zoneinfo/Europe/Berlin' }),
+  );
 }
 
 describe('network boot with field settings', () => {
@@ -69,7 +92,11 @@ describe('network boot with field settings', () => {
     const mirror = await startMirrorServer({ root: join(tmp, name) });
     mirrors.push(mirror);
     const core = createDefaultCore({ baseUrl: mirror.url, cacheDir: join(tmp, `cache-${name}`), keyrings: [TEST_KEY.publicArmored] });
-    return new Session({ mode: 'browser', core: { ...core, listDrives: async () => [], watchDrives: undefined }, app: { name: 'Flint', version: '1' } });
+    return new Session({
+      mode: 'browser',
+      core: { ...core, listDrives: async () => [], watchDrives: undefined },
+      app: { name: 'Flint', version: '1' },
+    });
   }
 
   beforeAll(async () => {
@@ -100,7 +127,12 @@ describe('network boot with field settings', () => {
     const out = join(tmp, 'embedded');
     const v = must(await call<PxeExportResult>(modern, 'pxe:export', { options: base, configId: id, fieldSettings: FULL, path: out }));
     expect(v.written.slice(3)).toEqual([CUSTOM, 'boot.ipxe']);
-    expect(v.fieldSettings).toEqual(['1 SSH key for user core', 'host name pump-7', 'static IP 10.1.2.3/24 via 10.1.2.1, DNS 10.1.2.2', 'time zone Europe/Berlin']);
+    expect(v.fieldSettings).toEqual([
+      '1 SSH key for user core',
+      'host name pump-7',
+      'static IP 10.1.2.3/24 via 10.1.2.1, DNS 10.1.2.2',
+      'time zone Europe/Berlin',
+    ]);
     expect(v.notes.join('\n')).toMatch(/embedded in .*custom\.img, the static IP as a network keyfile/);
     const custom = readFileSync(join(out, CUSTOM));
     const [user, fragment] = mergedSources(await unwrapIgnition(custom));
@@ -115,7 +147,13 @@ describe('network boot with field settings', () => {
 
   it('embedded: settings alone (no config) still customize the initramfs', async () => {
     const out = join(tmp, 'embedded-alone');
-    const v = must(await call<PxeExportResult>(modern, 'pxe:export', { options: base, fieldSettings: { ...EMPTY, hostname: 'solo', timezone: 'Europe/Berlin', sshKeys: KEY }, path: out }));
+    const v = must(
+      await call<PxeExportResult>(modern, 'pxe:export', {
+        options: base,
+        fieldSettings: { ...EMPTY, hostname: 'solo', timezone: 'Europe/Berlin', sshKeys: KEY },
+        path: out,
+      }),
+    );
     expect(v.written).toContain(CUSTOM);
     const sources = mergedSources(await unwrapIgnition(readFileSync(join(out, CUSTOM))));
     expect(sources).toHaveLength(1);
@@ -125,10 +163,20 @@ describe('network boot with field settings', () => {
   it('embedded: an initramfs without live-initrd-network refuses a static IP with a clear message', async () => {
     const id = await loadConfig(old);
     const r = await call(old, 'pxe:export', { options: base, configId: id, fieldSettings: FULL, path: join(tmp, 'old') });
-    expect(r).toMatchObject({ ok: false, error: { code: 'FEATURE_MISSING', message: expect.stringMatching(/static IP.*live-initrd-network/) } });
+    expect(r).toMatchObject({
+      ok: false,
+      error: { code: 'FEATURE_MISSING', message: expect.stringMatching(/static IP.*live-initrd-network/) },
+    });
     expect(!r.ok && r.error.causes?.[0]).toMatch(/clear the static address/);
     // without the static IP the same image takes the other settings
-    const ok = must(await call<PxeExportResult>(old, 'pxe:export', { options: base, configId: id, fieldSettings: { ...FULL, address: '', gateway: '', dns: '' }, path: join(tmp, 'old2') }));
+    const ok = must(
+      await call<PxeExportResult>(old, 'pxe:export', {
+        options: base,
+        configId: id,
+        fieldSettings: { ...FULL, address: '', gateway: '', dns: '' },
+        path: join(tmp, 'old2'),
+      }),
+    );
     expect(mergedSources(await unwrapIgnition(readFileSync(join(tmp, 'old2', CUSTOM))))).toHaveLength(2);
     expect(ok.fieldSettings).toHaveLength(3);
   });
@@ -153,7 +201,14 @@ describe('network boot with field settings', () => {
   it('initrd: without settings the config is wrapped byte for byte and no network.img is added', async () => {
     const id = await loadConfig(modern);
     const out = join(tmp, 'initrd-plain');
-    const v = must(await call<PxeExportResult>(modern, 'pxe:export', { options: { ...base, ignition: 'initrd' }, configId: id, fieldSettings: EMPTY, path: out }));
+    const v = must(
+      await call<PxeExportResult>(modern, 'pxe:export', {
+        options: { ...base, ignition: 'initrd' },
+        configId: id,
+        fieldSettings: EMPTY,
+        path: out,
+      }),
+    );
     expect(v.written.slice(3)).toEqual(['ignition.img', 'boot.ipxe']);
     expect(v.fieldSettings).toBeUndefined();
     expect(Buffer.from(await unwrapIgnition(readFileSync(join(out, 'ignition.img')))).toString()).toBe(CONFIG);
@@ -161,7 +216,13 @@ describe('network boot with field settings', () => {
 
   it('initrd: a static IP alone (no config) loads only network.img', async () => {
     const out = join(tmp, 'initrd-ip');
-    const v = must(await call<PxeExportResult>(modern, 'pxe:export', { options: { ...base, ignition: 'initrd' }, fieldSettings: { ...EMPTY, address: '10.9.0.5/16', gateway: '10.9.0.1' }, path: out }));
+    const v = must(
+      await call<PxeExportResult>(modern, 'pxe:export', {
+        options: { ...base, ignition: 'initrd' },
+        fieldSettings: { ...EMPTY, address: '10.9.0.5/16', gateway: '10.9.0.1' },
+        path: out,
+      }),
+    );
     expect(v.written.slice(3)).toEqual(['network.img', 'boot.ipxe']);
     const script = readFileSync(join(out, 'boot.ipxe'), 'utf8');
     expect(script).toContain('initrd --name extra1 ${BASEURL}/network.img');
@@ -193,7 +254,12 @@ describe('network boot with field settings', () => {
   });
 
   it('URL: an Ignition URL elsewhere gets config.ign in the folder and a note to point the URL at it', async () => {
-    const r = must(await call<PxePreview>(modern, 'pxe:preview', { options: { ...base, ignition: 'url', ignitionUrl: 'https://cfg.example/x.ign' }, fieldSettings: { ...EMPTY, hostname: 'n1' } }));
+    const r = must(
+      await call<PxePreview>(modern, 'pxe:preview', {
+        options: { ...base, ignition: 'url', ignitionUrl: 'https://cfg.example/x.ign' },
+        fieldSettings: { ...EMPTY, hostname: 'n1' },
+      }),
+    );
     expect(r.notes.join('\n')).toContain('merged into config.ign in the exported folder');
     expect(r.notes.join('\n')).toContain('Point the Ignition URL at http://10.0.0.2:8080/config.ign');
     expect(r.files[0].text).not.toContain('network.img');
@@ -211,10 +277,15 @@ describe('network boot with field settings', () => {
     const none = await call(modern, 'pxe:preview', { options: { ...base, ignition: 'none' }, fieldSettings: FULL });
     expect(none).toMatchObject({ ok: false, error: { code: 'PXE_SETTINGS_NEED_IGNITION' } });
     // an empty form is no settings at all, in any mode
-    expect(must(await call<PxePreview>(modern, 'pxe:preview', { options: { ...base, ignition: 'none' }, fieldSettings: EMPTY })).fieldSettings).toBeUndefined();
+    expect(
+      must(await call<PxePreview>(modern, 'pxe:preview', { options: { ...base, ignition: 'none' }, fieldSettings: EMPTY })).fieldSettings,
+    ).toBeUndefined();
     // the guards refuse a malformed form
     for (const fieldSettings of [{ ...EMPTY, hostname: 5 }, { sshKeys: '' }, 'x']) {
-      expect(await call(modern, 'pxe:export', { options: base, fieldSettings, path: join(tmp, 'never') })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+      expect(await call(modern, 'pxe:export', { options: base, fieldSettings, path: join(tmp, 'never') })).toMatchObject({
+        ok: false,
+        error: { code: 'BAD_REQUEST' },
+      });
     }
   });
 });

@@ -33,7 +33,16 @@ function liveInitramfs(): Buffer {
   return Buffer.concat([gz, Buffer.alloc((4 - (gz.length % 4)) % 4)]);
 }
 
-const base: PxeOptions = { stream: 'stable', arch: 'x86_64', release: RELEASE, format: 'ipxe', rootfs: 'url', ignition: 'none', kargs: '', baseUrl: 'http://10.0.0.2:8080/' };
+const base: PxeOptions = {
+  stream: 'stable',
+  arch: 'x86_64',
+  release: RELEASE,
+  format: 'ipxe',
+  rootfs: 'url',
+  ignition: 'none',
+  kargs: '',
+  baseUrl: 'http://10.0.0.2:8080/',
+};
 
 describe('network boot handlers', () => {
   let tmp = '';
@@ -43,10 +52,18 @@ describe('network boot handlers', () => {
 
   beforeAll(async () => {
     tmp = mkdtempSync(join(tmpdir(), 'flint-pxe-handlers-'));
-    await populateMirror(join(tmp, 'up'), { kernel: Buffer.from('kernel-bytes'), initramfs: liveInitramfs(), rootfs: Buffer.alloc(70_000, 7) });
+    await populateMirror(join(tmp, 'up'), {
+      kernel: Buffer.from('kernel-bytes'),
+      initramfs: liveInitramfs(),
+      rootfs: Buffer.alloc(70_000, 7),
+    });
     mirror = await startMirrorServer({ root: join(tmp, 'up') });
     const core = createDefaultCore({ baseUrl: mirror.url, cacheDir: join(tmp, 'cache'), keyrings: [TEST_KEY.publicArmored] });
-    browser = new Session({ mode: 'browser', core: { ...core, listDrives: async () => [], watchDrives: undefined }, app: { name: 'Flint', version: '1' } });
+    browser = new Session({
+      mode: 'browser',
+      core: { ...core, listDrives: async () => [], watchDrives: undefined },
+      app: { name: 'Flint', version: '1' },
+    });
     browser.addSink((ch, p) => events.push([ch, p]));
   });
 
@@ -56,7 +73,10 @@ describe('network boot handlers', () => {
     rmSync(tmp, { recursive: true, force: true });
   });
 
-  const call = <T>(ch: string, req: unknown) => dispatch(browser, ch, req) as Promise<{ ok: true; value: T } | { ok: false; error: { code: string; message: string; causes?: string[] } }>;
+  const call = <T>(ch: string, req: unknown) =>
+    dispatch(browser, ch, req) as Promise<
+      { ok: true; value: T } | { ok: false; error: { code: string; message: string; causes?: string[] } }
+    >;
   async function loadConfig(text = CONFIG): Promise<string> {
     const r = await call<{ id: string }>('file:load-bytes', { kind: 'config', name: 'site.ign', text });
     if (!r.ok) throw new Error(r.error.message);
@@ -64,7 +84,9 @@ describe('network boot handlers', () => {
   }
 
   it('previews an iPXE script and a PXELINUX config with the RAM each rootfs choice needs', async () => {
-    const ipxe = await call<PxePreview>('pxe:preview', { options: { ...base, ignition: 'url', ignitionUrl: 'http://10.0.0.2:8080/site.ign', kargs: 'console=ttyS0,115200n8' } });
+    const ipxe = await call<PxePreview>('pxe:preview', {
+      options: { ...base, ignition: 'url', ignitionUrl: 'http://10.0.0.2:8080/site.ign', kargs: 'console=ttyS0,115200n8' },
+    });
     expect(ipxe.ok).toBe(true);
     if (!ipxe.ok) return;
     expect(ipxe.value.files[0].name).toBe('boot.ipxe');
@@ -100,11 +122,19 @@ describe('network boot handlers', () => {
     const noRootfs = await call('pxe:preview', { options: { ...base, baseUrl: undefined } });
     expect(!noRootfs.ok && noRootfs.error.causes).toEqual(['type an http(s) base URL, or load the root filesystem as an initrd']);
     const managed = await call('pxe:preview', { options: { ...base, kargs: 'coreos.live.rootfs_url=http://x/' } });
-    expect(!managed.ok && managed.error.causes?.[0]).toBe('Flint sets coreos.live.rootfs_url itself: use the root filesystem choice "By URL"');
+    expect(!managed.ok && managed.error.causes?.[0]).toBe(
+      'Flint sets coreos.live.rootfs_url itself: use the root filesystem choice "By URL"',
+    );
     // an embedded config needs a config (and a valid one) at export time
-    expect(await call('pxe:export', { options: { ...base, ignition: 'embedded' }, path: join(tmp, 'x') })).toMatchObject({ ok: false, error: { code: 'PXE_NO_CONFIG' } });
+    expect(await call('pxe:export', { options: { ...base, ignition: 'embedded' }, path: join(tmp, 'x') })).toMatchObject({
+      ok: false,
+      error: { code: 'PXE_NO_CONFIG' },
+    });
     const broken = await loadConfig('{"ignition":');
-    expect(await call('pxe:export', { options: { ...base, ignition: 'embedded' }, configId: broken, path: join(tmp, 'x') })).toMatchObject({ ok: false, error: { code: 'CONFIG_INVALID' } });
+    expect(await call('pxe:export', { options: { ...base, ignition: 'embedded' }, configId: broken, path: join(tmp, 'x') })).toMatchObject({
+      ok: false,
+      error: { code: 'CONFIG_INVALID' },
+    });
     expect(existsSync(join(tmp, 'x'))).toBe(false);
   });
 
@@ -121,15 +151,25 @@ describe('network boot handlers', () => {
       ['pxe:serve-start', { bind: '127.0.0.1', port: 1.5 }],
       ['pxe:serve-stop', { now: true }],
     ];
-    for (const [ch, req] of cases) expect(await call(ch, req), `${ch} ${JSON.stringify(req)}`).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    for (const [ch, req] of cases)
+      expect(await call(ch, req), `${ch} ${JSON.stringify(req)}`).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
   });
 
   it('checks the folder typed in browser mode and needs an export before serving', async () => {
     expect(await call('pxe:export', { options: base })).toMatchObject({ ok: false, error: { code: 'EXPORT_PATH_MISSING' } });
-    expect(await call('pxe:export', { options: base, path: 'relative/dir' })).toMatchObject({ ok: false, error: { code: 'PATH_NOT_ABSOLUTE' } });
+    expect(await call('pxe:export', { options: base, path: 'relative/dir' })).toMatchObject({
+      ok: false,
+      error: { code: 'PATH_NOT_ABSOLUTE' },
+    });
     writeFileSync(join(tmp, 'a-file'), 'x');
-    expect(await call('pxe:export', { options: base, path: join(tmp, 'a-file') })).toMatchObject({ ok: false, error: { code: 'EXPORT_NOT_DIR' } });
-    expect(await call('pxe:export', { options: base, path: join(tmp, 'no/such/dir') })).toMatchObject({ ok: false, error: { code: 'EXPORT_DIR_MISSING' } });
+    expect(await call('pxe:export', { options: base, path: join(tmp, 'a-file') })).toMatchObject({
+      ok: false,
+      error: { code: 'EXPORT_NOT_DIR' },
+    });
+    expect(await call('pxe:export', { options: base, path: join(tmp, 'no/such/dir') })).toMatchObject({
+      ok: false,
+      error: { code: 'EXPORT_DIR_MISSING' },
+    });
     expect(await call('pxe:serve-start', { bind: '127.0.0.1', port: 0 })).toMatchObject({ ok: false, error: { code: 'PXE_NO_FOLDER' } });
   });
 
@@ -137,7 +177,11 @@ describe('network boot handlers', () => {
     const id = await loadConfig();
     const out = join(tmp, 'boot');
     events.length = 0;
-    const r = await call<PxeExportResult>('pxe:export', { options: { ...base, ignition: 'embedded', kargs: 'console=ttyS0' }, configId: id, path: out });
+    const r = await call<PxeExportResult>('pxe:export', {
+      options: { ...base, ignition: 'embedded', kargs: 'console=ttyS0' },
+      configId: id,
+      path: out,
+    });
     if (!r.ok) throw new Error(`${r.error.code} ${r.error.message} ${r.error.causes}`);
     const v = r.value;
     expect(v.release).toBe(RELEASE);
@@ -153,7 +197,9 @@ describe('network boot handlers', () => {
     expect(readFileSync(join(out, initramfs))).toEqual(liveInitramfs());
     const custom = readFileSync(join(out, v.written[3]));
     expect(custom.subarray(0, liveInitramfs().length)).toEqual(liveInitramfs());
-    expect(JSON.parse(Buffer.from(await unwrapIgnition(custom)).toString())).toMatchObject({ ignition: { config: { merge: expect.any(Array) } } });
+    expect(JSON.parse(Buffer.from(await unwrapIgnition(custom)).toString())).toMatchObject({
+      ignition: { config: { merge: expect.any(Array) } },
+    });
     const script = readFileSync(join(out, 'boot.ipxe'), 'utf8');
     expect(script).toBe(v.files[0].text);
     expect(script).toContain('initrd --name main ${BASEURL}/fedora-coreos-${VERSION}-live-initramfs.x86_64.custom.img');
@@ -164,7 +210,10 @@ describe('network boot handlers', () => {
     const started = await call<PxeServerState>('pxe:serve-start', { bind: '127.0.0.1', port: 0 });
     if (!started.ok) throw new Error(started.error.message);
     expect(started.value.dir).toBe(out);
-    expect(await call('pxe:serve-start', { bind: '127.0.0.1', port: 0 })).toMatchObject({ ok: false, error: { code: 'PXE_SERVER_RUNNING' } });
+    expect(await call('pxe:serve-start', { bind: '127.0.0.1', port: 0 })).toMatchObject({
+      ok: false,
+      error: { code: 'PXE_SERVER_RUNNING' },
+    });
     events.length = 0;
     const res = await fetch(new URL('boot.ipxe', started.value.url));
     expect(res.status).toBe(200);
@@ -178,12 +227,18 @@ describe('network boot handlers', () => {
   it('wraps the config as an initrd for a PXELINUX layout with the rootfs as an initrd', async () => {
     const id = await loadConfig();
     const out = join(tmp, 'boot2');
-    const r = await call<PxeExportResult>('pxe:export', { options: { ...base, format: 'pxelinux', rootfs: 'initrd', ignition: 'initrd' }, configId: id, path: out });
+    const r = await call<PxeExportResult>('pxe:export', {
+      options: { ...base, format: 'pxelinux', rootfs: 'initrd', ignition: 'initrd' },
+      configId: id,
+      path: out,
+    });
     if (!r.ok) throw new Error(r.error.message);
     expect(r.value.written.slice(3)).toEqual(['ignition.img', 'pxelinux.cfg/default']);
     expect(JSON.parse(Buffer.from(await unwrapIgnition(readFileSync(join(out, 'ignition.img')))).toString())).toEqual(JSON.parse(CONFIG));
     const cfg = readFileSync(join(out, 'pxelinux.cfg/default'), 'utf8');
-    expect(cfg).toContain(`initrd=fedora-coreos-${RELEASE}-live-initramfs.x86_64.img,fedora-coreos-${RELEASE}-live-rootfs.x86_64.img,ignition.img`);
+    expect(cfg).toContain(
+      `initrd=fedora-coreos-${RELEASE}-live-initramfs.x86_64.img,fedora-coreos-${RELEASE}-live-rootfs.x86_64.img,ignition.img`,
+    );
     expect(r.value.ramNeeded).toBe(4 * 1024 ** 3);
   });
 
@@ -197,7 +252,10 @@ describe('network boot handlers', () => {
     try {
       const p = dispatch(s, 'pxe:export', { options: base, path: join(tmp, 'boot3') });
       for (let i = 0; i < 500 && !progressed; i++) await new Promise((d) => setTimeout(d, 10));
-      expect(await dispatch(s, 'pxe:export', { options: base, path: join(tmp, 'boot4') })).toMatchObject({ ok: false, error: { code: 'PXE_BUSY' } });
+      expect(await dispatch(s, 'pxe:export', { options: base, path: join(tmp, 'boot4') })).toMatchObject({
+        ok: false,
+        error: { code: 'PXE_BUSY' },
+      });
       expect(await dispatch(s, 'pxe:cancel', {})).toEqual({ ok: true, value: {} });
       expect(await p).toMatchObject({ ok: false, error: { code: 'PXE_CANCELLED' } });
       expect(existsSync(join(tmp, 'boot3', 'boot.ipxe'))).toBe(false);
@@ -221,7 +279,8 @@ describe('network boot in the Electron shell', () => {
       session: () => session,
       trusted: (e) => e === event,
     });
-    for (const ch of ['pxe:preview', 'pxe:export', 'pxe:cancel', 'pxe:serve-start', 'pxe:serve-stop']) expect(handlers.has(ch), ch).toBe(true);
+    for (const ch of ['pxe:preview', 'pxe:export', 'pxe:cancel', 'pxe:serve-start', 'pxe:serve-stop'])
+      expect(handlers.has(ch), ch).toBe(true);
     // cancelled dialog: null, nothing downloaded; the typed path is ignored
     expect(await handlers.get('pxe:export')!(event, { options: base, path: '/tmp/evil' })).toEqual({ ok: true, value: null });
     expect(asked).toBe(1);
@@ -229,7 +288,10 @@ describe('network boot in the Electron shell', () => {
       ok: false,
       error: { code: 'SENDER_REFUSED' },
     });
-    const p = (await handlers.get('pxe:preview')!(event, { options: { ...base, format: 'pxelinux' } })) as { ok: boolean; value: PxePreview };
+    const p = (await handlers.get('pxe:preview')!(event, { options: { ...base, format: 'pxelinux' } })) as {
+      ok: boolean;
+      value: PxePreview;
+    };
     expect(p.value.files[0].text).toContain(`KERNEL fedora-coreos-${RELEASE}-live-kernel.x86_64`);
     session.dispose();
   });

@@ -28,7 +28,27 @@ function codeOf(fn: () => unknown): string {
 describe('zstd frame walking (RFC 8878), without a decoder', () => {
   it('measures frames with window descriptor, dictionary id, content size, raw/RLE blocks and checksum', () => {
     // FHD: FCS flag 1 (2 bytes), no single segment (window byte), checksum, dict id flag 2 (2 bytes)
-    const frame = [...MAGIC, 0b01000110, 0x50, 0x01, 0x02, 0x10, 0x00, ...block(false, 0, 5), 1, 2, 3, 4, 5, ...block(true, 1, 300), 0x41, 9, 9, 9, 9];
+    const frame = [
+      ...MAGIC,
+      0b01000110,
+      0x50,
+      0x01,
+      0x02,
+      0x10,
+      0x00,
+      ...block(false, 0, 5),
+      1,
+      2,
+      3,
+      4,
+      5,
+      ...block(true, 1, 300),
+      0x41,
+      9,
+      9,
+      9,
+      9,
+    ];
     const buf = new Uint8Array([0xaa, ...frame, 0xbb, 0xcc]);
     expect(zstdFrameLength(buf, 1)).toBe(frame.length);
     // single segment, FCS flag 0 -> 1 byte content size, no window byte
@@ -58,7 +78,12 @@ describe.skipIf(why)('zstd-compressed initramfs (as Fedora CoreOS ships it), via
   it('reads an uncompressed early archive followed by a zstd main archive, and one split over several frames', async () => {
     const img = Buffer.concat([early, zstd(main)]);
     const paths = (await readInitrdMembers(img)).map((m) => m.path).sort();
-    expect(paths).toEqual(['etc/coreos-live-initramfs', 'etc/coreos/features.json', 'kernel/x86/microcode/GenuineIntel.bin', 'usr/lib/big']);
+    expect(paths).toEqual([
+      'etc/coreos-live-initramfs',
+      'etc/coreos/features.json',
+      'kernel/x86/microcode/GenuineIntel.bin',
+      'usr/lib/big',
+    ]);
     const split = Buffer.concat([early, zstd(main.subarray(0, 1000)), zstd(main.subarray(1000))]);
     const big = (await readInitrdMembers(split)).find((m) => m.path === 'usr/lib/big');
     expect(big?.data.length).toBe(300_000);

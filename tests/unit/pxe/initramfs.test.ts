@@ -9,7 +9,13 @@ import { FlintError } from '../../../electron/core/errors';
 import { writeCpio } from '../../../electron/core/codecs/cpio';
 import { decodeEmbedArea } from '../../../electron/core/iso/payload';
 import { PXE_FIRSTBOOT_REMINDER, pxeCustomize } from '../../../electron/core/pxe/customize';
-import { inspectInitramfs, unwrapIgnition, unwrapNetworkKeyfiles, wrapIgnition, wrapNetworkKeyfiles } from '../../../electron/core/pxe/initramfs';
+import {
+  inspectInitramfs,
+  unwrapIgnition,
+  unwrapNetworkKeyfiles,
+  wrapIgnition,
+  wrapNetworkKeyfiles,
+} from '../../../electron/core/pxe/initramfs';
 import { skipReason } from '../../helpers/requirements';
 
 const CUSTOMIZE = join(dirname(fileURLToPath(import.meta.url)), '../../fixtures/coreos-installer/customize');
@@ -72,7 +78,10 @@ describe('pxe customize', () => {
     const tail = r.initramfs.subarray(input.length);
     expect([...tail.subarray(0, 8)]).toEqual([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00, 0x00, 0x01]);
     const cfg = Buffer.from(await unwrapIgnition(r.initramfs));
-    const m = /^\{"ignition":\{"config":\{"merge":\[\{"compression":"gzip","source":"data:;base64,(H4sI[^"]+)"\}\]\},"version":"3\.3\.0"\}\}\n$/.exec(cfg.toString());
+    const m =
+      /^\{"ignition":\{"config":\{"merge":\[\{"compression":"gzip","source":"data:;base64,(H4sI[^"]+)"\}\]\},"version":"3\.3\.0"\}\}\n$/.exec(
+        cfg.toString(),
+      );
     expect(m, cfg.toString()).not.toBeNull();
     // the merged child is live.ign (Flint embeds the user's bytes; coreos-installer re-serializes them, spec §6.2)
     const child = JSON.parse(gunzipSync(Buffer.from(m![1], 'base64')).toString());
@@ -119,16 +128,23 @@ describe('pxe network wrap / unwrap', () => {
     const b = { name: 'eth0.nmconnection', data: Buffer.from('[connection]\nid=eth0\n') };
     const img = await wrapNetworkKeyfiles([a, b]);
     expect((await decodeEmbedArea(img)).map((m) => m.path)).toEqual([
-      'etc/coreos-firstboot-network/eth0.nmconnection', 'etc/coreos-firstboot-network/eth1.nmconnection',
+      'etc/coreos-firstboot-network/eth0.nmconnection',
+      'etc/coreos-firstboot-network/eth1.nmconnection',
     ]);
     const back = await unwrapNetworkKeyfiles(img);
     expect(back.map((f) => [f.name, Buffer.from(f.data).toString()])).toEqual([
-      ['eth0.nmconnection', '[connection]\nid=eth0\n'], ['eth1.nmconnection', '[connection]\nid=eth1\n'],
+      ['eth0.nmconnection', '[connection]\nid=eth0\n'],
+      ['eth1.nmconnection', '[connection]\nid=eth1\n'],
     ]);
   });
 
   it('refuses two files with one name, and says so when an initrd has none', async () => {
-    const e = await failure(wrapNetworkKeyfiles([{ name: 'a/x', data: Buffer.from('1') }, { name: 'b/x', data: Buffer.from('2') }]));
+    const e = await failure(
+      wrapNetworkKeyfiles([
+        { name: 'a/x', data: Buffer.from('1') },
+        { name: 'b/x', data: Buffer.from('2') },
+      ]),
+    );
     expect([e.code, e.message]).toEqual(['PXE_DUPLICATE_KEYFILE', "multiple input files named 'x'"]);
     const none = await failure(unwrapNetworkKeyfiles(await wrapIgnition(liveIgn)));
     expect([none.code, none.message]).toEqual(['PXE_NO_NETWORK', 'No embedded network settings.']);

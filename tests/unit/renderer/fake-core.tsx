@@ -79,7 +79,11 @@ function loadConfig(kind: FileKind, name: string, text: string, id: string): Loa
     const cfg = JSON.parse(text) as { ignition?: { version?: string }; storage?: { disks?: unknown[] } };
     const version = cfg.ignition?.version;
     if (!version) {
-      file.report = { ok: false, errors: [{ code: 'IGN_NO_VERSION', path: '$.ignition.version', message: 'ignition.version is required' }], warnings: [] };
+      file.report = {
+        ok: false,
+        errors: [{ code: 'IGN_NO_VERSION', path: '$.ignition.version', message: 'ignition.version is required' }],
+        warnings: [],
+      };
     } else {
       const warnings = cfg.storage?.disks
         ? [{ code: 'LIVE_DISKS', path: '$.storage.disks', message: 'a live system should not partition disks' }]
@@ -87,7 +91,11 @@ function loadConfig(kind: FileKind, name: string, text: string, id: string): Loa
       file.report = { ok: true, version, errors: [], warnings, compressedSize: Math.ceil(text.length / 3) };
     }
   } catch (e) {
-    file.report = { ok: false, errors: [{ code: 'IGN_JSON', path: '$', message: `not valid JSON: ${(e as Error).message}` }], warnings: [] };
+    file.report = {
+      ok: false,
+      errors: [{ code: 'IGN_JSON', path: '$', message: `not valid JSON: ${(e as Error).message}` }],
+      warnings: [],
+    };
   }
   return file;
 }
@@ -96,7 +104,9 @@ function loadConfig(kind: FileKind, name: string, text: string, id: string): Loa
 export class FakeCore {
   readonly calls: Call[] = [];
   drives: DriveInfo[] = [drive('sdb'), drive('sdc', { description: 'Kingston DataTraveler' })];
-  systemDrives: DriveInfo[] = [drive('nvme0n1', { system: true, removable: false, bus: 'nvme', description: 'Samsung SSD', size: 512e9, large: true })];
+  systemDrives: DriveInfo[] = [
+    drive('nvme0n1', { system: true, removable: false, bus: 'nvme', description: 'Samsung SSD', size: 512e9, large: true }),
+  ];
   private listeners = new Map<string, Set<(p: unknown) => void>>();
   private seq = 0;
   private handlers: { [C in InvokeChannel]?: Handler<C> } = {};
@@ -124,7 +134,12 @@ export class FakeCore {
         cached: stream === 'stable',
       })),
     );
-    this.handle('image:download', (r) => image({ stream: r.stream, release: `42.2025010${['stable', 'testing', 'next'].indexOf(r.stream)}.${['stable', 'testing', 'next'].indexOf(r.stream) + 1}.0` }));
+    this.handle('image:download', (r) =>
+      image({
+        stream: r.stream,
+        release: `42.2025010${['stable', 'testing', 'next'].indexOf(r.stream)}.${['stable', 'testing', 'next'].indexOf(r.stream) + 1}.0`,
+      }),
+    );
     this.handle('image:cancel-download', () => ({}));
     this.handle('image:cached', () => []);
     this.handle('options:check-kargs', (r) => {

@@ -23,7 +23,9 @@ afterEach(() => cleanup());
 
 function mount() {
   const core = new FakeCore();
-  core.handle('options:check-field-settings', (r) => checkFieldSettings(r.settings, r.imageId ? { liveInitrdNetwork: r.imageId !== 'old' } : undefined));
+  core.handle('options:check-field-settings', (r) =>
+    checkFieldSettings(r.settings, r.imageId ? { liveInitrdNetwork: r.imageId !== 'old' } : undefined),
+  );
   const store = createWizardStore(core.api);
   render(
     <WizardProvider store={store}>
@@ -53,7 +55,7 @@ describe('field settings form', () => {
     expect(screen.queryByRole('alert')).toBeNull();
   });
 
-  it('shows the core\'s problem next to the field, marks it invalid and blocks writing until fixed', async () => {
+  it("shows the core's problem next to the field, marks it invalid and blocks writing until fixed", async () => {
     const { core, s } = mount();
     await type(box(/Host name/), 'bad_host', s);
     const alert = screen.getByRole('alert');
@@ -61,7 +63,9 @@ describe('field settings form', () => {
     expect(box(/Host name/).getAttribute('aria-invalid')).toBe('true');
     expect(box(/Host name/).getAttribute('aria-describedby')).toBe(alert.id);
     expect(optionProblems(s())).toContain('The field settings in the Config step have problems');
-    expect(core.requests('options:check-field-settings')[0]).toEqual({ settings: { sshKeys: '', hostname: 'bad_host', address: '', gateway: '', dns: '', timezone: '' } });
+    expect(core.requests('options:check-field-settings')[0]).toEqual({
+      settings: { sshKeys: '', hostname: 'bad_host', address: '', gateway: '', dns: '', timezone: '' },
+    });
 
     await type(box(/Host name/), 'pump-7', s);
     expect(screen.queryByRole('alert')).toBeNull();
@@ -92,7 +96,14 @@ describe('field settings form', () => {
       'Will be applied1 SSH key for user core; host name pump-7; static IP 192.168.1.20/24 via 192.168.1.1, DNS 192.168.1.1, 9.9.9.9; time zone Europe/Berlin',
     );
     expect(core.requests('options:check-field-settings').at(-1)?.imageId).toBe('img1');
-    const expected = { sshKeys: `${KEY}\n`, hostname: 'pump-7', address: '192.168.1.20/24', gateway: '192.168.1.1', dns: '192.168.1.1, 9.9.9.9', timezone: 'Europe/Berlin' };
+    const expected = {
+      sshKeys: `${KEY}\n`,
+      hostname: 'pump-7',
+      address: '192.168.1.20/24',
+      gateway: '192.168.1.1',
+      dns: '192.168.1.1, 9.9.9.9',
+      timezone: 'Europe/Berlin',
+    };
     expect(toCustomizeOptions(s()).fieldSettings).toEqual(expected);
     act(() => s().setNoConfig(true));
     await act(async () => {

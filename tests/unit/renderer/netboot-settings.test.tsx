@@ -17,9 +17,13 @@ import { FakeCore, until } from './fake-core';
 // renderer's DOM-only config).
 const MAIN = '../../../electron/app/';
 type MainSession = { dispose(): void };
-const { dispatch } = (await import(/* @vite-ignore */ `${MAIN}handlers`)) as { dispatch: (s: MainSession, ch: string, req: unknown) => Promise<Outcome<unknown>> };
+const { dispatch } = (await import(/* @vite-ignore */ `${MAIN}handlers`)) as {
+  dispatch: (s: MainSession, ch: string, req: unknown) => Promise<Outcome<unknown>>;
+};
 const { Session } = (await import(/* @vite-ignore */ `${MAIN}session`)) as { Session: new (o: unknown) => MainSession };
-const { createDefaultCore } = (await import(/* @vite-ignore */ `${MAIN}core-default`)) as { createDefaultCore: (o: unknown) => Record<string, unknown> };
+const { createDefaultCore } = (await import(/* @vite-ignore */ `${MAIN}core-default`)) as {
+  createDefaultCore: (o: unknown) => Record<string, unknown>;
+};
 
 const KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIB1flintfieldkeytestAAAAAAAAAAAAAAAAAAAAAAAA tech@field';
 const BASE_URL_PROBLEM = /type an http\(s\) base URL/;
@@ -33,7 +37,11 @@ afterEach(() => {
 /** The wizard over a FakeCore whose pxe:preview is the real handler; pxe:export answers from a real preview. */
 async function mount() {
   const core = new FakeCore();
-  const main = new Session({ mode: 'browser', core: { ...createDefaultCore({ cacheDir: '/nonexistent/flint-test-cache' }), listDrives: async () => [], watchDrives: undefined }, app: { name: 'Flint', version: '1' } });
+  const main = new Session({
+    mode: 'browser',
+    core: { ...createDefaultCore({ cacheDir: '/nonexistent/flint-test-cache' }), listDrives: async () => [], watchDrives: undefined },
+    app: { name: 'Flint', version: '1' },
+  });
   sessions.push(main);
   const previews: InvokeRequest<'pxe:preview'>[] = [];
   const api: FlintApi = {
@@ -100,7 +108,11 @@ describe('network boot with field settings', () => {
       fireEvent.click(screen.getByRole('button', { name: 'Export boot files' }));
       await until(() => !!s().pxeExported);
     });
-    expect(core.requests('pxe:export').at(-1)).toMatchObject({ path: '/srv/fcos', options: { ignition: 'initrd' }, fieldSettings: { hostname: 'pump-7' } });
+    expect(core.requests('pxe:export').at(-1)).toMatchObject({
+      path: '/srv/fcos',
+      options: { ignition: 'initrd' },
+      fieldSettings: { hostname: 'pump-7' },
+    });
     expect(applied()?.textContent).toContain('host name pump-7');
   });
 
@@ -147,7 +159,11 @@ describe('network boot with field settings', () => {
 
   it('an export attempt also counts as touching the base URL', async () => {
     const { core, s } = await mount();
-    core.failures['pxe:export'] = { code: 'PXE_NO_ROOTFS_URL', message: 'the rootfs URL is unknown', causes: ['type an http(s) base URL, or load the root filesystem as an initrd'] };
+    core.failures['pxe:export'] = {
+      code: 'PXE_NO_ROOTFS_URL',
+      message: 'the rootfs URL is unknown',
+      causes: ['type an http(s) base URL, or load the root filesystem as an initrd'],
+    };
     act(() => {
       s().setMode('network');
       s().goTo('netboot');

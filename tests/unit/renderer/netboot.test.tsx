@@ -27,7 +27,10 @@ Object.defineProperty(navigator, 'clipboard', {
 function fakePreview(o: PxeOptions): PxePreview {
   const ram = o.rootfs === 'url' ? 2 : 4;
   const name = o.format === 'ipxe' ? 'boot.ipxe' : 'pxelinux.cfg/default';
-  const text = o.format === 'ipxe' ? `#!ipxe\nset BASEURL ${o.baseUrl ?? ''}\nkernel k ${o.kargs}\nboot\n` : `DEFAULT pxeboot\nAPPEND ${o.kargs}\nIPAPPEND 2\n`;
+  const text =
+    o.format === 'ipxe'
+      ? `#!ipxe\nset BASEURL ${o.baseUrl ?? ''}\nkernel k ${o.kargs}\nboot\n`
+      : `DEFAULT pxeboot\nAPPEND ${o.kargs}\nIPAPPEND 2\n`;
   return {
     files: [{ name, text }],
     ramNeeded: ram * 1024 ** 3,
@@ -44,7 +47,12 @@ function netCore(): FakeCore {
     if (r.options.kargs.includes('#')) throw Object.assign(new Error('x'), {});
     return fakePreview(r.options);
   });
-  core.handle('pxe:export', (r) => ({ ...fakePreview(r.options), dir: r.path ?? '', release: '42.1', written: ['k', 'i', 'r', 'boot.ipxe'] }));
+  core.handle('pxe:export', (r) => ({
+    ...fakePreview(r.options),
+    dir: r.path ?? '',
+    release: '42.1',
+    written: ['k', 'i', 'r', 'boot.ipxe'],
+  }));
   core.handle('pxe:cancel', () => ({}));
   core.handle('pxe:serve-start', (r) => ({ url: `http://${r.bind}:${r.port}/`, bind: r.bind, port: r.port, dir: '/srv/fcos' }));
   core.handle('pxe:serve-stop', () => ({}));
@@ -71,11 +79,11 @@ describe('network boot mode', () => {
     fireEvent.click(screen.getByRole('radio', { name: 'Network boot' }));
     expect(screen.getByRole('radio', { name: 'Network boot' }).getAttribute('aria-checked')).toBe('true');
     const rail = screen.getByRole('navigation', { name: 'Steps' });
-    expect(within(rail).getAllByRole('button').map((b) => b.textContent?.replace(/^\d/, ''))).toEqual([
-      'ConfigNot chosen',
-      'Network bootiPXE, rootfs by URL',
-      'OutputNot exported',
-    ]);
+    expect(
+      within(rail)
+        .getAllByRole('button')
+        .map((b) => b.textContent?.replace(/^\d/, '')),
+    ).toEqual(['ConfigNot chosen', 'Network bootiPXE, rootfs by URL', 'OutputNot exported']);
     fireEvent.click(screen.getByRole('button', { name: /Next: Network boot/ }));
     expect(s().step).toBe('netboot');
     expect(screen.getByRole('heading', { name: 'Network boot options' })).toBeTruthy();
@@ -84,7 +92,7 @@ describe('network boot mode', () => {
     expect(within(rail).getAllByRole('button')).toHaveLength(5);
   });
 
-  it('options: RAM beside each rootfs choice, the core\'s ramNote, kargs refused at the field, every control named', async () => {
+  it("options: RAM beside each rootfs choice, the core's ramNote, kargs refused at the field, every control named", async () => {
     const core = netCore();
     const { s } = await mount(core);
     act(() => {
@@ -98,9 +106,19 @@ describe('network boot mode', () => {
     fireEvent.click(screen.getByRole('radio', { name: /As an initrd/ }));
     await settle();
     expect(screen.getByText('The machine needs at least 4 GiB of RAM.')).toBeTruthy();
-    expect(core.requests('pxe:preview').at(-1)?.options).toMatchObject({ rootfs: 'initrd', format: 'ipxe', ignition: 'none', stream: 'stable', arch: 'x86_64' });
+    expect(core.requests('pxe:preview').at(-1)?.options).toMatchObject({
+      rootfs: 'initrd',
+      format: 'ipxe',
+      ignition: 'none',
+      stream: 'stable',
+      arch: 'x86_64',
+    });
 
-    core.failures['pxe:preview'] = { code: 'PXE_KARG_INVALID', message: "invalid kernel argument 'a#b'", causes: ["'#' is the padding/comment character of the boot configs"] };
+    core.failures['pxe:preview'] = {
+      code: 'PXE_KARG_INVALID',
+      message: "invalid kernel argument 'a#b'",
+      causes: ["'#' is the padding/comment character of the boot configs"],
+    };
     const kargs = screen.getByRole('textbox', { name: /Extra kernel arguments/ });
     fireEvent.change(kargs, { target: { value: 'a#b' } });
     await settle();
@@ -158,9 +176,13 @@ describe('network boot mode', () => {
     // the mirror needs an export first
     expect((screen.getByRole('button', { name: 'Start mirror' }) as HTMLButtonElement).disabled).toBe(true);
     let release!: () => void;
-    core.handle('pxe:export', (r) => new Promise((done) => {
-      release = () => done({ ...fakePreview(r.options), dir: r.path ?? '', release: '42.1', written: ['k', 'i', 'r', 'boot.ipxe'] });
-    }));
+    core.handle(
+      'pxe:export',
+      (r) =>
+        new Promise((done) => {
+          release = () => done({ ...fakePreview(r.options), dir: r.path ?? '', release: '42.1', written: ['k', 'i', 'r', 'boot.ipxe'] });
+        }),
+    );
     const folder = screen.getByRole('textbox', { name: /Folder/ });
     fireEvent.change(folder, { target: { value: '/srv/fcos' } });
     await act(async () => {
@@ -174,7 +196,10 @@ describe('network boot mode', () => {
       release();
       await until(() => !s().pxeExportBusy);
     });
-    expect(core.requests('pxe:export').at(-1)).toMatchObject({ path: '/srv/fcos', options: { format: 'ipxe', baseUrl: 'http://10.0.0.2:8080/' } });
+    expect(core.requests('pxe:export').at(-1)).toMatchObject({
+      path: '/srv/fcos',
+      options: { format: 'ipxe', baseUrl: 'http://10.0.0.2:8080/' },
+    });
     expect(screen.getByText('Exported Fedora CoreOS 42.1 to /srv/fcos')).toBeTruthy();
 
     fireEvent.change(screen.getByRole('textbox', { name: 'Address' }), { target: { value: '0.0.0.0' } });

@@ -147,11 +147,7 @@ describe('wizard store', () => {
   it('flash slice: blockers, confirmation, the request sent, progress and results of this job only', async () => {
     const { s, core } = setup();
     await until(() => s().drivesLoaded);
-    expect(flashBlockers(s())).toEqual([
-      'Choose a config, or continue without one',
-      'Choose an image',
-      'Pick at least one target drive',
-    ]);
+    expect(flashBlockers(s())).toEqual(['Choose a config, or continue without one', 'Choose an image', 'Pick at least one target drive']);
     s().requestFlash();
     expect(s().flashStatus).toBe('idle');
     await s().loadConfigFile(goodConfig());
@@ -190,7 +186,12 @@ describe('wizard store', () => {
       cancelled: false,
       results: [
         { driveId: 'sdb', device: '/dev/sdb', ok: true, configSha256: sha, expectedSha256: sha },
-        { driveId: 'sdc', device: '/dev/sdc', ok: false, error: { code: 'WRITE_DEVICE_GONE', message: '/dev/sdc was removed while writing' } },
+        {
+          driveId: 'sdc',
+          device: '/dev/sdc',
+          ok: false,
+          error: { code: 'WRITE_DEVICE_GONE', message: '/dev/sdc was removed while writing' },
+        },
       ],
     });
     expect(s().flashStatus).toBe('done');
@@ -243,7 +244,7 @@ describe('wizard store', () => {
 });
 
 describe('progress rate', () => {
-  it('estimates speed and ETA when the core sends none, and keeps the core\'s own numbers', () => {
+  it("estimates speed and ETA when the core sends none, and keeps the core's own numbers", () => {
     const a = withRate(undefined, { jobId: 'j', phase: 'write', bytes: 0, total: 1000 }, 1000);
     expect(a.speed).toBeUndefined();
     const b = withRate(a, { jobId: 'j', phase: 'write', bytes: 100, total: 1000 }, 2000);
@@ -255,4 +256,3 @@ describe('progress rate', () => {
     expect([d.speed, d.eta]).toEqual([7, 3]);
   });
 });
-

@@ -35,7 +35,9 @@ function expectAllNamed() {
   for (const role of roles) {
     const all = screen.queryAllByRole(role);
     const named = screen.queryAllByRole(role, { name: /\S/ });
-    expect(named.length, `${role}s without a name: ${all.filter((e) => !named.includes(e)).map((e) => e.outerHTML.slice(0, 100))}`).toBe(all.length);
+    expect(named.length, `${role}s without a name: ${all.filter((e) => !named.includes(e)).map((e) => e.outerHTML.slice(0, 100))}`).toBe(
+      all.length,
+    );
     total += all.length;
   }
   expect(total).toBeGreaterThan(3);
@@ -108,7 +110,14 @@ describe('wizard components', () => {
     await act(async () => {
       fireEvent.click(screen.getByRole('button', { name: 'Download and verify' }));
       await until(() => s().imageBusy && !!release);
-      core.emit('image:progress', { jobId: 'j', phase: 'download', bytes: 400 * 1024 ** 2, total: 800 * 1024 ** 2, speed: 20 * 1024 ** 2, eta: 20 });
+      core.emit('image:progress', {
+        jobId: 'j',
+        phase: 'download',
+        bytes: 400 * 1024 ** 2,
+        total: 800 * 1024 ** 2,
+        speed: 20 * 1024 ** 2,
+        eta: 20,
+      });
     });
     const bar = screen.getByRole('progressbar', { name: 'Download' });
     expect(bar.getAttribute('aria-valuenow')).toBe('50');
@@ -210,7 +219,12 @@ describe('wizard components', () => {
         cancelled: false,
         results: [
           { driveId: 'sdb', device: '/dev/sdb', ok: true, configSha256: sha, expectedSha256: sha, ejected: true },
-          { driveId: 'sdc', device: '/dev/sdc', ok: false, error: { code: 'WRITE_DEVICE_GONE', message: '/dev/sdc disappeared while writing', causes: ['No such device'] } },
+          {
+            driveId: 'sdc',
+            device: '/dev/sdc',
+            ok: false,
+            error: { code: 'WRITE_DEVICE_GONE', message: '/dev/sdc disappeared while writing', causes: ['No such device'] },
+          },
         ],
       }),
     );
@@ -303,7 +317,15 @@ describe('wizard components', () => {
 
   it('Electron mode: browse buttons use the native dialogs instead of file inputs', async () => {
     const core = new FakeCore('electron');
-    core.handle('file:open-dialog', (r) => ({ id: 'd1', kind: r.kind, name: 'picked.ign', size: 30, text: '{"ignition":{"version":"3.4.0"}}', source: 'dialog', report: { ok: true, version: '3.4.0', errors: [], warnings: [] } }));
+    core.handle('file:open-dialog', (r) => ({
+      id: 'd1',
+      kind: r.kind,
+      name: 'picked.ign',
+      size: 30,
+      text: '{"ignition":{"version":"3.4.0"}}',
+      source: 'dialog',
+      report: { ok: true, version: '3.4.0', errors: [], warnings: [] },
+    }));
     const { s } = await mount(core);
     await act(async () => {
       fireEvent.click(screen.getByRole('button', { name: /Drop an Ignition/ }));
@@ -315,7 +337,9 @@ describe('wizard components', () => {
 
   it('image step: ISOs downloaded before are offered with their verified state and used in one click', async () => {
     const core = new FakeCore();
-    core.handle('image:cached', () => [image({ id: 'c1', origin: 'cache', name: 'fedora-coreos-41-live.x86_64.iso', path: '/cache/41.iso' })]);
+    core.handle('image:cached', () => [
+      image({ id: 'c1', origin: 'cache', name: 'fedora-coreos-41-live.x86_64.iso', path: '/cache/41.iso' }),
+    ]);
     const { s } = await mount(core);
     act(() => s().goTo('image'));
     fireEvent.click(screen.getByRole('radio', { name: 'Local ISO file' }));
@@ -326,5 +350,3 @@ describe('wizard components', () => {
     expect(screen.getByLabelText('Selected image').textContent).toMatch(/From the cache/);
   });
 });
-
-

@@ -67,7 +67,12 @@ describe('shell helpers', () => {
     expect(splitKargs('a=1  b="x y" c')).toEqual({ args: ['a=1', 'b="x y"', 'c'], unbalanced: false });
     expect(checkKargs('console=ttyS0,115200n8 nomodeset').ok).toBe(true);
     const r = checkKargs('ignition.config.url=http://x quiet quiet', 'quiet rw');
-    expect(r.problems.map((p) => p.code).sort()).toEqual(['KARGS_DUPLICATE', 'KARGS_MANAGED', 'KARGS_OVERRIDES_DEFAULT', 'KARGS_OVERRIDES_DEFAULT']);
+    expect(r.problems.map((p) => p.code).sort()).toEqual([
+      'KARGS_DUPLICATE',
+      'KARGS_MANAGED',
+      'KARGS_OVERRIDES_DEFAULT',
+      'KARGS_OVERRIDES_DEFAULT',
+    ]);
     expect(checkKargs('x'.repeat(2000)).problems[0]!.code).toBe('KARGS_TOO_LONG');
   });
   it('picks openable files from argv', () => {
@@ -82,7 +87,13 @@ describe('shell helpers', () => {
   });
   it('maps core phases to the four contract phases', () => {
     expect(['download', 'hash-image', 'write', 'flush', 'verify', 'ignition', 'eject'].map(contractPhase)).toEqual([
-      'download', 'verify-image', 'write', 'write', 'verify-stick', 'verify-stick', 'write',
+      'download',
+      'verify-image',
+      'write',
+      'write',
+      'verify-stick',
+      'verify-stick',
+      'write',
     ]);
   });
 });

@@ -14,7 +14,11 @@ async function entry(name: string, daysOld: number, body = `${name} bytes`) {
   await writeFile(p.file, body);
   await writeFile(p.sig, 'sig');
   const rec: CacheRecord = {
-    name, url: `http://m/${name}`, sha256: 'a'.repeat(64), size: Buffer.byteLength(body), signature: 'verified',
+    name,
+    url: `http://m/${name}`,
+    sha256: 'a'.repeat(64),
+    size: Buffer.byteLength(body),
+    signature: 'verified',
     addedAt: new Date(NOW - daysOld * DAY).toISOString(),
   };
   await writeFile(p.record, JSON.stringify(rec));
@@ -47,7 +51,9 @@ describe('listCache / lookupCache', () => {
     const l = await listCache(dir);
     expect(l.entries.map((e) => e.name)).toEqual(['new.iso', 'old.iso']);
     expect(l.entries[0]).toMatchObject({ path: path.join(dir, 'new.iso'), sigPath: path.join(dir, 'new.iso.sig') });
-    expect(l.partials).toEqual([{ name: 'half.iso', path: cachePaths(dir, 'half.iso').partial, size: 2, url: 'http://m/half.iso', sha256: 'b'.repeat(64) }]);
+    expect(l.partials).toEqual([
+      { name: 'half.iso', path: cachePaths(dir, 'half.iso').partial, size: 2, url: 'http://m/half.iso', sha256: 'b'.repeat(64) },
+    ]);
   });
   it('ignores an entry whose size does not match its record or whose SHA-256 differs', async () => {
     await entry('a.iso', 1);

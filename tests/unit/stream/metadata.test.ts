@@ -3,7 +3,13 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FlintError } from '../../../electron/core/errors';
 import {
-  STREAMS, nodeArchToCoreos, normalizeArch, parseStreamMetadata, selectRelease, streamUrl, artifactName,
+  STREAMS,
+  nodeArchToCoreos,
+  normalizeArch,
+  parseStreamMetadata,
+  selectRelease,
+  streamUrl,
+  artifactName,
   type StreamMetadata,
 } from '../../../electron/core/stream/metadata';
 
@@ -44,7 +50,9 @@ describe('stream URLs', () => {
     expect(thrown(() => streamUrl('../etc/passwd')).code).toBe('STREAM_INVALID_NAME');
   });
   it('takes file names from the last URL segment and refuses unsafe ones', () => {
-    expect(artifactName(`${BASE}fedora-coreos-44.20260707.3.1-live-iso.x86_64.iso`)).toBe('fedora-coreos-44.20260707.3.1-live-iso.x86_64.iso');
+    expect(artifactName(`${BASE}fedora-coreos-44.20260707.3.1-live-iso.x86_64.iso`)).toBe(
+      'fedora-coreos-44.20260707.3.1-live-iso.x86_64.iso',
+    );
     expect(thrown(() => artifactName('https://example.org/dir/')).code).toBe('STREAM_METADATA_INVALID');
     expect(thrown(() => artifactName('https://example.org/a%2F..')).code).toBe('STREAM_METADATA_INVALID');
     expect(thrown(() => artifactName('file:///etc/passwd')).code).toBe('STREAM_METADATA_INVALID');
@@ -141,6 +149,8 @@ describe('malformed metadata gives STREAM_METADATA_INVALID, never a crash', () =
     expect(thrown(() => selectRelease(noRelease, 'x86_64')).code).toBe('STREAM_METADATA_INVALID');
     const noDisk = clone();
     (noDisk.architectures.x86_64.artifacts.metal.formats as Record<string, unknown>).iso = { disk: 'x' };
-    expect(thrown(() => selectRelease(noDisk, 'x86_64')).causes).toEqual(['architectures.x86_64.artifacts.metal.formats.iso.disk is missing']);
+    expect(thrown(() => selectRelease(noDisk, 'x86_64')).causes).toEqual([
+      'architectures.x86_64.artifacts.metal.formats.iso.disk is missing',
+    ]);
   });
 });

@@ -46,7 +46,10 @@ describe.each([false, true])('StreamVerifier (streamed openpgp path: %s) with co
   it('reports a signature over other data as SIGNATURE_INVALID', async () => {
     const out = await check(read('1M.xz'), read('1M.gz.sig'), [testPub]);
     expect(out.signature).toBe('none');
-    expect(out.signatureError).toMatchObject({ code: 'SIGNATURE_INVALID', message: 'OpenPGP signature check failed for f: the signature does not match the file' });
+    expect(out.signatureError).toMatchObject({
+      code: 'SIGNATURE_INVALID',
+      message: 'OpenPGP signature check failed for f: the signature does not match the file',
+    });
   });
   it('reports a one-bit change as SIGNATURE_INVALID', async () => {
     const data = Buffer.from(read('1M.zst'));
@@ -66,7 +69,10 @@ describe.each([false, true])('StreamVerifier (streamed openpgp path: %s) with co
     const data = Buffer.from('flint '.repeat(100000));
     const priv = await readPrivateKey({ armoredKey: read('test-key.priv.asc').toString('utf8') });
     const sig = (await sign({
-      message: await createMessage({ binary: data }), signingKeys: priv, detached: true, format: 'binary',
+      message: await createMessage({ binary: data }),
+      signingKeys: priv,
+      detached: true,
+      format: 'binary',
       config: { preferredHashAlgorithm: enums.hash.sha512 },
     })) as Uint8Array;
     expect((await check(data, Buffer.from(sig), [testPub], 65536)).signature).toBe('verified');

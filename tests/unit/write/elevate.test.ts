@@ -1,6 +1,14 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { appleScriptEscape, isAuthFailure, planLaunch, psQuote, shQuote, winArg, devHelperCommand } from '../../../electron/core/write/elevate';
+import {
+  appleScriptEscape,
+  isAuthFailure,
+  planLaunch,
+  psQuote,
+  shQuote,
+  winArg,
+  devHelperCommand,
+} from '../../../electron/core/write/elevate';
 import { rawDiskPath, unmountDiskArgv, ejectDiskArgv } from '../../../native/darwin/commands';
 import { diskNumberOf, diskpartArgv, diskpartCleanScript, physicalDrivePath, updateDiskArgv } from '../../../native/win32/commands';
 import { ejectArgv, umountArgv } from '../../../native/linux/ops';
@@ -10,15 +18,35 @@ const files = { job: "/tmp/it's a job.json", events: '/tmp/ev "1".jsonl', cancel
 
 describe('elevation plans (fixed argv, never a shell string from input)', () => {
   it('starts the helper directly when already privileged', () => {
-    expect(planLaunch({ platform: 'linux', privileged: true, helper })).toEqual({ method: 'none', transport: 'stdio', argv: ['/opt/Flint/flint-writer', '--x'] });
+    expect(planLaunch({ platform: 'linux', privileged: true, helper })).toEqual({
+      method: 'none',
+      transport: 'stdio',
+      argv: ['/opt/Flint/flint-writer', '--x'],
+    });
     expect(planLaunch({ platform: 'darwin', privileged: true, helper, files }).argv).toEqual([
-      '/opt/Flint/flint-writer', '--x', '--job', files.job, '--events', files.events, '--cancel-file', files.cancel,
+      '/opt/Flint/flint-writer',
+      '--x',
+      '--job',
+      files.job,
+      '--events',
+      files.events,
+      '--cancel-file',
+      files.cancel,
     ]);
   });
 
   it('Linux: pkexec with the helper argv (text prompt only for the CLI)', () => {
-    expect(planLaunch({ platform: 'linux', privileged: false, helper }).argv).toEqual(['pkexec', '--disable-internal-agent', '/opt/Flint/flint-writer', '--x']);
-    expect(planLaunch({ platform: 'linux', privileged: false, helper, textPrompt: true }).argv).toEqual(['pkexec', '/opt/Flint/flint-writer', '--x']);
+    expect(planLaunch({ platform: 'linux', privileged: false, helper }).argv).toEqual([
+      'pkexec',
+      '--disable-internal-agent',
+      '/opt/Flint/flint-writer',
+      '--x',
+    ]);
+    expect(planLaunch({ platform: 'linux', privileged: false, helper, textPrompt: true }).argv).toEqual([
+      'pkexec',
+      '/opt/Flint/flint-writer',
+      '--x',
+    ]);
   });
 
   it('macOS: osascript do shell script with administrator privileges, every word quoted', () => {
@@ -37,7 +65,12 @@ describe('elevation plans (fixed argv, never a shell string from input)', () => 
   });
 
   it('Windows: Start-Process -Verb RunAs with quoted arguments', () => {
-    const p = planLaunch({ platform: 'win32', privileged: false, helper: { command: 'C:\\Program Files\\Flint\\flint-writer.cmd', args: [] }, files: { job: 'C:\\T\\j.json', events: 'C:\\T\\e v.jsonl', cancel: "C:\\T\\it's" } });
+    const p = planLaunch({
+      platform: 'win32',
+      privileged: false,
+      helper: { command: 'C:\\Program Files\\Flint\\flint-writer.cmd', args: [] },
+      files: { job: 'C:\\T\\j.json', events: 'C:\\T\\e v.jsonl', cancel: "C:\\T\\it's" },
+    });
     expect(p.method).toBe('uac');
     expect(p.argv.slice(0, 4)).toEqual(['powershell.exe', '-NoProfile', '-NonInteractive', '-Command']);
     expect(p.argv[4]).toBe(

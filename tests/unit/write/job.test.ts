@@ -27,7 +27,9 @@ describe('write job', () => {
 
   it('rejects malformed jobs with WRITE_JOB_INVALID naming the problem', () => {
     const bad = (patch: object) => () => decodeJob(JSON.stringify({ ...JSON.parse(encodeJob(job)), ...patch }));
-    expect(() => decodeJob('nope')).toThrow(expect.objectContaining({ code: WriteErrorCode.JOB_INVALID, message: 'invalid write job: not JSON' }));
+    expect(() => decodeJob('nope')).toThrow(
+      expect.objectContaining({ code: WriteErrorCode.JOB_INVALID, message: 'invalid write job: not JSON' }),
+    );
     expect(bad({ version: 2 })).toThrow(/version 2/);
     expect(bad({ image: 'relative.iso' })).toThrow(/absolute path/);
     expect(bad({ targets: [] })).toThrow(/no targets/);
@@ -45,7 +47,9 @@ describe('write job', () => {
 });
 
 describe('helper preflight (its own check on a fresh listing)', () => {
-  const drives = parseLsblk(readFileSync(join(__dirname, '..', '..', 'fixtures', 'lsblk', 'usb-root-data-disk.json'), 'utf8'), { protectedPaths: [] });
+  const drives = parseLsblk(readFileSync(join(__dirname, '..', '..', 'fixtures', 'lsblk', 'usb-root-data-disk.json'), 'utf8'), {
+    protectedPaths: [],
+  });
   const sdd = drives.find((d) => d.device === '/dev/sdd')!;
   const id = { device: '/dev/sdd', size: sdd.size, serial: sdd.serial, model: sdd.model };
 
@@ -54,13 +58,19 @@ describe('helper preflight (its own check on a fresh listing)', () => {
   });
 
   it('refuses a swapped stick, a vanished one, a partition and the disk holding /', () => {
-    expect(() => preflight({ ...id, serial: 'OTHER' }, drives, { imageSize: 1, allowLoop: false })).toThrow(expect.objectContaining({ code: WriteErrorCode.TARGET_CHANGED }));
-    expect(() => checkIdentity({ ...id, size: 1 }, sdd)).toThrow(/no longer the drive you picked/);
-    expect(() => preflight({ ...id, device: '/dev/sde' }, drives, { imageSize: 1, allowLoop: false })).toThrow(expect.objectContaining({ code: WriteErrorCode.NOT_FOUND }));
-    expect(() => preflight({ ...id, device: '/dev/sda2' }, drives, { imageSize: 1, allowLoop: false })).toThrow(expect.objectContaining({ code: WriteErrorCode.NOT_FOUND }));
-    const sda = drives.find((d) => d.device === '/dev/sda')!;
-    expect(() => preflight({ device: '/dev/sda', size: sda.size, serial: sda.serial, model: sda.model }, drives, { imageSize: 1, allowLoop: false })).toThrow(
-      expect.objectContaining({ code: WriteErrorCode.SYSTEM_DEVICE }),
+    expect(() => preflight({ ...id, serial: 'OTHER' }, drives, { imageSize: 1, allowLoop: false })).toThrow(
+      expect.objectContaining({ code: WriteErrorCode.TARGET_CHANGED }),
     );
+    expect(() => checkIdentity({ ...id, size: 1 }, sdd)).toThrow(/no longer the drive you picked/);
+    expect(() => preflight({ ...id, device: '/dev/sde' }, drives, { imageSize: 1, allowLoop: false })).toThrow(
+      expect.objectContaining({ code: WriteErrorCode.NOT_FOUND }),
+    );
+    expect(() => preflight({ ...id, device: '/dev/sda2' }, drives, { imageSize: 1, allowLoop: false })).toThrow(
+      expect.objectContaining({ code: WriteErrorCode.NOT_FOUND }),
+    );
+    const sda = drives.find((d) => d.device === '/dev/sda')!;
+    expect(() =>
+      preflight({ device: '/dev/sda', size: sda.size, serial: sda.serial, model: sda.model }, drives, { imageSize: 1, allowLoop: false }),
+    ).toThrow(expect.objectContaining({ code: WriteErrorCode.SYSTEM_DEVICE }));
   });
 });

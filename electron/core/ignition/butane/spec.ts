@@ -34,63 +34,89 @@ const owner = obj({ id: f('int'), name: f('string') });
 const tang = list(obj({ url: f('string'), thumbprint: f('string'), advertisement: f('string', 4) }));
 
 const storage = obj({
-  disks: f(list(obj({
-    device: f('string'),
-    wipe_table: f('bool'),
-    partitions: f(list(obj({
-      label: f('string'),
-      number: f('int'),
-      size_mib: f('int', 0, 'sizeMiB'),
-      start_mib: f('int', 0, 'startMiB'),
-      type_guid: f('string', 0, 'typeGuid'),
-      guid: f('string'),
-      wipe_partition_entry: f('bool'),
-      should_exist: f('bool'),
-      resize: f('bool', 2),
-    }))),
-  }))),
+  disks: f(
+    list(
+      obj({
+        device: f('string'),
+        wipe_table: f('bool'),
+        partitions: f(
+          list(
+            obj({
+              label: f('string'),
+              number: f('int'),
+              size_mib: f('int', 0, 'sizeMiB'),
+              start_mib: f('int', 0, 'startMiB'),
+              type_guid: f('string', 0, 'typeGuid'),
+              guid: f('string'),
+              wipe_partition_entry: f('bool'),
+              should_exist: f('bool'),
+              resize: f('bool', 2),
+            }),
+          ),
+        ),
+      }),
+    ),
+  ),
   raid: f(list(obj({ name: f('string'), level: f('string'), devices: f('strings'), spares: f('int'), options: f('strings') }))),
-  filesystems: f(list(obj({
-    device: f('string'),
-    format: f('string'),
-    path: f('string'),
-    wipe_filesystem: f('bool'),
-    label: f('string'),
-    uuid: f('string'),
-    options: f('strings'),
-    mount_options: f('strings', 1),
-    with_mount_unit: { shape: 'bool', since: 1, json: '' },
-  }))),
-  files: f(list(obj({
-    path: f('string'),
-    overwrite: f('bool'),
-    contents: f(resource(0, 0)),
-    append: f(list(resource(0, 0))),
-    mode: f('int'),
-    user: f(owner),
-    group: f(owner),
-  }))),
+  filesystems: f(
+    list(
+      obj({
+        device: f('string'),
+        format: f('string'),
+        path: f('string'),
+        wipe_filesystem: f('bool'),
+        label: f('string'),
+        uuid: f('string'),
+        options: f('strings'),
+        mount_options: f('strings', 1),
+        with_mount_unit: { shape: 'bool', since: 1, json: '' },
+      }),
+    ),
+  ),
+  files: f(
+    list(
+      obj({
+        path: f('string'),
+        overwrite: f('bool'),
+        contents: f(resource(0, 0)),
+        append: f(list(resource(0, 0))),
+        mode: f('int'),
+        user: f(owner),
+        group: f(owner),
+      }),
+    ),
+  ),
   directories: f(list(obj({ path: f('string'), overwrite: f('bool'), mode: f('int'), user: f(owner), group: f(owner) }))),
   links: f(list(obj({ path: f('string'), overwrite: f('bool'), user: f(owner), group: f(owner), target: f('string'), hard: f('bool') }))),
-  luks: f(list(obj({
-    name: f('string'),
-    device: f('string'),
-    key_file: f(resource(2, 2)),
-    label: f('string'),
-    uuid: f('string'),
-    options: f('strings'),
-    discard: f('bool', 5),
-    open_options: f('strings', 5),
-    wipe_volume: f('bool'),
-    clevis: f(obj({
-      tang: f(tang),
-      tpm2: f('bool'),
-      threshold: f('int'),
-      custom: f(obj({ pin: f('string'), config: f('string'), needs_network: f('bool') })),
-    })),
-    cex: unsupported('IBM Z crypto-express LUKS (cex) is not supported by Flint', 6),
-  })), 2),
-  trees: unsupported('storage.trees (embedding local directory trees) is not supported by Flint; list the files under storage.files with contents.local instead', 1),
+  luks: f(
+    list(
+      obj({
+        name: f('string'),
+        device: f('string'),
+        key_file: f(resource(2, 2)),
+        label: f('string'),
+        uuid: f('string'),
+        options: f('strings'),
+        discard: f('bool', 5),
+        open_options: f('strings', 5),
+        wipe_volume: f('bool'),
+        clevis: f(
+          obj({
+            tang: f(tang),
+            tpm2: f('bool'),
+            threshold: f('int'),
+            custom: f(obj({ pin: f('string'), config: f('string'), needs_network: f('bool') })),
+          }),
+        ),
+        cex: unsupported('IBM Z crypto-express LUKS (cex) is not supported by Flint', 6),
+      }),
+    ),
+    2,
+  ),
+  trees: unsupported(
+    'storage.trees (embedding local directory trees) is not supported by Flint; list the files under storage.files with contents.local instead',
+    1,
+  ),
 });
 
 const unit = obj({
@@ -99,11 +125,15 @@ const unit = obj({
   mask: f('bool'),
   contents: f('string'),
   contents_local: f({ kind: 'custom', name: 'contents_local', of: 'string' }, 5, 'contents'),
-  dropins: f(list(obj({
-    name: f('string'),
-    contents: f('string'),
-    contents_local: f({ kind: 'custom', name: 'contents_local', of: 'string' }, 5, 'contents'),
-  }))),
+  dropins: f(
+    list(
+      obj({
+        name: f('string'),
+        contents: f('string'),
+        contents_local: f({ kind: 'custom', name: 'contents_local', of: 'string' }, 5, 'contents'),
+      }),
+    ),
+  ),
 });
 
 const user = obj({
@@ -126,15 +156,22 @@ const user = obj({
 
 /** The root of a Butane fcos config (without `variant` and `version`, checked separately). */
 export const BUTANE_ROOT: Shape = obj({
-  ignition: f(obj({
-    config: f(obj({ merge: f(list(resource(1, 1))), replace: f(resource(1, 1)) })),
-    timeouts: f(obj({ http_response_headers: f('int'), http_total: f('int') })),
-    security: f(obj({ tls: f(obj({ certificate_authorities: f(list(resource(1, 1))) })) })),
-    proxy: f(obj({ http_proxy: f('string'), https_proxy: f('string'), no_proxy: f('strings') }), 1),
-  })),
+  ignition: f(
+    obj({
+      config: f(obj({ merge: f(list(resource(1, 1))), replace: f(resource(1, 1)) })),
+      timeouts: f(obj({ http_response_headers: f('int'), http_total: f('int') })),
+      security: f(obj({ tls: f(obj({ certificate_authorities: f(list(resource(1, 1))) })) })),
+      proxy: f(obj({ http_proxy: f('string'), https_proxy: f('string'), no_proxy: f('strings') }), 1),
+    }),
+  ),
   storage: f(storage),
   systemd: f(obj({ units: f(list(unit)) })),
-  passwd: f(obj({ users: f(list(user)), groups: f(list(obj({ name: f('string'), gid: f('int'), password_hash: f('string'), should_exist: f('bool', 2), system: f('bool') }))) })),
+  passwd: f(
+    obj({
+      users: f(list(user)),
+      groups: f(list(obj({ name: f('string'), gid: f('int'), password_hash: f('string'), should_exist: f('bool', 2), system: f('bool') }))),
+    }),
+  ),
   kernel_arguments: f(obj({ should_exist: f('strings'), should_not_exist: f('strings') }), 4),
   boot_device: unsupported('boot_device (root-disk LUKS/mirroring) applies to installed systems and is not supported by Flint', 3),
   grub: unsupported('grub (bootloader passwords) applies to installed systems and is not supported by Flint', 5),

@@ -122,7 +122,14 @@ function typicalMode(m: number): boolean {
 }
 
 function scalar(ctx: Ctx, node: Node, kind: 'string' | 'int' | 'bool', path: string): unknown {
-  if (!isScalar(node)) return issue(ctx, node, 'BUTANE_TYPE', path, `must be a ${kind === 'int' ? 'number' : kind === 'bool' ? 'boolean' : 'string'}, not a ${isMap(node) ? 'mapping' : 'list'}`);
+  if (!isScalar(node))
+    return issue(
+      ctx,
+      node,
+      'BUTANE_TYPE',
+      path,
+      `must be a ${kind === 'int' ? 'number' : kind === 'bool' ? 'boolean' : 'string'}, not a ${isMap(node) ? 'mapping' : 'list'}`,
+    );
   const src = typeof node.source === 'string' ? node.source : String(node.value);
   const plain = node.type === 'PLAIN';
   if (kind === 'string') return typeof node.value === 'string' ? node.value : src;
@@ -147,23 +154,34 @@ function readLocal(ctx: Ctx, node: Node, rel: string, path: string): Uint8Array 
     const r = relative(b, p);
     return r !== '' && !r.startsWith('..') && !isAbsolute(r);
   };
-  if (isAbsolute(rel) || !inside(file, base)) return issue(ctx, node, 'BUTANE_LOCAL_ESCAPE', path, `local file "${rel}" is outside the files directory`);
+  if (isAbsolute(rel) || !inside(file, base))
+    return issue(ctx, node, 'BUTANE_LOCAL_ESCAPE', path, `local file "${rel}" is outside the files directory`);
   try {
-    if (!inside(realpathSync(file), realpathSync(base))) return issue(ctx, node, 'BUTANE_LOCAL_ESCAPE', path, `local file "${rel}" resolves outside the files directory`);
+    if (!inside(realpathSync(file), realpathSync(base)))
+      return issue(ctx, node, 'BUTANE_LOCAL_ESCAPE', path, `local file "${rel}" resolves outside the files directory`);
     return new Uint8Array(readFileSync(file));
   } catch (err) {
     return issue(ctx, node, 'BUTANE_LOCAL_READ', path, `cannot read local file "${rel}": ${(err as Error).message}`);
   }
 }
 
-function resourceOf(ctx: Ctx, node: Node, shape: { compression: number; inline: number }, path: string, jp: string): JsonObject | undefined {
+function resourceOf(
+  ctx: Ctx,
+  node: Node,
+  shape: { compression: number; inline: number },
+  path: string,
+  jp: string,
+): JsonObject | undefined {
   if (!isMap(node)) return issue(ctx, node, 'BUTANE_TYPE', path, 'must be a mapping (source, inline or local ...)');
   const fields: Record<string, Field> = {
     source: { shape: 'string' },
     inline: { shape: 'string', since: shape.inline },
     local: { shape: 'string', since: 1 },
     compression: { shape: 'string', since: shape.compression },
-    http_headers: { shape: { kind: 'list', of: { kind: 'object', fields: { name: { shape: 'string' }, value: { shape: 'string' } } } }, since: 1 },
+    http_headers: {
+      shape: { kind: 'list', of: { kind: 'object', fields: { name: { shape: 'string' }, value: { shape: 'string' } } } },
+      since: 1,
+    },
     verification: { shape: { kind: 'object', fields: { hash: { shape: 'string' } } } },
   };
   const raw = objectOf(ctx, node, fields, path, jp);
@@ -200,7 +218,13 @@ function objectOf(ctx: Ctx, node: Node, fields: Record<string, Field>, path: str
     const jhere = field ? jsonPath(jp, jsonKey(key, field)) : here;
     if (!ctx.where.has(jhere)) ctx.where.set(jhere, { path: here, ...at(ctx, keyNode) });
     if (!field) {
-      issue(ctx, keyNode, 'BUTANE_UNKNOWN_FIELD', here, `unknown or unsupported field "${key}" in Butane fcos ${ctx.version} (check the spelling; Flint does not translate it)`);
+      issue(
+        ctx,
+        keyNode,
+        'BUTANE_UNKNOWN_FIELD',
+        here,
+        `unknown or unsupported field "${key}" in Butane fcos ${ctx.version} (check the spelling; Flint does not translate it)`,
+      );
       continue;
     }
     if (field.unsupported) {
@@ -208,7 +232,13 @@ function objectOf(ctx: Ctx, node: Node, fields: Record<string, Field>, path: str
       continue;
     }
     if ((field.since ?? 0) > ctx.minor) {
-      issue(ctx, keyNode, 'BUTANE_FIELD_VERSION', here, `field "${key}" needs Butane fcos 1.${field.since}.0 or newer (this config is ${ctx.version})`);
+      issue(
+        ctx,
+        keyNode,
+        'BUTANE_FIELD_VERSION',
+        here,
+        `field "${key}" needs Butane fcos 1.${field.since}.0 or newer (this config is ${ctx.version})`,
+      );
       continue;
     }
     const valueNode = deref(ctx, pair.value as Node | null);
@@ -268,19 +298,38 @@ function addMountUnits(ctx: Ctx, config: JsonObject): JsonObject {
   for (const m of ctx.mounts) {
     const { device, format, path, mountOptions } = m.fs as { device?: string; format?: string; path?: string; mountOptions?: string[] };
     if (!device || !format) {
-      ctx.errors.push({ code: 'BUTANE_MOUNT_UNIT', path: `${m.path}.format`, message: 'with_mount_unit needs device and format', line: m.line, column: m.column });
+      ctx.errors.push({
+        code: 'BUTANE_MOUNT_UNIT',
+        path: `${m.path}.format`,
+        message: 'with_mount_unit needs device and format',
+        line: m.line,
+        column: m.column,
+      });
       continue;
     }
     if (format === 'swap' && ctx.minor < 4) {
-      ctx.errors.push({ code: 'BUTANE_FIELD_VERSION', path: `${m.path}.with_mount_unit`, message: 'swap units from with_mount_unit need Butane fcos 1.4.0 or newer', line: m.line, column: m.column });
+      ctx.errors.push({
+        code: 'BUTANE_FIELD_VERSION',
+        path: `${m.path}.with_mount_unit`,
+        message: 'swap units from with_mount_unit need Butane fcos 1.4.0 or newer',
+        line: m.line,
+        column: m.column,
+      });
       continue;
     }
     if (format !== 'swap' && !path) {
-      ctx.errors.push({ code: 'BUTANE_MOUNT_UNIT', path: `${m.path}.path`, message: 'with_mount_unit needs a path to mount the filesystem at', line: m.line, column: m.column });
+      ctx.errors.push({
+        code: 'BUTANE_MOUNT_UNIT',
+        path: `${m.path}.path`,
+        message: 'with_mount_unit needs a path to mount the filesystem at',
+        line: m.line,
+        column: m.column,
+      });
       continue;
     }
     const name = /^\/dev\/(?:mapper\/|disk\/by-id\/dm-name-)(.+)$/.exec(device)?.[1];
-    const remote = !!name && luks.some((l) => l.name === name && isObject(l.clevis) && Array.isArray(l.clevis.tang) && l.clevis.tang.length > 0);
+    const remote =
+      !!name && luks.some((l) => l.name === name && isObject(l.clevis) && Array.isArray(l.clevis.tang) && l.clevis.tang.length > 0);
     units.push(mountUnit({ device, format, path, mountOptions, remote }));
   }
   return mergeConfig({ systemd: { units } }, config);
@@ -300,7 +349,13 @@ function checkOutput(ctx: Ctx, config: JsonObject, version: string): void {
       if (p === '$') break;
     }
     const loc = from ?? { path: '$', line: 1, column: 1 };
-    ctx.errors.push({ code: i.code, path: loc.path, line: loc.line, column: loc.column, message: loc.path === i.path ? i.message : `${i.message} (in the Ignition output at ${i.path})` });
+    ctx.errors.push({
+      code: i.code,
+      path: loc.path,
+      line: loc.line,
+      column: loc.column,
+      message: loc.path === i.path ? i.message : `${i.message} (in the Ignition output at ${i.path})`,
+    });
   }
 }
 
@@ -325,30 +380,63 @@ function tidy(v: unknown): unknown {
 export function translateButane(text: string, opts: ButaneOptions = {}): ButaneResult {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false, merge: true });
-  const base = { doc, lines, errors: [] as ButaneIssue[], warnings: [] as ButaneIssue[], mounts: [], where: new Map(), filesDir: opts.filesDir };
+  const base = {
+    doc,
+    lines,
+    errors: [] as ButaneIssue[],
+    warnings: [] as ButaneIssue[],
+    mounts: [],
+    where: new Map(),
+    filesDir: opts.filesDir,
+  };
   if (doc.errors.length) {
     const e = doc.errors[0];
     const pos = lines.linePos(e.pos[0]);
-    throw new ButaneError([{ code: 'BUTANE_YAML', path: '$', message: `not valid YAML: ${e.message.split('\n')[0]}`, line: pos.line, column: pos.col }]);
+    throw new ButaneError([
+      { code: 'BUTANE_YAML', path: '$', message: `not valid YAML: ${e.message.split('\n')[0]}`, line: pos.line, column: pos.col },
+    ]);
   }
   const root = doc.contents as ParsedNode | null;
   const pre: Ctx = { ...base, minor: 99, version: '?' };
-  if (!root || !isMap(root)) throw new ButaneError([{ code: 'BUTANE_TYPE', path: '$', message: 'a Butane config must be a YAML mapping with variant and version', ...at(pre, root) }]);
+  if (!root || !isMap(root))
+    throw new ButaneError([
+      { code: 'BUTANE_TYPE', path: '$', message: 'a Butane config must be a YAML mapping with variant and version', ...at(pre, root) },
+    ]);
   const get = (k: string): Node | undefined => root.items.find((p) => isScalar(p.key) && p.key.value === k)?.value as Node | undefined;
   const variantNode = get('variant');
   const versionNode = get('version');
   const variant = variantNode && isScalar(variantNode) ? String(variantNode.value) : undefined;
   const version = versionNode && isScalar(versionNode) ? String(versionNode.source ?? versionNode.value) : undefined;
   if (variant !== 'fcos') {
-    throw new ButaneError([{ code: 'BUTANE_VARIANT', path: '$.variant', message: variant ? `variant "${variant}" is not supported; Flint translates variant fcos` : 'missing "variant: fcos"', ...at(pre, variantNode ?? root) }]);
+    throw new ButaneError([
+      {
+        code: 'BUTANE_VARIANT',
+        path: '$.variant',
+        message: variant ? `variant "${variant}" is not supported; Flint translates variant fcos` : 'missing "variant: fcos"',
+        ...at(pre, variantNode ?? root),
+      },
+    ]);
   }
   const ignitionVersion = version ? FCOS_TO_IGNITION[version] : undefined;
   if (!version || !ignitionVersion) {
-    throw new ButaneError([{ code: 'BUTANE_VERSION', path: '$.version', message: version ? `Butane fcos version "${version}" is not supported (use ${Object.keys(FCOS_TO_IGNITION).join(', ')})` : 'missing "version" (e.g. 1.5.0)', ...at(pre, versionNode ?? root) }]);
+    throw new ButaneError([
+      {
+        code: 'BUTANE_VERSION',
+        path: '$.version',
+        message: version
+          ? `Butane fcos version "${version}" is not supported (use ${Object.keys(FCOS_TO_IGNITION).join(', ')})`
+          : 'missing "version" (e.g. 1.5.0)',
+        ...at(pre, versionNode ?? root),
+      },
+    ]);
   }
   const ctx: Ctx = { ...base, minor: Number(version.split('.')[1]), version };
   const rootShape = BUTANE_ROOT as Extract<Shape, { kind: 'object' }>;
-  const fields: Record<string, Field> = { ...rootShape.fields, variant: { shape: 'string', json: '' }, version: { shape: 'string', json: '' } };
+  const fields: Record<string, Field> = {
+    ...rootShape.fields,
+    variant: { shape: 'string', json: '' },
+    version: { shape: 'string', json: '' },
+  };
   const body = objectOf(ctx, root, fields, '$', '$') ?? {};
   let config: JsonObject = { ...body, ignition: { ...(isObject(body.ignition) ? body.ignition : {}), version: ignitionVersion } };
   if (ctx.errors.length === 0) checkOutput(ctx, config, ignitionVersion);

@@ -47,7 +47,10 @@ export function findHostKernel(): string | undefined {
   } catch {
     return undefined;
   }
-  const k = names.filter((n) => /^vmlinuz-.*-cloud-amd64$/.test(n)).sort().pop();
+  const k = names
+    .filter((n) => /^vmlinuz-.*-cloud-amd64$/.test(n))
+    .sort()
+    .pop();
   return k ? join('/boot', k) : undefined;
 }
 

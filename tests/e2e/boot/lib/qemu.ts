@@ -70,9 +70,12 @@ function mediaArgs(media: 'usb' | 'cdrom' | 'none', image: string | undefined): 
     return ['-drive', `if=none,id=cd,media=cdrom,format=raw,readonly=on,file=${image}`, '-device', 'ide-cd,drive=cd,bootindex=1'];
   }
   return [
-    '-device', 'qemu-xhci,id=xhci',
-    '-drive', `if=none,id=stick,format=raw,readonly=on,file=${image}`,
-    '-device', 'usb-storage,bus=xhci.0,drive=stick,removable=on,bootindex=1',
+    '-device',
+    'qemu-xhci,id=xhci',
+    '-drive',
+    `if=none,id=stick,format=raw,readonly=on,file=${image}`,
+    '-device',
+    'usb-storage,bus=xhci.0,drive=stick,removable=on,bootindex=1',
   ];
 }
 
@@ -105,10 +108,27 @@ export async function bootImage(opts: BootOptions): Promise<BootResult> {
   const log = join(work, 'serial.log');
   writeFileSync(log, '');
   const args = [
-    '-accel', accel, '-machine', 'q35', '-cpu', accel === 'kvm' ? 'host' : 'max', '-smp', '1',
-    '-m', String(opts.memoryMb ?? 512), '-nodefaults', '-vga', 'std', '-display', 'none', '-no-reboot',
-    '-serial', `file:${log}`,
-    ...firmwareArgs(firmware, work), ...mediaArgs(media, image), ...(opts.extraArgs ?? []),
+    '-accel',
+    accel,
+    '-machine',
+    'q35',
+    '-cpu',
+    accel === 'kvm' ? 'host' : 'max',
+    '-smp',
+    '1',
+    '-m',
+    String(opts.memoryMb ?? 512),
+    '-nodefaults',
+    '-vga',
+    'std',
+    '-display',
+    'none',
+    '-no-reboot',
+    '-serial',
+    `file:${log}`,
+    ...firmwareArgs(firmware, work),
+    ...mediaArgs(media, image),
+    ...(opts.extraArgs ?? []),
   ];
   const t0 = performance.now();
   const child = spawn('qemu-system-x86_64', args, { stdio: ['ignore', 'pipe', 'pipe'] });

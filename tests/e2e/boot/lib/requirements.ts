@@ -9,7 +9,18 @@ export const OVMF_VARS = '/usr/share/OVMF/OVMF_VARS_4M.fd';
 /** What building the tiny live ISO needs (Debian: xorriso isolinux syslinux-common grub-efi-amd64-bin grub-common mtools dosfstools busybox-static cpio linux-image-cloud-amd64). */
 export const BUILD_ISO_REQUIREMENTS: Requirements = {
   // without an installed cloud kernel the builder fetches linux-image-cloud-amd64 with apt-get download
-  tools: ['bash', 'xorriso', 'cpio', 'gzip', 'grub-mkimage', 'mkfs.vfat', 'mcopy', 'mmd', 'busybox', ...(findHostKernel() ? [] : ['apt-get', 'dpkg-deb'])],
+  tools: [
+    'bash',
+    'xorriso',
+    'cpio',
+    'gzip',
+    'grub-mkimage',
+    'mkfs.vfat',
+    'mcopy',
+    'mmd',
+    'busybox',
+    ...(findHostKernel() ? [] : ['apt-get', 'dpkg-deb']),
+  ],
   files: [
     '/usr/lib/ISOLINUX/isolinux.bin',
     '/usr/lib/ISOLINUX/isohdpfx.bin',

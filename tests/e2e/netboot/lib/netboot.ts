@@ -32,8 +32,10 @@ export function netbootRequirements(): Requirements {
 export function netbootArgs(tftpDir: string, bootfile: string): string[] {
   if (/[,\s]/.test(tftpDir) || /[,\s]/.test(bootfile)) throw new Error(`netbootArgs: no commas or spaces allowed: ${tftpDir} ${bootfile}`);
   return [
-    '-netdev', `user,id=n0,restrict=on,tftp=${tftpDir},bootfile=${bootfile}`,
+    '-netdev',
+    `user,id=n0,restrict=on,tftp=${tftpDir},bootfile=${bootfile}`,
     // QEMU picks its own virtio-net ROM (an explicit absolute romfile= is not run by SeaBIOS here)
-    '-device', 'virtio-net-pci,netdev=n0,mac=52:54:00:12:34:56,bootindex=1',
+    '-device',
+    'virtio-net-pci,netdev=n0,mac=52:54:00:12:34:56,bootindex=1',
   ];
 }

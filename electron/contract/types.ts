@@ -9,6 +9,8 @@ export interface ErrorValue {
   code: string;
   message: string;
   causes?: string[];
+  /** Values a front end can word the error with (e.g. `host` of NETWORK_UNREACHABLE). */
+  params?: Record<string, string | number>;
 }
 
 /** The outcome of every invoke: either a value or an ErrorValue (handlers never throw across). */

@@ -7,17 +7,23 @@ export class FlintError extends Error {
   readonly code: string;
   /** Underlying reasons, outermost first (printed as `Caused by:` lines). */
   readonly causes: string[];
+  /**
+   * The values a front end needs to word the error itself (e.g. `{ host }` for
+   * NETWORK_UNREACHABLE); absent for errors whose message is all there is.
+   */
+  readonly params?: Record<string, string | number>;
 
-  constructor(code: string, message: string, causes: string[] = []) {
+  constructor(code: string, message: string, causes: string[] = [], params?: Record<string, string | number>) {
     super(message);
     this.name = 'FlintError';
     this.code = code;
     this.causes = causes;
+    if (params) this.params = params;
   }
 
   /** A plain, serializable form (for IPC, JSON output and the writer helper's protocol). */
   toJSON(): FlintErrorValue {
-    return { code: this.code, message: this.message, causes: this.causes };
+    return { code: this.code, message: this.message, causes: this.causes, ...(this.params ? { params: this.params } : {}) };
   }
 }
 
@@ -26,6 +32,8 @@ export interface FlintErrorValue {
   code: string;
   message: string;
   causes?: string[];
+  /** Values for front ends that word the error from its code (see FlintError.params). */
+  params?: Record<string, string | number>;
 }
 
 /** Result of an operation that reports its failure as a value instead of throwing. */

@@ -18,14 +18,23 @@ import {
   type CacheRecord,
 } from './cache';
 import { FileSink } from './file-sink';
-import { cancelledError, httpGetBuffer, isTransientError, statusError, wrapNetworkError } from './http';
-import { downloadGet, type BodyStream, type DownloadResponse } from './raw-http';
+import {
+  cancelledError,
+  httpGet,
+  httpGetBuffer,
+  isTransientError,
+  networkError,
+  statusError,
+  type BodyStream,
+  type HttpResponse,
+} from './http';
+import type { NetworkOptions } from './proxy';
 import { loadKeyring } from './keyring';
 import type { Artifact } from './metadata';
 import { StreamVerifier, parseDetachedSignature, type VerifyOutcome } from './verify';
 
-/** Options of downloadArtifact. */
-export interface DownloadOptions {
+/** Options of downloadArtifact (with the proxy settings of NetworkOptions). */
+export interface DownloadOptions extends NetworkOptions {
   /** Cache directory (default: defaultCacheDir()). */
   cacheDir?: string;
   /** Extra trusted armored public keys, added to the bundled keyring. */
@@ -113,15 +122,25 @@ async function backoff(attempt: number, opts: DownloadOptions, what: string): Pr
 async function fetchSignature(artifact: Artifact, opts: DownloadOptions): Promise<Buffer | null> {
   try {
     return await withRetries(`Download of ${artifact.name}.sig`, opts, () =>
-      httpGetBuffer(artifact.sigUrl, { signal: opts.signal, timeoutMs: opts.timeoutMs, maxBytes: 1 << 20 }),
+      httpGetBuffer(artifact.sigUrl, { ...netOf(opts), signal: opts.signal, timeoutMs: opts.timeoutMs, maxBytes: 1 << 20 }),
     );
   } catch (err) {
     if (err instanceof FlintError && err.code === 'CANCELLED') throw err;
-    if (opts.allowUnsigned && err instanceof FlintError && /answered 404/.test(err.message)) return null;
-    throw new FlintError('DOWNLOAD_SIGNATURE_MISSING', `Cannot fetch the OpenPGP signature of ${artifact.name}`, [
-      err instanceof FlintError ? [err.message, ...err.causes].join(': ') : String(err),
-    ]);
+    if (opts.allowUnsigned && err instanceof FlintError && err.params?.status === 404) return null;
+    // no network, no proxy: the cause is the network, not the signature
+    if (err instanceof FlintError && /^(NETWORK_UNREACHABLE|PROXY_)/.test(err.code)) throw err;
+    throw new FlintError(
+      'DOWNLOAD_SIGNATURE_MISSING',
+      `Cannot fetch the OpenPGP signature of ${artifact.name}`,
+      [err instanceof FlintError ? [err.message, ...err.causes].join(': ') : String(err)],
+      { artifact: artifact.name, url: artifact.sigUrl },
+    );
   }
+}
+
+/** The network settings within download options. */
+function netOf(opts: NetworkOptions): NetworkOptions {
+  return { proxy: opts.proxy, noProxy: opts.noProxy, ca: opts.ca };
 }
 
 /**
@@ -143,10 +162,10 @@ async function streamBody(
   let closeError: Error | undefined;
   try {
     await body
-      .pipe((chunk, release) => {
+      .pipe((chunk) => {
         if (out.error) return Promise.reject(out.error);
         const wait = verifier.update(chunk);
-        const ok = out.write(chunk, release);
+        const ok = out.write(chunk);
         onChunk();
         if (!wait && ok) return undefined;
         return Promise.all([wait, ok ? undefined : out.drained()]);
@@ -196,9 +215,10 @@ async function fetchBody(
   for (;;) {
     if (opts.signal?.aborted) throw cancelledError(what);
     const have = await fileSize(partial);
-    let res: DownloadResponse | undefined;
+    let res: HttpResponse | undefined;
     try {
-      res = await downloadGet(artifact.url, {
+      res = await httpGet(artifact.url, {
+        ...netOf(opts),
         headers: have > 0 ? { range: `bytes=${have}-` } : {},
         signal: opts.signal,
         timeoutMs: opts.timeoutMs,
@@ -233,7 +253,7 @@ async function fetchBody(
         continue;
       } else {
         res.body.resume();
-        throw statusError(res.status, res.statusText, artifact.url);
+        throw statusError(res.status, res.statusText, artifact.url, res.proxy);
       }
       if (!verifier) {
         verifier = await StreamVerifier.create(artifact.name, sig, keys);
@@ -280,7 +300,7 @@ async function fetchBody(
         verifier?.abort();
         throw err;
       }
-      const e = wrapNetworkError(err, artifact.url);
+      const e = networkError(err, artifact.url, res?.proxy);
       const progressed = (await fileSize(partial)) > have;
       if (!isTransientError(e) || retries <= 0 || (!progressed && failures >= retries)) {
         verifier?.abort();

@@ -1,6 +1,7 @@
 import { FlintError } from '../errors';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { cancelledError, httpGetBuffer, isTransientError } from './http';
+import type { NetworkOptions } from './proxy';
 
 /** The Fedora CoreOS production streams Flint offers. */
 export const STREAMS = ['stable', 'testing', 'next'] as const;
@@ -101,8 +102,8 @@ export function parseStreamMetadata(doc: unknown, origin?: string): StreamMetada
   return doc as unknown as StreamMetadata;
 }
 
-/** Options of fetchStreamMetadata. */
-export interface FetchMetadataOptions {
+/** Options of fetchStreamMetadata (with the proxy settings of NetworkOptions). */
+export interface FetchMetadataOptions extends NetworkOptions {
   /** Mirror base URL (default DEFAULT_STREAM_BASE_URL). */
   baseUrl?: string;
   signal?: AbortSignal;
@@ -121,7 +122,14 @@ export async function fetchStreamMetadata(stream: string, opts: FetchMetadataOpt
   let body: Buffer;
   for (let attempt = 0; ; attempt++) {
     try {
-      body = await httpGetBuffer(url, { signal: opts.signal, timeoutMs: opts.timeoutMs, maxBytes: 16 << 20 });
+      body = await httpGetBuffer(url, {
+        proxy: opts.proxy,
+        noProxy: opts.noProxy,
+        ca: opts.ca,
+        signal: opts.signal,
+        timeoutMs: opts.timeoutMs,
+        maxBytes: 16 << 20,
+      });
       break;
     } catch (err) {
       if (opts.signal?.aborted || !isTransientError(err) || attempt >= retries) throw err;

@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { downloadGet } from '../../../electron/core/stream/raw-http';
+import { httpGet, httpGetBuffer, isTransientError } from '../../../electron/core/stream/http';
 
 const data = Buffer.alloc(3_000_001);
 for (let i = 0; i < data.length; i++) data[i] = (i * 7919) & 255;
@@ -59,19 +59,18 @@ afterAll(async () => {
 
 /** Reads a body with a consumer that sometimes asks to wait, as the download does. */
 async function read(url: string, headers?: Record<string, string>) {
-  const res = await downloadGet(url, { headers });
+  const res = await httpGet(url, { headers });
   const chunks: Buffer[] = [];
   let n = 0;
-  const done = res.body.pipe((chunk, release) => {
+  const done = res.body.pipe((chunk) => {
     chunks.push(Buffer.from(chunk));
-    release?.();
     return ++n % 3 === 0 ? new Promise((r) => setTimeout(r, 1)) : undefined;
   });
   return { res, done, body: () => Buffer.concat(chunks) };
 }
 
-describe('downloadGet (own HTTP/1.1 client for http://)', () => {
-  it('reads Content-Length, chunked and close-delimited bodies intact, in batches', async () => {
+describe('httpGet (undici, direct)', () => {
+  it('reads Content-Length, chunked and close-delimited bodies intact, pausing for a slow consumer', async () => {
     for (const p of ['/len', '/chunked', '/close']) {
       const r = await read(base + p);
       await r.done;
@@ -98,18 +97,38 @@ describe('downloadGet (own HTTP/1.1 client for http://)', () => {
     await e.done;
     expect(e.body().length).toBe(0);
     const s = await read(`${base}/short`);
-    await expect(s.done).rejects.toThrow(/closed early/);
-    expect(s.body().equals(data.subarray(0, 1_000_000))).toBe(true);
+    const err = await s.done.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(Error);
+    expect(isTransientError(err)).toBe(true); // resumed with a Range request by the download
+    expect(s.body().equals(data.subarray(0, s.body().length))).toBe(true);
+    expect(s.body().length).toBeLessThanOrEqual(1_000_000);
   });
 
-  it('rejects a refused connection and a cancelled request', async () => {
+  it('rejects a refused connection (transient, naming the host) and a cancelled request', async () => {
     const closed = http.createServer();
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const port = (closed.address() as AddressInfo).port;
     await new Promise((resolve) => closed.close(resolve));
-    await expect(downloadGet(`http://127.0.0.1:${port}/`)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    const refused = await httpGet(`http://127.0.0.1:${port}/`).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ code: 'HTTP_TRANSIENT', params: { host: `127.0.0.1:${port}` } });
+    expect((refused as { causes: string[] }).causes.join(' ')).toMatch(/ECONNREFUSED/);
     const ac = new AbortController();
     ac.abort();
-    await expect(downloadGet(`${base}/len`, { signal: ac.signal })).rejects.toMatchObject({ code: 'CANCELLED' });
+    await expect(httpGet(`${base}/len`, { signal: ac.signal })).rejects.toMatchObject({ code: 'CANCELLED' });
+    const later = new AbortController();
+    const pending = httpGetBuffer(`${base}/chunked`, { signal: later.signal });
+    setTimeout(() => later.abort(), 5);
+    await expect(pending).rejects.toMatchObject({ code: 'CANCELLED' });
+  });
+});
+
+describe('httpGetBuffer', () => {
+  it('reads a whole small document and refuses one over maxBytes', async () => {
+    expect(sha(await httpGetBuffer(`${base}/len`))).toBe(sha(data));
+    await expect(httpGetBuffer(`${base}/len`, { maxBytes: 1000 })).rejects.toMatchObject({ code: 'HTTP_TOO_LARGE' });
+    await expect(httpGetBuffer(`${base}/range`)).rejects.toMatchObject({ code: 'HTTP_STATUS', params: { status: 206 } });
   });
 });

@@ -31,6 +31,10 @@ export interface DefaultCoreOptions {
   cacheDir?: string;
   /** Extra trusted armored public keys. */
   keyrings?: string[];
+  /** Proxy URL for every download ('' for none; default: HTTPS_PROXY/HTTP_PROXY from the environment). */
+  proxy?: string;
+  /** Hosts reached without the proxy (default: NO_PROXY from the environment). */
+  noProxy?: string;
   /** Offer loop devices as targets (tests only). */
   allowLoop?: boolean;
   /** Hot-plug poll interval in ms (default 2000). */
@@ -84,6 +88,7 @@ export function toCustomizeRequest(input: CustomizeInput): CustomizeRequest {
 /** Creates the real core adapter. */
 export function createDefaultCore(opts: DefaultCoreOptions = {}): CoreAdapter {
   const cacheDir = opts.cacheDir ?? defaultCacheDir();
+  const net = { proxy: opts.proxy, noProxy: opts.noProxy };
   const listDrives = async (): Promise<CoreDrive[]> => {
     // loaded on first use: the drive and write engines are only needed once the user gets there
     const { listAllDrives, systemContext } = await import('../core/drives/list');
@@ -132,7 +137,7 @@ export function createDefaultCore(opts: DefaultCoreOptions = {}): CoreAdapter {
       // streams are fetched in parallel; one that fails is left out unless all do
       const settled = await Promise.allSettled(
         streams.map(async (stream) => {
-          const meta = await fetchStreamMetadata(stream, { baseUrl: opts.baseUrl, signal });
+          const meta = await fetchStreamMetadata(stream, { baseUrl: opts.baseUrl, signal, ...net });
           const rel = selectRelease(meta, arch);
           const cached = !!(await lookupCache(cacheDir, rel.iso.name, rel.iso.sha256).catch(() => undefined));
           const info: ReleaseInfo = { stream: rel.stream, arch: rel.arch, release: rel.release, cached };
@@ -147,9 +152,10 @@ export function createDefaultCore(opts: DefaultCoreOptions = {}): CoreAdapter {
     },
 
     async download(stream, arch, { signal, onProgress }) {
-      const meta = await fetchStreamMetadata(stream, { baseUrl: opts.baseUrl, signal });
+      const meta = await fetchStreamMetadata(stream, { baseUrl: opts.baseUrl, signal, ...net });
       const rel = selectRelease(meta, arch);
       const dl = await downloadArtifact(rel.iso, {
+        ...net,
         cacheDir,
         keyrings: opts.keyrings,
         signal,
@@ -262,6 +268,7 @@ export function createDefaultCore(opts: DefaultCoreOptions = {}): CoreAdapter {
         stream,
         arch,
         streamBaseUrl: opts.baseUrl,
+        ...net,
         cacheDir,
         keyrings: opts.keyrings,
         signal,

@@ -9,6 +9,7 @@ import { registerUi } from './commands/ui';
 import { registerPxe } from './commands/pxe';
 import { registerDrives } from './commands/drives';
 import { registerBurn } from './commands/burn';
+import { wordError } from './network';
 
 /**
  * Builds the `flint` command tree. Each feature registers its verbs from its own file in
@@ -33,7 +34,11 @@ export function buildProgram(): Command {
 
 /** Formats an error as the single stderr line Flint prints (message, then causes). */
 export function formatError(err: unknown): string {
-  if (err instanceof FlintError) return ['Error: ' + err.message, ...err.causes].join(': ');
+  if (err instanceof FlintError) {
+    const worded = wordError(err);
+    if (worded) return `Error: ${worded}`;
+    return ['Error: ' + err.message, ...err.causes].join(': ');
+  }
   if (err instanceof Error) return 'Error: ' + err.message;
   return 'Error: ' + String(err);
 }

@@ -26,6 +26,10 @@ export type BurnSource =
       keyrings?: string[];
       /** Download cache directory (default: the stream cache's default). */
       cacheDir?: string;
+      /** Proxy URL ('' for none; default: HTTPS_PROXY/HTTP_PROXY from the environment). */
+      proxy?: string;
+      /** Hosts reached without the proxy (default: NO_PROXY from the environment). */
+      noProxy?: string;
     }
   | { kind: 'iso'; path: string };
 
@@ -122,13 +126,15 @@ export async function obtainImage(source: BurnSource, hooks: BurnHooks = {}): Pr
     const { sha256, size } = await hashFile(source.path, hooks);
     return { path: resolve(source.path), size, sha256, signature: 'local', cached: false };
   }
-  const meta = await fetchStreamMetadata(source.stream, { baseUrl: source.baseUrl, signal: hooks.signal });
+  const net = { proxy: source.proxy, noProxy: source.noProxy };
+  const meta = await fetchStreamMetadata(source.stream, { baseUrl: source.baseUrl, signal: hooks.signal, ...net });
   const release = selectRelease(meta, source.arch ?? process.arch);
   const dl = await downloadArtifact(release.iso, {
     cacheDir: source.cacheDir,
     keyrings: source.keyrings,
     signal: hooks.signal,
     onProgress: hooks.onProgress,
+    ...net,
   });
   return {
     path: dl.path,

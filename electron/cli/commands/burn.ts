@@ -6,6 +6,7 @@ import { FlintError, toErrorValue } from '../../core/errors';
 import { burn, type BurnOptions, type BurnReport, type BurnSource } from '../../core/burn';
 import type { Progress } from '../../core/progress';
 import { addCustomizeOptions, readCustomizeRequest } from '../customize-options';
+import { PROXY_HELP, proxyFlag } from '../network';
 
 /** The live karg that makes the live system copy itself into RAM (the stick can be pulled). */
 export const FROMRAM_KARG = 'coreos.liveiso.fromram';
@@ -18,6 +19,7 @@ interface BurnFlags {
   baseUrl?: string;
   keyring?: string[];
   cacheDir?: string;
+  proxy?: string;
   iso?: string;
   ignition?: string;
   fromram?: boolean;
@@ -43,14 +45,15 @@ async function readInput(path: string, what: string): Promise<Buffer> {
 export async function burnOptionsFromFlags(flags: BurnFlags): Promise<BurnOptions> {
   if (flags.stream && flags.iso) throw new FlintError('BURN_BAD_SOURCE', 'Give either --stream or --iso, not both');
   if (!flags.stream && !flags.iso) throw new FlintError('BURN_BAD_SOURCE', 'Say where the image comes from: --stream NAME or --iso FILE');
-  if (flags.iso && (flags.arch || flags.baseUrl || flags.keyring?.length)) {
-    throw new FlintError('BURN_BAD_SOURCE', '--arch, --base-url and --keyring only apply to --stream');
+  if (flags.iso && (flags.arch || flags.baseUrl || flags.keyring?.length || flags.proxy !== undefined)) {
+    throw new FlintError('BURN_BAD_SOURCE', '--arch, --base-url, --keyring and --proxy only apply to --stream');
   }
   let source: BurnSource;
   if (flags.stream) {
     const keyrings: string[] = [];
     for (const k of flags.keyring ?? []) keyrings.push((await readInput(k, 'the keyring')).toString('utf8'));
     source = { kind: 'stream', stream: flags.stream, arch: flags.arch, baseUrl: flags.baseUrl, keyrings, cacheDir: flags.cacheDir };
+    if (flags.proxy !== undefined) source.proxy = flags.proxy;
   } else {
     source = { kind: 'iso', path: flags.iso! };
   }
@@ -163,6 +166,7 @@ export function registerBurn(program: Command): void {
     .option('--base-url <url>', 'stream metadata mirror (default: the Fedora build server)')
     .option('--keyring <file>', 'also trust the OpenPGP public keys in this file (repeatable)', collect)
     .option('--cache-dir <dir>', 'download cache directory')
+    .option('--proxy <url>', PROXY_HELP, proxyFlag)
     .option('--iso <file>', 'use this local live ISO instead of downloading')
     .option('--ignition <file>', 'Ignition config (.ign, or Butane .bu) for the live system, like --live-ignition')
     .option('--fromram', `run the live system from RAM (appends ${FROMRAM_KARG})`)

@@ -169,19 +169,15 @@ export function registerStream(program: Command): void {
       const arch = o.arch ?? nodeArchToCoreos(process.arch);
       const names = o.stream ? [o.stream] : [...STREAMS];
       const out: (Release | { stream: string; error: ReturnType<typeof toErrorValue> })[] = [];
-      const failures: unknown[] = [];
       for (const s of names) {
         try {
           out.push(selectRelease(await fetchStreamMetadata(s, { baseUrl: o.baseUrl, proxy: o.proxy }), arch));
         } catch (err) {
-          if (o.stream) throw err;
-          failures.push(err);
+          // no network or a bad proxy would fail every stream the same way: say it once, now
+          if (o.stream || (err instanceof FlintError && /^(NETWORK_UNREACHABLE|PROXY_)/.test(err.code))) throw err;
           out.push({ stream: s, error: toErrorValue(err) });
         }
       }
-      // no network or a bad proxy fails every stream the same way: say that once
-      const first = failures[0];
-      if (failures.length === names.length && first instanceof FlintError && /^(NETWORK_UNREACHABLE|PROXY_)/.test(first.code)) throw first;
       if (out.every((r) => 'error' in r)) {
         const first = out[0] as { error: { message: string } };
         throw new FlintError('STREAMS_UNAVAILABLE', 'No stream metadata could be fetched', [first.error.message]);

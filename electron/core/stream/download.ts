@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { open, rename, rm, stat, truncate } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import path from 'node:path';
-import type { PublicKey } from 'openpgp';
+import type { PublicKey, Signature } from 'openpgp';
 import { FlintError } from '../errors';
 import { SpeedMeter, type ProgressListener } from '../progress';
 import {
@@ -136,6 +136,23 @@ async function fetchSignature(artifact: Artifact, opts: DownloadOptions): Promis
       { artifact: artifact.name, url: artifact.sigUrl },
     );
   }
+}
+
+/**
+ * Refuses, before the artifact is fetched, a signature whose issuer is none of the trusted keys
+ * (the .sig is a few hundred bytes; the ISO is hundreds of MiB): the check at the end could only
+ * fail. The key id is a parameter so that front ends can say how to trust that key.
+ */
+function checkSigner(signature: Signature, keys: PublicKey[], artifact: Artifact): void {
+  const ids = signature.getSigningKeyIDs();
+  if (ids.some((id) => keys.some((k) => k.getKeys(id).length > 0))) return;
+  const keyId = ids.map((id) => id.toHex().toUpperCase()).join(', ') || 'unknown';
+  throw new FlintError(
+    'DOWNLOAD_SIGNATURE_UNKNOWN_KEY',
+    `${artifact.name} is signed by key ${keyId}, which is not a trusted key; nothing was downloaded`,
+    ['add the public key of the mirror that signs it to the trusted keys'],
+    { artifact: artifact.name, keyId, url: artifact.sigUrl },
+  );
 }
 
 /** The network settings within download options. */
@@ -346,9 +363,10 @@ export async function downloadArtifact(artifact: Artifact, opts: DownloadOptions
     }
     const sig = await fetchSignature(artifact, opts);
     if (sig) {
-      await parseDetachedSignature(sig, name).catch((err: FlintError) => {
+      const parsed = await parseDetachedSignature(sig, name).catch((err: FlintError) => {
         throw new FlintError(`DOWNLOAD_${err.code}`, `${err.message} (${artifact.sigUrl}); nothing was downloaded`, err.causes);
       });
+      checkSigner(parsed, keys, artifact);
     }
     const meta = await readPartialMeta(dir, name);
     if (!meta || meta.sha256 !== sha256) {

@@ -115,7 +115,36 @@ export interface FetchMetadataOptions extends NetworkOptions {
   retryDelayMs?: number;
 }
 
-/** Fetches and checks `<baseUrl>/streams/<stream>.json`, retrying transient failures. */
+/** Levenshtein distance of two short strings (for "did you mean"). */
+function distance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length];
+}
+
+/** The error for a stream the server does not have (404 for its metadata): lists the streams instead. */
+function unknownStream(stream: string, url: string): FlintError {
+  const near = STREAMS.map((s) => ({ s, d: distance(stream, s) }))
+    .filter((x) => x.d <= 2)
+    .sort((a, b) => a.d - b.d)[0]?.s;
+  const list = STREAMS.join(', ');
+  return new FlintError(
+    'STREAM_NOT_FOUND',
+    `There is no stream "${stream}"${near ? `; did you mean "${near}"?` : ''}`,
+    [`the streams are ${list}`, `${url} does not exist`],
+    { stream, streams: list, url, ...(near ? { suggestion: near } : {}) },
+  );
+}
+
+/**
+ * Fetches and checks `<baseUrl>/streams/<stream>.json`, retrying transient failures. A stream the
+ * server does not have is STREAM_NOT_FOUND listing the production streams (a mirror may carry
+ * others, so the name is not refused before asking).
+ */
 export async function fetchStreamMetadata(stream: string, opts: FetchMetadataOptions = {}): Promise<StreamMetadata> {
   const url = streamUrl(stream, opts.baseUrl);
   const retries = opts.fetchRetries ?? 2;
@@ -132,6 +161,7 @@ export async function fetchStreamMetadata(stream: string, opts: FetchMetadataOpt
       });
       break;
     } catch (err) {
+      if (err instanceof FlintError && err.params?.status === 404) throw unknownStream(stream, url);
       if (opts.signal?.aborted || !isTransientError(err) || attempt >= retries) throw err;
       try {
         await sleep((opts.retryDelayMs ?? 1000) * 2 ** attempt, undefined, { signal: opts.signal });

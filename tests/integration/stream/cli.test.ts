@@ -61,9 +61,7 @@ describe('flint streams / download / cache', () => {
     expect(r.stdout).toContain(
       'stable 44.20260707.3.1 (x86_64), published 2026-07-21T14:07:12Z\n  iso        fedora-coreos-44.20260707.3.1-live-iso.x86_64.iso\n',
     );
-    expect(r.stdout).toContain(
-      `testing unavailable: Fetching ${server.url}/streams/testing.json failed: the server answered 404 Not Found\n`,
-    );
+    expect(r.stdout).toContain('testing unavailable: There is no stream "testing"\n');
   });
 
   it('download --format pxe --dir places verified files and prints their paths; cache list shows them', async () => {
@@ -188,6 +186,14 @@ describe('flint streams / download / cache', () => {
     expect(Number(m![1])).toBeGreaterThan(0);
     expect(stdout).toBe('');
     expect(existsSync(path.join(cache, name))).toBe(false);
+  });
+
+  it('--stream stabel lists the valid streams instead of a 404', async () => {
+    const r = await flint(['download', '--stream', 'stabel', '--base-url', server.url, '--cache-dir', path.join(work, 'c-typo')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      `Error: There is no stream "stabel"; did you mean "stable"?: the streams are stable, testing, next: ${server.url}/streams/stabel.json does not exist\n`,
+    );
   });
 
   it('rejects a bad --fetch-retries value', async () => {

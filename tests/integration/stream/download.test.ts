@@ -253,9 +253,10 @@ describe('downloadArtifact against a local mirror', () => {
     const meta = await fetchStreamMetadata('stable', { baseUrl: server.url, retryDelayMs: 10 });
     expect(meta.stream).toBe('stable');
     expect(server.requests.filter((r) => r.path === '/streams/stable.json').map((r) => r.status)).toEqual([200, 503, 200]);
+    server.addFault('/streams/next.json', { kind: 'status', status: 403 });
     const err = await failure(fetchStreamMetadata('next', { baseUrl: server.url, retryDelayMs: 10 }));
     expect(err.code).toBe('HTTP_STATUS');
-    expect(err.message).toBe(`Fetching ${server.url}/streams/next.json failed: the server answered 404 Not Found`);
+    expect(err.message).toBe(`Fetching ${server.url}/streams/next.json failed: the server answered 403 Forbidden`);
     expect(server.count('/streams/next.json')).toBe(1);
   });
 
@@ -287,5 +288,18 @@ describe('downloadArtifact against a local mirror', () => {
     const err = await failure(downloadArtifact(release.pxe.rootfs, opts()));
     expect(err.code).toBe('DOWNLOAD_SIGNATURE_MISSING');
     expect(err.causes[0]).toContain('404');
+  });
+});
+
+describe('a stream the mirror does not have', () => {
+  it('is STREAM_NOT_FOUND listing the streams and the nearest name, not a 404', async () => {
+    const err = await failure(fetchStreamMetadata('stabel', { baseUrl: server.url }));
+    expect(err.code).toBe('STREAM_NOT_FOUND');
+    expect(err.message).toBe('There is no stream "stabel"; did you mean "stable"?');
+    expect(err.causes).toEqual(['the streams are stable, testing, next', `${server.url}/streams/stabel.json does not exist`]);
+    expect(err.params).toMatchObject({ stream: 'stabel', suggestion: 'stable' });
+    const far = await failure(fetchStreamMetadata('rawhide', { baseUrl: server.url }));
+    expect(far.message).toBe('There is no stream "rawhide"');
+    expect(server.count('/streams/stabel.json')).toBe(1); // not retried
   });
 });

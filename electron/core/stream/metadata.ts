@@ -128,10 +128,18 @@ function distance(a: string, b: string): number {
 
 /** The error for a stream the server does not have (404 for its metadata): lists the streams instead. */
 function unknownStream(stream: string, url: string): FlintError {
+  const list = STREAMS.join(', ');
+  if ((STREAMS as readonly string[]).includes(stream)) {
+    // a mirror that carries only some of the streams
+    return new FlintError('STREAM_NOT_FOUND', `The mirror has no "${stream}" stream`, [`${url} does not exist`], {
+      stream,
+      streams: list,
+      url,
+    });
+  }
   const near = STREAMS.map((s) => ({ s, d: distance(stream, s) }))
     .filter((x) => x.d <= 2)
     .sort((a, b) => a.d - b.d)[0]?.s;
-  const list = STREAMS.join(', ');
   return new FlintError(
     'STREAM_NOT_FOUND',
     `There is no stream "${stream}"${near ? `; did you mean "${near}"?` : ''}`,

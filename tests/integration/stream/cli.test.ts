@@ -61,7 +61,7 @@ describe('flint streams / download / cache', () => {
     expect(r.stdout).toContain(
       'stable 44.20260707.3.1 (x86_64), published 2026-07-21T14:07:12Z\n  iso        fedora-coreos-44.20260707.3.1-live-iso.x86_64.iso\n',
     );
-    expect(r.stdout).toContain('testing unavailable: There is no stream "testing"\n');
+    expect(r.stdout).toContain(`testing unavailable: The mirror has no "testing" stream\n`);
   });
 
   it('download --format pxe --dir places verified files and prints their paths; cache list shows them', async () => {

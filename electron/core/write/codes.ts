@@ -5,6 +5,8 @@
 export const WriteErrorCode = {
   /** The password prompt was cancelled or the user may not write raw devices. */
   NOT_AUTHORIZED: 'WRITE_NOT_AUTHORIZED',
+  /** The tool that asks for administrator rights (pkexec) is not installed. */
+  NO_ELEVATION_TOOL: 'WRITE_NO_ELEVATION_TOOL',
   /** A partition of the target is mounted and could not be unmounted, or another program holds it. */
   DEVICE_BUSY: 'WRITE_DEVICE_BUSY',
   /** The target holds the running system, the program or the source image. */

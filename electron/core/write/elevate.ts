@@ -1,5 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
+import { FlintError } from '../errors';
+import { WriteErrorCode } from './codes';
 
 /**
  * How the writer helper is started. Development: this Node with tsx and native/writer/main.ts.
@@ -117,6 +119,23 @@ export function planLaunch(o: PlanOptions): LaunchPlan {
     return { method: 'uac', transport: 'files', argv: ['powershell.exe', '-NoProfile', '-NonInteractive', '-Command', script] };
   }
   throw new Error(`no elevation method for ${platform}`);
+}
+
+/**
+ * The error for a plan whose first program could not be started. pkexec comes with polkit, which
+ * minimal servers and containers often lack (Debian splits it into the `pkexec` package): say how
+ * to go on without it instead of "spawn pkexec ENOENT".
+ */
+export function launchError(plan: LaunchPlan, err: NodeJS.ErrnoException): FlintError {
+  if (plan.method === 'pkexec' && err.code === 'ENOENT') {
+    return new FlintError(
+      WriteErrorCode.NO_ELEVATION_TOOL,
+      'writing needs administrator rights and pkexec is not installed: run the command with sudo, or install polkit (its pkexec command)',
+      [],
+      { tool: 'pkexec' },
+    );
+  }
+  return new FlintError(WriteErrorCode.HELPER_FAILED, `could not start the writer helper (${plan.argv[0]})`, [err.message]);
 }
 
 /** True when the elevation tool's exit says the prompt was dismissed or authorization refused. */

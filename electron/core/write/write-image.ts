@@ -12,6 +12,7 @@ import { WriteErrorCode } from './codes';
 import {
   devHelperCommand,
   isAuthFailure,
+  launchError,
   isPrivileged,
   planLaunch,
   type HelperCommand,
@@ -150,9 +151,7 @@ async function runHelper(
   if (o.signal?.aborted) cancel();
   o.signal?.addEventListener('abort', cancel, { once: true });
   const exit = await new Promise<number | null>((res, rej) => {
-    child.once('error', (err) =>
-      rej(new FlintError(WriteErrorCode.HELPER_FAILED, `could not start the writer helper (${plan.argv[0]})`, [err.message])),
-    );
+    child.once('error', (err) => rej(launchError(plan, err)));
     child.once('close', (code) => res(code));
   }).finally(() => {
     if (timer) clearInterval(timer);

@@ -120,43 +120,95 @@ function flatHeaders(h: Record<string, string | string[] | undefined>): Record<s
   return out;
 }
 
-/** Wraps undici's body (a Readable) as a BodyStream. */
+/** Body bytes read ahead, before `pipe` is called, before the connection is paused. */
+const READ_AHEAD_BYTES = 4 << 20;
+
+/**
+ * Wraps undici's body (a Readable) as a BodyStream. Reading starts at once, before `pipe` is
+ * called (the download opens its file and verifier in between): when the connection breaks in that
+ * time, undici destroys the body and a Readable drops what it buffered, so the bytes that did
+ * arrive are kept here and handed over before the break is reported (a resume starts after them).
+ */
 function bodyStream(res: Dispatcher.ResponseData['body']): BodyStream {
+  const queue: Buffer[] = [];
+  let queued = 0;
+  let ended = false;
+  let failure: Error | undefined;
+  let consumer: ((chunk: Buffer) => Promise<unknown> | undefined) | undefined;
+  let finish: ((err?: Error) => void) | undefined;
+  let waiting = false;
+  let done = false;
+
+  const settle = (err?: Error) => {
+    if (done || !finish) return;
+    done = true;
+    res.removeListener('data', onData);
+    finish(err);
+  };
+  const deliver = (chunk: Buffer): void => {
+    let wait: Promise<unknown> | undefined;
+    try {
+      wait = consumer!(chunk);
+    } catch (e) {
+      res.destroy();
+      return settle(e as Error);
+    }
+    if (!wait) return;
+    waiting = true;
+    res.pause();
+    wait.then(
+      () => {
+        waiting = false;
+        drain();
+      },
+      (e: Error) => {
+        waiting = false;
+        res.destroy();
+        settle(e);
+      },
+    );
+  };
+  const drain = (): void => {
+    while (!done && !waiting && consumer && queue.length > 0) {
+      const chunk = queue.shift()!;
+      queued -= chunk.length;
+      deliver(chunk);
+    }
+    if (done || waiting || !consumer || queue.length > 0) return;
+    if (ended || failure) settle(failure);
+    else res.resume();
+  };
+  function onData(chunk: Buffer): void {
+    if (consumer && !waiting && queue.length === 0) return deliver(chunk);
+    queue.push(chunk);
+    queued += chunk.length;
+    if (queued >= READ_AHEAD_BYTES) res.pause();
+  }
+  res.on('data', onData);
+  res.once('end', () => {
+    ended = true;
+    drain();
+  });
+  res.once('error', (e) => {
+    failure ??= e;
+    drain();
+  });
+  res.once('close', () => {
+    if (!ended) failure ??= new Error('the connection closed early');
+    drain();
+  });
   return {
-    resume: () => void res.dump().catch(() => undefined),
+    resume: () => {
+      res.removeListener('data', onData);
+      queue.length = 0;
+      res.dump().catch(() => undefined);
+    },
     destroy: () => void res.destroy(),
     pipe: (onChunk) =>
       new Promise<void>((resolve, reject) => {
-        let settled = false;
-        const settle = (err?: Error) => {
-          if (settled) return;
-          settled = true;
-          res.removeListener('data', onData);
-          if (err) reject(err);
-          else resolve();
-        };
-        const onData = (chunk: Buffer) => {
-          let wait: Promise<unknown> | undefined;
-          try {
-            wait = onChunk(chunk);
-          } catch (e) {
-            res.destroy();
-            return settle(e as Error);
-          }
-          if (!wait) return;
-          res.pause();
-          wait.then(
-            () => res.resume(),
-            (e: Error) => {
-              res.destroy();
-              settle(e);
-            },
-          );
-        };
-        res.on('data', onData);
-        res.once('end', () => settle());
-        res.once('error', (e) => settle(e));
-        res.once('close', () => settle(res.readableEnded ? undefined : new Error('the connection closed early')));
+        consumer = onChunk;
+        finish = (err) => (err ? reject(err) : resolve());
+        drain();
       }),
   };
 }

@@ -14,6 +14,7 @@ import { planCustomize, type CustomizeRequest } from '../core/iso/customize';
 import { inspectIsoFile } from '../core/iso/inspect';
 import { applyPlanToCopy } from '../core/iso/plan';
 import { defaultCacheDir, listCache, lookupCache } from '../core/stream/cache';
+import { verifyCachedEntry } from '../core/stream/cache-trust';
 import { downloadArtifact } from '../core/stream/download';
 import { fetchStreamMetadata, nodeArchToCoreos, selectRelease } from '../core/stream/metadata';
 import type { HelperCommand } from '../core/write/elevate';
@@ -139,7 +140,8 @@ export function createDefaultCore(opts: DefaultCoreOptions = {}): CoreAdapter {
         streams.map(async (stream) => {
           const meta = await fetchStreamMetadata(stream, { baseUrl: opts.baseUrl, signal, ...net });
           const rel = selectRelease(meta, arch);
-          const cached = !!(await lookupCache(cacheDir, rel.iso.name, rel.iso.sha256).catch(() => undefined));
+          // a cheap look: an entry whose file changed since it was verified is not counted as cached
+          const cached = !!(await lookupCache(cacheDir, rel.iso.name, rel.iso.sha256).catch(() => undefined))?.unchanged;
           const info: ReleaseInfo = { stream: rel.stream, arch: rel.arch, release: rel.release, cached };
           if (rel.date) info.date = rel.date;
           return info;
@@ -166,9 +168,13 @@ export function createDefaultCore(opts: DefaultCoreOptions = {}): CoreAdapter {
 
     async cachedImages() {
       const listing = await listCache(cacheDir).catch(() => ({ entries: [] }));
-      return listing.entries
-        .filter((e) => /\.iso$/i.test(e.name))
-        .map((e) => ({ path: e.path, size: e.size, sha256: e.sha256, signature: e.signature, cached: true }));
+      const out = [];
+      for (const e of listing.entries.filter((x) => /\.iso$/i.test(x.name))) {
+        // the same check as a download's cache hit: a changed file is read again or left out
+        const t = await verifyCachedEntry(cacheDir, e, { keyrings: opts.keyrings }).catch(() => undefined);
+        if (t) out.push({ path: t.path, size: t.size, sha256: t.sha256, signature: t.signature, cached: true });
+      }
+      return out;
     },
 
     async inspectIso(path) {

@@ -219,7 +219,8 @@ export function registerStream(program: Command): void {
       if (listing.entries.length === 0 && listing.partials.length === 0) process.stdout.write('(empty)\n');
       for (const e of listing.entries) {
         process.stdout.write(
-          `${e.name}  ${(e.size / MiB).toFixed(1)} MiB  ${e.signature === 'verified' ? 'signature verified' : 'UNSIGNED'}  ${e.addedAt}\n`,
+          `${e.name}  ${(e.size / MiB).toFixed(1)} MiB  ${e.signature === 'verified' ? 'signature verified' : 'UNSIGNED'}  ${e.addedAt}` +
+            `${e.unchanged ? '' : '  (changed since verified: checked again before use)'}\n`,
         );
       }
       for (const p of listing.partials) process.stdout.write(`${p.name}  ${(p.size / MiB).toFixed(1)} MiB  partial (resumable)\n`);

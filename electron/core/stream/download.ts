@@ -8,6 +8,7 @@ import { SpeedMeter, type ProgressListener } from '../progress';
 import {
   cachePaths,
   defaultCacheDir,
+  fileStamp,
   ensureCacheDir,
   lockDownload,
   lookupCache,
@@ -17,6 +18,7 @@ import {
   writePartialMeta,
   type CacheRecord,
 } from './cache';
+import { verifyCachedEntry } from './cache-trust';
 import { FileSink } from './file-sink';
 import {
   cancelledError,
@@ -347,7 +349,10 @@ export async function downloadArtifact(artifact: Artifact, opts: DownloadOptions
   const dir = opts.cacheDir ?? defaultCacheDir();
   const hit = await lookupCache(dir, name, sha256);
   if (hit && (hit.signature === 'verified' || opts.allowUnsigned)) {
-    return { path: hit.path, sha256, size: hit.size, signature: hit.signature, cached: true, name, sigPath: hit.sigPath };
+    // the record speaks for the bytes only while the file is unchanged; else they are checked again
+    const trusted = await verifyCachedEntry(dir, hit, opts);
+    if (trusted)
+      return { path: trusted.path, sha256, size: trusted.size, signature: trusted.signature, cached: true, name, sigPath: trusted.sigPath };
   }
   if (opts.signal?.aborted) throw cancelledError(`Download of ${name}`);
   await ensureCacheDir(dir);
@@ -358,8 +363,18 @@ export async function downloadArtifact(artifact: Artifact, opts: DownloadOptions
     unlock = await lockDownload(dir, name);
     // a concurrent download may have published it while we waited for the lock
     const done = await lookupCache(dir, name, sha256);
-    if (done && (done.signature === 'verified' || opts.allowUnsigned)) {
-      return { path: done.path, sha256, size: done.size, signature: done.signature, cached: true, name, sigPath: done.sigPath };
+    const doneTrusted =
+      done && (done.signature === 'verified' || opts.allowUnsigned) ? await verifyCachedEntry(dir, done, { ...opts, keys }) : undefined;
+    if (doneTrusted) {
+      return {
+        path: doneTrusted.path,
+        sha256,
+        size: doneTrusted.size,
+        signature: doneTrusted.signature,
+        cached: true,
+        name,
+        sigPath: doneTrusted.sigPath,
+      };
     }
     const sig = await fetchSignature(artifact, opts);
     if (sig) {
@@ -403,8 +418,12 @@ export async function downloadArtifact(artifact: Artifact, opts: DownloadOptions
     // the small files need no fsync of their own: a torn record or signature only makes the
     // entry invisible (lookupCache checks both), while the artifact bytes were synced above
     const durable = opts.durable !== false;
+    await rm(p.record, { force: true }); // no record may describe the file while it is replaced
     if (sig) await writeFileAtomic(p.sig, sig, false);
     else await rm(p.sig, { force: true });
+    await rename(p.partial, p.file);
+    // the stamp is taken after the rename, which changes the ctime
+    const stamp = await fileStamp(p.file);
     const record: CacheRecord = {
       name,
       url: artifact.url,
@@ -413,9 +432,9 @@ export async function downloadArtifact(artifact: Artifact, opts: DownloadOptions
       signature: outcome.signature,
       ...(outcome.signer ? { signer: outcome.signer } : {}),
       addedAt: new Date().toISOString(),
+      ...(stamp ? { stamp } : {}),
     };
     await writeFileAtomic(p.record, JSON.stringify(record, null, 2) + '\n', false);
-    await rename(p.partial, p.file);
     await rm(p.partialMeta, { force: true });
     if (durable) await syncDir(dir);
     return {

@@ -138,7 +138,7 @@ const UI_NAMES: [RegExp, string][] = [
 export function inAppTerms(err: unknown): unknown {
   if (!(err instanceof FlintError)) return err;
   const say = (t: string) => UI_NAMES.reduce((acc, [re, to]) => acc.replace(re, to), t);
-  return new FlintError(err.code, say(err.message), err.causes.map(say));
+  return new FlintError(err.code, say(err.message), err.causes.map(say), err.params);
 }
 
 function generate(

@@ -5,7 +5,9 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { obtainImage } from '../../../electron/core/burn';
 import { FlintError } from '../../../electron/core/errors';
+import { listCache } from '../../../electron/core/stream/cache';
 import { downloadArtifact } from '../../../electron/core/stream/download';
 import { fetchStreamMetadata, selectRelease } from '../../../electron/core/stream/metadata';
 import { TEST_KEY, populateMirror, startMirrorServer, type MirrorServer } from '../../helpers/mirror-server';
@@ -65,7 +67,7 @@ describe.skipIf(why)('downloads through a real proxy (tinyproxy)', () => {
   beforeAll(async () => {
     work = await mkdtemp(path.join(tmpdir(), 'flint-proxy-'));
     ca = makeTestCa();
-    const files = { iso: randomBytes((1 << 20) + 17), kernel: randomBytes(4096) };
+    const files = { iso: randomBytes((1 << 20) + 17), kernel: randomBytes(4096), initramfs: randomBytes(8192), rootfs: randomBytes(16384) };
     await populateMirror(path.join(work, 'plain'), files);
     await populateMirror(path.join(work, 'secure'), files);
     plain = await startMirrorServer({ root: path.join(work, 'plain') });
@@ -160,6 +162,7 @@ describe.skipIf(why)('downloads through a real proxy (tinyproxy)', () => {
         }),
       );
       expect(e3.code).toBe('PROXY_REFUSED');
+      expect((await listCache(path.join(work, 'c4'))).entries).toEqual([]);
       expect(noTunnel.requests()).toContain(`CONNECT 127.0.0.1:${port(secure.url)} HTTP/1.1`);
     } finally {
       await denying.stop();
@@ -207,5 +210,51 @@ describe.skipIf(why)('downloads through a real proxy (tinyproxy)', () => {
     const bad = await flint(['streams', '--proxy', 'socks5://127.0.0.1:1'], {});
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/^Error: The proxy "socks5:\/\/127.0.0.1:1" uses socks5, which Flint does not support/);
+  });
+  it("burn's image source and 'flint pxe download --proxy' go through the proxy", async () => {
+    const before = proxy.requests().length;
+    const image = await obtainImage({
+      kind: 'stream',
+      stream: 'stable',
+      arch: 'x86_64',
+      baseUrl: plain.url,
+      keyrings: [TEST_KEY.publicArmored],
+      cacheDir: path.join(work, 'c6'),
+      proxy: proxy.url,
+    });
+    expect(image.signature).toBe('verified');
+    expect(
+      proxy
+        .requests()
+        .slice(before)
+        .some((l) => l.startsWith(`GET ${plain.url}/`) && l.includes('live-iso')),
+    ).toBe(true);
+    const mid = proxy.requests().length;
+    const pxe = await flint(
+      [
+        'pxe',
+        'download',
+        '--base-url',
+        plain.url,
+        '--keyring',
+        keyFile,
+        '--cache-dir',
+        path.join(work, 'c7'),
+        '--dir',
+        path.join(work, 'boot'),
+        '--proxy',
+        proxy.url,
+      ],
+      { HTTP_PROXY: deadProxy },
+    );
+    expect(pxe.code, pxe.stderr).toBe(0);
+    expect(
+      proxy
+        .requests()
+        .slice(mid)
+        .filter((l) => /live-(kernel|initramfs|rootfs)/.test(l) && !l.includes('.sig ')),
+    ).toHaveLength(3);
+    const iso = await flint(['burn', '--iso', 'x.iso', '--proxy', proxy.url, '--target', '/dev/null'], {});
+    expect(iso.stderr).toBe('Error: --arch, --base-url, --keyring and --proxy only apply to --stream\n');
   });
 });

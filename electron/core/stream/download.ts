@@ -336,8 +336,11 @@ async function fetchBody(
 /**
  * Downloads `artifact` into the cache, resuming a partial download, verifying SHA-256 and the
  * detached OpenPGP signature in the same pass, and publishing it by atomic rename only when both
- * checks pass. A verified cached copy is returned without any request. On a failed check the
- * partial file is deleted and the error names the check and the file; on cancel it is kept.
+ * checks pass. A verified cached copy is returned without any request, as long as its file is
+ * unchanged since it was verified (else it is checked again first: see verifyCachedEntry). The
+ * signature is fetched first and a signer outside the trusted keys stops before the artifact is
+ * requested. On a failed check the partial file is deleted and the error names the check and the
+ * file; on cancel it is kept.
  */
 export async function downloadArtifact(artifact: Artifact, opts: DownloadOptions = {}): Promise<DownloadResult> {
   const name = artifact.name;

@@ -241,6 +241,7 @@ function dispatchGet(d: Dispatcher, req: Dispatcher.DispatchOptions, signal: Abo
       },
       onResponseEnd() {
         ended = true;
+        signal?.removeEventListener('abort', onAbort);
         drain();
       },
       onResponseError(_c, err) {

@@ -2,6 +2,7 @@ import { rootCertificates } from 'node:tls';
 import { Agent, ProxyAgent, type Dispatcher } from 'undici';
 import { FlintError } from '../errors';
 import { proxyFor, proxyLabel, type NetworkOptions } from './proxy';
+import { guardedPoolFactory } from './undici-eof-guard';
 
 /**
  * Flint's one HTTP client, for http:// and https:// alike: undici (the client inside Node's
@@ -106,9 +107,16 @@ function dispatcherFor(proxy: string | undefined, ca: string[] | undefined): Dis
   // `ca` replaces Node's default list, so the bundled roots stay in it
   const tls = ca?.length ? { ca: [...rootCertificates, ...ca] } : {};
   if (proxy) {
-    d = new ProxyAgent({ uri: proxy, proxyTunnel: false, requestTls: tls, proxyTls: tls, connect: { timeout: 30_000 } });
+    d = new ProxyAgent({
+      uri: proxy,
+      proxyTunnel: false,
+      requestTls: tls,
+      proxyTls: tls,
+      connect: { timeout: 30_000 },
+      factory: guardedPoolFactory,
+    });
   } else {
-    d = new Agent({ connect: { timeout: 30_000, ...tls } });
+    d = new Agent({ connect: { timeout: 30_000, ...tls }, factory: guardedPoolFactory });
   }
   dispatchers.set(key, d);
   return d;
@@ -122,6 +130,12 @@ function flatHeaders(h: Record<string, string | string[] | undefined>): Record<s
 
 /** Body bytes taken in before `pipe` is called, after which the connection is paused. */
 const READ_AHEAD_BYTES = 4 << 20;
+/**
+ * A body that ends with the connection (no Content-Length, not chunked) is never paused (see
+ * undici-eof-guard.ts); past this many bytes waiting for the consumer the request is broken off
+ * instead (a transient error: the download resumes from what it wrote).
+ */
+const UNPAUSED_MAX_BYTES = 64 << 20;
 
 /** What dispatchGet resolves with: the head of the response and its body. */
 interface Head {
@@ -151,6 +165,7 @@ function dispatchGet(d: Dispatcher, req: Dispatcher.DispatchOptions, signal: Abo
     let waiting = false;
     let done = false;
     let discard = false;
+    let pausable = true;
 
     const onAbort = () => {
       const e = cancelledError(what);
@@ -183,7 +198,7 @@ function dispatchGet(d: Dispatcher, req: Dispatcher.DispatchOptions, signal: Abo
       }
       if (!wait) return;
       waiting = true;
-      controller?.pause();
+      if (pausable) controller?.pause();
       wait.then(
         () => {
           waiting = false;
@@ -230,14 +245,21 @@ function dispatchGet(d: Dispatcher, req: Dispatcher.DispatchOptions, signal: Abo
       },
       onResponseStart(_c, statusCode, headers, statusMessage) {
         headDone = true;
-        resolveHead({ status: statusCode, statusText: statusMessage ?? '', headers: flatHeaders(headers), body });
+        const flat = flatHeaders(headers);
+        pausable = flat['content-length'] !== undefined || /chunked/i.test(flat['transfer-encoding'] ?? '');
+        resolveHead({ status: statusCode, statusText: statusMessage ?? '', headers: flat, body });
       },
       onResponseData(c, chunk) {
         if (discard) return;
         if (consumer && !waiting && queue.length === 0) return deliver(chunk);
         queue.push(chunk);
         queued += chunk.length;
-        if (queued >= READ_AHEAD_BYTES) c.pause();
+        if (pausable && queued >= READ_AHEAD_BYTES) c.pause();
+        else if (!pausable && queued >= UNPAUSED_MAX_BYTES) {
+          const e = new Error(`more than ${UNPAUSED_MAX_BYTES} bytes arrived faster than they could be written`) as NodeJS.ErrnoException;
+          e.code = 'UND_ERR_SOCKET';
+          c.abort(e);
+        }
       },
       onResponseEnd() {
         ended = true;

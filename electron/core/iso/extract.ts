@@ -8,7 +8,7 @@ import { access, mkdir, open, rm, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, parse as parsePath, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import type { Writable } from 'node:stream';
+import { Transform, type Writable } from 'node:stream';
 import { FlintError } from '../errors';
 import { openFileSource, type ByteSource } from './byte-source';
 import { inspectIso, type IsoFacts } from './inspect';
@@ -32,9 +32,16 @@ function joinLikeRust(dir: string, name: string): string {
 }
 
 /** Copies an ISO file record to a new file `dest` (never over an existing one); a partial file is removed. */
-async function copyRecord(isoPath: string, imageSize: number, rec: IsoRecord, dest: string, overwrite = false): Promise<void> {
+/** How copyRecord reports and stops: bytes copied so far (of this file) and an abort signal. */
+interface CopyHooks {
+  overwrite?: boolean;
+  signal?: AbortSignal;
+  onBytes?: (n: number) => void;
+}
+
+async function copyRecord(isoPath: string, imageSize: number, rec: IsoRecord, dest: string, hooks: CopyHooks = {}): Promise<void> {
   if (rec.offset + rec.length > imageSize) throw new FlintError('ISO_INCOMPLETE', 'ISO image is incomplete');
-  if (overwrite) await rm(dest, { force: true });
+  if (hooks.overwrite) await rm(dest, { force: true });
   let fh;
   try {
     fh = await open(dest, 'wx', 0o644);
@@ -45,7 +52,13 @@ async function copyRecord(isoPath: string, imageSize: number, rec: IsoRecord, de
   const out = fh.createWriteStream(); // closes fh when done or failed
   try {
     const from = createReadStream(isoPath, { start: rec.offset, end: rec.offset + rec.length - 1, highWaterMark: 1 << 20 });
-    if (rec.length > 0) await pipeline(from, out);
+    const count = new Transform({
+      transform(chunk: Buffer, _enc, cb) {
+        hooks.onBytes?.(chunk.length);
+        cb(null, chunk);
+      },
+    });
+    if (rec.length > 0) await pipeline(from, count, out, { signal: hooks.signal });
     else {
       from.destroy();
       await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
@@ -53,6 +66,7 @@ async function copyRecord(isoPath: string, imageSize: number, rec: IsoRecord, de
   } catch (err) {
     out.destroy();
     await unlink(dest).catch(() => undefined);
+    if (hooks.signal?.aborted) throw new FlintError('CANCELLED', `Cancelled; ${dest} was removed`);
     throw new FlintError('WRITE_FAILED', `writing ${dest}`, [(err as Error).message]);
   }
 }
@@ -63,16 +77,25 @@ export interface ExtractedFile {
   path: string;
 }
 
+/** Options of extractPxe. */
+export interface ExtractPxeOptions {
+  /** Replace existing files (the app re-exporting a folder); the CLI refuses them like coreos-installer. */
+  overwrite?: boolean;
+  /** Prefix of the names (default: the ISO file name without its extension). */
+  stem?: string;
+  /** Hears each path before it is written. */
+  onFile?: (path: string) => void;
+  /** Bytes copied so far of all files. */
+  onProgress?: (bytes: number, total: number) => void;
+  signal?: AbortSignal;
+}
+
 /**
  * `iso extract pxe`: copies every file of IMAGES/PXEBOOT to `<dir>/<iso stem>-<lower-case name>`
  * (e.g. `fcos-vmlinuz`, `fcos-initrd.img`, `fcos-rootfs.img`), in directory order. Existing files
- * are refused unless `overwrite`. `onFile` hears each path before it is written.
+ * are refused unless `overwrite`; a file cut short (error, cancel) is removed.
  */
-export async function extractPxe(
-  isoPath: string,
-  outDir = '.',
-  opts: { overwrite?: boolean; onFile?: (path: string) => void } = {},
-): Promise<ExtractedFile[]> {
+export async function extractPxe(isoPath: string, outDir = '.', opts: ExtractPxeOptions = {}): Promise<ExtractedFile[]> {
   const src = await openFileSource(isoPath);
   try {
     const iso = await readIso9660(src);
@@ -85,13 +108,17 @@ export async function extractPxe(
       throw new FlintError('ISO_NOT_COREOS', 'Unrecognized CoreOS ISO image.', [e.message]);
     }
     await mkdir(outDir, { recursive: true });
-    const stem = parsePath(isoPath).name;
+    const stem = opts.stem ?? parsePath(isoPath).name;
+    const files = (await readDirectory(src, dir)).filter((r) => !r.isDirectory);
+    const total = files.reduce((n, r) => n + r.length, 0);
+    let done = 0;
     const out: ExtractedFile[] = [];
-    for (const rec of await readDirectory(src, dir)) {
-      if (rec.isDirectory) continue;
+    for (const rec of files) {
+      opts.signal?.throwIfAborted();
       const path = joinLikeRust(outDir, `${stem}-${rec.name.toLowerCase()}`);
       opts.onFile?.(path);
-      await copyRecord(isoPath, src.size, rec, path, opts.overwrite);
+      const onBytes = opts.onProgress && ((n: number) => opts.onProgress!((done += n), total));
+      await copyRecord(isoPath, src.size, rec, path, { overwrite: opts.overwrite, signal: opts.signal, onBytes });
       out.push({ isoName: rec.name, path });
     }
     return out;

@@ -31,14 +31,14 @@ function joinLikeRust(dir: string, name: string): string {
   return dir.endsWith('/') || dir.endsWith(sep) ? dir + name : dir + sep + name;
 }
 
-/** Copies an ISO file record to a new file `dest` (never over an existing one); a partial file is removed. */
-/** How copyRecord reports and stops: bytes copied so far (of this file) and an abort signal. */
+/** How copyRecord reports and stops: replace an existing file, bytes as they are copied, an abort signal. */
 interface CopyHooks {
   overwrite?: boolean;
   signal?: AbortSignal;
   onBytes?: (n: number) => void;
 }
 
+/** Copies an ISO file record to a new file `dest` (not over an existing one unless `overwrite`); a partial file is removed. */
 async function copyRecord(isoPath: string, imageSize: number, rec: IsoRecord, dest: string, hooks: CopyHooks = {}): Promise<void> {
   if (rec.offset + rec.length > imageSize) throw new FlintError('ISO_INCOMPLETE', 'ISO image is incomplete');
   if (hooks.overwrite) await rm(dest, { force: true });
@@ -249,6 +249,8 @@ export async function extractMinimalIso(isoPath: string, o: MinimalIsoOptions): 
   const stdout = o.stdout ?? process.stdout;
   const src = await openFileSource(isoPath);
   let tmp: string | null = null;
+  let rootfsWritten = false;
+  let published = false;
   try {
     checkPristine(await inspectIso(src));
     if (toStdout && stdout.isTTY) throw new FlintError('OUTPUT_TTY', 'Refusing to write binary data to terminal');
@@ -278,6 +280,7 @@ export async function extractMinimalIso(isoPath: string, o: MinimalIsoOptions): 
         throw new FlintError('ISO_NOT_COREOS', `looking up '${ROOTFS_IMG}'`, [(err as Error).message]);
       }
       await copyRecord(isoPath, src.size, rootfs, o.outputRootfs);
+      rootfsWritten = true;
     }
     const dir = toStdout ? tmpdir() : dirname(o.output);
     tmp = join(dir, `.flint-miniso-${process.pid}-${Date.now()}-${basename(o.output)}.tmp`);
@@ -295,8 +298,11 @@ export async function extractMinimalIso(isoPath: string, o: MinimalIsoOptions): 
     } else {
       await linkNoClobber(tmp, o.output);
     }
+    published = true;
   } finally {
     await src.close();
     if (tmp) await unlink(tmp).catch(() => undefined);
+    // a failed extraction leaves nothing behind (coreos-installer keeps the rootfs it copied)
+    if (rootfsWritten && !published) await unlink(o.outputRootfs!).catch(() => undefined);
   }
 }

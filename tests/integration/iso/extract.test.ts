@@ -212,10 +212,11 @@ describe.skipIf(why)('iso extract minimal-iso', () => {
     // sed 's/coreos.liveiso/codeos.liveiso/' as coreos-installer's test does: the rebuilt image no longer matches
     const corrupt = join(dir, 'corrupt.iso');
     writeFileSync(corrupt, Buffer.from(readFileSync(full).toString('latin1').replaceAll('coreos.liveiso', 'codeos.liveiso'), 'latin1'));
-    const bad = await runFlint(['iso', 'extract', 'minimal-iso', corrupt, out]);
+    const bad = await runFlint(['iso', 'extract', 'minimal-iso', corrupt, out, '--output-rootfs', rootfs]);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/^Error: unpacking miniso: wrong final digest: expected [0-9a-f]{64}, found [0-9a-f]{64}\n$/);
     expect(existsSync(out)).toBe(false);
+    expect(existsSync(rootfs)).toBe(false);
     expect(readdirSync(dir).filter((n) => n.includes('flint-miniso'))).toEqual([]);
 
     for (const customize of [

@@ -9,6 +9,7 @@ import { registerUi } from './commands/ui';
 import { registerPxe } from './commands/pxe';
 import { registerDrives } from './commands/drives';
 import { registerBurn } from './commands/burn';
+import { registerStick } from './commands/stick';
 
 /**
  * Builds the `flint` command tree. Each feature registers its verbs from its own file in
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerPxe(program);
   registerDrives(program);
   registerBurn(program);
+  registerStick(program);
   return program;
 }
 

@@ -14,6 +14,7 @@ import {
   planReset,
 } from '../../core/iso/customize';
 import { inspectIso, type IsoFacts } from '../../core/iso/inspect';
+import { extractMinimalIso, extractPxe } from '../../core/iso/extract';
 import { checkStdoutTarget, writePlanOutput } from '../../core/iso/output';
 import type { PatchPlan } from '../../core/iso/plan';
 import { addCustomizeOptions, readCustomizeRequest, readNamedFile } from '../customize-options';
@@ -228,4 +229,24 @@ export function registerIso(program: Command): void {
     precheckOutput(opts.output);
     await emit(input, await planNetworkRemove(await facts(input)), opts.output);
   });
+
+  const extract = iso.command('extract').description('Commands to extract files from a CoreOS live ISO image');
+  extract
+    .command('pxe')
+    .description('Extract PXE files from an ISO image')
+    .argument('<ISO>', 'ISO image')
+    .option('-o, --output-dir <path>', 'output directory', '.')
+    .action(async (input: string, opts: { outputDir: string }) => {
+      await extractPxe(input, opts.outputDir, { onFile: (path) => process.stdout.write(path + '\n') });
+    });
+  extract
+    .command('minimal-iso')
+    .description('Extract a minimal ISO from a CoreOS live ISO image')
+    .argument('<ISO>', 'ISO image')
+    .argument('[OUTPUT_ISO]', 'minimal ISO output file (`-` for stdout)', '-')
+    .option('--output-rootfs <path>', 'extract rootfs image as well')
+    .option('--rootfs-url <url>', 'inject rootfs URL karg into minimal ISO')
+    .action(async (input: string, output: string, opts: { outputRootfs?: string; rootfsUrl?: string }) => {
+      await extractMinimalIso(input, { output, outputRootfs: opts.outputRootfs, rootfsUrl: opts.rootfsUrl });
+    });
 }

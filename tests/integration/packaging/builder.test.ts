@@ -1,19 +1,20 @@
 /**
- * Packaging smoke test: electron-vite builds main (ESM), preload (CJS) and renderer, Vite bundles
- * the writer helper, and electron-builder lays out the Linux app from build/electron-builder.yml
+ * Packaging smoke test: electron-vite builds main (ESM), preload (CJS) and renderer, esbuild bundles
+ * the writer helper into one file (build/bundle.ts), and electron-builder lays out the Linux app from build/electron-builder.yml
  * with a stand-in electronDist (the real Electron binary cannot be downloaded here). Checks the
  * asar holds main, preload and renderer and that the helper, its launcher and polkit policy are
  * beside it where electron/core/write/elevate.ts looks for them.
  * Everything is built in a temp dir (FLINT_OUT_DIR), so the checkout's out/ is left alone.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createRequire } from 'node:module';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeStubElectronDist } from '../../../build/stub-electron';
+import { bundleHelper } from '../../../build/bundle';
 
 const ROOT = resolve(__dirname, '../../..');
 const bin = (name: string) => join(ROOT, 'node_modules/.bin', name);
@@ -26,12 +27,12 @@ describe('packaging', () => {
   let config: Record<string, unknown>;
   let asarFiles: string[];
 
-  beforeAll(() => {
+  beforeAll(async () => {
     tmp = mkdtempSync(join(tmpdir(), 'flint-pack-'));
     out = join(tmp, 'out');
     const env = { ...process.env, FLINT_OUT_DIR: out };
     execFileSync(bin('electron-vite'), ['build', '-c', 'build/electron.vite.config.ts'], { cwd: ROOT, env, stdio: 'pipe' });
-    execFileSync(bin('vite'), ['build', '-c', 'build/helper.vite.config.ts'], { cwd: ROOT, env, stdio: 'pipe' });
+    await bundleHelper(out);
 
     // The real config, with its out/ sources pointed at the temp build.
     config = parse(readFileSync(join(ROOT, 'build/electron-builder.yml'), 'utf8'));
@@ -78,14 +79,12 @@ describe('packaging', () => {
     expect(asarFiles.some((f) => f.startsWith('/electron/') || f.startsWith('/tests/') || f.endsWith('.map'))).toBe(false);
   });
 
-  it('ships the writer helper, its launcher and polkit policy beside the asar (layout of elevate.ts)', () => {
+  it('ships the writer helper as one file, its launcher and polkit policy beside the asar (layout of elevate.ts)', () => {
     const res = join(app, 'resources');
-    expect(existsSync(join(res, 'native/writer/main.js'))).toBe(true);
-    expect(existsSync(join(res, 'native/writer/liblzma.wasm'))).toBe(true);
-    expect(JSON.parse(readFileSync(join(res, 'native/writer/package.json'), 'utf8'))).toEqual({ type: 'module' });
+    expect(readdirSync(join(res, 'native/writer'))).toEqual(['main.mjs']);
     const launcher = join(res, 'native/linux/flint-writer');
     expect(statSync(launcher).mode & 0o111).not.toBe(0);
-    expect(readFileSync(launcher, 'utf8')).toContain('native/writer/main.js');
+    expect(readFileSync(launcher, 'utf8')).toContain('"$app/resources/native/writer/main.mjs"');
     const policy = readFileSync(join(res, 'native/linux/org.flint.writer.policy'), 'utf8');
     expect(policy).toContain(
       '<annotate key="org.freedesktop.policykit.exec.path">/opt/Flint/resources/native/linux/flint-writer</annotate>',
@@ -97,7 +96,7 @@ describe('packaging', () => {
   it('the bundled helper runs on its own and refuses a bad job', () => {
     let stdout = '';
     try {
-      execFileSync(process.execPath, [join(app, 'resources/native/writer/main.js')], { input: '{}\n', stdio: 'pipe' });
+      execFileSync(process.execPath, [join(app, 'resources/native/writer/main.mjs')], { input: '{}\n', stdio: 'pipe' });
     } catch (err) {
       stdout = String((err as { stdout: Buffer }).stdout);
     }

@@ -13,8 +13,9 @@ import { join, resolve } from 'node:path';
 import { createRequire } from 'node:module';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeStubElectronDist } from '../../../build/stub-electron';
+import { STUB_FUSE_DEFAULTS, makeStubElectronDist } from '../../../build/stub-electron';
 import { bundleHelper } from '../../../build/bundle';
+import { FLINT_FUSES, electronBinary } from '../../../build/fuses.mjs';
 
 const ROOT = resolve(__dirname, '../../..');
 const bin = (name: string) => join(ROOT, 'node_modules/.bin', name);
@@ -71,10 +72,12 @@ describe('packaging', () => {
     expect(readFileSync(join(out, 'main/index.js'), 'utf8')).toMatch(/^import .* from "electron";$/m);
   });
 
-  it('puts main, preload, renderer and package.json into app.asar, without sources', () => {
-    for (const f of ['/package.json', '/out/main/index.js', '/out/preload/index.cjs', '/out/renderer/index.html']) {
+  it('puts main, preload, renderer and package.json into app.asar, without sources or node_modules', () => {
+    for (const f of ['/package.json', '/bin/desktop.mjs', '/out/main/index.js', '/out/preload/index.cjs', '/out/renderer/index.html']) {
       expect(asarFiles, f).toContain(f);
     }
+    expect(asarFiles.some((f) => f.startsWith('/node_modules/'))).toBe(false);
+    expect(readFileSync(join(ROOT, 'bin/desktop.mjs'), 'utf8')).toContain("import '../out/main/index.js';");
     expect(asarFiles.some((f) => /^\/out\/renderer\/assets\/.*\.js$/.test(f))).toBe(true);
     expect(asarFiles.some((f) => f.startsWith('/electron/') || f.startsWith('/tests/') || f.endsWith('.map'))).toBe(false);
   });
@@ -101,6 +104,43 @@ describe('packaging', () => {
       stdout = String((err as { stdout: Buffer }).stdout);
     }
     expect(JSON.parse(stdout.split('\n')[0]!)).toMatchObject({ type: 'fatal', error: { code: 'WRITE_JOB_INVALID' } });
+  });
+
+  it('the afterPack hook set every fuse Flint names, read back from the packed binary', async () => {
+    const { getCurrentFuseWire, FuseV1Options } = require('@electron/fuses') as typeof import('@electron/fuses');
+    const binary = join(app, 'flint');
+    expect(
+      electronBinary({
+        appOutDir: app,
+        electronPlatformName: 'linux',
+        arch: 1,
+        packager: { executableName: 'flint', appInfo: { productFilename: 'Flint' } },
+      }),
+    ).toBe(binary);
+    const wire = (await getCurrentFuseWire(binary)) as unknown as Record<number, number>;
+    const state = (name: string) => String.fromCharCode(wire[FuseV1Options[name as keyof typeof FuseV1Options]]!);
+    // RunAsNode stays on (the helper launchers need it); everything else away from Electron's defaults
+    expect(Object.fromEntries(Object.keys(FLINT_FUSES).map((n) => [n, state(n)]))).toEqual({
+      RunAsNode: '1',
+      EnableCookieEncryption: '1',
+      EnableNodeOptionsEnvironmentVariable: '0',
+      EnableNodeCliInspectArguments: '0',
+      EnableEmbeddedAsarIntegrityValidation: '1',
+      OnlyLoadAppFromAsar: '1',
+      LoadBrowserProcessSpecificV8Snapshot: '0',
+      GrantFileProtocolExtraPrivileges: '0',
+    });
+    expect(String.fromCharCode(wire[8]!)).toBe(STUB_FUSE_DEFAULTS[8]); // a fuse @electron/fuses 1.8 cannot name keeps its default
+    expect(readFileSync(join(tmp, 'electron-dist', 'electron')).includes(STUB_FUSE_DEFAULTS)).toBe(true); // the input was the default wire
+    expect(config.afterPack).toBe('./build/fuses.mjs');
+  });
+
+  it('names the binary the fuses live in on every platform', () => {
+    const packager = { executableName: 'flint', appInfo: { productFilename: 'Flint' } };
+    expect(electronBinary({ appOutDir: '/d/mac', electronPlatformName: 'darwin', arch: 4, packager })).toBe('/d/mac/Flint.app');
+    expect(electronBinary({ appOutDir: 'C:/d/win-unpacked', electronPlatformName: 'win32', arch: 1, packager })).toBe(
+      'C:/d/win-unpacked/Flint.exe',
+    );
   });
 
   it('declares every target, file association and npmRebuild: false', () => {

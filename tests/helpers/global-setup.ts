@@ -4,8 +4,10 @@
  * exercises what ships, compiled from the sources as they are now, even when one test file is run
  * alone right after an edit. Files whose bytes did not change are left alone.
  */
-import { bundleAll } from '../../build/bundle';
+import { join } from 'node:path';
+import { ROOT, bundleAll } from '../../build/bundle';
 
 export default async function setup(): Promise<void> {
-  await bundleAll();
+  // always the checkout's out/ (where bin/flint.mjs looks), whatever FLINT_OUT_DIR says
+  await bundleAll(join(ROOT, 'out'));
 }

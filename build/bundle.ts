@@ -32,6 +32,8 @@ export interface BundleResult {
   sources: string[];
   /** Third-party package directories it bundled, relative to ROOT. */
   packages: string[];
+  /** Per output file (relative to the output directory): the inputs bundled into it, relative to ROOT. */
+  contents: Record<string, string[]>;
 }
 
 const liblzmaPlugin = (): Plugin => ({
@@ -77,6 +79,15 @@ function publish(outDir: string, outputs: OutputFile[], entries: string[], keep:
   const made = new Set([...outputs.map(rel), ...keep]);
   for (const f of listFiles(outDir)) if (!made.has(f)) rmSync(join(outDir, f), { force: true });
   return [...made].sort();
+}
+
+/** Which inputs went into which output file. */
+function contentsOf(meta: Metafile, outDir: string): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const [file, o] of Object.entries(meta.outputs)) {
+    out[relative(outDir, resolve(ROOT, file))] = Object.keys(o.inputs).map((i) => relative(ROOT, resolve(ROOT, i)).split(sep).join('/'));
+  }
+  return out;
 }
 
 /** Splits a metafile's inputs into project sources and bundled package directories. */
@@ -129,7 +140,7 @@ export async function bundleCli(outRoot: string): Promise<BundleResult> {
   const files = publish(outDir, r.outputFiles, ['flint.mjs'], ['sources.json']);
   // always rewritten: its time is the build's time, which bin/flint.mjs compares the sources with
   writeIfChanged(join(outDir, 'sources.json'), Buffer.from(JSON.stringify({ builtAt: new Date().toISOString(), sources }, null, 1) + '\n'));
-  return { files, sources, packages };
+  return { files, sources, packages, contents: contentsOf(r.metafile, outDir) };
 }
 
 /** Bundles the writer helper into `<outRoot>/native/writer/main.mjs` (one file). */
@@ -137,7 +148,7 @@ export async function bundleHelper(outRoot: string): Promise<BundleResult> {
   const outDir = join(outRoot, 'native', 'writer');
   const r = await bundle({ entryPoints: { main: 'native/writer/main.ts' }, outdir: outDir });
   const { sources, packages } = inputsOf(r.metafile);
-  return { files: publish(outDir, r.outputFiles, ['main.mjs']), sources, packages };
+  return { files: publish(outDir, r.outputFiles, ['main.mjs']), sources, packages, contents: contentsOf(r.metafile, outDir) };
 }
 
 /** The license files of a package directory (LICENSE, LICENCE, COPYING, NOTICE, any extension). */

@@ -96,6 +96,37 @@ describe('packaging', () => {
     expect(existsSync(join(res, 'native/win32')) || existsSync(join(res, 'native/darwin'))).toBe(false);
   });
 
+  it('the bundled main process and its chunks load outside the project, given only an electron module', () => {
+    // a stand-in for the electron module: every name main imports, and an app that is not the first instance (main quits)
+    const names = [...readFileSync(join(out, 'main/index.js'), 'utf8').matchAll(/import \{([^}]*)\} from "electron"/g)].flatMap((m) =>
+      m[1]!.split(',').map((n) => n.trim().split(/\s+as\s+/)[0]!),
+    );
+    const stub = [
+      ...names
+        .filter((n) => n !== 'app')
+        .map((n) => `export const ${n} = new Proxy(function () {}, { get: (t, k) => (k === 'then' ? undefined : () => undefined) });`),
+      "export const app = { isPackaged: false, on() {}, requestSingleInstanceLock: () => false, quit: () => process.stdout.write('quit\\n') };",
+    ].join('\n');
+    const hook = `export async function resolve(spec, ctx, next) {
+      return spec === 'electron' ? { url: 'data:text/javascript,' + encodeURIComponent(${JSON.stringify(stub)}), shortCircuit: true } : next(spec, ctx);
+    }`;
+    writeFileSync(
+      join(tmp, 'electron-hook.mjs'),
+      `import { register } from 'node:module';\nregister('data:text/javascript,' + encodeURIComponent(${JSON.stringify(hook)}));\n`,
+    );
+    const chunks = readdirSync(join(out, 'main/chunks')).map((f) => join(out, 'main/chunks', f));
+    const script = `await import(${JSON.stringify(join(out, 'main/index.js'))}); for (const c of ${JSON.stringify(chunks)}) await import(c);`;
+    const r = execFileSync(process.execPath, ['--import', join(tmp, 'electron-hook.mjs'), '--input-type=module', '-e', script], {
+      cwd: tmp,
+      encoding: 'utf8',
+    });
+    expect(r).toBe('quit\n');
+    expect(chunks.length).toBeGreaterThan(0);
+    // node-liblzma's WASM travels inside the bundle (build/liblzma-inline.ts), not as a file beside it
+    expect(readdirSync(join(out, 'main')).filter((f) => f.endsWith('.wasm'))).toEqual([]);
+    expect([join(out, 'main/index.js'), ...chunks].some((c) => readFileSync(c, 'utf8').includes('Buffer.from("AGFzbQ'))).toBe(true);
+  });
+
   it('the bundled helper runs on its own and refuses a bad job', () => {
     let stdout = '';
     try {

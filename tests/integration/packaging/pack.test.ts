@@ -1,12 +1,12 @@
 /**
  * What a user installs: `npm pack` of the project (its `prepare` builds the bundles), the tarball
  * installed with `npm install -g` into an empty prefix, and the installed `flint` run from there,
- * outside the checkout: --version, `iso inspect` of a fixture, and `burn` onto a loop device whose
- * bytes must equal what the installed `iso customize` makes. The project is packed from a copy in
+ * outside the checkout: --version, `iso inspect` of a fixture, `ui` serving the shipped interface,
+ * and `burn` onto a loop device whose bytes must equal what the installed `iso customize` makes. The project is packed from a copy in
  * a temp dir (node_modules linked), so the build it runs never touches the checkout's out/ that
  * other tests are using. The loop device is removed by its name.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
@@ -104,6 +104,36 @@ describe.skipIf(why)('the packed npm package, installed into an empty prefix', (
     expect(inspect.stderr).toBe('');
     expect(inspect.code).toBe(0);
     expect(inspect.stdout.toString('utf8')).toMatch(/^Volume ID: +fedora-coreos-38\.20230718\.dev\.0\nArchitecture: +x86_64\n/);
+  });
+
+  it('flint ui serves the shipped interface from the installed package', async () => {
+    const child = spawn('flint', ['ui', '--no-open', '--port', '0'], {
+      cwd: work,
+      env: { ...process.env, PATH: `${join(prefix, 'bin')}:${process.env.PATH}` },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      let out = '';
+      const url = await new Promise<string>((res, rej) => {
+        const t = setTimeout(() => rej(new Error(`no URL printed: ${out}`)), 30_000);
+        child.stdout.on('data', (c) => {
+          out += c;
+          const m = /(http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]+)/.exec(out);
+          if (m) {
+            clearTimeout(t);
+            res(m[1]!);
+          }
+        });
+      });
+      const page = await fetch(url);
+      expect(page.status).toBe(200);
+      const installed = join(prefix, 'lib', 'node_modules', '@flint-usb', 'flint');
+      expect(await page.text()).toBe(readFileSync(join(installed, 'out', 'renderer', 'index.html'), 'utf8'));
+    } finally {
+      const exited = new Promise((res) => child.on('exit', res));
+      child.kill('SIGTERM');
+      await exited;
+    }
   });
 
   it('flint burn writes a loop device: the bytes `iso customize` makes, the config read back', () => {

@@ -131,6 +131,17 @@ export interface CoreAdapter {
     opts: { signal?: AbortSignal; onProgress?: (p: CoreProgress) => void },
   ): Promise<{ release: string; artifacts: { kernel: string; initramfs: string; rootfs: string } }>;
   /**
+   * Network boot from a local live ISO: copies the kernel, initramfs and rootfs out of its
+   * images/pxeboot into `dir` as `<stem>-vmlinuz`, `<stem>-initrd.img`, `<stem>-rootfs.img`
+   * (coreos-installer iso extract pxe names), replacing older copies; `release` as the ISO names it.
+   */
+  pxeExtract(
+    iso: string,
+    dir: string,
+    stem: string,
+    opts: { signal?: AbortSignal; onProgress?: (p: CoreProgress) => void },
+  ): Promise<{ release?: string; stream?: string; artifacts: { kernel: string; initramfs: string; rootfs: string }; written: string[] }>;
+  /**
    * Writes `src` (a live initramfs) customized with the config (coreos-installer pxe customize) to
    * `dest`; `extra` adds the field-settings fragment (merged after `config`) and network keyfiles.
    */

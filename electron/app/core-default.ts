@@ -287,6 +287,14 @@ export function createDefaultCore(opts: DefaultCoreOptions = {}): CoreAdapter {
       };
     },
 
+    async pxeExtract(iso, dir, stem, { signal, onProgress }) {
+      const { extractPxeArtifacts } = await import('../core/iso/pxe-artifacts');
+      return extractPxeArtifacts(iso, dir, stem, {
+        signal,
+        onProgress: onProgress && ((bytes, total) => onProgress({ phase: 'write', bytes, total })),
+      });
+    },
+
     async pxeCustomize(src, dest, config, extra) {
       const { pxeCustomize } = await import('../core/pxe/customize');
       const input: CustomizeInput = { fromRam: false, extraKargs: [], network: [...(extra?.network ?? [])], ca: [] };

@@ -5,13 +5,16 @@
  * Electron-free.
  */
 import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, parse as parsePath, resolve } from 'node:path';
 import { FlintError } from '../core/errors';
+import { safeStem } from '../core/iso/pxe-artifacts';
+import { identifyRelease } from '../core/iso/release';
 import { generatePxeConfig, type PxeArtifactNames, type PxeConfigOptions } from '../core/pxe/config';
 import type { InvokeRequest, InvokeResponse } from '../contract/api';
 import type { PxeOptions, PxePreview, PxeServerState } from '../contract/types';
 import { toFlashProgress } from './images';
 import { mergedLiveConfig, NETWORK_INITRD, pxeSettingsOf, settingsNotes, urlConfigName, type PxeSettings } from './pxe-settings';
+import type { CoreProgress } from './core-adapter';
 import type { Session } from './session';
 
 /** Name of the wrapped Ignition initrd in an exported folder. */
@@ -52,6 +55,44 @@ export function artifactNames(release: string | undefined, arch: string): PxeArt
     initramfs: `fedora-coreos-${r}-live-initramfs.${arch}.img`,
     rootfs: `fedora-coreos-${r}-live-rootfs.${arch}.img`,
   };
+}
+
+/** Where the boot files of an export come from, their names and the release they belong to. */
+interface PxeSource {
+  artifacts: PxeArtifactNames;
+  release?: string;
+  stream?: string;
+  /** The live ISO they are copied out of (source `iso`), and the prefix of their names. */
+  iso?: { path: string; stem: string; volumeId: string };
+}
+
+/** The artifact names `iso extract pxe` gives the files of an ISO (`<stem>-vmlinuz`...). */
+export function isoArtifactNames(stem: string): PxeArtifactNames {
+  return { kernel: `${stem}-vmlinuz`, initramfs: `${stem}-initrd.img`, rootfs: `${stem}-rootfs.img` };
+}
+
+/** The source the options name: the stream's release, or a live ISO held by the session. */
+function sourceOf(s: Session, o: PxeOptions): PxeSource {
+  if (o.source !== 'iso') return { artifacts: artifactNames(o.release, o.arch), release: o.release, stream: o.stream };
+  if (!o.imageId) {
+    throw new FlintError('PXE_NO_ISO', 'Choose the live ISO to take the boot files from', [
+      'its kernel, initramfs and root filesystem are copied into the boot folder; nothing is downloaded',
+    ]);
+  }
+  const img = s.image(o.imageId).state;
+  const stem = safeStem(parsePath(img.path).name);
+  const id = identifyRelease(img.facts.volumeId, img.facts.defaultKargs);
+  return {
+    artifacts: isoArtifactNames(stem),
+    release: img.release ?? id.version ?? undefined,
+    stream: img.stream ?? id.stream ?? undefined,
+    iso: { path: img.path, stem, volumeId: img.facts.volumeId },
+  };
+}
+
+/** The options as the config generator sees them: an ISO's boot names its own stream (or none). */
+function withSourceStream(o: PxeOptions, src: PxeSource): PxeOptions {
+  return src.iso ? { ...o, stream: src.stream ?? '' } : o;
 }
 
 /** File name of the customized initramfs beside the original one. */
@@ -174,7 +215,8 @@ export async function previewPxe(s: Session, req: InvokeRequest<'pxe:preview'>):
   const settings = pxeSettingsOf(req.options, req.fieldSettings);
   const config = configText(s, req.options, req.configId, false, settings);
   const fields = settings ? { settings, hasConfig: config !== null } : undefined;
-  return generate(req.options, artifactNames(req.options.release, req.options.arch), req.options.release, fields);
+  const src = sourceOf(s, req.options);
+  return generate(withSourceStream(req.options, src), src.artifacts, src.release, fields);
 }
 
 /** Checks a folder typed in browser mode: absolute; an existing directory, or a new one in an existing directory. */
@@ -198,8 +240,9 @@ export async function exportPxe(s: Session, req: InvokeRequest<'pxe:export'>): P
   const settings = pxeSettingsOf(o, req.fieldSettings);
   const config = configText(s, o, req.configId, true, settings);
   const fields = settings ? { settings, hasConfig: config !== null } : undefined;
-  // fail on bad kargs or URLs before asking for a folder or downloading anything
-  generate(o, artifactNames(o.release, o.arch), o.release, fields);
+  // fail on bad kargs or URLs, or a missing ISO, before asking for a folder or downloading anything
+  const src = sourceOf(s, o);
+  generate(withSourceStream(o, src), src.artifacts, src.release, fields);
   let dir: string | null;
   if (s.mode === 'electron') {
     const d = s.needDialogs();
@@ -214,21 +257,27 @@ export async function exportPxe(s: Session, req: InvokeRequest<'pxe:export'>): P
   st.job = abort;
   try {
     await mkdir(dir, { recursive: true });
-    const got = await s.core.pxeDownload(dir, o.stream, o.arch, {
-      signal: abort.signal,
-      onProgress: (p) => s.emit('pxe:progress', toFlashProgress(PXE_JOB_ID, p)),
-    });
-    const written = [got.artifacts.kernel, got.artifacts.initramfs, got.artifacts.rootfs];
+    const hooks = { signal: abort.signal, onProgress: (p: CoreProgress) => s.emit('pxe:progress', toFlashProgress(PXE_JOB_ID, p)) };
+    let got: { release?: string; artifacts: PxeArtifactNames };
+    let written: string[];
+    if (src.iso) {
+      const x = await s.core.pxeExtract(src.iso.path, dir, src.iso.stem, hooks);
+      got = { release: x.release ?? src.release, artifacts: x.artifacts };
+      written = [...x.written];
+    } else {
+      got = await s.core.pxeDownload(dir, o.stream, o.arch, hooks);
+      written = [got.artifacts.kernel, got.artifacts.initramfs, got.artifacts.rootfs];
+    }
     written.push(...(await writeIgnition(s, o, dir, got.artifacts.initramfs, config, settings)));
     abort.signal.throwIfAborted();
-    const g = generate({ ...o, release: got.release }, got.artifacts, got.release, fields);
+    const g = generate(withSourceStream({ ...o, release: got.release }, src), got.artifacts, got.release, fields);
     for (const f of g.files) {
       await mkdir(dirname(join(dir, f.name)), { recursive: true });
       await writeFile(join(dir, f.name), f.text);
       written.push(f.name);
     }
     st.dir = dir;
-    return { ...g, dir, release: got.release, written };
+    return { ...g, dir, release: got.release ?? src.iso?.volumeId ?? '', written };
   } catch (err) {
     if (abort.signal.aborted) throw new FlintError('PXE_CANCELLED', 'The export was cancelled; the folder may hold partial files');
     throw err;

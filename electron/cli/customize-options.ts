@@ -1,9 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { FlintError } from '../core/errors';
-import { ButaneError } from '../core/ignition/butane/translate';
 import type { FieldSettings } from '../core/ignition/field-settings';
-import { loadConfigFile } from '../core/ignition/load';
 import type { CustomizeRequest, NamedFile } from '../core/iso/customize';
 import { addFieldSettingsOptions, readFieldSettings } from './commands/ignition';
 
@@ -55,6 +53,11 @@ export async function readNamedFile(path: string): Promise<NamedFile> {
  * Butane problem becomes one error naming the file and the YAML line.
  */
 export async function readConfigFile(path: string): Promise<NamedFile> {
+  // loaded here: the Butane translator brings yaml and the schema validator along
+  const [{ loadConfigFile }, { ButaneError }] = await Promise.all([
+    import('../core/ignition/load'),
+    import('../core/ignition/butane/translate'),
+  ]);
   try {
     return { name: path, data: await loadConfigFile(path) };
   } catch (err) {

@@ -75,6 +75,8 @@ const url = (v: unknown) => typeof v === 'string' && v.length <= 1024 && /^[a-z]
 /** Is `x` a valid PxeOptions? */
 export function isPxeOptions(x: unknown): x is PxeOptions {
   return shape(x, {
+    source: opt((v) => v === 'stream' || v === 'iso'),
+    imageId: opt(id),
     stream: token,
     arch: token,
     release: opt(token),

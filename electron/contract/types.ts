@@ -282,7 +282,15 @@ export type PxeFormat = 'pxelinux' | 'ipxe';
 
 /** Network boot options (the "Network boot options" step). */
 export interface PxeOptions {
-  /** Stream and architecture whose PXE artifacts are booted. */
+  /**
+   * Where the kernel, initramfs and rootfs come from: the stream's current release, downloaded and
+   * verified (`stream`, the default), or copied out of a live ISO the session holds (`iso`, with
+   * `imageId`), so a site with one ISO and no Internet can boot over the network.
+   */
+  source?: 'stream' | 'iso';
+  /** The live ISO (an id from image:open-dialog/open-path, image:download or image:cached) when source is `iso`. */
+  imageId?: string;
+  /** Stream and architecture whose PXE artifacts are booted (source `stream`). */
   stream: string;
   arch: string;
   /** Release shown in previews (file names); the export uses the stream's current release. */

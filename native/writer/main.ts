@@ -3,7 +3,8 @@
  * stdin, or --job FILE), writes the image to the target devices and prints progress as JSON lines
  * (stdout, or --events FILE). See native/README.md for the protocol and exit codes.
  *
- *   node --import tsx native/writer/main.ts [--job FILE] [--events FILE] [--cancel-file FILE]
+ *   node out/native/writer/main.mjs [--job FILE] [--events FILE] [--cancel-file FILE]
+ *   (this file bundled by build/bundle.ts; `npm run build`)
  *
  * Cancel: SIGTERM/SIGINT, stdin closing (when the job came on stdin) or the cancel file appearing.
  * It opens no network socket.

@@ -3,7 +3,7 @@ import { FlintError } from '../errors';
 import type { CpioMember } from '../codecs/cpio';
 import { CONFIG_IGN, NETWORK_DIR, type IsoFacts } from './inspect';
 import { editKargs, kargWrites, type KargEdits } from './kargs';
-import { buildCustomizeMembers, type MemberRequest, type NamedFile } from './live-config';
+import { buildCustomizeMembers, type GeneratedMembers, type MemberRequest, type NamedFile } from './live-config';
 import { encodeEmbedArea } from './payload';
 import { normalizePlan, type PatchPlan, type PatchWrite } from './plan';
 
@@ -12,8 +12,16 @@ export type { NamedFile } from './live-config';
 export { buildCustomizeMembers, generateLiveConfig } from './live-config';
 export { readEmbeddedIgnition } from './inspect';
 
+/** An embed-area member carried over byte for byte (archive path and bytes). */
+export type KeptMember = CpioMember;
+
 /** Everything `iso customize` can do, with coreos-installer's option semantics (spec §6). */
 export interface CustomizeRequest extends MemberRequest {
+  /**
+   * Embed-area members to write exactly as given instead of generating them (giving a stick's
+   * customization to a newer release, see stick.ts); no member option may be given beside them.
+   */
+  keepMembers?: KeptMember[];
   liveKargAppend?: string[];
   liveKargDelete?: string[];
   liveKargReplace?: string[];
@@ -60,9 +68,39 @@ export async function planCustomize(facts: IsoFacts, req: CustomizeRequest): Pro
     kargs = editKargs(facts.kargs.defaultKargs, edits);
     writes.push(...kargWrites(facts.kargs, kargs));
   }
-  const gen = buildCustomizeMembers(req, facts.features);
+  const gen = req.keepMembers ? keptMemberSet(req, facts) : buildCustomizeMembers(req, facts.features);
   writes.push(...(await embedAreaWrites(facts, gen.members)));
   return { plan: normalizePlan(facts.size, writes), liveConfig: gen.liveConfig, members: gen.members, kargs, messages: gen.messages };
+}
+
+const MEMBER_OPTIONS: (keyof MemberRequest)[] = [
+  'liveIgnition',
+  'ignitionCa',
+  'networkKeyfile',
+  'preInstall',
+  'postInstall',
+  'installerConfig',
+  'destIgnition',
+  'destDevice',
+  'destKargAppend',
+  'destKargDelete',
+  'destConsole',
+];
+
+/**
+ * The members of `req.keepMembers` as they are: the live config is whatever `config.ign` holds,
+ * and network keyfiles still need the image's live-initrd-network feature (spec §7).
+ */
+function keptMemberSet(req: CustomizeRequest, facts: IsoFacts): GeneratedMembers {
+  const extra = MEMBER_OPTIONS.filter((k) => req[k] !== undefined);
+  if (extra.length > 0) {
+    throw new FlintError('CUSTOMIZE_CONFLICT', 'Kept embed-area members cannot be combined with options that generate them', extra);
+  }
+  const members = req.keepMembers ?? [];
+  if (members.some((m) => m.path.startsWith(NETWORK_DIR)) && !facts.features.liveInitrdNetwork) {
+    throw new FlintError('FEATURE_MISSING', 'This OS image does not support customizing network settings.');
+  }
+  return { members: [...members], liveConfig: members.find((m) => m.path === CONFIG_IGN)?.data ?? null, messages: [] };
 }
 
 /** Plans `iso ignition embed`: sets `config.ign` (verbatim bytes), keeps the other members. */

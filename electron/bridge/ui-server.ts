@@ -76,20 +76,39 @@ function tokenMatches(given: string | null | undefined, token: string): boolean 
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+/**
+ * Reads a request body of at most `limit` bytes. Past the limit (or when Content-Length already
+ * says so) it stops reading and rejects at once, so a huge or endless upload is answered with 413
+ * without being read to its end.
+ */
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const tooLarge = () => new FlintError('BODY_TOO_LARGE', `Request body over ${limit} bytes`);
+  if (Number(req.headers['content-length'] ?? 0) > limit) return Promise.reject(tooLarge());
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    req.on('data', (c: Buffer) => {
+    const onData = (c: Buffer) => {
       size += c.length;
-      // past the limit the rest is read and dropped, so the client gets the 413 answer
-      if (size <= limit) chunks.push(c);
-    });
-    req.on('end', () =>
-      size > limit ? reject(new FlintError('BODY_TOO_LARGE', `Request body over ${limit} bytes`)) : resolve(Buffer.concat(chunks)),
-    );
+      if (size > limit) {
+        req.off('data', onData);
+        req.pause();
+        reject(tooLarge());
+      } else chunks.push(c);
+    };
+    req.on('data', onData);
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
+}
+
+/**
+ * Answers 413 and closes the connection: the rest of the body is never read (Node would otherwise
+ * keep the socket open to drain it).
+ */
+function refuseBody(req: IncomingMessage, res: ServerResponse, err: FlintError): void {
+  res.setHeader('connection', 'close');
+  refuse(res, 413, err.code, err.message);
+  res.once('finish', () => req.socket.destroySoon());
 }
 
 /** HTTP status for a dispatch outcome (the body is the Outcome either way). */
@@ -168,7 +187,7 @@ export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
         const raw = await readBody(req, MAX_BODY_BYTES);
         body = raw.length === 0 ? {} : JSON.parse(raw.toString('utf8'));
       } catch (err) {
-        if (err instanceof FlintError) return refuse(res, 413, err.code, err.message);
+        if (err instanceof FlintError) return refuseBody(req, res, err);
         return refuse(res, 400, 'BAD_JSON', 'The request body is not JSON');
       }
       let channel: string;

@@ -53,8 +53,17 @@ function trusted(event: IpcMainInvokeEvent): boolean {
   return !!win && event.sender === win.webContents && event.senderFrame === win.webContents.mainFrame;
 }
 
+/**
+ * The page the window loads: electron-vite's dev server (ELECTRON_RENDERER_URL) only when running
+ * from a checkout; a packaged app always loads its own app://flint page, so an environment
+ * variable cannot point the privileged window at another site.
+ */
+export function rendererUrl(packaged: boolean, env: NodeJS.ProcessEnv = process.env): string {
+  return !packaged && env.ELECTRON_RENDERER_URL ? env.ELECTRON_RENDERER_URL : APP_URL;
+}
+
 function createWindow(): void {
-  const url = process.env.ELECTRON_RENDERER_URL ?? APP_URL;
+  const url = rendererUrl(app.isPackaged);
   win = createMainWindow(preloadPath, url);
   const w = win;
   session = new Session({

@@ -5,7 +5,7 @@ import { FlintError } from '../../errors';
 import { mergeConfig } from '../merge';
 import { schemaIssues } from '../schema';
 import { semanticIssues } from '../semantics';
-import { type ConfigIssue, type JsonObject, isObject, jsonPath } from '../types';
+import { type ConfigIssue, type JsonObject, appendAll, isObject, jsonPath } from '../types';
 import { makeDataUrl } from './dataurl';
 import { mountUnit } from './mount-units';
 import { BUTANE_ROOT, FCOS_TO_IGNITION, type Field, type Shape, jsonKey } from './spec';
@@ -287,7 +287,7 @@ function walk(ctx: Ctx, node: Node, shape: Shape, path: string, jp: string): unk
   };
   if (shape.name === 'contents_local') return decode(names as string, path);
   const keys: string[] = [];
-  (names as string[]).forEach((rel, i) => keys.push(...(decode(rel, `${path}[${i}]`) ?? '').split(/\r?\n/).filter((l) => l !== '')));
+  (names as string[]).forEach((rel, i) => appendAll(keys, (decode(rel, `${path}[${i}]`) ?? '').split(/\r?\n/).filter((l) => l !== '')));
   return keys;
 }
 

@@ -106,12 +106,12 @@ export function createDefaultCore(opts: DefaultCoreOptions = {}): CoreAdapter {
   return {
     hostArch: () => nodeArchToCoreos(nodeArch),
 
-    async checkConfig(name, bytes, capacity, filesDir) {
+    async checkConfig(name, bytes, capacity, filesDir, installed) {
       let ignition = bytes;
       const warnings: Issue[] = [];
       if (configKind(name, bytes) === 'butane') {
         try {
-          const r = translateButane(new TextDecoder().decode(bytes), { filesDir });
+          const r = translateButane(new TextDecoder().decode(bytes), { filesDir, target: installed ? 'installed' : 'live' });
           warnings.push(...r.warnings.map(plainIssue));
           ignition = new TextEncoder().encode(JSON.stringify(r.config, null, 2));
         } catch (err) {
@@ -120,7 +120,7 @@ export function createDefaultCore(opts: DefaultCoreOptions = {}): CoreAdapter {
           return { text, report: { ok: false, errors: err.issues.map(plainIssue), warnings: [] } };
         }
       }
-      const report = await validateIgnition(ignition, { live: true, capacity });
+      const report = await validateIgnition(ignition, { live: !installed, capacity });
       const out: ConfigReport = { ok: report.ok, errors: report.errors, warnings: [...warnings, ...report.warnings] };
       if (report.version) out.version = report.version;
       if (report.compressedSize !== undefined) out.compressedSize = report.compressedSize;

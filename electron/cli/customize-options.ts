@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { FlintError } from '../core/errors';
-import { ButaneError } from '../core/ignition/butane/translate';
+import { ButaneError, type ButaneTarget } from '../core/ignition/butane/translate';
 import type { FieldSettings } from '../core/ignition/field-settings';
 import { loadConfigFile } from '../core/ignition/load';
 import type { CustomizeRequest, NamedFile } from '../core/iso/customize';
@@ -54,9 +54,9 @@ export async function readNamedFile(path: string): Promise<NamedFile> {
  * Reads an Ignition config given on the command line (.ign as is, Butane .bu translated); a
  * Butane problem becomes one error naming the file and the YAML line.
  */
-export async function readConfigFile(path: string): Promise<NamedFile> {
+export async function readConfigFile(path: string, target: ButaneTarget = 'live'): Promise<NamedFile> {
   try {
-    return { name: path, data: await loadConfigFile(path) };
+    return { name: path, data: await loadConfigFile(path, { target }) };
   } catch (err) {
     if (err instanceof ButaneError) throw new FlintError(err.code, `${path}: ${err.message}`, err.causes);
     throw err;
@@ -126,7 +126,8 @@ export async function readCustomizeRequest(opts: Record<string, unknown>, extra:
     ]);
   }
   const req: CustomizeRequest = {
-    destIgnition: await readAll(opts.destIgnition, readConfigFile),
+    // the installed system's config may use boot_device, grub and storage.trees
+    destIgnition: await readAll(opts.destIgnition, (p) => readConfigFile(p, 'installed')),
     destDevice: typeof opts.destDevice === 'string' ? opts.destDevice : undefined,
     destConsole: strings(opts.destConsole),
     destKargAppend: strings(opts.destKargAppend),
@@ -136,7 +137,7 @@ export async function readCustomizeRequest(opts: Record<string, unknown>, extra:
     preInstall: await readAll(opts.preInstall),
     postInstall: await readAll(opts.postInstall),
     installerConfig: await readAll(opts.installerConfig),
-    liveIgnition: await readAll([...(strings(opts.liveIgnition) ?? []), ...(extra.liveIgnition ?? [])], readConfigFile),
+    liveIgnition: await readAll([...(strings(opts.liveIgnition) ?? []), ...(extra.liveIgnition ?? [])], (p) => readConfigFile(p)),
     liveKargAppend: strings(opts.liveKargAppend),
     liveKargDelete: strings(opts.liveKargDelete),
     liveKargReplace: strings(opts.liveKargReplace),

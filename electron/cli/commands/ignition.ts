@@ -162,7 +162,7 @@ export function registerIgnition(program: Command): void {
     .option('--json', 'print the report as JSON')
     .option('--no-live', 'skip the live-boot lint (config for an installed system)')
     .action(async (file: string, opts: { json?: boolean; live: boolean }) => {
-      const report = await validateIgnition(await loadConfigFile(file), { live: opts.live });
+      const report = await validateIgnition(await loadConfigFile(file, { target: opts.live ? 'live' : 'installed' }), { live: opts.live });
       process.stdout.write(opts.json ? JSON.stringify(report, null, 2) + '\n' : formatReport(file, report).join('\n') + '\n');
       if (!report.ok) {
         const first = report.errors[0];

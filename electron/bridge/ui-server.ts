@@ -5,7 +5,6 @@
  * one-time token. Invokes go through the same `dispatch` as Electron IPC. Electron-free.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { FlintError } from '../core/errors';
@@ -17,7 +16,7 @@ import { createDefaultCore, type DefaultCoreOptions } from '../app/core-default'
 import { watchDrives } from '../app/drives';
 import { dispatch } from '../app/handlers';
 import { Session } from '../app/session';
-import { STATIC_HEADERS, contentType, resolveStatic } from '../app/static';
+import { STATIC_HEADERS, contentType, openStatic } from '../app/static';
 
 /** Largest JSON body accepted (an upload's text, JSON-escaped, plus the envelope). */
 export const MAX_BODY_BYTES = 2 * MAX_UPLOAD_BYTES + 64 * 1024;
@@ -201,14 +200,18 @@ export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
     }
 
     if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'BAD_METHOD', 'Read-only');
-    const file = await resolveStatic(opts.rendererDir, url.pathname);
+    const file = await openStatic(opts.rendererDir, url.pathname);
     if (!file) {
       res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8', ...STATIC_HEADERS });
       return void res.end('Not found');
     }
-    res.writeHead(200, { ...STATIC_HEADERS, 'content-type': contentType(file) });
-    if (req.method === 'HEAD') return void res.end();
-    createReadStream(file)
+    res.writeHead(200, { ...STATIC_HEADERS, 'content-type': contentType(file.path) });
+    if (req.method === 'HEAD') {
+      await file.handle.close();
+      return void res.end();
+    }
+    file.handle
+      .createReadStream()
       .on('error', () => res.destroy())
       .pipe(res);
   }

@@ -2,14 +2,14 @@
  * The loopback bridge behind `flint ui` and the browser e2e tests: serves the built renderer and
  * the contract over HTTP on 127.0.0.1 only. Every request must carry the right Host (no DNS
  * rebinding) and, when a browser sends one, a same-origin Origin; every API call needs the
- * one-time token. Invokes go through the same `dispatch` as Electron IPC. Electron-free.
+ * session cookie a one-time sign-in code buys (sign-in.ts). Invokes go through the same
+ * `dispatch` as Electron IPC. Electron-free.
  */
-import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { FlintError } from '../core/errors';
 import { MAX_UPLOAD_BYTES } from '../contract/api';
-import { API_PREFIX, EVENTS_PATH, TOKEN_HEADER, TOKEN_PARAM } from '../contract/bridge';
+import { API_PREFIX, EVENTS_PATH, SIGN_IN_PATH } from '../contract/bridge';
 import type { Outcome } from '../contract/types';
 import type { CoreAdapter } from '../app/core-adapter';
 import { createDefaultCore, type DefaultCoreOptions } from '../app/core-default';
@@ -17,6 +17,7 @@ import { watchDrives } from '../app/drives';
 import { dispatch } from '../app/handlers';
 import { Session } from '../app/session';
 import { STATIC_HEADERS, contentType, openStatic } from '../app/static';
+import { SignIn } from './sign-in';
 
 /** Largest JSON body accepted (an upload's text, JSON-escaped, plus the envelope). */
 export const MAX_BODY_BYTES = 2 * MAX_UPLOAD_BYTES + 64 * 1024;
@@ -39,14 +40,20 @@ export interface UiServerOptions {
   app?: { name: string; version: string };
 }
 
+/** Largest sign-in request body (`{"code":"..."}`). */
+const SIGN_IN_BODY_BYTES = 1024;
+
 /** A running bridge. */
 export interface UiServer {
-  /** The page URL with the token, e.g. http://127.0.0.1:4321/?token=... */
-  url: string;
   /** The origin, e.g. http://127.0.0.1:4321 */
   origin: string;
-  token: string;
   port: number;
+  /** A new one-time sign-in link, e.g. http://127.0.0.1:4321/#code=... (each call a new code). */
+  signInLink(): string;
+  /** A new one-time code alone (for clients that sign in themselves: tests, scripts). */
+  signInCode(): string;
+  /** Writes a launcher page (0600, private directory) with a new sign-in link; returns its path. */
+  writeLauncher(): Promise<string>;
   /** The session behind the API (tests may inspect it). */
   session: Session;
   /** Stops the server, its event streams and running jobs. */
@@ -66,13 +73,6 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
 
 function refuse(res: ServerResponse, status: number, code: string, message: string): void {
   sendJson(res, status, { ok: false, error: { code, message } } satisfies Outcome<never>);
-}
-
-function tokenMatches(given: string | null | undefined, token: string): boolean {
-  if (typeof given !== 'string') return false;
-  const a = Buffer.from(given);
-  const b = Buffer.from(token);
-  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 /**
@@ -118,7 +118,6 @@ function statusOf(o: Outcome<unknown>): number {
 
 /** Starts the bridge on 127.0.0.1. */
 export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
-  const token = randomBytes(24).toString('base64url');
   const core: CoreAdapter = { ...createDefaultCore({ allowLoop: opts.allowLoop, ...opts.coreOptions }), ...opts.core };
   const session = new Session({
     mode: 'browser',
@@ -128,6 +127,14 @@ export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
   });
   const streams = new Set<ServerResponse>();
   let port = 0;
+  let signIn: SignIn | null = null;
+  const signedOut = (res: ServerResponse) =>
+    refuse(
+      res,
+      401,
+      'SIGN_IN_REQUIRED',
+      'This page is not signed in to Flint. Open the sign-in link flint ui printed; a link works once (press Enter in the terminal running flint ui for a new one).',
+    );
   const allowedHosts = () => new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
   const allowedOrigins = () => new Set([`http://127.0.0.1:${port}`, `http://localhost:${port}`]);
 
@@ -145,10 +152,38 @@ export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
     }
     const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
 
+    if (url.pathname === SIGN_IN_PATH) {
+      if (req.method !== 'POST') return refuse(res, 405, 'BAD_METHOD', 'Use POST to sign in');
+      if (
+        !String(req.headers['content-type'] ?? '')
+          .toLowerCase()
+          .startsWith('application/json')
+      ) {
+        return refuse(res, 415, 'BAD_CONTENT_TYPE', 'Send application/json');
+      }
+      let code: unknown;
+      try {
+        code = (JSON.parse((await readBody(req, SIGN_IN_BODY_BYTES)).toString('utf8')) as { code?: unknown })?.code;
+      } catch (err) {
+        if (err instanceof FlintError) return refuseBody(req, res, err);
+        return refuse(res, 400, 'BAD_JSON', 'The request body is not JSON');
+      }
+      const id = signIn?.exchange(code);
+      if (!id) {
+        return refuse(
+          res,
+          401,
+          'SIGN_IN_CODE_INVALID',
+          'This sign-in link was already used or has expired. Press Enter in the terminal running flint ui for a new one.',
+        );
+      }
+      res.setHeader('set-cookie', signIn!.cookie(id));
+      return sendJson(res, 200, { ok: true, value: {} } satisfies Outcome<object>);
+    }
+
     if (url.pathname === EVENTS_PATH) {
       if (req.method !== 'GET') return refuse(res, 405, 'BAD_METHOD', 'Use GET for events');
-      const given = url.searchParams.get(TOKEN_PARAM) ?? (req.headers[TOKEN_HEADER] as string | undefined);
-      if (!tokenMatches(given, token)) return refuse(res, 401, 'TOKEN_REQUIRED', 'Missing or wrong token');
+      if (!signIn?.signedIn(req)) return signedOut(res);
       res.writeHead(200, {
         'content-type': 'text/event-stream; charset=utf-8',
         'cache-control': 'no-store',
@@ -171,9 +206,7 @@ export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
 
     if (url.pathname.startsWith(API_PREFIX)) {
       if (req.method !== 'POST') return refuse(res, 405, 'BAD_METHOD', 'Use POST for API calls');
-      if (!tokenMatches(req.headers[TOKEN_HEADER] as string | undefined, token)) {
-        return refuse(res, 401, 'TOKEN_REQUIRED', 'Missing or wrong token');
-      }
+      if (!signIn?.signedIn(req)) return signedOut(res);
       if (
         !String(req.headers['content-type'] ?? '')
           .toLowerCase()
@@ -231,15 +264,19 @@ export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
   port = (server.address() as AddressInfo).port;
   const stopWatch = watchDrives(session);
   const origin = `http://127.0.0.1:${port}`;
+  const codes = new SignIn(origin);
+  signIn = codes;
   return {
-    url: `${origin}/?${TOKEN_PARAM}=${token}`,
     origin,
-    token,
     port,
+    signInLink: () => codes.newLink(),
+    signInCode: () => codes.newCode(),
+    writeLauncher: () => codes.writeLauncher(),
     session,
     async close() {
       stopWatch();
       session.dispose();
+      await codes.close();
       for (const s of streams) s.end();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

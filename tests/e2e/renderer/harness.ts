@@ -57,8 +57,11 @@ export async function buildRenderer(outDir: string): Promise<string> {
 
 /** A running stack: mirror + bridge (+ the temp dirs behind them). */
 export interface Stack {
-  /** Page URL with the one-time token. */
-  url: string;
+  /**
+   * A new one-time sign-in link at every read (`http://127.0.0.1:P/#code=...`), as `flint ui`
+   * hands one to the browser: the page spends the code, the browser keeps the session cookie.
+   */
+  readonly url: string;
   ui: UiServer;
   mirror: MirrorServer;
   /** Temp dir holding the mirror root, the cache and the renderer build. */
@@ -114,7 +117,9 @@ export async function startStack(
     const m = mirror;
     const u = ui;
     return {
-      url: u.url,
+      get url() {
+        return u.signInLink();
+      },
       ui: u,
       mirror: m,
       dir,

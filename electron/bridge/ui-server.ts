@@ -9,7 +9,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { FlintError } from '../core/errors';
 import { MAX_UPLOAD_BYTES } from '../contract/api';
-import { API_PREFIX, EVENTS_PATH, SIGN_IN_PATH } from '../contract/bridge';
+import { API_PREFIX, EVENTS_PATH, SIGN_IN_NEW_PATH, SIGN_IN_PATH } from '../contract/bridge';
 import type { Outcome } from '../contract/types';
 import type { CoreAdapter } from '../app/core-adapter';
 import { createDefaultCore, type DefaultCoreOptions } from '../app/core-default';
@@ -38,10 +38,14 @@ export interface UiServerOptions {
   allowLoop?: boolean;
   /** App name/version reported by app:info. */
   app?: { name: string; version: string };
+  /** Shows a new sign-in link where only the running user sees it (flint ui: its terminal); asked for by signed-out pages. */
+  onSignInLinkRequested?: (link: string) => void;
 }
 
 /** Largest sign-in request body (`{"code":"..."}`). */
 const SIGN_IN_BODY_BYTES = 1024;
+/** At most one new sign-in link per this interval, however many pages (or other users) ask. */
+export const SIGN_IN_NEW_INTERVAL_MS = 5_000;
 
 /** A running bridge. */
 export interface UiServer {
@@ -128,12 +132,13 @@ export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
   const streams = new Set<ServerResponse>();
   let port = 0;
   let signIn: SignIn | null = null;
+  let lastLinkRequest = 0;
   const signedOut = (res: ServerResponse) =>
     refuse(
       res,
       401,
       'SIGN_IN_REQUIRED',
-      'This page is not signed in to Flint. Open the sign-in link flint ui printed; a link works once (press Enter in the terminal running flint ui for a new one).',
+      'This page is not signed in to Flint (a sign-in link works once). Open the sign-in link shown in the terminal running flint ui.',
     );
   const allowedHosts = () => new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
   const allowedOrigins = () => new Set([`http://127.0.0.1:${port}`, `http://localhost:${port}`]);
@@ -151,6 +156,27 @@ export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
       return refuse(res, 403, 'BAD_ORIGIN', 'Cross-site request refused');
     }
     const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
+
+    if (url.pathname === SIGN_IN_NEW_PATH) {
+      // no secret is returned: the link appears on the running user's terminal only
+      if (req.method !== 'POST') return refuse(res, 405, 'BAD_METHOD', 'Use POST to ask for a sign-in link');
+      if (
+        !String(req.headers['content-type'] ?? '')
+          .toLowerCase()
+          .startsWith('application/json')
+      ) {
+        return refuse(res, 415, 'BAD_CONTENT_TYPE', 'Send application/json');
+      }
+      if (!opts.onSignInLinkRequested || !signIn) {
+        return refuse(res, 404, 'SIGN_IN_NO_TERMINAL', 'This Flint server does not print sign-in links');
+      }
+      if (Date.now() - lastLinkRequest < SIGN_IN_NEW_INTERVAL_MS) {
+        return refuse(res, 429, 'SIGN_IN_RATE', 'A new sign-in link was printed moments ago; look at the terminal running flint ui');
+      }
+      lastLinkRequest = Date.now();
+      opts.onSignInLinkRequested(signIn.newLink());
+      return sendJson(res, 200, { ok: true, value: {} } satisfies Outcome<object>);
+    }
 
     if (url.pathname === SIGN_IN_PATH) {
       if (req.method !== 'POST') return refuse(res, 405, 'BAD_METHOD', 'Use POST to sign in');
@@ -174,7 +200,7 @@ export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
           res,
           401,
           'SIGN_IN_CODE_INVALID',
-          'This sign-in link was already used or has expired. Press Enter in the terminal running flint ui for a new one.',
+          'This sign-in link was already used or has expired; the terminal running flint ui shows a new one when a page asks.',
         );
       }
       res.setHeader('set-cookie', signIn!.cookie(id));

@@ -8,6 +8,11 @@
 export const CODE_PARAM = 'code';
 /** POST `{ "code": ... }` here (same origin) to spend a code and get the session cookie. */
 export const SIGN_IN_PATH = '/api/sign-in';
+/**
+ * POST here (same origin, no session needed) to have the running `flint ui` print a new sign-in
+ * link on its own terminal: what a page that is not signed in does. Rate-limited.
+ */
+export const SIGN_IN_NEW_PATH = '/api/sign-in/new';
 /** Cookie carrying the page's session on every API request and the event stream. */
 export const SESSION_COOKIE = 'flint_session';
 /** Path prefix of the API. */

@@ -16,7 +16,7 @@ import {
   type InvokeResponse,
   type Unsubscribe,
 } from '../../electron/contract/api';
-import { API_PREFIX, CODE_PARAM, EVENTS_PATH, SIGN_IN_PATH } from '../../electron/contract/bridge';
+import { API_PREFIX, CODE_PARAM, EVENTS_PATH, SIGN_IN_NEW_PATH, SIGN_IN_PATH } from '../../electron/contract/bridge';
 import { isOutcome } from '../../electron/contract/guards';
 import type { ErrorValue, FileKind, OpenedFile, Outcome } from '../../electron/contract/types';
 
@@ -83,6 +83,18 @@ export function createBridgeClient(opts: BridgeClientOptions): BridgeClient {
       }).catch(() => null)
     : Promise.resolve();
 
+  let askedForLink = false;
+  /** Signed out: the running flint ui is asked, once per page, to print a new link on its terminal. */
+  function askForLink(): void {
+    if (askedForLink) return;
+    askedForLink = true;
+    void doFetch(`${base}${SIGN_IN_NEW_PATH}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...extra },
+      body: '{}',
+    }).catch(() => null);
+  }
+
   async function invoke<C extends InvokeChannel>(channel: C, request: InvokeRequest<C>): Promise<Outcome<InvokeResponse<C>>> {
     try {
       await ready;
@@ -92,7 +104,11 @@ export function createBridgeClient(opts: BridgeClientOptions): BridgeClient {
         body: JSON.stringify(request ?? {}),
       });
       const body: unknown = await res.json().catch(() => null);
-      if (isOutcome(body)) return body as Outcome<InvokeResponse<C>>;
+      if (isOutcome(body)) {
+        const outcome = body as Outcome<InvokeResponse<C>>;
+        if (!outcome.ok && outcome.error.code === 'SIGN_IN_REQUIRED') askForLink();
+        return outcome;
+      }
       return fail('BRIDGE_BAD_RESPONSE', `The Flint server answered ${res.status} without a result`);
     } catch (err) {
       return fail('BRIDGE_UNREACHABLE', `Cannot reach the Flint server: ${(err as Error).message}`);
@@ -191,9 +207,23 @@ export function resolveFlintApi(): FlintApi {
   const g = globalThis as unknown as Record<string, unknown>;
   const exposed = g[API_GLOBAL] as FlintApi | undefined;
   if (exposed && typeof exposed.invoke === 'function') return exposed;
-  const loc = g.location as { href: string; pathname: string; search: string } | undefined;
-  const code = loc ? codeFromUrl(String(loc.href)) : null;
+  const loc = g.location as { href: string; pathname: string; search: string; reload(): void } | undefined;
   const history = g.history as { replaceState(data: unknown, unused: string, url: string): void } | undefined;
-  if (code && loc) history?.replaceState(null, '', `${loc.pathname}${loc.search}`);
+  const takeCode = (): string | null => {
+    const code = loc ? codeFromUrl(String(loc.href)) : null;
+    if (code && loc) history?.replaceState(null, '', `${loc.pathname}${loc.search}`);
+    return code;
+  };
+  // a link opened in a tab already on this page only changes the fragment (no new page load):
+  // spend its code, then load the page again signed in
+  const win = g as { addEventListener?(type: string, fn: () => void): void };
+  win.addEventListener?.('hashchange', () => {
+    const code = takeCode();
+    if (!code) return;
+    void fetch(SIGN_IN_PATH, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code }) })
+      .catch(() => null)
+      .then(() => loc?.reload());
+  });
+  const code = takeCode();
   return createBridgeClient(code ? { signInCode: code } : {});
 }

@@ -3,7 +3,9 @@
  * machines where the Electron shell cannot run. Serves the built renderer and the loopback bridge
  * on 127.0.0.1. The browser signs in with a one-time code (electron/bridge/sign-in.ts): the
  * browser is started with the path of a launcher page only this user can read, never with the
- * code itself, and the terminal shows a sign-in link; Enter prints a new one.
+ * code itself, and the terminal shows a sign-in link; a page that is not signed in asks for a
+ * new one, which appears on the terminal. (The terminal's input is left alone: pkexec may ask for
+ * a password there when a flash starts.)
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -77,28 +79,23 @@ export function registerUi(program: Command): void {
     .action(async (opts: { port?: number; open: boolean; rendererDir?: string }) => {
       const err = (s: string) => void process.stderr.write(s);
       const rendererDir = await ensureRenderer(resolve(opts.rendererDir ?? DEFAULT_RENDERER_DIR), err);
+      const out = (s: string) => void process.stdout.write(s);
       const server = await startUiServer({
         port: opts.port ?? 0,
         rendererDir,
         app: { name: 'Flint', version: VERSION },
         // writes are elevated like `flint write`: pkexec may ask on this terminal
         coreOptions: { textPrompt: !!process.stdin.isTTY },
+        onSignInLinkRequested: (link) => out(`New sign-in link (asked for by a browser): ${link}\n`),
       });
-      const out = (s: string) => void process.stdout.write(s);
       out(`Flint is running at ${server.origin}/\n`);
       out(`Sign in with this link (it works once, in one browser): ${server.signInLink()}\n`);
+      out('A browser that is not signed in asks for a new link, which appears here. Ctrl+C stops Flint.\n');
       if (opts.open) openBrowser(await server.writeLauncher(), err);
-      // Enter on the terminal prints a fresh link (a reload keeps the session; another browser needs one)
-      const stdin = process.stdin.isTTY ? process.stdin : null;
-      const onLine = () => out(`New sign-in link: ${server.signInLink()}\n`);
-      stdin?.on('data', onLine);
-      out(stdin ? 'Press Enter here for a new sign-in link, Ctrl+C to stop.\n' : 'Ctrl+C or SIGTERM stops it.\n');
       await new Promise<void>((done) => {
         process.once('SIGINT', done);
         process.once('SIGTERM', done);
       });
-      stdin?.off('data', onLine);
-      stdin?.pause();
       await server.close();
     });
 }

@@ -81,6 +81,8 @@ export async function startStack(
     iso?: string;
     /** Lists only the loop devices this returns true for (others' test devices stay out of screenshots). */
     showLoop?: (device: string) => boolean;
+    /** Receives the sign-in links signed-out pages ask for (flint ui prints them on its terminal). */
+    onSignInLinkRequested?: (link: string) => void;
   } = {},
 ): Promise<Stack> {
   const dir = await mkdtemp(path.join(tmpdir(), 'flint-e2e-renderer-'));
@@ -106,6 +108,7 @@ export async function startStack(
       allowLoop: true,
       app: { name: 'Flint', version: '0.1.0' },
       coreOptions,
+      onSignInLinkRequested: opts.onSignInLinkRequested,
       ...(showLoop
         ? {
             core: {

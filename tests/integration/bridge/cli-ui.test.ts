@@ -50,8 +50,17 @@ describe('flint ui', () => {
       body: '{}',
     });
     expect(await info.json()).toMatchObject({ ok: true, value: { name: 'Flint', mode: 'browser' } });
-    // the link works once
+    // the link works once; a signed-out page asks the process for a new one, shown on its terminal
     await expect(signInHeaders(origin, codeOfLink(url))).rejects.toThrow(/401/);
+    const ask = () => fetch(`${origin}/api/sign-in/new`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const asked = await ask();
+    expect(asked.status).toBe(200);
+    expect(JSON.stringify(await asked.json())).not.toMatch(/code/); // the answer holds no link
+    expect((await ask()).status).toBe(429);
+    for (let i = 0; i < 50 && !/New sign-in link/.test(out); i++) await new Promise((r) => setTimeout(r, 100));
+    const fresh = /New sign-in link \(asked for by a browser\): (\S+)\n/.exec(out)?.[1];
+    expect(fresh).toBeDefined();
+    await signInHeaders(origin, codeOfLink(fresh!));
     const exited = new Promise<number | null>((res) => child!.on('exit', (code) => res(code)));
     child.kill('SIGTERM');
     expect(await exited).toBe(0);

@@ -118,7 +118,7 @@ export const REQUEST_GUARDS: { [C in InvokeChannel]: (x: unknown) => x is Invoke
   'fs:list-dir': ((x: unknown) => shape(x, { path: opt(path), filter: opt((v) => v === 'iso' || v === 'config' || v === 'all') })) as never,
   'options:check-kargs': ((x: unknown) => shape(x, { kargs: str(4096), imageId: opt(id) })) as never,
   'options:check-field-settings': ((x: unknown) => shape(x, { settings: isFieldSettingsInput, imageId: opt(id) })) as never,
-  'drives:list': ((x: unknown) => shape(x, { showSystem: opt(bool) })) as never,
+  'drives:list': ((x: unknown) => shape(x, { showSystem: opt(bool), imageId: opt(id) })) as never,
   'flash:start': isFlashRequest as never,
   'flash:cancel': ((x: unknown) => shape(x, { jobId: id })) as never,
   'iso:save': ((x: unknown) => shape(x, { imageId: id, configId: opt(id), options: isCustomizeOptions, path: opt(path) })) as never,

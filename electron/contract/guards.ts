@@ -62,7 +62,8 @@ export function isFlashRequest(x: unknown): x is FlashRequest {
     imageId: id,
     configId: opt(id),
     options: isCustomizeOptions,
-    targetIds: (v) => ids(16)(v) && (v as unknown[]).length > 0 && new Set(v as string[]).size === (v as unknown[]).length,
+    // a drive named twice is for the target rules to refuse (WRITE_TARGET_TWICE), as on the CLI
+    targetIds: (v) => ids(16)(v) && (v as unknown[]).length > 0,
     verify: bool,
     eject: bool,
     confirmLarge: bool,

@@ -44,7 +44,7 @@ const ERRORS: Words = {
     p.noSpace
       ? `${p.device} has no room${at(p.offset)}: it may be counterfeit or failing`
       : `${p.device} reported an error while ${p.doing}${at(p.offset)}; the stick may be failing, try another one`,
-  WRITE_DEVICE_VANISHED: (p) => `${p.device} disappeared${at(p.offset)}; was it unplugged?`,
+  WRITE_DEVICE_VANISHED: (p) => `${p.device} is gone${at(p.offset)}; was it unplugged?`,
   WRITE_VERIFY_MISMATCH: (p) => `${p.device} holds different bytes than were written${at(p.offset)}; it may be failing or counterfeit`,
   WRITE_IGNITION_MISMATCH: (p) => `The config read back from ${p.device} is not the one that was written; the stick may be failing`,
   WRITE_CANCELLED: (p) =>

@@ -258,7 +258,7 @@ describe('wizard components', () => {
     expect(results.textContent).toMatch(new RegExp(`Config read back: sha256 ${sha} \\(matches\\)`));
     expect(results.textContent).toMatch(/Ejected — safe to remove/);
     expect(within(results).getByRole('alert').textContent).toBe(
-      'Failed at byte 629,145,600: /dev/sdc disappeared at byte 629,145,600; was it unplugged? (its first MiB was wiped)',
+      'Failed at byte 629,145,600: /dev/sdc is gone at byte 629,145,600; was it unplugged? (its first MiB was wiped)',
     );
     expect(results.querySelector('[data-device="/dev/sdc"] .badge')?.textContent).toBe('Failed');
     expectAllNamed();

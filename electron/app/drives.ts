@@ -13,7 +13,7 @@ import type { DriveInfo, DriveList } from '../contract/types';
 import type { Session } from './session';
 
 /** The renderer's view of a drive, judged by the target rules for an image of `imageSize` bytes. */
-export function toDriveInfo(d: Drive, imageSize: number, allowLoop: boolean): DriveInfo {
+function toDriveInfo(d: Drive, imageSize: number, allowLoop: boolean): DriveInfo {
   const info: DriveInfo = {
     id: d.id,
     device: d.device,

@@ -132,7 +132,7 @@ function toProgress(jobId: string, e: Extract<FlashEvent, { type: 'progress' }>,
 }
 
 /** Paths of the images the session holds: their disks are protected like the system's. */
-export function heldImagePaths(s: Session): string[] {
+function heldImagePaths(s: Session): string[] {
   return [...s.images.values()].map((i) => i.state.path);
 }
 

@@ -1,5 +1,5 @@
 /**
- * The error and warning codes of the flash pipeline (target safety, writing, the config gate,
+ * The error and warning codes (and the endings) of the flash pipeline (target safety, writing, the config gate,
  * kernel arguments, the flash job, network boot options) and the parameters each one carries.
  *
  * One catalogue for every layer: the core and the writer helper raise these codes with their
@@ -29,6 +29,23 @@ export interface ConfigProblem {
  */
 export type PxeOptionId =
   'ignitionUrl' | 'ignitionEmbedded' | 'ignitionInitrd' | 'rootfsUrl' | 'rootfsInitrd' | 'initrds' | 'bootif' | 'always';
+
+/**
+ * How one stick's flash ended, the same in every front end (each words it): `verified`; `written`
+ * (verification off); `not-written` (refused or failed before any byte reached it);
+ * `cancelled-before-write` (untouched); `cancelled-wiped` (cancelled while writing, first MiB
+ * wiped); `cancelled-partial` (cancelled while writing, wiping failed); `cancelled-unverified`
+ * (fully written, cancelled while verifying); `failed` (at a byte offset the result names).
+ */
+export type FlashEnding =
+  | 'verified'
+  | 'written'
+  | 'not-written'
+  | 'cancelled-before-write'
+  | 'cancelled-wiped'
+  | 'cancelled-partial'
+  | 'cancelled-unverified'
+  | 'failed';
 
 /** Why a stick was not ejected although ejecting was asked for. */
 export type EjectSkip = 'loop' | 'no-tool' | 'windows';
@@ -158,8 +175,3 @@ export const WARNING_CODES = {
 export type WarningValue = {
   [C in WarningCode]: { code: C; params: WarningParams[C]; message: string };
 }[WarningCode];
-
-/** True when `code` is in the error catalogue. */
-export function isCatalogued(code: string): code is ErrorCode {
-  return Object.hasOwn(ERROR_CODES, code);
-}

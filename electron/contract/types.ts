@@ -3,6 +3,9 @@
  * Everything here is JSON-serializable; nothing here imports Node or Electron so the renderer can
  * use it too.
  */
+import type { FlashEnding } from './error-codes';
+
+export type { FlashEnding } from './error-codes';
 
 /**
  * An error as a value: a stable code, a plain English message and, for the codes of the
@@ -255,22 +258,6 @@ export interface FlashRequest {
   /** The user confirmed writing to drives larger than LARGE_DRIVE_BYTES. */
   confirmLarge: boolean;
 }
-
-/**
- * How a stick's flash ended: verified, written (verification off), not-written (refused or failed
- * before any byte), cancelled-before-write (untouched), cancelled-wiped (first MiB wiped),
- * cancelled-partial (wiping failed), cancelled-unverified (fully written, not verified), failed
- * (at byte `failedAt`).
- */
-export type FlashEnding =
-  | 'verified'
-  | 'written'
-  | 'not-written'
-  | 'cancelled-before-write'
-  | 'cancelled-wiped'
-  | 'cancelled-partial'
-  | 'cancelled-unverified'
-  | 'failed';
 
 /** Result for one stick. */
 export interface TargetResult {

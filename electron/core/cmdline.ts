@@ -28,7 +28,7 @@ import { ERROR_CODES, WARNING_CODES, type PxeOptionId, type WarningValue } from 
 import { FlintError, codedError, warning } from './errors';
 
 /** x86 Linux COMMAND_LINE_SIZE: the kernel truncates a longer command line. */
-export const MAX_CMDLINE_BYTES = 2048;
+const MAX_CMDLINE_BYTES = 2048;
 
 /** Where the arguments go: the live ISO's karg areas or a network boot command line. */
 export type KargContext = 'iso' | 'pxe';
@@ -37,7 +37,7 @@ export type KargContext = 'iso' | 'pxe';
  * Arguments the network boot generator writes itself, with the option that sets them: an extra
  * one would fight the generated value (electron/core/pxe/config.ts).
  */
-export const PXE_MANAGED: Readonly<Record<string, PxeOptionId>> = {
+const PXE_MANAGED: Readonly<Record<string, PxeOptionId>> = {
   initrd: 'initrds',
   BOOTIF: 'bootif',
   'ignition.config.url': 'ignitionUrl',
@@ -50,7 +50,7 @@ export const PXE_MANAGED: Readonly<Record<string, PxeOptionId>> = {
  * Keys that may meaningfully appear several times: one console each (Documentation/admin-guide/
  * serial-console.rst), and dracut's network and storage arguments (dracut.cmdline(7)).
  */
-export const REPEATABLE_KEYS: ReadonlySet<string> = new Set([
+const REPEATABLE_KEYS: ReadonlySet<string> = new Set([
   'console',
   'ip',
   'nameserver',
@@ -91,7 +91,7 @@ export function splitCmdline(line: string): { args: string[]; unbalanced: boolea
 }
 
 /** The key of an argument: the text before the first `=`, without quotes. */
-export function kargKey(arg: string): string {
+function kargKey(arg: string): string {
   const i = arg.indexOf('=');
   return (i < 0 ? arg : arg.slice(0, i)).replaceAll('"', '');
 }
@@ -110,14 +110,14 @@ function charName(ch: string): string {
 const SHORT_ESCAPES: Record<string, string> = { '\n': '\\n', '\t': '\\t', '\r': '\\r' };
 
 /** A printable form of an argument for messages: control characters escaped (\n, \u0085), the rest as typed. */
-export function showArg(arg: string): string {
+function showArg(arg: string): string {
   return [...arg]
     .map((ch) => (isControl(ch) ? (SHORT_ESCAPES[ch] ?? `\\u${ch.codePointAt(0)!.toString(16).padStart(4, '0')}`) : ch))
     .join('');
 }
 
 /** The first problem of one argument's characters and quotes, or null. */
-export function argError(arg: string): FlintError | null {
+function argError(arg: string): FlintError | null {
   const shown = showArg(arg);
   for (const ch of arg) {
     if (isControl(ch)) {

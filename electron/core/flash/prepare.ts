@@ -31,7 +31,7 @@ const sha256Hex = (d: Uint8Array) => createHash('sha256').update(d).digest('hex'
  * True when a customization asks for nothing, not even `force` (which alone resets a customized
  * image, as `iso customize -f` does): the image is then written as it is.
  */
-export function isEmptyCustomization(c: FlashCustomization): boolean {
+function isEmptyCustomization(c: FlashCustomization): boolean {
   if ((c.liveConfigs?.length ?? 0) > 0 || (c.destConfigs?.length ?? 0) > 0) return false;
   return Object.values(c.options ?? {}).every((v) => v === undefined || v === false || (Array.isArray(v) && v.length === 0));
 }
@@ -63,7 +63,7 @@ export async function planGated(facts: IsoFacts, c: FlashCustomization) {
 }
 
 /** Gates the configs and plans one customization of the image (an empty one writes it as it is). */
-export async function prepareCustomization(facts: IsoFacts, c: FlashCustomization): Promise<PreparedCustomization> {
+async function prepareCustomization(facts: IsoFacts, c: FlashCustomization): Promise<PreparedCustomization> {
   const currentKargs = facts.kargs?.currentKargs ?? null;
   if (isEmptyCustomization(c)) {
     // written as it is: the sticks carry whatever config the image already embeds

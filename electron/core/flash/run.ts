@@ -4,7 +4,6 @@
  * run, and reports one result per target with how it ended. Every front end (the app, `flint
  * burn`, `flint write`) runs flashes through here.
  */
-import { ERROR_CODES } from '../../contract/error-codes';
 import { toErrorValue, type FlintError } from '../errors';
 import { identityOf } from '../drives/target-safety';
 import type { TargetResult, WriteEvent } from '../write/events';
@@ -34,25 +33,16 @@ function identity(t: PreparedTarget): TargetIdentity {
 
 /** A target's result from the writer's, with what the job knows about it. */
 function toResult(t: PreparedTarget, r: TargetResult): FlashTargetResult {
-  const c = t.customization;
-  const out: FlashTargetResult = {
+  const { device: _device, ignitionSha256, warnings, ...rest } = r;
+  return {
+    ...rest,
     target: identity(t),
-    ok: r.ok,
-    ending: r.ending,
-    bytesWritten: r.bytesWritten,
-    verified: r.verified,
-    configSha256: r.ignitionSha256,
-    expectedConfigSha256: c.liveConfigSha256,
-    kargs: c.kargs,
-    warnings: [...t.warnings.filter((w) => !r.warnings.some((x) => x.code === w.code)), ...r.warnings],
-    timings: r.timings,
+    configSha256: ignitionSha256,
+    expectedConfigSha256: t.customization.liveConfigSha256,
+    kargs: t.customization.kargs,
+    // a large drive's warning, unless the writer repeated it
+    warnings: [...t.warnings.filter((w) => !warnings.some((x) => x.code === w.code)), ...warnings],
   };
-  if (r.failedAt !== undefined) out.failedAt = r.failedAt;
-  if (r.wiped !== undefined) out.wiped = r.wiped;
-  if (r.error) out.error = r.error;
-  if (r.sha256) out.sha256 = r.sha256;
-  if (r.eject) out.eject = r.eject;
-  return out;
 }
 
 /** The result of a target that never reached the writer. */
@@ -154,10 +144,4 @@ export async function runFlash(prepared: PreparedFlash, hooks: RunHooks = {}): P
     startedAt,
     finishedAt: new Date().toISOString(),
   };
-}
-
-/** The code a flash ends with, for programs: the first failed stick's error code, or none. */
-export function firstFailure(report: FlashReport): string | null {
-  const f = report.targets.find((t) => !t.ok);
-  return f ? (f.error?.code ?? ERROR_CODES.FLASH_TARGET_FAILED) : null;
 }

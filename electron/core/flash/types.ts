@@ -6,10 +6,9 @@
 import type { WarningValue } from '../../contract/error-codes';
 import type { DriveIdentity } from '../drives/target-safety';
 import type { Drive } from '../drives/types';
-import type { FlintErrorValue } from '../errors';
 import type { CustomizeRequest } from '../iso/customize';
 import type { PatchPlan } from '../iso/plan';
-import type { TargetEnding } from '../write/events';
+import type { TargetResult } from '../write/events';
 import type { ConfigInput, ConfigWarnings } from './config-gate';
 
 /** Where the pristine live ISO comes from: a stream (downloaded, verified, cached) or a local file. */
@@ -120,31 +119,18 @@ export interface TargetIdentity extends DriveIdentity {
   description: string;
 }
 
-/** What happened to one stick. */
-export interface FlashTargetResult {
+/**
+ * What happened to one stick: the writer's result (ending, bytes, failure offset, wipe, SHA-256,
+ * eject, warnings, timings) with the identity the user saw instead of the bare device path, and the
+ * config read back beside the one it must carry.
+ */
+export interface FlashTargetResult extends Omit<TargetResult, 'device' | 'ignitionSha256'> {
   target: TargetIdentity;
-  ok: boolean;
-  /** How it ended (see TargetEnding: verified, cancelled before writing, failed at byte N...). */
-  ending: TargetEnding;
-  /** Bytes known to be on the stick. */
-  bytesWritten: number;
-  /** Byte offset of the failure, for `failed`. */
-  failedAt?: number;
-  /** Whether the first MiB was wiped after a cancel or failure. */
-  wiped?: boolean;
-  error?: FlintErrorValue;
-  /** SHA-256 of the bytes written (image + customization), when verified. */
-  sha256?: string;
-  verified: boolean;
   /** SHA-256 of the live config read back off the stick (null: none) and the one it must carry. */
   configSha256: string | null;
   expectedConfigSha256: string | null;
   /** The live kernel arguments written (null: the image has no karg areas). */
   kargs: string | null;
-  /** Present when ejecting was asked for: whether the OS really let go of it. */
-  eject?: { ejected: boolean };
-  warnings: WarningValue[];
-  timings: { writeMs?: number; verifyMs?: number };
 }
 
 /** The report of a flash: one JSON document, the same from every front end. */

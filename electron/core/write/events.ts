@@ -1,4 +1,4 @@
-import type { WarningValue } from '../../contract/error-codes';
+import type { FlashEnding, WarningValue } from '../../contract/error-codes';
 import type { FlintErrorValue } from '../errors';
 
 /** The phases a target goes through, in order. */
@@ -25,26 +25,8 @@ export interface WriteStartEvent {
   mode?: string;
 }
 
-/**
- * How one target's part of a job ended, in words a person can act on:
- * - `verified`: written and read back identical;
- * - `written`: written (verification was turned off);
- * - `not-written`: refused or failed before any byte reached it (`error` says why);
- * - `cancelled-before-write`: cancelled before any byte reached it; the stick is untouched;
- * - `cancelled-wiped`: cancelled while writing; its first MiB was wiped (it will not boot);
- * - `cancelled-partial`: cancelled while writing, and wiping failed: partly written;
- * - `cancelled-unverified`: cancelled while verifying: fully written, not verified;
- * - `failed`: failed at byte `failedAt` (`error`); its first MiB was wiped when `wiped`.
- */
-export type TargetEnding =
-  | 'verified'
-  | 'written'
-  | 'not-written'
-  | 'cancelled-before-write'
-  | 'cancelled-wiped'
-  | 'cancelled-partial'
-  | 'cancelled-unverified'
-  | 'failed';
+/** How one target's part of a job ended (see FlashEnding in the catalogue). */
+export type TargetEnding = FlashEnding;
 
 /** What happened to one target. */
 export interface TargetResult {

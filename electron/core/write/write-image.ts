@@ -30,11 +30,6 @@ export interface WriteImageOptions extends HelperWriterOptions {
   writer?: WriterLauncher;
 }
 
-/** True when the run was cancelled (some target ended in a cancel). */
-export function wasCancelled(results: TargetResult[]): boolean {
-  return results.some((r) => r.ending.startsWith('cancelled'));
-}
-
 /**
  * Writes `plan` laid over `image` to every target (in lock-step), verifies and reads the config
  * back, through the given writer. Resolves to one result per target, in the order given. Throws
@@ -58,7 +53,7 @@ export async function writeImage(o: WriteImageOptions): Promise<TargetResult[]> 
 }
 
 /** Identities for the job: Drives and identities as given, device paths looked up in a fresh listing. */
-export async function resolveTargets(targets: (Drive | DriveIdentity | string)[], image: string): Promise<DriveIdentity[]> {
+async function resolveTargets(targets: (Drive | DriveIdentity | string)[], image: string): Promise<DriveIdentity[]> {
   let listed: Drive[] | null = null;
   const out: DriveIdentity[] = [];
   for (const t of targets) {

@@ -71,6 +71,19 @@ describe('the app wording of errors (code + parameters)', () => {
   });
 });
 
+/** The whole app over `core`, once its drive list has loaded. */
+async function mount(core: FakeCore) {
+  const store = createWizardStore(core.api);
+  connectWizard(store, core.api);
+  render(
+    <WizardProvider store={store}>
+      <App />
+    </WizardProvider>,
+  );
+  await act(() => until(() => store.getState().drivesLoaded));
+  return store;
+}
+
 describe('refusals at selection and honest phases', () => {
   it('a drive the core refuses says why, with sizes, and cannot be ticked', async () => {
     const core = new FakeCore();
@@ -80,14 +93,7 @@ describe('refusals at selection and honest phases', () => {
       params: { device: '/dev/sdx', description: 'Tiny', size: 500_000_000, needed: 800 * 1024 ** 2 },
     };
     core.drives = [drive('sdb'), drive('sdx', { description: 'Tiny', size: 500_000_000, refusal })];
-    const store = createWizardStore(core.api);
-    connectWizard(store, core.api);
-    render(
-      <WizardProvider store={store}>
-        <App />
-      </WizardProvider>,
-    );
-    await act(() => until(() => store.getState().drivesLoaded));
+    const store = await mount(core);
     act(() => {
       store.getState().adoptImage(image());
       store.getState().goTo('target');
@@ -102,14 +108,7 @@ describe('refusals at selection and honest phases', () => {
 
   it('a job cancelled before writing leaves no phase waiting', async () => {
     const core = new FakeCore();
-    const store = createWizardStore(core.api);
-    connectWizard(store, core.api);
-    render(
-      <WizardProvider store={store}>
-        <App />
-      </WizardProvider>,
-    );
-    await act(() => until(() => store.getState().drivesLoaded));
+    const store = await mount(core);
     const s = store.getState;
     act(() => {
       s().setNoConfig(true);

@@ -89,6 +89,8 @@ describe.skipIf(why)('flint burn (CLI, loop devices)', () => {
     const report = JSON.parse(r.stdout.toString('utf8'));
     const show = await runFlint(['iso', 'ignition', 'show', join(dir, 'c1.iso')]);
     expect(report.ok).toBe(true);
+    // run as root, burn writes in-process: no helper process, no prompt
+    expect(report.writer).toBe('in-process');
     expect(report.image).toMatchObject({ path: iso, sha256: sha256(isoBytes) });
     expect(report.targets.map((t: { target: { device: string } }) => t.target.device)).toEqual([a.device, b.device]);
     for (const t of report.targets) {
@@ -172,6 +174,31 @@ describe.skipIf(why)('flint burn (CLI, loop devices)', () => {
     expect(report.image).toMatchObject({ sha256: sha256(isoBytes), signature: 'verified', stream: 'stable' });
     expect(head(l.device, isoBytes.length).equals(isoBytes)).toBe(true);
   }, 120_000);
+
+  it("refuses an invalid config with every error listed, and prints a valid config's live-boot warnings", async () => {
+    const l = stick();
+    const bad = join(dir, 'bad.ign');
+    writeFileSync(bad, '{"ignition":{"version":"3.4.0"},"passwd":{"users":[{"name":42}]},"storage":{"files":[{"path":"etc/motd"}]}}');
+    const refused = await runFlint(['burn', '--iso', iso, '--ignition', bad, '--target', l.device, '--allow-loop', '--yes']);
+    expect(refused.code).toBe(1);
+    const lines = refused.stderr.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^error at \$\.passwd\.users\[0\]\.name: /);
+    expect(lines.at(-1)).toMatch(
+      new RegExp(`^Error: ${bad.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} is not a valid config \\(\\d+ errors?\\)$`),
+    );
+    expect(untouched(l)).toBe(true);
+    const warns = join(dir, 'warns.ign');
+    writeFileSync(warns, JSON.stringify({ ignition: { version: '3.4.0' }, storage: { disks: [{ device: '/dev/sda', wipeTable: true }] } }));
+    const ok = await runFlint(['burn', '--iso', iso, '--ignition', warns, '--target', l.device, '--allow-loop', '--yes']);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stderr).toMatch(
+      new RegExp(
+        `^Warning: ${warns.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: \\$\\.storage\\.disks\\[0\\]\\.wipeTable: .* \\[LIVE_WIPE_TABLE\\]$`,
+        'm',
+      ),
+    );
+    expect(ok.stdout.toString()).toContain(`${l.device}: written and verified`);
+  }, 60_000);
 
   it('refuses without --yes when not on a terminal, and a loop device without --allow-loop', async () => {
     const l = stick();

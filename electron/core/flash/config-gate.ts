@@ -10,6 +10,7 @@ import { ButaneError, translateButane, type ButaneIssue } from '../ignition/buta
 import { configKind } from '../ignition/load';
 import type { ConfigIssue } from '../ignition/types';
 import { validateIgnition } from '../ignition/validate';
+import { parseIgnitionConfig } from '../iso/config-check';
 import type { NamedFile } from '../iso/live-config';
 
 /** A config as the user gave it: Ignition JSON or Butane YAML. */
@@ -91,14 +92,18 @@ export interface GatedConfigs {
 
 /**
  * Passes every config through the gate: the live configs with the live-boot lint and against the
- * embed area's `capacity`, the installed system's configs without either. Throws CONFIG_INVALID
- * (every error of the first invalid file in its parameters) before anything is written.
+ * embed area's `capacity`, the installed system's configs without either. Throws IGNITION_INVALID
+ * for what coreos-installer refuses too (in its words), else CONFIG_INVALID (every error of the
+ * first invalid file in its parameters), before anything is written.
  */
 export async function gateConfigs(o: { live?: ConfigInput[]; dest?: ConfigInput[]; capacity?: number }): Promise<GatedConfigs> {
   const warnings: ConfigWarnings[] = [];
   const pass = async (inputs: ConfigInput[], live: boolean): Promise<NamedFile[]> => {
     const out: NamedFile[] = [];
     for (const input of inputs) {
+      // what coreos-installer itself refuses (not JSON, no supported spec version) keeps its
+      // wording (src/live/customize.rs via iso/config-check.ts); Flint's checks come after
+      if ((input.format ?? configKind(input.name, input.data)) === 'ignition') parseIgnitionConfig(input.name, input.data);
       const r = await checkConfigInput(input, { live, capacity: live ? o.capacity : 0 });
       if (!r.ok) {
         const n = r.errors.length;

@@ -226,5 +226,6 @@ export function generatePxeConfig(opts: PxeConfigOptions): GeneratedPxeConfig {
   }
   if (opts.ignition.mode === 'none') notes.push('no Ignition config: the live system will only offer a console autologin');
   if (opts.ignition.mode === 'embedded') notes.push('the initramfs must be the output of `flint pxe customize`');
+  for (const w of checked.warnings) notes.push(w.message);
   return { files: [{ name, text }], ramNeeded, ramNote, cmdline, notes };
 }

@@ -133,25 +133,37 @@ async function runHelper(
       'writing needs administrator rights and the password prompt was cancelled or refused',
     );
   }
-  // The helper died without its last line: what it reported stands, the rest failed where it stopped.
+  // The helper died without its last line: what it reported stands; the rest ended where it
+  // stopped: untouched or partly written after a cancel, else failed at the last byte reported.
   const detail = stderr.trim() ? [stderr.trim().split('\n').pop()!] : [];
+  const cancelled = hooks.signal?.aborted ?? false;
   const results = job.targets.map((t): TargetResult => {
     const got = finished.get(t.device);
     if (got) return got;
     const at = lastBytes.get(t.device) ?? 0;
-    const err = codedError(
-      ERROR_CODES.WRITE_HELPER_FAILED,
-      { exitCode: exit.code, signal: exit.signal, lastOffset: at },
-      `the writer helper stopped without a result (${exit.signal ? `signal ${exit.signal}` : `exit ${exit.code}`}); ${t.device} is written up to byte ${at} at most and will not boot`,
-      detail,
-    );
+    const how = exit.signal ? `signal ${exit.signal}` : `exit ${exit.code}`;
+    const err = cancelled
+      ? codedError(
+          ERROR_CODES.WRITE_CANCELLED,
+          { device: t.device, stage: at > 0 ? 'writing' : 'before-write', wiped: false },
+          at > 0
+            ? `writing ${t.device} was cancelled; it is partly written and will not boot`
+            : `writing ${t.device} was cancelled before it started`,
+          [`the writer helper stopped (${how})`, ...detail],
+        )
+      : codedError(
+          ERROR_CODES.WRITE_HELPER_FAILED,
+          { exitCode: exit.code, signal: exit.signal, lastOffset: at },
+          `the writer helper stopped without a result (${how}); ${t.device} is written up to byte ${at} at most and will not boot`,
+          detail,
+        );
+    const ending = cancelled ? (at > 0 ? 'cancelled-partial' : 'cancelled-before-write') : 'failed';
     return {
       device: t.device,
       ok: false,
-      ending: 'failed',
+      ending,
       bytesWritten: at,
-      failedAt: at,
-      wiped: false,
+      ...(ending === 'failed' ? { failedAt: at, wiped: false } : {}),
       error: toErrorValue(err),
       verified: false,
       ignitionSha256: null,

@@ -290,6 +290,13 @@ describe.skipIf(why)('renderer end to end in Chromium over the loopback bridge',
     loops = [createLoopDevice(256 * MiB)];
     // the writer runs in this process (root): its test hook slows every 4 MiB block so the click lands mid-write
     Object.assign(process.env, { FLINT_TEST_HOOKS: '1', FLINT_TEST_BLOCK_DELAY_MS: '250' });
+    let stop = () => {};
+    const writing = new Promise<void>((resolve) => {
+      stop = stack.ui.session.addSink((channel, payload) => {
+        const p = payload as { step?: string; bytes?: number };
+        if (channel === 'flash:progress' && p.step === 'write' && (p.bytes ?? 0) > 0) resolve();
+      });
+    });
     try {
       const page = browser!.page;
       await page.goto(stack.url);
@@ -306,6 +313,7 @@ describe.skipIf(why)('renderer end to end in Chromium over the loopback bridge',
       await page.getByRole('button', { name: 'Flash', exact: true }).click();
       await page.getByRole('alertdialog').getByRole('button', { name: 'Erase and write' }).click();
       await page.getByRole('progressbar', { name: `Write ${loops[0].device}` }).waitFor({ timeout: 60_000 });
+      await writing; // bytes are on the stick
       await page.getByRole('button', { name: 'Cancel', exact: true }).click();
       await page.getByRole('heading', { name: 'Cancelled' }).waitFor({ timeout: 60_000 });
       const result = page.getByLabel('Results').locator(`[data-device="${loops[0].device}"]`);
@@ -317,6 +325,7 @@ describe.skipIf(why)('renderer end to end in Chromium over the loopback bridge',
       expect(readBytes(loops[0].device, 0, MiB).every((b) => b === 0)).toBe(true);
       expect(browser!.errors).toEqual([]);
     } finally {
+      stop();
       delete process.env.FLINT_TEST_HOOKS;
       delete process.env.FLINT_TEST_BLOCK_DELAY_MS;
     }

@@ -189,6 +189,34 @@ describe.skipIf(why)('the flash job (core API, loop devices)', () => {
     expect(ra!.configSha256).not.toBe(rb!.configSha256);
   }, 60_000);
 
+  it('a cancel that reaches the helper as it starts leaves the stick untouched and says so (never "helper failed")', async () => {
+    const l = stick();
+    const ac = new AbortController();
+    ac.abort();
+    const size = readFileSync(iso).length;
+    const run = await helperWriter().run(
+      {
+        image: iso,
+        plan: { imageSize: size, writes: [] },
+        targets: [{ device: l.device, size: 8 << 20, serial: '', model: '' }],
+        allowLoop: true,
+        verify: true,
+        eject: false,
+      },
+      { signal: ac.signal },
+    );
+    expect(run.results).toEqual([
+      expect.objectContaining({
+        device: l.device,
+        ok: false,
+        ending: 'cancelled-before-write',
+        bytesWritten: 0,
+        error: expect.objectContaining({ code: 'WRITE_CANCELLED' }),
+      }),
+    ]);
+    expect(untouched(l)).toBe(true);
+  }, 60_000);
+
   it('the injected writer decides who writes: the helper process gives the same sticks as the engine in-process', async () => {
     const [a, b] = [stick(), stick()];
     const c: FlashCustomization = { liveConfigs: [liveIgn()] };

@@ -155,6 +155,19 @@ export function endingText(r: TargetResult): string {
   }
 }
 
+/** What a stick is doing within a phase, when it is not the bulk of it (writing, verifying). */
+export function stepText(step: string | undefined): string | null {
+  const steps: Record<string, string> = {
+    check: 'Checking it is still the drive you picked…',
+    unmount: 'Unmounting…',
+    flush: 'Flushing to the stick…',
+    wipe: 'Wiping its start…',
+    ignition: 'Reading the config back…',
+    eject: 'Ejecting…',
+  };
+  return step ? (steps[step] ?? null) : null;
+}
+
 /** Why a drive cannot be picked, or null when it can. */
 export function refusalText(d: DriveInfo): string | null {
   return d.refusal ? errorText(d.refusal) : null;

@@ -1,6 +1,7 @@
 import type { FlashPhase } from '../../../electron/contract/api';
 import { useWizard } from '../store';
 import { PHASES, phaseIndex } from '../store/flash';
+import { stepText } from '../messages';
 import { Meter } from './Meter';
 
 /** The four phases with percent, speed and ETA; stick phases show one meter per drive. */
@@ -61,6 +62,7 @@ export function FlashProgressView() {
                   return (
                     <div key={id}>
                       <span className="mono small">{d?.device ?? p.driveId}</span>
+                      {st === 'active' && stepText(p.step) && <span className="muted small"> {stepText(p.step)}</span>}
                       <Meter
                         label={`${ph.label} ${d?.device ?? id}`}
                         bytes={st === 'done' && p.total && !failedIds.has(id) ? p.total : p.bytes}

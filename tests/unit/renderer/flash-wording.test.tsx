@@ -119,8 +119,10 @@ describe('refusals at selection and honest phases', () => {
     });
     await act(() => s().startFlash());
     const jobId = s().jobId!;
+    act(() => core.emit('flash:progress', { jobId, phase: 'write', step: 'check', driveId: 'sdb', bytes: 0, total: 100 }));
+    // the step within the phase is named while it runs
+    expect(screen.getByLabelText('Progress').textContent).toContain('Checking it is still the drive you picked…');
     act(() => {
-      core.emit('flash:progress', { jobId, phase: 'write', step: 'check', driveId: 'sdb', bytes: 0, total: 100 });
       core.emit('flash:finished', {
         jobId,
         ok: false,

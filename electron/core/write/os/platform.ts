@@ -69,7 +69,8 @@ export const linuxOps: PlatformOps = {
     if (drive.loop) return skipped(drive, 'loop', `${drive.device} is a loop device: nothing to eject`);
     const argv = ejectArgv(drive.device, onPath);
     if (!argv) {
-      execFileSync('sync');
+      // in-process (flint ui as root) a blocking sync would stall the server: run it as a child
+      await runTool('sync', []);
       return skipped(drive, 'no-tool', `${drive.device} was synced but not ejected: neither eject nor udisksctl is installed`);
     }
     await runTool(argv[0], argv.slice(1));

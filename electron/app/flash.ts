@@ -60,7 +60,7 @@ function configInput(s: Session, id: string, kind: 'config' | 'dest-ignition'): 
  * field-settings fragment (both through the config gate later), the extra kargs (checked by the one
  * karg rule set against the image's defaults), keyfiles, CA certificates and the installer options.
  */
-export function customizationOf(s: Session, imageId: string, configId: string | undefined, o: CustomizeOptions): FlashCustomization {
+function customizationOf(s: Session, imageId: string, configId: string | undefined, o: CustomizeOptions): FlashCustomization {
   const facts = s.image(imageId).state.facts;
   const liveConfigs: ConfigInput[] = configId ? [configInput(s, configId, 'config')] : [];
   const extra = checkKargs(o.extraKargs.trim() ? [o.extraKargs] : [], { context: 'iso', base: facts.defaultKargs });

@@ -1,7 +1,8 @@
+import type { Hash } from 'node:crypto';
 import { open, type FileHandle } from 'node:fs/promises';
-import { FlintError } from '../../electron/core/errors';
-import { applyPlanToChunk, type PatchPlan } from '../../electron/core/iso/plan';
-import { WriteErrorCode } from '../../electron/core/write/codes';
+import { ERROR_CODES } from '../../../contract/error-codes';
+import { codedError } from '../../errors';
+import { applyPlanToChunk, type PatchPlan } from '../../iso/plan';
 
 /**
  * The customized image, read block by block: source bytes are read straight into the caller's
@@ -21,24 +22,37 @@ export class PlannedSource {
     try {
       return new PlannedSource(await open(image, 'r'), image, plan);
     } catch (err) {
-      throw new FlintError(WriteErrorCode.SOURCE_ERROR, `cannot read the image ${image}`, [(err as Error).message]);
+      throw codedError(ERROR_CODES.WRITE_SOURCE_ERROR, { image }, `cannot read the image ${image}`, [(err as Error).message]);
     }
   }
 
-  /** Fills buf[0, length) with customized image bytes [pos, pos+length). */
-  async readInto(buf: Buffer, pos: number, length: number): Promise<void> {
+  /**
+   * Fills buf[0, length) with customized image bytes [pos, pos+length); `pristine` is fed the
+   * image's own bytes before the plan is laid over them.
+   */
+  async readInto(buf: Buffer, pos: number, length: number, pristine?: Hash): Promise<void> {
     let done = 0;
     while (done < length) {
       let n: number;
       try {
         ({ bytesRead: n } = await this.fh.read(buf, done, length - done, pos + done));
       } catch (err) {
-        throw new FlintError(WriteErrorCode.SOURCE_ERROR, `reading ${this.image} at byte ${pos + done}`, [(err as Error).message]);
+        throw codedError(
+          ERROR_CODES.WRITE_SOURCE_ERROR,
+          { image: this.image, offset: pos + done },
+          `reading ${this.image} at byte ${pos + done}`,
+          [(err as Error).message],
+        );
       }
       if (n === 0)
-        throw new FlintError(WriteErrorCode.SOURCE_ERROR, `${this.image} ended after ${pos + done} bytes, expected ${this.plan.imageSize}`);
+        throw codedError(
+          ERROR_CODES.WRITE_SOURCE_ERROR,
+          { image: this.image, offset: pos + done },
+          `${this.image} ended after ${pos + done} bytes, expected ${this.plan.imageSize}`,
+        );
       done += n;
     }
+    pristine?.update(buf.subarray(0, length));
     applyPlanToChunk(this.plan, buf.subarray(0, length), pos);
   }
 

@@ -1,10 +1,12 @@
-import { FlintError } from '../../electron/core/errors';
-import type { PatchPlan } from '../../electron/core/iso/plan';
-import { SpeedMeter } from '../../electron/core/progress';
-import type { WriteEvent } from '../../electron/core/write/events';
+import type { FlintError } from '../../errors';
+import type { PatchPlan } from '../../iso/plan';
+import type { SpeedMeter } from '../../progress';
+import type { WriteEvent } from '../events';
 import { BLOCK_SIZE } from './aligned';
-import { PlannedSource } from './source';
-import { asFlint, type TargetWriter } from './target';
+import { numericHook } from './hooks';
+import { asFlint } from './io-errors';
+import { PlannedSource } from './planned-source';
+import type { TargetWriter } from './target-writer';
 
 /** A target in the fan-out: its writer and, once it failed, its error. */
 export interface LiveTarget {
@@ -16,11 +18,6 @@ export interface LiveTarget {
   error?: FlintError;
   /** Offset of the block whose write failed (the lowest one when two were in flight). */
   errorAt?: number;
-}
-
-/** Test hooks, honoured only when FLINT_TEST_HOOKS=1. */
-export function testHook(name: string): string | undefined {
-  return process.env.FLINT_TEST_HOOKS === '1' ? process.env[name] : undefined;
 }
 
 const PROGRESS_MS = 250;
@@ -40,7 +37,7 @@ export async function writeAll(
   emit: (e: WriteEvent) => void,
 ): Promise<boolean> {
   const total = plan.imageSize;
-  const delay = Number(testHook('FLINT_TEST_BLOCK_DELAY_MS') ?? 0);
+  const delay = numericHook('FLINT_TEST_BLOCK_DELAY_MS') ?? 0;
   const live = () => targets.filter((t) => !t.error);
   const slots = Math.min(...targets.map((t) => t.writer.blocks.length));
   const inFlight: (Promise<void> | null)[] = new Array(slots).fill(null);

@@ -2,16 +2,16 @@ import { openSync, closeSync, read, constants as C } from 'node:fs';
 import { open as openP } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
-import { FlintError } from '../../electron/core/errors';
-import type { PatchPlan } from '../../electron/core/iso/plan';
-import type { ByteSource } from '../../electron/core/iso/byte-source';
-import { readEmbeddedIgnition } from '../../electron/core/iso/inspect';
-import { SpeedMeter } from '../../electron/core/progress';
-import { WriteErrorCode } from '../../electron/core/write/codes';
-import type { WriteEvent } from '../../electron/core/write/events';
+import { ERROR_CODES } from '../../../contract/error-codes';
+import { FlintError, codedError } from '../../errors';
+import type { PatchPlan } from '../../iso/plan';
+import type { ByteSource } from '../../iso/byte-source';
+import { readEmbeddedIgnition } from '../../iso/inspect';
+import { SpeedMeter } from '../../progress';
+import type { WriteEvent } from '../events';
 import { alignedBlock, BLOCK_SIZE } from './aligned';
-import { ioError } from './errors';
-import { PlannedSource } from './source';
+import { ioError } from './io-errors';
+import { PlannedSource } from './planned-source';
 
 const readP = promisify(read);
 
@@ -35,9 +35,13 @@ export interface VerifyTarget {
   raw: string;
 }
 
-/** Result of the read-back: the SHA-256 of the expected bytes and each failing device's error. */
+/**
+ * Result of the read-back: the SHA-256 of the expected bytes (image + plan), of the pristine image
+ * (read on the way), and each failing device's error.
+ */
 export interface VerifyOutcome {
   sha256: string;
+  sourceSha256: string;
   failed: Map<string, FlintError>;
 }
 
@@ -85,6 +89,8 @@ export async function verifyAll(
     }
   }
   const hash = createHash('sha256');
+  // with an empty plan the pristine bytes are the expected ones: one hash serves both
+  const pristine = plan.writes.length > 0 ? createHash('sha256') : undefined;
   const expected = Buffer.allocUnsafeSlow(BLOCK_SIZE);
   const live = () => targets.filter((t) => open.has(t.device) && !failed.has(t.device));
   const src = await PlannedSource.open(image, plan);
@@ -103,7 +109,7 @@ export async function verifyAll(
           },
         );
       });
-      await src.readInto(expected, pos, len);
+      await src.readInto(expected, pos, len, pristine);
       const want = expected.subarray(0, len);
       hash.update(want); // overlaps with the device reads in flight
       for (const r of await Promise.all(reads)) {
@@ -114,8 +120,9 @@ export async function verifyAll(
           while (got[i] === want[i]) i++;
           failed.set(
             r.t.device,
-            new FlintError(
-              WriteErrorCode.VERIFY_MISMATCH,
+            codedError(
+              ERROR_CODES.WRITE_VERIFY_MISMATCH,
+              { device: r.t.device, offset: pos + i },
               `verification failed: ${r.t.device} holds different bytes at byte ${pos + i}; the stick may be failing or counterfeit`,
             ),
           );
@@ -144,11 +151,16 @@ export async function verifyAll(
     for (const t of live()) {
       failed.set(
         t.device,
-        new FlintError(WriteErrorCode.CANCELLED, `verifying ${t.device} was cancelled; the stick was fully written but not verified`),
+        codedError(
+          ERROR_CODES.WRITE_CANCELLED,
+          { device: t.device, stage: 'verifying', wiped: false },
+          `verifying ${t.device} was cancelled; the stick was fully written but not verified`,
+        ),
       );
     }
   }
-  return { sha256: hash.digest('hex'), failed };
+  const sha256 = hash.digest('hex');
+  return { sha256, sourceSha256: pristine?.digest('hex') ?? sha256, failed };
 }
 
 /** Reads `readLen` bytes, or just `len` when the device ends before the padded length. */
@@ -185,16 +197,16 @@ export async function deviceSource(raw: string, size: number): Promise<ByteSourc
 
 /**
  * Reads the Ignition config embedded in the image now on the device and returns its SHA-256 (the
- * proof the stick carries the config); null when the image embeds none or is not a live ISO.
+ * proof the stick carries the config); null when the image embeds none. `problem` says why it
+ * could not be read (then sha256 is null too).
  */
-export async function readBackIgnition(raw: string, size: number): Promise<{ sha256: string | null; note?: string }> {
+export async function readBackIgnition(raw: string, size: number): Promise<{ sha256: string | null; problem?: string }> {
   const src = await deviceSource(raw, size);
   try {
     const ign = await readEmbeddedIgnition(src);
-    if (!ign) return { sha256: null, note: 'the image embeds no Ignition config' };
-    return { sha256: createHash('sha256').update(ign).digest('hex') };
+    return { sha256: ign ? createHash('sha256').update(ign).digest('hex') : null };
   } catch (err) {
-    return { sha256: null, note: `no Ignition config could be read back: ${(err as Error).message}` };
+    return { sha256: null, problem: `no Ignition config could be read back: ${(err as Error).message}` };
   } finally {
     await src.close();
   }

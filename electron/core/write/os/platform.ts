@@ -2,14 +2,20 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FlintError } from '../../electron/core/errors';
-import { listAllDrives } from '../../electron/core/drives/list';
-import type { Drive, SystemContext } from '../../electron/core/drives/types';
-import { WriteErrorCode } from '../../electron/core/write/codes';
-import { ejectDiskArgv, unmountDiskArgv } from '../darwin/commands';
-import { ejectArgv, flushBuffers, rereadPartitions, runTool, unmountAll } from '../linux/ops';
-import { diskNumberOf, diskpartArgv, diskpartCleanScript, updateDiskArgv } from '../win32/commands';
-import type { OpenOptions } from './target';
+import { ERROR_CODES, WARNING_CODES, type WarningValue } from '../../../contract/error-codes';
+import { codedError, warning } from '../../errors';
+import { listAllDrives } from '../../drives/list';
+import type { Drive, SystemContext } from '../../drives/types';
+import type { OpenOptions } from '../engine/target-writer';
+import { ejectDiskArgv, unmountDiskArgv } from './darwin';
+import { ejectArgv, flushBuffers, rereadPartitions, runTool, unmountAll } from './linux';
+import { diskNumberOf, diskpartArgv, diskpartCleanScript, updateDiskArgv } from './win32';
+
+/** What ejecting did: `ejected` only when the OS really let go of the stick; else a warning says why. */
+export interface EjectOutcome {
+  ejected: boolean;
+  warning?: WarningValue;
+}
 
 /** The per-OS steps around the (portable) write and verify passes. */
 export interface PlatformOps {
@@ -17,12 +23,12 @@ export interface PlatformOps {
   /** Unmounts / dismounts the target; returns log notes. */
   prepare(drive: Drive): Promise<string[]>;
   openOptions(drive: Drive): OpenOptions;
-  /** After writing and closing: let the OS see the new partition table. */
-  afterWrite(drive: Drive): Promise<string[]>;
+  /** After writing and closing: let the OS see the new partition table; returns warnings. */
+  afterWrite(drive: Drive): Promise<WarningValue[]>;
   /** Drops cached blocks so read-back comes from the media. */
   dropCache(drive: Drive): Promise<void>;
-  /** Ejects (or just syncs); returns a note. */
-  eject(drive: Drive): Promise<string>;
+  /** Ejects the stick; throws when the OS tool fails (the engine turns that into a warning). */
+  eject(drive: Drive): Promise<EjectOutcome>;
 }
 
 function onPath(tool: string): boolean {
@@ -34,6 +40,11 @@ function onPath(tool: string): boolean {
   }
 }
 
+const skipped = (drive: Drive, why: 'loop' | 'no-tool' | 'windows', message: string): EjectOutcome => ({
+  ejected: false,
+  warning: warning(WARNING_CODES.EJECT_SKIPPED, { device: drive.device, why }, message),
+});
+
 /** Linux: umount (never lazy), O_EXCL + O_DIRECT, BLKRRPART, blockdev --flushbufs, eject/udisksctl. */
 export const linuxOps: PlatformOps = {
   listDrives: (ctx) => listAllDrives(ctx, 'linux'),
@@ -43,19 +54,27 @@ export const linuxOps: PlatformOps = {
   },
   openOptions: (drive) => ({ exclusive: true, direct: true, logicalBlockSize: drive.logicalBlockSize }),
   async afterWrite(drive) {
-    return (await rereadPartitions(drive.device)) || drive.loop
-      ? []
-      : [`the kernel did not re-read the partition table of ${drive.device}`];
+    if ((await rereadPartitions(drive.device)) || drive.loop) return [];
+    return [
+      warning(
+        WARNING_CODES.PARTITIONS_NOT_REREAD,
+        { device: drive.device },
+        `the kernel did not re-read the partition table of ${drive.device}`,
+      ),
+    ];
   },
   dropCache: (drive) => flushBuffers(drive.device),
   async eject(drive) {
-    const argv = drive.loop ? null : ejectArgv(drive.device, onPath);
+    // a loop device has no medium to eject; detaching it is its owner's business
+    if (drive.loop) return skipped(drive, 'loop', `${drive.device} is a loop device: nothing to eject`);
+    const argv = ejectArgv(drive.device, onPath);
     if (!argv) {
-      execFileSync('sync');
-      return `synced ${drive.device} (no eject tool, or a loop device)`;
+      // in-process (flint ui as root) a blocking sync would stall the server: run it as a child
+      await runTool('sync', []);
+      return skipped(drive, 'no-tool', `${drive.device} was synced but not ejected: neither eject nor udisksctl is installed`);
     }
     await runTool(argv[0], argv.slice(1));
-    return `ejected ${drive.device}`;
+    return { ejected: true };
   },
 };
 
@@ -67,7 +86,7 @@ export const darwinOps: PlatformOps = {
     try {
       await runTool(cmd, args);
     } catch (err) {
-      throw new FlintError(WriteErrorCode.DEVICE_BUSY, `${drive.device} is busy: diskutil could not unmount it`, [
+      throw codedError(ERROR_CODES.WRITE_DEVICE_BUSY, { device: drive.device }, `${drive.device} is busy: diskutil could not unmount it`, [
         (err as { stderr?: string }).stderr ?? '',
       ]);
     }
@@ -79,7 +98,7 @@ export const darwinOps: PlatformOps = {
   async eject(drive) {
     const [cmd, ...args] = ejectDiskArgv(drive.device);
     await runTool(cmd, args);
-    return `ejected ${drive.device}`;
+    return { ejected: true };
   },
 };
 
@@ -88,7 +107,9 @@ export const win32Ops: PlatformOps = {
   listDrives: (ctx) => listAllDrives(ctx, 'win32'),
   async prepare(drive) {
     const n = diskNumberOf(drive.device);
-    if (n === null) throw new FlintError(WriteErrorCode.NOT_FOUND, `${drive.device} is not a \\\\.\\PhysicalDriveN path`);
+    if (n === null) {
+      throw codedError(ERROR_CODES.WRITE_TARGET_NOT_FOUND, { device: drive.device }, `${drive.device} is not a \\\\.\\PhysicalDriveN path`);
+    }
     const dir = mkdtempSync(join(tmpdir(), 'flint-diskpart-'));
     const script = join(dir, 'clean.txt');
     writeFileSync(script, diskpartCleanScript(n));
@@ -104,7 +125,7 @@ export const win32Ops: PlatformOps = {
           await new Promise((r) => setTimeout(r, 2000));
         }
       }
-      throw new FlintError(WriteErrorCode.DEVICE_BUSY, `${drive.device} is busy: diskpart could not dismount it`, [
+      throw codedError(ERROR_CODES.WRITE_DEVICE_BUSY, { device: drive.device }, `${drive.device} is busy: diskpart could not dismount it`, [
         String((last as Error)?.message),
       ]);
     } finally {
@@ -121,7 +142,8 @@ export const win32Ops: PlatformOps = {
     return [];
   },
   dropCache: async () => undefined,
-  eject: async (drive) => `flushed ${drive.device} (remove it safely from the taskbar)`,
+  // Windows offers no eject a program can rely on for a raw disk; the data is flushed (fdatasync)
+  eject: async (drive) => skipped(drive, 'windows', `${drive.device} was flushed; remove it with "Safely Remove Hardware"`),
 };
 
 /** The ops of a platform. */
@@ -129,5 +151,5 @@ export function platformOps(platform = process.platform): PlatformOps {
   if (platform === 'linux') return linuxOps;
   if (platform === 'darwin') return darwinOps;
   if (platform === 'win32') return win32Ops;
-  throw new FlintError(WriteErrorCode.UNSUPPORTED_PLATFORM, `writing drives is not supported on ${platform}`);
+  throw codedError(ERROR_CODES.WRITE_UNSUPPORTED_PLATFORM, { platform }, `writing drives is not supported on ${platform}`);
 }

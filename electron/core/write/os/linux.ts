@@ -1,6 +1,7 @@
+/** Linux steps of the writer: unmounting, re-reading the partition table, dropping the cache, ejecting. */
 import { execFile } from 'node:child_process';
-import { FlintError } from '../../electron/core/errors';
-import { WriteErrorCode } from '../../electron/core/write/codes';
+import { ERROR_CODES } from '../../../contract/error-codes';
+import { codedError } from '../../errors';
 
 /** Runs a command with a fixed argv (never a shell); resolves to its output or rejects with stderr. */
 export function runTool(cmd: string, args: string[], timeoutMs = 30_000): Promise<string> {
@@ -32,8 +33,9 @@ export async function unmountAll(device: string, mountpoints: string[]): Promise
       done.push(mp);
     } catch (err) {
       const msg = (err as { stderr?: string }).stderr || (err as Error).message;
-      throw new FlintError(
-        WriteErrorCode.DEVICE_BUSY,
+      throw codedError(
+        ERROR_CODES.WRITE_DEVICE_BUSY,
+        { device, mountpoint: mp },
         `${device} is busy: ${mp} could not be unmounted; close the programs using it and try again`,
         [msg],
       );

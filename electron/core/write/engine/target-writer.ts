@@ -1,8 +1,7 @@
 import { openSync, closeSync, write, fdatasync, constants as C } from 'node:fs';
 import { promisify } from 'node:util';
-import { FlintError } from '../../electron/core/errors';
 import { alignedBlock, alignDown, BLOCK_SIZE } from './aligned';
-import { ioError, openError } from './errors';
+import { ioError, openError } from './io-errors';
 
 const writeP = promisify(write);
 const fdatasyncP = promisify(fdatasync);
@@ -156,9 +155,4 @@ export class TargetWriter {
       /* already gone (unplugged) */
     }
   }
-}
-
-/** Reports a FlintError for a target in the form the protocol uses. */
-export function asFlint(err: unknown): FlintError {
-  return err instanceof FlintError ? err : new FlintError('INTERNAL', (err as Error)?.message ?? String(err));
 }

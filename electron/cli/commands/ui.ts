@@ -9,15 +9,15 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { FlintError } from '../../core/errors';
+import { installRoot } from '../../core/install-root';
 import { startUiServer } from '../../bridge/ui-server';
 import { VERSION } from '../version';
 
-/** Repository root (this file is electron/cli/commands/ui.ts). */
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+/** The checkout or installed package (this module runs from electron/cli/commands/ or a bundle in out/cli/). */
+const ROOT = installRoot(import.meta.url);
 /** Where the stand-alone renderer build lives. */
 export const DEFAULT_RENDERER_DIR = join(ROOT, 'out/renderer');
 

@@ -12,7 +12,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBridgeClient, type BridgeClient } from '../../../renderer/src/bridge-client';
 import type { DriveList, FlashFinished } from '../../../electron/contract/types';
-import type { CoreDrive } from '../../../electron/app/core-adapter';
+import type { Drive } from '../../../electron/core/drives/types';
+import type { TargetResult } from '../../../electron/core/write/events';
+import type { WriterLauncher } from '../../../electron/core/write/writers';
 import { startUiServer, type UiServer } from '../../../electron/bridge/ui-server';
 import { skipReason } from '../../helpers/requirements';
 import { sessionHeaders, signInHeaders } from '../../helpers/bridge-session';
@@ -38,44 +40,81 @@ function raw(
   });
 }
 
-const drives: CoreDrive[] = [
-  {
-    id: 'd-usb',
-    device: '/dev/sdx',
-    size: 16e9,
+/** A drive as the core lists it (only these fields matter to the app). */
+function drive(id: string, device: string, size: number, over: Partial<Drive> = {}): Drive {
+  return {
+    id,
+    device,
+    raw: device,
+    size,
     vendor: 'Acme',
     model: 'Stick',
+    description: 'Acme Stick',
+    serial: `S-${id}`,
     bus: 'usb',
     removable: true,
     readOnly: false,
     system: false,
+    systemReasons: [],
+    loop: false,
     mountpoints: [],
-  },
-  {
-    id: 'd-big',
-    device: '/dev/sdy',
-    size: 2e12,
-    vendor: 'Acme',
-    model: 'Disk',
-    bus: 'usb',
-    removable: false,
-    readOnly: false,
-    system: false,
-    mountpoints: [],
-  },
-  {
-    id: 'd-sys',
-    device: '/dev/vdz',
-    size: 256e9,
-    vendor: '',
-    model: '',
-    bus: 'virtio',
-    removable: false,
-    readOnly: false,
-    system: true,
-    mountpoints: ['/'],
-  },
+    partitions: [],
+    logicalBlockSize: 512,
+    physicalBlockSize: 512,
+    partitionTable: null,
+    ...over,
+  };
+}
+
+const drives: Drive[] = [
+  drive('d-usb', '/dev/sdx', 16e9),
+  drive('d-big', '/dev/sdy', 2e12, { model: 'Disk', description: 'Acme Disk', removable: false }),
+  drive('d-sys', '/dev/vdz', 256e9, { system: true, systemReasons: ['holds /'], bus: 'virtio', mountpoints: ['/'], removable: false }),
 ];
+
+/**
+ * A stand-in for the writer (the real one is tested on loop devices in tests/integration/write): it
+ * records the jobs it was given and reports a write; one of /dev/sdy alone waits for the cancel.
+ */
+function recordingWriter(flashed: string[][]): WriterLauncher {
+  return {
+    kind: 'test',
+    async run(job, hooks = {}) {
+      flashed.push(job.targets.map((t) => t.device));
+      const base = { bytesWritten: 100, verified: true, warnings: [], timings: {} };
+      if (job.targets[0]!.device === '/dev/sdy' && job.targets.length === 1) {
+        await new Promise((r) => hooks.signal?.addEventListener('abort', r, { once: true }));
+        const error = {
+          code: 'WRITE_CANCELLED',
+          message: 'cancelled',
+          params: { device: '/dev/sdy', stage: 'before-write', wiped: false },
+        };
+        const results: TargetResult[] = [
+          {
+            ...base,
+            device: '/dev/sdy',
+            ok: false,
+            ending: 'cancelled-before-write',
+            bytesWritten: 0,
+            verified: false,
+            ignitionSha256: null,
+            error,
+          },
+        ];
+        return { results, cancelled: true };
+      }
+      hooks.onEvent?.({ type: 'progress', device: job.targets[0]!.device, phase: 'write', bytes: 50, total: 100, speed: 10 });
+      const results: TargetResult[] = job.targets.map((t) => ({
+        ...base,
+        device: t.device,
+        ok: true,
+        ending: 'verified',
+        ignitionSha256: 'ab',
+      }));
+      return { results, cancelled: false };
+    },
+  };
+}
 
 describe.skipIf(why)('loopback bridge', () => {
   let dir: string;
@@ -98,21 +137,7 @@ describe.skipIf(why)('loopback bridge', () => {
       port: 0,
       rendererDir,
       app: { name: 'Flint', version: '9.9.9' },
-      core: {
-        listDrives: async () => drives,
-        watchDrives: undefined,
-        // The writer is another engineer's tested unit; here it only records what it was asked.
-        flash: async ({ targets, onProgress, signal }) => {
-          flashed.push(targets.map((t) => t.device));
-          if (targets[0]!.device === '/dev/sdy' && targets.length === 1) {
-            // a long write: waits for the cancel, then reports the stick as cancelled
-            await new Promise((r) => signal.addEventListener('abort', r, { once: true }));
-            return [{ device: '/dev/sdy', ok: false, bytesWritten: 0, error: { code: 'WRITE_CANCELLED', message: 'cancelled' } }];
-          }
-          onProgress({ phase: 'write', device: targets[0]!.device, bytes: 50, total: 100, speed: 10 });
-          return targets.map((t) => ({ device: t.device, ok: true, bytesWritten: 100, configSha256: 'ab', expectedSha256: 'ab' }));
-        },
-      },
+      core: { listDrives: async () => drives, watchDrives: undefined, writer: () => recordingWriter(flashed) },
     });
     auth = await sessionHeaders(server);
     client = createBridgeClient({ baseUrl: server.origin, headers: auth, reconnectMs: 100 });
@@ -299,7 +324,10 @@ describe.skipIf(why)('loopback bridge', () => {
     const v = await client.invoke('config:validate', { id: cfg.value.id, imageId: img.value.id });
     expect(v.ok && v.value.report?.capacity).toBe(f.embedCapacity);
     const k = await client.invoke('options:check-kargs', { kargs: 'console=ttyS0 coreos.liveiso.fromram "a b', imageId: img.value.id });
-    expect(k.ok && k.value.problems.map((p) => p.code)).toEqual(expect.arrayContaining(['KARGS_UNBALANCED_QUOTE', 'KARGS_MANAGED']));
+    expect(k.ok && k.value.problems.map((p) => [p.code, p.params])).toEqual([['KARG_UNBALANCED_QUOTE', { arg: '"a b' }]]);
+    const w = await client.invoke('options:check-kargs', { kargs: 'console=ttyS0 mitigations=off', imageId: img.value.id });
+    expect(w).toMatchObject({ ok: true, value: { ok: true, args: ['console=ttyS0', 'mitigations=off'], problems: [] } });
+    expect(w.ok && w.value.warnings?.map((x) => x.code)).toEqual(['KARG_OVERRIDES_DEFAULT']);
   });
 
   it('lists a directory by name only, and saves a customized ISO only to a new file', async () => {
@@ -339,15 +367,15 @@ describe.skipIf(why)('loopback bridge', () => {
     };
     expect(await client.invoke('flash:start', { ...base, targetIds: ['d-sys'] })).toMatchObject({
       ok: false,
-      error: { code: 'DRIVE_SYSTEM' },
+      error: { code: 'WRITE_SYSTEM_DEVICE', params: { device: '/dev/vdz', reasons: ['holds /'] } },
     });
     expect(await client.invoke('flash:start', { ...base, targetIds: ['d-big'] })).toMatchObject({
       ok: false,
-      error: { code: 'DRIVE_LARGE_UNCONFIRMED' },
+      error: { code: 'WRITE_LARGE_UNCONFIRMED', params: { device: '/dev/sdy', size: 2e12 } },
     });
     expect(await client.invoke('flash:start', { ...base, targetIds: ['nope'] })).toMatchObject({
       ok: false,
-      error: { code: 'DRIVE_UNKNOWN' },
+      error: { code: 'WRITE_TARGET_NOT_FOUND' },
     });
     expect(flashed).toEqual([]);
 
@@ -363,7 +391,10 @@ describe.skipIf(why)('loopback bridge', () => {
       ['d-usb', 'ab'],
       ['d-big', 'ab'],
     ]);
-    expect(progress).toContainEqual(expect.objectContaining({ phase: 'write', driveId: 'd-usb', percent: 50, speed: 10, eta: 5 }));
+    expect(progress).toContainEqual(
+      expect.objectContaining({ phase: 'write', step: 'write', driveId: 'd-usb', percent: 50, speed: 10, eta: 5 }),
+    );
+    expect(done.results[0]).toMatchObject({ model: 'Stick', serial: 'S-d-usb', size: 16e9, ending: 'verified' });
     expect(flashed).toEqual([['/dev/sdx', '/dev/sdy']]);
   });
 
@@ -392,7 +423,12 @@ describe.skipIf(why)('loopback bridge', () => {
     const done = await finished;
     expect(done).toMatchObject({ jobId: started.value.jobId, ok: false, cancelled: true });
     expect(done.results).toEqual([
-      expect.objectContaining({ driveId: 'd-big', ok: false, error: expect.objectContaining({ code: 'WRITE_CANCELLED' }) }),
+      expect.objectContaining({
+        driveId: 'd-big',
+        ok: false,
+        ending: 'cancelled-before-write',
+        error: expect.objectContaining({ code: 'WRITE_CANCELLED' }),
+      }),
     ]);
   });
 });

@@ -13,11 +13,12 @@ export interface FlintRun {
 }
 
 /** Runs `node bin/flint.mjs ...args` as a separate process (stdin closed), as a user would. */
-export function runFlint(args: string[], opts: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<FlintRun> {
+export function runFlint(args: string[], opts: { timeoutMs?: number; env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<FlintRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [FLINT_BIN, ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, ...opts.env },
+      ...(opts.cwd ? { cwd: opts.cwd } : {}),
     });
     const out: Buffer[] = [];
     let err = '';

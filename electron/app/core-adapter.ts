@@ -55,9 +55,11 @@ export interface CoreAdapter {
   /**
    * Reads a config (Ignition JSON, or Butane YAML translated to Ignition) and validates it against
    * the embed area `capacity` when given. `filesDir` resolves Butane `local` references (absent for
-   * uploads, which then cannot use them). Problems are in the report; it throws only on I/O.
+   * uploads, which then cannot use them). `installed` marks a config for the installed system
+   * (--dest-ignition): boot_device, grub and storage.trees allowed, no live-boot lint. Problems are
+   * in the report; it throws only on I/O.
    */
-  checkConfig(name: string, bytes: Uint8Array, capacity?: number, filesDir?: string): Promise<CheckedConfig>;
+  checkConfig(name: string, bytes: Uint8Array, capacity?: number, filesDir?: string, installed?: boolean): Promise<CheckedConfig>;
   /** Current releases of the given streams for `arch`. */
   releases(streams: string[], arch: string, signal?: AbortSignal): Promise<ReleaseInfo[]>;
   /** Downloads (or reuses from cache) and verifies the live ISO of a stream's current release. */

@@ -66,11 +66,12 @@ export function createDefaultCore(opts: DefaultCoreOptions = {}): CoreAdapter {
   return {
     hostArch: () => nodeArchToCoreos(nodeArch),
 
-    async checkConfig(name, bytes, capacity, filesDir) {
-      // the config gate's own check (every flash passes the gate again), against the default embed area
+    async checkConfig(name, bytes, capacity, filesDir, installed) {
+      // the config gate's own check (every flash passes the gate again): a live config against the
+      // default embed area, the installed system's config as the gate checks it (no lint, no size)
       const r = await checkConfigInput(
         { name, data: bytes, ...(filesDir ? { filesDir } : {}) },
-        { live: true, capacity: capacity ?? DEFAULT_EMBED_CAPACITY },
+        installed ? { live: false, capacity: 0 } : { live: true, capacity: capacity ?? DEFAULT_EMBED_CAPACITY },
       );
       const report: ConfigReport = { ok: r.ok, errors: r.errors, warnings: r.warnings };
       if (r.version) report.version = r.version;

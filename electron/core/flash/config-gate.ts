@@ -56,7 +56,8 @@ export async function checkConfigInput(input: ConfigInput, o: { live: boolean; c
   const format = input.format ?? configKind(input.name, input.data);
   if (format === 'butane') {
     try {
-      const r = translateButane(new TextDecoder().decode(input.data), { filesDir: input.filesDir });
+      // only a config for the installed system may use boot_device, grub and storage.trees
+      const r = translateButane(new TextDecoder().decode(input.data), { filesDir: input.filesDir, target: o.live ? 'live' : 'installed' });
       warnings.push(...r.warnings.map(butaneProblem));
       ignition = new TextEncoder().encode(JSON.stringify(r.config));
     } catch (err) {

@@ -1,6 +1,6 @@
 /**
  * The built renderer in headless Debian Chromium, talking to the real core through the loopback
- * bridge (startUiServer on 127.0.0.1 with a one-time token), a local FCOS mirror with a signed
+ * bridge (startUiServer on 127.0.0.1, signed in with a one-time link), a local FCOS mirror with a signed
  * fixture ISO, and real loop devices as USB sticks. Needs root, losetup and /usr/bin/chromium.
  */
 import { createHash } from 'node:crypto';

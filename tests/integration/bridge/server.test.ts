@@ -1,5 +1,5 @@
 /**
- * The loopback bridge over real HTTP on 127.0.0.1: token, Host and Origin checks, refused bad
+ * The loopback bridge over real HTTP on 127.0.0.1: sign-in and session cookie, Host and Origin checks, refused bad
  * requests, invokes through the bridge client, SSE events, static files and path traversal.
  * The core behind it is the real one (Ignition validator, ISO reader) except where a test needs a
  * drive list or a writer, which this machine cannot offer safely.
@@ -17,6 +17,7 @@ import type { TargetResult } from '../../../electron/core/write/events';
 import type { WriterLauncher } from '../../../electron/core/write/writers';
 import { startUiServer, type UiServer } from '../../../electron/bridge/ui-server';
 import { skipReason } from '../../helpers/requirements';
+import { sessionHeaders, signInHeaders } from '../../helpers/bridge-session';
 
 const FIXTURE = join(__dirname, '../../fixtures/coreos-installer/iso/embed-areas-2023-07.x86_64.iso.xz');
 const why = skipReason({ tools: ['xz'] });
@@ -120,6 +121,7 @@ describe.skipIf(why)('loopback bridge', () => {
   let iso: string;
   let server: UiServer;
   let client: BridgeClient;
+  let auth: Record<string, string>;
   const flashed: string[][] = [];
 
   beforeAll(async () => {
@@ -137,7 +139,8 @@ describe.skipIf(why)('loopback bridge', () => {
       app: { name: 'Flint', version: '9.9.9' },
       core: { listDrives: async () => drives, watchDrives: undefined, writer: () => recordingWriter(flashed) },
     });
-    client = createBridgeClient({ baseUrl: server.origin, token: server.token, reconnectMs: 100 });
+    auth = await sessionHeaders(server);
+    client = createBridgeClient({ baseUrl: server.origin, headers: auth, reconnectMs: 100 });
   });
 
   afterAll(async () => {
@@ -146,8 +149,35 @@ describe.skipIf(why)('loopback bridge', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('listens on 127.0.0.1 with a token in the URL', () => {
-    expect(server.url).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${server.port}/\\?token=[A-Za-z0-9_-]{32}$`));
+  it('listens on 127.0.0.1 and gives sign-in links with a one-time code in the fragment', () => {
+    const link = server.signInLink();
+    expect(link).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${server.port}/#code=[A-Za-z0-9_-]{32}$`));
+    expect(server.signInLink()).not.toBe(link);
+  });
+
+  it('spends a code once, sets an HttpOnly SameSite=Strict cookie, refuses wrong and spent codes', async () => {
+    const code = server.signInCode();
+    const post = (c: string) =>
+      fetch(`${server.origin}/api/sign-in`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ code: c }),
+      });
+    const first = await post(code);
+    expect(first.status).toBe(200);
+    expect(first.headers.get('set-cookie')).toMatch(/^flint_session=[A-Za-z0-9_-]{32}; HttpOnly; SameSite=Strict; Path=\/$/);
+    const again = await post(code);
+    expect(again.status).toBe(401);
+    expect(((await again.json()) as { error: { code: string } }).error.code).toBe('SIGN_IN_CODE_INVALID');
+    expect((await post('x'.repeat(32))).status).toBe(401);
+    // each sign-in is its own session; both work
+    const other = await signInHeaders(server.origin, server.signInCode());
+    const info = await fetch(`${server.origin}/api/app:info`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...other },
+      body: '{}',
+    });
+    expect(info.status).toBe(200);
   });
 
   it('answers app:info through the bridge client', async () => {
@@ -155,7 +185,7 @@ describe.skipIf(why)('loopback bridge', () => {
     expect(r).toMatchObject({ ok: true, value: { name: 'Flint', version: '9.9.9', mode: 'browser' } });
   });
 
-  it('refuses API calls without or with a wrong token', async () => {
+  it('refuses API calls and events without or with a wrong session cookie', async () => {
     const body = '{}';
     const none = await raw(server.port, {
       method: 'POST',
@@ -164,15 +194,17 @@ describe.skipIf(why)('loopback bridge', () => {
       body,
     });
     expect(none.status).toBe(401);
-    expect(JSON.parse(none.body).error.code).toBe('TOKEN_REQUIRED');
-    const wrong = createBridgeClient({ baseUrl: server.origin, token: 'x'.repeat(32) });
-    expect(await wrong.invoke('app:info', {})).toMatchObject({ ok: false, error: { code: 'TOKEN_REQUIRED' } });
-    const ev = await raw(server.port, { path: '/api/events?token=nope', headers: { host: `127.0.0.1:${server.port}` } });
+    expect(JSON.parse(none.body).error.code).toBe('SIGN_IN_REQUIRED');
+    const wrong = createBridgeClient({ baseUrl: server.origin, headers: { cookie: `flint_session=${'x'.repeat(32)}` } });
+    expect(await wrong.invoke('app:info', {})).toMatchObject({ ok: false, error: { code: 'SIGN_IN_REQUIRED' } });
+    const spent = createBridgeClient({ baseUrl: server.origin, signInCode: 'y'.repeat(32) });
+    expect(await spent.invoke('app:info', {})).toMatchObject({ ok: false, error: { code: 'SIGN_IN_REQUIRED' } });
+    const ev = await raw(server.port, { path: '/api/events', headers: { host: `127.0.0.1:${server.port}` } });
     expect(ev.status).toBe(401);
   });
 
   it('refuses foreign Host headers (DNS rebinding) and foreign Origins', async () => {
-    const h = { 'content-type': 'application/json', 'x-flint-token': server.token };
+    const h = { 'content-type': 'application/json', ...auth };
     const rebind = await raw(server.port, {
       method: 'POST',
       path: '/api/app:info',
@@ -200,7 +232,7 @@ describe.skipIf(why)('loopback bridge', () => {
   });
 
   it('refuses bad requests: method, content type, JSON, channel, shape, electron-only channels', async () => {
-    const h = { host: `127.0.0.1:${server.port}`, 'x-flint-token': server.token, 'content-type': 'application/json' };
+    const h = { host: `127.0.0.1:${server.port}`, ...auth, 'content-type': 'application/json' };
     expect((await raw(server.port, { method: 'GET', path: '/api/app:info', headers: h })).status).toBe(405);
     expect(
       (await raw(server.port, { method: 'POST', path: '/api/app:info', headers: { ...h, 'content-type': 'text/plain' }, body: '{}' }))
@@ -227,7 +259,7 @@ describe.skipIf(why)('loopback bridge', () => {
   });
 
   it('serves the renderer with a strict CSP and never files outside it', async () => {
-    const page = await raw(server.port, { path: '/?token=' + server.token, headers: { host: `127.0.0.1:${server.port}` } });
+    const page = await raw(server.port, { path: '/', headers: { host: `127.0.0.1:${server.port}` } });
     expect(page.status).toBe(200);
     expect(page.body).toContain('<title>Flint</title>');
     expect(String(page.headers['content-security-policy'])).toContain("script-src 'self'");

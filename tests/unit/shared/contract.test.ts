@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { EVENT_CHANNELS, INVOKE_CHANNELS, isEventChannel, isInvokeChannel } from '../../../electron/contract/api';
 import { REQUEST_GUARDS, checkRequest, isFlashRequest, isOutcome } from '../../../electron/contract/guards';
-import { parseSseBlock, tokenFromUrl } from '../../../renderer/src/bridge-client';
+import { codeFromUrl, parseSseBlock } from '../../../renderer/src/bridge-client';
 import { filesFromArgv } from '../../../electron/main/argv';
 import { contractPhase, ramForFromRam } from '../../../electron/app/images';
 
@@ -56,9 +56,10 @@ describe('bridge client helpers', () => {
     expect(parseSseBlock(': keep-alive')).toBeNull();
     expect(parseSseBlock('event: x\ndata: {broken')).toBeNull();
   });
-  it('reads the token from the page URL', () => {
-    expect(tokenFromUrl('http://127.0.0.1:1/?token=abc')).toBe('abc');
-    expect(tokenFromUrl('http://127.0.0.1:1/')).toBeNull();
+  it('reads the one-time sign-in code from the page URL fragment, never from the query', () => {
+    expect(codeFromUrl('http://127.0.0.1:1/#code=abc')).toBe('abc');
+    expect(codeFromUrl('http://127.0.0.1:1/?code=abc')).toBeNull();
+    expect(codeFromUrl('http://127.0.0.1:1/')).toBeNull();
   });
 });
 

@@ -6,7 +6,9 @@
  */
 import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, parse as parsePath, resolve } from 'node:path';
-import { FlintError } from '../core/errors';
+import { ERROR_CODES, type ConfigProblem } from '../contract/error-codes';
+import { FlintError, codedError } from '../core/errors';
+import type { FlashCustomization } from '../core/flash/types';
 import { safeStem } from '../core/iso/pxe-artifacts';
 import { identifyRelease } from '../core/iso/release';
 import { generatePxeConfig, type PxeArtifactNames, type PxeConfigOptions } from '../core/pxe/config';
@@ -121,7 +123,10 @@ function configText(
   }
   const cfg = s.file(configId).file;
   if (cfg.kind !== 'config') throw new FlintError('FILE_NOT_CONFIG', `${cfg.name} is not an Ignition config`);
-  if (cfg.report && !cfg.report.ok) throw new FlintError('CONFIG_INVALID', `${cfg.name} has errors; fix them first`);
+  if (cfg.report && !cfg.report.ok) {
+    const errors: ConfigProblem[] = cfg.report.errors;
+    throw codedError(ERROR_CODES.CONFIG_INVALID, { file: cfg.name, errors }, `${cfg.name} has errors; fix them first`);
+  }
   return cfg.text;
 }
 
@@ -136,7 +141,8 @@ export function toConfigOptions(
   release?: string,
   fields?: { settings: PxeSettings; hasConfig: boolean },
 ): PxeConfigOptions {
-  const kargs = o.kargs.split(/\s+/).filter(Boolean);
+  // one entry: the karg rule set splits it like the kernel does (quotes included)
+  const kargs = o.kargs.trim() ? [o.kargs] : [];
   if (fields && o.ignition === 'initrd' && !fields.hasConfig && !fields.settings.fragment) o = { ...o, ignition: 'none' };
   const opts: PxeConfigOptions = {
     format: o.format,
@@ -160,28 +166,6 @@ export function toConfigOptions(
   return opts;
 }
 
-/** The CLI options the core's messages name, and what the app calls them. */
-const UI_NAMES: [RegExp, string][] = [
-  [
-    /give --rootfs-url URL or an http\(s\) --base-url, or use --rootfs-initrd/g,
-    'type an http(s) base URL, or load the root filesystem as an initrd',
-  ],
-  [/flint pxe config --karg \.\.\./g, 'the extra kernel arguments'],
-  [/pass each argument with its own --karg/g, 'separate arguments with spaces'],
-  [/--ignition-url/g, 'the Ignition choice "By URL"'],
-  [/--rootfs-url/g, 'the root filesystem choice "By URL"'],
-  [/--rootfs-initrd/g, 'the root filesystem choice "As an initrd"'],
-  [/--ignition-embedded/g, 'the Ignition choice "Embedded"'],
-  [/--karg/g, 'extra kernel arguments'],
-];
-
-/** Rewords a core error that names CLI options in the app's terms. */
-export function inAppTerms(err: unknown): unknown {
-  if (!(err instanceof FlintError)) return err;
-  const say = (t: string) => UI_NAMES.reduce((acc, [re, to]) => acc.replace(re, to), t);
-  return new FlintError(err.code, say(err.message), err.causes.map(say), err.params);
-}
-
 function generate(
   o: PxeOptions,
   artifacts: PxeArtifactNames,
@@ -189,12 +173,7 @@ function generate(
   fields?: { settings: PxeSettings; hasConfig: boolean },
 ): PxePreview {
   const opts = toConfigOptions(o, artifacts, release, fields);
-  let g;
-  try {
-    g = generatePxeConfig(opts);
-  } catch (err) {
-    throw inAppTerms(err);
-  }
+  const g = generatePxeConfig(opts);
   const out: PxePreview = {
     files: g.files,
     ramNeeded: g.ramNeeded,
@@ -313,9 +292,16 @@ async function writeIgnition(
   if (o.ignition === 'embedded' && (config !== null || settings)) {
     const name = customizedName(initramfs);
     await rm(join(dir, name), { force: true });
-    const extra = settings ? { ...(settings.fragment ? { fieldSettings: settings.fragment } : {}), network: settings.keyfiles } : undefined;
+    const enc = (t: string) => new TextEncoder().encode(t);
+    const customization: FlashCustomization = {
+      liveConfigs: [
+        ...(config !== null ? [{ name: 'config.ign', data: enc(config), format: 'ignition' as const }] : []),
+        ...(settings?.fragment ? [{ name: 'field-settings.ign', data: enc(settings.fragment), format: 'ignition' as const }] : []),
+      ],
+      options: settings?.keyfiles.length ? { networkKeyfile: settings.keyfiles.map((k) => ({ name: k.name, data: enc(k.text) })) } : {},
+    };
     try {
-      await s.core.pxeCustomize(join(dir, initramfs), join(dir, name), config ?? undefined, extra);
+      await s.core.pxeCustomize(join(dir, initramfs), join(dir, name), customization);
     } catch (err) {
       throw settings?.keyfiles.length ? staticIpRefused(err) : err;
     }

@@ -6,7 +6,9 @@
 import { randomUUID } from 'node:crypto';
 import type { EventChannel, EventPayload } from '../contract/api';
 import type { ImageState, LoadedFile, OpenedFile, ShellMode } from '../contract/types';
-import type { CoreAdapter, CoreDrive } from './core-adapter';
+import type { Drive } from '../core/drives/types';
+import type { FileStamp } from '../core/stream/cache';
+import type { CoreAdapter } from './core-adapter';
 import { FlintError } from '../core/errors';
 
 /** Native dialogs (Electron only); each returns null when the user cancels. */
@@ -37,6 +39,8 @@ export interface SessionOptions {
 /** An image held by the session: what the renderer sees plus its real path. */
 export interface HeldImage {
   state: ImageState;
+  /** The file stamp its SHA-256 and signature hold for (downloaded and cached images). */
+  stamp?: FileStamp;
 }
 
 /** A loaded text file held by the session. */
@@ -58,7 +62,9 @@ export class Session {
   readonly files = new Map<string, HeldFile>();
   readonly images = new Map<string, HeldImage>();
   /** Drives from the last listing, by id (flash re-lists before writing). */
-  drives = new Map<string, CoreDrive>();
+  drives = new Map<string, Drive>();
+  /** The image the drive list is judged against (too small for it), as last named by drives:list. */
+  targetImageId: string | null = null;
   /** Running download, if any. */
   download: AbortController | null = null;
   /** Running flash job, if any. */

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
+import { ERROR_CODES, type ErrorParams } from '../contract/error-codes';
 import { FlintError } from '../core/errors';
-import { wordError } from './network';
+import { cliCauses, cliMessage } from './messages';
 import { VERSION } from './version';
 
 type Register = (program: Command) => void;
@@ -17,10 +18,18 @@ const COMMANDS: readonly { verbs: readonly string[]; load: () => Promise<Registe
   { verbs: ['streams', 'download', 'cache'], load: async () => (await import('./commands/stream')).registerStream },
   { verbs: ['ui'], load: async () => (await import('./commands/ui')).registerUi },
   { verbs: ['pxe', 'serve'], load: async () => (await import('./commands/pxe')).registerPxe },
-  { verbs: ['drives', 'write'], load: async () => (await import('./commands/drives')).registerDrives },
-  { verbs: ['burn'], load: async () => (await import('./commands/burn')).registerBurn },
+  { verbs: ['drives'], load: async () => (await import('./commands/drives')).registerDrives },
+  // write and burn are one command shape over the one flash job (./flash-command)
+  { verbs: ['write'], load: async () => flashCommand('write') },
+  { verbs: ['burn'], load: async () => flashCommand('burn') },
   { verbs: ['stick'], load: async () => (await import('./commands/stick')).registerStick },
 ];
+
+/** The registration of `flint write` or `flint burn`. */
+async function flashCommand(name: 'write' | 'burn'): Promise<Register> {
+  const { registerFlashCommand } = await import('./flash-command');
+  return (program) => registerFlashCommand(program, name);
+}
 
 /**
  * Builds the `flint` command tree: with `verb`, only the commands of the file that registers it
@@ -39,12 +48,21 @@ export async function buildProgram(verb?: string): Promise<Command> {
   return program;
 }
 
-/** Formats an error as the single stderr line Flint prints (message, then causes). */
+/**
+ * Formats an error as the stderr line Flint prints: its sentence (the CLI's wording of a
+ * catalogued code, else the message), then causes (unless the sentence says it all). An invalid config first gets one line per
+ * error, as `flint ignition validate` prints them.
+ */
 export function formatError(err: unknown): string {
   if (err instanceof FlintError) {
-    const worded = wordError(err);
-    if (worded) return `Error: ${worded}`;
-    return ['Error: ' + err.message, ...err.causes].join(': ');
+    if (err.code === ERROR_CODES.CONFIG_INVALID && err.params) {
+      const p = err.params as ErrorParams['CONFIG_INVALID'];
+      const n = p.errors.length;
+      const each = p.errors.map((e) => `error at ${e.path ?? '$'}: ${e.message} [${e.code}]`);
+      return [...each, `Error: ${p.file} is not a valid config (${n} error${n === 1 ? '' : 's'})`].join('\n');
+    }
+    const v = err.toJSON();
+    return ['Error: ' + cliMessage(v), ...cliCauses(v)].join(': ');
   }
   if (err instanceof Error) return 'Error: ' + err.message;
   return 'Error: ' + String(err);

@@ -1,19 +1,23 @@
+import type { ErrorCode, ErrorParams, WarningCode, WarningParams, WarningValue } from '../contract/error-codes';
+
+/** A parameter value of an error: JSON data a front end words (device, byte offset, sizes...). */
+export type ErrorParamValue = string | number | boolean | null | undefined | readonly unknown[] | { readonly [k: string]: unknown };
+
 /**
  * Errors as values: every failure Flint reports carries a stable `code` (for programs and the UI)
  * and a `message` a person can act on. `causes` lists coreos-installer-style "Caused by:" lines.
+ * Codes of the flash pipeline's catalogue (electron/contract/error-codes.ts) also carry `params`,
+ * from which each front end words the error itself (no rewording of `message`).
  */
 export class FlintError extends Error {
   /** Stable machine-readable code, e.g. `ISO_INCOMPLETE`, `DOWNLOAD_SHA256_MISMATCH`. */
   readonly code: string;
   /** Underlying reasons, outermost first (printed as `Caused by:` lines). */
   readonly causes: string[];
-  /**
-   * The values a front end needs to word the error itself (e.g. `{ host }` for
-   * NETWORK_UNREACHABLE); absent for errors whose message is all there is.
-   */
-  readonly params?: Record<string, string | number>;
+  /** What a front end needs to word the error (catalogued codes; see `codedError`). */
+  readonly params?: Readonly<Record<string, ErrorParamValue>>;
 
-  constructor(code: string, message: string, causes: string[] = [], params?: Record<string, string | number>) {
+  constructor(code: string, message: string, causes: string[] = [], params?: Record<string, ErrorParamValue>) {
     super(message);
     this.name = 'FlintError';
     this.code = code;
@@ -23,8 +27,23 @@ export class FlintError extends Error {
 
   /** A plain, serializable form (for IPC, JSON output and the writer helper's protocol). */
   toJSON(): FlintErrorValue {
-    return { code: this.code, message: this.message, causes: this.causes, ...(this.params ? { params: this.params } : {}) };
+    const v: FlintErrorValue = { code: this.code, message: this.message, causes: this.causes };
+    if (this.params) v.params = this.params;
+    return v;
   }
+}
+
+/**
+ * A FlintError with a catalogued code and its typed parameters. `message` is plain English for
+ * logs and programs; the CLI and the app word the error from code and parameters.
+ */
+export function codedError<C extends ErrorCode>(code: C, params: ErrorParams[C], message: string, causes: string[] = []): FlintError {
+  return new FlintError(code, message, causes, params as Record<string, ErrorParamValue>);
+}
+
+/** A catalogued warning value. */
+export function warning<C extends WarningCode>(code: C, params: WarningParams[C], message: string): WarningValue {
+  return { code, params, message } as WarningValue;
 }
 
 /** The serializable shape of a FlintError. */
@@ -32,8 +51,7 @@ export interface FlintErrorValue {
   code: string;
   message: string;
   causes?: string[];
-  /** Values for front ends that word the error from its code (see FlintError.params). */
-  params?: Record<string, string | number>;
+  params?: Readonly<Record<string, ErrorParamValue>>;
 }
 
 /** Result of an operation that reports its failure as a value instead of throwing. */
@@ -47,6 +65,11 @@ export function toErrorValue(err: unknown): FlintErrorValue {
     return { code: code ? `SYS_${code}` : 'INTERNAL', message: err.message };
   }
   return { code: 'INTERNAL', message: String(err) };
+}
+
+/** Turns a FlintErrorValue (e.g. from the helper's protocol) back into a FlintError. */
+export function fromErrorValue(v: FlintErrorValue): FlintError {
+  return new FlintError(v.code, v.message, v.causes ?? [], v.params as Record<string, ErrorParamValue> | undefined);
 }
 
 /** Runs `fn` and wraps its outcome in a Result. */

@@ -90,7 +90,7 @@ async function flint(
       },
     });
     const bad = results.find((r) => !r.ok);
-    if (bad && !bad.ok) throw new Error(`${bad.device}: ${bad.error.message}`);
+    if (bad) throw new Error(`${bad.device}: ${bad.error?.message ?? bad.ending}`);
   });
   return { ms, writeMs: synced - opened, rss };
 }

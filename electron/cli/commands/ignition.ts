@@ -13,7 +13,8 @@ const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
  * Loaded by the verbs that read a config: the loader (Butane brings yaml) and the validator (Ajv
  * and the schemas) are not needed by the commands that only borrow the field-settings flags.
  */
-const loadConfigFile = async (path: string) => (await import('../../core/ignition/load')).loadConfigFile(path);
+const loadConfigFile = async (path: string, opts?: { target?: 'live' | 'installed' }) =>
+  (await import('../../core/ignition/load')).loadConfigFile(path, opts);
 
 /** Formats a validation report as the human-readable lines `flint ignition validate` prints. */
 export function formatReport(file: string, report: ValidationReport): string[] {
@@ -167,7 +168,7 @@ export function registerIgnition(program: Command): void {
     .option('--no-live', 'skip the live-boot lint (config for an installed system)')
     .action(async (file: string, opts: { json?: boolean; live: boolean }) => {
       const { validateIgnition } = await import('../../core/ignition/validate');
-      const report = await validateIgnition(await loadConfigFile(file), { live: opts.live });
+      const report = await validateIgnition(await loadConfigFile(file, { target: opts.live ? 'live' : 'installed' }), { live: opts.live });
       process.stdout.write(opts.json ? JSON.stringify(report, null, 2) + '\n' : formatReport(file, report).join('\n') + '\n');
       if (!report.ok) {
         const first = report.errors[0];

@@ -7,7 +7,8 @@ import { inspectIso, type IsoFacts } from '../../core/iso/inspect';
 import { extractMinimalIso, extractPxe } from '../../core/iso/extract';
 import { checkStdoutTarget, writePlanOutput } from '../../core/iso/output';
 import type { PatchPlan } from '../../core/iso/plan';
-import { addCustomizeOptions, readCustomizeRequest, readNamedFile } from '../customize-options';
+import { addCustomizeOptions, readCustomization, readNamedFile } from '../customize-options';
+import { printWarnings } from '../messages';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
@@ -91,11 +92,13 @@ export function registerIso(program: Command): void {
     ),
   ).action(async (input: string, opts: Record<string, unknown>) => {
     precheckOutput(opts.output as string | undefined);
-    const [req, { planCustomize }] = await Promise.all([readCustomizeRequest(opts), planners()]);
+    // the gate and the planners load here: they bring yaml and the validators along
+    const [customization, { planGated }] = await Promise.all([readCustomization(opts), import('../../core/flash/prepare')]);
     // planning overlaps the copy of `-o OUT` (writePlanOutput takes the plan as a promise)
     const plan = facts(input)
-      .then((f) => planCustomize(f, req))
+      .then((f) => planGated(f, customization))
       .then((result) => {
+        printWarnings(result.configWarnings, result.warnings);
         for (const m of result.messages) process.stderr.write(m + '\n');
         return result.plan;
       });
@@ -163,7 +166,8 @@ export function registerIso(program: Command): void {
   ).action(async (input: string, opts: { append?: string[]; delete?: string[]; replace?: string[]; output?: string }) => {
     precheckOutput(opts.output);
     const { planKargs } = await planners();
-    const { plan } = planKargs(await facts(input), { append: opts.append, delete: opts.delete, replace: opts.replace });
+    const { plan, warnings } = planKargs(await facts(input), { append: opts.append, delete: opts.delete, replace: opts.replace });
+    printWarnings([], warnings);
     await emit(input, plan, opts.output);
   });
   outputOption(kargs.command('reset').description('Reset kernel args in an ISO image to defaults').argument('<ISO>', 'ISO image')).action(

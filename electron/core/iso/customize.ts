@@ -2,7 +2,8 @@ import { basename } from 'node:path';
 import { FlintError } from '../errors';
 import type { CpioMember } from '../codecs/cpio';
 import { CONFIG_IGN, NETWORK_DIR, type IsoFacts } from './inspect';
-import { editKargs, kargWrites, type KargEdits } from './kargs';
+import type { WarningValue } from '../../contract/error-codes';
+import { checkKargEdits, editKargs, kargWrites, type KargEdits } from './kargs';
 import { buildCustomizeMembers, type GeneratedMembers, type MemberRequest, type NamedFile } from './live-config';
 import { encodeEmbedArea } from './payload';
 import { normalizePlan, type PatchPlan, type PatchWrite } from './plan';
@@ -40,6 +41,8 @@ export interface CustomizeResult {
   kargs: string | null;
   /** Notes for the user (stderr). */
   messages: string[];
+  /** Warnings about the live kargs (an argument repeated or overriding a default). */
+  warnings: WarningValue[];
 }
 
 /** Writes that make the embed area hold exactly `members` (zeros when there are none). */
@@ -62,15 +65,24 @@ export async function planCustomize(facts: IsoFacts, req: CustomizeRequest): Pro
   const edits: KargEdits = { append: req.liveKargAppend, delete: req.liveKargDelete, replace: req.liveKargReplace };
   const wantKargs = [edits.append, edits.delete, edits.replace].some((l) => (l?.length ?? 0) > 0);
   let kargs: string | null = null;
+  let warnings: WarningValue[] = [];
   const writes: PatchWrite[] = [];
   if (wantKargs) {
     if (!facts.kargs) throw new FlintError('FEATURE_MISSING', 'This OS image does not support customizing live kernel arguments.');
+    warnings = checkKargEdits(edits, facts.kargs.defaultKargs);
     kargs = editKargs(facts.kargs.defaultKargs, edits);
     writes.push(...kargWrites(facts.kargs, kargs));
   }
   const gen = req.keepMembers ? keptMemberSet(req, facts) : buildCustomizeMembers(req, facts.features);
   writes.push(...(await embedAreaWrites(facts, gen.members)));
-  return { plan: normalizePlan(facts.size, writes), liveConfig: gen.liveConfig, members: gen.members, kargs, messages: gen.messages };
+  return {
+    plan: normalizePlan(facts.size, writes),
+    liveConfig: gen.liveConfig,
+    members: gen.members,
+    kargs,
+    messages: gen.messages,
+    warnings,
+  };
 }
 
 const MEMBER_OPTIONS: (keyof MemberRequest)[] = [
@@ -122,10 +134,16 @@ export async function planRemoveIgnition(facts: IsoFacts): Promise<PatchPlan> {
  * Plans `iso kargs modify` (base = current kargs) or, with `base: 'default'`, a change relative
  * to the defaults; `iso kargs reset` is planKargs(facts, {}, 'default').
  */
-export function planKargs(facts: IsoFacts, edits: KargEdits, base: 'current' | 'default' = 'current'): { plan: PatchPlan; kargs: string } {
+export function planKargs(
+  facts: IsoFacts,
+  edits: KargEdits,
+  base: 'current' | 'default' = 'current',
+): { plan: PatchPlan; kargs: string; warnings: WarningValue[] } {
   const k = requireKargs(facts);
-  const kargs = editKargs(base === 'current' ? k.currentKargs : k.defaultKargs, edits);
-  return { plan: normalizePlan(facts.size, kargWrites(k, kargs)), kargs };
+  const from = base === 'current' ? k.currentKargs : k.defaultKargs;
+  const warnings = checkKargEdits(edits, from);
+  const kargs = editKargs(from, edits);
+  return { plan: normalizePlan(facts.size, kargWrites(k, kargs)), kargs, warnings };
 }
 
 /** Plans `iso reset`: zero embed area and default kargs; gives the pristine image back. */

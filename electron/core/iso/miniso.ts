@@ -17,6 +17,7 @@
 import { createHash } from 'node:crypto';
 import { FlintError } from '../errors';
 import { unxzAt } from '../codecs/compression';
+import { decodeBudget } from '../codecs/limits';
 import type { ByteSource } from './byte-source';
 import { SECTOR } from './iso9660';
 
@@ -153,7 +154,8 @@ export async function unpackMiniso(data: MinisoData, full: ByteSource, write: (c
   const unpack = (cause: string) => new FlintError('MINISO_UNPACK', 'unpacking miniso', [cause]);
   let rest: Uint8Array;
   try {
-    rest = (await unxzAt(data.packed, 0)).data;
+    // the minimal ISO is smaller than the full one it is rebuilt from: that bounds the unpacked data
+    rest = (await unxzAt(data.packed, 0, decodeBudget(full.size, 'the minimal ISO data'))).data;
   } catch (err) {
     const e = err as FlintError;
     throw unpack([e.message, ...(e.causes ?? [])].join(': '));

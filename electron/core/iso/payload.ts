@@ -1,6 +1,7 @@
 import { FlintError } from '../errors';
 import { readCpio, writeCpio, type CpioMember } from '../codecs/cpio';
 import { GZIP_MAGIC, XZ_MAGIC, ZSTD_MAGIC, gunzipAt, hasMagic, isZstd, unxzAt, xzCrc32 } from '../codecs/compression';
+import { type DecodeBudget, embedAreaBudget } from '../codecs/limits';
 import { zstdDecompress, zstdFrameLength } from '../codecs/zstd';
 
 /**
@@ -39,14 +40,14 @@ function mergeInto(map: Map<string, Uint8Array>, members: CpioMember[]): void {
   }
 }
 
-async function decodeArchives(bytes: Uint8Array, map: Map<string, Uint8Array>): Promise<void> {
+async function decodeArchives(bytes: Uint8Array, map: Map<string, Uint8Array>, budget: DecodeBudget): Promise<void> {
   let pos = 0;
   for (;;) {
     while (pos < bytes.length && bytes[pos] === 0) pos++;
     if (pos >= bytes.length) return;
     let compressed: { data: Uint8Array; consumed: number } | null = null;
-    if (hasMagic(bytes, pos, XZ_MAGIC)) compressed = await unxzAt(bytes, pos);
-    else if (hasMagic(bytes, pos, GZIP_MAGIC)) compressed = gunzipAt(bytes, pos);
+    if (hasMagic(bytes, pos, XZ_MAGIC)) compressed = await unxzAt(bytes, pos, budget);
+    else if (hasMagic(bytes, pos, GZIP_MAGIC)) compressed = gunzipAt(bytes, pos, budget);
     else if (isZstd(bytes, pos)) {
       // zstd: node:zlib on Node >= 22.15 (the Electron app), else the zstd tool, else a clear error.
       // One archive may span consecutive frames (multi-threaded zstd), so they are joined.
@@ -54,7 +55,7 @@ async function decodeArchives(bytes: Uint8Array, map: Map<string, Uint8Array>): 
       let p = pos;
       while (isZstd(bytes, p)) {
         const len = zstdFrameLength(bytes, p);
-        if (hasMagic(bytes, p, ZSTD_MAGIC)) parts.push(zstdDecompress(bytes.subarray(p, p + len)));
+        if (hasMagic(bytes, p, ZSTD_MAGIC)) parts.push(zstdDecompress(bytes.subarray(p, p + len), budget));
         p += len;
       }
       if (parts.length === 0) {
@@ -83,15 +84,17 @@ async function decodeArchives(bytes: Uint8Array, map: Map<string, Uint8Array>): 
  * Decodes an embed area (spec §4.2): an all-zero area has no members; otherwise a sequence of
  * gzip/xz/zstd/uncompressed newc archives separated by zeros. Regular files only; later copies
  * win. zstd needs Node >= 22.15 or the zstd tool (electron/core/codecs/zstd.ts), else it is a clear
- * error.
+ * error. Everything decompressed draws from one budget tied to the area's size
+ * (codecs/limits.ts): more is DECOMPRESSED_TOO_LARGE.
  */
 export async function decodeEmbedArea(bytes: Uint8Array): Promise<CpioMember[]> {
   const map = new Map<string, Uint8Array>();
   try {
-    await decodeArchives(bytes, map);
+    await decodeArchives(bytes, map, embedAreaBudget(bytes.length));
   } catch (err) {
     const e = err instanceof FlintError ? err : new FlintError('EMBED_CORRUPT', (err as Error).message);
-    throw new FlintError('EMBED_CORRUPT', 'decoding initrd embed area', [e.message, ...e.causes]);
+    const code = e.code === 'DECOMPRESSED_TOO_LARGE' ? e.code : 'EMBED_CORRUPT';
+    throw new FlintError(code, 'decoding initrd embed area', [e.message, ...e.causes]);
   }
   return [...map].map(([path, data]) => ({ path, data })).sort((a, b) => Buffer.compare(Buffer.from(a.path), Buffer.from(b.path)));
 }

@@ -1,6 +1,7 @@
 import { FlintError } from '../errors';
 import { GZIP_MAGIC, XZ_MAGIC, ZSTD_MAGIC, gunzipAt, hasMagic, isZstd, unxzAt } from '../codecs/compression';
 import { readCpio, type CpioMember } from '../codecs/cpio';
+import { initrdBudget } from '../codecs/limits';
 import { zstdDecompress, zstdFrameLength } from '../codecs/zstd';
 
 const CPIO_MAGIC_PREFIX = [0x30, 0x37, 0x30, 0x37, 0x30]; // "07070" (newc 070701 / crc 070702)
@@ -30,6 +31,8 @@ function readArchiveRun(data: Uint8Array, pos: number, into: Map<string, Uint8Ar
  */
 export async function readInitrdMembers(bytes: Uint8Array): Promise<CpioMember[]> {
   const map = new Map<string, Uint8Array>();
+  // everything decompressed from this initrd draws from one budget (codecs/limits.ts)
+  const budget = initrdBudget(bytes.length);
   let pos = 0;
   let index = 0;
   while (pos < bytes.length) {
@@ -39,11 +42,11 @@ export async function readInitrdMembers(bytes: Uint8Array): Promise<CpioMember[]
     }
     const where = `archive ${++index} at byte ${pos}`;
     if (hasMagic(bytes, pos, XZ_MAGIC)) {
-      const { data, consumed } = await unxzAt(bytes, pos);
+      const { data, consumed } = await unxzAt(bytes, pos, budget);
       readArchiveRun(data, 0, map, where);
       pos += consumed;
     } else if (hasMagic(bytes, pos, GZIP_MAGIC)) {
-      const { data, consumed } = gunzipAt(bytes, pos);
+      const { data, consumed } = gunzipAt(bytes, pos, budget);
       readArchiveRun(data, 0, map, where);
       pos += consumed;
     } else if (isZstd(bytes, pos)) {
@@ -51,7 +54,7 @@ export async function readInitrdMembers(bytes: Uint8Array): Promise<CpioMember[]
       const parts: Uint8Array[] = [];
       while (pos < bytes.length && isZstd(bytes, pos)) {
         const len = zstdFrameLength(bytes, pos);
-        if (hasMagic(bytes, pos, ZSTD_MAGIC)) parts.push(zstdDecompress(bytes.subarray(pos, pos + len)));
+        if (hasMagic(bytes, pos, ZSTD_MAGIC)) parts.push(zstdDecompress(bytes.subarray(pos, pos + len), budget));
         pos += len;
       }
       readArchiveRun(parts.length === 1 ? parts[0] : Buffer.concat(parts), 0, map, where);

@@ -17,7 +17,7 @@ export const NETWORK_DIR = 'etc/coreos-firstboot-network/';
 function readError(what: string, err: unknown): FlintError {
   if (err instanceof FlintError && err.code === 'ZSTD_UNSUPPORTED') return err;
   const e = err instanceof FlintError ? err : new FlintError('PXE_INITRAMFS_CORRUPT', (err as Error).message);
-  return new FlintError('PXE_INITRAMFS_CORRUPT', what, [e.message, ...e.causes]);
+  return new FlintError(e.code === 'DECOMPRESSED_TOO_LARGE' ? e.code : 'PXE_INITRAMFS_CORRUPT', what, [e.message, ...e.causes]);
 }
 
 /** What a live initramfs holds that `pxe customize` cares about. */

@@ -3,7 +3,8 @@ import { open, rename, rm, stat, truncate } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import path from 'node:path';
 import type { PublicKey, Signature } from 'openpgp';
-import { FlintError } from '../errors';
+import { ERROR_CODES } from '../../contract/error-codes';
+import { codedError, FlintError } from '../errors';
 import { SpeedMeter, type ProgressListener } from '../progress';
 import {
   cachePaths,
@@ -17,6 +18,7 @@ import {
   writeFileAtomic,
   writePartialMeta,
   type CacheRecord,
+  type FileStamp,
 } from './cache';
 import { verifyCachedEntry } from './cache-trust';
 import { FileSink } from './file-sink';
@@ -72,6 +74,8 @@ export interface DownloadResult {
   name: string;
   /** The saved detached signature, when there is one. */
   sigPath?: string;
+  /** The file's stamp when its bytes were verified: while it is the same, so are the bytes (see cache.ts). */
+  stamp?: FileStamp;
 }
 
 const MAX_BACKOFF_MS = 600_000;
@@ -149,11 +153,11 @@ function checkSigner(signature: Signature, keys: PublicKey[], artifact: Artifact
   const ids = signature.getSigningKeyIDs();
   if (ids.some((id) => keys.some((k) => k.getKeys(id).length > 0))) return;
   const keyId = ids.map((id) => id.toHex().toUpperCase()).join(', ') || 'unknown';
-  throw new FlintError(
-    'DOWNLOAD_SIGNATURE_UNKNOWN_KEY',
+  throw codedError(
+    ERROR_CODES.DOWNLOAD_SIGNATURE_UNKNOWN_KEY,
+    { artifact: artifact.name, keyId, url: artifact.sigUrl },
     `${artifact.name} is signed by key ${keyId}, which is not a trusted key; nothing was downloaded`,
     ['add the public key of the mirror that signs it to the trusted keys'],
-    { artifact: artifact.name, keyId, url: artifact.sigUrl },
   );
 }
 
@@ -355,7 +359,16 @@ export async function downloadArtifact(artifact: Artifact, opts: DownloadOptions
     // the record speaks for the bytes only while the file is unchanged; else they are checked again
     const trusted = await verifyCachedEntry(dir, hit, opts);
     if (trusted)
-      return { path: trusted.path, sha256, size: trusted.size, signature: trusted.signature, cached: true, name, sigPath: trusted.sigPath };
+      return {
+        path: trusted.path,
+        sha256,
+        size: trusted.size,
+        signature: trusted.signature,
+        cached: true,
+        name,
+        sigPath: trusted.sigPath,
+        stamp: trusted.stamp,
+      };
   }
   if (opts.signal?.aborted) throw cancelledError(`Download of ${name}`);
   await ensureCacheDir(dir);
@@ -377,6 +390,7 @@ export async function downloadArtifact(artifact: Artifact, opts: DownloadOptions
         cached: true,
         name,
         sigPath: doneTrusted.sigPath,
+        stamp: doneTrusted.stamp,
       };
     }
     const sig = await fetchSignature(artifact, opts);
@@ -448,6 +462,7 @@ export async function downloadArtifact(artifact: Artifact, opts: DownloadOptions
       cached: false,
       name,
       ...(sig ? { sigPath: p.sig } : {}),
+      ...(stamp ? { stamp } : {}),
     };
   } catch (err) {
     if (isDiskFull(err)) {

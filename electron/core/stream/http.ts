@@ -1,6 +1,7 @@
 import { rootCertificates } from 'node:tls';
 import { Agent, ProxyAgent, type Dispatcher } from 'undici';
-import { FlintError } from '../errors';
+import { ERROR_CODES } from '../../contract/error-codes';
+import { codedError, FlintError } from '../errors';
 import { proxyFor, proxyLabel, type NetworkOptions } from './proxy';
 import { guardedPoolFactory } from './undici-eof-guard';
 
@@ -376,14 +377,9 @@ export function statusError(status: number, statusText: string, url: string, pro
 function proxyAuthError(proxy: string): FlintError {
   const p = proxyLabel(proxy);
   return markTransient(
-    new FlintError(
-      'PROXY_AUTH_REQUIRED',
-      `The proxy ${p} asks for credentials (407)`,
-      ['give them in the proxy URL: http://user:password@host:port'],
-      {
-        proxy: p,
-      },
-    ),
+    codedError(ERROR_CODES.PROXY_AUTH_REQUIRED, { proxy: p }, `The proxy ${p} asks for credentials (407)`, [
+      'give them in the proxy URL: http://user:password@host:port',
+    ]),
     false,
   );
 }
@@ -409,11 +405,11 @@ export function networkError(err: unknown, url: string, proxy?: string): FlintEr
       const status = Number(refused[1]);
       if (status === 407) return proxyAuthError(proxy);
       return markTransient(
-        new FlintError('PROXY_REFUSED', `The proxy ${p} refused to connect to ${hostOf(url)} (it answered ${status})`, [], {
-          proxy: p,
-          host: hostOf(url),
-          status,
-        }),
+        codedError(
+          ERROR_CODES.PROXY_REFUSED,
+          { proxy: p, host: hostOf(url), status },
+          `The proxy ${p} refused to connect to ${hostOf(url)} (it answered ${status})`,
+        ),
         TRANSIENT_STATUSES.has(status),
       );
     }
@@ -423,14 +419,14 @@ export function networkError(err: unknown, url: string, proxy?: string): FlintEr
     if (atProxy || ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN'].includes(code)) {
       // a proxy that is not there is a setting to fix, not a hiccup to wait out: no retries
       return markTransient(
-        new FlintError('PROXY_UNREACHABLE', `Cannot reach the proxy ${p}`, [detail], { proxy: p, host: hostOf(url) }),
+        codedError(ERROR_CODES.PROXY_UNREACHABLE, { proxy: p, host: hostOf(url) }, `Cannot reach the proxy ${p}`, [detail]),
         false,
       );
     }
   } else if (UNREACHABLE_CODES.has(code)) {
     const host = e.hostname ?? hostOf(url);
     return markTransient(
-      new FlintError('NETWORK_UNREACHABLE', `Cannot reach ${host}: no network or DNS`, [detail], { host, url }),
+      codedError(ERROR_CODES.NETWORK_UNREACHABLE, { host, url }, `Cannot reach ${host}: no network or DNS`, [detail]),
       code === 'EAI_AGAIN' || code === 'ENETUNREACH' || code === 'EHOSTUNREACH' || code === 'ENETDOWN',
     );
   }

@@ -1,4 +1,5 @@
-import { FlintError } from '../errors';
+import { ERROR_CODES } from '../../contract/error-codes';
+import { codedError, FlintError } from '../errors';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { cancelledError, httpGetBuffer, isTransientError } from './http';
 import type { NetworkOptions } from './proxy';
@@ -128,23 +129,21 @@ function distance(a: string, b: string): number {
 
 /** The error for a stream the server does not have (404 for its metadata): lists the streams instead. */
 function unknownStream(stream: string, url: string): FlintError {
-  const list = STREAMS.join(', ');
-  if ((STREAMS as readonly string[]).includes(stream)) {
+  const streams: string[] = [...STREAMS];
+  if (streams.includes(stream)) {
     // a mirror that carries only some of the streams
-    return new FlintError('STREAM_NOT_FOUND', `The mirror has no "${stream}" stream`, [`${url} does not exist`], {
-      stream,
-      streams: list,
-      url,
-    });
+    return codedError(ERROR_CODES.STREAM_NOT_FOUND, { stream, streams, url, production: true }, `The mirror has no "${stream}" stream`, [
+      `${url} does not exist`,
+    ]);
   }
   const near = STREAMS.map((s) => ({ s, d: distance(stream, s) }))
     .filter((x) => x.d <= 2)
     .sort((a, b) => a.d - b.d)[0]?.s;
-  return new FlintError(
-    'STREAM_NOT_FOUND',
+  return codedError(
+    ERROR_CODES.STREAM_NOT_FOUND,
+    { stream, streams, url, production: false, ...(near ? { suggestion: near } : {}) },
     `There is no stream "${stream}"${near ? `; did you mean "${near}"?` : ''}`,
-    [`the streams are ${list}`, `${url} does not exist`],
-    { stream, streams: list, url, ...(near ? { suggestion: near } : {}) },
+    [`the streams are ${streams.join(', ')}`, `${url} does not exist`],
   );
 }
 

@@ -1,5 +1,6 @@
 import { BlockList, isIP } from 'node:net';
-import { FlintError } from '../errors';
+import { ERROR_CODES } from '../../contract/error-codes';
+import { codedError } from '../errors';
 
 /**
  * Network settings shared by every request Flint makes (stream metadata, signatures, artifacts).
@@ -39,17 +40,17 @@ export function normalizeProxyUrl(value: string): string {
   try {
     u = new URL(text);
   } catch {
-    throw new FlintError('PROXY_BAD_URL', `The proxy "${value}" is not a URL`, ['give it as http://host:port'], { proxy: value });
+    throw codedError(ERROR_CODES.PROXY_BAD_URL, { proxy: value }, `The proxy "${value}" is not a URL`, ['give it as http://host:port']);
   }
   if (u.protocol !== 'http:' && u.protocol !== 'https:') {
-    throw new FlintError(
-      'PROXY_BAD_URL',
+    throw codedError(
+      ERROR_CODES.PROXY_BAD_URL,
+      { proxy: value },
       `The proxy "${value}" uses ${u.protocol.slice(0, -1)}, which Flint does not support`,
       ['use an http:// or https:// proxy'],
-      { proxy: value },
     );
   }
-  if (!u.hostname) throw new FlintError('PROXY_BAD_URL', `The proxy "${value}" names no host`, [], { proxy: value });
+  if (!u.hostname) throw codedError(ERROR_CODES.PROXY_BAD_URL, { proxy: value }, `The proxy "${value}" names no host`);
   return u.toString().replace(/\/$/, '');
 }
 

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { posix, win32 } from 'node:path';
-import { FlintError } from '../errors';
+import { ERROR_CODES } from '../../contract/error-codes';
+import { codedError, FlintError } from '../errors';
 import { installRoot } from '../install-root';
-import { WriteErrorCode } from './codes';
 
 /**
  * How the writer helper is started. It is always the compiled bundle: never TypeScript, nothing
@@ -161,14 +161,18 @@ export function planLaunch(o: PlanOptions): LaunchPlan {
  */
 export function launchError(plan: LaunchPlan, err: NodeJS.ErrnoException): FlintError {
   if (plan.method === 'pkexec' && err.code === 'ENOENT') {
-    return new FlintError(
-      WriteErrorCode.NO_ELEVATION_TOOL,
-      'writing needs administrator rights and pkexec is not installed: run the command with sudo, or install polkit (its pkexec command)',
-      [],
+    return codedError(
+      ERROR_CODES.WRITE_NO_ELEVATION_TOOL,
       { tool: 'pkexec' },
+      'writing needs administrator rights and pkexec is not installed: run the command with sudo, or install polkit (its pkexec command)',
     );
   }
-  return new FlintError(WriteErrorCode.HELPER_FAILED, `could not start the writer helper (${plan.argv[0]})`, [err.message]);
+  return codedError(
+    ERROR_CODES.WRITE_HELPER_FAILED,
+    { exitCode: null, signal: null },
+    `could not start the writer helper (${plan.argv[0]})`,
+    [err.message],
+  );
 }
 
 /** True when the elevation tool's exit says the prompt was dismissed or authorization refused. */

@@ -110,9 +110,8 @@ export function toPxeOptions(s: WizardState): PxeOptions {
 
 /** Kernel-argument problems of the last preview (the field shows them). */
 export function pxeKargProblem(s: NetbootSlice): ErrorValue | undefined {
-  return s.pxePreviewError?.code === 'PXE_KARG_INVALID' || s.pxePreviewError?.code === 'PXE_CMDLINE_TOO_LONG'
-    ? s.pxePreviewError
-    : undefined;
+  const code = s.pxePreviewError?.code ?? '';
+  return code.startsWith('KARG_') || code === 'PXE_CMDLINE_TOO_LONG' ? s.pxePreviewError : undefined;
 }
 
 let previewSeq = 0;

@@ -110,7 +110,7 @@ describe.skipIf(why)('flint stick show on a stick written by flint burn (loop de
       '--json',
     ]);
     expect(burn.stderr, burn.stderr).not.toMatch(/^Error/m);
-    const report = JSON.parse(burn.stdout.toString()) as { liveConfigSha256: string; targets: { ok: boolean }[] };
+    const report = JSON.parse(burn.stdout.toString()) as { targets: { ok: boolean; configSha256: string }[] };
     expect(report.targets[0].ok).toBe(true);
 
     const before = sha(readBytes(loop.device, 0, 64 << 20));
@@ -130,8 +130,8 @@ describe.skipIf(why)('flint stick show on a stick written by flint burn (loop de
     expect(v.source).toEqual({ path: loop.device, kind: 'device', size: 64 << 20 });
     expect(v.release).toMatchObject({ volumeId: VOLID, version: '44.20260707.3.1', stream: 'stable', liveIsoKarg: VOLID });
     expect(v.imageSize).toBe(readFileSync(info.iso).length);
-    expect(v.liveConfig?.sha256).toBe(report.liveConfigSha256);
-    expect(v.customization.members.find((m) => m.path === 'config.ign')?.sha256).toBe(report.liveConfigSha256);
+    expect(v.liveConfig?.sha256).toBe(report.targets[0].configSha256);
+    expect(v.customization.members.find((m) => m.path === 'config.ign')?.sha256).toBe(report.targets[0].configSha256);
     expect(v.networkKeyfiles.map((k) => [k.name, k.sha256])).toEqual([
       ['installer-test.nmconnection', sha(readFileSync(join(CUSTOMIZE, 'installer-test.nmconnection')))],
     ]);

@@ -118,7 +118,7 @@ describe.skipIf(why)('the packed npm package, installed into an empty prefix', (
         const t = setTimeout(() => rej(new Error(`no URL printed: ${out}`)), 30_000);
         child.stdout.on('data', (c) => {
           out += c;
-          const m = /(http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]+)/.exec(out);
+          const m = /(http:\/\/127\.0\.0\.1:\d+\/#code=[A-Za-z0-9_-]+)/.exec(out); // the printed sign-in link
           if (m) {
             clearTimeout(t);
             res(m[1]!);
@@ -148,7 +148,9 @@ describe.skipIf(why)('the packed npm package, installed into an empty prefix', (
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout.toString('utf8'));
     expect(report.ok).toBe(true);
-    expect(report.targets).toEqual([expect.objectContaining({ device: stick.device, ok: true, configSha256: sha256(config) })]);
+    expect(report.targets).toEqual([
+      expect.objectContaining({ target: expect.objectContaining({ device: stick.device }), ok: true, configSha256: sha256(config) }),
+    ]);
     expect(head(stick.device, want.length).equals(want)).toBe(true);
   });
 });

@@ -106,7 +106,7 @@ describe('npm start', () => {
       const t = setTimeout(() => rej(new Error(`no URL printed: ${out} ${err}`)), 30_000);
       child!.stdout!.on('data', (c) => {
         out += c;
-        const m = /(http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]+)/.exec(out);
+        const m = /(http:\/\/127\.0\.0\.1:\d+\/#code=[A-Za-z0-9_-]+)/.exec(out); // the printed sign-in link
         if (m) {
           clearTimeout(t);
           res(m[1]!);

@@ -5,11 +5,16 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDefaultCore } from '../../../electron/app/core-default';
-import { obtainImage } from '../../../electron/core/burn';
+import { dispatch } from '../../../electron/app/handlers';
+import { Session } from '../../../electron/app/session';
+import type { ImageState, Outcome } from '../../../electron/contract/types';
+import type { Drive } from '../../../electron/core/drives/types';
+import { obtainImage } from '../../../electron/core/flash/source';
 import type { Progress } from '../../../electron/core/progress';
 import { cachePaths, listCache, type CacheRecord } from '../../../electron/core/stream/cache';
 import { downloadArtifact } from '../../../electron/core/stream/download';
 import { fetchStreamMetadata, selectRelease, type Release } from '../../../electron/core/stream/metadata';
+import { fixtureIso } from '../../helpers/fixtures';
 import { TEST_KEY, populateMirror, sha256File, startMirrorServer, type MirrorServer } from '../../helpers/mirror-server';
 
 /**
@@ -120,5 +125,40 @@ describe('trusting the download cache', () => {
     expect((await listCache(cacheDir)).entries).toEqual([]);
     const [info] = await core.releases(['stable'], 'x86_64');
     expect(info.cached).toBe(false);
+  });
+});
+
+describe("the app's flash and a cached image that changes after it was picked", () => {
+  it('is refused with IMAGE_CHANGED before any drive is looked at, never written as verified', async () => {
+    // a real live ISO this time: the app inspects the image it holds
+    const dir = await mkdtemp(path.join(tmpdir(), 'flint-cache-trust-app-'));
+    const iso = await fixtureIso('embed-areas-2023-07.x86_64');
+    await populateMirror(path.join(dir, 'mirror'), { iso: { file: iso } });
+    const mirror = await startMirrorServer({ root: path.join(dir, 'mirror') });
+    try {
+      const core = createDefaultCore({ cacheDir: path.join(dir, 'cache'), keyrings, baseUrl: mirror.url });
+      const session = new Session({ mode: 'browser', core, app: { name: 'Flint', version: '0' } });
+      const call = async <T>(channel: string, req: unknown) => (await dispatch(session, channel, req)) as Outcome<T>;
+      const got = await call<ImageState>('image:download', { stream: 'stable', arch: 'x86_64' });
+      if (!got.ok) throw new Error(got.error.message);
+      expect(got.value).toMatchObject({ signature: 'verified', sha256: await sha256File(got.value.path) });
+      // the drive the user picked; the flash must stop before it is even listed again
+      const stick = { id: 'stick-1', device: '/dev/flint-test-never-opened' } as Drive;
+      session.drives.set(stick.id, stick);
+      await flipByte(got.value.path, 4096);
+      const r = await call<{ jobId: string }>('flash:start', {
+        imageId: got.value.id,
+        options: { fromRam: false, extraKargs: '', networkIds: [], caIds: [] },
+        targetIds: [stick.id],
+        verify: true,
+        eject: false,
+        confirmLarge: false,
+      });
+      expect(r).toMatchObject({ ok: false, error: { code: 'IMAGE_CHANGED', params: { path: got.value.path } } });
+      expect(session.flash).toBeNull();
+    } finally {
+      await mirror.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

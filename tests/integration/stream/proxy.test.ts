@@ -5,7 +5,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { obtainImage } from '../../../electron/core/burn';
+import { obtainImage } from '../../../electron/core/flash/source';
 import { FlintError } from '../../../electron/core/errors';
 import { listCache } from '../../../electron/core/stream/cache';
 import { downloadArtifact } from '../../../electron/core/stream/download';

@@ -6,6 +6,7 @@
  */
 import type {
   DriveInfo,
+  ErrorValue,
   EventChannel,
   EventPayload,
   FileKind,
@@ -35,6 +36,8 @@ export function drive(id: string, over: Partial<DriveInfo> = {}): DriveInfo {
     device: `/dev/${id}`,
     size: 16e9,
     description: `Stick ${id}`,
+    model: `Stick ${id}`,
+    serial: `SN-${id}`,
     bus: 'usb',
     removable: true,
     readOnly: false,
@@ -111,7 +114,7 @@ export class FakeCore {
   private seq = 0;
   private handlers: { [C in InvokeChannel]?: Handler<C> } = {};
   /** Error answers to give instead of handling, per channel. */
-  failures: { [C in InvokeChannel]?: { code: string; message: string; causes?: string[] } } = {};
+  failures: { [C in InvokeChannel]?: ErrorValue } = {};
 
   constructor(mode: 'browser' | 'electron' = 'browser') {
     (this.api as { mode: string }).mode = mode;

@@ -15,9 +15,9 @@ import {
   packagedHelperCommand,
 } from '../../../electron/core/write/elevate';
 import { installRoot } from '../../../electron/core/install-root';
-import { rawDiskPath, unmountDiskArgv, ejectDiskArgv } from '../../../native/darwin/commands';
-import { diskNumberOf, diskpartArgv, diskpartCleanScript, physicalDrivePath, updateDiskArgv } from '../../../native/win32/commands';
-import { ejectArgv, umountArgv } from '../../../native/linux/ops';
+import { rawDiskPath, unmountDiskArgv, ejectDiskArgv } from '../../../electron/core/write/os/darwin';
+import { diskNumberOf, diskpartArgv, diskpartCleanScript, physicalDrivePath, updateDiskArgv } from '../../../electron/core/write/os/win32';
+import { ejectArgv, umountArgv } from '../../../electron/core/write/os/linux';
 
 const ROOT = resolve(__dirname, '../../..');
 const helper = { command: '/opt/Flint/flint-writer', args: ['--x'] };

@@ -181,7 +181,7 @@ export async function burn(opts: BurnOptions, hooks: BurnHooks = {}): Promise<Bu
   });
   const src = await openFileSource(image.path);
   let planned;
-  let currentKargs: string | null = null;
+  let currentKargs: string | null;
   try {
     const facts = await inspectIso(src);
     planned = await planCustomize(facts, opts.customize);

@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { realpath, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, resolve, sep } from 'node:path';
@@ -138,7 +138,7 @@ export async function startBootServer(opts: BootServerOptions): Promise<BootServ
   if (!st?.isDirectory()) throw new FlintError('SERVE_NO_DIR', `cannot serve ${opts.dir}: not a directory`);
   const root = resolve(opts.dir);
   const server: Server = createServer((req, res) => {
-    handle(root, req, res)
+    void handle(root, req, res)
       .catch((): Outcome => {
         if (!res.headersSent) res.writeHead(500);
         res.end();

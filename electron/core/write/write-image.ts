@@ -162,7 +162,7 @@ async function runHelper(
   if (done) {
     return (done as { results: TargetResult[] }).results;
   }
-  if (fatal) throw fatal;
+  if (fatal) throw fatal as FlintError;
   if (isAuthFailure(plan.method, exit, stderr)) {
     throw new FlintError(
       WriteErrorCode.NOT_AUTHORIZED,

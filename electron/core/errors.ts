@@ -28,9 +28,6 @@ export interface FlintErrorValue {
   causes?: string[];
 }
 
-/** Result of an operation that reports its failure as a value instead of throwing. */
-export type Result<T> = { ok: true; value: T } | { ok: false; error: FlintErrorValue };
-
 /** Converts anything thrown into a FlintErrorValue; unknown errors get code `INTERNAL`. */
 export function toErrorValue(err: unknown): FlintErrorValue {
   if (err instanceof FlintError) return err.toJSON();
@@ -39,13 +36,4 @@ export function toErrorValue(err: unknown): FlintErrorValue {
     return { code: code ? `SYS_${code}` : 'INTERNAL', message: err.message };
   }
   return { code: 'INTERNAL', message: String(err) };
-}
-
-/** Runs `fn` and wraps its outcome in a Result. */
-export async function attempt<T>(fn: () => Promise<T> | T): Promise<Result<T>> {
-  try {
-    return { ok: true, value: await fn() };
-  } catch (err) {
-    return { ok: false, error: toErrorValue(err) };
-  }
 }

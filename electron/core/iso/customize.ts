@@ -9,8 +9,6 @@ import { normalizePlan, type PatchPlan, type PatchWrite } from './plan';
 
 // Re-exported so callers find the customization API in one place.
 export type { NamedFile } from './live-config';
-export { buildCustomizeMembers, generateLiveConfig } from './live-config';
-export { readEmbeddedIgnition } from './inspect';
 
 /** Everything `iso customize` can do, with coreos-installer's option semantics (spec §6). */
 export interface CustomizeRequest extends MemberRequest {

@@ -210,8 +210,3 @@ export function buildCustomizeMembers(req: MemberRequest, features: IsoFeatures)
   for (const [name, data] of network) members.push({ path: `${NETWORK_MEMBER_DIR}/${name}`, data });
   return { members, liveConfig, messages };
 }
-
-/** Only the live `config.ign` of a customization (null when no option contributes to it). */
-export function generateLiveConfig(req: MemberRequest, features: IsoFeatures): Uint8Array | null {
-  return buildCustomizeMembers(req, features).liveConfig;
-}

@@ -53,18 +53,6 @@ export async function inspectInitramfs(bytes: Uint8Array): Promise<InitramfsFact
   };
 }
 
-/**
- * Appends one generated xz (CRC32) cpio archive of `members` to a live initramfs, as
- * coreos-installer's `pxe customize` does: the input bytes unchanged, then the archive.
- * Refuses an initramfs that is not a CoreOS live one or is already customized.
- */
-export async function appendToInitramfs(initramfs: Uint8Array, members: CpioMember[]): Promise<Uint8Array> {
-  const facts = await inspectInitramfs(initramfs);
-  if (!facts.isLive) throw new FlintError('PXE_NOT_LIVE_INITRAMFS', 'not a CoreOS live initramfs image');
-  if (facts.customized) throw new FlintError('PXE_ALREADY_CUSTOMIZED', 'input is already customized');
-  return appendArchive(initramfs, members);
-}
-
 /** The initramfs bytes unchanged, then one xz (CRC32) cpio archive of `members` (none: unchanged). */
 export async function appendArchive(initramfs: Uint8Array, members: CpioMember[]): Promise<Uint8Array> {
   if (members.length === 0) return initramfs;

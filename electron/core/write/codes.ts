@@ -38,6 +38,3 @@ export const WriteErrorCode = {
   /** The helper has no writer for this operating system (only Linux, macOS and Windows have one). */
   UNSUPPORTED_PLATFORM: 'WRITE_UNSUPPORTED_PLATFORM',
 } as const;
-
-/** One of the WriteErrorCode values. */
-export type WriteErrorCodeValue = (typeof WriteErrorCode)[keyof typeof WriteErrorCode];

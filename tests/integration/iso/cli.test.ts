@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync, execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, copyFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { skipReason } from '../../helpers/requirements';
-import { COREOS_FIXTURES, fixtureIso } from '../../helpers/fixtures';
+import { COREOS_FIXTURES, fixtureIso, fixtureIsoCopy } from '../../helpers/fixtures';
 
 const ROOT = resolve(__dirname, '../../..');
 const C = join(COREOS_FIXTURES, 'customize');
@@ -26,9 +26,7 @@ function flint(args: string[], opts: { input?: Buffer } = {}) {
 }
 /** A private copy of a fixture in the test dir. */
 async function copy(name: string, as = `${name}-${Math.random().toString(36).slice(2)}.iso`) {
-  const p = join(dir, as);
-  copyFileSync(await fixtureIso(name), p);
-  return p;
+  return fixtureIsoCopy(name, join(dir, as));
 }
 /** Expects a one-line error on stderr, exit 1, no stack trace. */
 function expectError(r: ReturnType<typeof flint>, text: string | RegExp) {

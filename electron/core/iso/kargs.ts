@@ -1,6 +1,6 @@
 import { FlintError } from '../errors';
 import type { ByteSource } from './byte-source';
-import { IsoNotFoundError, lookupPath, readIsoFile, type Iso9660 } from './iso9660';
+import { DESCRIPTORS_START, IsoNotFoundError, lookupPath, readIsoFile, type Iso9660 } from './iso9660';
 import type { PatchWrite } from './plan';
 
 /** One karg slot: absolute offset in the image plus its pad and end characters. */
@@ -21,13 +21,22 @@ export interface KargAreas {
 
 /** Largest slot coreos-installer accepts. */
 export const MAX_KARG_AREA = 2048;
-/** Legacy coreKarg header in the system area (spec §5.4). */
-export const CORE_KARG_OFFSET = 32672;
+/** Size of the legacy `coreiso+` header, the last bytes of the system area (docs/live-iso-format.md §4.2). */
+const COREISO_HEADER_SIZE = 24;
+/** Size of the legacy coreKarg header, just before the `coreiso+` header (docs/live-iso-format.md §6.4). */
+const CORE_KARG_HEADER_SIZE = 72;
+/**
+ * Offset of the coreKarg header: derived like coreos-installer's src/live/embed.rs
+ * (`32768 - COREOS_INITRD_HEADER_SIZE - COREOS_KARG_EMBED_AREA_HEADER_SIZE`), i.e. 32672.
+ */
+export const CORE_KARG_OFFSET = DESCRIPTORS_START - COREISO_HEADER_SIZE - CORE_KARG_HEADER_SIZE;
+// fields of the coreKarg header (docs/live-iso-format.md §6.4), each u64le after the magic
 const CORE_KARG_MAGIC = 'coreKarg';
 const CORE_KARG_LEN = 8;
 const CORE_KARG_DEFAULT = 16;
 const CORE_KARG_SLOTS = 24;
 const CORE_KARG_MAX_SLOTS = 6;
+const U64_SIZE = 8;
 const KARGS_JSON = 'COREOS/KARGS.JSO';
 
 function u64(b: Uint8Array, at: number): number {
@@ -92,14 +101,14 @@ export function parseSlot(bytes: Uint8Array, pad: string, end: string): string {
 }
 
 async function fromLegacyHeader(src: ByteSource, system: Uint8Array): Promise<Omit<KargAreas, 'currentKargs'> | null> {
-  const h = system.subarray(CORE_KARG_OFFSET, CORE_KARG_OFFSET + 72);
-  if (Buffer.from(h.subarray(0, 8)).toString('latin1') !== CORE_KARG_MAGIC) return null;
+  const h = system.subarray(CORE_KARG_OFFSET, CORE_KARG_OFFSET + CORE_KARG_HEADER_SIZE);
+  if (Buffer.from(h.subarray(0, CORE_KARG_MAGIC.length)).toString('latin1') !== CORE_KARG_MAGIC) return null;
   const size = u64(h, CORE_KARG_LEN);
   if (size > MAX_KARG_AREA) throw new FlintError('KARGS_CORRUPT', `karg embed area length larger than ${MAX_KARG_AREA} (found ${size})`);
   const defaultKargs = parseSlot(await src.read(u64(h, CORE_KARG_DEFAULT), size), '#', '\n');
   const slots: KargSlot[] = [];
   for (let i = 0; i < CORE_KARG_MAX_SLOTS; i++) {
-    const off = u64(h, CORE_KARG_SLOTS + i * 8);
+    const off = u64(h, CORE_KARG_SLOTS + i * U64_SIZE);
     if (off === 0) break;
     slots.push({ offset: off, pad: '#', end: '\n' });
   }

@@ -1,7 +1,8 @@
 import { basename } from 'node:path';
 import { FlintError } from '../errors';
 import type { CpioMember } from '../codecs/cpio';
-import { CONFIG_IGN, NETWORK_DIR, type IsoFacts } from './inspect';
+import { CONFIG_IGN, networkMember, networkName } from '../live-names';
+import type { IsoFacts } from './inspect';
 import { editKargs, kargWrites, type KargEdits } from './kargs';
 import { buildCustomizeMembers, type MemberRequest, type NamedFile } from './live-config';
 import { encodeEmbedArea } from './payload';
@@ -99,7 +100,7 @@ export async function planReset(facts: IsoFacts): Promise<PatchPlan> {
 export async function planNetworkEmbed(facts: IsoFacts, keyfiles: NamedFile[], force = false): Promise<PatchPlan> {
   if (!facts.features.liveInitrdNetwork)
     throw new FlintError('FEATURE_MISSING', 'This OS image does not support customizing network settings.');
-  const existing = facts.members.filter((m) => m.path.startsWith(NETWORK_DIR));
+  const existing = facts.members.filter((m) => networkName(m.path) !== null);
   if (existing.length > 0 && !force) {
     throw new FlintError('NETWORK_EXISTS', 'This ISO image already has embedded network settings; use -f to force.');
   }
@@ -109,15 +110,15 @@ export async function planNetworkEmbed(facts: IsoFacts, keyfiles: NamedFile[], f
     const name = basename(f.name);
     if (seen.has(name)) throw new FlintError('NETWORK_DUPLICATE', `multiple input files named '${name}'`);
     seen.add(name);
-    added.push({ path: NETWORK_DIR + name, data: f.data });
+    added.push({ path: networkMember(name), data: f.data });
   }
-  const members = [...facts.members.filter((m) => !m.path.startsWith(NETWORK_DIR)), ...added];
+  const members = [...facts.members.filter((m) => networkName(m.path) === null), ...added];
   return normalizePlan(facts.size, await embedAreaWrites(facts, members));
 }
 
 /** Plans `iso network remove`: drops every network keyfile, keeps `config.ign`. */
 export async function planNetworkRemove(facts: IsoFacts): Promise<PatchPlan> {
-  const members = facts.members.filter((m) => !m.path.startsWith(NETWORK_DIR));
+  const members = facts.members.filter((m) => networkName(m.path) === null);
   return normalizePlan(facts.size, await embedAreaWrites(facts, members));
 }
 
@@ -127,9 +128,9 @@ export async function planNetworkRemove(facts: IsoFacts): Promise<PatchPlan> {
  */
 export function networkMembers(facts: IsoFacts): NamedFile[] {
   return facts.members
-    .filter((m) => m.path.startsWith(NETWORK_DIR))
+    .filter((m) => networkName(m.path) !== null)
     .map((m) => {
-      const name = m.path.slice(NETWORK_DIR.length);
+      const name = networkName(m.path) ?? '';
       if (name === '' || name === '.' || name === '..' || name.includes('/') || name.includes('\\') || name.includes('\0')) {
         throw new FlintError('NETWORK_UNSAFE_NAME', `refusing embedded network file with unsafe name '${m.path}'`);
       }

@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
 import { stringify as toYaml } from 'yaml';
 import { FlintError } from '../errors';
+import { CONFIG_IGN, networkMember } from '../live-names';
 import type { CpioMember } from '../codecs/cpio';
 import { gzipLikeCoreosInstaller } from '../codecs/compression';
 import { normaliseConsole, parseIgnitionConfig, parseInstallerConfig } from './config-check';
@@ -47,8 +48,6 @@ export function dataResource(data: Uint8Array): Resource {
   return { compression: 'gzip', source: 'data:;base64,' + Buffer.from(gzipLikeCoreosInstaller(data)).toString('base64') };
 }
 
-/** Directory of initrd NetworkManager keyfiles. */
-export const NETWORK_MEMBER_DIR = 'etc/coreos-firstboot-network';
 const INSTALLER_DIR = '/etc/coreos/installer.d';
 const DEST_IGN = '/etc/coreos/dest.ign';
 const DOCS = 'https://coreos.github.io/coreos-installer/customizing-install/';
@@ -206,7 +205,7 @@ export function buildCustomizeMembers(req: MemberRequest, features: IsoFeatures)
     liveConfig = Buffer.concat([compact(config), Buffer.from('\n')]);
   }
   const members: CpioMember[] = [];
-  if (liveConfig) members.push({ path: 'config.ign', data: liveConfig });
-  for (const [name, data] of network) members.push({ path: `${NETWORK_MEMBER_DIR}/${name}`, data });
+  if (liveConfig) members.push({ path: CONFIG_IGN, data: liveConfig });
+  for (const [name, data] of network) members.push({ path: networkMember(name), data });
   return { members, liveConfig, messages };
 }

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeCpio } from '../../../electron/core/codecs/cpio';
-import { readInitrdMembers } from '../../../electron/core/pxe/archives';
+import { readInitrd } from '../../../electron/core/codecs/initrd';
 import { unwrapIgnition, unwrapNetworkKeyfiles } from '../../../electron/core/pxe/initramfs';
 import { createDefaultCore } from '../../../electron/app/core-default';
 import { dispatch } from '../../../electron/app/handlers';
@@ -138,7 +138,7 @@ describe('network boot with field settings', () => {
     const [user, fragment] = mergedSources(await unwrapIgnition(custom));
     expect(user).toEqual(JSON.parse(CONFIG));
     expectFragment(fragment);
-    const members = await readInitrdMembers(custom);
+    const members = await readInitrd(custom);
     const keyfile = members.find((m) => m.path === 'etc/coreos-firstboot-network/static.nmconnection');
     expect(Buffer.from(keyfile?.data ?? []).toString()).toContain('address1=10.1.2.3/24,10.1.2.1');
     // the keyfile is inside the initramfs: no extra initrd in the script

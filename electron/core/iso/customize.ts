@@ -11,7 +11,7 @@ import { normalizePlan, type PatchPlan, type PatchWrite } from './plan';
 // Re-exported so callers find the customization API in one place.
 export type { NamedFile } from './live-config';
 
-/** Everything `iso customize` can do, with coreos-installer's option semantics (spec §6). */
+/** Everything `iso customize` can do, with coreos-installer's option semantics (docs/live-iso-format.md §7). */
 export interface CustomizeRequest extends MemberRequest {
   liveKargAppend?: string[];
   liveKargDelete?: string[];

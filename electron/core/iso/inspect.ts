@@ -30,7 +30,7 @@ export interface IsoFacts {
   members: CpioMember[];
   /** The embedded `config.ign`, if any. */
   ignition: Uint8Array | null;
-  /** config.ign or network files present, or current kargs ≠ default (spec §4.5). */
+  /** config.ign or network files present, or current kargs ≠ default (docs/live-iso-format.md §8.2). */
   customized: boolean;
 }
 
@@ -49,7 +49,7 @@ async function optionalFile(src: ByteSource, iso: Iso9660, path: string): Promis
   }
 }
 
-/** Locates the Ignition embed area via igninfo.json or the images/ignition.img fallback (spec §3.1). */
+/** Locates the Ignition embed area via igninfo.json or the images/ignition.img fallback (docs/live-iso-format.md §4.1). */
 export async function findEmbedArea(src: ByteSource, iso: Iso9660): Promise<EmbedArea & { file: string }> {
   const info = await optionalFile(src, iso, IGNINFO);
   let file = FALLBACK_EMBED_FILE;

@@ -65,7 +65,7 @@ function ascii(bytes: Uint8Array): string {
 
 const NAME_OK = /^[A-Za-z0-9_ !"%&'()*+,\-.:<=>?]*$/;
 
-/** Normalises a primary-volume file identifier the way coreos-installer does (spec §2.3). */
+/** Normalises a primary-volume file identifier the way coreos-installer does (docs/live-iso-format.md §3.3). */
 export function normaliseName(raw: Uint8Array): string {
   let end = raw.indexOf(0);
   if (end < 0) end = raw.length;
@@ -96,7 +96,7 @@ function wrapParse(cause: string, inner: string[] = []): FlintError {
   return new FlintError('ISO_NOT_ISO', 'parsing ISO9660 image', ['getting volume descriptor #1', cause, ...inner]);
 }
 
-/** Reads the volume descriptors and returns the first primary volume (spec §2.1). */
+/** Reads the volume descriptors and returns the first primary volume (docs/live-iso-format.md §3.1). */
 export async function readIso9660(src: ByteSource): Promise<Iso9660> {
   let primary: Iso9660 | null = null;
   for (let i = 0; ; i++) {
@@ -137,7 +137,7 @@ export async function readIso9660(src: ByteSource): Promise<Iso9660> {
   return primary;
 }
 
-/** Lists the records of a directory (without `.` and `..`), spec §2.2. */
+/** Lists the records of a directory (without `.` and `..`), docs/live-iso-format.md §3.2. */
 export async function readDirectory(src: ByteSource, dir: IsoRecord): Promise<IsoRecord[]> {
   if (dir.offset + dir.length > src.size) throw new FlintError('ISO_INCOMPLETE', 'ISO image is incomplete');
   const buf = await src.read(dir.offset, dir.length);

@@ -10,7 +10,7 @@ export interface KargSlot {
   end: string;
 }
 
-/** The kernel-argument embed areas of an ISO (spec §5). */
+/** The kernel-argument embed areas of an ISO (docs/live-iso-format.md §6). */
 export interface KargAreas {
   /** Slot length in bytes (same for every slot). */
   size: number;
@@ -87,7 +87,7 @@ async function fromKargsJson(src: ByteSource, iso: Iso9660, json: Uint8Array): P
   return { size: info.size, defaultKargs: info.default, slots };
 }
 
-/** Parses the kargs held in one slot (spec §5.3). */
+/** Parses the kargs held in one slot (docs/live-iso-format.md §6.3). */
 export function parseSlot(bytes: Uint8Array, pad: string, end: string): string {
   let s: string;
   try {
@@ -145,7 +145,7 @@ export async function findKargAreas(src: ByteSource, iso: Iso9660, systemArea: U
   return { ...found, currentKargs: current ?? '' };
 }
 
-/** Writes that set every slot to `kargs` (spec §5.5): kargs + end + pad to the slot size. */
+/** Writes that set every slot to `kargs` (docs/live-iso-format.md §6.5): kargs + end + pad to the slot size. */
 export function kargWrites(areas: Pick<KargAreas, 'size' | 'slots'>, kargs: string): PatchWrite[] {
   const k = kargs.trim();
   const len = Buffer.byteLength(k);
@@ -158,7 +158,7 @@ export function kargWrites(areas: Pick<KargAreas, 'size' | 'slots'>, kargs: stri
   });
 }
 
-/** Edits to a kernel command line; applied delete → append → replace (spec §5.6). */
+/** Edits to a kernel command line; applied delete → append → replace (docs/live-iso-format.md §6.6). */
 export interface KargEdits {
   append?: string[];
   delete?: string[];

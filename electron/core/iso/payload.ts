@@ -5,7 +5,7 @@ import { readInitrd } from '../codecs/initrd';
 
 /**
  * Builds the compressed embed payload: one newc cpio archive of `members` compressed as .xz with
- * the CRC32 check (spec §4.3). Returns only the compressed bytes.
+ * the CRC32 check (docs/live-iso-format.md §5.2, §5.3). Returns only the compressed bytes.
  */
 export async function buildEmbedPayload(members: CpioMember[]): Promise<Uint8Array> {
   return xzCrc32(writeCpio(members));

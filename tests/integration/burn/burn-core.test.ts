@@ -103,7 +103,7 @@ describe.skipIf(why)('burn() (core API)', () => {
 
   it('a stick whose config reads back wrong is a failed stick, even without the full verify', async () => {
     const l = stick();
-    const embedOffset = 139264; // images/ignition.img of the 2023-07 x86_64 fixture (spec §12)
+    const embedOffset = 139264; // images/ignition.img of the 2023-07 x86_64 fixture (docs/live-iso-format.md §10)
     const report = await withHooks({ FLINT_TEST_CORRUPT_AT: String(embedOffset + 64) }, () =>
       burn({
         source: { kind: 'iso', path: iso },

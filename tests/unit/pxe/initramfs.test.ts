@@ -83,7 +83,7 @@ describe('pxe customize', () => {
         cfg.toString(),
       );
     expect(m, cfg.toString()).not.toBeNull();
-    // the merged child is live.ign (Flint embeds the user's bytes; coreos-installer re-serializes them, spec §6.2)
+    // the merged child is live.ign (Flint embeds the user's bytes; coreos-installer re-serializes them, docs/live-iso-format.md §7.2)
     const child = JSON.parse(gunzipSync(Buffer.from(m![1], 'base64')).toString());
     expect(child.ignition.version).toBe(JSON.parse(liveIgn.toString()).ignition.version);
     expect(r.liveConfig && Buffer.from(r.liveConfig).equals(cfg)).toBe(true);

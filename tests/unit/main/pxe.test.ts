@@ -224,6 +224,18 @@ describe('network boot handlers', () => {
     await expect(fetch(new URL('boot.ipxe', started.value.url))).rejects.toThrow();
   });
 
+  it('disposing the session stops its boot mirror', async () => {
+    const s = new Session({ mode: 'browser', core: createDefaultCore(), app: { name: 'Flint', version: '1' } });
+    s.pxe.dir = tmp; // as a finished export leaves it
+    const started = await dispatch(s, 'pxe:serve-start', { bind: '127.0.0.1', port: 0 });
+    if (!started.ok) throw new Error(started.error.message);
+    const { url } = started.value as PxeServerState;
+    expect(s.pxe.server?.url).toBe(url);
+    s.dispose();
+    expect(s.pxe.server).toBeNull();
+    await expect(fetch(new URL('nothing', url))).rejects.toThrow();
+  });
+
   it('wraps the config as an initrd for a PXELINUX layout with the rootfs as an initrd', async () => {
     const id = await loadConfig();
     const out = join(tmp, 'boot2');

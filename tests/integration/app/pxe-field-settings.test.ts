@@ -8,15 +8,15 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeCpio } from '../../../electron/core/codecs/cpio';
 import { readInitrd } from '../../../electron/core/codecs/initrd';
 import { unwrapIgnition, unwrapNetworkKeyfiles } from '../../../electron/core/pxe/initramfs';
 import { createDefaultCore } from '../../../electron/app/core-default';
 import { dispatch } from '../../../electron/app/handlers';
 import { Session } from '../../../electron/app/session';
 import type { FieldSettingsInput, PxeExportResult, PxeOptions, PxePreview, PxeServerState } from '../../../electron/contract/types';
+import { liveInitramfs } from '../../helpers/initramfs';
 import { TEST_KEY, populateMirror, startMirrorServer, type MirrorServer } from '../../helpers/mirror-server';
 
 const RELEASE = '44.20260707.3.1'; // the release of tests/fixtures/stream/stable.json
@@ -43,17 +43,6 @@ const base: PxeOptions = {
   kargs: '',
   baseUrl: 'http://10.0.0.2:8080/',
 };
-
-/** A stand-in for a live initramfs: gzip'd newc with the CoreOS marker (and features.json when given). */
-function liveInitramfs(features?: Record<string, unknown>): Buffer {
-  const members = [
-    { path: 'init', data: Buffer.from('#!/bin/sh\n') },
-    { path: 'etc/coreos-live-initramfs', data: Buffer.alloc(0) },
-  ];
-  if (features) members.push({ path: 'etc/coreos/features.json', data: Buffer.from(JSON.stringify(features)) });
-  const gz = gzipSync(writeCpio(members));
-  return Buffer.concat([gz, Buffer.alloc((4 - (gz.length % 4)) % 4)]);
-}
 
 /** The sources a live config merges, each decoded from its gzip data URL and parsed. */
 function mergedSources(liveConfig: Uint8Array): unknown[] {
@@ -101,7 +90,7 @@ describe('network boot with field settings', () => {
 
   beforeAll(async () => {
     tmp = mkdtempSync(join(tmpdir(), 'flint-pxe-fields-'));
-    modern = await session('modern', liveInitramfs({ 'live-initrd-network': true, 'installer-config': true }));
+    modern = await session('modern', liveInitramfs({ features: { 'live-initrd-network': true, 'installer-config': true } }));
     old = await session('old', liveInitramfs());
   });
 

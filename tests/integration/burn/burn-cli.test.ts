@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { skipReason } from '../../helpers/requirements';
 import { createLoopDevice, type LoopDevice } from '../../helpers/loop';
 import { COREOS_FIXTURES, fixtureIso } from '../../helpers/fixtures';
-import { runFlint } from '../../e2e/boot/lib/flint-cli';
+import { runFlint } from '../../helpers/cli';
 import { sha256 } from '../../e2e/boot/lib/report';
 import { liveConfigContents } from '../../e2e/boot/lib/ignition-data';
 import { populateMirror, startMirrorServer, type MirrorServer } from '../../helpers/mirror-server';

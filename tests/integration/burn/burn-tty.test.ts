@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { skipReason } from '../../helpers/requirements';
 import { createLoopDevice, type LoopDevice } from '../../helpers/loop';
 import { fixtureIso } from '../../helpers/fixtures';
-import { FLINT_BIN } from '../../e2e/boot/lib/flint-cli';
+import { FLINT_BIN } from '../../helpers/cli';
 import { head } from '../../helpers/read-bytes';
 
 const why = skipReason({ tools: ['losetup', 'script'], root: true });

@@ -8,9 +8,9 @@ import { translateButane } from '../../../electron/core/ignition/butane/translat
 import { loadConfigFile } from '../../../electron/core/ignition/load';
 import { validateIgnition } from '../../../electron/core/ignition/validate';
 import { skipReason } from '../../helpers/requirements';
+import { runFlint, runFlintText } from '../../helpers/cli';
 
 const run = promisify(execFile);
-const FLINT = join(__dirname, '../../../bin/flint.mjs');
 
 /** Butane configs of our own, one or more per fcos version, each using that version's features. */
 const CASES: Record<string, string> = {
@@ -154,26 +154,21 @@ describe('flint butane and loadConfigFile', () => {
   });
 
   it('writes Ignition JSON to stdout or -o, using --files-dir', async () => {
-    const { stdout } = await run(process.execPath, [FLINT, 'butane', '--files-dir', dir, join(dir, 'cfg.bu')]);
-    const config = JSON.parse(stdout);
+    const r = await runFlintText(['butane', '--files-dir', dir, join(dir, 'cfg.bu')]);
+    expect(r.code, r.stderr).toBe(0);
+    const config = JSON.parse(r.stdout);
     expect(config.storage.files[0].contents).toEqual({ compression: '', source: 'data:,Welcome%20to%20the%20field%20unit%0A' });
-    await run(process.execPath, [FLINT, 'butane', '-d', dir, '-o', join(dir, 'out.ign'), join(dir, 'cfg.bu')]);
+    expect((await runFlint(['butane', '-d', dir, '-o', join(dir, 'out.ign'), join(dir, 'cfg.bu')])).code).toBe(0);
     expect(JSON.parse(await readFile(join(dir, 'out.ign'), 'utf8'))).toEqual(config);
   });
 
   it('reads standard input when no file is given', async () => {
-    const child = execFile(process.execPath, [FLINT, 'butane', '--pretty']);
-    child.stdin?.end('variant: fcos\nversion: 1.0.0\n');
-    const stdout = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      child.stdout?.on('data', (d) => (out += d));
-      child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`exit ${code}`))));
-    });
-    expect(stdout).toBe('{\n  "ignition": {\n    "version": "3.0.0"\n  }\n}\n');
+    const r = await runFlintText(['butane', '--pretty'], { input: 'variant: fcos\nversion: 1.0.0\n' });
+    expect([r.code, r.stdout]).toEqual([0, '{\n  "ignition": {\n    "version": "3.0.0"\n  }\n}\n']);
   });
 
   it('fails with one Error line naming the unsupported field and its line', async () => {
-    const err = await run(process.execPath, [FLINT, 'butane', join(dir, 'bad.bu')]).catch((e) => e);
+    const err = await runFlint(['butane', join(dir, 'bad.bu')]);
     expect(err.code).toBe(1);
     expect(err.stderr).toBe(
       'Error: line 4: $.storage.trees: storage.trees (embedding local directory trees) is not supported by Flint; list the files under storage.files with contents.local instead\n',

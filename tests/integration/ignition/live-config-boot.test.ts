@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { skipReason } from '../../helpers/requirements';
-import { runFlint } from '../../e2e/boot/lib/flint-cli';
+import { runFlint } from '../../helpers/cli';
 import { liveConfigContents } from '../../e2e/boot/lib/ignition-data';
 import { buildLiveIso, type LiveIsoInfo } from '../../e2e/boot/lib/live-iso';
 import { bootImage } from '../../e2e/boot/lib/qemu';

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { skipReason } from '../../helpers/requirements';
 import { createLoopDevice } from '../../helpers/loop';
 import { fixtureIso } from '../../helpers/fixtures';
+import { FLINT_BIN } from '../../helpers/paths';
 import { devHelperCommand } from '../../../electron/core/write/elevate';
 import { encodeJob } from '../../../electron/core/write/job';
 import { HelperExit, parseEventLine, type WriteEvent } from '../../../electron/core/write/events';
@@ -14,7 +15,7 @@ import type { Drive } from '../../../electron/core/drives/types';
 import { WRITE_REQS, loopDrive, randomImage, readDevice, tempDir } from './setup';
 
 const why = skipReason({ ...WRITE_REQS, tools: [...WRITE_REQS.tools, 'script'] });
-const FLINT = join(__dirname, '..', '..', '..', 'bin', 'flint.mjs');
+const FLINT = FLINT_BIN;
 const MiB = 1024 * 1024;
 
 describe.skipIf(why)('the helper protocol and the drives/write CLI', () => {

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { skipReason } from '../../helpers/requirements';
 import { createLoopDevice, type LoopDevice } from '../../helpers/loop';
 import { fixtureIso, customizeFixture } from '../../helpers/fixtures';
+import { FLINT_BIN } from '../../helpers/paths';
 import { inspectIsoFile } from '../../../electron/core/iso/inspect';
 import { planCustomize } from '../../../electron/core/iso/customize';
 import { writeImage } from '../../../electron/core/write/write-image';
@@ -13,7 +14,7 @@ import type { TargetResult, WriteEvent } from '../../../electron/core/write/even
 import { WRITE_REQS, loopDrive, readDevice, tempDir } from './setup';
 
 const why = skipReason(WRITE_REQS);
-const FLINT = join(__dirname, '..', '..', '..', 'bin', 'flint.mjs');
+const FLINT = FLINT_BIN;
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
 /** The fixture ISO customized with a live Ignition config: plan, expected bytes (from `flint iso customize -o`), config hash. */

@@ -34,6 +34,11 @@ export interface BridgeClientOptions {
 export interface BridgeClient extends FlintApi {
   /** Stops the event stream (listeners stay registered but receive nothing more). */
   close(): void;
+  /**
+   * Resolves once the event stream has opened (starting it if no listener has yet): the server
+   * registers the stream before answering, so every event sent afterwards arrives.
+   */
+  connected(): Promise<void>;
 }
 
 function fail(code: string, message: string): { ok: false; error: ErrorValue } {
@@ -68,6 +73,8 @@ export function createBridgeClient(opts: BridgeClientOptions): BridgeClient {
   const listeners = new Map<string, Set<(p: unknown) => void>>();
   let stream: AbortController | null = null;
   let closed = false;
+  let markOpen: () => void = () => {};
+  const opened = new Promise<void>((resolve) => (markOpen = resolve));
 
   async function invoke<C extends InvokeChannel>(channel: C, request: InvokeRequest<C>): Promise<Outcome<InvokeResponse<C>>> {
     try {
@@ -104,6 +111,7 @@ export function createBridgeClient(opts: BridgeClientOptions): BridgeClient {
           signal: stream.signal,
         });
         if (!res.ok || !res.body) throw new Error(`HTTP ${res.status}`);
+        markOpen();
         const reader = res.body.getReader();
         const decoder = new TextDecoder();
         let buf = '';
@@ -154,6 +162,10 @@ export function createBridgeClient(opts: BridgeClientOptions): BridgeClient {
     close() {
       closed = true;
       stream?.abort();
+    },
+    connected() {
+      if (!stream && !closed) void runStream();
+      return opened;
     },
   };
 }

@@ -5,11 +5,12 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { FLINT_BIN } from '../../helpers/paths';
+import { outputOf } from '../../helpers/output';
 
-const ROOT = resolve(__dirname, '../../..');
-const FLINT = join(ROOT, 'bin/flint.mjs');
+const FLINT = FLINT_BIN;
 
 describe('flint ui', () => {
   let child: ChildProcess | null = null;
@@ -27,18 +28,7 @@ describe('flint ui', () => {
     child = spawn(process.execPath, [FLINT, 'ui', '--no-open', '--port', '0', '--renderer-dir', dir], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    let out = '';
-    const url = await new Promise<string>((res, rej) => {
-      const t = setTimeout(() => rej(new Error(`no URL printed: ${out}`)), 30_000);
-      child!.stdout!.on('data', (c) => {
-        out += c;
-        const m = /(http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]+)/.exec(out);
-        if (m) {
-          clearTimeout(t);
-          res(m[1]!);
-        }
-      });
-    });
+    const url = (await outputOf(child, 'stdout').match(/(http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]+)/, 30_000))[1];
     const page = await fetch(url);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('<title>Flint UI</title>');

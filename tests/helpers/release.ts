@@ -1,3 +1,4 @@
+import type { PxeOptions } from '../../electron/contract/types';
 import type { DownloadOptions } from '../../electron/core/stream/download';
 import { fetchStreamMetadata, selectRelease, type Release } from '../../electron/core/stream/metadata';
 import { TEST_KEY, populateMirror, startMirrorServer, type MirrorServer, type PopulateOptions } from './mirror-server';
@@ -30,4 +31,19 @@ export async function startReleaseMirror(root: string, artifacts: PopulateOption
 /** Download options for a test mirror: trust the test key, retry fast. */
 export function testDownloadOptions(cacheDir: string, extra: DownloadOptions = {}): DownloadOptions {
   return { cacheDir, keyrings: [TEST_KEY.publicArmored], retryDelayMs: 10, ...extra };
+}
+
+/** Network boot options for the fixture release (x86_64 iPXE, rootfs by URL), with `over` applied. */
+export function fixturePxeOptions(over: Partial<PxeOptions> = {}): PxeOptions {
+  return {
+    stream: 'stable',
+    arch: 'x86_64',
+    release: FIXTURE_RELEASE,
+    format: 'ipxe',
+    rootfs: 'url',
+    ignition: 'none',
+    kargs: '',
+    baseUrl: 'http://10.0.0.2:8080/',
+    ...over,
+  };
 }

@@ -17,9 +17,10 @@ import { dispatch } from '../../../electron/app/handlers';
 import { Session } from '../../../electron/app/session';
 import type { FieldSettingsInput, PxeExportResult, PxeOptions, PxePreview, PxeServerState } from '../../../electron/contract/types';
 import { liveInitramfs } from '../../helpers/initramfs';
+import { FIXTURE_RELEASE, fixturePxeOptions } from '../../helpers/release';
 import { TEST_KEY, populateMirror, startMirrorServer, type MirrorServer } from '../../helpers/mirror-server';
 
-const RELEASE = '44.20260707.3.1'; // the release of tests/fixtures/stream/stable.json
+const RELEASE = FIXTURE_RELEASE;
 const INITRAMFS = `fedora-coreos-${RELEASE}-live-initramfs.x86_64.img`;
 const CUSTOM = `fedora-coreos-${RELEASE}-live-initramfs.x86_64.custom.img`;
 const CONFIG = JSON.stringify({ ignition: { version: '3.4.0' }, passwd: { users: [{ name: 'core', groups: ['wheel'] }] } });
@@ -33,16 +34,7 @@ const FULL: FieldSettingsInput = {
   dns: '10.1.2.2',
   timezone: 'Europe/Berlin',
 };
-const base: PxeOptions = {
-  stream: 'stable',
-  arch: 'x86_64',
-  release: RELEASE,
-  format: 'ipxe',
-  rootfs: 'url',
-  ignition: 'embedded',
-  kargs: '',
-  baseUrl: 'http://10.0.0.2:8080/',
-};
+const base = fixturePxeOptions({ ignition: 'embedded' });
 
 /** The sources a live config merges, each decoded from its gzip data URL and parsed. */
 function mergedSources(liveConfig: Uint8Array): unknown[] {

@@ -17,22 +17,13 @@ import { registerIpc } from '../../../electron/main/ipc';
 import type { PxeExportResult, PxeOptions, PxePreview, PxeServerState } from '../../../electron/contract/types';
 import type { EventChannel } from '../../../electron/contract/api';
 import { liveInitramfs } from '../../helpers/initramfs';
-import { FIXTURE_RELEASE } from '../../helpers/release';
+import { FIXTURE_RELEASE, fixturePxeOptions } from '../../helpers/release';
 import { TEST_KEY, populateMirror, startMirrorServer, type MirrorServer } from '../../helpers/mirror-server';
 
 const RELEASE = FIXTURE_RELEASE;
 const CONFIG = JSON.stringify({ ignition: { version: '3.4.0' }, passwd: { users: [{ name: 'core' }] } });
 
-const base: PxeOptions = {
-  stream: 'stable',
-  arch: 'x86_64',
-  release: RELEASE,
-  format: 'ipxe',
-  rootfs: 'url',
-  ignition: 'none',
-  kargs: '',
-  baseUrl: 'http://10.0.0.2:8080/',
-};
+const base = fixturePxeOptions();
 
 describe('network boot handlers', () => {
   let tmp = '';

@@ -1,11 +1,10 @@
 // burn() as the app calls it: progress for every phase, cancellation through the AbortSignal,
 // and errors as FlintErrors with codes (real loop devices, real writer helper).
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { skipReason } from '../../helpers/requirements';
-import { createLoopDevice, type LoopDevice } from '../../helpers/loop';
+import { useLoopDevices, useTempDir } from '../../helpers/lifecycle';
 import { COREOS_FIXTURES, fixtureIso } from '../../helpers/fixtures';
 import { burn } from '../../../electron/core/burn';
 import type { Progress } from '../../../electron/core/progress';
@@ -14,27 +13,15 @@ import { head } from '../../helpers/read-bytes';
 const why = skipReason({ tools: ['losetup'], root: true });
 
 describe.skipIf(why)('burn() (core API)', () => {
-  let dir = '';
+  const tmp = useTempDir('flint-burn-core-');
   let iso = '';
-  const loops: LoopDevice[] = [];
+  const stick = useLoopDevices();
   const liveIgn = () => ({ name: 'live.ign', data: new Uint8Array(readFileSync(join(COREOS_FIXTURES, 'customize', 'live.ign'))) });
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'flint-burn-core-'));
-    iso = join(dir, 'live.iso');
+    iso = tmp.join('live.iso');
     writeFileSync(iso, readFileSync(await fixtureIso('embed-areas-2023-07.x86_64')));
   });
-  afterEach(() => {
-    for (const l of loops.splice(0)) l.remove();
-  });
-  afterAll(() => {
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
-  function stick(): LoopDevice {
-    const l = createLoopDevice(8 << 20);
-    loops.push(l);
-    return l;
-  }
 
   it('reports progress for hashing, writing and verifying, and the config read back', async () => {
     const l = stick();
@@ -85,10 +72,9 @@ describe.skipIf(why)('burn() (core API)', () => {
   }
 
   it('cancelling mid-write stops every stick and leaves it unbootable (first MiB wiped)', async () => {
-    const big = join(dir, 'big.iso');
+    const big = tmp.join('big.iso');
     writeFileSync(big, Buffer.concat([readFileSync(iso), Buffer.alloc(15 << 20, 0x5a)]));
-    const l = createLoopDevice(32 << 20);
-    loops.push(l);
+    const l = stick(32 << 20);
     const ac = new AbortController();
     const report = await withHooks({ FLINT_TEST_BLOCK_DELAY_MS: '400' }, () =>
       burn(
@@ -122,7 +108,7 @@ describe.skipIf(why)('burn() (core API)', () => {
     await expect(burn({ source: { kind: 'iso', path: iso }, customize: {}, targets: [] })).rejects.toMatchObject({
       code: 'BURN_NO_TARGET',
     });
-    const customized = join(dir, 'customized.iso');
+    const customized = tmp.join('customized.iso');
     const l = stick();
     const first = await burn({
       source: { kind: 'iso', path: iso },

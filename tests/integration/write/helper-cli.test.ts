@@ -12,7 +12,8 @@ import { encodeJob } from '../../../electron/core/write/job';
 import { HelperExit, parseEventLine, type WriteEvent } from '../../../electron/core/write/events';
 import { WriteErrorCode } from '../../../electron/core/write/codes';
 import type { Drive } from '../../../electron/core/drives/types';
-import { WRITE_REQS, loopDrive, randomImage, readDevice, tempDir } from './setup';
+import { WRITE_REQS, loopDrive, randomImage, tempDir } from './setup';
+import { readBytes } from '../../helpers/read-bytes';
 
 const why = skipReason({ ...WRITE_REQS, tools: [...WRITE_REQS.tools, 'script'] });
 const FLINT = FLINT_BIN;
@@ -63,8 +64,8 @@ describe.skipIf(why)('the helper protocol and the drives/write CLI', () => {
     const done = events.find((e) => e.type === 'done');
     expect(done).toMatchObject({ cancelled: true, results: [{ device: l.device, ok: false, error: { code: WriteErrorCode.CANCELLED } }] });
     expect(events[0]).toMatchObject({ type: 'start', devices: [l.device], imageSize: 32 * MiB });
-    expect(readDevice(l.device, 0, MiB).every((b) => b === 0)).toBe(true);
-    expect(readDevice(l.device, MiB, MiB).equals(readFileSync(image).subarray(MiB, 2 * MiB))).toBe(true);
+    expect(readBytes(l.device, 0, MiB).every((b) => b === 0)).toBe(true);
+    expect(readBytes(l.device, MiB, MiB).equals(readFileSync(image).subarray(MiB, 2 * MiB))).toBe(true);
   });
 
   it('a malformed job is a fatal event and exit 2', () => {
@@ -107,6 +108,6 @@ describe.skipIf(why)('the helper protocol and the drives/write CLI', () => {
     }
     expect(out).toMatch(new RegExp(`Everything on ${l.device} \\(Loop device, 4\\.2 MB\\) will be erased\\. Type "yes" to continue:`));
     expect(out).toMatch(/Error: not confirmed; nothing was written/);
-    expect(readDevice(l.device, 0, MiB).every((b) => b === 0)).toBe(true);
+    expect(readBytes(l.device, 0, MiB).every((b) => b === 0)).toBe(true);
   });
 });

@@ -11,7 +11,8 @@ import { inspectIsoFile } from '../../../electron/core/iso/inspect';
 import { planCustomize } from '../../../electron/core/iso/customize';
 import { writeImage } from '../../../electron/core/write/write-image';
 import type { TargetResult, WriteEvent } from '../../../electron/core/write/events';
-import { WRITE_REQS, loopDrive, readDevice, tempDir } from './setup';
+import { WRITE_REQS, loopDrive, tempDir } from './setup';
+import { readBytes } from '../../helpers/read-bytes';
 
 const why = skipReason(WRITE_REQS);
 const FLINT = FLINT_BIN;
@@ -53,7 +54,7 @@ describe.skipIf(why)('writing to real loop devices', () => {
       onEvent: (e) => events.push(e),
     });
     expect(r).toMatchObject({ device: loop.device, ok: true, verified: true, ignitionSha256: c.ignSha, bytesWritten: c.expected.length });
-    expect(readDevice(loop.device, 0, c.expected.length).equals(c.expected)).toBe(true);
+    expect(readBytes(loop.device, 0, c.expected.length).equals(c.expected)).toBe(true);
     expect((r as Extract<TargetResult, { ok: true }>).sha256).toBe(sha(c.expected));
     const phases = events.filter((e) => e.type === 'progress').map((e) => (e as { phase: string }).phase);
     expect(phases).toEqual(expect.arrayContaining(['check', 'unmount', 'write', 'verify', 'ignition']));
@@ -69,7 +70,7 @@ describe.skipIf(why)('writing to real loop devices', () => {
     const targets = await Promise.all(loops.map((l) => loopDrive(l.device)));
     const results = await writeImage({ image: c.iso, plan: c.plan, targets, allowLoop: true, expectIgnitionSha256: c.ignSha });
     expect(results.map((r) => [r.device, r.ok])).toEqual(loops.map((l) => [l.device, true]));
-    for (const l of loops) expect(readDevice(l.device, 0, c.expected.length).equals(c.expected)).toBe(true);
+    for (const l of loops) expect(readBytes(l.device, 0, c.expected.length).equals(c.expected)).toBe(true);
   });
 
   it('`flint write` customizes on the fly with the customize flags and reports the config hash', async () => {
@@ -88,7 +89,7 @@ describe.skipIf(why)('writing to real loop devices', () => {
     );
     const results = JSON.parse(out) as TargetResult[];
     expect(results).toEqual([expect.objectContaining({ device: loop.device, ok: true, ignitionSha256: c.ignSha })]);
-    expect(readDevice(loop.device, 0, c.expected.length).equals(c.expected)).toBe(true);
+    expect(readBytes(loop.device, 0, c.expected.length).equals(c.expected)).toBe(true);
   });
 
   it('`flint write` without --yes and without a terminal refuses and writes nothing', async () => {
@@ -106,7 +107,7 @@ describe.skipIf(why)('writing to real loop devices', () => {
     }
     expect(err?.status).toBe(1);
     expect(err?.stderr.trim()).toMatch(/^Error: refusing to erase \/dev\/loop\d+ .*pass --yes$/);
-    expect(readDevice(loop.device, 0, 1024 * 1024).every((b) => b === 0)).toBe(true);
+    expect(readBytes(loop.device, 0, 1024 * 1024).every((b) => b === 0)).toBe(true);
   });
 
   it('works over the files transport too (the one macOS and Windows prompts use)', async () => {
@@ -122,6 +123,6 @@ describe.skipIf(why)('writing to real loop devices', () => {
       transport: 'files',
     });
     expect(r).toMatchObject({ ok: true, verified: true, ignitionSha256: null });
-    expect(readDevice(loop.device, 0, size).equals(readFileSync(iso))).toBe(true);
+    expect(readBytes(loop.device, 0, size).equals(readFileSync(iso))).toBe(true);
   });
 });

@@ -100,6 +100,13 @@ module.exports = {
       to: { path: NET },
     },
     {
+      name: 'no-test-code-in-source',
+      comment: 'Shipped code never loads tests, build scripts or dev tooling: they are not in the packaged app.',
+      severity: 'error',
+      from: { path: '^(electron|native|renderer)/' },
+      to: { path: '^(tests|scripts|build|bin)/' },
+    },
+    {
       name: 'no-cycles',
       comment:
         'Modules form no run-time import cycle (core/iso and core/pxe used to import each other); type-only imports are erased and may be mutual (the store slices).',

@@ -34,10 +34,11 @@ module.exports = {
     },
     {
       name: 'core-stays-core',
-      comment: 'electron/core is the engine: it imports no other layer of Flint.',
+      comment:
+        'electron/core is the engine: it imports no other layer of Flint, except the error-code catalogue (protocol constants every layer shares).',
       severity: 'error',
       from: { path: '^electron/core/' },
-      to: { path: '^(electron|native|renderer)/', pathNot: '^electron/core/' },
+      to: { path: '^(electron|native|renderer)/', pathNot: '^electron/core/|^electron/contract/error-codes\\.ts$' },
     },
     {
       name: 'no-electron-below-shells',
@@ -76,13 +77,14 @@ module.exports = {
     },
     {
       name: 'helper-core-slice',
-      comment: 'The elevated helper loads the smallest slice of core: errors, progress, codecs, iso, drives and the write job format.',
+      comment:
+        'The elevated helper is a shell around the writer engine and loads the smallest slice of core: errors, progress, codecs, iso, drives, the write job format, the engine and its per-OS steps, and the error codes.',
       severity: 'error',
       from: { path: '^native/' },
       to: {
         path: '^(electron|renderer)/',
         pathNot:
-          '^electron/core/(errors|progress|safe-path)\\.ts$|^electron/core/(codecs|iso|drives)/|^electron/core/write/(job|events|codes)\\.ts$',
+          '^electron/core/(errors|progress|safe-path)\\.ts$|^electron/core/(codecs|iso|drives)/|^electron/core/write/(job|events)\\.ts$|^electron/core/write/(engine|os)/|^electron/contract/error-codes\\.ts$',
       },
     },
     {
@@ -96,7 +98,9 @@ module.exports = {
       name: 'helper-reach-no-network',
       comment: 'Nothing the helper reaches (its core slice included) loads a networking module.',
       severity: 'error',
-      from: { path: '^electron/core/(errors|progress|codecs/|iso/|drives/|write/(job|events|codes))' },
+      from: {
+        path: '^electron/core/(errors|progress|cmdline|codecs/|iso/|drives/|write/(job|events|engine/|os/))|^electron/contract/error-codes',
+      },
       to: { path: NET },
     },
     {

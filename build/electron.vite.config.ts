@@ -2,10 +2,15 @@
  * electron-vite build of the desktop app: main (ESM, out/main/index.js), preload (CommonJS,
  * out/preload/index.cjs: sandboxed renderers cannot load ESM preloads) and renderer
  * (out/renderer; FLINT_OUT_DIR moves the out/ root). Run with `npx electron-vite build -c build/electron.vite.config.ts`.
+ * Flint has no run-time dependencies (package.json lists every package under devDependencies), so
+ * electron-vite externalizes none: main bundles the libraries it uses and app.asar needs no node_modules.
  */
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
+import { readFileSync } from 'node:fs';
 import { defineConfig } from 'electron-vite';
+import type { Plugin } from 'vite';
+import { LIBLZMA_BINDINGS, inlineLiblzmaWasm } from './liblzma-inline';
 
 const at = (p: string) => fileURLToPath(new URL(`../${p}`, import.meta.url));
 
@@ -13,9 +18,20 @@ const at = (p: string) => fileURLToPath(new URL(`../${p}`, import.meta.url));
 export const OUT_DIR = process.env.FLINT_OUT_DIR ?? at('out');
 const out = (p: string) => `${OUT_DIR}/${p}`;
 
+/** node-liblzma's WASM binary inside the bundle instead of a file beside it (see liblzma-inline.ts). */
+function liblzmaInline(): Plugin {
+  return {
+    name: 'flint-liblzma-inline',
+    load(id) {
+      return LIBLZMA_BINDINGS.test(id) ? inlineLiblzmaWasm(readFileSync(id, 'utf8')) : null;
+    },
+  };
+}
+
 export default defineConfig({
   main: {
     root: at('.'),
+    plugins: [liblzmaInline()],
     build: {
       outDir: out('main'),
       emptyOutDir: true,

@@ -1,9 +1,13 @@
 /**
  * What the app handlers need from the core engine, in one narrow interface. The real
- * implementation (./core-default) wires electron/core; tests and `startUiServer` may pass their own.
- * Nothing here imports Electron.
+ * implementation (./core-default) wires electron/core; tests and `startUiServer` may pass their own
+ * parts (a drive list, a writer stand-in). The flash job itself is never replaced: the handlers
+ * run electron/core/flash with the drive list and the writer given here. Nothing here imports Electron.
  */
 import type { ConfigReport, FlashPhase, ReleaseInfo } from '../contract/types';
+import type { Drive } from '../core/drives/types';
+import type { FlashCustomization } from '../core/flash/types';
+import type { WriterLauncher } from '../core/write/writers';
 
 /** A config after reading: Ignition JSON text (Butane translated) and its report. */
 export interface CheckedConfig {
@@ -33,34 +37,6 @@ export interface CoreIsoFacts {
   features: Record<string, boolean>;
 }
 
-/** A drive as the core lists it. */
-export interface CoreDrive {
-  id: string;
-  device: string;
-  size: number;
-  model?: string;
-  vendor?: string;
-  bus?: string;
-  removable: boolean;
-  readOnly: boolean;
-  system: boolean;
-  mountpoints: string[];
-}
-
-/** Everything that customizes the live ISO (resolved from ids by the handlers). */
-export interface CustomizeInput {
-  /** Ignition JSON to embed, if any. */
-  config?: string;
-  fromRam: boolean;
-  extraKargs: string[];
-  network: { name: string; text: string }[];
-  ca: { name: string; text: string }[];
-  destDevice?: string;
-  destIgnition?: string;
-  /** Field-settings fragment (Ignition JSON), merged after `config`. */
-  fieldSettings?: string;
-}
-
 /** A progress event from a core operation. */
 export interface CoreProgress {
   phase: FlashPhase;
@@ -72,17 +48,6 @@ export interface CoreProgress {
   eta?: number;
 }
 
-/** The outcome for one target of a write. */
-export interface CoreTargetResult {
-  device: string;
-  ok: boolean;
-  error?: { code: string; message: string };
-  bytesWritten?: number;
-  configSha256?: string;
-  expectedSha256?: string;
-  ejected?: boolean;
-}
-
 /** The core operations the app uses. Every long one takes an AbortSignal. */
 export interface CoreAdapter {
   /** CoreOS architecture of this machine. */
@@ -90,9 +55,11 @@ export interface CoreAdapter {
   /**
    * Reads a config (Ignition JSON, or Butane YAML translated to Ignition) and validates it against
    * the embed area `capacity` when given. `filesDir` resolves Butane `local` references (absent for
-   * uploads, which then cannot use them). Problems are in the report; it throws only on I/O.
+   * uploads, which then cannot use them). `installed` marks a config for the installed system
+   * (--dest-ignition): boot_device, grub and storage.trees allowed, no live-boot lint. Problems are
+   * in the report; it throws only on I/O.
    */
-  checkConfig(name: string, bytes: Uint8Array, capacity?: number, filesDir?: string): Promise<CheckedConfig>;
+  checkConfig(name: string, bytes: Uint8Array, capacity?: number, filesDir?: string, installed?: boolean): Promise<CheckedConfig>;
   /** Current releases of the given streams for `arch`. */
   releases(streams: string[], arch: string, signal?: AbortSignal): Promise<ReleaseInfo[]>;
   /** Downloads (or reuses from cache) and verifies the live ISO of a stream's current release. */
@@ -101,24 +68,17 @@ export interface CoreAdapter {
   cachedImages(): Promise<CoreImage[]>;
   /** Inspects a live ISO. */
   inspectIso(path: string): Promise<CoreIsoFacts>;
-  /** Lists drives (system drives included, flagged). */
-  listDrives(): Promise<CoreDrive[]>;
+  /**
+   * Lists drives (system drives included, flagged; loop devices only when allowed). The disks
+   * holding `sourcePaths` (the images the session holds) count as system disks too.
+   */
+  listDrives(sourcePaths?: string[]): Promise<Drive[]>;
   /** Watches for hot-plug; returns a stop function. Optional. */
   watchDrives?(onChange: () => void): () => void;
-  /** Writes the customized ISO to a new file. */
-  saveIso(src: string, dest: string, input: CustomizeInput, signal?: AbortSignal): Promise<{ size: number }>;
-  /** Writes the customized image to every target (in parallel), verifying and ejecting as asked. */
-  flash(opts: {
-    image: string;
-    input: CustomizeInput;
-    targets: CoreDrive[];
-    verify: boolean;
-    eject: boolean;
-    signal: AbortSignal;
-    onProgress: (p: CoreProgress) => void;
-    /** One stick finished (called as each finishes; the returned list has them all again). */
-    onTarget?: (r: CoreTargetResult) => void;
-  }): Promise<CoreTargetResult[]>;
+  /** Writes the customized ISO (configs through the gate) to a new file. */
+  saveIso(src: string, dest: string, customization: FlashCustomization, signal?: AbortSignal): Promise<{ size: number }>;
+  /** Who writes flashes: the engine in-process (root), the elevated helper, or a test stand-in. */
+  writer(): WriterLauncher;
 
   /**
    * Network boot: downloads and verifies (SHA-256 + OpenPGP) the PXE kernel, initramfs and rootfs of
@@ -131,15 +91,18 @@ export interface CoreAdapter {
     opts: { signal?: AbortSignal; onProgress?: (p: CoreProgress) => void },
   ): Promise<{ release: string; artifacts: { kernel: string; initramfs: string; rootfs: string } }>;
   /**
-   * Writes `src` (a live initramfs) customized with the config (coreos-installer pxe customize) to
-   * `dest`; `extra` adds the field-settings fragment (merged after `config`) and network keyfiles.
+   * Network boot from a local live ISO: copies the kernel, initramfs and rootfs out of its
+   * images/pxeboot into `dir` as `<stem>-vmlinuz`, `<stem>-initrd.img`, `<stem>-rootfs.img`
+   * (coreos-installer iso extract pxe names), replacing older copies; `release` as the ISO names it.
    */
-  pxeCustomize(
-    src: string,
-    dest: string,
-    config: string | undefined,
-    extra?: { fieldSettings?: string; network?: { name: string; text: string }[] },
-  ): Promise<void>;
+  pxeExtract(
+    iso: string,
+    dir: string,
+    stem: string,
+    opts: { signal?: AbortSignal; onProgress?: (p: CoreProgress) => void },
+  ): Promise<{ release?: string; stream?: string; artifacts: { kernel: string; initramfs: string; rootfs: string }; written: string[] }>;
+  /** Writes `src` (a live initramfs) customized (coreos-installer pxe customize; configs through the gate) to `dest`. */
+  pxeCustomize(src: string, dest: string, customization: FlashCustomization): Promise<void>;
   /** Writes NetworkManager keyfiles wrapped as a small initrd (flint pxe network wrap) to `dest`. */
   pxeWrapNetwork(keyfiles: { name: string; text: string }[], dest: string): Promise<void>;
   /** Writes the Ignition config wrapped as a small initrd (flint pxe ignition wrap) to `dest`. */

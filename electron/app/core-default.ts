@@ -1,27 +1,26 @@
 /**
- * The real CoreAdapter: electron/core's Ignition and Butane readers, ISO reader/customizer, stream
- * downloader and cache, drive list/watcher and writeImage (write + read-back through the writer
- * helper). Electron-free, so the Electron main process and the loopback bridge share it.
+ * The real CoreAdapter: electron/core's config gate (Butane and Ignition), ISO reader/customizer,
+ * stream downloader and cache, drive list/watcher, and the writer the flash job uses (in-process
+ * when this process may write raw devices, else the elevated helper). Electron-free, so the
+ * Electron main process and the loopback bridge share it.
  */
-import { createHash } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { arch as nodeArch } from 'node:process';
 import type { Progress } from '../core/progress';
-import { ButaneError, translateButane } from '../core/ignition/butane/translate';
-import { configKind } from '../core/ignition/load';
-import type { ConfigIssue } from '../core/ignition/types';
-import { validateIgnition } from '../core/ignition/validate';
-import { planCustomize, type CustomizeRequest } from '../core/iso/customize';
+import { checkConfigInput } from '../core/flash/config-gate';
+import { gatedRequest, planGated } from '../core/flash/prepare';
+import { DEFAULT_EMBED_CAPACITY } from '../core/ignition/validate';
 import { inspectIsoFile } from '../core/iso/inspect';
 import { applyPlanToCopy } from '../core/iso/plan';
 import { defaultCacheDir, listCache, lookupCache } from '../core/stream/cache';
 import { downloadArtifact } from '../core/stream/download';
 import { fetchStreamMetadata, nodeArchToCoreos, selectRelease } from '../core/stream/metadata';
 import type { HelperCommand } from '../core/write/elevate';
-import type { TargetResult as WriteTargetResult } from '../core/write/events';
-import { readFile, writeFile } from 'node:fs/promises';
-import { basename } from 'node:path';
-import type { ConfigReport, FlashPhase, Issue, ReleaseInfo } from '../contract/types';
-import type { CoreAdapter, CoreDrive, CoreProgress, CoreTargetResult, CustomizeInput } from './core-adapter';
+import { defaultWriter, type WriterLauncher } from '../core/write/writers';
+import type { ConfigReport, ReleaseInfo } from '../contract/types';
+import type { CoreAdapter, CoreProgress } from './core-adapter';
+import { contractPhase } from './images';
 
 /** Options of the default core. */
 export interface DefaultCoreOptions {
@@ -42,14 +41,8 @@ export interface DefaultCoreOptions {
    * (`flint ui` started from a terminal, like `flint write`).
    */
   textPrompt?: boolean;
-}
-
-/** Maps the core's progress phases onto the contract's four. */
-export function contractPhase(phase: string): FlashPhase {
-  if (phase === 'download') return 'download';
-  if (phase === 'hash-image' || phase === 'verify-image' || phase === 'signature') return 'verify-image';
-  if (phase === 'verify' || phase === 'ignition' || phase === 'verify-stick') return 'verify-stick';
-  return 'write';
+  /** Who writes flashes (default: in-process when privileged, else the helper; tests: a stand-in). */
+  writer?: WriterLauncher;
 }
 
 function toCoreProgress(p: Progress): CoreProgress {
@@ -61,71 +54,33 @@ function toCoreProgress(p: Progress): CoreProgress {
   return out;
 }
 
-/** A Butane issue (with line/column) as a contract Issue; the line goes into the message. */
-function plainIssue(i: ConfigIssue & { line?: number }): Issue {
-  return { code: i.code, path: i.path, message: i.line ? `line ${i.line}: ${i.message}` : i.message };
-}
-
-/** The coreos-installer customization of a CustomizeInput. */
-export function toCustomizeRequest(input: CustomizeInput): CustomizeRequest {
-  const enc = (t: string) => new TextEncoder().encode(t);
-  const req: CustomizeRequest = { force: true };
-  if (input.config) req.liveIgnition = [{ name: 'config.ign', data: enc(input.config) }];
-  if (input.fieldSettings) req.liveIgnition = [...(req.liveIgnition ?? []), { name: 'field-settings.ign', data: enc(input.fieldSettings) }];
-  if (input.ca.length) req.ignitionCa = input.ca.map((f) => ({ name: f.name, data: enc(f.text) }));
-  if (input.network.length) req.networkKeyfile = input.network.map((f) => ({ name: f.name, data: enc(f.text) }));
-  if (input.destDevice) req.destDevice = input.destDevice;
-  if (input.destIgnition) req.destIgnition = [{ name: 'dest.ign', data: enc(input.destIgnition) }];
-  const append = [...input.extraKargs, ...(input.fromRam ? ['coreos.liveiso.fromram'] : [])];
-  if (append.length) req.liveKargAppend = append;
-  return req;
-}
-
 /** Creates the real core adapter. */
 export function createDefaultCore(opts: DefaultCoreOptions = {}): CoreAdapter {
   const cacheDir = opts.cacheDir ?? defaultCacheDir();
-  const listDrives = async (): Promise<CoreDrive[]> => {
+  const listDrives = async (sourcePaths: string[] = []) => {
     // loaded on first use: the drive and write engines are only needed once the user gets there
     const { listAllDrives, systemContext } = await import('../core/drives/list');
-    const drives = await listAllDrives(systemContext());
-    return drives
-      .filter((d) => opts.allowLoop || !d.loop)
-      .map((d) => ({
-        id: d.id,
-        device: d.device,
-        size: d.size,
-        model: d.model,
-        vendor: d.vendor,
-        bus: d.bus,
-        removable: d.removable,
-        readOnly: d.readOnly,
-        system: d.system,
-        mountpoints: d.mountpoints,
-      }));
+    const drives = await listAllDrives(systemContext(sourcePaths));
+    return drives.filter((d) => opts.allowLoop || !d.loop);
   };
   return {
     hostArch: () => nodeArchToCoreos(nodeArch),
 
-    async checkConfig(name, bytes, capacity, filesDir) {
-      let ignition = bytes;
-      const warnings: Issue[] = [];
-      if (configKind(name, bytes) === 'butane') {
-        try {
-          const r = translateButane(new TextDecoder().decode(bytes), { filesDir });
-          warnings.push(...r.warnings.map(plainIssue));
-          ignition = new TextEncoder().encode(JSON.stringify(r.config, null, 2));
-        } catch (err) {
-          if (!(err instanceof ButaneError)) throw err;
-          const text = new TextDecoder().decode(bytes);
-          return { text, report: { ok: false, errors: err.issues.map(plainIssue), warnings: [] } };
-        }
-      }
-      const report = await validateIgnition(ignition, { live: true, capacity });
-      const out: ConfigReport = { ok: report.ok, errors: report.errors, warnings: [...warnings, ...report.warnings] };
-      if (report.version) out.version = report.version;
-      if (report.compressedSize !== undefined) out.compressedSize = report.compressedSize;
-      if (report.capacity !== undefined) out.capacity = report.capacity;
-      return { text: new TextDecoder().decode(ignition), report: out };
+    async checkConfig(name, bytes, capacity, filesDir, installed) {
+      // the config gate's own check (every flash passes the gate again): a live config against the
+      // default embed area, the installed system's config as the gate checks it (no lint, no size)
+      const r = await checkConfigInput(
+        { name, data: bytes, ...(filesDir ? { filesDir } : {}) },
+        installed ? { live: false, capacity: 0 } : { live: true, capacity: capacity ?? DEFAULT_EMBED_CAPACITY },
+      );
+      const report: ConfigReport = { ok: r.ok, errors: r.errors, warnings: r.warnings };
+      if (r.version) report.version = r.version;
+      if (r.compressedSize !== undefined) report.compressedSize = r.compressedSize;
+      if (r.capacity !== undefined) report.capacity = r.capacity;
+      // a translated Butane config is shown as the Ignition it becomes, indented for reading
+      const translated = r.ignition !== bytes;
+      const text = new TextDecoder().decode(r.ignition);
+      return { text: translated ? JSON.stringify(JSON.parse(text), null, 2) : text, report };
     },
 
     async releases(streams, arch, signal): Promise<ReleaseInfo[]> {
@@ -200,61 +155,15 @@ export function createDefaultCore(opts: DefaultCoreOptions = {}): CoreAdapter {
       return () => stop.abort();
     },
 
-    async saveIso(src, dest, input) {
+    async saveIso(src, dest, customization) {
       const facts = await inspectIsoFile(src);
-      const { plan } = await planCustomize(facts, toCustomizeRequest(input));
+      const { plan } = await planGated(facts, customization);
       await applyPlanToCopy(src, dest, plan);
       return { size: facts.size };
     },
 
-    async flash({ image, input, targets, verify, eject, signal, onProgress, onTarget }) {
-      // What burn() does for a local image, plus the helper override the packaged app needs.
-      const { writeImage } = await import('../core/write/write-image');
-      const facts = await inspectIsoFile(image);
-      const planned = await planCustomize(facts, toCustomizeRequest(input));
-      const expected = planned.liveConfig ? createHash('sha256').update(planned.liveConfig).digest('hex') : null;
-      const toResult = (r: WriteTargetResult): CoreTargetResult => {
-        if (!r.ok)
-          return { device: r.device, ok: false, bytesWritten: r.bytesWritten, error: { code: r.error.code, message: r.error.message } };
-        const out: CoreTargetResult = { device: r.device, ok: true, bytesWritten: r.bytesWritten };
-        if (r.ignitionSha256) out.configSha256 = r.ignitionSha256;
-        if (expected) out.expectedSha256 = expected;
-        if (eject) out.ejected = true;
-        // the read-back is the proof: a stick whose config differs from the generated one failed
-        if ((r.ignitionSha256 ?? null) !== expected) {
-          out.ok = false;
-          out.error = {
-            code: 'WRITE_IGNITION_MISMATCH',
-            message: `The Ignition config read back from ${r.device} is not the one generated`,
-          };
-        }
-        return out;
-      };
-      const results = await writeImage({
-        image,
-        plan: planned.plan,
-        targets: targets.map((t) => t.device),
-        allowLoop: opts.allowLoop ?? false,
-        verify,
-        eject,
-        expectIgnitionSha256: expected ?? undefined,
-        signal,
-        ...(opts.helper ? { helper: opts.helper } : {}),
-        ...(opts.textPrompt ? { textPrompt: true } : {}),
-        onEvent: (e) => {
-          if (e.type === 'progress') {
-            onProgress({
-              phase: contractPhase(e.phase),
-              device: e.device,
-              bytes: e.bytes,
-              total: e.total,
-              ...(e.speed ? { speed: e.speed } : {}),
-            });
-          } else if (e.type === 'target-done') onTarget?.(toResult(e.result));
-        },
-      });
-      return results.map(toResult);
-    },
+    writer: () =>
+      opts.writer ?? defaultWriter({ ...(opts.helper ? { helper: opts.helper } : {}), ...(opts.textPrompt ? { textPrompt: true } : {}) }),
 
     async pxeDownload(dir, stream, arch, { signal, onProgress }) {
       const { downloadPxe } = await import('../core/pxe/mirror');
@@ -274,12 +183,18 @@ export function createDefaultCore(opts: DefaultCoreOptions = {}): CoreAdapter {
       };
     },
 
-    async pxeCustomize(src, dest, config, extra) {
+    async pxeExtract(iso, dir, stem, { signal, onProgress }) {
+      const { extractPxeArtifacts } = await import('../core/iso/pxe-artifacts');
+      return extractPxeArtifacts(iso, dir, stem, {
+        signal,
+        onProgress: onProgress && ((bytes, total) => onProgress({ phase: 'write', bytes, total })),
+      });
+    },
+
+    async pxeCustomize(src, dest, customization) {
       const { pxeCustomize } = await import('../core/pxe/customize');
-      const input: CustomizeInput = { fromRam: false, extraKargs: [], network: [...(extra?.network ?? [])], ca: [] };
-      if (config !== undefined) input.config = config;
-      if (extra?.fieldSettings) input.fieldSettings = extra.fieldSettings;
-      const r = await pxeCustomize(await readFile(src), toCustomizeRequest(input));
+      const { request } = await gatedRequest(customization);
+      const r = await pxeCustomize(await readFile(src), request);
       await writeFile(dest, r.initramfs, { flag: 'wx' });
     },
 

@@ -1,44 +1,60 @@
 /**
- * Feature "drives": the live target list. System drives are hidden (counted), read-only ones shown
- * but not selectable (the renderer sees `readOnly`), large ones flagged. Electron-free.
+ * Feature "drives": the live target list. System drives are hidden (counted); every drive carries
+ * the target rules' verdict (electron/core/drives/target-safety.ts) as `refusal`, judged against
+ * the image the renderer last named, so a too-small, read-only or system drive is shown as such,
+ * with sizes, before anything is confirmed. Electron-free.
  */
 import type { InvokeRequest, InvokeResponse } from '../contract/api';
 import { LARGE_DRIVE_BYTES } from '../core/drives/limits';
+import { assessTarget } from '../core/drives/target-safety';
+import type { Drive } from '../core/drives/types';
+import { toErrorValue } from '../core/errors';
 import type { DriveInfo, DriveList } from '../contract/types';
-import type { CoreDrive } from './core-adapter';
 import type { Session } from './session';
 
-/** The renderer's view of a core drive. */
-export function toDriveInfo(d: CoreDrive): DriveInfo {
-  const description =
-    [d.vendor, d.model]
-      .filter((x) => x && x.trim())
-      .join(' ')
-      .trim() || d.device;
-  return {
+/** The renderer's view of a drive, judged by the target rules for an image of `imageSize` bytes. */
+function toDriveInfo(d: Drive, imageSize: number, allowLoop: boolean): DriveInfo {
+  const info: DriveInfo = {
     id: d.id,
     device: d.device,
     size: d.size,
-    description,
-    bus: d.bus ?? 'unknown',
+    description: d.description.trim() || d.device,
+    model: d.model,
+    serial: d.serial,
+    bus: d.bus,
     removable: d.removable,
     readOnly: d.readOnly,
     system: d.system,
     mountpoints: d.mountpoints,
     large: d.size > LARGE_DRIVE_BYTES,
   };
+  // a large drive is asked about in the confirmation, not refused here
+  const { refusal } = assessTarget(d, { imageSize, allowLoop });
+  if (refusal) info.refusal = toErrorValue(refusal);
+  return info;
+}
+
+/** Size of the image the drive list is judged against (0: none named yet). */
+function targetImageSize(s: Session): number {
+  const id = s.targetImageId;
+  return id && s.images.has(id) ? s.image(id).state.size : 0;
 }
 
 /** Lists drives afresh and remembers them by id. */
 export async function refreshDrives(s: Session, showSystem = false): Promise<DriveList> {
-  const all = await s.core.listDrives();
+  const all = await s.core.listDrives([...s.images.values()].map((i) => i.state.path));
   s.drives = new Map(all.map((d) => [d.id, d]));
   const shown = all.filter((d) => showSystem || !d.system);
-  return { drives: shown.map(toDriveInfo), hiddenSystemCount: all.length - shown.length };
+  const size = targetImageSize(s);
+  return { drives: shown.map((d) => toDriveInfo(d, size, s.allowLoop)), hiddenSystemCount: all.length - shown.length };
 }
 
 /** drives:list */
 export async function listDrives(s: Session, req: InvokeRequest<'drives:list'>): Promise<InvokeResponse<'drives:list'>> {
+  if (req.imageId !== undefined) {
+    s.image(req.imageId);
+    s.targetImageId = req.imageId;
+  }
   return refreshDrives(s, req.showSystem ?? false);
 }
 

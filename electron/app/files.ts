@@ -65,7 +65,7 @@ export async function holdFile(
   }
   const file: LoadedFile = { id: s.newId('file'), kind, name: display, size: bytes.length, text, source };
   if (kind === 'config' || kind === 'dest-ignition') {
-    const checked = await s.core.checkConfig(display, bytes, undefined, dir);
+    const checked = await s.core.checkConfig(display, bytes, undefined, dir, kind === 'dest-ignition');
     file.text = checked.text;
     file.report = checked.report;
   } else {
@@ -105,7 +105,7 @@ export async function validateConfig(s: Session, req: InvokeRequest<'config:vali
     throw new FlintError('FILE_NOT_CONFIG', `${held.file.name} is not an Ignition config`);
   }
   const capacity = req.imageId ? s.image(req.imageId).state.facts.embedCapacity : undefined;
-  const checked = await s.core.checkConfig(held.file.name, held.bytes, capacity, held.dir);
+  const checked = await s.core.checkConfig(held.file.name, held.bytes, capacity, held.dir, held.file.kind === 'dest-ignition');
   held.file = { ...held.file, text: checked.text, report: checked.report };
   return held.file;
 }

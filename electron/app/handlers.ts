@@ -17,10 +17,9 @@ import type { FileKind, OpenedFile, Outcome } from '../contract/types';
 import { listDir } from './browse';
 import { listDrives } from './drives';
 import { forgetFile, loadFileBytes, loadFileFromPath, openFileDialog, validateConfig } from './files';
-import { cancelFlash, saveIso, startFlash } from './flash';
+import { cancelFlash, checkExtraKargs, saveIso, startFlash } from './flash';
 import { cachedImages, cancelDownload, downloadImage, listReleases, openImageDialog, openImagePath, openLocalIso } from './images';
 import { checkFieldSettings } from './field-settings';
-import { checkKargs } from './kargs';
 import { cancelPxe, exportPxe, previewPxe, startPxeServer, stopPxeServer } from './pxe';
 import type { Session } from './session';
 
@@ -48,7 +47,7 @@ export const HANDLERS: { [C in InvokeChannel]: Handler<C> } = {
   'image:open-path': openImagePath,
   'image:cached': cachedImages,
   'fs:list-dir': async (_s, req) => listDir(req),
-  'options:check-kargs': async (s, req) => checkKargs(req.kargs, req.imageId ? s.image(req.imageId).state.facts.defaultKargs : ''),
+  'options:check-kargs': async (s, req) => checkExtraKargs(req.kargs, req.imageId ? s.image(req.imageId).state.facts.defaultKargs : ''),
   'options:check-field-settings': async (s, req) =>
     checkFieldSettings(req.settings, req.imageId ? s.image(req.imageId).state.facts.features : undefined),
   'drives:list': listDrives,

@@ -6,7 +6,7 @@ import { stat } from 'node:fs/promises';
 import { basename, isAbsolute, resolve } from 'node:path';
 import { FlintError } from '../core/errors';
 import type { InvokeRequest, InvokeResponse } from '../contract/api';
-import type { FlashProgress, ImageFacts, ImageState } from '../contract/types';
+import type { FlashPhase, FlashProgress, ImageFacts, ImageState } from '../contract/types';
 import type { CoreImage, CoreIsoFacts, CoreProgress } from './core-adapter';
 import type { Session } from './session';
 
@@ -68,6 +68,17 @@ export async function openLocalIso(s: Session, path: string): Promise<ImageState
 /** image:releases */
 export async function listReleases(s: Session, req: InvokeRequest<'image:releases'>): Promise<InvokeResponse<'image:releases'>> {
   return s.core.releases(req.streams ?? DEFAULT_STREAMS, req.arch ?? s.core.hostArch());
+}
+
+/**
+ * Maps the core's progress phases onto the contract's four: the stick steps check, unmount, write,
+ * flush and wipe are "write"; verify, ignition (config read back) and eject are "verify-stick".
+ */
+export function contractPhase(phase: string): FlashPhase {
+  if (phase === 'download') return 'download';
+  if (phase === 'hash-image' || phase === 'verify-image' || phase === 'signature') return 'verify-image';
+  if (phase === 'verify' || phase === 'ignition' || phase === 'eject' || phase === 'verify-stick') return 'verify-stick';
+  return 'write';
 }
 
 /** Converts a core progress report into a contract progress report. */

@@ -9,7 +9,6 @@ import { FlintError } from '../core/errors';
 import { NO_FEATURES } from '../core/iso/features';
 import { buildCustomizeMembers } from '../core/iso/live-config';
 import type { FieldSettingsInput, PxeOptions } from '../contract/types';
-import { toCustomizeRequest } from './core-default';
 import { buildFieldSettings, checkFieldSettings, fragmentText } from './field-settings';
 
 /** Name of the wrapped network keyfile initrd in an exported folder. */
@@ -55,15 +54,12 @@ export function pxeSettingsOf(o: PxeOptions, input: FieldSettingsInput | undefin
  * generation (each source a gzip data URL under `ignition.config.merge`, the user's first).
  */
 export function mergedLiveConfig(config: string | undefined, fragment: string): string {
-  const req = toCustomizeRequest({
-    fromRam: false,
-    extraKargs: [],
-    network: [],
-    ca: [],
-    fieldSettings: fragment,
-    ...(config !== undefined ? { config } : {}),
-  });
-  const live = buildCustomizeMembers({ liveIgnition: req.liveIgnition }, NO_FEATURES).liveConfig;
+  const enc = (t: string) => new TextEncoder().encode(t);
+  const liveIgnition = [
+    ...(config !== undefined ? [{ name: 'config.ign', data: enc(config) }] : []),
+    { name: 'field-settings.ign', data: enc(fragment) },
+  ];
+  const live = buildCustomizeMembers({ liveIgnition }, NO_FEATURES).liveConfig;
   if (!live) throw new Error('unreachable: a fragment always yields a live config');
   return new TextDecoder().decode(live);
 }

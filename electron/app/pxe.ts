@@ -5,13 +5,18 @@
  * Electron-free.
  */
 import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { FlintError } from '../core/errors';
+import { dirname, isAbsolute, join, parse as parsePath, resolve } from 'node:path';
+import { ERROR_CODES, type ConfigProblem } from '../contract/error-codes';
+import { FlintError, codedError } from '../core/errors';
+import type { FlashCustomization } from '../core/flash/types';
+import { safeStem } from '../core/iso/pxe-artifacts';
+import { identifyRelease } from '../core/iso/release';
 import { generatePxeConfig, type PxeArtifactNames, type PxeConfigOptions } from '../core/pxe/config';
 import type { InvokeRequest, InvokeResponse } from '../contract/api';
 import type { PxeOptions, PxePreview, PxeServerState } from '../contract/types';
 import { toFlashProgress } from './images';
 import { mergedLiveConfig, NETWORK_INITRD, pxeSettingsOf, settingsNotes, urlConfigName, type PxeSettings } from './pxe-settings';
+import type { CoreProgress } from './core-adapter';
 import type { Session } from './session';
 
 /** Name of the wrapped Ignition initrd in an exported folder. */
@@ -27,6 +32,44 @@ export function artifactNames(release: string | undefined, arch: string): PxeArt
     initramfs: `fedora-coreos-${r}-live-initramfs.${arch}.img`,
     rootfs: `fedora-coreos-${r}-live-rootfs.${arch}.img`,
   };
+}
+
+/** Where the boot files of an export come from, their names and the release they belong to. */
+interface PxeSource {
+  artifacts: PxeArtifactNames;
+  release?: string;
+  stream?: string;
+  /** The live ISO they are copied out of (source `iso`), and the prefix of their names. */
+  iso?: { path: string; stem: string; volumeId: string };
+}
+
+/** The artifact names `iso extract pxe` gives the files of an ISO (`<stem>-vmlinuz`...). */
+export function isoArtifactNames(stem: string): PxeArtifactNames {
+  return { kernel: `${stem}-vmlinuz`, initramfs: `${stem}-initrd.img`, rootfs: `${stem}-rootfs.img` };
+}
+
+/** The source the options name: the stream's release, or a live ISO held by the session. */
+function sourceOf(s: Session, o: PxeOptions): PxeSource {
+  if (o.source !== 'iso') return { artifacts: artifactNames(o.release, o.arch), release: o.release, stream: o.stream };
+  if (!o.imageId) {
+    throw new FlintError('PXE_NO_ISO', 'Choose the live ISO to take the boot files from', [
+      'its kernel, initramfs and root filesystem are copied into the boot folder; nothing is downloaded',
+    ]);
+  }
+  const img = s.image(o.imageId).state;
+  const stem = safeStem(parsePath(img.path).name);
+  const id = identifyRelease(img.facts.volumeId, img.facts.defaultKargs);
+  return {
+    artifacts: isoArtifactNames(stem),
+    release: img.release ?? id.version ?? undefined,
+    stream: img.stream ?? id.stream ?? undefined,
+    iso: { path: img.path, stem, volumeId: img.facts.volumeId },
+  };
+}
+
+/** The options as the config generator sees them: an ISO's boot names its own stream (or none). */
+function withSourceStream(o: PxeOptions, src: PxeSource): PxeOptions {
+  return src.iso ? { ...o, stream: src.stream ?? '' } : o;
 }
 
 /** File name of the customized initramfs beside the original one. */
@@ -55,7 +98,10 @@ function configText(
   }
   const cfg = s.file(configId).file;
   if (cfg.kind !== 'config') throw new FlintError('FILE_NOT_CONFIG', `${cfg.name} is not an Ignition config`);
-  if (cfg.report && !cfg.report.ok) throw new FlintError('CONFIG_INVALID', `${cfg.name} has errors; fix them first`);
+  if (cfg.report && !cfg.report.ok) {
+    const errors: ConfigProblem[] = cfg.report.errors;
+    throw codedError(ERROR_CODES.CONFIG_INVALID, { file: cfg.name, errors }, `${cfg.name} has errors; fix them first`);
+  }
   return cfg.text;
 }
 
@@ -70,7 +116,8 @@ export function toConfigOptions(
   release?: string,
   fields?: { settings: PxeSettings; hasConfig: boolean },
 ): PxeConfigOptions {
-  const kargs = o.kargs.split(/\s+/).filter(Boolean);
+  // one entry: the karg rule set splits it like the kernel does (quotes included)
+  const kargs = o.kargs.trim() ? [o.kargs] : [];
   if (fields && o.ignition === 'initrd' && !fields.hasConfig && !fields.settings.fragment) o = { ...o, ignition: 'none' };
   const opts: PxeConfigOptions = {
     format: o.format,
@@ -94,28 +141,6 @@ export function toConfigOptions(
   return opts;
 }
 
-/** The CLI options the core's messages name, and what the app calls them. */
-const UI_NAMES: [RegExp, string][] = [
-  [
-    /give --rootfs-url URL or an http\(s\) --base-url, or use --rootfs-initrd/g,
-    'type an http(s) base URL, or load the root filesystem as an initrd',
-  ],
-  [/flint pxe config --karg \.\.\./g, 'the extra kernel arguments'],
-  [/pass each argument with its own --karg/g, 'separate arguments with spaces'],
-  [/--ignition-url/g, 'the Ignition choice "By URL"'],
-  [/--rootfs-url/g, 'the root filesystem choice "By URL"'],
-  [/--rootfs-initrd/g, 'the root filesystem choice "As an initrd"'],
-  [/--ignition-embedded/g, 'the Ignition choice "Embedded"'],
-  [/--karg/g, 'extra kernel arguments'],
-];
-
-/** Rewords a core error that names CLI options in the app's terms. */
-export function inAppTerms(err: unknown): unknown {
-  if (!(err instanceof FlintError)) return err;
-  const say = (t: string) => UI_NAMES.reduce((acc, [re, to]) => acc.replace(re, to), t);
-  return new FlintError(err.code, say(err.message), err.causes.map(say));
-}
-
 function generate(
   o: PxeOptions,
   artifacts: PxeArtifactNames,
@@ -123,12 +148,7 @@ function generate(
   fields?: { settings: PxeSettings; hasConfig: boolean },
 ): PxePreview {
   const opts = toConfigOptions(o, artifacts, release, fields);
-  let g;
-  try {
-    g = generatePxeConfig(opts);
-  } catch (err) {
-    throw inAppTerms(err);
-  }
+  const g = generatePxeConfig(opts);
   const out: PxePreview = {
     files: g.files,
     ramNeeded: g.ramNeeded,
@@ -149,7 +169,8 @@ export async function previewPxe(s: Session, req: InvokeRequest<'pxe:preview'>):
   const settings = pxeSettingsOf(req.options, req.fieldSettings);
   const config = configText(s, req.options, req.configId, false, settings);
   const fields = settings ? { settings, hasConfig: config !== null } : undefined;
-  return generate(req.options, artifactNames(req.options.release, req.options.arch), req.options.release, fields);
+  const src = sourceOf(s, req.options);
+  return generate(withSourceStream(req.options, src), src.artifacts, src.release, fields);
 }
 
 /** Checks a folder typed in browser mode: absolute; an existing directory, or a new one in an existing directory. */
@@ -173,8 +194,9 @@ export async function exportPxe(s: Session, req: InvokeRequest<'pxe:export'>): P
   const settings = pxeSettingsOf(o, req.fieldSettings);
   const config = configText(s, o, req.configId, true, settings);
   const fields = settings ? { settings, hasConfig: config !== null } : undefined;
-  // fail on bad kargs or URLs before asking for a folder or downloading anything
-  generate(o, artifactNames(o.release, o.arch), o.release, fields);
+  // fail on bad kargs or URLs, or a missing ISO, before asking for a folder or downloading anything
+  const src = sourceOf(s, o);
+  generate(withSourceStream(o, src), src.artifacts, src.release, fields);
   let dir: string | null;
   if (s.mode === 'electron') {
     const d = s.needDialogs();
@@ -189,21 +211,27 @@ export async function exportPxe(s: Session, req: InvokeRequest<'pxe:export'>): P
   st.job = abort;
   try {
     await mkdir(dir, { recursive: true });
-    const got = await s.core.pxeDownload(dir, o.stream, o.arch, {
-      signal: abort.signal,
-      onProgress: (p) => s.emit('pxe:progress', toFlashProgress(PXE_JOB_ID, p)),
-    });
-    const written = [got.artifacts.kernel, got.artifacts.initramfs, got.artifacts.rootfs];
+    const hooks = { signal: abort.signal, onProgress: (p: CoreProgress) => s.emit('pxe:progress', toFlashProgress(PXE_JOB_ID, p)) };
+    let got: { release?: string; artifacts: PxeArtifactNames };
+    let written: string[];
+    if (src.iso) {
+      const x = await s.core.pxeExtract(src.iso.path, dir, src.iso.stem, hooks);
+      got = { release: x.release ?? src.release, artifacts: x.artifacts };
+      written = [...x.written];
+    } else {
+      got = await s.core.pxeDownload(dir, o.stream, o.arch, hooks);
+      written = [got.artifacts.kernel, got.artifacts.initramfs, got.artifacts.rootfs];
+    }
     written.push(...(await writeIgnition(s, o, dir, got.artifacts.initramfs, config, settings)));
     abort.signal.throwIfAborted();
-    const g = generate({ ...o, release: got.release }, got.artifacts, got.release, fields);
+    const g = generate(withSourceStream({ ...o, release: got.release }, src), got.artifacts, got.release, fields);
     for (const f of g.files) {
       await mkdir(dirname(join(dir, f.name)), { recursive: true });
       await writeFile(join(dir, f.name), f.text);
       written.push(f.name);
     }
     st.dir = dir;
-    return { ...g, dir, release: got.release, written };
+    return { ...g, dir, release: got.release ?? src.iso?.volumeId ?? '', written };
   } catch (err) {
     if (abort.signal.aborted) throw new FlintError('PXE_CANCELLED', 'The export was cancelled; the folder may hold partial files');
     throw err;
@@ -239,9 +267,16 @@ async function writeIgnition(
   if (o.ignition === 'embedded' && (config !== null || settings)) {
     const name = customizedName(initramfs);
     await rm(join(dir, name), { force: true });
-    const extra = settings ? { ...(settings.fragment ? { fieldSettings: settings.fragment } : {}), network: settings.keyfiles } : undefined;
+    const enc = (t: string) => new TextEncoder().encode(t);
+    const customization: FlashCustomization = {
+      liveConfigs: [
+        ...(config !== null ? [{ name: 'config.ign', data: enc(config), format: 'ignition' as const }] : []),
+        ...(settings?.fragment ? [{ name: 'field-settings.ign', data: enc(settings.fragment), format: 'ignition' as const }] : []),
+      ],
+      options: settings?.keyfiles.length ? { networkKeyfile: settings.keyfiles.map((k) => ({ name: k.name, data: enc(k.text) })) } : {},
+    };
     try {
-      await s.core.pxeCustomize(join(dir, initramfs), join(dir, name), config ?? undefined, extra);
+      await s.core.pxeCustomize(join(dir, initramfs), join(dir, name), customization);
     } catch (err) {
       throw settings?.keyfiles.length ? staticIpRefused(err) : err;
     }

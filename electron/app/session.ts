@@ -6,7 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import type { EventChannel, EventPayload } from '../contract/api';
 import type { ImageState, LoadedFile, OpenedFile, PxeServerState, ShellMode } from '../contract/types';
-import type { CoreAdapter, CoreDrive } from './core-adapter';
+import type { Drive } from '../core/drives/types';
+import type { CoreAdapter } from './core-adapter';
 import { FlintError } from '../core/errors';
 
 /** Native dialogs (Electron only); each returns null when the user cancels. */
@@ -68,7 +69,9 @@ export class Session {
   readonly files = new Map<string, HeldFile>();
   readonly images = new Map<string, HeldImage>();
   /** Drives from the last listing, by id (flash re-lists before writing). */
-  drives = new Map<string, CoreDrive>();
+  drives = new Map<string, Drive>();
+  /** The image the drive list is judged against (too small for it), as last named by drives:list. */
+  targetImageId: string | null = null;
   /** Running download, if any. */
   download: AbortController | null = null;
   /** Running flash job, if any. */

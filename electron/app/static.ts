@@ -3,9 +3,8 @@
  * Content-Security-Policy every page gets (used by the loopback bridge and the Electron app://
  * protocol). Electron-free.
  */
-import { stat } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { resolveInside } from '../core/safe-path';
+import { type OpenedInside, openInside } from '../core/safe-path';
 
 /**
  * The page's Content-Security-Policy: only the app's own scripts and styles, no inline script, no
@@ -56,13 +55,14 @@ export function contentType(path: string): string {
 }
 
 /**
- * Maps a URL path to a file inside `root`, or null when it escapes the root (.., encoded
- * separators, NUL, symlinks out) or is not a regular file. "/" maps to index.html.
+ * Opens the file a URL path names inside `root`, or null when it escapes the root (.., encoded
+ * separators, NUL, symlinks out, also a file swapped for a symlink while it is opened) or is not
+ * a regular file. "/" maps to index.html. The caller reads from the handle and closes it.
  */
-export async function resolveStatic(root: string, urlPath: string): Promise<string | null> {
+export async function openStatic(root: string, urlPath: string): Promise<OpenedInside | null> {
   try {
-    const file = await resolveInside(root, urlPath === '/' || urlPath === '' ? '/index.html' : urlPath);
-    return file !== null && (await stat(file)).isFile() ? file : null;
+    const opened = await openInside(root, urlPath === '/' || urlPath === '' ? '/index.html' : urlPath);
+    return typeof opened === 'string' ? null : opened;
   } catch {
     return null;
   }

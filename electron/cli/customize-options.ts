@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { FlintError } from '../core/errors';
-import { ButaneError } from '../core/ignition/butane/translate';
-import type { FieldSettings } from '../core/ignition/field-settings';
-import { loadConfigFile } from '../core/ignition/load';
-import type { CustomizeRequest, NamedFile } from '../core/iso/customize';
+import type { ConfigInput } from '../core/flash/config-gate';
+import type { FlashCustomization } from '../core/flash/types';
+import type { NamedFile } from '../core/iso/customize';
 import { addFieldSettingsOptions, readFieldSettings } from './commands/ignition';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
@@ -51,99 +51,62 @@ export async function readNamedFile(path: string): Promise<NamedFile> {
 }
 
 /**
- * Reads an Ignition config given on the command line (.ign as is, Butane .bu translated); a
- * Butane problem becomes one error naming the file and the YAML line.
+ * Reads a config given on the command line as it is (Ignition or Butane): the config gate
+ * (electron/core/flash/config-gate.ts) translates and checks it; Butane `local` paths are relative
+ * to the file's directory.
  */
-export async function readConfigFile(path: string): Promise<NamedFile> {
-  try {
-    return { name: path, data: await loadConfigFile(path) };
-  } catch (err) {
-    if (err instanceof ButaneError) throw new FlintError(err.code, `${path}: ${err.message}`, err.causes);
-    throw err;
-  }
+export async function readConfigInput(path: string): Promise<ConfigInput> {
+  const f = await readNamedFile(path);
+  return { ...f, filesDir: dirname(path) };
 }
 
-const readAll = async (paths: unknown, read = readNamedFile): Promise<NamedFile[] | undefined> =>
+const readAll = async <T>(paths: unknown, read: (p: string) => Promise<T>): Promise<T[] | undefined> =>
   Array.isArray(paths) && paths.length > 0 ? Promise.all(paths.map((p) => read(String(p)))) : undefined;
 
 const strings = (v: unknown): string[] | undefined => (Array.isArray(v) && v.length > 0 ? v.map(String) : undefined);
 
-/** True when the parsed options ask for any customization at all. */
-export function hasCustomizeOptions(opts: Record<string, unknown>): boolean {
-  return [
-    'destIgnition',
-    'destDevice',
-    'destConsole',
-    'destKargAppend',
-    'destKargDelete',
-    'networkKeyfile',
-    'networkNmstate',
-    'ignitionCa',
-    'preInstall',
-    'postInstall',
-    'installerConfig',
-    'liveIgnition',
-    'liveKargAppend',
-    'liveKargDelete',
-    'liveKargReplace',
-    'sshKey',
-    'hostname',
-    'staticIp',
-    'timezone',
-  ].some((k) => opts[k] !== undefined);
-}
-
-/**
- * Adds field settings to a request: the fragment as one more live config (named
- * FIELD_SETTINGS_NAME, after the others so its values win) and the static IP keyfile as a network
- * keyfile (the ISO engine refuses it on images without the live-initrd-network feature).
- */
-export function applyFieldSettings(req: CustomizeRequest, settings: FieldSettings): CustomizeRequest {
-  // a static IP alone makes an empty fragment: nothing to merge then
-  if (Object.keys(settings.fragment).some((k) => k !== 'ignition')) {
-    const fragment = { name: FIELD_SETTINGS_NAME, data: new TextEncoder().encode(JSON.stringify(settings.fragment)) };
-    req.liveIgnition = [...(req.liveIgnition ?? []), fragment];
-  }
-  if (settings.networkKeyfiles.length) req.networkKeyfile = [...(req.networkKeyfile ?? []), ...settings.networkKeyfiles];
-  return req;
-}
-
-/** Extra inputs of `readCustomizeRequest` from a command's own flags (e.g. `burn --ignition`). */
+/** Extra inputs of `readCustomization` from a command's own flags (e.g. `burn --ignition`, `--karg`). */
 export interface ExtraCustomizeInput {
   /** More live config paths (.ign or .bu), merged after --live-ignition. */
   liveIgnition?: string[];
+  /** More live kernel arguments, appended after --live-karg-append. */
+  liveKargAppend?: string[];
 }
 
 /**
- * Turns commander's parsed options into a CustomizeRequest, reading every named file: live and
- * destination configs may be Butane (translated), and the field-settings flags become one more
- * live config plus a network keyfile.
+ * Turns commander's parsed options into a customization, reading every named file: configs as
+ * given (the gate checks them), the field-settings flags as one more live config (named
+ * FIELD_SETTINGS_NAME, after the others so its values win) plus a network keyfile for a static IP.
  */
-export async function readCustomizeRequest(opts: Record<string, unknown>, extra: ExtraCustomizeInput = {}): Promise<CustomizeRequest> {
+export async function readCustomization(opts: Record<string, unknown>, extra: ExtraCustomizeInput = {}): Promise<FlashCustomization> {
   if (opts.networkNmstate !== undefined) {
     throw new FlintError('NMSTATE_UNSUPPORTED', '--network-nmstate is not supported by Flint', [
       'convert the file with `nmstatectl gc` and pass the resulting keyfiles with --network-keyfile',
     ]);
   }
-  const req: CustomizeRequest = {
-    destIgnition: await readAll(opts.destIgnition, readConfigFile),
+  const liveConfigs = (await readAll([...(strings(opts.liveIgnition) ?? []), ...(extra.liveIgnition ?? [])], readConfigInput)) ?? [];
+  const options: NonNullable<FlashCustomization['options']> = {
     destDevice: typeof opts.destDevice === 'string' ? opts.destDevice : undefined,
     destConsole: strings(opts.destConsole),
     destKargAppend: strings(opts.destKargAppend),
     destKargDelete: strings(opts.destKargDelete),
-    networkKeyfile: await readAll(opts.networkKeyfile),
-    ignitionCa: await readAll(opts.ignitionCa),
-    preInstall: await readAll(opts.preInstall),
-    postInstall: await readAll(opts.postInstall),
-    installerConfig: await readAll(opts.installerConfig),
-    liveIgnition: await readAll([...(strings(opts.liveIgnition) ?? []), ...(extra.liveIgnition ?? [])], readConfigFile),
-    liveKargAppend: strings(opts.liveKargAppend),
+    networkKeyfile: await readAll(opts.networkKeyfile, readNamedFile),
+    ignitionCa: await readAll(opts.ignitionCa, readNamedFile),
+    preInstall: await readAll(opts.preInstall, readNamedFile),
+    postInstall: await readAll(opts.postInstall, readNamedFile),
+    installerConfig: await readAll(opts.installerConfig, readNamedFile),
+    liveKargAppend: strings([...(strings(opts.liveKargAppend) ?? []), ...(extra.liveKargAppend ?? [])]),
     liveKargDelete: strings(opts.liveKargDelete),
     liveKargReplace: strings(opts.liveKargReplace),
     force: opts.force === true,
   };
   const settings = await readFieldSettings(opts as Parameters<typeof readFieldSettings>[0]);
-  if (settings) applyFieldSettings(req, settings);
-  for (const k of Object.keys(req) as (keyof CustomizeRequest)[]) if (req[k] === undefined) delete req[k];
-  return req;
+  // a static IP alone makes an empty fragment: nothing to merge then
+  if (settings && Object.keys(settings.fragment).some((k) => k !== 'ignition')) {
+    liveConfigs.push({ name: FIELD_SETTINGS_NAME, data: new TextEncoder().encode(JSON.stringify(settings.fragment)), format: 'ignition' });
+  }
+  if (settings?.networkKeyfiles.length) options.networkKeyfile = [...(options.networkKeyfile ?? []), ...settings.networkKeyfiles];
+  for (const k of Object.keys(options) as (keyof typeof options)[]) if (options[k] === undefined) delete options[k];
+  const destConfigs = await readAll(opts.destIgnition, readConfigInput);
+  return { liveConfigs, ...(destConfigs ? { destConfigs } : {}), options };
 }

@@ -1,47 +1,84 @@
-import { Command, CommanderError } from 'commander';
+import type { Command } from 'commander';
+import { ERROR_CODES, type ErrorParams } from '../contract/error-codes';
 import { FlintError } from '../core/errors';
+import { cliMessage } from './messages';
 import { VERSION } from './version';
-import { registerIso } from './commands/iso';
-import { registerIgnition } from './commands/ignition';
-import { registerButane } from './commands/butane';
-import { registerStream } from './commands/stream';
-import { registerUi } from './commands/ui';
-import { registerPxe } from './commands/pxe';
-import { registerDrives } from './commands/drives';
-import { registerBurn } from './commands/burn';
+
+type Register = (program: Command) => void;
 
 /**
- * Builds the `flint` command tree. Each feature registers its verbs from its own file in
- * ./commands (one import and one call below per file).
+ * Where each top-level verb is registered, in `flint --help` order: a file of ./commands per
+ * feature (one entry below per file). Each is loaded by `import()`, so a run loads commander and
+ * the one file its verb needs, not the engine behind every other verb (openpgp, Ajv, yaml...).
  */
-export function buildProgram(): Command {
+const COMMANDS: readonly { verbs: readonly string[]; load: () => Promise<Register> }[] = [
+  { verbs: ['iso'], load: async () => (await import('./commands/iso')).registerIso },
+  { verbs: ['ignition'], load: async () => (await import('./commands/ignition')).registerIgnition },
+  { verbs: ['butane'], load: async () => (await import('./commands/butane')).registerButane },
+  { verbs: ['streams', 'download', 'cache'], load: async () => (await import('./commands/stream')).registerStream },
+  { verbs: ['ui'], load: async () => (await import('./commands/ui')).registerUi },
+  { verbs: ['pxe', 'serve'], load: async () => (await import('./commands/pxe')).registerPxe },
+  { verbs: ['drives'], load: async () => (await import('./commands/drives')).registerDrives },
+  // write and burn are one command shape over the one flash job (./flash-command)
+  { verbs: ['write'], load: async () => flashCommand('write') },
+  { verbs: ['burn'], load: async () => flashCommand('burn') },
+  { verbs: ['stick'], load: async () => (await import('./commands/stick')).registerStick },
+];
+
+/** The registration of `flint write` or `flint burn`. */
+async function flashCommand(name: 'write' | 'burn'): Promise<Register> {
+  const { registerFlashCommand } = await import('./flash-command');
+  return (program) => registerFlashCommand(program, name);
+}
+
+/**
+ * Builds the `flint` command tree: with `verb`, only the commands of the file that registers it
+ * (parsing and that verb's help are the same); without (help, a typo, no arguments), all of them.
+ */
+export async function buildProgram(verb?: string): Promise<Command> {
+  const { Command } = await import('commander');
   const program = new Command('flint')
     .description('Flint: customize Fedora CoreOS live ISOs and write them to USB sticks')
     .version(VERSION)
     .showHelpAfterError(false)
     .exitOverride();
-  registerIso(program);
-  registerIgnition(program);
-  registerButane(program);
-  registerStream(program);
-  registerUi(program);
-  registerPxe(program);
-  registerDrives(program);
-  registerBurn(program);
+  const owner = COMMANDS.find((c) => verb !== undefined && c.verbs.includes(verb));
+  const registers = await Promise.all((owner ? [owner] : COMMANDS).map((c) => c.load()));
+  for (const register of registers) register(program);
   return program;
 }
 
-/** Formats an error as the single stderr line Flint prints (message, then causes). */
+/**
+ * Formats an error as the stderr line Flint prints: its sentence (the CLI's wording of a
+ * catalogued code, else the message), then causes. An invalid config first gets one line per
+ * error, as `flint ignition validate` prints them.
+ */
 export function formatError(err: unknown): string {
-  if (err instanceof FlintError) return ['Error: ' + err.message, ...err.causes].join(': ');
+  if (err instanceof FlintError) {
+    if (err.code === ERROR_CODES.CONFIG_INVALID && err.params) {
+      const p = err.params as ErrorParams['CONFIG_INVALID'];
+      const n = p.errors.length;
+      const each = p.errors.map((e) => `error at ${e.path ?? '$'}: ${e.message} [${e.code}]`);
+      return [...each, `Error: ${p.file} is not a valid config (${n} error${n === 1 ? '' : 's'})`].join('\n');
+    }
+    return ['Error: ' + cliMessage(err.toJSON()), ...err.causes].join(': ');
+  }
   if (err instanceof Error) return 'Error: ' + err.message;
   return 'Error: ' + String(err);
 }
 
 /** Runs the CLI with `argv` (as process.argv) and returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
+  const args = argv.slice(2);
+  // the one global option that needs no command tree (answered as commander would)
+  if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
+    process.stdout.write(VERSION + '\n');
+    return 0;
+  }
+  const { CommanderError } = await import('commander');
   try {
+    // the program's own options are --version and --help, so a first word without a dash is the verb
+    const program = await buildProgram(args[0]?.startsWith('-') ? undefined : args[0]);
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {

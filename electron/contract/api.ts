@@ -77,8 +77,11 @@ export interface InvokeMap {
   /** Checks the Config step's field settings (against the image's features when `imageId` is given). */
   'options:check-field-settings': { req: { settings: FieldSettingsInput; imageId?: string }; res: FieldSettingsCheck };
 
-  /** Lists drives now (the list also arrives on `drives:changed`). */
-  'drives:list': { req: { showSystem?: boolean }; res: DriveList };
+  /**
+   * Lists drives now (the list also arrives on `drives:changed`). With `imageId`, each drive's
+   * `refusal` also says when it is too small for that image (later lists keep judging by it).
+   */
+  'drives:list': { req: { showSystem?: boolean; imageId?: string }; res: DriveList };
 
   /** Starts writing; resolves at once with the job id, then events flash:progress/target/finished. */
   'flash:start': { req: FlashRequest; res: { jobId: string } };

@@ -62,7 +62,8 @@ export function isFlashRequest(x: unknown): x is FlashRequest {
     imageId: id,
     configId: opt(id),
     options: isCustomizeOptions,
-    targetIds: (v) => ids(16)(v) && (v as unknown[]).length > 0 && new Set(v as string[]).size === (v as unknown[]).length,
+    // a drive named twice is for the target rules to refuse (WRITE_TARGET_TWICE), as on the CLI
+    targetIds: (v) => ids(16)(v) && (v as unknown[]).length > 0,
     verify: bool,
     eject: bool,
     confirmLarge: bool,
@@ -75,6 +76,8 @@ const url = (v: unknown) => typeof v === 'string' && v.length <= 1024 && /^[a-z]
 /** Is `x` a valid PxeOptions? */
 export function isPxeOptions(x: unknown): x is PxeOptions {
   return shape(x, {
+    source: opt((v) => v === 'stream' || v === 'iso'),
+    imageId: opt(id),
     stream: token,
     arch: token,
     release: opt(token),
@@ -116,7 +119,7 @@ export const REQUEST_GUARDS: { [C in InvokeChannel]: (x: unknown) => x is Invoke
   'fs:list-dir': ((x: unknown) => shape(x, { path: opt(path), filter: opt((v) => v === 'iso' || v === 'config' || v === 'all') })) as never,
   'options:check-kargs': ((x: unknown) => shape(x, { kargs: str(4096), imageId: opt(id) })) as never,
   'options:check-field-settings': ((x: unknown) => shape(x, { settings: isFieldSettingsInput, imageId: opt(id) })) as never,
-  'drives:list': ((x: unknown) => shape(x, { showSystem: opt(bool) })) as never,
+  'drives:list': ((x: unknown) => shape(x, { showSystem: opt(bool), imageId: opt(id) })) as never,
   'flash:start': isFlashRequest as never,
   'flash:cancel': ((x: unknown) => shape(x, { jobId: id })) as never,
   'iso:save': ((x: unknown) => shape(x, { imageId: id, configId: opt(id), options: isCustomizeOptions, path: opt(path) })) as never,

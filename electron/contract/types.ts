@@ -3,12 +3,19 @@
  * Everything here is JSON-serializable; nothing here imports Node or Electron so the renderer can
  * use it too.
  */
+import type { FlashEnding } from './error-codes';
 
-/** An error as a value: a stable code and a message a person can act on. */
+export type { FlashEnding } from './error-codes';
+
+/**
+ * An error as a value: a stable code, a plain English message and, for the codes of the
+ * catalogue (./error-codes), the parameters the renderer words it from (renderer/src/messages.ts).
+ */
 export interface ErrorValue {
   code: string;
   message: string;
   causes?: string[];
+  params?: Readonly<Record<string, unknown>>;
 }
 
 /** The outcome of every invoke: either a value or an ErrorValue (handlers never throw across). */
@@ -30,11 +37,12 @@ export interface AppInfo {
   versions: Record<string, string>;
 }
 
-/** One finding of a check, located by a JSON path or a karg. */
+/** One finding of a check, located by a JSON path or a karg (`params`: see ErrorValue). */
 export interface Issue {
   code: string;
   path?: string;
   message: string;
+  params?: Readonly<Record<string, unknown>>;
 }
 
 /** The validation report of an Ignition/Butane config. */
@@ -122,12 +130,16 @@ export interface ImageState {
   facts: ImageFacts;
 }
 
-/** Result of checking extra kernel arguments. */
+/** Result of checking extra kernel arguments (the core's one karg rule set). */
 export interface KargsCheck {
+  /** No problems: the arguments can be written. */
   ok: boolean;
   /** The arguments split as the kernel will see them. */
   args: string[];
+  /** Why they cannot be written (catalogued KARG_* codes with parameters). */
   problems: Issue[];
+  /** Worth knowing, not blocking: an argument repeated or overriding a default of the image. */
+  warnings?: Issue[];
 }
 
 /** Options applied to the live ISO before writing or saving. */
@@ -180,6 +192,9 @@ export interface DriveInfo {
   device: string;
   size: number;
   description: string;
+  /** Model and serial number as the drive reports them ('' when it has none). */
+  model: string;
+  serial: string;
   bus: string;
   removable: boolean;
   readOnly: boolean;
@@ -188,6 +203,11 @@ export interface DriveInfo {
   mountpoints: string[];
   /** Larger than LARGE_DRIVE_BYTES: the UI asks for an extra confirmation. */
   large: boolean;
+  /**
+   * Why the core will not write this drive (system, read-only, loop, or too small for the image
+   * asked about in drives:list), as a catalogued error with its parameters; absent: it may be picked.
+   */
+  refusal?: ErrorValue;
 }
 
 /** Drives larger than this need an extra confirmation (the core's one value). */
@@ -205,6 +225,11 @@ export type FlashPhase = 'download' | 'verify-image' | 'write' | 'verify-stick';
 export interface FlashProgress {
   jobId: string;
   phase: FlashPhase;
+  /**
+   * The step within a stick phase: check, unmount, write, flush, wipe (phase write); verify,
+   * ignition, eject (phase verify-stick).
+   */
+  step?: string;
   /** Drive id the report is about (write/verify-stick), absent for image phases. */
   driveId?: string;
   bytes: number;
@@ -238,14 +263,30 @@ export interface FlashRequest {
 export interface TargetResult {
   driveId: string;
   device: string;
+  /** What the user saw of the stick when picking it. */
+  model: string;
+  serial: string;
+  size: number;
   ok: boolean;
+  ending: FlashEnding;
   error?: ErrorValue;
   bytesWritten?: number;
+  /** Byte offset of the failure (ending `failed`). */
+  failedAt?: number;
+  /** Whether its first MiB was wiped after a cancel or failure. */
+  wiped?: boolean;
+  /** Read back past the cache and matched. */
+  verified?: boolean;
+  /** SHA-256 of the bytes written, when verified. */
+  sha256?: string;
   /** SHA-256 of the Ignition config read back from the stick. */
   configSha256?: string;
   /** SHA-256 of the config that was meant to be written. */
   expectedSha256?: string;
+  /** Present when ejecting was asked for: true only when the OS really let go of the stick. */
   ejected?: boolean;
+  /** Warnings on a good stick (an eject that failed...), catalogued codes with parameters. */
+  warnings?: ErrorValue[];
 }
 
 /** The end of a flash job. */
@@ -280,7 +321,15 @@ export type PxeFormat = 'pxelinux' | 'ipxe';
 
 /** Network boot options (the "Network boot options" step). */
 export interface PxeOptions {
-  /** Stream and architecture whose PXE artifacts are booted. */
+  /**
+   * Where the kernel, initramfs and rootfs come from: the stream's current release, downloaded and
+   * verified (`stream`, the default), or copied out of a live ISO the session holds (`iso`, with
+   * `imageId`), so a site with one ISO and no Internet can boot over the network.
+   */
+  source?: 'stream' | 'iso';
+  /** The live ISO (an id from image:open-dialog/open-path, image:download or image:cached) when source is `iso`. */
+  imageId?: string;
+  /** Stream and architecture whose PXE artifacts are booted (source `stream`). */
   stream: string;
   arch: string;
   /** Release shown in previews (file names); the export uses the stream's current release. */

@@ -4,13 +4,12 @@
  * second-instance argv) loaded by main and handed to the renderer.
  */
 import { BrowserWindow, app, ipcMain, protocol, type IpcMainInvokeEvent } from 'electron';
-import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { toErrorValue } from '../core/errors';
 import { packagedHelperCommand } from '../core/write/elevate';
 import type { OpenedFile } from '../contract/types';
-import { STATIC_HEADERS, contentType, resolveStatic } from '../app/static';
+import { STATIC_HEADERS, contentType, openStatic } from '../app/static';
 import { filesFromArgv } from './argv';
 import { electronDialogs } from './dialogs';
 import { createDefaultCore } from '../app/core-default';
@@ -53,8 +52,17 @@ function trusted(event: IpcMainInvokeEvent): boolean {
   return !!win && event.sender === win.webContents && event.senderFrame === win.webContents.mainFrame;
 }
 
+/**
+ * The page the window loads: electron-vite's dev server (ELECTRON_RENDERER_URL) only when running
+ * from a checkout; a packaged app always loads its own app://flint page, so an environment
+ * variable cannot point the privileged window at another site.
+ */
+export function rendererUrl(packaged: boolean, env: NodeJS.ProcessEnv = process.env): string {
+  return !packaged && env.ELECTRON_RENDERER_URL ? env.ELECTRON_RENDERER_URL : APP_URL;
+}
+
 function createWindow(): void {
-  const url = process.env.ELECTRON_RENDERER_URL ?? APP_URL;
+  const url = rendererUrl(app.isPackaged);
   win = createMainWindow(preloadPath, url);
   const w = win;
   session = new Session({
@@ -114,9 +122,13 @@ if (!app.requestSingleInstanceLock()) {
 
   void app.whenReady().then(() => {
     protocol.handle(APP_SCHEME, async (request) => {
-      const file = await resolveStatic(rendererDir, new URL(request.url).pathname);
+      const file = await openStatic(rendererDir, new URL(request.url).pathname);
       if (!file) return new Response('Not found', { status: 404 });
-      return new Response(await readFile(file), { headers: { ...STATIC_HEADERS, 'content-type': contentType(file) } });
+      try {
+        return new Response(await file.handle.readFile(), { headers: { ...STATIC_HEADERS, 'content-type': contentType(file.path) } });
+      } finally {
+        await file.handle.close();
+      }
     });
     hardenSession();
     registerIpc(ipcMain, { session: () => session, trusted });

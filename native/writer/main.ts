@@ -1,9 +1,12 @@
 /**
- * The Flint writer helper: the only code that runs elevated. Reads one JSON job (first line of
- * stdin, or --job FILE), writes the image to the target devices and prints progress as JSON lines
- * (stdout, or --events FILE). See native/README.md for the protocol and exit codes.
+ * The Flint writer helper: the only code that runs elevated, a thin shell around the writer engine
+ * (electron/core/write/engine, the same code a root caller runs in-process). Reads one JSON job
+ * (first line of stdin, or --job FILE), writes the image to the target devices and prints
+ * progress as JSON lines (stdout, or --events FILE). See native/README.md for the protocol and
+ * exit codes.
  *
- *   node --import tsx native/writer/main.ts [--job FILE] [--events FILE] [--cancel-file FILE]
+ *   node out/native/writer/main.mjs [--job FILE] [--events FILE] [--cancel-file FILE]
+ *   (this file bundled by build/bundle.ts; `npm run build`)
  *
  * Cancel: SIGTERM/SIGINT, stdin closing (when the job came on stdin) or the cancel file appearing.
  * It opens no network socket.
@@ -13,8 +16,9 @@ import { createInterface } from 'node:readline';
 import { toErrorValue } from '../../electron/core/errors';
 import { decodeJob, type WriteJob } from '../../electron/core/write/job';
 import { HelperExit, type WriteEvent } from '../../electron/core/write/events';
-import { platformOps } from './platform';
-import { runJob } from './run';
+import { numericHook } from '../../electron/core/write/engine/hooks';
+import { runJob } from '../../electron/core/write/engine/run';
+import { platformOps } from '../../electron/core/write/os/platform';
 
 interface Args {
   job?: string;
@@ -51,10 +55,13 @@ function readJobLine(onClose: () => void): Promise<string> {
 async function main(): Promise<number> {
   const ac = new AbortController();
   let args: Args;
+  // test hook: die like a crashed process once this many bytes are on a target
+  const crashAt = numericHook('FLINT_TEST_CRASH_AT');
   const out = (e: WriteEvent) => {
     const line = JSON.stringify(e) + '\n';
     if (args?.events) appendFileSync(args.events, line);
     else process.stdout.write(line);
+    if (crashAt !== undefined && e.type === 'progress' && e.phase === 'write' && e.bytes >= crashAt) process.kill(process.pid, 'SIGKILL');
   };
   for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(sig, () => ac.abort());
   let job: WriteJob;
@@ -73,8 +80,9 @@ async function main(): Promise<number> {
   }
   try {
     out({ type: 'start', pid: process.pid, devices: job.targets.map((t) => t.device), imageSize: job.plan.imageSize });
-    const { results, cancelled } = await runJob(job, platformOps(), ac.signal, out);
-    out({ type: 'done', results, cancelled, peakRssBytes: process.resourceUsage().maxRSS * 1024 });
+    const outcome = await runJob(job, platformOps(), ac.signal, out);
+    const { results, cancelled } = outcome;
+    out({ type: 'done', ...outcome, peakRssBytes: process.resourceUsage().maxRSS * 1024 });
     if (cancelled) return HelperExit.CANCELLED;
     return results.every((r) => r.ok) ? HelperExit.OK : HelperExit.TARGET_FAILED;
   } catch (err) {

@@ -1,7 +1,9 @@
 /**
  * `FlintApi` over the loopback HTTP bridge (browser mode: `flint ui` and the e2e tests).
- * invoke = POST /api/<channel> with a JSON body and the one-time token in the TOKEN_HEADER header;
- * events = Server-Sent Events from GET /api/events?token=... (read with fetch, reconnecting).
+ * The page first spends the one-time code of its sign-in link (`#code=...`) at SIGN_IN_PATH; the
+ * answer sets an HttpOnly session cookie the browser then sends with every request (page scripts
+ * never see it). invoke = POST /api/<channel> with a JSON body; events = Server-Sent Events from
+ * GET /api/events (read with fetch, reconnecting).
  */
 import {
   API_GLOBAL,
@@ -14,7 +16,7 @@ import {
   type InvokeResponse,
   type Unsubscribe,
 } from '../../electron/contract/api';
-import { API_PREFIX, EVENTS_PATH, TOKEN_HEADER, TOKEN_PARAM } from '../../electron/contract/bridge';
+import { API_PREFIX, CODE_PARAM, EVENTS_PATH, SIGN_IN_NEW_PATH, SIGN_IN_PATH } from '../../electron/contract/bridge';
 import { isOutcome } from '../../electron/contract/guards';
 import type { ErrorValue, FileKind, OpenedFile, Outcome } from '../../electron/contract/types';
 
@@ -22,8 +24,10 @@ import type { ErrorValue, FileKind, OpenedFile, Outcome } from '../../electron/c
 export interface BridgeClientOptions {
   /** Origin of the bridge, e.g. http://127.0.0.1:4321 (default: the page's origin). */
   baseUrl?: string;
-  /** The one-time token. */
-  token: string;
+  /** A one-time sign-in code to spend before the first request (from the page's `#code=`). */
+  signInCode?: string;
+  /** Extra headers on every request (clients outside a browser send the session cookie this way). */
+  headers?: Record<string, string>;
   /** fetch implementation (default: globalThis.fetch). */
   fetch?: typeof fetch;
   /** Delay before reconnecting the event stream (ms, default 1000). */
@@ -75,16 +79,43 @@ export function createBridgeClient(opts: BridgeClientOptions): BridgeClient {
   let closed = false;
   let markOpen: () => void = () => {};
   const opened = new Promise<void>((resolve) => (markOpen = resolve));
+  const extra = opts.headers ?? {};
+  // the code is spent once; a failure (already used in this browser) is fine when the session
+  // cookie from that first use is still there, and otherwise shows up as SIGN_IN_REQUIRED
+  const ready: Promise<unknown> = opts.signInCode
+    ? doFetch(`${base}${SIGN_IN_PATH}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...extra },
+        body: JSON.stringify({ code: opts.signInCode }),
+      }).catch(() => null)
+    : Promise.resolve();
+
+  let askedForLink = false;
+  /** Signed out: the running flint ui is asked, once per page, to print a new link on its terminal. */
+  function askForLink(): void {
+    if (askedForLink) return;
+    askedForLink = true;
+    void doFetch(`${base}${SIGN_IN_NEW_PATH}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...extra },
+      body: '{}',
+    }).catch(() => null);
+  }
 
   async function invoke<C extends InvokeChannel>(channel: C, request: InvokeRequest<C>): Promise<Outcome<InvokeResponse<C>>> {
     try {
+      await ready;
       const res = await doFetch(`${base}${API_PREFIX}${encodeURIComponent(channel)}`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', [TOKEN_HEADER]: opts.token },
+        headers: { 'content-type': 'application/json', ...extra },
         body: JSON.stringify(request ?? {}),
       });
       const body: unknown = await res.json().catch(() => null);
-      if (isOutcome(body)) return body as Outcome<InvokeResponse<C>>;
+      if (isOutcome(body)) {
+        const outcome = body as Outcome<InvokeResponse<C>>;
+        if (!outcome.ok && outcome.error.code === 'SIGN_IN_REQUIRED') askForLink();
+        return outcome;
+      }
       return fail('BRIDGE_BAD_RESPONSE', `The Flint server answered ${res.status} without a result`);
     } catch (err) {
       return fail('BRIDGE_UNREACHABLE', `Cannot reach the Flint server: ${(err as Error).message}`);
@@ -105,9 +136,9 @@ export function createBridgeClient(opts: BridgeClientOptions): BridgeClient {
     while (!closed) {
       stream = new AbortController();
       try {
-        const url = `${base}${EVENTS_PATH}?${TOKEN_PARAM}=${encodeURIComponent(opts.token)}`;
-        const res = await doFetch(url, {
-          headers: { accept: 'text/event-stream', [TOKEN_HEADER]: opts.token },
+        await ready;
+        const res = await doFetch(`${base}${EVENTS_PATH}`, {
+          headers: { accept: 'text/event-stream', ...extra },
           signal: stream.signal,
         });
         if (!res.ok || !res.body) throw new Error(`HTTP ${res.status}`);
@@ -170,10 +201,10 @@ export function createBridgeClient(opts: BridgeClientOptions): BridgeClient {
   };
 }
 
-/** Reads the token from a page URL (`?token=...`), or null. */
-export function tokenFromUrl(href: string): string | null {
+/** Reads the one-time sign-in code from a page URL's fragment (`#code=...`), or null. */
+export function codeFromUrl(href: string): string | null {
   try {
-    return new URL(href).searchParams.get(TOKEN_PARAM);
+    return new URLSearchParams(new URL(href).hash.slice(1)).get(CODE_PARAM);
   } catch {
     return null;
   }
@@ -181,16 +212,30 @@ export function tokenFromUrl(href: string): string | null {
 
 /**
  * The api the renderer should use: `window.flint` in Electron, else a bridge client for the page's
- * origin with the token from the page URL (kept in sessionStorage across reloads).
+ * origin that first spends the sign-in code of the page URL. The code is removed from the address
+ * bar and the history entry at once, so a reload or a bookmark never carries it.
  */
 export function resolveFlintApi(): FlintApi {
   const g = globalThis as unknown as Record<string, unknown>;
   const exposed = g[API_GLOBAL] as FlintApi | undefined;
   if (exposed && typeof exposed.invoke === 'function') return exposed;
-  const store = g.sessionStorage as { getItem(k: string): string | null; setItem(k: string, v: string): void } | undefined;
-  const loc = g.location as { href: string } | undefined;
-  const fromUrl = loc ? tokenFromUrl(String(loc.href)) : null;
-  if (fromUrl) store?.setItem('flint-token', fromUrl);
-  const token = fromUrl ?? store?.getItem('flint-token') ?? '';
-  return createBridgeClient({ token });
+  const loc = g.location as { href: string; pathname: string; search: string; reload(): void } | undefined;
+  const history = g.history as { replaceState(data: unknown, unused: string, url: string): void } | undefined;
+  const takeCode = (): string | null => {
+    const code = loc ? codeFromUrl(String(loc.href)) : null;
+    if (code && loc) history?.replaceState(null, '', `${loc.pathname}${loc.search}`);
+    return code;
+  };
+  // a link opened in a tab already on this page only changes the fragment (no new page load):
+  // spend its code, then load the page again signed in
+  const win = g as { addEventListener?(type: string, fn: () => void): void };
+  win.addEventListener?.('hashchange', () => {
+    const code = takeCode();
+    if (!code) return;
+    void fetch(SIGN_IN_PATH, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code }) })
+      .catch(() => null)
+      .then(() => loc?.reload());
+  });
+  const code = takeCode();
+  return createBridgeClient(code ? { signInCode: code } : {});
 }

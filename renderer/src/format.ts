@@ -15,7 +15,8 @@ export function formatBytes(bytes: number | undefined): string {
 export function formatDriveSize(bytes: number): string {
   if (bytes >= 1e12) return `${(bytes / 1e12).toFixed(1)} TB`;
   if (bytes >= 1e9) return `${(bytes / 1e9).toFixed(1)} GB`;
-  return `${(bytes / 1e6).toFixed(0)} MB`;
+  // small sizes keep a decimal, so "holds 0.5 MB, the image needs 1.0 MB" never reads "1 MB, 1 MB"
+  return `${(bytes / 1e6).toFixed(bytes >= 1e8 ? 0 : 1)} MB`;
 }
 
 /** Formats a speed in bytes per second ("12.3 MiB/s"). */

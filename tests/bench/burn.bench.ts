@@ -1,7 +1,7 @@
 /**
  * Burn benchmark (plain node script: `node --import tsx tests/bench/burn.bench.ts`, needs root).
- * What `flint burn --iso` costs end to end (hash the local ISO, inspect, plan the customization,
- * write through the helper, read back, check the config read back) against the shell equivalent
+ * What `flint burn --iso` costs end to end (inspect, plan the customization, write through the
+ * flash job, read back while measuring the ISO's SHA-256, check the config read back) against the shell equivalent
  * in the same run: `sha256sum` of the ISO, `dd bs=4M oflag=direct conv=fsync` of an already
  * customized copy, then `cmp` against the device. The image (default 512 MiB: the x86_64 fixture
  * ISO followed by random bytes) is built at run time; the loop device and files are removed by
@@ -12,7 +12,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { burn } from '../../electron/core/burn';
+import { prepareFlash } from '../../electron/core/flash/prepare';
+import { runFlash } from '../../electron/core/flash/run';
 import { inspectIsoFile } from '../../electron/core/iso/inspect';
 import { planCustomize, type CustomizeRequest } from '../../electron/core/iso/customize';
 import { applyPlanToCopy } from '../../electron/core/iso/plan';
@@ -46,7 +47,16 @@ async function main(): Promise<void> {
     const shell: number[] = [];
     for (let r = 0; r < ROUNDS; r++) {
       let t = performance.now();
-      const report = await burn({ source: { kind: 'iso', path: image }, customize, targets: [loop.device], allowLoop: true, verify: true });
+      const { liveIgnition, ...options } = customize;
+      const report = await runFlash(
+        await prepareFlash({
+          source: { kind: 'file', path: image },
+          customization: { liveConfigs: liveIgnition, options },
+          targets: [{ device: loop.device }],
+          allowLoop: true,
+          verify: true,
+        }),
+      );
       flint.push(performance.now() - t);
       if (!report.ok) throw new Error(`burn failed: ${JSON.stringify(report.targets)}`);
       t = performance.now();

@@ -1,5 +1,6 @@
 /**
- * Download benchmark (plain node script: `node --import tsx tests/bench/download.bench.ts`).
+ * Download benchmark (plain node script: `node --import tsx tests/bench/download.bench.ts`;
+ * `npm run bench` builds the compiled CLI first).
  * Serves a generated 64 MiB and 512 MiB artifact (signed with the coreos-installer test key) from
  * the local mirror server (files streamed in 1 MiB reads; one server for every contender) and
  * downloads each with Flint (SHA-256 + OpenPGP, cache publish with fsync) in a child process, and
@@ -9,13 +10,16 @@
  * meets the same memory state (on this VM, writing into memory the host has just reclaimed costs
  * several times more CPU; whoever ran right after a delete got warm pages). Prints medians (best
  * in brackets), the throughput ratio (goal >= 0.9 of curl; also without the fsync, which curl does
- * not do), the CPU time of both, and Flint's peak RSS (goal < 150 MiB for both sizes).
+ * not do), the CPU time of both, and Flint's peak RSS (goal < 150 MiB for both sizes). For 512 MiB also the
+ * whole processes a user runs: `flint download` (start-up, metadata, download, SHA-256, OpenPGP,
+ * publish) against `curl -o` (goal >= 0.85 of its throughput) and against doing the same by hand:
+ * curl of the ISO and its .sig, `sha256sum`, `gpg --verify` (keyring imported beforehand, untimed).
  * Generated files are removed at the end.
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { createWriteStream } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,6 +30,7 @@ const MiB = 1 << 20;
 // async on purpose: the mirror server runs in this process and must keep serving
 const run = promisify(execFile);
 const SELF = fileURLToPath(import.meta.url);
+const FLINT = fileURLToPath(new URL('../../bin/flint.mjs', import.meta.url));
 const ROUNDS = Number(process.env.FLINT_BENCH_ROUNDS ?? 3);
 const SETTLE_MS = Number(process.env.FLINT_BENCH_SETTLE_MS ?? 2500);
 const settle = () => new Promise((r) => setTimeout(r, SETTLE_MS));
@@ -93,6 +98,9 @@ async function main(): Promise<void> {
     const mirror = await populateMirror(server.root, { iso: { file: big }, kernel: { file: small } });
     const keyFile = path.join(work, 'test-key.pub.asc');
     await writeFile(keyFile, TEST_KEY.publicArmored);
+    const gnupg = path.join(work, 'gnupg');
+    await mkdir(gnupg, { mode: 0o700 });
+    await run('gpg', ['--homedir', gnupg, '--batch', '--quiet', '--import', keyFile]);
     console.log(`curl: ${(await run('curl', ['--version'])).stdout.split('\n')[0]}`);
     for (const [kind, label] of [
       ['kernel', '64 MiB'],
@@ -106,6 +114,37 @@ async function main(): Promise<void> {
       const noSyncTimes: number[] = [];
       const cpuTimes: number[] = [];
       let rss = 0;
+      const cliTimes: number[] = [];
+      const chainTimes: number[] = [];
+      const timedRun = async (fn: () => Promise<unknown>) => {
+        await settle();
+        const t0 = performance.now();
+        await fn();
+        return performance.now() - t0;
+      };
+      const runCli = async (timed: boolean, i: number) => {
+        const cacheDir = path.join(work, `cli-cache-${i}`);
+        const ms = await timedRun(() =>
+          run(process.execPath, [FLINT, 'download', '--base-url', server.url, '--keyring', keyFile, '--cache-dir', cacheDir]),
+        );
+        await rm(cacheDir, { recursive: true, force: true });
+        if (timed) cliTimes.push(ms);
+      };
+      const runChain = async (timed: boolean) => {
+        const dest = path.join(work, `by-hand-${kind}`);
+        const sigUrl = `${server.url}/${path.relative(server.root, mirror.files[kind]!.sigFile!)}`;
+        const ms = await timedRun(async () => {
+          await run('curl', ['-sS', '-f', '-o', dest, url]);
+          await run('curl', ['-sS', '-f', '-o', `${dest}.sig`, sigUrl]);
+          const sum = (await run('sha256sum', [dest])).stdout.split(' ')[0];
+          if (sum !== mirror.files[kind]!.sha256) throw new Error('sha256sum disagrees');
+          await run('gpg', ['--homedir', gnupg, '--batch', '--quiet', '--verify', `${dest}.sig`, dest]);
+        });
+        await rm(dest, { force: true });
+        await rm(`${dest}.sig`, { force: true });
+        if (timed) chainTimes.push(ms);
+      };
+      const whole = kind === 'iso';
       const runCurl = async (timed: boolean) => {
         const dest = path.join(work, `curl-${kind}`);
         await settle();
@@ -132,15 +171,14 @@ async function main(): Promise<void> {
       };
       await runCurl(false); // warm-up: server code paths, page cache of the served file, tsx cache
       await runFlint(false, -1);
-      // alternating order so that neither contender always runs first
+      if (whole) {
+        await runCli(false, -1);
+        await runChain(false);
+      }
+      // rotating order so that no contender always runs first
       for (let i = 0; i < ROUNDS; i++) {
-        if (i % 2 === 0) {
-          await runCurl(true);
-          await runFlint(true, i);
-        } else {
-          await runFlint(true, i);
-          await runCurl(true);
-        }
+        const order = [() => runCurl(true), () => runFlint(true, i), ...(whole ? [() => runCli(true, i), () => runChain(true)] : [])];
+        for (let k = 0; k < order.length; k++) await order[(k + i) % order.length]();
       }
       const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
       const rate = (ms: number) => size / MiB / (ms / 1000);
@@ -154,6 +192,14 @@ async function main(): Promise<void> {
           `(${ms(noSyncTimes)} ms), ratio ${ratio(noSyncTimes)}; CPU flint ${ms(cpuTimes)} ms, curl ${ms(curlCpu)} ms; ` +
           `flint peak RSS ${rss.toFixed(0)} MiB (goal < 150)`,
       );
+      if (whole) {
+        const cliRatio = rate(median(cliTimes)) / rate(median(curlTimes));
+        console.log(
+          `${label} whole processes: flint download ${rates(cliTimes)} (${ms(cliTimes)} ms): ratio ${cliRatio.toFixed(2)} vs curl -o (goal >= 0.85); ` +
+            `curl + .sig + sha256sum + gpg --verify ${rates(chainTimes)} (${ms(chainTimes)} ms): flint/by hand ${(rate(median(cliTimes)) / rate(median(chainTimes))).toFixed(2)}`,
+        );
+        if (cliRatio < 0.85) process.exitCode = 1;
+      }
     }
   } finally {
     await server.close();

@@ -17,16 +17,19 @@ const live = new Set<LoopDevice>();
 
 /**
  * Creates a sparse file of `size` bytes (in `dir`, default a fresh temp dir) and attaches it as a
- * loop device. Needs root and losetup. Every device made here is also removed on process exit.
+ * loop device (read-only with `readOnly`, as a write-protected stick). Needs root and losetup.
+ * Every device made here is also removed on process exit.
  */
-export function createLoopDevice(size: number, dir?: string): LoopDevice {
+export function createLoopDevice(size: number, dir?: string, opts: { readOnly?: boolean } = {}): LoopDevice {
   if (process.env.FLINT_TEST_PROJECT === 'unit') throw new Error('unit tests touch no device: move this test to tests/integration');
   const ownDir = dir ? undefined : mkdtempSync(join(tmpdir(), 'flint-loop-'));
   const backing = join(dir ?? ownDir!, `stick-${process.pid}-${live.size}-${Date.now()}.img`);
   const fd = openSync(backing, 'w');
   ftruncateSync(fd, size);
   closeSync(fd);
-  const device = execFileSync('losetup', ['--find', '--show', backing], { encoding: 'utf8' }).trim();
+  const device = execFileSync('losetup', [...(opts.readOnly ? ['--read-only'] : []), '--find', '--show', backing], {
+    encoding: 'utf8',
+  }).trim();
   if (!/^\/dev\/loop\d+$/.test(device)) throw new Error(`losetup gave an unexpected name: ${device}`);
   let removed = false;
   const loop: LoopDevice = {

@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { FlintError } from '../../core/errors';
-import { translateButane } from '../../core/ignition/butane/translate';
+import { ButaneError, translateButane } from '../../core/ignition/butane/translate';
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -18,14 +18,23 @@ export function registerButane(program: Command): void {
     .option('-o, --output <out>', 'write the Ignition config here instead of stdout')
     .option('-d, --files-dir <dir>', 'directory that local file paths are relative to')
     .option('-p, --pretty', 'indent the JSON output')
-    .action(async (file: string, opts: { output?: string; filesDir?: string; pretty?: boolean }) => {
+    .option('--installed', 'the config is for the installed system (--dest-ignition): allows boot_device, grub and storage.trees')
+    .action(async (file: string, opts: { output?: string; filesDir?: string; pretty?: boolean; installed?: boolean }) => {
       let text: string;
       try {
         text = file === '-' ? await readStdin() : await readFile(file, 'utf8');
       } catch (err) {
         throw new FlintError('CONFIG_READ', `cannot read ${file}`, [(err as Error).message]);
       }
-      const result = translateButane(text, { filesDir: opts.filesDir });
+      let result;
+      try {
+        result = translateButane(text, { filesDir: opts.filesDir, target: opts.installed ? 'installed' : 'live' });
+      } catch (err) {
+        // several problems: one line each, then the summary as the error
+        if (!(err instanceof ButaneError) || err.issues.length < 2) throw err;
+        for (const i of err.issues) process.stderr.write(`error at line ${i.line} (${i.path}): ${i.message} [${i.code}]\n`);
+        throw new FlintError(err.code, `${err.issues.length} errors in ${file === '-' ? 'the Butane config' : file}`);
+      }
       for (const w of result.warnings) process.stderr.write(`warning at line ${w.line} (${w.path}): ${w.message}\n`);
       const json = JSON.stringify(result.config, null, opts.pretty ? 2 : undefined) + '\n';
       if (!opts.output) {

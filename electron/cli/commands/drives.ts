@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
-import { formatBytes } from '../../core/drives/check';
+import { formatBytes } from '../../core/drives/format';
 import { listDrives } from '../../core/drives/list';
 import type { Drive } from '../../core/drives/types';
-import { registerWrite } from './write';
 
 /** One table row per drive. */
 export function formatDrive(d: Drive): string {
@@ -18,7 +17,7 @@ export function formatDrive(d: Drive): string {
     .join('  ');
 }
 
-/** Registers `flint drives` (and `flint write`, which lives in ./write). */
+/** Registers `flint drives`. */
 export function registerDrives(program: Command): void {
   program
     .command('drives')
@@ -38,5 +37,4 @@ export function registerDrives(program: Command): void {
       }
       for (const d of drives) process.stdout.write(formatDrive(d) + '\n');
     });
-  registerWrite(program);
 }

@@ -3,13 +3,18 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { FlintError } from '../../core/errors';
 import { type FieldSettings, fieldSettings, parseStaticIp } from '../../core/ignition/field-settings';
-import { loadConfigFile } from '../../core/ignition/load';
 import { mergeConfig } from '../../core/ignition/merge';
 import { persistentVarFragment } from '../../core/ignition/persistent-var';
 import { type ConfigIssue, type JsonObject, type ValidationReport, isObject } from '../../core/ignition/types';
-import { validateIgnition } from '../../core/ignition/validate';
 
 const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
+
+/**
+ * Loaded by the verbs that read a config: the loader (Butane brings yaml) and the validator (Ajv
+ * and the schemas) are not needed by the commands that only borrow the field-settings flags.
+ */
+const loadConfigFile = async (path: string, opts?: { target?: 'live' | 'installed' }) =>
+  (await import('../../core/ignition/load')).loadConfigFile(path, opts);
 
 /** Formats a validation report as the human-readable lines `flint ignition validate` prints. */
 export function formatReport(file: string, report: ValidationReport): string[] {
@@ -162,7 +167,8 @@ export function registerIgnition(program: Command): void {
     .option('--json', 'print the report as JSON')
     .option('--no-live', 'skip the live-boot lint (config for an installed system)')
     .action(async (file: string, opts: { json?: boolean; live: boolean }) => {
-      const report = await validateIgnition(await loadConfigFile(file), { live: opts.live });
+      const { validateIgnition } = await import('../../core/ignition/validate');
+      const report = await validateIgnition(await loadConfigFile(file, { target: opts.live ? 'live' : 'installed' }), { live: opts.live });
       process.stdout.write(opts.json ? JSON.stringify(report, null, 2) + '\n' : formatReport(file, report).join('\n') + '\n');
       if (!report.ok) {
         const first = report.errors[0];

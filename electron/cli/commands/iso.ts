@@ -3,22 +3,17 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { FlintError } from '../../core/errors';
 import { openFileSource } from '../../core/iso/byte-source';
-import {
-  networkMembers,
-  planCustomize,
-  planEmbedIgnition,
-  planKargs,
-  planNetworkEmbed,
-  planNetworkRemove,
-  planRemoveIgnition,
-  planReset,
-} from '../../core/iso/customize';
 import { inspectIso, type IsoFacts } from '../../core/iso/inspect';
+import { extractMinimalIso, extractPxe } from '../../core/iso/extract';
 import { checkStdoutTarget, writePlanOutput } from '../../core/iso/output';
 import type { PatchPlan } from '../../core/iso/plan';
-import { addCustomizeOptions, readCustomizeRequest, readNamedFile } from '../customize-options';
+import { addCustomizeOptions, readCustomization, readNamedFile } from '../customize-options';
+import { printWarnings } from '../messages';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
+
+/** The planners, loaded by the verbs that change an image (they bring yaml along; `show` and `inspect` do not need them). */
+const planners = () => import('../../core/iso/customize');
 
 /** Reads the facts of the ISO at `path` (the file is only read). */
 async function facts(path: string): Promise<IsoFacts> {
@@ -97,11 +92,13 @@ export function registerIso(program: Command): void {
     ),
   ).action(async (input: string, opts: Record<string, unknown>) => {
     precheckOutput(opts.output as string | undefined);
-    const req = await readCustomizeRequest(opts);
+    // the gate and the planners load here: they bring yaml and the validators along
+    const [customization, { planGated }] = await Promise.all([readCustomization(opts), import('../../core/flash/prepare')]);
     // planning overlaps the copy of `-o OUT` (writePlanOutput takes the plan as a promise)
     const plan = facts(input)
-      .then((f) => planCustomize(f, req))
+      .then((f) => planGated(f, customization))
       .then((result) => {
+        printWarnings(result.configWarnings, result.warnings);
         for (const m of result.messages) process.stderr.write(m + '\n');
         return result.plan;
       });
@@ -112,6 +109,7 @@ export function registerIso(program: Command): void {
     iso.command('reset').description('Restore a CoreOS live ISO image to default settings').argument('<ISO>', 'ISO image'),
   ).action(async (input: string, opts: { output?: string }) => {
     precheckOutput(opts.output);
+    const { planReset } = await planners();
     await emit(input, await planReset(await facts(input)), opts.output);
   });
 
@@ -136,6 +134,7 @@ export function registerIso(program: Command): void {
   ).action(async (input: string, opts: { ignitionFile?: string; force?: boolean; output?: string }) => {
     precheckOutput(opts.output);
     const config = opts.ignitionFile ? (await readNamedFile(opts.ignitionFile)).data : await readStdin();
+    const { planEmbedIgnition } = await planners();
     await emit(input, await planEmbedIgnition(await facts(input), config, opts.force === true), opts.output);
   });
   ign
@@ -151,6 +150,7 @@ export function registerIso(program: Command): void {
     ign.command('remove').description('Remove an existing embedded Ignition config from an ISO image').argument('<ISO>', 'ISO image'),
   ).action(async (input: string, opts: { output?: string }) => {
     precheckOutput(opts.output);
+    const { planRemoveIgnition } = await planners();
     await emit(input, await planRemoveIgnition(await facts(input)), opts.output);
   });
 
@@ -165,12 +165,15 @@ export function registerIso(program: Command): void {
       .option('-r, --replace <k=o=n>', 'kernel argument to replace, KEY=OLD=NEW (repeatable)', collect),
   ).action(async (input: string, opts: { append?: string[]; delete?: string[]; replace?: string[]; output?: string }) => {
     precheckOutput(opts.output);
-    const { plan } = planKargs(await facts(input), { append: opts.append, delete: opts.delete, replace: opts.replace });
+    const { planKargs } = await planners();
+    const { plan, warnings } = planKargs(await facts(input), { append: opts.append, delete: opts.delete, replace: opts.replace });
+    printWarnings([], warnings);
     await emit(input, plan, opts.output);
   });
   outputOption(kargs.command('reset').description('Reset kernel args in an ISO image to defaults').argument('<ISO>', 'ISO image')).action(
     async (input: string, opts: { output?: string }) => {
       precheckOutput(opts.output);
+      const { planKargs } = await planners();
       await emit(input, planKargs(await facts(input), {}, 'default').plan, opts.output);
     },
   );
@@ -196,6 +199,7 @@ export function registerIso(program: Command): void {
   ).action(async (input: string, opts: { keyfile: string[]; force?: boolean; output?: string }) => {
     precheckOutput(opts.output);
     const files = await Promise.all(opts.keyfile.map(readNamedFile));
+    const { planNetworkEmbed } = await planners();
     await emit(input, await planNetworkEmbed(await facts(input), files, opts.force === true), opts.output);
   });
   net
@@ -204,6 +208,7 @@ export function registerIso(program: Command): void {
     .argument('<ISO>', 'ISO image')
     .option('-C, --directory <dir>', 'write the keyfiles into this directory instead of printing them')
     .action(async (input: string, opts: { directory?: string }) => {
+      const { networkMembers } = await planners();
       const files = networkMembers(await facts(input));
       if (files.length === 0) throw new FlintError('NO_NETWORK', 'No embedded network settings.');
       if (opts.directory) {
@@ -226,6 +231,27 @@ export function registerIso(program: Command): void {
     net.command('remove').description('Remove existing network settings from an ISO image').argument('<ISO>', 'ISO image'),
   ).action(async (input: string, opts: { output?: string }) => {
     precheckOutput(opts.output);
+    const { planNetworkRemove } = await planners();
     await emit(input, await planNetworkRemove(await facts(input)), opts.output);
   });
+
+  const extract = iso.command('extract').description('Commands to extract files from a CoreOS live ISO image');
+  extract
+    .command('pxe')
+    .description('Extract PXE files from an ISO image')
+    .argument('<ISO>', 'ISO image')
+    .option('-o, --output-dir <path>', 'output directory', '.')
+    .action(async (input: string, opts: { outputDir: string }) => {
+      await extractPxe(input, opts.outputDir, { onFile: (path) => process.stdout.write(path + '\n') });
+    });
+  extract
+    .command('minimal-iso')
+    .description('Extract a minimal ISO from a CoreOS live ISO image')
+    .argument('<ISO>', 'ISO image')
+    .argument('[OUTPUT_ISO]', 'minimal ISO output file (`-` for stdout)', '-')
+    .option('--output-rootfs <path>', 'extract rootfs image as well')
+    .option('--rootfs-url <url>', 'inject rootfs URL karg into minimal ISO')
+    .action(async (input: string, output: string, opts: { outputRootfs?: string; rootfsUrl?: string }) => {
+      await extractMinimalIso(input, { output, outputRootfs: opts.outputRootfs, rootfsUrl: opts.rootfsUrl });
+    });
 }

@@ -14,7 +14,8 @@ import { pxeCustomize } from '../../core/pxe/customize';
 import { unwrapIgnition, unwrapNetworkKeyfiles, wrapIgnition, wrapNetworkKeyfiles } from '../../core/pxe/initramfs';
 import { addMirrorConfig, downloadPxe, refreshMirror } from '../../core/pxe/mirror';
 import { layoutTftpRoot } from '../../core/pxe/tftp';
-import { addCustomizeOptions, readCustomizeRequest } from '../customize-options';
+import { addCustomizeOptions, readCustomization } from '../customize-options';
+import { printWarnings } from '../messages';
 import { registerServe } from './serve';
 import { progressReporter, readKeyringFiles } from './stream';
 
@@ -197,8 +198,11 @@ export function registerPxe(program: Command): void {
       .argument('<initramfs>', 'CoreOS live initramfs image')
       .requiredOption('-o, --output <path>', 'output file'),
   ).action(async (input: string, o: Record<string, unknown>) => {
-    const req = await readCustomizeRequest(o);
-    const r = await pxeCustomize(await readInput(input, 'initramfs'), req);
+    // the config gate loads here: it brings the validators along
+    const { gatedRequest } = await import('../../core/flash/prepare');
+    const { request, configWarnings } = await gatedRequest(await readCustomization(o));
+    printWarnings(configWarnings);
+    const r = await pxeCustomize(await readInput(input, 'initramfs'), request);
     await writeOutput(String(o.output), r.initramfs, true);
     for (const m of r.messages) process.stderr.write(m + '\n');
   });

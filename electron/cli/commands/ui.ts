@@ -1,19 +1,23 @@
 /**
  * `flint ui [--port P] [--no-open]`: the desktop app's interface in the user's browser, for
  * machines where the Electron shell cannot run. Serves the built renderer and the loopback bridge
- * on 127.0.0.1 with a one-time token in the printed URL.
+ * on 127.0.0.1. The browser signs in with a one-time code (electron/bridge/sign-in.ts): the
+ * browser is started with the path of a launcher page only this user can read, never with the
+ * code itself, and the terminal shows a sign-in link; a page that is not signed in asks for a
+ * new one, which appears on the terminal. (The terminal's input is left alone: pkexec may ask for
+ * a password there when a flash starts.)
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { FlintError } from '../../core/errors';
+import { installRoot } from '../../core/install-root';
 import { startUiServer } from '../../bridge/ui-server';
 import { VERSION } from '../version';
 
-/** Repository root (this file is electron/cli/commands/ui.ts). */
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+/** The checkout or installed package (this module runs from electron/cli/commands/ or a bundle in out/cli/). */
+const ROOT = installRoot(import.meta.url);
 /** Where the stand-alone renderer build lives. */
 export const DEFAULT_RENDERER_DIR = join(ROOT, 'out/renderer');
 
@@ -42,15 +46,19 @@ export async function ensureRenderer(dir: string, log: (s: string) => void): Pro
   return dir;
 }
 
-/** The command that opens a URL in the default browser on this platform. */
-export function openCommand(url: string, platform = process.platform): [string, string[]] {
-  if (platform === 'darwin') return ['open', [url]];
-  if (platform === 'win32') return ['cmd', ['/c', 'start', '""', url.replace(/&/g, '^&')]];
-  return ['xdg-open', [url]];
+/**
+ * The command that opens a file or URL in the default browser on this platform. Its arguments are
+ * visible to every local user (/proc/<pid>/cmdline), so flint ui passes only the launcher page's
+ * path here.
+ */
+export function openCommand(target: string, platform = process.platform): [string, string[]] {
+  if (platform === 'darwin') return ['open', [target]];
+  if (platform === 'win32') return ['cmd', ['/c', 'start', '""', target.replace(/&/g, '^&')]];
+  return ['xdg-open', [target]];
 }
 
-function openBrowser(url: string, log: (s: string) => void): void {
-  const [cmd, args] = openCommand(url);
+function openBrowser(target: string, log: (s: string) => void): void {
+  const [cmd, args] = openCommand(target);
   try {
     const child = spawn(cmd, args, { stdio: 'ignore', detached: true });
     child.on('error', () => log(`Could not start ${cmd}; open the address above yourself.\n`));
@@ -71,15 +79,19 @@ export function registerUi(program: Command): void {
     .action(async (opts: { port?: number; open: boolean; rendererDir?: string }) => {
       const err = (s: string) => void process.stderr.write(s);
       const rendererDir = await ensureRenderer(resolve(opts.rendererDir ?? DEFAULT_RENDERER_DIR), err);
+      const out = (s: string) => void process.stdout.write(s);
       const server = await startUiServer({
         port: opts.port ?? 0,
         rendererDir,
         app: { name: 'Flint', version: VERSION },
         // writes are elevated like `flint write`: pkexec may ask on this terminal
         coreOptions: { textPrompt: !!process.stdin.isTTY },
+        onSignInLinkRequested: (link) => out(`New sign-in link (asked for by a browser): ${link}\n`),
       });
-      process.stdout.write(`Flint is running at ${server.url}\nThe address holds a one-time key: do not share it. Press Ctrl+C to stop.\n`);
-      if (opts.open) openBrowser(server.url, err);
+      out(`Flint is running at ${server.origin}/\n`);
+      out(`Sign in with this link (it works once, in one browser): ${server.signInLink()}\n`);
+      out('A browser that is not signed in asks for a new link, which appears here. Ctrl+C stops Flint.\n');
+      if (opts.open) openBrowser(await server.writeLauncher(), err);
       await new Promise<void>((done) => {
         process.once('SIGINT', done);
         process.once('SIGTERM', done);

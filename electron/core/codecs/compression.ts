@@ -1,6 +1,22 @@
 import { crc32, inflateRawSync, gzipSync } from 'node:zlib';
-import { xzAsync, unxzAsync, LZMA_CHECK_CRC32 } from 'node-liblzma/wasm';
+import {
+  LZMA_CHECK_CRC32,
+  LZMA_FINISH,
+  LZMA_OK,
+  LZMA_RUN,
+  LZMA_STREAM_END,
+  WasmLzmaStream,
+  code,
+  copyFromWasm,
+  copyToWasm,
+  decoderInit,
+  end,
+  getModule,
+  initModule,
+  xzAsync,
+} from 'node-liblzma/wasm';
 import { FlintError } from '../errors';
+import { type DecodeBudget, MIN_DECODED_BYTES, decodeBudget, decodedTooLarge, spend } from './limits';
 
 /** gzip member magic. */
 export const GZIP_MAGIC = [0x1f, 0x8b];
@@ -49,19 +65,70 @@ export function xzStreamLength(buf: Uint8Array, start: number): number {
   return -1;
 }
 
-/** Decompresses the .xz stream at `start`; returns its bytes and the compressed length. */
-export async function unxzAt(buf: Uint8Array, start: number): Promise<{ data: Uint8Array; consumed: number }> {
+/** Output is taken from liblzma in pieces of this size, so the budget is checked as it grows. */
+const XZ_OUT_CHUNK = 256 * 1024;
+/** Most memory the xz decoder may use (its dictionary): preset 9 needs 65 MiB, Flint writes preset 6 (9 MiB). */
+const XZ_MEMLIMIT = 128 * 1024 * 1024;
+
+/** Decodes one .xz stream, stopping with DECOMPRESSED_TOO_LARGE as soon as the output passes the budget. */
+async function unxzBounded(input: Uint8Array, budget: DecodeBudget): Promise<Uint8Array> {
+  await initModule();
+  const m = getModule();
+  const stream = new WasmLzmaStream(m);
+  decoderInit(stream, XZ_MEMLIMIT);
+  const inPtr = copyToWasm(m, input);
+  const outPtr = copyToWasm(m, new Uint8Array(XZ_OUT_CHUNK));
+  const chunks: Uint8Array[] = [];
+  try {
+    stream.setInput(inPtr, input.length);
+    for (;;) {
+      stream.setOutput(outPtr, XZ_OUT_CHUNK);
+      const ret = code(stream, stream.availIn === 0 ? LZMA_FINISH : LZMA_RUN);
+      const produced = XZ_OUT_CHUNK - stream.availOut;
+      if (produced > 0) {
+        spend(budget, produced);
+        chunks.push(copyFromWasm(m, outPtr, produced));
+      }
+      if (ret === LZMA_STREAM_END) break;
+      if (ret !== LZMA_OK) throw new Error(`liblzma error ${ret}`);
+    }
+  } finally {
+    m._free(inPtr);
+    m._free(outPtr);
+    end(stream);
+    stream.free();
+  }
+  return chunks.length === 1 ? chunks[0]! : new Uint8Array(Buffer.concat(chunks));
+}
+
+/**
+ * Decompresses the .xz stream at `start`; returns its bytes and the compressed length. The output
+ * is drawn from `budget` (default: MIN_DECODED_BYTES for this stream alone).
+ */
+export async function unxzAt(
+  buf: Uint8Array,
+  start: number,
+  budget: DecodeBudget = decodeBudget(MIN_DECODED_BYTES, 'an xz stream'),
+): Promise<{ data: Uint8Array; consumed: number }> {
   const len = xzStreamLength(buf, start);
   if (len < 0) throw new FlintError('XZ_CORRUPT', 'truncated or corrupt xz stream', [`no stream footer after byte ${start}`]);
   try {
-    return { data: new Uint8Array(await unxzAsync(buf.subarray(start, start + len))), consumed: len };
+    return { data: await unxzBounded(buf.subarray(start, start + len), budget), consumed: len };
   } catch (err) {
+    if (err instanceof FlintError) throw err;
     throw new FlintError('XZ_CORRUPT', 'corrupt xz stream', [(err as Error).message]);
   }
 }
 
-/** Decompresses the gzip member at `start` (RFC 1952); returns its bytes and compressed length. */
-export function gunzipAt(buf: Uint8Array, start: number): { data: Uint8Array; consumed: number } {
+/**
+ * Decompresses the gzip member at `start` (RFC 1952); returns its bytes and compressed length.
+ * The output is drawn from `budget` (default: MIN_DECODED_BYTES for this member alone).
+ */
+export function gunzipAt(
+  buf: Uint8Array,
+  start: number,
+  budget: DecodeBudget = decodeBudget(MIN_DECODED_BYTES, 'a gzip member'),
+): { data: Uint8Array; consumed: number } {
   const FLG = buf[start + 3];
   let p = start + 10;
   const need = (n: number) => {
@@ -81,12 +148,18 @@ export function gunzipAt(buf: Uint8Array, start: number): { data: Uint8Array; co
   if (FLG & 2) p += 2;
   need(0);
   try {
-    const r = inflateRawSync(buf.subarray(p), { info: true }) as unknown as { buffer: Buffer; engine: { bytesWritten: number } };
+    // zlib stops at maxOutputLength (ERR_BUFFER_TOO_LARGE) instead of growing its buffer further
+    const r = inflateRawSync(buf.subarray(p), { info: true, maxOutputLength: Math.max(1, budget.remaining) }) as unknown as {
+      buffer: Buffer;
+      engine: { bytesWritten: number };
+    };
+    spend(budget, r.buffer.length);
     const end = p + r.engine.bytesWritten + 8;
     if (end > buf.length) throw new Error('missing gzip trailer');
     return { data: new Uint8Array(r.buffer), consumed: end - start };
   } catch (err) {
     if (err instanceof FlintError) throw err;
+    if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw decodedTooLarge(budget);
     throw new FlintError('GZIP_CORRUPT', 'corrupt gzip stream', [(err as Error).message]);
   }
 }

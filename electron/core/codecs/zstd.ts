@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import * as zlib from 'node:zlib';
 import { FlintError } from '../errors';
+import { type DecodeBudget, MIN_DECODED_BYTES, decodeBudget, decodedTooLarge, spend } from './limits';
 
 // RFC 8878 (Zstandard) frame layout, as far as needed to find where a frame ends.
 const MAGIC_LEN = 4;
@@ -69,28 +70,59 @@ export function zstdFrameLength(buf: Uint8Array, start: number): number {
   return p - start;
 }
 
-type ZstdSync = (b: Uint8Array) => Buffer;
+/**
+ * The Frame_Content_Size a zstd frame header declares (RFC 8878 §3.1.1.1.4), or null when the
+ * frame does not say (or is a skippable frame).
+ */
+export function zstdContentSize(buf: Uint8Array, start: number): number | null {
+  if (isSkippable(buf, start) || start + MAGIC_LEN >= buf.length) return null;
+  const fhd = buf[start + MAGIC_LEN]!;
+  const single = (fhd & FHD_SINGLE_SEGMENT) !== 0;
+  const flag = fhd >> FHD_FCS_FLAG_SHIFT;
+  const size = flag === 0 ? (single ? 1 : 0) : FCS_SIZES[flag]!;
+  if (size === 0) return null;
+  const at = start + MAGIC_LEN + 1 + (single ? 0 : 1) + DICT_ID_SIZES[fhd & FHD_DICT_ID_MASK]!;
+  if (at + size > buf.length) return null;
+  let v = 0;
+  for (let i = size - 1; i >= 0; i--) v = v * 256 + buf[at + i]!;
+  return size === 2 ? v + 256 : v; // the 2-byte form is offset by 256
+}
+
+type ZstdSync = (b: Uint8Array, o?: { maxOutputLength?: number }) => Buffer;
 
 /**
- * Decompresses one zstd frame. Uses node:zlib's zstd decoder when the runtime has it (Node
- * >= 22.15, so the Electron app), else the `zstd` command-line tool; throws `ZSTD_UNSUPPORTED`
- * naming both when neither is there.
+ * Decompresses one zstd frame, drawing its output from `budget` (default: MIN_DECODED_BYTES for
+ * this frame alone): a frame that declares more is refused before decoding, and decoding stops at
+ * the budget otherwise. Uses node:zlib's zstd decoder when the runtime has it (Node >= 22.15, so
+ * the Electron app), else the `zstd` command-line tool; throws `ZSTD_UNSUPPORTED` naming both
+ * when neither is there.
  */
-export function zstdDecompress(frame: Uint8Array): Uint8Array {
+export function zstdDecompress(frame: Uint8Array, budget: DecodeBudget = decodeBudget(MIN_DECODED_BYTES, 'a zstd frame')): Uint8Array {
+  const declared = zstdContentSize(frame, 0);
+  if (declared !== null && declared > budget.remaining) throw decodedTooLarge(budget);
+  const cap = Math.max(1, budget.remaining);
   const native = (zlib as unknown as { zstdDecompressSync?: ZstdSync }).zstdDecompressSync;
+  let out: Uint8Array;
   if (native) {
     try {
-      return new Uint8Array(native(frame));
+      out = new Uint8Array(native(frame, { maxOutputLength: cap }));
     } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw decodedTooLarge(budget);
       throw corrupt((err as Error).message);
     }
+  } else {
+    // the tool is killed as soon as its output passes maxBuffer
+    const r = spawnSync('zstd', ['-dc', '-q'], { input: frame, maxBuffer: cap });
+    const code = (r.error as NodeJS.ErrnoException | undefined)?.code;
+    if (code === 'ENOENT') {
+      throw new FlintError('ZSTD_UNSUPPORTED', 'this initramfs is zstd-compressed and no zstd decoder is available', [
+        'run Flint on Node >= 22.15 (the desktop app does) or install the zstd tool (Debian: apt-get install zstd)',
+      ]);
+    }
+    if (code === 'ENOBUFS') throw decodedTooLarge(budget);
+    if (r.error || r.status !== 0) throw corrupt(r.error?.message ?? r.stderr.toString().trim());
+    out = new Uint8Array(r.stdout);
   }
-  const r = spawnSync('zstd', ['-dc', '-q'], { input: frame, maxBuffer: 4 * 1024 ** 3 });
-  if (r.error && (r.error as NodeJS.ErrnoException).code === 'ENOENT') {
-    throw new FlintError('ZSTD_UNSUPPORTED', 'this initramfs is zstd-compressed and no zstd decoder is available', [
-      'run Flint on Node >= 22.15 (the desktop app does) or install the zstd tool (Debian: apt-get install zstd)',
-    ]);
-  }
-  if (r.error || r.status !== 0) throw corrupt(r.error?.message ?? r.stderr.toString().trim());
-  return new Uint8Array(r.stdout);
+  spend(budget, out.length);
+  return out;
 }

@@ -1,9 +1,25 @@
-import { filterDrives, type DriveFilter } from './check';
 import { listDarwinDrives } from './darwin';
 import { listLinuxDrives } from './lsblk';
 import { defaultProtectedPaths } from './system';
 import type { Drive, SystemContext } from './types';
 import { listWindowsDrives } from './windows';
+
+/** Options of the default drive listing filter. */
+export interface DriveFilter {
+  /** Show system and non-removable disks too. */
+  all?: boolean;
+  /** Show loop devices. */
+  allowLoop?: boolean;
+}
+
+/** Default view: removable, non-system drives (plus loop devices with allowLoop); `all` shows every disk. */
+export function filterDrives(drives: Drive[], f: DriveFilter = {}): Drive[] {
+  return drives.filter((d) => {
+    if (d.loop) return !!f.allowLoop;
+    if (f.all) return true;
+    return d.removable && !d.system;
+  });
+}
 
 /** Options of listDrives. */
 export interface ListDrivesOptions extends DriveFilter {

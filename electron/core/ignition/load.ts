@@ -1,12 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, extname } from 'node:path';
 import { FlintError } from '../errors';
-import { translateButane } from './butane/translate';
+import { type ButaneTarget, translateButane } from './butane/translate';
 
 /** Options of `loadConfigFile`. */
 export interface LoadConfigOptions {
   /** Files directory for Butane `local` paths (default: the directory of the .bu file). */
   filesDir?: string;
+  /** Who a Butane config is for (default 'live'; 'installed' allows boot_device, grub, storage.trees). */
+  target?: ButaneTarget;
 }
 
 /** Which format a config file is in: by extension, else by its first bytes. */
@@ -37,6 +39,6 @@ export async function loadConfigFile(path: string, opts: LoadConfigOptions = {})
   }
   if (configKind(path, bytes) === 'ignition') return bytes;
   const text = new TextDecoder().decode(bytes);
-  const { config } = translateButane(text, { filesDir: opts.filesDir ?? dirname(path) });
+  const { config } = translateButane(text, { filesDir: opts.filesDir ?? dirname(path), target: opts.target });
   return new TextEncoder().encode(JSON.stringify(config));
 }

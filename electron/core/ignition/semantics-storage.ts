@@ -25,6 +25,15 @@ export function storageIssues(st: JsonObject, out: ConfigIssue[]): void {
   list(st.disks).forEach((d, i) => {
     const at = `$.storage.disks[${i}]`;
     absolute(d.device, `${at}.device`, out);
+    // Ignition's disk.go (partitionsMixZeroesAndNonexistence): partition number 0 means "the next
+    // free number", which cannot be resolved while another entry deletes a partition
+    const parts = list(d.partitions);
+    if (parts.some((p) => p.shouldExist === false) && parts.some((p) => typeof p.number !== 'number' || p.number === 0))
+      out.push({
+        code: 'PARTITION_SHOULD_EXIST',
+        path: `${at}.partitions`,
+        message: 'a partition with shouldExist false cannot be combined with partitions without a number (number 0: next free)',
+      });
     list(d.partitions).forEach((p, j) => {
       const pat = `${at}.partitions[${j}]`;
       for (const k of ['typeGuid', 'guid']) {
@@ -61,8 +70,24 @@ export function storageIssues(st: JsonObject, out: ConfigIssue[]): void {
     (Array.isArray(r.devices) ? r.devices : []).forEach((d, j) => absolute(d, `${at}.devices[${j}]`, out));
   });
   list(st.luks).forEach((l, i) => {
+    const at = `$.storage.luks[${i}]`;
     if (typeof l.name === 'string' && l.name.includes('/'))
-      out.push({ code: 'LUKS_NAME', path: `$.storage.luks[${i}].name`, message: `LUKS device name "${l.name}" cannot contain "/"` });
+      out.push({ code: 'LUKS_NAME', path: `${at}.name`, message: `LUKS device name "${l.name}" cannot contain "/"` });
+    if (typeof l.device !== 'string' || l.device === '')
+      out.push({ code: 'LUKS_DEVICE', path: `${at}.device`, message: 'a LUKS volume needs the device to encrypt (device)' });
+    // Ignition's luks.go: a custom Clevis pin replaces tpm2/tang/threshold, it cannot be combined
+    const clevis = isObject(l.clevis) ? l.clevis : {};
+    const custom = isObject(clevis.custom) ? clevis.custom : {};
+    const others =
+      (Array.isArray(clevis.tang) && clevis.tang.length > 0) ||
+      clevis.tpm2 === true ||
+      (typeof clevis.threshold === 'number' && clevis.threshold !== 0);
+    if (typeof custom.pin === 'string' && custom.pin !== '' && others)
+      out.push({
+        code: 'CLEVIS_CUSTOM',
+        path: `${at}.clevis`,
+        message: 'a custom Clevis config cannot be combined with tpm2, tang or threshold',
+      });
   });
   list(st.filesystems).forEach((f, i) => {
     const at = `$.storage.filesystems[${i}]`;

@@ -1,3 +1,5 @@
+import { parseGoUrl } from './go-url';
+import { networkIssues } from './semantics-network';
 import { storageIssues } from './semantics-storage';
 import { type ConfigIssue, type JsonObject, isObject, jsonPath } from './types';
 
@@ -97,7 +99,14 @@ function checkDataUrl(src: string, at: string, out: ConfigIssue[]): void {
 function checkResource(r: unknown, at: string, version: string, out: ConfigIssue[], warnings: ConfigIssue[] = out): void {
   if (!isObject(r)) return;
   const src = str(r, 'source');
-  if (src) {
+  const parsed = src ? parseGoUrl(src) : null;
+  if (src && parsed && !parsed.ok) {
+    out.push({
+      code: 'URL_INVALID',
+      path: jsonPath(at, 'source'),
+      message: `"${src.slice(0, 60)}" is not a URL Ignition can parse: ${parsed.reason}`,
+    });
+  } else if (src) {
     const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(src)?.[1]?.toLowerCase();
     const schemes = [
       'http',
@@ -312,16 +321,26 @@ export function semanticIssues(config: JsonObject, version: string): { errors: C
   });
   duplicates(list(pw.groups), '$.passwd.groups', (g) => str(g, 'name'), new Map(), out, 'group');
 
+  // Ignition keys shouldExist and shouldNotExist as one list (KernelArguments.MergedKeys): an
+  // argument may appear once in the two lists together
   const ka = isObject(config.kernelArguments) ? config.kernelArguments : {};
   const args = new Map<string, string>();
-  list(ka.shouldExist).forEach((a, i) => typeof a === 'string' && args.set(a, `$.kernelArguments.shouldExist[${i}]`));
-  list(ka.shouldNotExist).forEach((a, i) => {
-    if (typeof a === 'string' && args.has(a))
-      out.push({
-        code: 'DUPLICATE',
-        path: `$.kernelArguments.shouldNotExist[${i}]`,
-        message: `kernel argument "${a}" is both required and forbidden`,
-      });
-  });
+  for (const k of ['shouldExist', 'shouldNotExist']) {
+    list(ka[k]).forEach((a, i) => {
+      if (typeof a !== 'string') return;
+      const here = `$.kernelArguments.${k}[${i}]`;
+      const first = args.get(a);
+      if (first === undefined) args.set(a, here);
+      else
+        out.push({
+          code: 'DUPLICATE',
+          path: here,
+          message: first.includes(k)
+            ? `kernel argument "${a}" is listed twice (already at ${first})`
+            : `kernel argument "${a}" is both required and forbidden`,
+        });
+    });
+  }
+  networkIssues(config, out, warnings);
   return { errors: out, warnings };
 }

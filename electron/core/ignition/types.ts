@@ -41,3 +41,12 @@ export function jsonPath(base: string, key: string | number): string {
 export function isObject(v: unknown): v is JsonObject {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
+
+/**
+ * Appends `items` to `target` one by one: `push(...items)` passes every item as an argument and
+ * overflows the call stack for very long lists (a config with 100,000+ files).
+ */
+export function appendAll<T>(target: T[], items: readonly T[]): T[] {
+  for (const it of items) target.push(it);
+  return target;
+}

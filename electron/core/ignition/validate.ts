@@ -3,7 +3,7 @@ import { CONFIG_IGN } from '../live-names';
 import { liveBootIssues } from './lint';
 import { IGNITION_SCHEMAS, SUPPORTED_IGNITION_VERSIONS, schemaIssues, unknownKeys } from './schema';
 import { semanticIssues } from './semantics';
-import { type ConfigIssue, type ValidationReport, isObject } from './types';
+import { type ConfigIssue, type ValidationReport, appendAll, isObject } from './types';
 
 /** Size of the Ignition embed area of current FCOS live ISOs (`coreos/igninfo.json`), in bytes. */
 export const DEFAULT_EMBED_CAPACITY = 262144;
@@ -33,10 +33,19 @@ function fail(version: string | null, error: ConfigIssue): ValidationReport {
  * against the embed area. Never throws for a bad config; every problem is in the report.
  */
 export async function validateIgnition(bytes: Uint8Array, opts: ValidateOptions = {}): Promise<ValidationReport> {
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
+    // Go's encoding/json (Ignition) does not skip a byte-order mark: "invalid character 'ï'
+    // looking for beginning of value", so such a config fails on the machine.
+    return fail(null, {
+      code: 'JSON_BOM',
+      path: '$',
+      message: 'the config starts with a UTF-8 byte-order mark, which Ignition rejects; save it as UTF-8 without BOM',
+    });
+  }
   let config: unknown;
   try {
-    const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    config = JSON.parse(text.replace(/^\uFEFF/, ''));
+    const text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+    config = JSON.parse(text);
   } catch (err) {
     return fail(null, { code: 'JSON_INVALID', path: '$', message: `not valid JSON: ${(err as Error).message}` });
   }
@@ -67,14 +76,14 @@ export async function validateIgnition(bytes: Uint8Array, opts: ValidateOptions 
     });
   }
 
+  // every problem is reported: the semantic rules run even when the schema already failed (they
+  // skip entries of the wrong type), so one pass lists everything to fix
   const errors = schemaIssues(config, version);
   const warnings = unknownKeys(config, version);
-  if (errors.length === 0) {
-    const sem = semanticIssues(config, version);
-    errors.push(...sem.errors);
-    warnings.push(...sem.warnings);
-    if (opts.live !== false) warnings.push(...liveBootIssues(config));
-  }
+  const sem = semanticIssues(config, version);
+  appendAll(errors, sem.errors);
+  appendAll(warnings, sem.warnings);
+  if (errors.length === 0 && opts.live !== false) appendAll(warnings, liveBootIssues(config));
 
   const report: ValidationReport = { ok: errors.length === 0, version, errors, warnings };
   const capacity = opts.capacity ?? DEFAULT_EMBED_CAPACITY;

@@ -3,16 +3,25 @@ import { FlintError } from '../errors';
 import type { CpioMember } from '../codecs/cpio';
 import { CONFIG_IGN, networkMember, networkName } from '../live-names';
 import type { IsoFacts } from './inspect';
-import { editKargs, kargWrites, type KargEdits } from './kargs';
-import { buildCustomizeMembers, type MemberRequest, type NamedFile } from './live-config';
+import type { WarningValue } from '../../contract/error-codes';
+import { checkKargEdits, editKargs, kargWrites, type KargEdits } from './kargs';
+import { buildCustomizeMembers, type GeneratedMembers, type MemberRequest, type NamedFile } from './live-config';
 import { encodeEmbedArea } from './payload';
 import { normalizePlan, type PatchPlan, type PatchWrite } from './plan';
 
 // Re-exported so callers find the customization API in one place.
 export type { NamedFile } from './live-config';
 
+/** An embed-area member carried over byte for byte (archive path and bytes). */
+export type KeptMember = CpioMember;
+
 /** Everything `iso customize` can do, with coreos-installer's option semantics (docs/live-iso-format.md §7). */
 export interface CustomizeRequest extends MemberRequest {
+  /**
+   * Embed-area members to write exactly as given instead of generating them (giving a stick's
+   * customization to a newer release, see stick.ts); no member option may be given beside them.
+   */
+  keepMembers?: KeptMember[];
   liveKargAppend?: string[];
   liveKargDelete?: string[];
   liveKargReplace?: string[];
@@ -31,6 +40,8 @@ export interface CustomizeResult {
   kargs: string | null;
   /** Notes for the user (stderr). */
   messages: string[];
+  /** Warnings about the live kargs (an argument repeated or overriding a default). */
+  warnings: WarningValue[];
 }
 
 /** Writes that make the embed area hold exactly `members` (zeros when there are none). */
@@ -53,15 +64,54 @@ export async function planCustomize(facts: IsoFacts, req: CustomizeRequest): Pro
   const edits: KargEdits = { append: req.liveKargAppend, delete: req.liveKargDelete, replace: req.liveKargReplace };
   const wantKargs = [edits.append, edits.delete, edits.replace].some((l) => (l?.length ?? 0) > 0);
   let kargs: string | null = null;
+  let warnings: WarningValue[] = [];
   const writes: PatchWrite[] = [];
   if (wantKargs) {
     if (!facts.kargs) throw new FlintError('FEATURE_MISSING', 'This OS image does not support customizing live kernel arguments.');
+    warnings = checkKargEdits(edits, facts.kargs.defaultKargs);
     kargs = editKargs(facts.kargs.defaultKargs, edits);
     writes.push(...kargWrites(facts.kargs, kargs));
   }
-  const gen = buildCustomizeMembers(req, facts.features);
+  const gen = req.keepMembers ? keptMemberSet(req, facts) : buildCustomizeMembers(req, facts.features);
   writes.push(...(await embedAreaWrites(facts, gen.members)));
-  return { plan: normalizePlan(facts.size, writes), liveConfig: gen.liveConfig, members: gen.members, kargs, messages: gen.messages };
+  return {
+    plan: normalizePlan(facts.size, writes),
+    liveConfig: gen.liveConfig,
+    members: gen.members,
+    kargs,
+    messages: gen.messages,
+    warnings,
+  };
+}
+
+const MEMBER_OPTIONS: (keyof MemberRequest)[] = [
+  'liveIgnition',
+  'ignitionCa',
+  'networkKeyfile',
+  'preInstall',
+  'postInstall',
+  'installerConfig',
+  'destIgnition',
+  'destDevice',
+  'destKargAppend',
+  'destKargDelete',
+  'destConsole',
+];
+
+/**
+ * The members of `req.keepMembers` as they are: the live config is whatever `config.ign` holds,
+ * and network keyfiles still need the image's live-initrd-network feature (docs/live-iso-format.md §7.7).
+ */
+function keptMemberSet(req: CustomizeRequest, facts: IsoFacts): GeneratedMembers {
+  const extra = MEMBER_OPTIONS.filter((k) => req[k] !== undefined);
+  if (extra.length > 0) {
+    throw new FlintError('CUSTOMIZE_CONFLICT', 'Kept embed-area members cannot be combined with options that generate them', extra);
+  }
+  const members = req.keepMembers ?? [];
+  if (members.some((m) => networkName(m.path) !== null) && !facts.features.liveInitrdNetwork) {
+    throw new FlintError('FEATURE_MISSING', 'This OS image does not support customizing network settings.');
+  }
+  return { members: [...members], liveConfig: members.find((m) => m.path === CONFIG_IGN)?.data ?? null, messages: [] };
 }
 
 /** Plans `iso ignition embed`: sets `config.ign` (verbatim bytes), keeps the other members. */
@@ -83,10 +133,16 @@ export async function planRemoveIgnition(facts: IsoFacts): Promise<PatchPlan> {
  * Plans `iso kargs modify` (base = current kargs) or, with `base: 'default'`, a change relative
  * to the defaults; `iso kargs reset` is planKargs(facts, {}, 'default').
  */
-export function planKargs(facts: IsoFacts, edits: KargEdits, base: 'current' | 'default' = 'current'): { plan: PatchPlan; kargs: string } {
+export function planKargs(
+  facts: IsoFacts,
+  edits: KargEdits,
+  base: 'current' | 'default' = 'current',
+): { plan: PatchPlan; kargs: string; warnings: WarningValue[] } {
   const k = requireKargs(facts);
-  const kargs = editKargs(base === 'current' ? k.currentKargs : k.defaultKargs, edits);
-  return { plan: normalizePlan(facts.size, kargWrites(k, kargs)), kargs };
+  const from = base === 'current' ? k.currentKargs : k.defaultKargs;
+  const warnings = checkKargEdits(edits, from);
+  const kargs = editKargs(from, edits);
+  return { plan: normalizePlan(facts.size, kargWrites(k, kargs)), kargs, warnings };
 }
 
 /** Plans `iso reset`: zero embed area and default kargs; gives the pristine image back. */

@@ -25,6 +25,15 @@ const DR_NAME_LEN = 32;
 const DR_NAME = 33;
 const FLAG_DIRECTORY = 2;
 
+/**
+ * Largest directory extent Flint reads. A directory record's data length (ECMA-119 §9.1.4) is a
+ * 32-bit field, so a corrupt or hostile image can name gigabytes; FCOS live ISOs have directories
+ * of one or two sectors. 16 MiB still holds over 300,000 records.
+ */
+export const MAX_DIRECTORY_BYTES = 16 * 1024 * 1024;
+/** Largest file `readIsoFile` reads whole: the metadata it is used for (igninfo.json, kargs.json, features.json) is under 4 KiB. */
+export const MAX_METADATA_BYTES = 1024 * 1024;
+
 /** One directory record of the primary volume tree. */
 export interface IsoRecord {
   /** Normalised name (`IGNINFO.JSO`). */
@@ -139,6 +148,10 @@ export async function readIso9660(src: ByteSource): Promise<Iso9660> {
 
 /** Lists the records of a directory (without `.` and `..`), docs/live-iso-format.md §3.2. */
 export async function readDirectory(src: ByteSource, dir: IsoRecord): Promise<IsoRecord[]> {
+  if (dir.length > MAX_DIRECTORY_BYTES)
+    throw new FlintError('ISO_CORRUPT', `directory "${dir.name || '/'}" claims ${dir.length} bytes; corrupt ISO?`, [
+      `directories are read up to ${MAX_DIRECTORY_BYTES} bytes`,
+    ]);
   if (dir.offset + dir.length > src.size) throw new FlintError('ISO_INCOMPLETE', 'ISO image is incomplete');
   const buf = await src.read(dir.offset, dir.length);
   const out: IsoRecord[] = [];
@@ -188,10 +201,17 @@ export async function lookupPath(src: ByteSource, iso: Iso9660, path: string): P
   return cur;
 }
 
-/** Looks up a file (not a directory) and reads all its bytes. */
-export async function readIsoFile(src: ByteSource, iso: Iso9660, path: string): Promise<{ record: IsoRecord; data: Uint8Array }> {
+/** Looks up a file (not a directory) and reads all its bytes (at most `maxBytes`, default MAX_METADATA_BYTES). */
+export async function readIsoFile(
+  src: ByteSource,
+  iso: Iso9660,
+  path: string,
+  maxBytes = MAX_METADATA_BYTES,
+): Promise<{ record: IsoRecord; data: Uint8Array }> {
   const record = await lookupPath(src, iso, path);
   if (record.isDirectory) throw new FlintError('ISO_IS_DIR', `${path} is a directory`);
+  if (record.length > maxBytes)
+    throw new FlintError('ISO_CORRUPT', `${path} claims ${record.length} bytes, more than the ${maxBytes} read for it; corrupt ISO?`);
   if (record.offset + record.length > src.size) throw new FlintError('ISO_INCOMPLETE', 'ISO image is incomplete');
   return { record, data: await src.read(record.offset, record.length) };
 }

@@ -1,4 +1,6 @@
-import { FlintError } from '../errors';
+import { ERROR_CODES, type WarningValue } from '../../contract/error-codes';
+import { assertNoControlChars, checkKargs, requireValidKargs } from '../cmdline';
+import { FlintError, codedError } from '../errors';
 import type { ByteSource } from './byte-source';
 import { DESCRIPTORS_START, IsoNotFoundError, lookupPath, readIsoFile, type Iso9660 } from './iso9660';
 import type { PatchWrite } from './plan';
@@ -145,11 +147,22 @@ export async function findKargAreas(src: ByteSource, iso: Iso9660, systemArea: U
   return { ...found, currentKargs: current ?? '' };
 }
 
-/** Writes that set every slot to `kargs` (docs/live-iso-format.md §6.5): kargs + end + pad to the slot size. */
+/**
+ * Writes that set every slot to `kargs` (docs/live-iso-format.md §6.5): kargs + end + pad to the
+ * slot size. Every path that changes live kargs ends here, so a control character (a newline would
+ * start a new line of grub.cfg / isolinux.cfg) is refused here whatever built the line.
+ */
 export function kargWrites(areas: Pick<KargAreas, 'size' | 'slots'>, kargs: string): PatchWrite[] {
   const k = kargs.trim();
+  assertNoControlChars(k);
   const len = Buffer.byteLength(k);
-  if (len >= areas.size) throw new FlintError('KARGS_TOO_LARGE', `kargs too large for area: ${len + 1} vs ${areas.size}`);
+  if (len >= areas.size) {
+    throw codedError(
+      ERROR_CODES.KARGS_TOO_LARGE,
+      { bytes: len + 1, limit: areas.size },
+      `kargs too large for area: ${len + 1} vs ${areas.size}`,
+    );
+  }
   return areas.slots.map((slot) => {
     const head = Buffer.from(k + slot.end, 'utf8');
     const bytes = Buffer.alloc(areas.size, slot.pad, 'utf8');
@@ -165,13 +178,33 @@ export interface KargEdits {
   replace?: string[];
 }
 
+/** coreos-installer's KEY=OLD=NEW form of a replacement (src/io/bls.rs). */
+const REPLACE_RE = /^([^=]+)=([^=]+)=([^=]+)$/;
+
+/**
+ * Checks karg edits with the one rule set (electron/core/cmdline.ts) before they are applied:
+ * appended arguments and the new value of a replacement must be kernel arguments the boot loaders
+ * pass on unchanged; deleted ones must hold no control character. Throws the first error, returns
+ * the warnings (a repeated or overridden default).
+ */
+export function checkKargEdits(edits: KargEdits, base: string): WarningValue[] {
+  for (const d of edits.delete ?? []) assertNoControlChars(d);
+  const replaced = (edits.replace ?? []).map((r) => {
+    const m = REPLACE_RE.exec(r);
+    if (!m) throw new FlintError('KARGS_BAD_REPLACE', 'Wrong input, format should be: KEY=OLD=NEW');
+    return `${m[1]}=${m[3]}`;
+  });
+  requireValidKargs(checkKargs(replaced, { context: 'iso' }));
+  return requireValidKargs(checkKargs(edits.append ?? [], { context: 'iso', base }));
+}
+
 /** Applies `edits` to `base` exactly like coreos-installer's KargsEditor. */
 export function editKargs(base: string, edits: KargEdits): string {
   let s = ` ${base} `;
   for (const d of edits.delete ?? []) s = s.split(` ${d.trim()} `).join(' ');
   for (const a of edits.append ?? []) s += `${a.trim()} `;
   for (const r of edits.replace ?? []) {
-    const m = /^([^=]+)=([^=]+)=([^=]+)$/.exec(r);
+    const m = REPLACE_RE.exec(r);
     if (!m) throw new FlintError('KARGS_BAD_REPLACE', 'Wrong input, format should be: KEY=OLD=NEW');
     s = s.split(` ${m[1]}=${m[2]} `).join(` ${m[1]}=${m[3]} `);
   }

@@ -2,6 +2,7 @@ import { FlintError } from '../errors';
 import { writeCpio, type CpioMember } from '../codecs/cpio';
 import { xzCrc32 } from '../codecs/compression';
 import { readInitrd } from '../codecs/initrd';
+import { embedAreaBudget } from '../codecs/limits';
 
 /**
  * Builds the compressed embed payload: one newc cpio archive of `members` compressed as .xz with
@@ -36,7 +37,9 @@ export function isAllZero(bytes: Uint8Array): boolean {
  * Decodes a non-zero embed area with the one initrd reader (docs/live-iso-format.md §5.1); any
  * failure is EMBED_CORRUPT `decoding initrd embed area`, as coreos-installer words it
  * (src/live/embed.rs). An all-zero area holds no members: callers check isAllZero first.
+ * Everything decompressed draws from one budget tied to the area's size (codecs/limits.ts): more
+ * is DECOMPRESSED_TOO_LARGE.
  */
 export async function decodeEmbedArea(bytes: Uint8Array): Promise<CpioMember[]> {
-  return readInitrd(bytes, { code: 'EMBED_CORRUPT', message: 'decoding initrd embed area' });
+  return readInitrd(bytes, { code: 'EMBED_CORRUPT', message: 'decoding initrd embed area' }, embedAreaBudget(bytes.length));
 }

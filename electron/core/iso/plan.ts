@@ -112,7 +112,7 @@ export async function applyPlanToCopy(src: string, dest: string, plan: PatchPlan
 }
 
 /** Renames tmp to dest unless dest exists (hard link + unlink gives no-clobber semantics). */
-async function linkNoClobber(tmp: string, dest: string): Promise<void> {
+export async function linkNoClobber(tmp: string, dest: string): Promise<void> {
   const { link } = await import('node:fs/promises');
   try {
     await link(tmp, dest);

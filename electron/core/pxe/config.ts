@@ -1,5 +1,6 @@
-import { FlintError } from '../errors';
-import { checkCmdlineLength, checkKernelArgs } from './kargs-check';
+import { ERROR_CODES } from '../../contract/error-codes';
+import { checkCmdlineLength, checkKargs, requireValidKargs } from '../cmdline';
+import { FlintError, codedError } from '../errors';
 
 /** Which network boot loader reads the generated file. */
 export type PxeConfigFormat = 'pxelinux' | 'ipxe';
@@ -41,7 +42,10 @@ export interface PxeConfigOptions {
   baseUrl?: string;
   rootfs: RootfsSource;
   ignition: IgnitionSource;
-  /** Extra kernel arguments (checked like ISO kargs). */
+  /**
+   * Extra kernel arguments, each entry one or more separated by spaces (checked by the one karg
+   * rule set, electron/core/cmdline.ts, with the arguments Flint writes itself refused).
+   */
   kargs?: string[];
   /** More initrds loaded after the others, e.g. keyfiles from `flint pxe network wrap`. */
   extraInitrds?: string[];
@@ -108,9 +112,11 @@ function rootfsUrl(opts: PxeConfigOptions): string {
   if (opts.rootfs.mode !== 'url') throw new Error('unreachable');
   const url = opts.rootfs.url ?? (opts.baseUrl ? joinUrl(opts.baseUrl, opts.artifacts.rootfs) : undefined);
   if (!url) {
-    throw new FlintError('PXE_NO_ROOTFS_URL', 'the rootfs URL is unknown', [
-      'give --rootfs-url URL or an http(s) --base-url, or use --rootfs-initrd',
-    ]);
+    throw codedError(
+      ERROR_CODES.PXE_NO_ROOTFS_URL,
+      {},
+      'the rootfs URL is unknown: name it, give an http(s) base URL, or load the rootfs as an initrd',
+    );
   }
   checkUrl(url, 'rootfs', ['http:', 'https:']);
   return url;
@@ -201,7 +207,9 @@ function ipxe(opts: PxeConfigOptions, extra: string[], ramNote: string): { text:
  * Pure: writes nothing. Throws FlintError on a bad karg, URL or name, or a command line too long.
  */
 export function generatePxeConfig(opts: PxeConfigOptions): GeneratedPxeConfig {
-  const extra = checkKernelArgs(opts.kargs ?? []);
+  const checked = checkKargs(opts.kargs ?? [], { context: 'pxe' });
+  requireValidKargs(checked);
+  const extra = checked.args;
   for (const [what, name] of Object.entries(opts.artifacts)) checkName(name, what);
   if (opts.ignition.mode === 'initrd') checkName(opts.ignition.name, 'Ignition initrd');
   for (const x of opts.extraInitrds ?? []) checkName(x, 'extra initrd');
@@ -218,5 +226,6 @@ export function generatePxeConfig(opts: PxeConfigOptions): GeneratedPxeConfig {
   }
   if (opts.ignition.mode === 'none') notes.push('no Ignition config: the live system will only offer a console autologin');
   if (opts.ignition.mode === 'embedded') notes.push('the initramfs must be the output of `flint pxe customize`');
+  for (const w of checked.warnings) notes.push(w.message);
   return { files: [{ name, text }], ramNeeded, ramNote, cmdline, notes };
 }

@@ -1,10 +1,9 @@
-import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, resolve, sep } from 'node:path';
 import { FlintError } from '../errors';
-import { resolveInside } from '../safe-path';
+import { openInside, resolveInside } from '../safe-path';
 
 export { resolveInside };
 
@@ -79,15 +78,11 @@ async function handle(root: string, req: IncomingMessage, res: ServerResponse): 
   };
   if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, 'read-only mirror: GET and HEAD only\n', { Allow: 'GET, HEAD' });
   const urlPath = (req.url ?? '/').split('?')[0];
-  const file = await resolveInside(root, urlPath);
-  if (file === null) return send(403, 'forbidden\n');
-  let st;
-  try {
-    st = await stat(file);
-  } catch {
-    return send(404, 'not found\n');
-  }
-  if (!st.isFile()) return send(404, 'not found\n');
+  // opened once and checked as opened (safe-path.ts): a file swapped for a symlink is never followed out
+  const opened = await openInside(root, urlPath);
+  if (opened === 'outside') return send(403, 'forbidden\n');
+  if (opened === 'missing') return send(404, 'not found\n');
+  const { handle, path: file, stat: st } = opened;
   const size = st.size;
   const headers: Record<string, string | number> = {
     'Content-Type': contentType(file),
@@ -96,7 +91,10 @@ async function handle(root: string, req: IncomingMessage, res: ServerResponse): 
     'Cache-Control': 'no-cache',
   };
   const range = parseRange(req.headers.range, size);
-  if (range === 'unsatisfiable') return send(416, 'range not satisfiable\n', { 'Content-Range': `bytes */${size}` });
+  if (range === 'unsatisfiable') {
+    await handle.close();
+    return send(416, 'range not satisfiable\n', { 'Content-Range': `bytes */${size}` });
+  }
   let status = 200;
   let start = 0;
   let end = size - 1;
@@ -108,12 +106,14 @@ async function handle(root: string, req: IncomingMessage, res: ServerResponse): 
   headers['Content-Length'] = size === 0 ? 0 : end - start + 1;
   res.writeHead(status, headers);
   if (req.method === 'HEAD' || size === 0) {
+    await handle.close();
     res.end();
     return { status, bytes: 0 };
   }
   let sent = 0;
   await new Promise<void>((done) => {
-    const rs = createReadStream(file, { start, end, highWaterMark: 1 << 20 });
+    // the stream owns the handle and closes it when it ends or is destroyed
+    const rs = handle.createReadStream({ start, end, highWaterMark: 1 << 20 });
     rs.on('data', (c) => (sent += c.length));
     rs.on('error', () => {
       res.destroy();

@@ -1,8 +1,13 @@
-import { fileURLToPath } from 'node:url';
-import { dirname, join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { posix, win32 } from 'node:path';
+import { FlintError } from '../errors';
+import { installRoot } from '../install-root';
 
 /**
- * How the writer helper is started. Development: this Node with tsx and native/writer/main.ts.
+ * How the writer helper is started. It is always the compiled bundle: never TypeScript, nothing
+ * resolved or transpiled at run time, since it may run as root.
+ * CLI, `flint ui` and the desktop app run from a checkout: this Node on
+ * `<root>/out/native/writer/main.mjs` (built by `npm run build`).
  * Packaged app: a launcher script next to the app (native/<os>/flint-writer*) that runs the
  * Electron binary with ELECTRON_RUN_AS_NODE=1 on the bundled helper; elevation tools clear the
  * environment, so the variable is set inside the launcher, never passed through the prompt.
@@ -12,23 +17,52 @@ export interface HelperCommand {
   args: string[];
 }
 
-/** Where the helper runs from in this checkout (development and tests). */
-export function devHelperCommand(): HelperCommand {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const main = join(here, '..', '..', '..', 'native', 'writer', 'main.ts');
-  // An absolute loader path, so the helper starts from any working directory (pkexec resets it).
-  const tsx = fileURLToPath(import.meta.resolve('tsx'));
-  return { command: process.execPath, args: ['--import', tsx, main] };
+/** The runtime `devHelperCommand` plans for (this process unless a test says otherwise). */
+export interface HelperRuntime {
+  platform?: NodeJS.Platform;
+  /** The running binary: Node, or Electron when the desktop app runs unpackaged. */
+  execPath?: string;
+  /** Electron's version when running inside Electron. */
+  electron?: string;
+  /** The package root holding out/native/writer/main.mjs. */
+  root?: string;
+  /** The Node that started npm (npm sets npm_node_execpath for `npm start`). */
+  npmNode?: string;
+  /** File check (tests planning for another OS pass their own). */
+  exists?: (path: string) => boolean;
+}
+
+/**
+ * The compiled helper of this checkout or installed package, run by Node. The helper is given as
+ * a plain absolute path, the program argument (no `--import` of a loader: on Windows Node would
+ * want a file URL there, ERR_UNSUPPORTED_ESM_URL_SCHEME). Inside an unpackaged Electron the binary
+ * is Electron, which runs a script as Node only with ELECTRON_RUN_AS_NODE=1: set through
+ * /usr/bin/env on Linux and macOS (pkexec and sudo clear the environment, the argv survives);
+ * Windows elevation does not pass the environment either, so there the Node that ran npm runs it.
+ */
+export function devHelperCommand(rt: HelperRuntime = {}): HelperCommand {
+  const platform = rt.platform ?? process.platform;
+  const path = platform === 'win32' ? win32 : posix;
+  const root = rt.root ?? installRoot(import.meta.url);
+  const helper = path.join(root, 'out', 'native', 'writer', 'main.mjs');
+  if (!(rt.exists ?? existsSync)(helper)) {
+    throw new FlintError('WRITE_HELPER_MISSING', `The writer helper is not built (${helper})`, [`run \`npm run build\` in ${root}`]);
+  }
+  const execPath = rt.execPath ?? process.execPath;
+  const electron = 'electron' in rt ? rt.electron : process.versions.electron;
+  if (!electron) return { command: execPath, args: [helper] };
+  if (platform === 'win32') return { command: rt.npmNode ?? process.env.npm_node_execpath ?? 'node.exe', args: [helper] };
+  return { command: '/usr/bin/env', args: ['ELECTRON_RUN_AS_NODE=1', execPath, helper] };
 }
 
 /**
  * The helper of the packaged app: the launcher under `<resources>/native/<os>/` (it sets
- * ELECTRON_RUN_AS_NODE=1 and runs `<resources>/native/writer/main.js` with the app's binary).
+ * ELECTRON_RUN_AS_NODE=1 and runs `<resources>/native/writer/main.mjs` with the app's binary).
  */
 export function packagedHelperCommand(resourcesPath: string, platform: NodeJS.Platform = process.platform): HelperCommand {
   if (platform === 'win32') return { command: `${resourcesPath}\\native\\win32\\flint-writer.cmd`, args: [] };
   const os = platform === 'darwin' ? 'darwin' : 'linux';
-  return { command: join(resourcesPath, 'native', os, 'flint-writer'), args: [] };
+  return { command: posix.join(resourcesPath, 'native', os, 'flint-writer'), args: [] };
 }
 
 /** How events and the job travel: pipes (stdio) or files (prompts that do not pass stdio through). */

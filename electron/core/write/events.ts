@@ -1,3 +1,4 @@
+import type { FlashEnding, WarningValue } from '../../contract/error-codes';
 import type { FlintErrorValue } from '../errors';
 
 /** The phases a target goes through, in order. */
@@ -24,25 +25,38 @@ export interface WriteStartEvent {
   mode?: string;
 }
 
+/** How one target's part of a job ended (see FlashEnding in the catalogue). */
+export type TargetEnding = FlashEnding;
+
 /** What happened to one target. */
-export type TargetResult =
-  | {
-      device: string;
-      ok: true;
-      bytesWritten: number;
-      /**
-       * SHA-256 of the bytes written (source + plan), computed while reading the stick back; present
-       * when verified (every byte on the stick matched, so it is also the SHA-256 of the stick's first
-       * bytesWritten bytes). Not computed with verify off, to keep writing at device speed.
-       */
-      sha256?: string;
-      /** Whether the device was read back past the page cache and matched. */
-      verified: boolean;
-      /** SHA-256 of the Ignition config read back off the device (null: none embedded or not readable). */
-      ignitionSha256: string | null;
-      warnings: string[];
-    }
-  | { device: string; ok: false; error: FlintErrorValue; bytesWritten: number };
+export interface TargetResult {
+  device: string;
+  /** True for `verified` and `written`. */
+  ok: boolean;
+  ending: TargetEnding;
+  /** Bytes known to be on the device (written with O_DIRECT, or synced). */
+  bytesWritten: number;
+  /** Byte offset of the failure (I/O error, mismatch) for `failed`. */
+  failedAt?: number;
+  /** Whether the first MiB was overwritten with zeros after a cancel or failure. */
+  wiped?: boolean;
+  error?: FlintErrorValue;
+  /**
+   * SHA-256 of the bytes written (source + plan), computed while reading the stick back; present
+   * when verified (every byte on the stick matched, so it is also the SHA-256 of the stick's first
+   * bytesWritten bytes). Not computed with verify off, to keep writing at device speed.
+   */
+  sha256?: string;
+  /** Whether the device was read back past the page cache and matched. */
+  verified: boolean;
+  /** SHA-256 of the Ignition config read back off the device (null: none embedded or not readable). */
+  ignitionSha256: string | null;
+  warnings: WarningValue[];
+  /** Present when ejecting was asked for: whether the OS really let go of the stick. */
+  eject?: { ejected: boolean };
+  /** Milliseconds spent writing (open to flushed) and reading back. */
+  timings: { writeMs?: number; verifyMs?: number };
+}
 
 /** One target finished (success or failure). */
 export interface WriteTargetDoneEvent {
@@ -70,6 +84,8 @@ export interface WriteDoneEvent {
   cancelled: boolean;
   /** The helper's peak resident set size in bytes (diagnostics, benchmarks). */
   peakRssBytes?: number;
+  /** SHA-256 of the pristine image, measured by the verify pass (absent without verify or when cut short). */
+  sourceSha256?: string;
 }
 
 /** Everything the helper prints on stdout, one JSON object per line. */

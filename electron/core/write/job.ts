@@ -1,7 +1,7 @@
-import { FlintError } from '../errors';
+import { ERROR_CODES } from '../../contract/error-codes';
+import { codedError, type FlintError } from '../errors';
 import { normalizePlan, type PatchPlan } from '../iso/plan';
-import type { DriveIdentity } from '../drives/check';
-import { WriteErrorCode } from './codes';
+import type { DriveIdentity } from '../drives/target-safety';
 
 /** Version of the job format the helper understands. */
 export const JOB_VERSION = 1;
@@ -18,8 +18,11 @@ export interface WriteJobJson {
   allowLoop: boolean;
   verify: boolean;
   eject: boolean;
-  /** SHA-256 (hex) of the Ignition config the stick must carry; checked after writing when set. */
-  expectIgnitionSha256?: string;
+  /**
+   * SHA-256 (hex) of the Ignition config the stick must carry, null when it must carry none;
+   * checked by reading it back after writing. Absent: not checked.
+   */
+  expectIgnitionSha256?: string | null;
 }
 
 /** A decoded job, with the plan as bytes. */
@@ -30,7 +33,7 @@ export interface WriteJob {
   allowLoop: boolean;
   verify: boolean;
   eject: boolean;
-  expectIgnitionSha256?: string;
+  expectIgnitionSha256?: string | null;
 }
 
 /** Serializes a job for the helper (one line of JSON). */
@@ -47,11 +50,11 @@ export function encodeJob(job: WriteJob): string {
     verify: job.verify,
     eject: job.eject,
   };
-  if (job.expectIgnitionSha256) json.expectIgnitionSha256 = job.expectIgnitionSha256;
+  if (job.expectIgnitionSha256 !== undefined) json.expectIgnitionSha256 = job.expectIgnitionSha256;
   return JSON.stringify(json);
 }
 
-const bad = (why: string): FlintError => new FlintError(WriteErrorCode.JOB_INVALID, `invalid write job: ${why}`);
+const bad = (why: string): FlintError => codedError(ERROR_CODES.WRITE_JOB_INVALID, { reason: why }, `invalid write job: ${why}`);
 
 /** Parses and validates a job; throws JOB_INVALID naming the first problem. */
 export function decodeJob(text: string): WriteJob {
@@ -87,8 +90,8 @@ export function decodeJob(text: string): WriteJob {
     if (seen.has(t.device)) throw bad(`target ${t.device} given twice`);
     seen.add(t.device);
   }
-  if (j.expectIgnitionSha256 !== undefined && !/^[0-9a-f]{64}$/.test(j.expectIgnitionSha256)) {
-    throw bad('expectIgnitionSha256 must be 64 hex digits');
+  if (j.expectIgnitionSha256 !== undefined && j.expectIgnitionSha256 !== null && !/^[0-9a-f]{64}$/.test(j.expectIgnitionSha256)) {
+    throw bad('expectIgnitionSha256 must be 64 hex digits or null');
   }
   return {
     image: j.image,
@@ -97,6 +100,6 @@ export function decodeJob(text: string): WriteJob {
     allowLoop: j.allowLoop === true,
     verify: j.verify !== false,
     eject: j.eject === true,
-    ...(j.expectIgnitionSha256 ? { expectIgnitionSha256: j.expectIgnitionSha256 } : {}),
+    ...(j.expectIgnitionSha256 !== undefined ? { expectIgnitionSha256: j.expectIgnitionSha256 } : {}),
   };
 }

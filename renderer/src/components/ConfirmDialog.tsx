@@ -3,7 +3,10 @@ import { formatDriveSize } from '../format';
 import { useWizard } from '../store';
 import { driveName, isLarge, selectedDrives } from '../store/targets';
 
-/** The confirmation naming every drive that will be erased; Escape cancels, focus stays inside. */
+/**
+ * The confirmation naming every drive that will be erased by device, model, size and serial (as
+ * `flint burn` asks); Escape cancels, focus stays inside.
+ */
 export function ConfirmDialog() {
   const s = useWizard((x) => x);
   const drives = selectedDrives(s);
@@ -50,7 +53,8 @@ export function ConfirmDialog() {
           <ul>
             {drives.map((d) => (
               <li key={d.id}>
-                <strong>{d.device}</strong> — {driveName(d)}, {formatDriveSize(d.size)}
+                <strong>{d.device}</strong> — {driveName(d)}, {formatDriveSize(d.size)},{' '}
+                {d.serial ? `serial ${d.serial}` : 'no serial number'}
                 {isLarge(d) ? ' (large drive)' : ''}
               </li>
             ))}

@@ -1,22 +1,25 @@
 import type { ErrorValue } from '../../../electron/contract/api';
+import { errorDetails, errorText } from '../messages';
 
-/** Shows a core error as its person-actionable message, its causes, and its code (small). */
+/** Shows a core error in the app's words (renderer/src/messages.ts), its details, and its code (small). */
 export function ErrorNotice(props: { title?: string; error: ErrorValue; onDismiss?: () => void }) {
   const { error } = props;
+  const text = errorText(error);
+  const details = errorDetails(error);
   return (
     <div className="notice err" role="alert" data-code={error.code}>
       <div className="row">
-        <strong className="grow">{props.title ?? error.message}</strong>
+        <strong className="grow">{props.title ?? text}</strong>
         {props.onDismiss && (
           <button type="button" className="linkish" onClick={props.onDismiss} aria-label="Dismiss this message">
             Dismiss
           </button>
         )}
       </div>
-      {props.title && <span>{error.message}</span>}
-      {error.causes && error.causes.length > 0 && (
+      {props.title && <span>{text}</span>}
+      {details.length > 0 && (
         <ul className="causes">
-          {error.causes.map((c, i) => (
+          {details.map((c, i) => (
             <li key={i}>{c}</li>
           ))}
         </ul>

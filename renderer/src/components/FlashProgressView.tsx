@@ -1,6 +1,7 @@
 import type { FlashPhase } from '../../../electron/contract/api';
 import { useWizard } from '../store';
 import { PHASES, phaseIndex } from '../store/flash';
+import { stepText } from '../messages';
 import { Meter } from './Meter';
 
 /** The four phases with percent, speed and ETA; stick phases show one meter per drive. */
@@ -18,10 +19,20 @@ export function FlashProgressView() {
     const i = phaseIndex(p);
     // a job where some sticks made it is "done" phase by phase; each stick's result tells the rest
     if (finished?.ok || i < curIdx || (finished && !finished.cancelled && results.some((r) => r.ok))) return 'done';
-    if (i === curIdx) return finished ? 'failed' : 'active';
     if (i < 2 && curIdx >= 2) return 'done';
+    if (i === curIdx) return finished ? (finished.cancelled ? 'cancelled' : 'failed') : 'active';
+    // an ended job never leaves a phase "waiting": it was not reached
+    if (finished) return 'skipped';
     return '';
   };
+  const label = (st: string): string =>
+    ({
+      done: 'Done',
+      active: status === 'done' ? 'Stopped' : 'In progress',
+      failed: 'Failed',
+      cancelled: 'Cancelled',
+      skipped: 'Not reached',
+    })[st] ?? 'Waiting';
   return (
     <ol className="phases" aria-label="Progress">
       {PHASES.map((ph) => {
@@ -34,17 +45,7 @@ export function FlashProgressView() {
             <div className="grow">
               <div className="row">
                 <strong className="grow">{ph.label}</strong>
-                <span className="muted small">
-                  {st === 'done'
-                    ? 'Done'
-                    : st === 'active'
-                      ? status === 'done'
-                        ? 'Stopped'
-                        : 'In progress'
-                      : st === 'failed'
-                        ? 'Failed'
-                        : 'Waiting'}
-                </span>
+                <span className="muted small">{label(st)}</span>
               </div>
               {!stick && image && st === 'active' && (
                 <Meter label={ph.label} bytes={image.bytes} total={image.total} speed={image.speed} eta={image.eta} live />
@@ -53,7 +54,7 @@ export function FlashProgressView() {
                 <span className="muted small">Already on this computer</span>
               )}
               {stick &&
-                (st === 'active' || st === 'done') &&
+                (st === 'active' || st === 'done' || st === 'failed' || st === 'cancelled') &&
                 drives.map(({ id }) => {
                   const p = progress[`${ph.id}:${id}`];
                   if (!p) return null;
@@ -61,6 +62,7 @@ export function FlashProgressView() {
                   return (
                     <div key={id}>
                       <span className="mono small">{d?.device ?? p.driveId}</span>
+                      {st === 'active' && stepText(p.step) && <span className="muted small"> {stepText(p.step)}</span>}
                       <Meter
                         label={`${ph.label} ${d?.device ?? id}`}
                         bytes={st === 'done' && p.total && !failedIds.has(id) ? p.total : p.bytes}

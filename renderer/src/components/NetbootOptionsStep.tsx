@@ -5,6 +5,7 @@ import { ARCHES, STREAMS } from '../store/image';
 import { hasFieldSettings } from '../store/options';
 import { RAM_BY_ROOTFS, pxeBaseUrlPending, pxeKargProblem, type PxeIgnitionChoice } from '../store/netboot';
 import { ErrorNotice } from './ErrorNotice';
+import { LocalIsoPicker } from './LocalIsoPicker';
 import { usePxePreview } from './usePxePreview';
 
 /** One radio card of a choice group. */
@@ -24,6 +25,68 @@ const IGNITION: { id: PxeIgnitionChoice; title: string; text: string }[] = [
   { id: 'url', title: 'By URL', text: 'The machine fetches it at boot (ignition.config.url).' },
 ];
 
+/** The stream and architecture whose release is downloaded. */
+function StreamPicker() {
+  const s = useWizard((x) => x);
+  const release = s.releases.find((r) => r.stream === s.stream && r.arch === s.arch);
+  return (
+    <div className="row">
+      <label className="field">
+        Stream
+        <select value={s.stream} onChange={(e) => s.setStream(e.currentTarget.value)}>
+          {STREAMS.map((id) => {
+            const rel = s.releases.find((r) => r.stream === id);
+            return (
+              <option key={id} value={id}>
+                {id}
+                {rel ? ` (${rel.release})` : ''}
+              </option>
+            );
+          })}
+        </select>
+      </label>
+      <label className="field">
+        Architecture
+        <select value={s.arch} onChange={(e) => void s.setArch(e.currentTarget.value)}>
+          {ARCHES.map((a) => (
+            <option key={a} value={a}>
+              {a}
+            </option>
+          ))}
+        </select>
+      </label>
+      <span className="muted small grow">
+        {release
+          ? `Fedora CoreOS ${release.release}: kernel, initramfs and rootfs are downloaded and verified with Fedora's keys.`
+          : 'Release not known yet.'}
+      </span>
+    </div>
+  );
+}
+
+/** The live ISO the boot files are copied out of (the same image the USB mode writes). */
+function IsoPicker() {
+  const image = useWizard((s) => s.image);
+  const error = useWizard((s) => s.imageError);
+  return (
+    <>
+      {image ? (
+        <p className="muted small" role="status">
+          Uses {image.name}
+          {image.release ? ` (Fedora CoreOS ${image.release})` : ` (${image.facts.volumeId})`}: its images/pxeboot kernel, initramfs and
+          rootfs are copied into the boot folder.
+        </p>
+      ) : (
+        <p className="notice warn" role="status">
+          <span>Choose the live ISO to take the boot files from.</span>
+        </p>
+      )}
+      <LocalIsoPicker />
+      {error && <ErrorNotice title="The ISO could not be opened" error={error} />}
+    </>
+  );
+}
+
 /** Network boot step 2: stream, boot loader, rootfs source (with RAM), Ignition source, base URL, kargs. */
 export function NetbootOptionsStep() {
   const s = useWizard((x) => x);
@@ -32,42 +95,32 @@ export function NetbootOptionsStep() {
   // a missing base URL is only reported once the field was touched (or an export was asked for)
   const otherProblem = s.pxePreviewError && !kargProblem && !pxeBaseUrlPending(s) ? s.pxePreviewError : undefined;
   const fields = hasFieldSettings(s.fieldSettings);
-  const release = s.releases.find((r) => r.stream === s.stream && r.arch === s.arch);
   return (
     <>
-      <div className="card">
-        <div className="row">
-          <label className="field">
-            Stream
-            <select value={s.stream} onChange={(e) => s.setStream(e.currentTarget.value)}>
-              {STREAMS.map((id) => {
-                const rel = s.releases.find((r) => r.stream === id);
-                return (
-                  <option key={id} value={id}>
-                    {id}
-                    {rel ? ` (${rel.release})` : ''}
-                  </option>
-                );
-              })}
-            </select>
-          </label>
-          <label className="field">
-            Architecture
-            <select value={s.arch} onChange={(e) => void s.setArch(e.currentTarget.value)}>
-              {ARCHES.map((a) => (
-                <option key={a} value={a}>
-                  {a}
-                </option>
-              ))}
-            </select>
-          </label>
-          <span className="muted small grow">
-            {release
-              ? `Fedora CoreOS ${release.release}: kernel, initramfs and rootfs are downloaded and verified with Fedora's keys.`
-              : 'Release not known yet.'}
-          </span>
+      <fieldset className="card group">
+        <legend>Boot files</legend>
+        <div className="choices two">
+          <Choice
+            name="pxe-source"
+            label="Download a release"
+            title="Download a release"
+            checked={s.pxeSource === 'stream'}
+            onChange={() => s.setPxe({ pxeSource: 'stream' })}
+          >
+            <span className="muted small">The stream's current kernel, initramfs and rootfs, checked with Fedora's keys.</span>
+          </Choice>
+          <Choice
+            name="pxe-source"
+            label="From a live ISO"
+            title="From a live ISO"
+            checked={s.pxeSource === 'iso'}
+            onChange={() => s.setPxe({ pxeSource: 'iso' })}
+          >
+            <span className="muted small">Copied out of a live ISO you have: no Internet needed.</span>
+          </Choice>
         </div>
-      </div>
+        {s.pxeSource === 'stream' ? <StreamPicker /> : <IsoPicker />}
+      </fieldset>
 
       <fieldset className="card group">
         <legend>Boot loader</legend>

@@ -13,7 +13,9 @@ function ExportCard() {
     <div className="card">
       <h3>Export to a folder</h3>
       <p className="muted small">
-        Downloads the kernel, initramfs and rootfs, checks their SHA-256 and Fedora signatures, and writes them with the boot config
+        {s.pxeSource === 'iso'
+          ? `Copies the kernel, initramfs and rootfs out of ${s.image?.name ?? 'the chosen live ISO'} and writes them with the boot config`
+          : 'Downloads the kernel, initramfs and rootfs, checks their SHA-256 and Fedora signatures, and writes them with the boot config'}
         {s.pxeIgnition === 'embedded' && (s.config || s.pxePreview?.fieldSettings)
           ? ' and the customized initramfs'
           : s.pxeIgnition === 'initrd' && s.config
@@ -52,9 +54,9 @@ function ExportCard() {
       </form>
       {s.pxeExportBusy && (
         <div role="status" aria-live="polite">
-          <p>{p?.phase === 'verify-image' ? 'Verifying…' : 'Downloading…'}</p>
+          <p>{p?.phase === 'verify-image' ? 'Verifying…' : p?.phase === 'write' ? 'Copying out of the ISO…' : 'Downloading…'}</p>
           <Meter
-            label={p?.phase === 'verify-image' ? 'Verify' : 'Download'}
+            label={p?.phase === 'verify-image' ? 'Verify' : p?.phase === 'write' ? 'Copy' : 'Download'}
             bytes={p?.bytes ?? 0}
             total={p?.total}
             speed={p?.speed}

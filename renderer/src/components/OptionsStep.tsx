@@ -1,6 +1,7 @@
 import { formatBytes } from '../format';
 import { useWizard } from '../store';
 import { optionProblems } from '../store/options';
+import { errorText } from '../messages';
 import { ErrorNotice } from './ErrorNotice';
 import { FileList } from './FileList';
 
@@ -72,12 +73,24 @@ export function OptionsStep() {
           </div>
         )}
         {check && check.problems.length > 0 && (
-          <div className={`notice ${check.ok ? 'warn' : 'err'}`} role={check.ok ? 'status' : 'alert'}>
-            <strong>{check.ok ? 'Worth a look' : 'These kernel arguments cannot be used'}</strong>
+          <div className="notice err" role="alert">
+            <strong>These kernel arguments cannot be used</strong>
             <ul>
               {check.problems.map((p, i) => (
                 <li key={i} data-code={p.code}>
-                  {p.path && <code className="path">{p.path}</code>} {p.message}
+                  {errorText(p)}
+                </li>
+              ))}
+            </ul>
+          </div>
+        )}
+        {check && (check.warnings?.length ?? 0) > 0 && (
+          <div className="notice warn" role="status">
+            <strong>Worth a look</strong>
+            <ul>
+              {check.warnings!.map((w, i) => (
+                <li key={i} data-code={w.code}>
+                  {errorText(w)}
                 </li>
               ))}
             </ul>

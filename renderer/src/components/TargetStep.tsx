@@ -1,9 +1,14 @@
 import { formatDriveSize } from '../format';
 import { useWizard } from '../store';
+import { refusalText } from '../messages';
 import { driveName, isLarge, isSelectable } from '../store/targets';
 import { ErrorNotice } from './ErrorNotice';
 
-/** Step 4: the live drive list; system drives hidden (and never selectable); several sticks. */
+/**
+ * Step 4: the live drive list; system drives hidden (and never selectable); several sticks. A
+ * drive the core refuses (system, read-only, too small for the chosen image) says why, with sizes,
+ * and cannot be ticked.
+ */
 export function TargetStep() {
   const drives = useWizard((s) => s.drives);
   const hidden = useWizard((s) => s.hiddenSystemCount);
@@ -53,6 +58,7 @@ export function TargetStep() {
               {visible.map((d) => {
                 const on = selected.includes(d.id);
                 const can = isSelectable(d);
+                const why = refusalText(d);
                 return (
                   <tr key={d.id} className={`${on ? 'selected' : ''}${d.system ? ' hidden-drive' : ''}`}>
                     <td>
@@ -62,11 +68,20 @@ export function TargetStep() {
                         disabled={!can}
                         onChange={() => toggle(d.id)}
                         aria-label={`Write to ${d.device} ${driveName(d)} ${formatDriveSize(d.size)}`}
+                        {...(why ? { 'aria-describedby': `why-${d.id}` } : {})}
                       />
                     </td>
                     <td>
                       <div>{driveName(d)}</div>
-                      <div className="mono small muted">{d.device}</div>
+                      <div className="mono small muted">
+                        {d.device}
+                        {d.serial ? ` · serial ${d.serial}` : ''}
+                      </div>
+                      {why && (
+                        <div className="small refusal" id={`why-${d.id}`} data-code={d.refusal?.code}>
+                          {why}
+                        </div>
+                      )}
                     </td>
                     <td>{formatDriveSize(d.size)}</td>
                     <td>{d.bus || '—'}</td>
@@ -74,6 +89,7 @@ export function TargetStep() {
                       <div className="row">
                         {d.system && <span className="badge err">System drive · never written</span>}
                         {d.readOnly && <span className="badge">Read-only</span>}
+                        {d.refusal?.code === 'WRITE_TOO_SMALL' && <span className="badge err">Too small</span>}
                         {!d.system && isLarge(d) && <span className="badge warn">Large drive</span>}
                         {d.removable && !d.system && <span className="badge">Removable</span>}
                         {d.mountpoints.length > 0 && (

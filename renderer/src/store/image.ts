@@ -153,6 +153,8 @@ export const createImageSlice: SliceCreator<ImageSlice> = (set, get, api) => {
       });
       void get().revalidateConfig();
       if (get().extraKargs.trim()) void get().checkKargs();
+      // the drive list is judged against the image (too small for it?)
+      void get().refreshDrives();
     },
 
     applyImageProgress(p) {

@@ -20,8 +20,13 @@ export const MAX_SERVER_LOG = 200;
 /** RAM each rootfs choice needs (FCOS docs), shown beside the choice before any preview. */
 export const RAM_BY_ROOTFS = { url: 2 * 1024 ** 3, initrd: 4 * 1024 ** 3 } as const;
 
+/** Where the network boot files come from: the stream's release (downloaded) or the live ISO picked here. */
+export type PxeSourceChoice = 'stream' | 'iso';
+
 /** Network boot: options, the generated files, the folder export and the boot mirror. */
 export interface NetbootSlice {
+  /** Download the stream's release, or copy the files out of the chosen live ISO (`image`). */
+  pxeSource: PxeSourceChoice;
   pxeFormat: PxeFormat;
   pxeRootfs: 'url' | 'initrd';
   pxeIgnition: PxeIgnitionChoice;
@@ -49,7 +54,9 @@ export interface NetbootSlice {
 
   /** Changes network boot options (the preview is refreshed by `refreshPxePreview`). */
   setPxe(
-    patch: Partial<Pick<NetbootSlice, 'pxeFormat' | 'pxeRootfs' | 'pxeIgnition' | 'pxeIgnitionUrl' | 'pxeBaseUrl' | 'pxeKargs'>>,
+    patch: Partial<
+      Pick<NetbootSlice, 'pxeSource' | 'pxeFormat' | 'pxeRootfs' | 'pxeIgnition' | 'pxeIgnitionUrl' | 'pxeBaseUrl' | 'pxeKargs'>
+    >,
   ): void;
   /** Marks the base URL field as touched (on leaving it). */
   touchPxeBaseUrl(): void;
@@ -82,10 +89,12 @@ export function pxeBaseUrlPending(s: NetbootSlice): boolean {
   return s.pxePreviewError?.code === 'PXE_NO_ROOTFS_URL' && !s.pxeBaseUrlTouched;
 }
 
-/** The contract's PxeOptions for the current state. */
+/** The contract's PxeOptions for the current state (an ISO source without a chosen ISO sends no imageId: the core says so). */
 export function toPxeOptions(s: WizardState): PxeOptions {
-  const release = s.releases.find((r) => r.stream === s.stream && r.arch === s.arch)?.release;
+  const fromIso = s.pxeSource === 'iso';
+  const release = fromIso ? undefined : s.releases.find((r) => r.stream === s.stream && r.arch === s.arch)?.release;
   const o: PxeOptions = {
+    ...(fromIso ? { source: 'iso' as const, ...(s.image ? { imageId: s.image.id } : {}) } : {}),
     stream: s.stream,
     arch: s.arch,
     format: s.pxeFormat,
@@ -101,15 +110,15 @@ export function toPxeOptions(s: WizardState): PxeOptions {
 
 /** Kernel-argument problems of the last preview (the field shows them). */
 export function pxeKargProblem(s: NetbootSlice): ErrorValue | undefined {
-  return s.pxePreviewError?.code === 'PXE_KARG_INVALID' || s.pxePreviewError?.code === 'PXE_CMDLINE_TOO_LONG'
-    ? s.pxePreviewError
-    : undefined;
+  const code = s.pxePreviewError?.code ?? '';
+  return code.startsWith('KARG_') || code === 'PXE_CMDLINE_TOO_LONG' ? s.pxePreviewError : undefined;
 }
 
 let previewSeq = 0;
 
 /** Creates the network boot slice. */
 export const createNetbootSlice: SliceCreator<NetbootSlice> = (set, get, api) => ({
+  pxeSource: 'stream',
   pxeFormat: 'ipxe',
   pxeRootfs: 'url',
   pxeIgnition: 'embedded',

@@ -32,9 +32,12 @@ export function driveName(d: DriveInfo): string {
   return d.removable ? 'Removable drive' : 'Unknown drive';
 }
 
-/** Whether a drive may be picked: never system or read-only drives. */
+/**
+ * Whether a drive may be picked: the core's target rules say so (`refusal` names why not: system,
+ * read-only, too small for the chosen image...).
+ */
 export function isSelectable(d: DriveInfo): boolean {
-  return !d.system && !d.readOnly;
+  return !d.refusal && !d.system && !d.readOnly;
 }
 
 /** The selected drives, in list order. */
@@ -51,7 +54,9 @@ export const createTargetsSlice: SliceCreator<TargetsSlice> = (set, get, api) =>
   drivesLoaded: false,
 
   async refreshDrives() {
-    const r = await api.invoke('drives:list', { showSystem: get().showHidden });
+    // with the chosen image, the core also judges each drive's size against it
+    const imageId = get().image?.id;
+    const r = await api.invoke('drives:list', { showSystem: get().showHidden, ...(imageId ? { imageId } : {}) });
     if (r.ok) get().applyDriveList(r.value);
     else set({ drivesError: r.error, drivesLoaded: true });
   },

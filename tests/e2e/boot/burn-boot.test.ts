@@ -100,9 +100,9 @@ describe.skipIf(why)('flint burn, then boot the stick in QEMU', () => {
       loop.device,
     ]);
     expect(isoGets()).toBe(1);
-    const targets = report.targets as { device: string; ok: boolean; configSha256?: string }[];
+    const targets = report.targets as { target: { device: string }; ok: boolean; configSha256?: string }[];
     expect(targets).toHaveLength(1);
-    expect(targets[0]).toMatchObject({ device: loop.device, ok: true, configSha256: sha256(expected) });
+    expect(targets[0]).toMatchObject({ target: { device: loop.device }, ok: true, ending: 'verified', configSha256: sha256(expected) });
 
     for (const [firmware, espBoot] of [
       ['bios', false],

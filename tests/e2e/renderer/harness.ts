@@ -57,8 +57,11 @@ export async function buildRenderer(outDir: string): Promise<string> {
 
 /** A running stack: mirror + bridge (+ the temp dirs behind them). */
 export interface Stack {
-  /** Page URL with the one-time token. */
-  url: string;
+  /**
+   * A new one-time sign-in link at every read (`http://127.0.0.1:P/#code=...`), as `flint ui`
+   * hands one to the browser: the page spends the code, the browser keeps the session cookie.
+   */
+  readonly url: string;
   ui: UiServer;
   mirror: MirrorServer;
   /** Temp dir holding the mirror root, the cache and the renderer build. */
@@ -78,6 +81,8 @@ export async function startStack(
     iso?: string;
     /** Lists only the loop devices this returns true for (others' test devices stay out of screenshots). */
     showLoop?: (device: string) => boolean;
+    /** Receives the sign-in links signed-out pages ask for (flint ui prints them on its terminal). */
+    onSignInLinkRequested?: (link: string) => void;
   } = {},
 ): Promise<Stack> {
   const dir = await mkdtemp(path.join(tmpdir(), 'flint-e2e-renderer-'));
@@ -103,6 +108,7 @@ export async function startStack(
       allowLoop: true,
       app: { name: 'Flint', version: '0.1.0' },
       coreOptions,
+      onSignInLinkRequested: opts.onSignInLinkRequested,
       ...(showLoop
         ? {
             core: {
@@ -114,7 +120,9 @@ export async function startStack(
     const m = mirror;
     const u = ui;
     return {
-      url: u.url,
+      get url() {
+        return u.signInLink();
+      },
       ui: u,
       mirror: m,
       dir,

@@ -5,7 +5,7 @@
  * (signed PXE artifacts, a live initramfs stand-in) into a temp folder and checked on disk, and the
  * boot mirror serves it. Needs /usr/bin/chromium.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -139,4 +139,41 @@ describe.skipIf(why)('network boot mode end to end in Chromium', () => {
     await expect(fetch(new URL('boot.ipxe', url))).rejects.toThrow();
     expect(browser!.errors).toEqual([]);
   }, 240_000);
+
+  it('exports the boot files of a local ISO typed by path, downloading nothing', async () => {
+    const page = browser!.page;
+    const iso = path.join(out, 'site fcos.iso');
+    copyFileSync(await fixtureIso(MIRROR_ISO_FIXTURE), iso);
+    const before = stack.mirror.requests.length;
+    await page.goto(stack.url);
+    await page.getByRole('heading', { name: 'Choose a config' }).waitFor();
+    await dropFile(page, '.dropzone', 'site.ign', CONFIG);
+    await page.getByText(/Valid · Ignition 3.4.0/).waitFor();
+    await page.getByRole('radio', { name: 'Network boot' }).click();
+    await page.getByRole('button', { name: /Next: Network boot/ }).click();
+    await page.getByRole('radio', { name: 'From a live ISO' }).click();
+    await page.getByText('Choose the live ISO to take the boot files from.').waitFor();
+    await page.getByRole('textbox', { name: 'Path of a live ISO' }).fill(iso);
+    await page.getByRole('button', { name: 'Open', exact: true }).click();
+    await page.getByText(/Uses site fcos\.iso \(fedora-coreos-38\.20230718\.dev\.0\)/).waitFor();
+    await page.getByRole('radio', { name: 'As an initrd, needs 4.0 GiB of RAM' }).click();
+    await page.getByRole('radio', { name: 'Ignition Separate initrd' }).click();
+    await page.getByText(/^initrd=main initrd=rootfs initrd=ignition /).waitFor();
+
+    await page.getByRole('button', { name: /Next: Output/ }).click();
+    await page.getByText(/Copies the kernel, initramfs and rootfs out of site fcos\.iso/).waitFor();
+    const dest = path.join(out, 'boot');
+    await page.getByRole('textbox', { name: /Folder/ }).fill(dest);
+    await page.getByRole('button', { name: 'Export boot files' }).click();
+    await page.getByText(`Exported Fedora CoreOS 38.20230718.dev.0 to ${dest}`).waitFor({ timeout: 60_000 });
+    expect(readFileSync(path.join(dest, 'site-fcos-vmlinuz'), 'utf8')).toBe('the kernel\n');
+    expect(readFileSync(path.join(dest, 'site-fcos-initrd.img'), 'utf8')).toBe('initrd data\n');
+    expect(readFileSync(path.join(dest, 'site-fcos-rootfs.img'), 'utf8')).toBe('rootfs data\n');
+    expect(JSON.parse(Buffer.from(await unwrapIgnition(readFileSync(path.join(dest, 'ignition.img')))).toString())).toEqual(
+      JSON.parse(CONFIG),
+    );
+    expect(readFileSync(path.join(dest, 'boot.ipxe'), 'utf8')).toContain('initrd --name rootfs ${BASEURL}/site-fcos-rootfs.img');
+    expect(stack.mirror.requests.slice(before).filter((r) => /live-(kernel|initramfs|rootfs)/.test(r.path))).toEqual([]);
+    expect(browser!.errors).toEqual([]);
+  }, 120_000);
 });

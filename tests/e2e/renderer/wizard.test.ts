@@ -1,6 +1,6 @@
 /**
  * The built renderer in headless Debian Chromium, talking to the real core through the loopback
- * bridge (startUiServer on 127.0.0.1 with a one-time token), a local FCOS mirror with a signed
+ * bridge (startUiServer on 127.0.0.1, signed in with a one-time link), a local FCOS mirror with a signed
  * fixture ISO, and real loop devices as USB sticks. Needs root, losetup and /usr/bin/chromium.
  */
 import { createHash } from 'node:crypto';
@@ -70,6 +70,13 @@ describe.skipIf(why)('renderer end to end in Chromium over the loopback bridge',
 
   it('drop a config, pick a stream, pick two loop devices, flash, see both verified', async () => {
     loops = [createLoopDevice(64 * MiB), createLoopDevice(64 * MiB)];
+    const tiny = createLoopDevice(512 * 1024);
+    loops.push(tiny);
+    // as root (this test), the app writes in-process through the flash job: no helper process
+    const helpers: number[][] = [];
+    const stop = stack.ui.session.addSink((channel, payload) => {
+      if (channel === 'flash:progress' && (payload as { step?: string }).step === 'write') helpers.push(writerPids());
+    });
     const page = browser!.page;
     await page.goto(stack.url);
     await page.getByRole('heading', { name: 'Choose a config' }).waitFor();
@@ -90,7 +97,15 @@ describe.skipIf(why)('renderer end to end in Chromium over the loopback bridge',
 
     await page.getByRole('button', { name: /Next: Options/ }).click();
     await page.getByRole('button', { name: /Next: Target/ }).click();
-    for (const l of loops) {
+    // a stick too small for the image says so, with both sizes, and cannot be ticked
+    const small = page.getByRole('checkbox', { name: new RegExp(`^Write to ${tiny.device} `) });
+    await small.waitFor({ timeout: 15_000 });
+    expect(await small.isDisabled()).toBe(true);
+    expect(await page.locator(`[data-code="WRITE_TOO_SMALL"]`).filter({ hasText: tiny.device }).textContent()).toBe(
+      `${tiny.device} is too small: it holds 0.5 MB, the image needs 1.0 MB`,
+    );
+    const sticks = loops.slice(0, 2);
+    for (const l of sticks) {
       const box = page.getByRole('checkbox', { name: new RegExp(`^Write to ${l.device} `) });
       await box.waitFor({ timeout: 15_000 });
       await box.check();
@@ -98,14 +113,18 @@ describe.skipIf(why)('renderer end to end in Chromium over the loopback bridge',
     await page.getByRole('button', { name: /Next: Flash/ }).click();
     await page.getByRole('button', { name: 'Flash 2 sticks' }).click();
     const dialog = page.getByRole('alertdialog');
-    for (const l of loops) expect(await dialog.textContent()).toContain(l.device);
+    for (const l of sticks) expect(await dialog.textContent()).toContain(`${l.device} — Loop device, 67.1 MB, no serial number`);
     await dialog.getByRole('button', { name: 'Erase and write' }).click();
     await page.getByText('All done').waitFor({ timeout: 120_000 });
 
+    stop();
+    expect(helpers.length).toBeGreaterThan(0);
+    expect(helpers.flat()).toEqual([]);
     const results = page.getByLabel('Results');
-    for (const l of loops) {
+    for (const l of sticks) {
       const text = (await results.locator(`[data-device="${l.device}"]`).textContent()) ?? '';
       expect(text).toContain('Verified');
+      expect(text).toContain('Written and verified');
       const shown = /Config read back: sha256 ([0-9a-f]{64}) \(matches\)/.exec(text)?.[1];
       // independent read-back through the CLI: the config on the stick has that SHA-256 and carries ours
       expect(shown).toBe(createHash('sha256').update(embeddedConfig(l.device)).digest('hex'));
@@ -121,7 +140,7 @@ describe.skipIf(why)('renderer end to end in Chromium over the loopback bridge',
     );
     // independent check: each stick carries the ISO's primary volume descriptor
     const iso = await fixtureIso(MIRROR_ISO_FIXTURE);
-    for (const l of loops) expect(readBytes(l.device, 32768, 2048).equals(readBytes(iso, 32768, 2048))).toBe(true);
+    for (const l of sticks) expect(readBytes(l.device, 32768, 2048).equals(readBytes(iso, 32768, 2048))).toBe(true);
     expect(browser!.errors).toEqual([]);
   }, 240_000);
 
@@ -265,18 +284,19 @@ describe.skipIf(why)('renderer end to end in Chromium over the loopback bridge',
     expect(browser!.errors).toEqual([]);
   }, 240_000);
 
-  it('cancel during the write stops the job and says so', async () => {
+  it('cancel during the write stops the job and says how each stick was left', async () => {
     const big = path.join(stack.dir, 'cancel-live.iso');
     copyFileSync(await fixtureIso(MIRROR_ISO_FIXTURE), big);
     truncateSync(big, 192 * MiB);
     loops = [createLoopDevice(256 * MiB)];
-    // hold the writer helper still at its first write report, so the click lands mid-write
-    let held: number[] = [];
-    const stop = stack.ui.session.addSink((channel, payload) => {
-      const p = payload as { phase?: string; bytes?: number; total?: number };
-      if (held.length || channel !== 'flash:progress' || p.phase !== 'write' || !p.bytes || p.bytes >= (p.total ?? 0)) return;
-      held = writerPids();
-      for (const pid of held) process.kill(pid, 'SIGSTOP');
+    // the writer runs in this process (root): its test hook slows every 4 MiB block so the click lands mid-write
+    Object.assign(process.env, { FLINT_TEST_HOOKS: '1', FLINT_TEST_BLOCK_DELAY_MS: '250' });
+    let stop = () => {};
+    const writing = new Promise<void>((resolve) => {
+      stop = stack.ui.session.addSink((channel, payload) => {
+        const p = payload as { step?: string; bytes?: number };
+        if (channel === 'flash:progress' && p.step === 'write' && (p.bytes ?? 0) > 0) resolve();
+      });
     });
     try {
       const page = browser!.page;
@@ -294,21 +314,21 @@ describe.skipIf(why)('renderer end to end in Chromium over the loopback bridge',
       await page.getByRole('button', { name: 'Flash', exact: true }).click();
       await page.getByRole('alertdialog').getByRole('button', { name: 'Erase and write' }).click();
       await page.getByRole('progressbar', { name: `Write ${loops[0].device}` }).waitFor({ timeout: 60_000 });
-      expect(held.length).toBeGreaterThan(0);
+      await writing; // bytes are on the stick
       await page.getByRole('button', { name: 'Cancel', exact: true }).click();
-      for (const pid of held) process.kill(pid, 'SIGCONT');
       await page.getByRole('heading', { name: 'Cancelled' }).waitFor({ timeout: 60_000 });
-      expect(await page.getByLabel('Results').textContent()).toMatch(/not bootable; write them again/);
+      const result = page.getByLabel('Results').locator(`[data-device="${loops[0].device}"]`);
+      expect(await result.getAttribute('data-ending')).toBe('cancelled-wiped');
+      expect(await result.textContent()).toContain('Cancelled, first MiB wiped');
+      // no phase is left "Waiting": verification was not reached
+      expect(await page.getByLabel('Progress').textContent()).toContain('Not reached');
+      expect(await page.getByLabel('Progress').textContent()).not.toContain('Waiting');
+      expect(readBytes(loops[0].device, 0, MiB).every((b) => b === 0)).toBe(true);
       expect(browser!.errors).toEqual([]);
     } finally {
       stop();
-      for (const pid of held) {
-        try {
-          process.kill(pid, 'SIGCONT');
-        } catch {
-          // already gone
-        }
-      }
+      delete process.env.FLINT_TEST_HOOKS;
+      delete process.env.FLINT_TEST_BLOCK_DELAY_MS;
     }
   }, 240_000);
 

@@ -1,6 +1,6 @@
 /**
- * `flint ui` as a user runs it: prints a loopback URL with a token, serves the renderer there,
- * stops cleanly on SIGTERM; a bad --port is one error line and exit 1.
+ * `flint ui` as a user runs it: prints the loopback address and a one-time sign-in link, serves
+ * the renderer there, stops cleanly on SIGTERM; a bad --port is one error line and exit 1.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FLINT_BIN } from '../../helpers/paths';
 import { outputOf } from '../../helpers/output';
+import { codeOfLink, signInHeaders } from '../../helpers/bridge-session';
 
 const FLINT = FLINT_BIN;
 
@@ -22,23 +23,33 @@ describe('flint ui', () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('serves the renderer on 127.0.0.1 with a one-time token and stops on SIGTERM', async () => {
+  it('serves the renderer on 127.0.0.1 with a one-time sign-in link and stops on SIGTERM', async () => {
     dir = mkdtempSync(join(tmpdir(), 'flint-ui-cli-'));
     writeFileSync(join(dir, 'index.html'), '<!doctype html><title>Flint UI</title>');
     child = spawn(process.execPath, [FLINT, 'ui', '--no-open', '--port', '0', '--renderer-dir', dir], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const url = (await outputOf(child, 'stdout').match(/(http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]+)/, 30_000))[1];
+    const out = outputOf(child, 'stdout');
+    const url = (await out.match(/Sign in with this link[^:]*: (http:\/\/127\.0\.0\.1:\d+\/#code=[A-Za-z0-9_-]+)\n/, 30_000))[1];
     const page = await fetch(url);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('<title>Flint UI</title>');
-    const token = new URL(url).searchParams.get('token')!;
+    const origin = new URL(url).origin;
     const info = await fetch(new URL('/api/app:info', url), {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-flint-token': token },
+      headers: { 'content-type': 'application/json', ...(await signInHeaders(origin, codeOfLink(url))) },
       body: '{}',
     });
     expect(await info.json()).toMatchObject({ ok: true, value: { name: 'Flint', mode: 'browser' } });
+    // the link works once; a signed-out page asks the process for a new one, shown on its terminal
+    await expect(signInHeaders(origin, codeOfLink(url))).rejects.toThrow(/401/);
+    const ask = () => fetch(`${origin}/api/sign-in/new`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const asked = await ask();
+    expect(asked.status).toBe(200);
+    expect(JSON.stringify(await asked.json())).not.toMatch(/code/); // the answer holds no link
+    expect((await ask()).status).toBe(429);
+    const fresh = (await out.match(/New sign-in link \(asked for by a browser\): (\S+)\n/, 10_000))[1];
+    await signInHeaders(origin, codeOfLink(fresh));
     const exited = new Promise<number | null>((res) => child!.on('exit', (code) => res(code)));
     child.kill('SIGTERM');
     expect(await exited).toBe(0);

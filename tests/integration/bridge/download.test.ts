@@ -12,6 +12,7 @@ import type { FlashProgress } from '../../../electron/contract/types';
 import { startUiServer, type UiServer } from '../../../electron/bridge/ui-server';
 import { fixtureIso } from '../../helpers/fixtures';
 import { populateMirror, startMirrorServer, TEST_KEY, type MirrorServer } from '../../helpers/mirror-server';
+import { sessionHeaders } from '../../helpers/bridge-session';
 
 describe('downloads through the bridge', () => {
   let dir: string;
@@ -32,7 +33,7 @@ describe('downloads through the bridge', () => {
       coreOptions: { baseUrl: mirror.url, cacheDir: join(dir, 'cache'), keyrings: [TEST_KEY.publicArmored] },
       core: { listDrives: async () => [], watchDrives: undefined },
     });
-    client = createBridgeClient({ baseUrl: server.origin, token: server.token, reconnectMs: 100 });
+    client = createBridgeClient({ baseUrl: server.origin, headers: await sessionHeaders(server), reconnectMs: 100 });
   });
 
   afterAll(async () => {

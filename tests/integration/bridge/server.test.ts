@@ -1,5 +1,5 @@
 /**
- * The loopback bridge over real HTTP on 127.0.0.1: token, Host and Origin checks, refused bad
+ * The loopback bridge over real HTTP on 127.0.0.1: sign-in and session cookie, Host and Origin checks, refused bad
  * requests, invokes through the bridge client, SSE events, static files and path traversal.
  * The core behind it is the real one (Ignition validator, ISO reader) except where a test needs a
  * drive list or a writer, which this machine cannot offer safely.
@@ -12,9 +12,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBridgeClient, type BridgeClient } from '../../../renderer/src/bridge-client';
 import type { DriveList, FlashFinished } from '../../../electron/contract/types';
-import type { CoreDrive } from '../../../electron/app/core-adapter';
+import type { Drive } from '../../../electron/core/drives/types';
+import type { TargetResult } from '../../../electron/core/write/events';
+import type { WriterLauncher } from '../../../electron/core/write/writers';
 import { startUiServer, type UiServer } from '../../../electron/bridge/ui-server';
 import { skipReason } from '../../helpers/requirements';
+import { sessionHeaders, signInHeaders } from '../../helpers/bridge-session';
 
 const FIXTURE = join(__dirname, '../../fixtures/coreos-installer/iso/embed-areas-2023-07.x86_64.iso.xz');
 const why = skipReason({ tools: ['xz'] });
@@ -37,50 +40,88 @@ function raw(
   });
 }
 
-const drives: CoreDrive[] = [
-  {
-    id: 'd-usb',
-    device: '/dev/sdx',
-    size: 16e9,
+/** A drive as the core lists it (only these fields matter to the app). */
+function drive(id: string, device: string, size: number, over: Partial<Drive> = {}): Drive {
+  return {
+    id,
+    device,
+    raw: device,
+    size,
     vendor: 'Acme',
     model: 'Stick',
+    description: 'Acme Stick',
+    serial: `S-${id}`,
     bus: 'usb',
     removable: true,
     readOnly: false,
     system: false,
+    systemReasons: [],
+    loop: false,
     mountpoints: [],
-  },
-  {
-    id: 'd-big',
-    device: '/dev/sdy',
-    size: 2e12,
-    vendor: 'Acme',
-    model: 'Disk',
-    bus: 'usb',
-    removable: false,
-    readOnly: false,
-    system: false,
-    mountpoints: [],
-  },
-  {
-    id: 'd-sys',
-    device: '/dev/vdz',
-    size: 256e9,
-    vendor: '',
-    model: '',
-    bus: 'virtio',
-    removable: false,
-    readOnly: false,
-    system: true,
-    mountpoints: ['/'],
-  },
+    partitions: [],
+    logicalBlockSize: 512,
+    physicalBlockSize: 512,
+    partitionTable: null,
+    ...over,
+  };
+}
+
+const drives: Drive[] = [
+  drive('d-usb', '/dev/sdx', 16e9),
+  drive('d-big', '/dev/sdy', 2e12, { model: 'Disk', description: 'Acme Disk', removable: false }),
+  drive('d-sys', '/dev/vdz', 256e9, { system: true, systemReasons: ['holds /'], bus: 'virtio', mountpoints: ['/'], removable: false }),
 ];
+
+/**
+ * A stand-in for the writer (the real one is tested on loop devices in tests/integration/write): it
+ * records the jobs it was given and reports a write; one of /dev/sdy alone waits for the cancel.
+ */
+function recordingWriter(flashed: string[][]): WriterLauncher {
+  return {
+    kind: 'test',
+    async run(job, hooks = {}) {
+      flashed.push(job.targets.map((t) => t.device));
+      const base = { bytesWritten: 100, verified: true, warnings: [], timings: {} };
+      if (job.targets[0]!.device === '/dev/sdy' && job.targets.length === 1) {
+        await new Promise((r) => hooks.signal?.addEventListener('abort', r, { once: true }));
+        const error = {
+          code: 'WRITE_CANCELLED',
+          message: 'cancelled',
+          params: { device: '/dev/sdy', stage: 'before-write', wiped: false },
+        };
+        const results: TargetResult[] = [
+          {
+            ...base,
+            device: '/dev/sdy',
+            ok: false,
+            ending: 'cancelled-before-write',
+            bytesWritten: 0,
+            verified: false,
+            ignitionSha256: null,
+            error,
+          },
+        ];
+        return { results, cancelled: true };
+      }
+      hooks.onEvent?.({ type: 'progress', device: job.targets[0]!.device, phase: 'write', bytes: 50, total: 100, speed: 10 });
+      const results: TargetResult[] = job.targets.map((t) => ({
+        ...base,
+        device: t.device,
+        ok: true,
+        ending: 'verified',
+        ignitionSha256: 'ab',
+      }));
+      return { results, cancelled: false };
+    },
+  };
+}
 
 describe.skipIf(why)('loopback bridge', () => {
   let dir: string;
   let iso: string;
   let server: UiServer;
   let client: BridgeClient;
+  let auth: Record<string, string>;
   const flashed: string[][] = [];
 
   beforeAll(async () => {
@@ -96,23 +137,10 @@ describe.skipIf(why)('loopback bridge', () => {
       port: 0,
       rendererDir,
       app: { name: 'Flint', version: '9.9.9' },
-      core: {
-        listDrives: async () => drives,
-        watchDrives: undefined,
-        // The writer is another engineer's tested unit; here it only records what it was asked.
-        flash: async ({ targets, onProgress, signal }) => {
-          flashed.push(targets.map((t) => t.device));
-          if (targets[0]!.device === '/dev/sdy' && targets.length === 1) {
-            // a long write: waits for the cancel, then reports the stick as cancelled
-            await new Promise((r) => signal.addEventListener('abort', r, { once: true }));
-            return [{ device: '/dev/sdy', ok: false, bytesWritten: 0, error: { code: 'WRITE_CANCELLED', message: 'cancelled' } }];
-          }
-          onProgress({ phase: 'write', device: targets[0]!.device, bytes: 50, total: 100, speed: 10 });
-          return targets.map((t) => ({ device: t.device, ok: true, bytesWritten: 100, configSha256: 'ab', expectedSha256: 'ab' }));
-        },
-      },
+      core: { listDrives: async () => drives, watchDrives: undefined, writer: () => recordingWriter(flashed) },
     });
-    client = createBridgeClient({ baseUrl: server.origin, token: server.token, reconnectMs: 100 });
+    auth = await sessionHeaders(server);
+    client = createBridgeClient({ baseUrl: server.origin, headers: auth, reconnectMs: 100 });
   });
 
   afterAll(async () => {
@@ -121,8 +149,35 @@ describe.skipIf(why)('loopback bridge', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('listens on 127.0.0.1 with a token in the URL', () => {
-    expect(server.url).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${server.port}/\\?token=[A-Za-z0-9_-]{32}$`));
+  it('listens on 127.0.0.1 and gives sign-in links with a one-time code in the fragment', () => {
+    const link = server.signInLink();
+    expect(link).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${server.port}/#code=[A-Za-z0-9_-]{32}$`));
+    expect(server.signInLink()).not.toBe(link);
+  });
+
+  it('spends a code once, sets an HttpOnly SameSite=Strict cookie, refuses wrong and spent codes', async () => {
+    const code = server.signInCode();
+    const post = (c: string) =>
+      fetch(`${server.origin}/api/sign-in`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ code: c }),
+      });
+    const first = await post(code);
+    expect(first.status).toBe(200);
+    expect(first.headers.get('set-cookie')).toMatch(/^flint_session=[A-Za-z0-9_-]{32}; HttpOnly; SameSite=Strict; Path=\/$/);
+    const again = await post(code);
+    expect(again.status).toBe(401);
+    expect(((await again.json()) as { error: { code: string } }).error.code).toBe('SIGN_IN_CODE_INVALID');
+    expect((await post('x'.repeat(32))).status).toBe(401);
+    // each sign-in is its own session; both work
+    const other = await signInHeaders(server.origin, server.signInCode());
+    const info = await fetch(`${server.origin}/api/app:info`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...other },
+      body: '{}',
+    });
+    expect(info.status).toBe(200);
   });
 
   it('answers app:info through the bridge client', async () => {
@@ -130,7 +185,7 @@ describe.skipIf(why)('loopback bridge', () => {
     expect(r).toMatchObject({ ok: true, value: { name: 'Flint', version: '9.9.9', mode: 'browser' } });
   });
 
-  it('refuses API calls without or with a wrong token', async () => {
+  it('refuses API calls and events without or with a wrong session cookie', async () => {
     const body = '{}';
     const none = await raw(server.port, {
       method: 'POST',
@@ -139,15 +194,17 @@ describe.skipIf(why)('loopback bridge', () => {
       body,
     });
     expect(none.status).toBe(401);
-    expect(JSON.parse(none.body).error.code).toBe('TOKEN_REQUIRED');
-    const wrong = createBridgeClient({ baseUrl: server.origin, token: 'x'.repeat(32) });
-    expect(await wrong.invoke('app:info', {})).toMatchObject({ ok: false, error: { code: 'TOKEN_REQUIRED' } });
-    const ev = await raw(server.port, { path: '/api/events?token=nope', headers: { host: `127.0.0.1:${server.port}` } });
+    expect(JSON.parse(none.body).error.code).toBe('SIGN_IN_REQUIRED');
+    const wrong = createBridgeClient({ baseUrl: server.origin, headers: { cookie: `flint_session=${'x'.repeat(32)}` } });
+    expect(await wrong.invoke('app:info', {})).toMatchObject({ ok: false, error: { code: 'SIGN_IN_REQUIRED' } });
+    const spent = createBridgeClient({ baseUrl: server.origin, signInCode: 'y'.repeat(32) });
+    expect(await spent.invoke('app:info', {})).toMatchObject({ ok: false, error: { code: 'SIGN_IN_REQUIRED' } });
+    const ev = await raw(server.port, { path: '/api/events', headers: { host: `127.0.0.1:${server.port}` } });
     expect(ev.status).toBe(401);
   });
 
   it('refuses foreign Host headers (DNS rebinding) and foreign Origins', async () => {
-    const h = { 'content-type': 'application/json', 'x-flint-token': server.token };
+    const h = { 'content-type': 'application/json', ...auth };
     const rebind = await raw(server.port, {
       method: 'POST',
       path: '/api/app:info',
@@ -175,7 +232,7 @@ describe.skipIf(why)('loopback bridge', () => {
   });
 
   it('refuses bad requests: method, content type, JSON, channel, shape, electron-only channels', async () => {
-    const h = { host: `127.0.0.1:${server.port}`, 'x-flint-token': server.token, 'content-type': 'application/json' };
+    const h = { host: `127.0.0.1:${server.port}`, ...auth, 'content-type': 'application/json' };
     expect((await raw(server.port, { method: 'GET', path: '/api/app:info', headers: h })).status).toBe(405);
     expect(
       (await raw(server.port, { method: 'POST', path: '/api/app:info', headers: { ...h, 'content-type': 'text/plain' }, body: '{}' }))
@@ -202,7 +259,7 @@ describe.skipIf(why)('loopback bridge', () => {
   });
 
   it('serves the renderer with a strict CSP and never files outside it', async () => {
-    const page = await raw(server.port, { path: '/?token=' + server.token, headers: { host: `127.0.0.1:${server.port}` } });
+    const page = await raw(server.port, { path: '/', headers: { host: `127.0.0.1:${server.port}` } });
     expect(page.status).toBe(200);
     expect(page.body).toContain('<title>Flint</title>');
     expect(String(page.headers['content-security-policy'])).toContain("script-src 'self'");
@@ -267,7 +324,10 @@ describe.skipIf(why)('loopback bridge', () => {
     const v = await client.invoke('config:validate', { id: cfg.value.id, imageId: img.value.id });
     expect(v.ok && v.value.report?.capacity).toBe(f.embedCapacity);
     const k = await client.invoke('options:check-kargs', { kargs: 'console=ttyS0 coreos.liveiso.fromram "a b', imageId: img.value.id });
-    expect(k.ok && k.value.problems.map((p) => p.code)).toEqual(expect.arrayContaining(['KARGS_UNBALANCED_QUOTE', 'KARGS_MANAGED']));
+    expect(k.ok && k.value.problems.map((p) => [p.code, p.params])).toEqual([['KARG_UNBALANCED_QUOTE', { arg: '"a b' }]]);
+    const w = await client.invoke('options:check-kargs', { kargs: 'console=ttyS0 mitigations=off', imageId: img.value.id });
+    expect(w).toMatchObject({ ok: true, value: { ok: true, args: ['console=ttyS0', 'mitigations=off'], problems: [] } });
+    expect(w.ok && w.value.warnings?.map((x) => x.code)).toEqual(['KARG_OVERRIDES_DEFAULT']);
   });
 
   it('lists a directory by name only, and saves a customized ISO only to a new file', async () => {
@@ -307,15 +367,15 @@ describe.skipIf(why)('loopback bridge', () => {
     };
     expect(await client.invoke('flash:start', { ...base, targetIds: ['d-sys'] })).toMatchObject({
       ok: false,
-      error: { code: 'DRIVE_SYSTEM' },
+      error: { code: 'WRITE_SYSTEM_DEVICE', params: { device: '/dev/vdz', reasons: ['holds /'] } },
     });
     expect(await client.invoke('flash:start', { ...base, targetIds: ['d-big'] })).toMatchObject({
       ok: false,
-      error: { code: 'DRIVE_LARGE_UNCONFIRMED' },
+      error: { code: 'WRITE_LARGE_UNCONFIRMED', params: { device: '/dev/sdy', size: 2e12 } },
     });
     expect(await client.invoke('flash:start', { ...base, targetIds: ['nope'] })).toMatchObject({
       ok: false,
-      error: { code: 'DRIVE_UNKNOWN' },
+      error: { code: 'WRITE_TARGET_NOT_FOUND' },
     });
     expect(flashed).toEqual([]);
 
@@ -331,7 +391,10 @@ describe.skipIf(why)('loopback bridge', () => {
       ['d-usb', 'ab'],
       ['d-big', 'ab'],
     ]);
-    expect(progress).toContainEqual(expect.objectContaining({ phase: 'write', driveId: 'd-usb', percent: 50, speed: 10, eta: 5 }));
+    expect(progress).toContainEqual(
+      expect.objectContaining({ phase: 'write', step: 'write', driveId: 'd-usb', percent: 50, speed: 10, eta: 5 }),
+    );
+    expect(done.results[0]).toMatchObject({ model: 'Stick', serial: 'S-d-usb', size: 16e9, ending: 'verified' });
     expect(flashed).toEqual([['/dev/sdx', '/dev/sdy']]);
   });
 
@@ -360,7 +423,12 @@ describe.skipIf(why)('loopback bridge', () => {
     const done = await finished;
     expect(done).toMatchObject({ jobId: started.value.jobId, ok: false, cancelled: true });
     expect(done.results).toEqual([
-      expect.objectContaining({ driveId: 'd-big', ok: false, error: expect.objectContaining({ code: 'WRITE_CANCELLED' }) }),
+      expect.objectContaining({
+        driveId: 'd-big',
+        ok: false,
+        ending: 'cancelled-before-write',
+        error: expect.objectContaining({ code: 'WRITE_CANCELLED' }),
+      }),
     ]);
   });
 });

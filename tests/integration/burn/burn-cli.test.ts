@@ -78,11 +78,19 @@ describe.skipIf(why)('flint burn (CLI, loop devices)', () => {
     const report = JSON.parse(r.stdout.toString('utf8'));
     const show = await runFlint(['iso', 'ignition', 'show', tmp.join('c1.iso')]);
     expect(report.ok).toBe(true);
+    // run as root, burn writes in-process: no helper process, no prompt
+    expect(report.writer).toBe('in-process');
     expect(report.image).toMatchObject({ path: iso, sha256: sha256(isoBytes) });
-    expect(report.liveConfigSha256).toBe(sha256(show.stdout));
-    expect(report.kargs).toContain('coreos.liveiso.fromram foo=1');
-    expect(report.targets.map((t: { device: string }) => t.device)).toEqual([a.device, b.device]);
-    for (const t of report.targets) expect(t).toMatchObject({ ok: true, configSha256: sha256(show.stdout) });
+    expect(report.targets.map((t: { target: { device: string } }) => t.target.device)).toEqual([a.device, b.device]);
+    for (const t of report.targets) {
+      expect(t).toMatchObject({
+        ok: true,
+        ending: 'verified',
+        configSha256: sha256(show.stdout),
+        expectedConfigSha256: sha256(show.stdout),
+      });
+      expect(t.kargs).toContain('coreos.liveiso.fromram foo=1');
+    }
     for (const l of [a, b]) expect(head(l.device, want.length).equals(want)).toBe(true);
   }, 120_000);
 
@@ -102,11 +110,11 @@ describe.skipIf(why)('flint burn (CLI, loop devices)', () => {
     ]);
     expect(r.code, r.stderr).toBe(0);
     const report = JSON.parse(r.stdout.toString('utf8'));
-    expect(report.targets[0]).toMatchObject({ ok: true, configSha256: report.liveConfigSha256 });
+    expect(report.targets[0]).toMatchObject({ ok: true, configSha256: report.targets[0].expectedConfigSha256 });
     const copy = tmp.join('from-bu.iso');
     writeFileSync(copy, head(l.device, isoBytes.length));
     const show = await runFlint(['iso', 'ignition', 'show', copy]);
-    expect(sha256(show.stdout)).toBe(report.liveConfigSha256);
+    expect(sha256(show.stdout)).toBe(report.targets[0].configSha256);
     const merged = liveConfigContents(show.stdout.toString('utf8')).merges;
     expect(merged).toHaveLength(1);
     // the fixture's live.ign is upstream's translation of live.bu
@@ -156,6 +164,31 @@ describe.skipIf(why)('flint burn (CLI, loop devices)', () => {
     expect(head(l.device, isoBytes.length).equals(isoBytes)).toBe(true);
   }, 120_000);
 
+  it("refuses an invalid config with every error listed, and prints a valid config's live-boot warnings", async () => {
+    const l = stick();
+    const bad = tmp.join('bad.ign');
+    writeFileSync(bad, '{"ignition":{"version":"3.4.0"},"passwd":{"users":[{"name":42}]},"storage":{"files":[{"path":"etc/motd"}]}}');
+    const refused = await runFlint(['burn', '--iso', iso, '--ignition', bad, '--target', l.device, '--allow-loop', '--yes']);
+    expect(refused.code).toBe(1);
+    const lines = refused.stderr.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^error at \$\.passwd\.users\[0\]\.name: /);
+    expect(lines.at(-1)).toMatch(
+      new RegExp(`^Error: ${bad.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} is not a valid config \\(\\d+ errors?\\)$`),
+    );
+    expect(untouched(l)).toBe(true);
+    const warns = tmp.join('warns.ign');
+    writeFileSync(warns, JSON.stringify({ ignition: { version: '3.4.0' }, storage: { disks: [{ device: '/dev/sda', wipeTable: true }] } }));
+    const ok = await runFlint(['burn', '--iso', iso, '--ignition', warns, '--target', l.device, '--allow-loop', '--yes']);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stderr).toMatch(
+      new RegExp(
+        `^Warning: ${warns.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: \\$\\.storage\\.disks\\[0\\]\\.wipeTable: .* \\[LIVE_WIPE_TABLE\\]$`,
+        'm',
+      ),
+    );
+    expect(ok.stdout.toString()).toContain(`${l.device}: written and verified`);
+  }, 60_000);
+
   it('refuses without --yes when not on a terminal, and a loop device without --allow-loop', async () => {
     const l = stick();
     const noYes = await runFlint(['burn', '--iso', iso, '--target', l.device, '--allow-loop']);
@@ -184,7 +217,7 @@ describe.skipIf(why)('flint burn (CLI, loop devices)', () => {
     }
     const asJson = await runFlint(['burn', '--iso', tmp.join('missing.iso'), '--target', l.device, '--allow-loop', '--yes', '--json']);
     expect(asJson.code).toBe(1);
-    expect(JSON.parse(asJson.stdout.toString('utf8'))).toMatchObject({ ok: false, error: { code: 'BURN_ISO_NOT_FOUND' } });
+    expect(JSON.parse(asJson.stdout.toString('utf8'))).toMatchObject({ ok: false, error: { code: 'FLASH_ISO_NOT_FOUND' } });
     const noTarget = await runFlint(['burn', '--iso', iso, '--yes']);
     expect(noTarget.code).not.toBe(0);
     expect(untouched(l)).toBe(true);

@@ -1,5 +1,6 @@
 // `flint burn` on a terminal (a real pseudo-terminal from util-linux `script`): it asks before
-// erasing, "no" writes nothing, "yes" writes with a progress bar.
+// erasing (naming each target's size, model and serial), "no" writes nothing, "yes" writes with one
+// progress line per target (phase, percent, speed, ETA) redrawn in place.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -45,17 +46,21 @@ describe.skipIf(why)('flint burn on a terminal', () => {
     writeFileSync(iso, readFileSync(await fixtureIso('embed-areas-2023-07.x86_64')));
   });
 
-  it('asks first: "no" leaves the stick alone, "yes" writes it with a progress bar', async () => {
+  it('asks first: "no" leaves the stick alone, "yes" writes it with a progress line per target', async () => {
     const l = stick(8 << 20);
     const no = await burnOnTerminal(['--iso', iso, '--target', l.device, '--allow-loop'], 'no');
-    expect(no.output).toContain(`Everything on ${l.device} will be erased`);
+    expect(no.output).toContain('Everything on this drive will be erased:');
+    expect(no.output).toContain(`  ${l.device}  Loop device  8.4 MB  no serial`);
     expect(no.code).toBe(1);
     expect(no.output).toContain('Error: Cancelled; nothing was written');
     expect(head(l.device, 1 << 20).every((b) => b === 0)).toBe(true);
 
     const yes = await burnOnTerminal(['--iso', iso, '--fromram', '--target', l.device, '--allow-loop'], 'yes');
     expect(yes.code, yes.output).toBe(0);
-    expect(yes.output).toMatch(new RegExp(`write ${l.device} \\[`));
+    // the progress block: the target's own line, redrawn in place (cursor up), ending in its result
+    expect(yes.output).toMatch(new RegExp(`${l.device} +(writing|verifying) +\\d+%`));
+    expect(yes.output).toContain('\x1b[1A');
+    expect(yes.output).toMatch(new RegExp(`${l.device} +written and verified`));
     expect(yes.output).toContain(`${l.device}: written and verified`);
     const pristine = readFileSync(iso);
     expect(head(l.device, pristine.length).equals(pristine)).toBe(false); // customized: the kargs changed

@@ -173,6 +173,85 @@ export const TABLE: { name: string; config: object | string; ok: boolean; otherE
     config: v('3.3.0', { storage: { filesystems: [{ device: '/dev/sdb', format: 'swap', path: '/x' }] } }),
     ok: true,
   },
+  // rules added with issue 14 (Flint accepted these; Ignition refuses them)
+  { name: 'UTF-8 byte-order mark', config: '\uFEFF{"ignition":{"version":"3.3.0"}}', ok: false },
+  { name: 'LUKS without device', config: v('3.3.0', { storage: { luks: [{ name: 'data' }] } }), ok: false },
+  {
+    name: 'custom clevis with tpm2',
+    config: v('3.3.0', {
+      storage: { luks: [{ name: 'd', device: '/dev/sdb', clevis: { tpm2: true, custom: { pin: 'tpm2', config: '{}' } } }] },
+    }),
+    ok: false,
+  },
+  { name: 'kernel argument twice in shouldExist', config: v('3.3.0', { kernelArguments: { shouldExist: ['a', 'a'] } }), ok: false },
+  { name: 'kernel argument twice in shouldNotExist', config: v('3.3.0', { kernelArguments: { shouldNotExist: ['a', 'a'] } }), ok: false },
+  {
+    name: 'shouldExist false beside a partition without number',
+    config: v('3.3.0', {
+      storage: {
+        disks: [
+          {
+            device: '/dev/sdb',
+            partitions: [
+              { number: 1, shouldExist: false },
+              { label: 'data', sizeMiB: 0, startMiB: 0 },
+            ],
+          },
+        ],
+      },
+    }),
+    ok: false,
+  },
+  {
+    name: 'shouldExist false beside numbered partitions',
+    config: v('3.3.0', {
+      storage: {
+        disks: [
+          {
+            device: '/dev/sdb',
+            partitions: [
+              { number: 1, shouldExist: false },
+              { number: 2, label: 'data', sizeMiB: 0 },
+            ],
+          },
+        ],
+      },
+    }),
+    ok: true,
+  },
+  ...[
+    'http://[::1/x',
+    'http://host:port/x',
+    'http://a/%zz',
+    'http://a b/',
+    'http://a/#%zz',
+    'http://us%zzer@a/',
+    'http://a%41/',
+    'http://a/\u0001',
+  ].map((source) => ({
+    name: `source ${JSON.stringify(source)} does not parse`,
+    config: v('3.3.0', file({ path: '/a', contents: { source } })),
+    ok: false,
+  })),
+  {
+    name: 'query escapes are not checked',
+    config: v('3.3.0', file({ path: '/a', contents: { source: 'http://a/b%20c?x=%zz' } })),
+    ok: true,
+  },
+  { name: 'proxy that does not parse', config: { ignition: { version: '3.3.0', proxy: { httpProxy: 'http://[::1' } } }, ok: false },
+  { name: 'socks proxy', config: { ignition: { version: '3.3.0', proxy: { httpsProxy: 'socks5://x' } } }, ok: false },
+  { name: 'proxy without scheme', config: { ignition: { version: '3.3.0', proxy: { httpProxy: 'proxy:3128' } } }, ok: false },
+  { name: 'http proxy', config: { ignition: { version: '3.3.0', proxy: { httpProxy: 'http://proxy:3128', noProxy: ['a'] } } }, ok: true },
+  ...[
+    ['tang URL that does not parse', { url: 'http://%zz', thumbprint: 'x' }, false],
+    ['tang without thumbprint', { url: 'http://t' }, false],
+    ['tang over ftp', { url: 'ftp://t', thumbprint: 'x' }, false],
+    ['tang server', { url: 'http://t', thumbprint: 'x' }, true],
+  ].map(([name, tang, ok]) => ({
+    name: name as string,
+    config: v('3.3.0', { storage: { luks: [{ name: 'd', device: '/dev/sdb', clevis: { tang: [tang] } }] } }),
+    ok: ok as boolean,
+  })),
 ];
 
 const why = skipReason({ tools: ['ignition-validate'] });

@@ -7,13 +7,13 @@ import { createLoopDevice, type LoopDevice } from '../../helpers/loop';
 import { fixtureIso } from '../../helpers/fixtures';
 import { writeImage } from '../../../electron/core/write/write-image';
 import type { TargetResult, WriteEvent } from '../../../electron/core/write/events';
-import { WriteErrorCode } from '../../../electron/core/write/codes';
+import { ERROR_CODES } from '../../../electron/contract/error-codes';
 import { WRITE_REQS, isMounted, loopDrive, randomImage, tempDir, umountIfMounted } from './setup';
 import { readBytes } from '../../helpers/read-bytes';
 
 const why = skipReason(WRITE_REQS);
 const MiB = 1024 * 1024;
-type Failed = Extract<TargetResult, { ok: false }>;
+type Failed = TargetResult & { error: NonNullable<TargetResult['error']> };
 
 function withHooks<T>(env: Record<string, string>, fn: () => Promise<T>): Promise<T> {
   const keys = ['FLINT_TEST_HOOKS', ...Object.keys(env)];
@@ -87,7 +87,7 @@ describe.skipIf(why)('writer failures on real loop devices', () => {
     const before = readBytes(l.device, 0, MiB);
     const [r] = await writeImage({ image: iso, plan, targets: [await loopDrive(l.device)], allowLoop: true });
     expect(r.ok).toBe(false);
-    expect((r as Failed).error.code).toBe(WriteErrorCode.DEVICE_BUSY);
+    expect((r as Failed).error.code).toBe(ERROR_CODES.WRITE_DEVICE_BUSY);
     expect((r as Failed).error.message).toContain(mnt.path);
     expect(isMounted(mnt.path)).toBe(true);
     expect(readBytes(l.device, 0, MiB).equals(before)).toBe(true);
@@ -113,11 +113,17 @@ describe.skipIf(why)('writer failures on real loop devices', () => {
         allowLoop: true,
       })),
     ]);
-    expect(results.map((r) => (r.ok ? 'ok' : r.error.code))).toEqual([
-      WriteErrorCode.TOO_SMALL,
+    expect(results.map((r) => (r.ok ? 'ok' : r.error!.code))).toEqual([
+      ERROR_CODES.WRITE_TOO_SMALL,
       'ok',
-      WriteErrorCode.LOOP_NOT_ALLOWED,
-      WriteErrorCode.TARGET_CHANGED,
+      ERROR_CODES.WRITE_LOOP_NOT_ALLOWED,
+      ERROR_CODES.WRITE_TARGET_CHANGED,
+    ]);
+    // refused before any byte: nothing written, and said so
+    expect(results.filter((r) => !r.ok).map((r) => [r.ending, r.bytesWritten])).toEqual([
+      ['not-written', 0],
+      ['not-written', 0],
+      ['not-written', 0],
     ]);
     expect(readBytes(wrong.device, 0, MiB).every((b) => b === 0)).toBe(true);
   });
@@ -148,8 +154,9 @@ describe.skipIf(why)('writer failures on real loop devices', () => {
     expect(Date.now() - abortedAt).toBeLessThan(3000);
     const r = results[0] as Failed;
     expect(r.ok).toBe(false);
-    expect(r.error.code).toBe(WriteErrorCode.CANCELLED);
-    expect(r.error.message).toMatch(/first MiB was wiped/);
+    expect(r.error.code).toBe(ERROR_CODES.WRITE_CANCELLED);
+    expect(r.error.params).toEqual({ device: l.device, stage: 'writing', wiped: true });
+    expect(r).toMatchObject({ ending: 'cancelled-wiped', wiped: true });
     expect(r.bytesWritten).toBeLessThan(64 * MiB);
     expect(readBytes(l.device, 0, MiB).every((b) => b === 0)).toBe(true);
     // written, then wiped: the second MiB still holds the image
@@ -183,10 +190,17 @@ describe.skipIf(why)('writer failures on real loop devices', () => {
     expect(readBytes(healthy.device, 0, 48 * MiB).equals(readFileSync(image))).toBe(true);
     expect(r.ok).toBe(false);
     const f = r as Failed;
-    expect(f.error.code).toBe(WriteErrorCode.IO_ERROR);
+    expect(f.error.code).toBe(ERROR_CODES.WRITE_IO_ERROR);
     const at = Number(/at byte (\d+)/.exec(f.error.message)?.[1]);
     expect(at).toBeGreaterThanOrEqual(8 * MiB);
     expect(at).toBeLessThanOrEqual(17 * MiB);
+    // the ending says where it failed, and that its start was wiped
+    expect(f).toMatchObject({
+      ending: 'failed',
+      failedAt: at,
+      wiped: true,
+      error: { params: { device: l.device, offset: at, doing: 'writing' } },
+    });
   });
 
   it('a byte changed between write and verify is caught at that byte', async () => {
@@ -196,7 +210,8 @@ describe.skipIf(why)('writer failures on real loop devices', () => {
       writeImage({ image: iso, plan, targets: [l.device], allowLoop: true }),
     );
     expect(r.ok).toBe(false);
-    expect((r as Failed).error.code).toBe(WriteErrorCode.VERIFY_MISMATCH);
+    expect((r as Failed).error.code).toBe(ERROR_CODES.WRITE_VERIFY_MISMATCH);
     expect((r as Failed).error.message).toMatch(/at byte 300001;/);
+    expect(r).toMatchObject({ ending: 'failed', failedAt: 300001 });
   });
 });

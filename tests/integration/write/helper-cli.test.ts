@@ -10,7 +10,7 @@ import { FLINT_BIN } from '../../helpers/paths';
 import { devHelperCommand } from '../../../electron/core/write/elevate';
 import { encodeJob } from '../../../electron/core/write/job';
 import { HelperExit, parseEventLine, type WriteEvent } from '../../../electron/core/write/events';
-import { WriteErrorCode } from '../../../electron/core/write/codes';
+import { ERROR_CODES } from '../../../electron/contract/error-codes';
 import type { Drive } from '../../../electron/core/drives/types';
 import { WRITE_REQS, loopDrive, randomImage, tempDir } from './setup';
 import { readBytes } from '../../helpers/read-bytes';
@@ -62,7 +62,10 @@ describe.skipIf(why)('the helper protocol and the drives/write CLI', () => {
     const code = await new Promise<number | null>((res) => child.on('close', res));
     expect(code).toBe(HelperExit.CANCELLED);
     const done = events.find((e) => e.type === 'done');
-    expect(done).toMatchObject({ cancelled: true, results: [{ device: l.device, ok: false, error: { code: WriteErrorCode.CANCELLED } }] });
+    expect(done).toMatchObject({
+      cancelled: true,
+      results: [{ device: l.device, ok: false, ending: 'cancelled-wiped', wiped: true, error: { code: ERROR_CODES.WRITE_CANCELLED } }],
+    });
     expect(events[0]).toMatchObject({ type: 'start', devices: [l.device], imageSize: 32 * MiB });
     expect(readBytes(l.device, 0, MiB).every((b) => b === 0)).toBe(true);
     expect(readBytes(l.device, MiB, MiB).equals(readFileSync(image).subarray(MiB, 2 * MiB))).toBe(true);
@@ -78,7 +81,7 @@ describe.skipIf(why)('the helper protocol and the drives/write CLI', () => {
       ({ status, stdout } = e as { status: number; stdout: string });
     }
     expect(status).toBe(HelperExit.BAD_JOB);
-    expect(parseEventLine(stdout)).toMatchObject({ type: 'fatal', error: { code: WriteErrorCode.JOB_INVALID } });
+    expect(parseEventLine(stdout)).toMatchObject({ type: 'fatal', error: { code: ERROR_CODES.WRITE_JOB_INVALID } });
   });
 
   it('`flint drives` lists loop devices only with --allow-loop, system disks only with --all (never as targets)', () => {
@@ -106,8 +109,13 @@ describe.skipIf(why)('the helper protocol and the drives/write CLI', () => {
     } catch (e) {
       out = (e as { stdout: string }).stdout;
     }
-    expect(out).toMatch(new RegExp(`Everything on ${l.device} \\(Loop device, 4\\.2 MB\\) will be erased\\. Type "yes" to continue:`));
-    expect(out).toMatch(/Error: not confirmed; nothing was written/);
+    // the prompt names each target's device, model, size and serial (a loop device has none)
+    expect(out).toMatch(
+      new RegExp(
+        `Everything on this drive will be erased:\\s+${l.device}  Loop device  4\\.2 MB  no serial[\\s\\S]*Type "yes" to continue:`,
+      ),
+    );
+    expect(out).toMatch(/Error: Cancelled; nothing was written/);
     expect(readBytes(l.device, 0, MiB).every((b) => b === 0)).toBe(true);
   });
 });

@@ -10,7 +10,9 @@ import { FLINT_BIN } from '../../helpers/paths';
 import { inspectIsoFile } from '../../../electron/core/iso/inspect';
 import { planCustomize } from '../../../electron/core/iso/customize';
 import { writeImage } from '../../../electron/core/write/write-image';
-import type { TargetResult, WriteEvent } from '../../../electron/core/write/events';
+import type { WriteEvent } from '../../../electron/core/write/events';
+import { helperWriter } from '../../../electron/core/write/helper-writer';
+import type { FlashReport } from '../../../electron/core/flash/types';
 import { WRITE_REQS, loopDrive, tempDir } from './setup';
 import { readBytes } from '../../helpers/read-bytes';
 
@@ -53,9 +55,18 @@ describe.skipIf(why)('writing to real loop devices', () => {
       expectIgnitionSha256: c.ignSha,
       onEvent: (e) => events.push(e),
     });
-    expect(r).toMatchObject({ device: loop.device, ok: true, verified: true, ignitionSha256: c.ignSha, bytesWritten: c.expected.length });
+    expect(r).toMatchObject({
+      device: loop.device,
+      ok: true,
+      ending: 'verified',
+      verified: true,
+      ignitionSha256: c.ignSha,
+      bytesWritten: c.expected.length,
+    });
     expect(readBytes(loop.device, 0, c.expected.length).equals(c.expected)).toBe(true);
-    expect((r as Extract<TargetResult, { ok: true }>).sha256).toBe(sha(c.expected));
+    expect(r.sha256).toBe(sha(c.expected));
+    expect(r.timings.writeMs).toBeGreaterThanOrEqual(0);
+    expect(r.timings.verifyMs).toBeGreaterThanOrEqual(0);
     const phases = events.filter((e) => e.type === 'progress').map((e) => (e as { phase: string }).phase);
     expect(phases).toEqual(expect.arrayContaining(['check', 'unmount', 'write', 'verify', 'ignition']));
     const last = events.filter((e) => e.type === 'progress' && e.phase === 'write').pop() as { bytes: number; total: number };
@@ -87,8 +98,17 @@ describe.skipIf(why)('writing to real loop devices', () => {
         encoding: 'utf8',
       },
     );
-    const results = JSON.parse(out) as TargetResult[];
-    expect(results).toEqual([expect.objectContaining({ device: loop.device, ok: true, ignitionSha256: c.ignSha })]);
+    const report = JSON.parse(out) as FlashReport;
+    expect(report.targets).toEqual([
+      expect.objectContaining({
+        target: expect.objectContaining({ device: loop.device, size: 4 * 1024 * 1024 }),
+        ok: true,
+        ending: 'verified',
+        configSha256: c.ignSha,
+        expectedConfigSha256: c.ignSha,
+      }),
+    ]);
+    expect(report.image).toMatchObject({ path: c.iso, sha256: sha(readFileSync(c.iso)), signature: 'local' });
     expect(readBytes(loop.device, 0, c.expected.length).equals(c.expected)).toBe(true);
   });
 
@@ -106,7 +126,9 @@ describe.skipIf(why)('writing to real loop devices', () => {
       err = e as { status: number; stderr: string };
     }
     expect(err?.status).toBe(1);
-    expect(err?.stderr.trim()).toMatch(/^Error: refusing to erase \/dev\/loop\d+ .*pass --yes$/);
+    expect(err?.stderr.trim().split('\n').pop()).toMatch(
+      /^Error: Refusing to erase \/dev\/loop\d+ without confirmation: pass --yes to confirm$/,
+    );
     expect(readBytes(loop.device, 0, 1024 * 1024).every((b) => b === 0)).toBe(true);
   });
 
@@ -120,7 +142,7 @@ describe.skipIf(why)('writing to real loop devices', () => {
       plan: { imageSize: size, writes: [] },
       targets: [loop.device],
       allowLoop: true,
-      transport: 'files',
+      writer: helperWriter({ transport: 'files' }),
     });
     expect(r).toMatchObject({ ok: true, verified: true, ignitionSha256: null });
     expect(readBytes(loop.device, 0, size).equals(readFileSync(iso))).toBe(true);

@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseLsblk, lsblkArgs, LSBLK_COLUMNS } from '../../../electron/core/drives/lsblk';
-import { checkTarget, filterDrives } from '../../../electron/core/drives/check';
-import { WriteErrorCode } from '../../../electron/core/write/codes';
+import { checkTarget } from '../../../electron/core/drives/target-safety';
+import { filterDrives } from '../../../electron/core/drives/list';
+import { ERROR_CODES } from '../../../electron/contract/error-codes';
 import type { Drive, SystemContext } from '../../../electron/core/drives/types';
 
 const FIX = join(__dirname, '..', '..', 'fixtures', 'lsblk');
@@ -89,9 +90,9 @@ describe('lsblk adapter', () => {
     const data = by(drives, '/dev/sdb');
     expect(data.systemReasons).toEqual(['holds the source image']);
     expect(() => checkTarget(root, { imageSize: 1e9 })).toThrow(
-      expect.objectContaining({ code: WriteErrorCode.SYSTEM_DEVICE, causes: root.systemReasons }),
+      expect.objectContaining({ code: ERROR_CODES.WRITE_SYSTEM_DEVICE, causes: root.systemReasons }),
     );
-    expect(() => checkTarget(data, { imageSize: 1e9 })).toThrow(expect.objectContaining({ code: WriteErrorCode.SYSTEM_DEVICE }));
+    expect(() => checkTarget(data, { imageSize: 1e9 })).toThrow(expect.objectContaining({ code: ERROR_CODES.WRITE_SYSTEM_DEVICE }));
     expect(drives.some((d) => d.device === '/dev/ram0')).toBe(false);
     expect(filterDrives(drives).map((d) => d.device)).toEqual(['/dev/sdc', '/dev/sdd']);
   });
@@ -99,19 +100,20 @@ describe('lsblk adapter', () => {
   it('refuses read-only and too-small targets with actionable messages, warns above 128 GB', () => {
     const drives = parseLsblk(load('usb-root-data-disk.json'), none);
     expect(() => checkTarget(by(drives, '/dev/sdc'), { imageSize: 1e9 })).toThrow(
-      expect.objectContaining({ code: WriteErrorCode.READ_ONLY, message: expect.stringMatching(/write-protect/) }),
+      expect.objectContaining({ code: ERROR_CODES.WRITE_READ_ONLY, message: expect.stringMatching(/write-protect/) }),
     );
     expect(() => checkTarget(by(drives, '/dev/sdd'), { imageSize: 2_500_000_000 })).toThrow(
       expect.objectContaining({
-        code: WriteErrorCode.TOO_SMALL,
+        code: ERROR_CODES.WRITE_TOO_SMALL,
         message: '/dev/sdd (Verbatim STORE N GO) is too small: it holds 2.0 GB, the image needs 2.5 GB',
+        params: { device: '/dev/sdd', description: 'Verbatim STORE N GO', size: 2_000_000_000, needed: 2_500_000_000 },
       }),
     );
     expect(checkTarget(by(drives, '/dev/sdd'), { imageSize: 1e9 })).toEqual([]);
     const big = by(parseLsblk(load('laptop-nvme-luks-usb.json'), none), '/dev/sdb');
     expect(checkTarget(big, { imageSize: 1e9 })).toEqual([expect.objectContaining({ code: 'LARGE_DRIVE' })]);
     const loop = by(parseLsblk(load('debian12-vm-loop.json'), none), '/dev/loop0');
-    expect(() => checkTarget(loop, { imageSize: 1e6 })).toThrow(expect.objectContaining({ code: WriteErrorCode.LOOP_NOT_ALLOWED }));
+    expect(() => checkTarget(loop, { imageSize: 1e6 })).toThrow(expect.objectContaining({ code: ERROR_CODES.WRITE_LOOP_NOT_ALLOWED }));
     expect(checkTarget(loop, { imageSize: 1e6, allowLoop: true })).toEqual([]);
   });
 

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { parseDarwinDrives, wholeDisksOf, diskutilInfoArgv, DISKUTIL_LIST_ARGV } from '../../../electron/core/drives/darwin';
 import { parseWindowsDrives, LIST_DISKS_ARGV } from '../../../electron/core/drives/windows';
 import { parsePlist } from '../../../electron/core/drives/plist';
-import { filterDrives, checkTarget } from '../../../electron/core/drives/check';
+import { checkTarget } from '../../../electron/core/drives/target-safety';
+import { filterDrives } from '../../../electron/core/drives/list';
 import { mountContains } from '../../../electron/core/drives/system';
 
 const FIX = join(__dirname, '..', '..', 'fixtures', 'drives');

@@ -453,6 +453,10 @@ describe('translateButane: every unsupported or invalid field is an error with i
     expect(errorsOf('variant: flatcar\nversion: 1.0.0\n').issues[0]).toMatchObject({ code: 'BUTANE_VARIANT', line: 1 });
     expect(errorsOf('variant: fcos\nversion: 1.7.0-experimental\n').issues[0]).toMatchObject({ code: 'BUTANE_VERSION', line: 2 });
     expect(errorsOf('variant: fcos\nversion: 1.4.0\nstorage: [\n').issues[0].code).toBe('BUTANE_YAML');
-    expect(errorsOf('variant: fcos\nversion: 1.4.0\nsystemd: {}\nsystemd: {}\n').issues[0]).toMatchObject({ code: 'BUTANE_YAML', line: 4 });
+    expect(errorsOf('variant: fcos\nversion: 1.4.0\nsystemd: {}\nsystemd: {}\n').issues[0]).toMatchObject({
+      code: 'BUTANE_DUPLICATE_KEY',
+      line: 4,
+      message: 'duplicate key "systemd" at line 4: already defined at line 3',
+    });
   });
 });

@@ -96,17 +96,6 @@ describe('main process IPC', () => {
         'flash:start',
         {
           imageId: 'i',
-          options: { fromRam: false, extraKargs: '', networkIds: [], caIds: [] },
-          targetIds: ['a', 'a'],
-          verify: true,
-          eject: false,
-          confirmLarge: false,
-        },
-      ],
-      [
-        'flash:start',
-        {
-          imageId: 'i',
           options: { fromRam: false, extraKargs: '', networkIds: [], caIds: [], destDevice: 'sda; rm -rf /' },
           targetIds: ['a'],
           verify: true,
@@ -120,6 +109,13 @@ describe('main process IPC', () => {
     for (const [ch, req] of cases) {
       expect(await call(ch, req), ch).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
     }
+    // a drive named twice is well-formed: the target rules refuse it (WRITE_TARGET_TWICE, as on the
+    // CLI; tests/integration/flash/conformance.test.ts), after the unknown image here
+    const twice = { imageId: 'i', options: { fromRam: false, extraKargs: '', networkIds: [], caIds: [] }, targetIds: ['a', 'a'] };
+    expect(await call('flash:start', { ...twice, verify: true, eject: false, confirmLarge: false })).toMatchObject({
+      ok: false,
+      error: { code: 'IMAGE_UNKNOWN' },
+    });
   });
 
   it('refuses the browser-only channels that would take paths from the renderer', async () => {

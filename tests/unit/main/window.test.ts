@@ -40,7 +40,7 @@ vi.mock('electron', () => {
   };
 });
 
-const { createMainWindow, hardenSession, windowOptions } = await import('../../../electron/main/window');
+const { createMainWindow, hardenSession } = await import('../../../electron/main/window');
 const { CONTENT_SECURITY_POLICY } = await import('../../../electron/app/static');
 
 describe('main window', () => {
@@ -51,7 +51,8 @@ describe('main window', () => {
   });
 
   it('is isolated and sandboxed, without Node, webviews or drag-drop navigation', () => {
-    const p = windowOptions('/app/out/preload/index.cjs').webPreferences!;
+    createMainWindow('/app/out/preload/index.cjs', 'app://flint/index.html');
+    const p = state.windows[0]!.options.webPreferences as Record<string, unknown>;
     expect(p).toMatchObject({
       preload: '/app/out/preload/index.cjs',
       contextIsolation: true,

@@ -8,6 +8,7 @@ import { act } from '@testing-library/react';
 import { waitFor } from '../../helpers/wait';
 import type {
   DriveInfo,
+  ErrorValue,
   EventChannel,
   EventPayload,
   FileKind,
@@ -37,6 +38,8 @@ export function drive(id: string, over: Partial<DriveInfo> = {}): DriveInfo {
     device: `/dev/${id}`,
     size: 16e9,
     description: `Stick ${id}`,
+    model: `Stick ${id}`,
+    serial: `SN-${id}`,
     bus: 'usb',
     removable: true,
     readOnly: false,
@@ -114,7 +117,7 @@ export class FakeCore {
   private handlers: { [C in InvokeChannel]?: Handler<C> } = {};
   private answers = new Map<InvokeChannel, number>();
   /** Error answers to give instead of handling, per channel. */
-  failures: { [C in InvokeChannel]?: { code: string; message: string; causes?: string[] } } = {};
+  failures: { [C in InvokeChannel]?: ErrorValue } = {};
 
   constructor(mode: 'browser' | 'electron' = 'browser') {
     (this.api as { mode: string }).mode = mode;

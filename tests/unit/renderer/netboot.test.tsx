@@ -113,15 +113,15 @@ describe('network boot mode', () => {
     });
 
     core.failures['pxe:preview'] = {
-      code: 'PXE_KARG_INVALID',
-      message: "invalid kernel argument 'a#b'",
-      causes: ["'#' is the padding/comment character of the boot configs"],
+      code: 'KARG_BOOTLOADER_CHAR',
+      message: "kernel argument 'a#b' contains '#', which the boot loaders interpret",
+      params: { arg: 'a#b', char: '#' },
     };
     const kargs = screen.getByRole('textbox', { name: /Extra kernel arguments/ });
     fireEvent.change(kargs, { target: { value: 'a#b' } });
     await previewSettled(core);
     expect(kargs.getAttribute('aria-invalid')).toBe('true');
-    expect(screen.getByRole('alert').textContent).toMatch(/padding\/comment character/);
+    expect(screen.getByRole('alert').textContent).toMatch(/"a#b" contains '#', which the boot loader would change/);
     delete core.failures['pxe:preview'];
     fireEvent.change(kargs, { target: { value: 'console=ttyS0' } });
     await previewSettled(core);

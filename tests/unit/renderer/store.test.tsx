@@ -179,18 +179,29 @@ describe('wizard store', () => {
     core.emit('flash:progress', { jobId, phase: 'write', driveId: 'sdc', bytes: 90, total: 100 });
     expect(s().currentPhase).toBe('verify-stick');
     const sha = 'cd'.repeat(32);
-    core.emit('flash:target', { jobId, result: { driveId: 'sdb', device: '/dev/sdb', ok: true, configSha256: sha, expectedSha256: sha } });
+    const seen = { model: 'Stick', serial: 'SN1', size: 16e9 };
+    core.emit('flash:target', {
+      jobId,
+      result: { driveId: 'sdb', device: '/dev/sdb', ...seen, ok: true, ending: 'verified', configSha256: sha, expectedSha256: sha },
+    });
     core.emit('flash:finished', {
       jobId,
       ok: false,
       cancelled: false,
       results: [
-        { driveId: 'sdb', device: '/dev/sdb', ok: true, configSha256: sha, expectedSha256: sha },
+        { driveId: 'sdb', device: '/dev/sdb', ...seen, ok: true, ending: 'verified', configSha256: sha, expectedSha256: sha },
         {
           driveId: 'sdc',
           device: '/dev/sdc',
+          ...seen,
           ok: false,
-          error: { code: 'WRITE_DEVICE_GONE', message: '/dev/sdc was removed while writing' },
+          ending: 'failed',
+          failedAt: 4194304,
+          error: {
+            code: 'WRITE_DEVICE_VANISHED',
+            message: '/dev/sdc was removed while writing',
+            params: { device: '/dev/sdc', offset: 4194304 },
+          },
         },
       ],
     });

@@ -218,12 +218,34 @@ describe('wizard components', () => {
         ok: false,
         cancelled: false,
         results: [
-          { driveId: 'sdb', device: '/dev/sdb', ok: true, configSha256: sha, expectedSha256: sha, ejected: true },
+          {
+            driveId: 'sdb',
+            device: '/dev/sdb',
+            model: 'Stick sdb',
+            serial: 'SN-sdb',
+            size: 16e9,
+            ok: true,
+            ending: 'verified',
+            configSha256: sha,
+            expectedSha256: sha,
+            ejected: true,
+          },
           {
             driveId: 'sdc',
             device: '/dev/sdc',
+            model: 'Kingston DataTraveler',
+            serial: 'SN-sdc',
+            size: 16e9,
             ok: false,
-            error: { code: 'WRITE_DEVICE_GONE', message: '/dev/sdc disappeared while writing', causes: ['No such device'] },
+            ending: 'failed',
+            failedAt: 629145600,
+            wiped: true,
+            error: {
+              code: 'WRITE_DEVICE_VANISHED',
+              message: '/dev/sdc disappeared while writing at byte 629145600; was it unplugged?',
+              causes: ['No such device'],
+              params: { device: '/dev/sdc', offset: 629145600, doing: 'writing' },
+            },
           },
         ],
       }),
@@ -235,7 +257,10 @@ describe('wizard components', () => {
     const results = screen.getByLabelText('Results');
     expect(results.textContent).toMatch(new RegExp(`Config read back: sha256 ${sha} \\(matches\\)`));
     expect(results.textContent).toMatch(/Ejected — safe to remove/);
-    expect(within(results).getByRole('alert').textContent).toBe('/dev/sdc disappeared while writing: No such device');
+    expect(within(results).getByRole('alert').textContent).toBe(
+      'Failed at byte 629,145,600: /dev/sdc is gone at byte 629,145,600; was it unplugged? (its first MiB was wiped)',
+    );
+    expect(results.querySelector('[data-device="/dev/sdc"] .badge')?.textContent).toBe('Failed');
     expectAllNamed();
   });
 

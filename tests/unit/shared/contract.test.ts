@@ -2,11 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { EVENT_CHANNELS, INVOKE_CHANNELS, isEventChannel, isInvokeChannel } from '../../../electron/contract/api';
 import { REQUEST_GUARDS, checkRequest, isFlashRequest, isOutcome } from '../../../electron/contract/guards';
-import { parseSseBlock, tokenFromUrl } from '../../../renderer/src/bridge-client';
-import { checkKargs, splitKargs } from '../../../electron/app/kargs';
+import { codeFromUrl, parseSseBlock } from '../../../renderer/src/bridge-client';
 import { filesFromArgv } from '../../../electron/main/argv';
-import { ramForFromRam } from '../../../electron/app/images';
-import { contractPhase } from '../../../electron/app/core-default';
+import { contractPhase, ramForFromRam } from '../../../electron/app/images';
 
 const options = { fromRam: false, extraKargs: '', networkIds: [], caIds: [] };
 
@@ -24,6 +22,8 @@ describe('contract guards', () => {
   it('accepts good requests and refuses extra keys, wrong types and prototype tricks', () => {
     expect(checkRequest('app:info', {})).toBeNull();
     expect(checkRequest('drives:list', { showSystem: true })).toBeNull();
+    expect(checkRequest('drives:list', { imageId: 'image-1' })).toBeNull();
+    expect(checkRequest('drives:list', { imageId: 5 })).toMatchObject({ code: 'BAD_REQUEST' });
     expect(checkRequest('drives:list', JSON.parse('{"__proto__":{"x":1}}'))).toMatchObject({ code: 'BAD_REQUEST' });
     expect(checkRequest('nope', {})).toMatchObject({ code: 'BAD_CHANNEL' });
     expect(checkRequest('image:open-path', { path: 'a\0b' })).toMatchObject({ code: 'BAD_REQUEST' });
@@ -56,25 +56,14 @@ describe('bridge client helpers', () => {
     expect(parseSseBlock(': keep-alive')).toBeNull();
     expect(parseSseBlock('event: x\ndata: {broken')).toBeNull();
   });
-  it('reads the token from the page URL', () => {
-    expect(tokenFromUrl('http://127.0.0.1:1/?token=abc')).toBe('abc');
-    expect(tokenFromUrl('http://127.0.0.1:1/')).toBeNull();
+  it('reads the one-time sign-in code from the page URL fragment, never from the query', () => {
+    expect(codeFromUrl('http://127.0.0.1:1/#code=abc')).toBe('abc');
+    expect(codeFromUrl('http://127.0.0.1:1/?code=abc')).toBeNull();
+    expect(codeFromUrl('http://127.0.0.1:1/')).toBeNull();
   });
 });
 
 describe('shell helpers', () => {
-  it('splits and checks kernel arguments', () => {
-    expect(splitKargs('a=1  b="x y" c')).toEqual({ args: ['a=1', 'b="x y"', 'c'], unbalanced: false });
-    expect(checkKargs('console=ttyS0,115200n8 nomodeset').ok).toBe(true);
-    const r = checkKargs('ignition.config.url=http://x quiet quiet', 'quiet rw');
-    expect(r.problems.map((p) => p.code).sort()).toEqual([
-      'KARGS_DUPLICATE',
-      'KARGS_MANAGED',
-      'KARGS_OVERRIDES_DEFAULT',
-      'KARGS_OVERRIDES_DEFAULT',
-    ]);
-    expect(checkKargs('x'.repeat(2000)).problems[0]!.code).toBe('KARGS_TOO_LONG');
-  });
   it('picks openable files from argv', () => {
     expect(filesFromArgv(['/usr/bin/electron', '.', '--inspect', 'a.ign', 'b.iso', 'c.txt'], false)).toEqual(['a.ign', 'b.iso']);
     expect(filesFromArgv(['/opt/Flint/flint', '--no-sandbox', 'X.BU'], true)).toEqual(['X.BU']);
@@ -86,14 +75,16 @@ describe('shell helpers', () => {
     expect(r.note).toContain('2 GiB');
   });
   it('maps core phases to the four contract phases', () => {
-    expect(['download', 'hash-image', 'write', 'flush', 'verify', 'ignition', 'eject'].map(contractPhase)).toEqual([
+    expect(['download', 'hash-image', 'check', 'write', 'flush', 'wipe', 'verify', 'ignition', 'eject'].map(contractPhase)).toEqual([
       'download',
       'verify-image',
       'write',
       'write',
-      'verify-stick',
-      'verify-stick',
       'write',
+      'write',
+      'verify-stick',
+      'verify-stick',
+      'verify-stick',
     ]);
   });
 });

@@ -1,4 +1,8 @@
 import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
   appleScriptEscape,
@@ -8,12 +12,16 @@ import {
   shQuote,
   winArg,
   devHelperCommand,
+  packagedHelperCommand,
 } from '../../../electron/core/write/elevate';
-import { rawDiskPath, unmountDiskArgv, ejectDiskArgv } from '../../../native/darwin/commands';
-import { diskNumberOf, diskpartArgv, diskpartCleanScript, physicalDrivePath, updateDiskArgv } from '../../../native/win32/commands';
-import { ejectArgv, umountArgv } from '../../../native/linux/ops';
+import { installRoot } from '../../../electron/core/install-root';
+import { rawDiskPath, unmountDiskArgv, ejectDiskArgv } from '../../../electron/core/write/os/darwin';
+import { diskNumberOf, diskpartArgv, diskpartCleanScript, physicalDrivePath, updateDiskArgv } from '../../../electron/core/write/os/win32';
+import { ejectArgv, umountArgv } from '../../../electron/core/write/os/linux';
 
+const ROOT = resolve(__dirname, '../../..');
 const helper = { command: '/opt/Flint/flint-writer', args: ['--x'] };
+const exists = () => true;
 const files = { job: "/tmp/it's a job.json", events: '/tmp/ev "1".jsonl', cancel: '/tmp/c' };
 
 describe('elevation plans (fixed argv, never a shell string from input)', () => {
@@ -90,11 +98,62 @@ describe('elevation plans (fixed argv, never a shell string from input)', () => 
     expect(isAuthFailure('none', 126, '')).toBe(false);
   });
 
-  it('the development helper command runs this Node with tsx on native/writer/main.ts', () => {
+  it('outside the packaged app the helper is the compiled bundle, run by this Node as a plain path', () => {
     const h = devHelperCommand();
     expect(h.command).toBe(process.execPath);
-    expect(h.args[0]).toBe('--import');
-    expect(h.args[2]).toMatch(/native\/writer\/main\.ts$/);
+    expect(h.args).toEqual([join(ROOT, 'out', 'native', 'writer', 'main.mjs')]);
+    expect(existsSync(h.args[0])).toBe(true); // built by the vitest globalSetup
+    // the same on Windows: no --import of a loader (which would need a file URL there), a Windows path
+    const win = devHelperCommand({
+      platform: 'win32',
+      root: 'C:\\Users\\a\\flint',
+      execPath: 'C:\\node\\node.exe',
+      electron: undefined,
+      exists,
+    });
+    expect(win).toEqual({ command: 'C:\\node\\node.exe', args: ['C:\\Users\\a\\flint\\out\\native\\writer\\main.mjs'] });
+  });
+
+  it("inside an unpackaged Electron the helper runs as Node: ELECTRON_RUN_AS_NODE through env, or npm's Node on Windows", () => {
+    const rt = { root: '/src/flint', execPath: '/src/flint/node_modules/electron/dist/electron', electron: '45.5.0', exists };
+    expect(devHelperCommand({ ...rt, platform: 'linux' })).toEqual({
+      command: '/usr/bin/env',
+      args: ['ELECTRON_RUN_AS_NODE=1', rt.execPath, '/src/flint/out/native/writer/main.mjs'],
+    });
+    expect(devHelperCommand({ ...rt, platform: 'darwin' }).command).toBe('/usr/bin/env');
+    const win = devHelperCommand({ ...rt, platform: 'win32', root: 'C:\\flint', npmNode: 'C:\\node\\node.exe' });
+    expect(win).toEqual({ command: 'C:\\node\\node.exe', args: ['C:\\flint\\out\\native\\writer\\main.mjs'] });
+  });
+
+  it('says how to build a missing helper instead of failing to spawn it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'flint-root-'));
+    try {
+      mkdirSync(join(dir, 'bin'));
+      writeFileSync(join(dir, 'bin', 'flint.mjs'), '');
+      writeFileSync(join(dir, 'package.json'), '{}');
+      mkdirSync(join(dir, 'electron', 'core', 'write'), { recursive: true });
+      const moduleUrl = pathToFileURL(join(dir, 'electron', 'core', 'write', 'elevate.ts')).href;
+      expect(installRoot(moduleUrl)).toBe(dir);
+      expect(() => installRoot(pathToFileURL(join(tmpdir(), 'x.mjs')).href)).toThrow(/no Flint package/);
+      expect(() => devHelperCommand({ root: dir })).toThrow(
+        expect.objectContaining({ code: 'WRITE_HELPER_MISSING', causes: [`run \`npm run build\` in ${dir}`] }),
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('the packaged helper is the launcher beside app.asar', () => {
+    expect(packagedHelperCommand('/opt/Flint/resources', 'linux')).toEqual({
+      command: '/opt/Flint/resources/native/linux/flint-writer',
+      args: [],
+    });
+    expect(packagedHelperCommand('/Applications/Flint.app/Contents/Resources', 'darwin').command).toBe(
+      '/Applications/Flint.app/Contents/Resources/native/darwin/flint-writer',
+    );
+    expect(packagedHelperCommand('C:\\Program Files\\Flint\\resources', 'win32').command).toBe(
+      'C:\\Program Files\\Flint\\resources\\native\\win32\\flint-writer.cmd',
+    );
   });
 });
 

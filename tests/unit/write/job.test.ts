@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { decodeJob, encodeJob, type WriteJob } from '../../../electron/core/write/job';
 import { parseEventLine, HelperExit } from '../../../electron/core/write/events';
-import { WriteErrorCode } from '../../../electron/core/write/codes';
-import { checkIdentity } from '../../../electron/core/drives/check';
-import { preflight } from '../../../native/writer/preflight';
+import { ERROR_CODES } from '../../../electron/contract/error-codes';
+import { checkIdentity, recheckTarget } from '../../../electron/core/drives/target-safety';
 import { parseLsblk } from '../../../electron/core/drives/lsblk';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,12 +22,20 @@ describe('write job', () => {
     const text = encodeJob(job);
     expect(JSON.parse(text).plan.writes).toEqual([{ offset: 100, data: 'AQL/' }]);
     expect(decodeJob(text)).toEqual(job);
+    // "must carry no config" travels as null, "not checked" as no field
+    expect(decodeJob(encodeJob({ ...job, expectIgnitionSha256: null })).expectIgnitionSha256).toBeNull();
+    const { expectIgnitionSha256: _, ...unchecked } = job;
+    expect('expectIgnitionSha256' in decodeJob(encodeJob(unchecked))).toBe(false);
   });
 
   it('rejects malformed jobs with WRITE_JOB_INVALID naming the problem', () => {
     const bad = (patch: object) => () => decodeJob(JSON.stringify({ ...JSON.parse(encodeJob(job)), ...patch }));
     expect(() => decodeJob('nope')).toThrow(
-      expect.objectContaining({ code: WriteErrorCode.JOB_INVALID, message: 'invalid write job: not JSON' }),
+      expect.objectContaining({
+        code: ERROR_CODES.WRITE_JOB_INVALID,
+        message: 'invalid write job: not JSON',
+        params: { reason: 'not JSON' },
+      }),
     );
     expect(bad({ version: 2 })).toThrow(/version 2/);
     expect(bad({ image: 'relative.iso' })).toThrow(/absolute path/);
@@ -46,7 +53,7 @@ describe('write job', () => {
   });
 });
 
-describe('helper preflight (its own check on a fresh listing)', () => {
+describe("the writer's own check before opening (on a fresh listing)", () => {
   const drives = parseLsblk(readFileSync(join(__dirname, '..', '..', 'fixtures', 'lsblk', 'usb-root-data-disk.json'), 'utf8'), {
     protectedPaths: [],
   });
@@ -54,23 +61,26 @@ describe('helper preflight (its own check on a fresh listing)', () => {
   const id = { device: '/dev/sdd', size: sdd.size, serial: sdd.serial, model: sdd.model };
 
   it('accepts the drive the user saw', () => {
-    expect(preflight(id, drives, { imageSize: 1e9, allowLoop: false }).drive.device).toBe('/dev/sdd');
+    expect(recheckTarget(id, drives, { imageSize: 1e9, allowLoop: false }).drive.device).toBe('/dev/sdd');
   });
 
   it('refuses a swapped stick, a vanished one, a partition and the disk holding /', () => {
-    expect(() => preflight({ ...id, serial: 'OTHER' }, drives, { imageSize: 1, allowLoop: false })).toThrow(
-      expect.objectContaining({ code: WriteErrorCode.TARGET_CHANGED }),
+    expect(() => recheckTarget({ ...id, serial: 'OTHER' }, drives, { imageSize: 1, allowLoop: false })).toThrow(
+      expect.objectContaining({ code: ERROR_CODES.WRITE_TARGET_CHANGED }),
     );
     expect(() => checkIdentity({ ...id, size: 1 }, sdd)).toThrow(/no longer the drive you picked/);
-    expect(() => preflight({ ...id, device: '/dev/sde' }, drives, { imageSize: 1, allowLoop: false })).toThrow(
-      expect.objectContaining({ code: WriteErrorCode.NOT_FOUND }),
+    expect(() => recheckTarget({ ...id, device: '/dev/sde' }, drives, { imageSize: 1, allowLoop: false })).toThrow(
+      expect.objectContaining({ code: ERROR_CODES.WRITE_TARGET_NOT_FOUND }),
     );
-    expect(() => preflight({ ...id, device: '/dev/sda2' }, drives, { imageSize: 1, allowLoop: false })).toThrow(
-      expect.objectContaining({ code: WriteErrorCode.NOT_FOUND }),
+    expect(() => recheckTarget({ ...id, device: '/dev/sda2' }, drives, { imageSize: 1, allowLoop: false })).toThrow(
+      expect.objectContaining({ code: ERROR_CODES.WRITE_TARGET_NOT_FOUND }),
     );
     const sda = drives.find((d) => d.device === '/dev/sda')!;
     expect(() =>
-      preflight({ device: '/dev/sda', size: sda.size, serial: sda.serial, model: sda.model }, drives, { imageSize: 1, allowLoop: false }),
-    ).toThrow(expect.objectContaining({ code: WriteErrorCode.SYSTEM_DEVICE }));
+      recheckTarget({ device: '/dev/sda', size: sda.size, serial: sda.serial, model: sda.model }, drives, {
+        imageSize: 1,
+        allowLoop: false,
+      }),
+    ).toThrow(expect.objectContaining({ code: ERROR_CODES.WRITE_SYSTEM_DEVICE }));
   });
 });

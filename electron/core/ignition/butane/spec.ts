@@ -21,12 +21,24 @@ export interface Field {
   json?: string;
   since?: number;
   unsupported?: string;
+  /** Allowed only in a config for the installed system (--dest-ignition); the live config gets this message. */
+  installedOnly?: string;
+  /** Kept aside by the walker and translated afterwards (these sections expand into several Ignition entries). */
+  collect?: 'boot_device' | 'grub' | 'trees';
 }
 
 const f = (shape: Shape, since = 0, json?: string): Field => ({ shape, since, json });
 const obj = (fields: Record<string, Field>): Shape => ({ kind: 'object', fields });
 const list = (of: Shape): Shape => ({ kind: 'list', of });
 const unsupported = (why: string, since = 0): Field => ({ shape: 'string', since, unsupported: why });
+/** A section for installed systems only, translated after the walk (see installed.ts and trees.ts). */
+const installedOnly = (collect: NonNullable<Field['collect']>, shape: Shape, since: number, why: string): Field => ({
+  shape,
+  since,
+  json: '',
+  collect,
+  installedOnly: why,
+});
 /** A resource (source/inline/local...): `compression` and `inline` give the minor they appear in. */
 const resource = (compression: number, inline: number): Shape => ({ kind: 'resource', compression, inline });
 
@@ -113,9 +125,11 @@ const storage = obj({
     ),
     2,
   ),
-  trees: unsupported(
-    'storage.trees (embedding local directory trees) is not supported by Flint; list the files under storage.files with contents.local instead',
+  trees: installedOnly(
+    'trees',
+    list(obj({ local: f('string'), path: f('string') })),
     1,
+    'storage.trees (embedding local directory trees) is not supported by Flint; list the files under storage.files with contents.local instead',
   ),
 });
 
@@ -173,8 +187,31 @@ export const BUTANE_ROOT: Shape = obj({
     }),
   ),
   kernel_arguments: f(obj({ should_exist: f('strings'), should_not_exist: f('strings') }), 4),
-  boot_device: unsupported('boot_device (root-disk LUKS/mirroring) applies to installed systems and is not supported by Flint', 3),
-  grub: unsupported('grub (bootloader passwords) applies to installed systems and is not supported by Flint', 5),
+  boot_device: installedOnly(
+    'boot_device',
+    obj({
+      layout: f('string'),
+      luks: f(
+        obj({
+          tang: f(tang),
+          threshold: f('int'),
+          tpm2: f('bool'),
+          discard: f('bool', 5),
+          device: f('string', 6),
+          cex: unsupported('IBM Z crypto-express LUKS (cex) is not supported by Flint', 6),
+        }),
+      ),
+      mirror: f(obj({ devices: f('strings') })),
+    }),
+    3,
+    'boot_device (root-disk LUKS/mirroring) applies to installed systems, not to the live system: give it in the config for the installed system (--dest-ignition)',
+  ),
+  grub: installedOnly(
+    'grub',
+    obj({ users: f(list(obj({ name: f('string'), password_hash: f('string') }))) }),
+    5,
+    'grub (bootloader passwords) applies to installed systems, not to the live system: give it in the config for the installed system (--dest-ignition)',
+  ),
 });
 
 /** Butane fcos version → Ignition spec version it produces. */

@@ -37,6 +37,8 @@ export interface BuildLiveIsoOptions {
   volid?: string;
   /** Also copy the guest's vmlinuz and initrd.img into this directory (for network-boot tests). */
   pxeDir?: string;
+  /** A file to carry as images/pxeboot/rootfs.img (network boot from the ISO). */
+  rootfs?: string;
 }
 
 /** Debian's cloud kernel installed on this machine (/boot/vmlinuz-*-cloud-amd64), or undefined. */
@@ -68,6 +70,7 @@ export function buildLiveIso(out: string, opts: BuildLiveIsoOptions = {}): LiveI
   if (opts.biosOnly) args.push('--bios-only');
   if (opts.volid) args.push('--volid', opts.volid);
   if (opts.pxeDir) args.push('--pxe-dir', opts.pxeDir);
+  if (opts.rootfs) args.push('--rootfs', opts.rootfs);
   args.push(out);
   const stdout = execFileSync('bash', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   const j = JSON.parse(stdout.trim().split('\n').pop()!) as {

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Adapted from the Flint team's reference script /work/shared/tools/make-live-iso.sh (same authors);
-# changes: --pxe-dir, a kernel from /boot is preferred (see live-iso.ts, which drives this script).
+# changes: --pxe-dir, --rootfs, a kernel from /boot is preferred (see live-iso.ts, which drives this script).
 # make-live-iso.sh - build a tiny Fedora-CoreOS-like hybrid live ISO (BIOS + UEFI, CD-ROM + raw-written
 # USB stick) that really boots, for end-to-end checks of ISO customization tools.  See ../README.md.
 # Layout (same names, same embed areas as a real FCOS live ISO):
 #   images/pxeboot/vmlinuz      Debian kernel (linux-image-cloud-amd64)
 #   images/pxeboot/initrd.img   busybox-static initramfs whose /init reports
 #                               /proc/cmdline and /config.ign on ttyS0, then powers off
+#   images/pxeboot/rootfs.img   only with --rootfs FILE (a stand-in for the real squashfs initrd)
 #   images/ignition.img         256 KiB of zeros (Ignition embed area, 2nd initrd)
 #   images/efiboot.img          FAT ESP image: GRUB (BOOTX64.EFI) + stub grub.cfg
 #   EFI/fedora/grub.cfg         UEFI config with a karg embed area
@@ -32,6 +33,7 @@ HASHES=1040     # '#' characters on the padding line (as in fedora-coreos-config
 CACHE_DIR=${FCOS_MINI_CACHE:-${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/fcos-mini-live}
 QUIET=0
 PXE_DIR=
+ROOTFS=
 # coreos/features.json of an FCOS 38 live ISO (gates iso customize options)
 FEATURES_JSON=$(cat "$(dirname "$0")/features.json")
 USE_DEFAULT_KARGS_OPT=0
@@ -51,6 +53,8 @@ usage: $0 [options] OUT.iso
   --bios-only       no UEFI El Torito image / ESP
   --pad-hashes N    length of the '#' padding line (default $HASHES)
   --pxe-dir DIR     also copy vmlinuz and initrd.img (the guest) into DIR
+  --rootfs FILE     put FILE in the image as images/pxeboot/rootfs.img (network boot
+                    from the ISO; the layout of everything else changes with it)
   --cache-dir DIR   where the extracted kernel is cached (default $CACHE_DIR)
   -q, --quiet
 Prints nothing on stdout except, at the end, a JSON summary of the embed areas.
@@ -68,6 +72,7 @@ while [ $# -gt 0 ]; do
     --pad-hashes) HASHES=${2:?}; shift ;;
     --cache-dir) CACHE_DIR=${2:?}; shift ;;
     --pxe-dir) PXE_DIR=${2:?}; shift ;;
+    --rootfs) ROOTFS=${2:?}; shift ;;
     -q|--quiet) QUIET=1 ;;
     -h|--help) usage; exit 0 ;;
     -*) usage >&2; die "unknown option $1" ;;
@@ -341,6 +346,7 @@ get_kernel
 get_busybox
 mkdir -p "$WORK/iso/images/pxeboot"
 cp "$WORK/vmlinuz" "$WORK/iso/images/pxeboot/vmlinuz"
+[ -z "$ROOTFS" ] || cp "$ROOTFS" "$WORK/iso/images/pxeboot/rootfs.img"
 make_initrd
 make_configs
 efi_args=()

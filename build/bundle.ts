@@ -1,0 +1,196 @@
+/**
+ * Bundles the two Node programs Flint ships, with esbuild:
+ *   - the CLI, electron/cli/index.ts -> out/cli/flint.mjs plus chunks: every `import()` in the
+ *     source is a split point, so `flint --version` or `flint iso ...` loads only what it runs;
+ *   - the writer helper, native/writer/main.ts -> out/native/writer/main.mjs, one self-contained
+ *     file (the packaged app and `flint write` run it as root: nothing is resolved or transpiled
+ *     at run time).
+ * Third-party code is bundled too (the npm package has no run-time dependencies); its licenses are
+ * collected into out/THIRD-PARTY-NOTICES.txt. out/cli/sources.json lists the project files the CLI
+ * was built from, so bin/flint.mjs can warn in a checkout when a source is newer than the build.
+ *
+ *   node --import tsx build/bundle.ts          (part of `npm run build`; FLINT_OUT_DIR moves out/)
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build, type BuildOptions, type Metafile, type OutputFile, type Plugin } from 'esbuild';
+import { LIBLZMA_BINDINGS, inlineLiblzmaWasm, liblzmaWasm } from './liblzma-inline';
+
+/** The project root (this file is build/bundle.ts). */
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Node's `require` for the CommonJS packages inside an ES module bundle (commander, ajv, yaml...). */
+const REQUIRE_BANNER =
+  "import { createRequire as __flintCreateRequire } from 'node:module';\nconst require = __flintCreateRequire(import.meta.url);";
+
+/** What one bundle produced. */
+export interface BundleResult {
+  /** Files written or kept, relative to the output directory. */
+  files: string[];
+  /** Project files (not node_modules) it was built from, relative to ROOT. */
+  sources: string[];
+  /** Third-party package directories it bundled, relative to ROOT. */
+  packages: string[];
+  /** Per output file (relative to the output directory): the inputs bundled into it, relative to ROOT. */
+  contents: Record<string, string[]>;
+}
+
+const liblzmaPlugin = (): Plugin => ({
+  name: 'flint-liblzma-inline',
+  setup(b) {
+    const wasm = liblzmaWasm();
+    b.onLoad({ filter: LIBLZMA_BINDINGS }, (args) => ({
+      contents: inlineLiblzmaWasm(readFileSync(args.path, 'utf8'), wasm),
+      loader: 'js',
+    }));
+  },
+});
+
+/** Writes a file only when its bytes changed, through a temp file and rename (a reader never sees half a file). */
+function writeIfChanged(path: string, data: Uint8Array): void {
+  if (existsSync(path)) {
+    const old = readFileSync(path);
+    if (old.length === data.length && old.equals(data)) return;
+  }
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, data);
+  renameSync(tmp, path);
+}
+
+/** Lists every file under `dir`, relative to it. */
+function listFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => relative(dir, join(e.parentPath, e.name)));
+}
+
+/**
+ * Writes `outputs` into `outDir`: chunks first, entries (`entries`, relative names) last, so a CLI
+ * started meanwhile finds either the old entry and its old chunks or the new ones; then removes
+ * files of earlier builds.
+ */
+function publish(outDir: string, outputs: OutputFile[], entries: string[], keep: string[] = []): string[] {
+  const rel = (o: OutputFile) => relative(outDir, o.path);
+  const ordered = [...outputs].sort((a, b) => Number(entries.includes(rel(a))) - Number(entries.includes(rel(b))));
+  for (const o of ordered) writeIfChanged(o.path, o.contents);
+  const made = new Set([...outputs.map(rel), ...keep]);
+  for (const f of listFiles(outDir)) if (!made.has(f)) rmSync(join(outDir, f), { force: true });
+  return [...made].sort();
+}
+
+/** Which inputs went into which output file. */
+function contentsOf(meta: Metafile, outDir: string): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const [file, o] of Object.entries(meta.outputs)) {
+    out[relative(outDir, resolve(ROOT, file))] = Object.keys(o.inputs).map((i) => relative(ROOT, resolve(ROOT, i)).split(sep).join('/'));
+  }
+  return out;
+}
+
+/** Splits a metafile's inputs into project sources and bundled package directories. */
+function inputsOf(meta: Metafile): { sources: string[]; packages: string[] } {
+  const sources = new Set<string>();
+  const packages = new Set<string>();
+  for (const input of Object.keys(meta.inputs)) {
+    const abs = resolve(ROOT, input);
+    const m = /^(.*[\\/]node_modules[\\/](?:@[^\\/]+[\\/])?[^\\/]+)/.exec(abs);
+    if (m) packages.add(relative(ROOT, m[1]));
+    else sources.add(relative(ROOT, abs).split(sep).join('/'));
+  }
+  return { sources: [...sources].sort(), packages: [...packages].sort() };
+}
+
+/** Options both bundles share. */
+const COMMON: BuildOptions = {
+  absWorkingDir: ROOT,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  logLevel: 'warning',
+  legalComments: 'none',
+  // whitespace and syntax only: names stay, so stack traces in bug reports remain readable
+  minifyWhitespace: true,
+  minifySyntax: true,
+  banner: { js: REQUIRE_BANNER },
+  outExtension: { '.js': '.mjs' },
+};
+
+/** Runs esbuild in memory (publish() writes the result). */
+async function bundle(options: BuildOptions): Promise<{ outputFiles: OutputFile[]; metafile: Metafile }> {
+  const r = await build({ ...COMMON, ...options, plugins: [liblzmaPlugin()], write: false, metafile: true });
+  return { outputFiles: r.outputFiles, metafile: r.metafile };
+}
+
+/** Bundles the CLI into `<outRoot>/cli`. */
+export async function bundleCli(outRoot: string): Promise<BundleResult> {
+  const outDir = join(outRoot, 'cli');
+  const r = await bundle({
+    entryPoints: { flint: 'electron/cli/index.ts' },
+    outdir: outDir,
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
+    // `flint ui` builds the renderer with Vite only in a checkout that has not built it yet
+    external: ['vite'],
+  });
+  const { sources, packages } = inputsOf(r.metafile);
+  const files = publish(outDir, r.outputFiles, ['flint.mjs'], ['sources.json']);
+  // always rewritten: its time is the build's time, which bin/flint.mjs compares the sources with
+  writeIfChanged(join(outDir, 'sources.json'), Buffer.from(JSON.stringify({ builtAt: new Date().toISOString(), sources }, null, 1) + '\n'));
+  return { files, sources, packages, contents: contentsOf(r.metafile, outDir) };
+}
+
+/** Bundles the writer helper into `<outRoot>/native/writer/main.mjs` (one file). */
+export async function bundleHelper(outRoot: string): Promise<BundleResult> {
+  const outDir = join(outRoot, 'native', 'writer');
+  const r = await bundle({ entryPoints: { main: 'native/writer/main.ts' }, outdir: outDir });
+  const { sources, packages } = inputsOf(r.metafile);
+  return { files: publish(outDir, r.outputFiles, ['main.mjs']), sources, packages, contents: contentsOf(r.metafile, outDir) };
+}
+
+/** The license files of a package directory (LICENSE, LICENCE, COPYING, NOTICE, any extension). */
+function licenseFiles(dir: string): string[] {
+  return readdirSync(dir)
+    .filter((f) => /^(licen[cs]e|copying|notice)([.-].*)?$/i.test(f))
+    .sort();
+}
+
+/** The notices text for bundled packages: name, version, license, then each license file. */
+export function thirdPartyNotices(packageDirs: string[]): string {
+  const parts = [
+    'Flint bundles the following packages into out/cli and out/native/writer. Each is listed with its',
+    'license as its authors published it; the unmodified sources are on the npm registry under the same',
+    'name and version. Flint itself is licensed under the Apache License 2.0 (LICENSE).',
+    '',
+  ];
+  for (const dir of [...new Set(packageDirs)].sort()) {
+    const abs = resolve(ROOT, dir);
+    const pkg = JSON.parse(readFileSync(join(abs, 'package.json'), 'utf8')) as { name: string; version: string; license?: string };
+    parts.push('='.repeat(78), `${pkg.name} ${pkg.version} (${pkg.license ?? 'see below'})`, '='.repeat(78));
+    const files = licenseFiles(abs);
+    if (files.length === 0) parts.push(`(no license file in the package; its package.json declares ${pkg.license ?? 'nothing'})`);
+    for (const f of files) parts.push(readFileSync(join(abs, f), 'utf8').trimEnd(), '');
+  }
+  return parts.join('\n') + '\n';
+}
+
+/** Bundles the CLI and the helper into `outRoot` and writes the third-party notices. */
+export async function bundleAll(
+  outRoot = process.env.FLINT_OUT_DIR ?? join(ROOT, 'out'),
+): Promise<{ cli: BundleResult; helper: BundleResult }> {
+  const [cli, helper] = await Promise.all([bundleCli(outRoot), bundleHelper(outRoot)]);
+  writeIfChanged(join(outRoot, 'THIRD-PARTY-NOTICES.txt'), Buffer.from(thirdPartyNotices([...cli.packages, ...helper.packages])));
+  return { cli, helper };
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const t0 = performance.now();
+  const { cli, helper } = await bundleAll();
+  console.log(
+    `bundled the CLI (${cli.files.length} files, ${cli.packages.length} packages) and the writer helper (${helper.files.join(', ')}) ` +
+      `in ${(performance.now() - t0).toFixed(0)} ms`,
+  );
+}

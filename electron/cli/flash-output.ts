@@ -1,0 +1,164 @@
+/**
+ * What `flint burn` and `flint write` show: one confirmation prompt naming each target's size,
+ * model and serial; one progress renderer (a line per target with phase, percent, speed and ETA,
+ * redrawn in place on a terminal, one line per phase change otherwise); one summary per stick.
+ */
+import { createInterface } from 'node:readline/promises';
+import { ERROR_CODES } from '../contract/error-codes';
+import { formatBytes } from '../core/drives/format';
+import { codedError } from '../core/errors';
+import type { FlashEvent, FlashReport, FlashTargetResult, PreparedFlash } from '../core/flash/types';
+import { cliMessage } from './messages';
+
+/** One target as the prompt and the summary name it: device, model, size, serial. */
+export function targetLine(t: { device: string; description: string; size: number; serial: string }): string {
+  return [t.device, t.description, formatBytes(t.size), t.serial ? `serial ${t.serial}` : 'no serial'].join('  ');
+}
+
+/** What will be written, before the confirmation (stderr). */
+export function planLines(p: PreparedFlash): string[] {
+  const img = p.image;
+  const lines = [`Image: ${img.path}${img.release ? ` (${img.stream} ${img.release}${img.arch ? ` ${img.arch}` : ''})` : ''}`];
+  const customizations = [...new Set(p.targets.map((t) => t.customization))];
+  for (const c of customizations) {
+    lines.push(`Live config: ${c.liveConfigSha256 ?? 'none'}`);
+    if (c.kargs) lines.push(`Live kernel arguments: ${c.kargs}`);
+    for (const m of c.messages) lines.push(`Note: ${m}`);
+  }
+  return lines;
+}
+
+/**
+ * Asks on the terminal before erasing, naming every target's size, model and serial; without a
+ * terminal only --yes will do (FLASH_NOT_CONFIRMED).
+ */
+export async function confirmErase(p: PreparedFlash, yes: boolean): Promise<void> {
+  if (yes) return;
+  const devices = p.targets.map((t) => t.drive.device);
+  if (!process.stdin.isTTY || !process.stderr.isTTY) {
+    throw codedError(ERROR_CODES.FLASH_NOT_CONFIRMED, { devices }, `Refusing to erase ${devices.join(', ')} without confirmation`, [
+      'pass --yes to confirm',
+    ]);
+  }
+  const n = p.targets.length;
+  process.stderr.write(`Everything on ${n === 1 ? 'this drive' : `these ${n} drives`} will be erased:\n`);
+  for (const t of p.targets) process.stderr.write(`  ${targetLine(t.drive)}\n`);
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const answer = await rl.question('Type "yes" to continue: ');
+    if (answer.trim().toLowerCase() !== 'yes') {
+      throw codedError(ERROR_CODES.FLASH_NOT_CONFIRMED, { devices }, 'Cancelled; nothing was written');
+    }
+  } finally {
+    rl.close();
+  }
+}
+
+/** How a stick ended, in the CLI's words. */
+export function endingText(r: FlashTargetResult): string {
+  const why = r.error ? cliMessage(r.error) : '';
+  switch (r.ending) {
+    case 'verified':
+      return 'written and verified';
+    case 'written':
+      return 'written (not verified)';
+    case 'cancelled-before-write':
+      return 'cancelled before writing; not touched';
+    case 'cancelled-wiped':
+      return 'cancelled; first MiB wiped, it will not boot';
+    case 'cancelled-partial':
+      return 'cancelled; partly written, it will not boot';
+    case 'cancelled-unverified':
+      return 'cancelled while verifying; fully written, not verified';
+    case 'not-written':
+      return `not written: ${why}`;
+    case 'failed':
+      return `FAILED at byte ${r.failedAt ?? 0}${r.wiped ? ' (first MiB wiped)' : ''}: ${why}`;
+  }
+}
+
+/** The summary printed after a flash (stdout, without --json). */
+export function summaryLines(r: FlashReport): string[] {
+  const img = r.image;
+  const sig = img.signature === 'verified' ? 'signature verified' : img.signature === 'local' ? 'local file' : 'unsigned';
+  const lines = [
+    `Image: ${img.path}${img.release ? ` (${img.stream} ${img.release}${img.arch ? ` ${img.arch}` : ''})` : ''}, ${sig}${img.cached ? ', from cache' : ''}`,
+    `SHA-256: ${img.sha256 ?? 'not measured (verification was off)'}`,
+  ];
+  for (const m of r.messages) lines.push(`Note: ${m}`);
+  const kargs = [...new Set(r.targets.map((t) => t.kargs))];
+  if (kargs.length === 1 && kargs[0]) lines.push(`Live kernel arguments: ${kargs[0]}`);
+  for (const t of r.targets) {
+    const id = t.target;
+    let line = `${id.device}: ${endingText(t)}`;
+    if (t.ok) line += `, config read back ${t.configSha256 ?? 'none'}`;
+    if (t.eject?.ejected) line += '; ejected, safe to remove';
+    lines.push(line);
+  }
+  return lines;
+}
+
+const PHASES: Record<string, string> = {
+  download: 'download',
+  'verify-image': 'verify image',
+  signature: 'signature',
+  check: 'checking',
+  unmount: 'unmounting',
+  write: 'writing',
+  flush: 'flushing',
+  verify: 'verifying',
+  ignition: 'reading config',
+  eject: 'ejecting',
+  wipe: 'wiping',
+};
+
+const mb = (n: number) => (n / 1e6).toFixed(1);
+const clock = (s: number) => `${Math.floor(s / 60)}:${String(Math.floor(s % 60)).padStart(2, '0')}`;
+
+/** One progress line: phase, percent, speed and ETA. */
+function progressText(p: Extract<FlashEvent, { type: 'progress' }>): string {
+  const phase = PHASES[p.phase] ?? p.phase;
+  if (!p.total || p.bytes === 0) return phase;
+  const pct = Math.min(100, Math.floor((p.bytes / p.total) * 100));
+  const speed = p.speed ? `  ${mb(p.speed)} MB/s` : '';
+  const eta = p.eta !== undefined && p.bytes < p.total ? `  ETA ${clock(p.eta)}` : '';
+  return `${phase.padEnd(14)} ${String(pct).padStart(3)}%  ${mb(p.bytes)}/${mb(p.total)} MB${speed}${eta}`;
+}
+
+/** The progress renderer: feed it the job's events; `stop()` leaves the last state on screen. */
+export interface ProgressRenderer {
+  onEvent(e: FlashEvent): void;
+  stop(): void;
+}
+
+/** The renderer for a terminal: one line per target (and one for the image), redrawn in place. */
+export function progressRenderer(out: NodeJS.WriteStream): ProgressRenderer {
+  const lines = new Map<string, string>();
+  const phases = new Map<string, string>();
+  let drawn = 0;
+  let last = 0;
+  const draw = (force: boolean) => {
+    const now = Date.now();
+    if (!force && now - last < 200) return;
+    last = now;
+    let s = drawn ? `\x1b[${drawn}A` : '';
+    for (const [key, text] of lines) s += `\r\x1b[2K${key.padEnd(14)} ${text}\n`;
+    drawn = lines.size;
+    out.write(s);
+  };
+  return {
+    onEvent(e) {
+      if (e.type === 'log') return;
+      const key = e.type === 'target-done' ? e.result.target.device : (e.device ?? 'image');
+      const phase = e.type === 'target-done' ? `done:${e.result.ending}` : e.phase;
+      lines.set(key, e.type === 'target-done' ? endingText(e.result) : progressText(e));
+      // a new phase or a result is always shown; progress within a phase at most 5 times a second
+      const changed = phases.get(key) !== phase;
+      phases.set(key, phase);
+      draw(changed);
+    },
+    stop() {
+      draw(true);
+    },
+  };
+}

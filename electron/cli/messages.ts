@@ -1,0 +1,80 @@
+/**
+ * The CLI's wording of the catalogued errors and warnings (electron/contract/error-codes.ts): one
+ * sentence from the code and its parameters, naming the flags a terminal user has. Codes outside
+ * the catalogue keep the core's message (coreos-installer's wording where Flint mirrors it).
+ */
+import type { ErrorParams, PxeOptionId, WarningValue } from '../contract/error-codes';
+import { formatBytes } from '../core/drives/format';
+import type { FlintErrorValue } from '../core/errors';
+import type { ConfigWarnings } from '../core/flash/config-gate';
+
+/** The flag of each network boot option a managed karg points to. */
+const PXE_FLAGS: Record<PxeOptionId, string> = {
+  ignitionUrl: 'use --ignition-url',
+  ignitionEmbedded: 'use --ignition-embedded',
+  ignitionInitrd: 'use --ignition-initrd',
+  rootfsUrl: 'use --rootfs-url',
+  rootfsInitrd: 'use --rootfs-initrd',
+  initrds: 'the initrds come from --rootfs-initrd, --ignition-initrd and --ignition-embedded',
+  bootif: 'PXELINUX adds BOOTIF= itself (IPAPPEND 2)',
+  always: 'it is always on the command line',
+};
+
+type Wording = { [C in keyof ErrorParams]?: (p: ErrorParams[C]) => string };
+
+/**
+ * The CLI's sentence for each catalogued code whose core message does not fit a terminal user
+ * (it names a flag or command, or a stage in the CLI's words). Causes are printed after it.
+ */
+const WORDING: Wording = {
+  WRITE_TARGET_NOT_FOUND: (p) => `${p.device} is not a whole disk on this machine (unplugged, or a partition?); see flint drives --all`,
+  WRITE_LOOP_NOT_ALLOWED: (p) => `${p.device} is a loop device; pass --allow-loop to write to it`,
+  WRITE_CANCELLED: (p) =>
+    p.stage === 'before-write'
+      ? `${p.device}: cancelled before writing; the stick was not touched`
+      : p.stage === 'verifying'
+        ? `${p.device}: cancelled while verifying; it was fully written but not verified`
+        : p.wiped
+          ? `${p.device}: cancelled; its first MiB was wiped so it cannot pass for a good stick`
+          : `${p.device}: cancelled while writing; it is partly written and will not boot`,
+  KARG_CONTROL_CHAR: (p) => `kernel argument '${p.arg}' contains the control character ${p.char}; give each argument with its own flag`,
+  KARG_MANAGED: (p) => `invalid kernel argument '${p.arg}': Flint sets ${p.key} itself: ${PXE_FLAGS[p.option]}`,
+  PXE_NO_ROOTFS_URL: () => 'the rootfs URL is unknown: give --rootfs-url URL or an http(s) --base-url, or use --rootfs-initrd',
+  FLASH_NO_TARGET: () => 'No target device given: name the stick with --target DEVICE',
+};
+
+/** The CLI's sentence for an error value (catalogued: from code and parameters; else its message). */
+export function cliMessage(e: FlintErrorValue): string {
+  const word = (WORDING as Record<string, ((p: unknown) => string) | undefined>)[e.code];
+  return word && e.params ? word(e.params) : e.message;
+}
+
+/** The CLI's sentence for a warning. */
+export function cliWarning(w: WarningValue): string {
+  switch (w.code) {
+    case 'LARGE_DRIVE':
+      return `${w.params.device} is ${formatBytes(w.params.size)}, larger than a usual USB stick; make sure it is the right disk`;
+    case 'EJECT_FAILED':
+      return `${w.params.device} was written but could not be ejected (${w.params.detail}); unmount it before pulling it out`;
+    case 'EJECT_SKIPPED':
+      return w.params.why === 'loop'
+        ? `${w.params.device} is a loop device: nothing to eject`
+        : w.params.why === 'windows'
+          ? `${w.params.device} was flushed; remove it with "Safely Remove Hardware" before pulling it out`
+          : `${w.params.device} was not ejected: neither eject nor udisksctl is installed`;
+    default:
+      return w.message;
+  }
+}
+
+/** Prints config warnings (live-boot traps) and karg warnings on stderr, one line each. */
+export function printWarnings(
+  configWarnings: ConfigWarnings[],
+  warnings: WarningValue[] = [],
+  out: (line: string) => void = (l) => process.stderr.write(l + '\n'),
+): void {
+  for (const c of configWarnings) {
+    for (const w of c.warnings) out(`Warning: ${c.file}: ${w.path ? `${w.path}: ` : ''}${w.message} [${w.code}]`);
+  }
+  for (const w of warnings) out(`Warning: ${cliWarning(w)}`);
+}

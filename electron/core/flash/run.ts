@@ -1,0 +1,147 @@
+/**
+ * The second half of the flash job: writes a prepared flash through a writer (in-process, the
+ * elevated helper, or a test stand-in), each group of targets that share a customization in one
+ * run, and reports one result per target with how it ended. Every front end (the app, `flint
+ * burn`, `flint write`) runs flashes through here.
+ */
+import { toErrorValue, type FlintError } from '../errors';
+import { identityOf } from '../drives/target-safety';
+import type { TargetResult, WriteEvent } from '../write/events';
+import { defaultWriter, type WriterLauncher } from '../write/writers';
+import { cancelledBeforeWrite } from './prepare';
+import type {
+  FlashEvent,
+  FlashReport,
+  FlashTargetResult,
+  PreparedCustomization,
+  PreparedFlash,
+  PreparedTarget,
+  TargetIdentity,
+} from './types';
+
+/** Hooks of a running flash. */
+export interface RunHooks {
+  signal?: AbortSignal;
+  onEvent?: (e: FlashEvent) => void;
+  /** Who writes (default: in-process when this process may write raw devices, else the elevated helper). */
+  writer?: WriterLauncher;
+}
+
+function identity(t: PreparedTarget): TargetIdentity {
+  return { ...identityOf(t.drive), description: t.drive.description };
+}
+
+/** A target's result from the writer's, with what the job knows about it. */
+function toResult(t: PreparedTarget, r: TargetResult): FlashTargetResult {
+  const { device: _device, ignitionSha256, warnings, ...rest } = r;
+  return {
+    ...rest,
+    target: identity(t),
+    configSha256: ignitionSha256,
+    expectedConfigSha256: t.customization.liveConfigSha256,
+    kargs: t.customization.kargs,
+    // a large drive's warning, unless the writer repeated it
+    warnings: [...t.warnings.filter((w) => !warnings.some((x) => x.code === w.code)), ...warnings],
+  };
+}
+
+/** The result of a target that never reached the writer. */
+function untouched(t: PreparedTarget, ending: 'cancelled-before-write' | 'not-written', err: FlintError): FlashTargetResult {
+  return {
+    target: identity(t),
+    ok: false,
+    ending,
+    bytesWritten: 0,
+    error: toErrorValue(err),
+    verified: false,
+    configSha256: null,
+    expectedConfigSha256: t.customization.liveConfigSha256,
+    kargs: t.customization.kargs,
+    warnings: t.warnings,
+    timings: {},
+  };
+}
+
+/** Relays a writer event as a flash event. */
+function relay(e: WriteEvent, emit: (e: FlashEvent) => void): void {
+  if (e.type === 'progress') {
+    const p: FlashEvent = { type: 'progress', phase: e.phase, device: e.device, bytes: e.bytes, total: e.total };
+    if (e.speed) {
+      p.speed = e.speed;
+      p.eta = Math.max(0, (e.total - e.bytes) / e.speed);
+    }
+    emit(p);
+  } else if (e.type === 'log') emit({ type: 'log', ...(e.device ? { device: e.device } : {}), message: e.message });
+}
+
+/**
+ * Runs a prepared flash. Never throws for what happens to a stick: a writer that cannot start
+ * (authorization refused) or a cancel leaves each stick with its own ending in the report.
+ */
+export async function runFlash(prepared: PreparedFlash, hooks: RunHooks = {}): Promise<FlashReport> {
+  const startedAt = new Date().toISOString();
+  const { request: req, image } = prepared;
+  const writer = hooks.writer ?? defaultWriter();
+  const emit = hooks.onEvent ?? (() => undefined);
+  const results = new Map<PreparedTarget, FlashTargetResult>();
+  const done = (t: PreparedTarget, r: FlashTargetResult) => {
+    results.set(t, r);
+    emit({ type: 'target-done', result: r });
+  };
+  const groups = new Map<PreparedCustomization, PreparedTarget[]>();
+  for (const t of prepared.targets) groups.set(t.customization, [...(groups.get(t.customization) ?? []), t]);
+  let stopped: FlintError | null = null;
+  for (const [c, targets] of groups) {
+    if (hooks.signal?.aborted || stopped) {
+      for (const t of targets)
+        done(t, stopped ? untouched(t, 'not-written', stopped) : untouched(t, 'cancelled-before-write', cancelledBeforeWrite()));
+      continue;
+    }
+    const byDevice = new Map(targets.map((t) => [t.drive.device, t]));
+    try {
+      const run = await writer.run(
+        {
+          image: image.path,
+          plan: c.plan,
+          targets: targets.map((t) => identityOf(t.drive)),
+          allowLoop: req.allowLoop ?? false,
+          verify: req.verify !== false,
+          eject: req.eject === true,
+          expectIgnitionSha256: c.liveConfigSha256,
+        },
+        {
+          signal: hooks.signal,
+          onEvent: (e) => {
+            relay(e, emit);
+            if (e.type !== 'target-done') return;
+            const t = byDevice.get(e.result.device);
+            if (t && !results.has(t)) done(t, toResult(t, e.result));
+          },
+        },
+      );
+      if (run.sourceSha256 && !image.sha256) image.sha256 = run.sourceSha256;
+      for (const r of run.results) {
+        const t = byDevice.get(r.device);
+        if (t && !results.has(t)) done(t, toResult(t, r));
+      }
+    } catch (err) {
+      // nothing was written in this run (authorization refused, the helper would not start)
+      stopped = err as FlintError;
+      for (const t of targets) if (!results.has(t)) done(t, untouched(t, 'not-written', stopped));
+    }
+  }
+  const targets = prepared.targets.map((t) => results.get(t)!);
+  const customizations = [...groups.keys()];
+  return {
+    ok: targets.every((t) => t.ok),
+    cancelled: hooks.signal?.aborted ?? false,
+    image,
+    writer: writer.kind,
+    targets,
+    messages: [...new Set(customizations.flatMap((c) => c.messages))],
+    configWarnings: customizations.flatMap((c) => c.configWarnings),
+    kargWarnings: customizations.flatMap((c) => c.kargWarnings),
+    startedAt,
+    finishedAt: new Date().toISOString(),
+  };
+}

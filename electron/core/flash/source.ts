@@ -1,0 +1,59 @@
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { ERROR_CODES } from '../../contract/error-codes';
+import { codedError } from '../errors';
+import type { ProgressListener } from '../progress';
+import { downloadArtifact } from '../stream/download';
+import { fetchStreamMetadata, selectRelease } from '../stream/metadata';
+import type { FlashImage, FlashSource } from './types';
+
+/**
+ * Gets the pristine image: downloads it (or reuses the verified copy in the cache) for a stream,
+ * or takes the local file. A local file's SHA-256 is not read here: the verify pass measures it
+ * while it reads the image anyway (so writing starts at once).
+ */
+export async function obtainImage(
+  source: FlashSource,
+  o: { signal?: AbortSignal; onProgress?: ProgressListener } = {},
+): Promise<FlashImage> {
+  if (source.kind === 'file') {
+    let st;
+    try {
+      st = await stat(source.path);
+    } catch (err) {
+      throw codedError(ERROR_CODES.FLASH_ISO_NOT_FOUND, { path: source.path }, `Cannot read the ISO ${source.path}`, [
+        (err as Error).message,
+      ]);
+    }
+    if (!st.isFile()) throw codedError(ERROR_CODES.FLASH_ISO_NOT_FILE, { path: source.path }, `${source.path} is not a regular file`);
+    const k = source.known ?? {};
+    const image: FlashImage = {
+      path: resolve(source.path),
+      size: st.size,
+      sha256: k.sha256 ?? null,
+      signature: k.signature ?? 'local',
+      cached: k.cached ?? false,
+    };
+    if (k.stream) image.stream = k.stream;
+    if (k.release) image.release = k.release;
+    return image;
+  }
+  const meta = await fetchStreamMetadata(source.stream, { baseUrl: source.baseUrl, signal: o.signal });
+  const release = selectRelease(meta, source.arch ?? process.arch);
+  const dl = await downloadArtifact(release.iso, {
+    cacheDir: source.cacheDir,
+    keyrings: source.keyrings,
+    signal: o.signal,
+    onProgress: o.onProgress,
+  });
+  return {
+    path: dl.path,
+    size: dl.size,
+    sha256: dl.sha256,
+    signature: dl.signature,
+    cached: dl.cached,
+    stream: release.stream,
+    release: release.release,
+    arch: release.arch,
+  };
+}

@@ -1,0 +1,213 @@
+import { openSync, closeSync, read, constants as C } from 'node:fs';
+import { open as openP } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { promisify } from 'node:util';
+import { ERROR_CODES } from '../../../contract/error-codes';
+import { FlintError, codedError } from '../../errors';
+import type { PatchPlan } from '../../iso/plan';
+import type { ByteSource } from '../../iso/byte-source';
+import { readEmbeddedIgnition } from '../../iso/inspect';
+import { SpeedMeter } from '../../progress';
+import type { WriteEvent } from '../events';
+import { alignedBlock, BLOCK_SIZE } from './aligned';
+import { ioError } from './io-errors';
+import { PlannedSource } from './planned-source';
+
+const readP = promisify(read);
+
+async function readFully(fd: number, buf: Buffer, len: number, pos: number, device: string): Promise<void> {
+  let done = 0;
+  while (done < len) {
+    let n: number;
+    try {
+      ({ bytesRead: n } = await readP(fd, buf, done, len - done, pos + done));
+    } catch (err) {
+      throw ioError(err, device, pos + done, 'reading');
+    }
+    if (n <= 0) throw ioError(Object.assign(new Error('device ended early'), { code: 'ENXIO' }), device, pos + done, 'reading');
+    done += n;
+  }
+}
+
+/** One device to read back. */
+export interface VerifyTarget {
+  device: string;
+  raw: string;
+}
+
+/**
+ * Result of the read-back: the SHA-256 of the expected bytes (image + plan), of the pristine image
+ * (read on the way), and each failing device's error.
+ */
+export interface VerifyOutcome {
+  sha256: string;
+  sourceSha256: string;
+  failed: Map<string, FlintError>;
+}
+
+/** Opens a device for reading past the page cache (O_DIRECT with an aligned block, else plain). */
+function openForVerify(t: VerifyTarget): { fd: number; block: Buffer } {
+  if (C.O_DIRECT) {
+    try {
+      const fd = openSync(t.raw, C.O_RDONLY | C.O_DIRECT);
+      const block = alignedBlock(fd);
+      if (block) return { fd, block };
+      closeSync(fd);
+    } catch {
+      /* fall back to buffered reads (the caller dropped the cache) */
+    }
+  }
+  try {
+    return { fd: openSync(t.raw, C.O_RDONLY), block: Buffer.allocUnsafeSlow(BLOCK_SIZE) };
+  } catch (err) {
+    throw ioError(err, t.device, 0, 'reading');
+  }
+}
+
+/**
+ * Reads every target back (O_DIRECT when the kernel allows; the caller has dropped the devices'
+ * page cache either way) in lock-step with the expected bytes (source + plan, re-read once for all
+ * targets) and compares them byte for byte: a difference is VERIFY_MISMATCH "at byte N". The
+ * SHA-256 of the expected bytes is computed on the way; for a device that matched, it is the
+ * SHA-256 of what the device holds.
+ */
+export async function verifyAll(
+  image: string,
+  plan: PatchPlan,
+  targets: VerifyTarget[],
+  signal: AbortSignal,
+  emit: (e: WriteEvent) => void,
+): Promise<VerifyOutcome> {
+  const total = plan.imageSize;
+  const failed = new Map<string, FlintError>();
+  const open = new Map<string, { fd: number; block: Buffer; meter: SpeedMeter; last: number }>();
+  for (const t of targets) {
+    try {
+      open.set(t.device, { ...openForVerify(t), meter: new SpeedMeter(), last: 0 });
+    } catch (err) {
+      failed.set(t.device, err as FlintError);
+    }
+  }
+  const hash = createHash('sha256');
+  // with an empty plan the pristine bytes are the expected ones: one hash serves both
+  const pristine = plan.writes.length > 0 ? createHash('sha256') : undefined;
+  const expected = Buffer.allocUnsafeSlow(BLOCK_SIZE);
+  const live = () => targets.filter((t) => open.has(t.device) && !failed.has(t.device));
+  const src = await PlannedSource.open(image, plan);
+  try {
+    for (let pos = 0; pos < total && live().length > 0 && !signal.aborted; pos += BLOCK_SIZE) {
+      const len = Math.min(BLOCK_SIZE, total - pos);
+      // O_DIRECT needs sector multiples: read a little more at the end, compare only `len`.
+      const readLen = Math.min(BLOCK_SIZE, Math.ceil(len / 4096) * 4096);
+      const reads = live().map((t) => {
+        const o = open.get(t.device)!;
+        return readTolerant(o.fd, o.block, len, readLen, pos, t.device).then(
+          () => ({ t, o }),
+          (err) => {
+            failed.set(t.device, err as FlintError);
+            return null;
+          },
+        );
+      });
+      await src.readInto(expected, pos, len, pristine);
+      const want = expected.subarray(0, len);
+      hash.update(want); // overlaps with the device reads in flight
+      for (const r of await Promise.all(reads)) {
+        if (!r) continue;
+        const got = r.o.block.subarray(0, len);
+        if (!got.equals(want)) {
+          let i = 0;
+          while (got[i] === want[i]) i++;
+          failed.set(
+            r.t.device,
+            codedError(
+              ERROR_CODES.WRITE_VERIFY_MISMATCH,
+              { device: r.t.device, offset: pos + i },
+              `verification failed: ${r.t.device} holds different bytes at byte ${pos + i}; the stick may be failing or counterfeit`,
+            ),
+          );
+          continue;
+        }
+        const now = Date.now();
+        const speed = r.o.meter.update(pos + len);
+        if (now - r.o.last >= 250 || pos + len >= total) {
+          r.o.last = now;
+          emit({
+            type: 'progress',
+            device: r.t.device,
+            phase: 'verify',
+            bytes: pos + len,
+            total,
+            ...(speed > 0 ? { speed: Math.round(speed) } : {}),
+          });
+        }
+      }
+    }
+  } finally {
+    await src.close();
+    for (const o of open.values()) closeSync(o.fd);
+  }
+  if (signal.aborted) {
+    for (const t of live()) {
+      failed.set(
+        t.device,
+        codedError(
+          ERROR_CODES.WRITE_CANCELLED,
+          { device: t.device, stage: 'verifying', wiped: false },
+          `verifying ${t.device} was cancelled; the stick was fully written but not verified`,
+        ),
+      );
+    }
+  }
+  const sha256 = hash.digest('hex');
+  return { sha256, sourceSha256: pristine?.digest('hex') ?? sha256, failed };
+}
+
+/** Reads `readLen` bytes, or just `len` when the device ends before the padded length. */
+async function readTolerant(fd: number, buf: Buffer, len: number, readLen: number, pos: number, device: string): Promise<void> {
+  try {
+    await readFully(fd, buf, readLen, pos, device);
+  } catch (err) {
+    if (readLen === len) throw err;
+    await readFully(fd, buf, len, pos, device);
+  }
+}
+
+/** A ByteSource over the first `size` bytes of a device (plain reads; page cache already dropped). */
+export async function deviceSource(raw: string, size: number): Promise<ByteSource & { close(): Promise<void> }> {
+  const fh = await openP(raw, 'r');
+  return {
+    size,
+    async read(offset, length) {
+      if (offset < 0 || length < 0 || offset + length > size) {
+        throw new FlintError('READ_OUT_OF_BOUNDS', `reading ${length} bytes at ${offset} runs past the ${size}-byte image on ${raw}`);
+      }
+      const out = Buffer.alloc(length);
+      let done = 0;
+      while (done < length) {
+        const { bytesRead } = await fh.read(out, done, length - done, offset + done);
+        if (bytesRead === 0) throw new FlintError('READ_SHORT', `unexpected end of ${raw} at byte ${offset + done}`);
+        done += bytesRead;
+      }
+      return new Uint8Array(out.buffer, out.byteOffset, out.length);
+    },
+    close: () => fh.close(),
+  };
+}
+
+/**
+ * Reads the Ignition config embedded in the image now on the device and returns its SHA-256 (the
+ * proof the stick carries the config); null when the image embeds none. `problem` says why it
+ * could not be read (then sha256 is null too).
+ */
+export async function readBackIgnition(raw: string, size: number): Promise<{ sha256: string | null; problem?: string }> {
+  const src = await deviceSource(raw, size);
+  try {
+    const ign = await readEmbeddedIgnition(src);
+    return { sha256: ign ? createHash('sha256').update(ign).digest('hex') : null };
+  } catch (err) {
+    return { sha256: null, problem: `no Ignition config could be read back: ${(err as Error).message}` };
+  } finally {
+    await src.close();
+  }
+}

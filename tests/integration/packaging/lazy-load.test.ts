@@ -1,0 +1,90 @@
+/**
+ * The CLI bundle loads what a command needs and no more: the CLI is bundled into a temp dir
+ * (build/bundle.ts reports which inputs went into which chunk), run with a module hook that logs
+ * every file Node loads, and the inputs of the loaded chunks are checked: `--version` loads no
+ * third-party code, `iso ignition show` loads commander and xz but not openpgp, Ajv and its
+ * schemas, yaml or the progress bar.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundleCli, type BundleResult } from '../../../build/bundle';
+import { COREOS_FIXTURES, fixtureIso } from '../../helpers/fixtures';
+
+const HOOK = `
+import { appendFileSync } from 'node:fs';
+export async function load(url, context, next) {
+  if (url.startsWith('file:')) appendFileSync(process.env.FLINT_LOAD_LOG, url + '\\n');
+  return next(url, context);
+}`;
+
+describe('lazy loading in the CLI bundle', () => {
+  let dir = '';
+  let cli: BundleResult;
+  let iso = '';
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'flint-lazy-'));
+    cli = await bundleCli(dir);
+    writeFileSync(
+      join(dir, 'run.mjs'),
+      "const { main } = await import('./cli/flint.mjs');\nprocess.exitCode = await main(process.argv);\n",
+    );
+    writeFileSync(
+      join(dir, 'hook.mjs'),
+      `import { register } from 'node:module';\nregister('data:text/javascript,' + encodeURIComponent(${JSON.stringify(HOOK)}));\n`,
+    );
+    iso = await fixtureIso('embed-areas-2023-07.x86_64');
+  }, 120_000);
+  afterAll(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Runs the temp bundle with `args`; returns stdout and the inputs of every chunk Node loaded. */
+  function loaded(args: string[]): { stdout: string; inputs: string[] } {
+    const log = join(dir, `load-${Date.now()}.log`);
+    writeFileSync(log, '');
+    const r = spawnSync(process.execPath, ['--import', join(dir, 'hook.mjs'), join(dir, 'run.mjs'), ...args], {
+      env: { ...process.env, FLINT_LOAD_LOG: log },
+      encoding: 'utf8',
+    });
+    expect(r.status, r.stderr).toBe(0);
+    const files = readFileSync(log, 'utf8')
+      .trim()
+      .split('\n')
+      .map((u) => relative(join(dir, 'cli'), fileURLToPath(u)))
+      .filter((f) => !f.startsWith('..'));
+    expect(files).toContain('flint.mjs');
+    return { stdout: r.stdout, inputs: files.flatMap((f) => cli.contents[f] ?? []) };
+  }
+  const packages = (inputs: string[]) =>
+    [...new Set(inputs.flatMap((i) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(i)?.[1] ?? []))].sort();
+
+  it('--version loads no third-party code', () => {
+    const r = loaded(['--version']);
+    expect(r.stdout).toBe('0.1.0\n');
+    expect(packages(r.inputs)).toEqual([]);
+  });
+
+  it('iso ignition show loads commander and xz, not openpgp, Ajv, the schemas, yaml or cli-progress', () => {
+    const out = join(dir, 'custom.iso');
+    const made = spawnSync(process.execPath, [
+      join(dir, 'run.mjs'),
+      'iso',
+      'customize',
+      '--live-ignition',
+      join(COREOS_FIXTURES, 'customize', 'live.ign'),
+      '-o',
+      out,
+      iso,
+    ]);
+    expect(made.status, String(made.stderr)).toBe(0);
+    const r = loaded(['iso', 'ignition', 'show', out]);
+    expect(JSON.parse(r.stdout)).toHaveProperty('ignition');
+    expect(packages(r.inputs)).toEqual(['commander', 'node-liblzma']);
+    expect(r.inputs.filter((i) => i.includes('ignition/schemas/'))).toEqual([]);
+  });
+});

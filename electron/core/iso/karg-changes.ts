@@ -15,9 +15,6 @@ export interface KargChanges {
   replace: string[];
 }
 
-/** No change at all. */
-export const NO_KARG_CHANGES: KargChanges = { append: [], delete: [], replace: [] };
-
 /** coreos-installer's replace syntax: `KEY=OLD=NEW`, none of the three holding `=` (spec §5.6). */
 const REPLACEABLE = /^([^=]+)=([^=]+)$/;
 

@@ -3,9 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { extname, resolve, sep } from 'node:path';
 import { FlintError } from '../errors';
-import { openInside, resolveInside } from '../safe-path';
-
-export { resolveInside };
+import { openInside } from '../safe-path';
 
 /** Options of {@link startBootServer}. */
 export interface BootServerOptions {

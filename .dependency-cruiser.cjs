@@ -99,7 +99,7 @@ module.exports = {
       comment: 'Nothing the helper reaches (its core slice included) loads a networking module.',
       severity: 'error',
       from: {
-        path: '^electron/core/(errors|progress|cmdline|codecs/|iso/|drives/|write/(job|events|engine/|os/))|^electron/contract/error-codes',
+        path: '^electron/core/(errors|progress|safe-path|cmdline|live-names|codecs/|iso/|drives/|write/(job|events|engine/|os/))|^electron/contract/error-codes',
       },
       to: { path: NET },
     },

@@ -89,7 +89,7 @@ export async function startTinyproxy(opts: TinyProxyOptions = {}): Promise<TinyP
     await listening(port, child, Date.now() + 10_000);
   } catch (err) {
     await stop();
-    throw new Error(`${(err as Error).message}\n${log}`);
+    throw new Error(`${(err as Error).message}\n${log}`, { cause: err });
   }
   return {
     url: `http://127.0.0.1:${port}`,

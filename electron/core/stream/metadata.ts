@@ -7,9 +7,6 @@ import type { NetworkOptions } from './proxy';
 /** The Fedora CoreOS production streams Flint offers. */
 export const STREAMS = ['stable', 'testing', 'next'] as const;
 
-/** One of the production streams. */
-export type StreamName = (typeof STREAMS)[number];
-
 /** Where stream metadata lives unless a mirror is configured. */
 export const DEFAULT_STREAM_BASE_URL = 'https://builds.coreos.fedoraproject.org';
 

@@ -71,7 +71,7 @@ async function read(url: string, headers?: Record<string, string>) {
   let n = 0;
   const done = res.body.pipe((chunk) => {
     chunks.push(Buffer.from(chunk));
-    return ++n % 3 === 0 ? new Promise((r) => setTimeout(r, 1)) : undefined;
+    return ++n % 3 === 0 ? new Promise((r) => setImmediate(r)) : undefined;
   });
   return { res, done, body: () => Buffer.concat(chunks) };
 }
@@ -148,13 +148,11 @@ describe('a server that closes the connection while the body is paused (nodejs/u
         const want = p === '/close-small' ? small : data;
         const res = await httpGet(base + p);
         const got: Buffer[] = [];
-        let n = 0;
         const outcome = await res.body
           .pipe((chunk) => {
             got.push(Buffer.from(chunk));
             // every chunk waits a little: the parser is paused when the last one comes, with the FIN
-            n++;
-            return new Promise((r) => setTimeout(r, 1));
+            return new Promise((r) => setImmediate(r));
           })
           .then(
             () => undefined,

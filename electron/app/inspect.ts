@@ -72,7 +72,9 @@ export function stickView(c: StickContents): StickView {
       .filter((m) => m.kind === 'network-keyfile')
       .map((m) => {
         const k = c.networkKeyfiles.find((x) => m.path.endsWith(`/${x.name}`));
-        const summary = k ? [k.interfaceName ?? k.id, k.ipv4Method && `ipv4 ${k.ipv4Method}`, ...k.ipv4Addresses].filter(Boolean).join(', ') : '';
+        const summary = k
+          ? [k.interfaceName ?? k.id, k.ipv4Method && `ipv4 ${k.ipv4Method}`, ...k.ipv4Addresses].filter(Boolean).join(', ')
+          : '';
         return { name: m.path.slice(m.path.lastIndexOf('/') + 1), text: utf8(m.data), summary };
       }),
     otherFiles: members.filter((m) => m.kind === 'other').map((m) => ({ path: m.path, size: m.size })),

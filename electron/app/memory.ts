@@ -93,7 +93,10 @@ function storedConfig(s: Session, id: string, time: string): StoredConfig | null
   return { key, name: held.file.name, time, data: Buffer.from(held.bytes).toString('base64') };
 }
 
-/** memory:save — the page's current choices. */
+const recent = (list: (StoredConfig | StoredImage)[]): RecentEntry[] =>
+  list.map((x) => ({ key: x.key, name: x.name, time: x.time, ...(x.path ? { path: x.path } : {}) }));
+
+/** memory:save — the page's current choices; answers the recent lists. */
 export async function saveMemory(s: Session, req: InvokeRequest<'memory:save'>): Promise<InvokeResponse<'memory:save'>> {
   const c = req.choices;
   const m = await readMemory(s);
@@ -120,7 +123,7 @@ export async function saveMemory(s: Session, req: InvokeRequest<'memory:save'>):
     targets,
   };
   await writeMemory(s, m);
-  return {};
+  return { recentConfigs: recent(m.configs), recentImages: recent(m.images) };
 }
 
 async function loadConfig(s: Session, c: StoredConfig): Promise<LoadedFile> {
@@ -136,9 +139,6 @@ async function loadImage(s: Session, i: StoredImage): Promise<ImageState> {
   if (!cached) throw new FlintError('MEMORY_GONE', `${i.name} is no longer in the download cache`);
   return holdImage(s, cached, 'cache');
 }
-
-const recent = (list: (StoredConfig | StoredImage)[]): RecentEntry[] =>
-  list.map((x) => ({ key: x.key, name: x.name, time: x.time, ...(x.path ? { path: x.path } : {}) }));
 
 /** memory:restore — the last choices, opened again where they still exist. */
 export async function restoreMemory(s: Session): Promise<InvokeResponse<'memory:restore'>> {

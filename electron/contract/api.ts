@@ -28,7 +28,7 @@ import type {
   ShellMode,
   TargetResult,
 } from './types';
-import type { HistoryEntry, MemoryChoices, Restored, Settings, SettingsView, StickView } from './site';
+import type { HistoryEntry, MemoryChoices, RecentEntry, Restored, Settings, SettingsView, StickView } from './site';
 
 export * from './types';
 export * from './site';
@@ -122,7 +122,7 @@ export interface InvokeMap {
   /** Checks, saves and applies settings (the next download or listing uses them). */
   'settings:set': { req: { settings: Settings }; res: SettingsView };
   /** Remembers the wizard's current choices (and adds them to the recent lists). */
-  'memory:save': { req: { choices: MemoryChoices }; res: NoArgs };
+  'memory:save': { req: { choices: MemoryChoices }; res: { recentConfigs: RecentEntry[]; recentImages: RecentEntry[] } };
   /** The last choices, opened again where they still exist, and the recent lists. */
   'memory:restore': { req: NoArgs; res: Restored };
   /** Opens a config or image of the recent lists. */

@@ -103,8 +103,7 @@ const empty = (x: unknown) => shape(x, {});
 export function isSettings(x: unknown): x is Settings {
   return shape(x, {
     baseUrl: str(1024),
-    keys: (v) =>
-      Array.isArray(v) && v.length <= 16 && v.every((k) => shape(k, { name: nonEmpty(255), armored: nonEmpty(256 * 1024) })),
+    keys: (v) => Array.isArray(v) && v.length <= 16 && v.every((k) => shape(k, { name: nonEmpty(255), armored: nonEmpty(256 * 1024) })),
     cacheDir: str(4096),
     proxyMode: (v) => v === 'environment' || v === 'none' || v === 'url',
     proxyUrl: str(1024),

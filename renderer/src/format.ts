@@ -39,3 +39,8 @@ export function percent(done: number, total: number | undefined): number | undef
   if (!total || total <= 0) return undefined;
   return Math.min(100, Math.max(0, Math.floor((done / total) * 100)));
 }
+
+/** "1 drive", "2 drives", "no drives": a count with its noun in the right number. */
+export function countOf(n: number, one: string, many = `${one}s`): string {
+  return n === 0 ? `no ${many}` : `${n} ${n === 1 ? one : many}`;
+}

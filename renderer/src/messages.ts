@@ -87,7 +87,7 @@ const ERRORS: Words = {
   STREAM_NOT_FOUND: (p) =>
     p.production ? `The mirror has no "${p.stream}" stream` : `There is no stream "${p.stream}"; the streams are ${p.streams.join(', ')}`,
   DOWNLOAD_SIGNATURE_UNKNOWN_KEY: (p) =>
-    `${p.artifact} is signed by a key Flint does not trust (${p.keyId}); nothing was downloaded. Add the mirror's public key to the trusted keys`,
+    `${p.artifact} is signed by a key Flint does not trust (${p.keyId}); nothing was downloaded. Add the mirror's public key under Settings, Extra trusted signing keys`,
   IMAGE_CHANGED: (p) => `${p.path} changed on disk since it was verified; download it again`,
 };
 

@@ -1,4 +1,4 @@
-import { formatDriveSize } from '../format';
+import { countOf, formatDriveSize } from '../format';
 import { useWizard } from '../store';
 import { flashBlockers } from '../store/flash';
 import { selectedDrives } from '../store/targets';
@@ -29,8 +29,8 @@ export function FlashStep() {
             {[
               s.fromRam ? 'run from RAM' : '',
               s.extraKargs.trim() ? `kargs: ${s.extraKargs.trim()}` : '',
-              s.networkFiles.length ? `${s.networkFiles.length} network keyfile(s)` : '',
-              s.caFiles.length ? `${s.caFiles.length} CA certificate(s)` : '',
+              s.networkFiles.length ? countOf(s.networkFiles.length, 'network keyfile') : '',
+              s.caFiles.length ? countOf(s.caFiles.length, 'CA certificate') : '',
               s.destDevice ? `install to ${s.destDevice}` : '',
             ]
               .filter(Boolean)

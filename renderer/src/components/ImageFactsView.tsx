@@ -7,6 +7,14 @@ const ORIGIN: Record<ImageState['origin'], string> = {
   local: 'Local file',
 };
 
+/** Names the key that verified the signature: Fedora's bundled key, or an extra key by its user id and fingerprint. */
+export function signerText(image: ImageState): string {
+  const k = image.signedBy;
+  if (!k) return 'Signature verified';
+  const who = k.userId ?? `key ${k.fingerprint.slice(-16)}`;
+  return k.bundled ? `Signature verified with Fedora's key (${who})` : `Signature verified with ${who}, an extra trusted key`;
+}
+
 /** The selected image: where it came from, its signature state and its facts. */
 export function ImageFactsView(props: { image: ImageState }) {
   const { image } = props;
@@ -18,7 +26,9 @@ export function ImageFactsView(props: { image: ImageState }) {
         <div className="row">
           <span className="badge">{ORIGIN[image.origin]}</span>
           {image.signature === 'verified' ? (
-            <span className="badge ok">Signature verified</span>
+            <span className="badge ok" title={image.signedBy ? `Key ${image.signedBy.fingerprint}` : undefined}>
+              {signerText(image)}
+            </span>
           ) : (
             <span className="badge warn">No signature checked</span>
           )}

@@ -6,6 +6,7 @@ import { ErrorNotice } from './ErrorNotice';
 import { ImageFactsView } from './ImageFactsView';
 import { LocalIsoPicker } from './LocalIsoPicker';
 import { Meter } from './Meter';
+import { RecentList } from './RecentList';
 
 const STREAM_NOTE: Record<string, string> = {
   stable: 'The most reliable stream',
@@ -37,6 +38,7 @@ export function ImageStep() {
   const error = useWizard((s) => s.imageError);
   const download = useWizard((s) => s.downloadImage);
   const cancel = useWizard((s) => s.cancelDownload);
+  const extraKeys = useWizard((s) => s.settingsView?.settings.keys.length ?? 0);
   const chosen = releases.find((r) => r.stream === stream);
   const isChosenImage = image && image.stream === stream && image.release === chosen?.release && image.facts.arch === arch;
   return (
@@ -116,7 +118,8 @@ export function ImageStep() {
             )}
             {chosen && (
               <span className="muted small">
-                Fedora CoreOS {chosen.release} for {chosen.arch}; the signature is checked with Fedora's keys.
+                Fedora CoreOS {chosen.release} for {chosen.arch}; the signature is checked with Fedora&apos;s keys
+                {extraKeys > 0 ? ` and ${extraKeys === 1 ? 'the extra key' : `the ${extraKeys} extra keys`} in Settings` : ''}.
               </span>
             )}
           </div>
@@ -138,6 +141,7 @@ export function ImageStep() {
       {source === 'local' && (
         <>
           <LocalIsoPicker />
+          <RecentList kind="image" />
           <CachedImages />
         </>
       )}

@@ -15,8 +15,11 @@ export function Meter(props: {
   legend?: string;
 }) {
   const pct = percent(props.bytes, props.total);
-  // a tiny but non-zero share still shows a sliver
-  const width = pct === undefined ? '0%' : `${Math.max(pct, props.bytes > 0 ? 1 : 0)}%`;
+  // a tiny but non-zero share still shows a sliver, and the text says "<1%" with it, so the bar
+  // and the text never disagree
+  const sliver = pct === 0 && props.bytes > 0;
+  const width = pct === undefined ? '0%' : `${sliver ? 1 : pct}%`;
+  const pctText = sliver ? '<1%' : `${pct}%`;
   return (
     <div className={`meter${props.over ? ' over' : ''}`}>
       <div
@@ -26,14 +29,14 @@ export function Meter(props: {
         aria-valuemin={0}
         aria-valuemax={100}
         aria-valuenow={pct}
-        aria-valuetext={pct === undefined ? formatBytes(props.bytes) : `${pct}%`}
+        aria-valuetext={pct === undefined ? formatBytes(props.bytes) : pctText}
       >
         <div className="fill" style={{ width }} />
       </div>
       <div className="legend">
         <span>
           {props.legend ?? (props.total ? `${formatBytes(props.bytes)} of ${formatBytes(props.total)}` : formatBytes(props.bytes))}
-          {pct !== undefined && !props.legend ? ` · ${pct}%` : ''}
+          {pct !== undefined && !props.legend ? ` · ${pctText}` : ''}
         </span>
         {props.live && (
           <span>

@@ -1,4 +1,4 @@
-import { formatDriveSize } from '../format';
+import { countOf, formatDriveSize } from '../format';
 import { useWizard } from '../store';
 import { refusalText } from '../messages';
 import { driveName, isLarge, isSelectable } from '../store/targets';
@@ -25,7 +25,9 @@ export function TargetStep() {
     <>
       <div className="row">
         <span className="grow muted" role="status" aria-live="polite">
-          {loaded ? `${visible.filter(isSelectable).length} drive(s) available, ${selected.length} selected` : 'Looking for drives…'}
+          {loaded
+            ? `${countOf(visible.filter(isSelectable).length, 'drive').replace(/^no/, 'No')} available, ${selected.length} selected`
+            : 'Looking for drives…'}
           {hidden > 0 && !showHidden ? ` · ${hidden} system drive${hidden > 1 ? 's' : ''} hidden` : ''}
         </span>
         <label className="check">

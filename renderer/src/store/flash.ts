@@ -1,7 +1,7 @@
 import type { DriveInfo, ErrorValue, FlashFinished, FlashPhase, FlashProgress, TargetResult } from '../../../electron/contract/api';
 import { configReady } from './config';
 import { withRate, type TimedProgress } from './rate';
-import { optionProblems, toCustomizeOptions } from './options';
+import { fieldProblems, optionProblems, toCustomizeOptions } from './options';
 import { isLarge, selectedDrives } from './targets';
 import type { SliceCreator, WizardState } from './types';
 
@@ -63,7 +63,7 @@ export function flashBlockers(s: WizardState): string[] {
   const out: string[] = [];
   if (!configReady(s)) out.push(s.config ? 'The config has errors' : 'Choose a config, or continue without one');
   if (!s.image) out.push('Choose an image');
-  out.push(...optionProblems(s));
+  out.push(...fieldProblems(s), ...optionProblems(s));
   if (s.selectedIds.length === 0) out.push('Pick at least one target drive');
   return out;
 }

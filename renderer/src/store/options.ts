@@ -66,8 +66,12 @@ export function optionProblems(s: OptionsSlice): string[] {
   if (s.destDevice && !DEST_DEVICE_RE.test(s.destDevice)) out.push('The destination device must be a /dev path');
   if (s.destDevice && !s.destIgnition) out.push('An automatic install needs an Ignition config for the installed system');
   if (!s.destDevice && s.destIgnition) out.push('An Ignition config for the installed system needs a destination device');
-  if (s.fieldCheck && !s.fieldCheck.ok) out.push('The field settings in the Config step have problems');
   return out;
+}
+
+/** Problems of the Config step's field settings (shown and marked on the Config step). */
+export function fieldProblems(s: OptionsSlice): string[] {
+  return s.fieldCheck && !s.fieldCheck.ok ? ['The field settings in the Config step have problems'] : [];
 }
 
 /** The options as the contract's CustomizeOptions. */

@@ -1,0 +1,164 @@
+import { useEffect, useState } from 'react';
+import type { Settings } from '../../../electron/contract/api';
+import { useWizard } from '../store';
+import { ErrorNotice } from './ErrorNotice';
+import { Modal } from './Modal';
+
+/** The settings: mirror, extra signing keys, cache folder, proxy, eject when done, and (advanced) loop devices. */
+export function SettingsDialog() {
+  const view = useWizard((s) => s.settingsView);
+  const busy = useWizard((s) => s.settingsBusy);
+  const error = useWizard((s) => s.settingsError);
+  const save = useWizard((s) => s.saveSettings);
+  const close = useWizard((s) => s.openDialog);
+  const [draft, setDraft] = useState<Settings | null>(view?.settings ?? null);
+  useEffect(() => {
+    if (view && !draft) setDraft(view.settings);
+  }, [view, draft]);
+  const fixed = new Set(view?.fixed ?? []);
+  const field = error?.params?.field;
+  const edit = (patch: Partial<Settings>) => setDraft((d) => (d ? { ...d, ...patch } : d));
+  const addKeys = async (files: FileList | null) => {
+    for (const f of [...(files ?? [])]) {
+      const armored = await f.text();
+      edit({ keys: [...(draft?.keys ?? []), { name: f.name, armored }] });
+    }
+  };
+  const fixedNote = (k: keyof Settings) =>
+    fixed.has(k) ? <span className="muted small"> (set on the command line for this run)</span> : null;
+  return (
+    <Modal id="settings" title="Settings" onClose={() => close(null)}>
+      {!draft || !view ? (
+        <p className="muted">Loading…</p>
+      ) : (
+        <form
+          className="settings"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void save(draft);
+          }}
+        >
+          <label className="field">
+            <span>Stream mirror{fixedNote('baseUrl')}</span>
+            <input
+              type="url"
+              name="baseUrl"
+              value={draft.baseUrl}
+              placeholder={view.defaults.baseUrl}
+              disabled={fixed.has('baseUrl')}
+              aria-invalid={field === 'baseUrl' || undefined}
+              onChange={(e) => edit({ baseUrl: e.currentTarget.value })}
+            />
+            <small className="muted">Where the stream lists and images come from; empty: the Fedora build server.</small>
+          </label>
+          <fieldset className="field">
+            <legend>Extra trusted signing keys{fixedNote('keys')}</legend>
+            <small className="muted">
+              Fedora&apos;s keys are always trusted. A site mirror that signs its own images needs its key here.
+            </small>
+            <ul className="plain" aria-label="Extra keys">
+              {draft.keys.map((k, i) => (
+                <li key={`${k.name}-${i}`} className="row">
+                  <span className="grow">{k.name}</span>
+                  {!fixed.has('keys') && (
+                    <button type="button" className="linkish" onClick={() => edit({ keys: draft.keys.filter((_, j) => j !== i) })}>
+                      Remove {k.name}
+                    </button>
+                  )}
+                </li>
+              ))}
+            </ul>
+            {!fixed.has('keys') && (
+              <label className="btn">
+                Add a key file…
+                <input
+                  type="file"
+                  name="keyFile"
+                  accept=".asc,.gpg,.pub,.txt"
+                  className="visually-hidden"
+                  onChange={(e) => void addKeys(e.currentTarget.files)}
+                />
+              </label>
+            )}
+          </fieldset>
+          <label className="field">
+            <span>Cache folder{fixedNote('cacheDir')}</span>
+            <input
+              type="text"
+              name="cacheDir"
+              value={draft.cacheDir}
+              placeholder={view.defaults.cacheDir}
+              disabled={fixed.has('cacheDir')}
+              aria-invalid={field === 'cacheDir' || undefined}
+              onChange={(e) => edit({ cacheDir: e.currentTarget.value })}
+            />
+          </label>
+          <fieldset className="field" disabled={fixed.has('proxyMode')}>
+            <legend>Proxy{fixedNote('proxyMode')}</legend>
+            <label className="choice">
+              <input
+                type="radio"
+                name="proxyMode"
+                checked={draft.proxyMode === 'environment'}
+                onChange={() => edit({ proxyMode: 'environment' })}
+              />
+              <span>
+                From the environment (HTTPS_PROXY, HTTP_PROXY, NO_PROXY):{' '}
+                {view.defaults.environmentProxy ? <code>{view.defaults.environmentProxy}</code> : 'none set'}
+              </span>
+            </label>
+            <label className="choice">
+              <input type="radio" name="proxyMode" checked={draft.proxyMode === 'none'} onChange={() => edit({ proxyMode: 'none' })} />
+              <span>No proxy</span>
+            </label>
+            <label className="choice">
+              <input type="radio" name="proxyMode" checked={draft.proxyMode === 'url'} onChange={() => edit({ proxyMode: 'url' })} />
+              <span>This proxy:</span>
+              <input
+                type="text"
+                name="proxyUrl"
+                value={draft.proxyUrl}
+                placeholder="http://proxy:3128"
+                aria-label="Proxy address"
+                aria-invalid={field === 'proxyUrl' || undefined}
+                onChange={(e) => edit({ proxyUrl: e.currentTarget.value, proxyMode: 'url' })}
+              />
+            </label>
+          </fieldset>
+          <label className="check">
+            <input
+              type="checkbox"
+              name="ejectWhenDone"
+              checked={draft.ejectWhenDone}
+              onChange={(e) => edit({ ejectWhenDone: e.currentTarget.checked })}
+            />
+            <span>Eject each stick when it is done</span>
+          </label>
+          <details>
+            <summary>Advanced</summary>
+            <label className="check">
+              <input
+                type="checkbox"
+                name="allowLoop"
+                checked={draft.allowLoop}
+                disabled={fixed.has('allowLoop')}
+                onChange={(e) => edit({ allowLoop: e.currentTarget.checked })}
+              />
+              <span>Allow image files and loop devices as targets (for testing){fixedNote('allowLoop')}</span>
+            </label>
+          </details>
+          {error && <ErrorNotice title="These settings were not saved" error={error} />}
+          <p className="muted small">{view.file ? `Saved in ${view.file}` : 'Kept for this run only.'}</p>
+          <div className="actions">
+            <button type="button" className="btn" onClick={() => close(null)}>
+              Cancel
+            </button>
+            <button type="submit" className="btn primary" disabled={busy}>
+              Save
+            </button>
+          </div>
+        </form>
+      )}
+    </Modal>
+  );
+}

@@ -40,6 +40,9 @@ interface StoredImage {
   time: string;
   path: string;
   origin: ImageState['origin'];
+  /** What the download said it is (a cache listing knows only the file). */
+  stream?: string;
+  release?: string;
 }
 
 interface MemoryFile {
@@ -104,7 +107,17 @@ export async function saveMemory(s: Session, req: InvokeRequest<'memory:save'>):
   const config = c.configId ? storedConfig(s, c.configId, time) : null;
   if (config) m.configs = bump(m.configs, config);
   const img = c.imageId ? s.images.get(c.imageId)?.state : undefined;
-  const image: StoredImage | null = img ? { key: img.path, name: img.name, time, path: img.path, origin: img.origin } : null;
+  const image: StoredImage | null = img
+    ? {
+        key: img.path,
+        name: img.name,
+        time,
+        path: img.path,
+        origin: img.origin,
+        ...(img.stream ? { stream: img.stream } : {}),
+        ...(img.release ? { release: img.release } : {}),
+      }
+    : null;
   if (image) m.images = bump(m.images, image);
   const targets = c.targetIds.flatMap((id) => {
     const d = s.drives.get(id);
@@ -137,7 +150,7 @@ async function loadImage(s: Session, i: StoredImage): Promise<ImageState> {
   if (i.origin === 'local') return openLocalIso(s, i.path);
   const cached = (await s.core.cachedImages()).find((c) => c.path === i.path);
   if (!cached) throw new FlintError('MEMORY_GONE', `${i.name} is no longer in the download cache`);
-  return holdImage(s, cached, 'cache');
+  return holdImage(s, { ...cached, ...(i.stream ? { stream: i.stream } : {}), ...(i.release ? { release: i.release } : {}) }, 'cache');
 }
 
 /** memory:restore — the last choices, opened again where they still exist. */

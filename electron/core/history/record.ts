@@ -5,7 +5,7 @@
  * got which image and config (SHA-256 of each) and how it ended. JSON Lines (https://jsonlines.org)
  * so an append never rewrites earlier records and a torn last line loses only itself.
  */
-import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { appendFile, mkdir, open, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { FlashEnding } from '../../contract/error-codes';
 import type { FlashReport } from '../flash/types';
@@ -98,7 +98,20 @@ export function historyRecord(report: FlashReport, by: HistoryRecord['by']): His
 /** Appends one record to the file in `dir` (made, private to the user, when missing). */
 export async function appendHistory(dir: string, record: HistoryRecord): Promise<void> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
-  await appendFile(path.join(dir, HISTORY_FILE), JSON.stringify(record) + '\n', { mode: 0o600 });
+  const file = path.join(dir, HISTORY_FILE);
+  // after a line torn by a crash, the new record starts on a line of its own
+  let torn = false;
+  const fh = await open(file, 'r').catch(() => null);
+  if (fh) {
+    try {
+      const { size } = await fh.stat();
+      const last = Buffer.alloc(1);
+      if (size > 0) torn = (await fh.read(last, 0, 1, size - 1)).bytesRead === 1 && last[0] !== 0x0a;
+    } finally {
+      await fh.close();
+    }
+  }
+  await appendFile(file, (torn ? '\n' : '') + JSON.stringify(record) + '\n', { mode: 0o600 });
 }
 
 function isRecord(x: unknown): x is HistoryRecord {

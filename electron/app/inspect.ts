@@ -58,7 +58,10 @@ export function stickView(c: StickContents): StickView {
   const live = members.find((m) => m.kind === 'live-config');
   return {
     device: c.source.path,
-    release: r.version ? `${name} ${r.version}${r.stream ? ` (${r.stream})` : ''}` : `${name} (${r.volumeId})`,
+    // worded as `flint stick show` words it (electron/cli/commands/stick.ts releaseLine)
+    release: r.version
+      ? `${name} ${r.version}${r.stream ? ` (${r.stream})` : r.developerBuild ? ' (developer build, no stream)' : ''}`
+      : `${name} (${r.volumeId})`,
     arch: c.arch,
     volumeId: r.volumeId,
     customized: c.customized,

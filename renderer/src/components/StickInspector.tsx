@@ -7,7 +7,8 @@ import { Modal } from './Modal';
 
 /** "What is on this stick?": pick a connected drive and read its release, config, kargs and network files, writing nothing. */
 export function StickInspector() {
-  const drives = useWizard((s) => s.drives.filter((d) => !d.system));
+  const all = useWizard((s) => s.drives);
+  const drives = all.filter((d) => !d.system);
   const pick = useWizard((s) => s.inspect);
   const id = useWizard((s) => s.inspectId);
   const stick = useWizard((s) => s.stick);

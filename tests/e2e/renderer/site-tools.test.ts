@@ -143,9 +143,11 @@ describe.skipIf(why)('site tools and rough edges in Chromium', () => {
 
     // Network boot: an untouched Base URL gets no red mark
     await page.getByRole('radio', { name: 'Network boot' }).click();
+    await page.getByRole('button', { name: /Step 2: Network boot/ }).click();
     await page.getByRole('heading', { name: 'Network boot options' }).waitFor();
     await page.waitForTimeout(1000);
     expect(await page.getByRole('button', { name: /Step 2: Network boot.*needs attention/ }).count()).toBe(0);
+    await page.getByRole('radio', { name: 'USB stick' }).click();
     expect(browser!.errors).toEqual([]);
   }, 240_000);
 
@@ -159,6 +161,16 @@ describe.skipIf(why)('site tools and rough edges in Chromium', () => {
     await page.getByRole('button', { name: /Step 1: Config/ }).click();
     await dropFile(page, '.dropzone', 'live.ign', CONFIG);
     await page.getByText('Valid · Ignition 3.4.0').waitFor();
+    // a static IP from the field settings: a network keyfile on the sticks
+    for (const [name, value] of [
+      [/Static IP address/, '10.1.2.3/24'],
+      [/Gateway/, '10.1.2.1'],
+    ] as const) {
+      const box = page.getByRole('textbox', { name });
+      await box.fill(value);
+      await box.blur();
+    }
+    await page.getByRole('button', { name: /Step 1: Config — live\.ign \(done\)/ }).waitFor();
     await page.getByRole('button', { name: /Step 2: Image/ }).click();
     await page.getByRole('radio', { name: 'Fedora CoreOS stream' }).click();
     const stable = page.getByRole('radio', { name: /^stable \d+\./ });
@@ -240,9 +252,18 @@ describe.skipIf(why)('site tools and rough edges in Chromium', () => {
     await select.selectOption(value!);
     const view = inspect.getByLabel('Stick contents');
     await view.waitFor({ timeout: 30_000 });
-    expect(await view.locator('[data-fact="release"]').textContent()).toMatch(/^Fedora CoreOS \d+\.\d+\.\d+\.\d+ \(stable\), x86_64$/);
+    // the same facts as `flint stick show` reads off the device
+    const shown = JSON.parse((await runFlintText(['stick', 'show', '--json', loops[0].device])).stdout) as {
+      release: { version: string };
+      kargs: { current: string };
+    };
+    expect(await view.locator('[data-fact="release"]').textContent()).toMatch(
+      new RegExp(`^Fedora CoreOS ${shown.release.version.replace(/\./g, '\\.')} \\(.+\\), x86_64$`),
+    );
+    expect(await view.locator('[data-fact="kargs"]').textContent()).toBe(shown.kargs.current);
     expect(await view.getByLabel('Embedded config (read-only)').textContent()).toContain(KEY);
-    expect(await view.locator('[data-fact="kargs"]').textContent()).toMatch(/coreos\.liveiso=/);
+    const keyfile = view.locator('figure[data-file^="static.nmconnection"]');
+    expect(await keyfile.locator('pre').textContent()).toContain('address1=10.1.2.3/24,10.1.2.1');
     expect(browser!.errors).toEqual([]);
   }, 300_000);
 });

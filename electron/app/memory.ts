@@ -66,7 +66,8 @@ const empty = (): MemoryFile => ({ configs: [], images: [] });
 
 async function readMemory(s: Session): Promise<MemoryFile> {
   const dir = s.site.stateDir;
-  if (!dir) return (s.site.memory as MemoryFile | undefined) ?? empty();
+  // a session without a state folder (tests, a throw-away run) remembers nothing
+  if (!dir) return empty();
   try {
     const m = JSON.parse(await readFile(path.join(dir, MEMORY_FILE), 'utf8')) as Partial<MemoryFile>;
     return { ...m, configs: Array.isArray(m.configs) ? m.configs : [], images: Array.isArray(m.images) ? m.images : [] };
@@ -77,8 +78,7 @@ async function readMemory(s: Session): Promise<MemoryFile> {
 
 async function writeMemory(s: Session, m: MemoryFile): Promise<void> {
   const dir = s.site.stateDir;
-  if (!dir) s.site.memory = m;
-  else await writePrivateFile(path.join(dir, MEMORY_FILE), JSON.stringify(m) + '\n');
+  if (dir) await writePrivateFile(path.join(dir, MEMORY_FILE), JSON.stringify(m) + '\n');
 }
 
 /** Puts `entry` first in `list` (replacing one with its key), at most RECENT_MAX long. */

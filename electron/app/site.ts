@@ -1,7 +1,8 @@
 /**
  * What a session keeps for its person between runs: the folders (settings; flash record and
- * memory), the saved settings and the command line's flags over them, and, when the shell names
- * no folders (tests, a throw-away run), the same things held in memory only. Electron-free.
+ * memory), the saved settings and the command line's flags over them. When the shell names no
+ * folders (tests, a throw-away run), settings and the record last for the run and the wizard's
+ * memory is not kept. Electron-free.
  */
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
@@ -15,7 +16,7 @@ import { DEFAULT_SETTINGS, loadSettings } from './settings';
 export interface SiteOptions {
   /** Folder of settings.json (null or absent: settings last for this run only). */
   configDir?: string | null;
-  /** Folder of the flash record and the memory (null or absent: kept in memory). */
+  /** Folder of the flash record and the memory (null or absent: the record lasts for the run, no memory). */
   stateDir?: string | null;
   /** Settings fixed by command-line flags for this run. */
   flags?: Partial<Settings>;
@@ -50,8 +51,6 @@ export class SiteState {
   readonly makeCore?: (options: DefaultCoreOptions) => CoreAdapter;
   /** The saved settings (or this run's, without a config folder). */
   saved: Settings;
-  /** The wizard's memory, when there is no state folder (electron/app/memory.ts). */
-  memory: unknown = undefined;
   /** The record, when there is no state folder. */
   private readonly records: HistoryRecord[] = [];
 

@@ -17,16 +17,18 @@ const live = new Set<LoopDevice>();
 
 /**
  * Creates a sparse file of `size` bytes (in `dir`, default a fresh temp dir) and attaches it as a
- * loop device (read-only with `readOnly`, as a write-protected stick). Needs root and losetup.
+ * loop device (read-only with `readOnly`, as a write-protected stick; with `partscan` the kernel
+ * shows its partitions as /dev/loopNpM, as it does for a real stick). Needs root and losetup.
  * Every device made here is also removed on process exit.
  */
-export function createLoopDevice(size: number, dir?: string, opts: { readOnly?: boolean } = {}): LoopDevice {
+export function createLoopDevice(size: number, dir?: string, opts: { readOnly?: boolean; partscan?: boolean } = {}): LoopDevice {
   const ownDir = dir ? undefined : mkdtempSync(join(tmpdir(), 'flint-loop-'));
   const backing = join(dir ?? ownDir!, `stick-${process.pid}-${live.size}-${Date.now()}.img`);
   const fd = openSync(backing, 'w');
   ftruncateSync(fd, size);
   closeSync(fd);
-  const device = execFileSync('losetup', [...(opts.readOnly ? ['--read-only'] : []), '--find', '--show', backing], {
+  const flags = [...(opts.readOnly ? ['--read-only'] : []), ...(opts.partscan ? ['--partscan'] : [])];
+  const device = execFileSync('losetup', [...flags, '--find', '--show', backing], {
     encoding: 'utf8',
   }).trim();
   if (!/^\/dev\/loop\d+$/.test(device)) throw new Error(`losetup gave an unexpected name: ${device}`);

@@ -124,6 +124,10 @@ export interface RefreshHooks {
   /** Lists the drives (default: this machine's, with `imagePath`'s disk protected). */
   listDrives?: (imagePath: string) => Promise<Drive[]>;
   writer?: WriterLauncher;
+  /** The newest release of a stream (default: its metadata from the request's base URL). */
+  latest?: (stream: string, arch: string) => Promise<string>;
+  /** Gets that release's verified image (default: obtainImage with the request's source options). */
+  image?: (stream: string, arch: string) => Promise<FlashImage>;
 }
 
 const defaultList = (image: string) => listAllDrives(systemContext(image ? [image] : []));
@@ -232,10 +236,7 @@ export async function prepareRefresh(req: RefreshRequest, hooks: RefreshHooks = 
   for (const stick of sticks) {
     const { stream, arch } = streamOf(stick, req.stream);
     const key = `${stream}/${arch}`;
-    if (!latest.has(key)) {
-      const meta = await fetchStreamMetadata(stream, { baseUrl: req.baseUrl, signal: hooks.signal });
-      latest.set(key, selectRelease(meta, arch).release);
-    }
+    if (!latest.has(key)) latest.set(key, await (hooks.latest ?? newestOf(req, hooks.signal))(stream, arch));
     targets.push(planTarget(stick, stream, arch, latest.get(key)!));
   }
   const flashes: PreparedFlash[] = [];
@@ -246,6 +247,12 @@ export async function prepareRefresh(req: RefreshRequest, hooks: RefreshHooks = 
   return { request: req, targets, flashes };
 }
 
+/** The newest release of a stream, from its metadata under the request's base URL. */
+function newestOf(req: RefreshRequest, signal?: AbortSignal) {
+  return async (stream: string, arch: string) =>
+    selectRelease(await fetchStreamMetadata(stream, { baseUrl: req.baseUrl, signal }), arch).release;
+}
+
 /** Gets the image of one stream and prepares the flash of its sticks, each with its own customization. */
 async function prepareGroup(
   req: RefreshRequest,
@@ -254,10 +261,12 @@ async function prepareGroup(
   listDrives: (imagePath: string) => Promise<Drive[]>,
 ): Promise<PreparedFlash> {
   const { stream, arch } = group[0];
-  const image = await obtainImage(
-    { kind: 'stream', stream, arch, baseUrl: req.baseUrl, keyrings: req.keyrings, cacheDir: req.cacheDir },
-    { signal: hooks.signal, onProgress: hooks.onProgress },
-  );
+  const image = hooks.image
+    ? await hooks.image(stream, arch)
+    : await obtainImage(
+        { kind: 'stream', stream, arch, baseUrl: req.baseUrl, keyrings: req.keyrings, cacheDir: req.cacheDir },
+        { signal: hooks.signal, onProgress: hooks.onProgress },
+      );
   // the release the image really is (the stream may have moved since it was asked)
   for (const t of group) t.to = image.release ?? t.to;
   const facts = await inspectIsoFile(image.path);

@@ -15,7 +15,7 @@ import { createLoopDevice, type LoopDevice } from '../../helpers/loop';
 import { populateMirror, startMirrorServer, type MirrorServer } from '../../helpers/mirror-server';
 import { readBytes } from '../../helpers/read-bytes';
 import { skipReason } from '../../helpers/requirements';
-import { runFlint } from './lib/flint-cli';
+import { runFlint } from '../../helpers/cli';
 import { buildLiveIso, type LiveIsoInfo } from './lib/live-iso';
 import { bootImage } from './lib/qemu';
 import { bootProblems } from './lib/report';

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { prepareRefresh, type RefreshReport } from '../../../electron/core/flash/refresh';
-import { runFlint } from '../../e2e/boot/lib/flint-cli';
+import { runFlint } from '../../helpers/cli';
 import { buildLiveIso, type LiveIsoInfo } from '../../e2e/boot/lib/live-iso';
 import { allOf, BUILD_ISO_REQUIREMENTS } from '../../e2e/boot/lib/requirements';
 import { COREOS_FIXTURES } from '../../helpers/fixtures';

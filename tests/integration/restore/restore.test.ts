@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { prepareRestore } from '../../../electron/core/flash/restore';
 import { inProcessWriter } from '../../../electron/core/write/writers';
 import type { RestoreReport } from '../../../electron/core/flash/restore';
-import { runFlint } from '../../e2e/boot/lib/flint-cli';
+import { runFlint } from '../../helpers/cli';
 import { buildLiveIso, type LiveIsoInfo } from '../../e2e/boot/lib/live-iso';
 import { allOf, BUILD_ISO_REQUIREMENTS } from '../../e2e/boot/lib/requirements';
 import { createLoopDevice, type LoopDevice } from '../../helpers/loop';

@@ -3,11 +3,13 @@ import { useWizard } from '../store';
 import { refusalText } from '../messages';
 import { driveName, isLarge, isSelectable } from '../store/targets';
 import { ErrorNotice } from './ErrorNotice';
+import { StickActions, StickRelease, UpdateStickButton } from './StickActions';
 
 /**
  * Step 4: the live drive list; system drives hidden (and never selectable); several sticks. A
  * drive the core refuses (system, read-only, too small for the chosen image) says why, with sizes,
- * and cannot be ticked.
+ * and cannot be ticked. A drive holding a CoreOS live image shows its release, and when its stream
+ * has a newer one, "Update to ..." (StickActions.tsx); selected drives can also be restored.
  */
 export function TargetStep() {
   const drives = useWizard((s) => s.drives);
@@ -19,6 +21,7 @@ export function TargetStep() {
   const toggle = useWizard((s) => s.toggleDrive);
   const setShowHidden = useWizard((s) => s.setShowHidden);
   const refresh = useWizard((s) => s.refreshDrives);
+  const sticks = useWizard((s) => s.stickInfo);
   const visible = drives.filter((d) => showHidden || !d.system);
   const largePicked = drives.filter((d) => selected.includes(d.id) && isLarge(d));
   return (
@@ -59,6 +62,7 @@ export function TargetStep() {
                 const on = selected.includes(d.id);
                 const can = isSelectable(d);
                 const why = refusalText(d);
+                const stick = sticks[d.id];
                 return (
                   <tr key={d.id} className={`${on ? 'selected' : ''}${d.system ? ' hidden-drive' : ''}`}>
                     <td>
@@ -97,7 +101,9 @@ export function TargetStep() {
                             Mounted
                           </span>
                         )}
+                        <StickRelease info={stick} />
                       </div>
+                      {stick?.status === 'update' && !d.readOnly && <UpdateStickButton drive={d} info={stick} />}
                     </td>
                   </tr>
                 );
@@ -115,6 +121,7 @@ export function TargetStep() {
           <span>USB sticks are rarely this big: make sure it is not a backup or data disk. Everything on it is erased.</span>
         </div>
       )}
+      <StickActions />
     </>
   );
 }

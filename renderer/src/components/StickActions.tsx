@@ -151,7 +151,7 @@ function StickJobDialog({ job }: { job: StickJob }) {
             {!refresh && (
               <label className="field">
                 <span>Label</span>
-                <input value={s.restoreLabel} maxLength={15} onChange={(e) => s.setRestoreLabel(e.currentTarget.value)} />
+                <input value={s.restoreLabel} maxLength={11} onChange={(e) => s.setRestoreLabel(e.currentTarget.value)} />
               </label>
             )}
             {large.length > 0 && (

@@ -57,7 +57,7 @@ export async function holdImage(s: Session, img: CoreImage, origin: ImageState['
     if (named.version) state.release = named.version;
     if (named.stream) state.stream = named.stream;
   }
-  s.images.set(state.id, { state });
+  s.images.set(state.id, img.stamp ? { state, stamp: img.stamp } : { state });
   return state;
 }
 

@@ -22,6 +22,7 @@ import { testHook } from '../../core/write/engine/hooks';
 import { defaultWriter } from '../../core/write/writers';
 import { confirmErase, endingText, progressRenderer } from '../flash-output';
 import { cliMessage, printWarnings } from '../messages';
+import { PROXY_HELP, proxyFlag } from '../network';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
@@ -31,6 +32,7 @@ interface RefreshFlags {
   baseUrl?: string;
   keyring?: string[];
   cacheDir?: string;
+  proxy?: string;
   allowLoop?: boolean;
   yes?: boolean;
   json?: boolean;
@@ -117,6 +119,7 @@ async function run(flags: RefreshFlags): Promise<RefreshReport> {
         baseUrl: flags.baseUrl,
         keyrings: await keyrings(flags.keyring),
         cacheDir: flags.cacheDir,
+        proxy: flags.proxy,
         allowLoop: flags.allowLoop ?? false,
         verify: flags.verify ?? true,
         eject: flags.eject ?? false,
@@ -154,6 +157,7 @@ export function registerRefresh(program: Command): void {
     .option('--base-url <url>', 'stream metadata mirror (default: the Fedora build server)')
     .option('--keyring <file>', 'also trust the OpenPGP public keys in this file (repeatable)', collect)
     .option('--cache-dir <dir>', 'download cache directory')
+    .option('--proxy <url>', PROXY_HELP, proxyFlag)
     .option('--allow-loop', 'accept loop devices as targets (tests, image files)')
     .option('-y, --yes', 'do not ask before erasing the sticks')
     .option('--json', 'print one JSON report on stdout')

@@ -45,6 +45,8 @@ export interface RefreshRequest {
   keyrings?: string[];
   /** Download cache directory. */
   cacheDir?: string;
+  /** Proxy URL ('' for none; default: HTTPS_PROXY/HTTP_PROXY from the environment). */
+  proxy?: string;
   allowLoop?: boolean;
   /** See TargetRules.confirmLarge. */
   confirmLarge?: boolean;
@@ -250,7 +252,7 @@ export async function prepareRefresh(req: RefreshRequest, hooks: RefreshHooks = 
 /** The newest release of a stream, from its metadata under the request's base URL. */
 function newestOf(req: RefreshRequest, signal?: AbortSignal) {
   return async (stream: string, arch: string) =>
-    selectRelease(await fetchStreamMetadata(stream, { baseUrl: req.baseUrl, signal }), arch).release;
+    selectRelease(await fetchStreamMetadata(stream, { baseUrl: req.baseUrl, signal, proxy: req.proxy }), arch).release;
 }
 
 /** Gets the image of one stream and prepares the flash of its sticks, each with its own customization. */
@@ -264,7 +266,7 @@ async function prepareGroup(
   const image = hooks.image
     ? await hooks.image(stream, arch)
     : await obtainImage(
-        { kind: 'stream', stream, arch, baseUrl: req.baseUrl, keyrings: req.keyrings, cacheDir: req.cacheDir },
+        { kind: 'stream', stream, arch, baseUrl: req.baseUrl, keyrings: req.keyrings, cacheDir: req.cacheDir, proxy: req.proxy },
         { signal: hooks.signal, onProgress: hooks.onProgress },
       );
   // the release the image really is (the stream may have moved since it was asked)

@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { prepareRefresh, type RefreshReport } from '../../../electron/core/flash/refresh';
@@ -88,6 +89,27 @@ describe.skipIf(why)('flint refresh on loop devices', () => {
     expect(j.stderr).toContain('which belongs to no stream; name one with --stream');
     expect([bytesOf(fat), bytesOf(dev)]).toEqual(before);
     expect(mirror!.count('.iso')).toBe(0);
+
+    // --proxy is used for the stream's metadata: an unreachable one stops the refresh before writing
+    const closed = await new Promise<number>((resolve) => {
+      const srv = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = srv.address() as AddressInfo;
+        srv.close(() => resolve(port));
+      });
+    });
+    const p = await refresh([
+      '--target',
+      dev.device,
+      '--stream',
+      'stable',
+      '--proxy',
+      `http://127.0.0.1:${closed}`,
+      '--allow-loop',
+      '--yes',
+      '--json',
+    ]);
+    expect(JSON.parse(p.stdout.toString())).toMatchObject({ ok: false, error: { code: 'PROXY_UNREACHABLE' } });
+    expect(bytesOf(dev)).toEqual(before[1]);
 
     // named explicitly, a developer build gets the stream's newest release
     const s = await refresh(['--target', dev.device, '--stream', 'stable', '--allow-loop', '--yes']);

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -14,6 +14,37 @@ export interface Mounted {
 }
 
 const live = new Set<Mounted>();
+
+/** The FUSE daemon serving `dir`: the process whose arguments include that exact (fresh, unique) path. */
+function daemonOf(dir: string): number | null {
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').includes(dir)) return Number(entry);
+    } catch {
+      // the process ended while the list was read
+    }
+  }
+  return null;
+}
+
+/**
+ * Waits (up to 10 s) until process `pid` has ended: fusermount -u returns before the daemon has
+ * written its last sectors (fusefat clears the FAT dirty bit on its way out), so a check run at
+ * once could see a half-closed file system.
+ */
+function waitForExit(pid: number): void {
+  const tick = new Int32Array(new SharedArrayBuffer(4));
+  for (let i = 0; i < 500; i++) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return;
+    }
+    Atomics.wait(tick, 0, 0, 20);
+  }
+  throw new Error(`the FUSE daemon ${pid} did not end after its unmount`);
+}
 
 /** True when the running kernel has the file system built in or loaded (/proc/filesystems). */
 function kernelHas(type: string): boolean {
@@ -53,6 +84,7 @@ export function mountVolume(partition: string, type: 'vfat' | 'exfat', opts: { r
     rmdirSync(dir);
     throw err;
   }
+  const daemon = driver === 'fuse' ? daemonOf(dir) : null;
   let done = false;
   const m: Mounted = {
     dir,
@@ -62,6 +94,7 @@ export function mountVolume(partition: string, type: 'vfat' | 'exfat', opts: { r
       done = true;
       live.delete(m);
       execFileSync(driver === 'kernel' ? 'umount' : 'fusermount', driver === 'kernel' ? [dir] : ['-u', dir]);
+      if (daemon !== null) waitForExit(daemon);
       // only the empty mount point: never what a failed unmount left visible
       rmdirSync(dir);
     },

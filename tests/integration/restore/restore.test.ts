@@ -3,7 +3,7 @@
 // partition that mounts and keeps a file; a drive over 32 GiB (a sparse backing file) gets exFAT;
 // the elevated helper does the same job; refusals touch nothing; a swapped drive is refused.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -64,7 +64,8 @@ describe.skipIf(why)('flint restore on loop devices', () => {
     mounts.push(rw);
     writeFileSync(join(rw.dir, 'hello.txt'), text);
     rw.unmount();
-    execFileSync(type === 'vfat' ? 'fsck.vfat' : 'fsck.exfat', ['-n', partition], { stdio: 'ignore' });
+    const fsck = spawnSync(type === 'vfat' ? 'fsck.vfat' : 'fsck.exfat', ['-n', partition], { encoding: 'utf8' });
+    expect(fsck.status, `${fsck.stdout}${fsck.stderr}`).toBe(0);
     const ro = mountVolume(partition, type, { readOnly: true });
     mounts.push(ro);
     expect(readFileSync(join(ro.dir, 'hello.txt'), 'utf8')).toBe(text);

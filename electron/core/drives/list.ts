@@ -1,23 +1,30 @@
 import { listDarwinDrives } from './darwin';
 import { listLinuxDrives } from './lsblk';
 import { defaultProtectedPaths } from './system';
+import { isInternal, isOffered } from './target-safety';
 import type { Drive, SystemContext } from './types';
 import { listWindowsDrives } from './windows';
 
-/** Options of the default drive listing filter. */
+/** Options of the drive listing filter. */
 export interface DriveFilter {
-  /** Show system and non-removable disks too. */
+  /** Show internal and system disks too (system disks are shown, never writable). */
   all?: boolean;
+  /** Show internal disks (written only after their name is typed), not system disks. */
+  internal?: boolean;
   /** Show loop devices. */
   allowLoop?: boolean;
 }
 
-/** Default view: removable, non-system drives (plus loop devices with allowLoop); `all` shows every disk. */
+/**
+ * The one target list of every front end (`flint drives`, the app's drive list): removable and
+ * USB/SD disks that hold no system (isOffered), plus loop devices with allowLoop; `internal` adds
+ * internal disks, `all` adds system disks too.
+ */
 export function filterDrives(drives: Drive[], f: DriveFilter = {}): Drive[] {
   return drives.filter((d) => {
     if (d.loop) return !!f.allowLoop;
-    if (f.all) return true;
-    return d.removable && !d.system;
+    if (f.all || isOffered(d)) return true;
+    return !!f.internal && !d.system && isInternal(d);
   });
 }
 

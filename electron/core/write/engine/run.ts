@@ -96,6 +96,9 @@ export async function runJob(job: WriteJob, ops: PlatformOps, signal: AbortSigna
       emit({ type: 'progress', device: id.device, phase: 'unmount', bytes: 0, total });
       for (const note of await ops.prepare(drive)) emit({ type: 'log', device: id.device, message: note });
       const startedAt = performance.now();
+      // test hook: a pause between the checks on the listing and the open, so a swap can land there
+      const beforeOpen = numericHook('FLINT_TEST_PAUSE_BEFORE_OPEN_MS');
+      if (beforeOpen) await pause(beforeOpen, signal);
       // the listing above is seconds old after unmounting: same device right before opening it,
       // and again once it is open (a swap in between would leave the descriptor on another disk)
       await stillTheSame(id, drive, ops);

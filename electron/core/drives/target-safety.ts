@@ -38,7 +38,7 @@ export interface TargetRules {
  * the disks it counts as system). System disks are never written, whatever is typed.
  */
 export function isInternal(d: Drive): boolean {
-  return !d.loop && !d.removable && d.bus !== 'usb' && d.bus !== 'sd';
+  return !d.loop && (d.fixed === true || (!d.removable && d.bus !== 'usb' && d.bus !== 'sd'));
 }
 
 /** Whether a disk is offered as a target without asking: removable or USB/SD, not system, not a loop device. */

@@ -42,6 +42,11 @@ export interface Drive {
    * so that two same-size sticks without a serial cannot be swapped unnoticed (see KernelIdentity).
    */
   kernel?: KernelIdentity;
+  /**
+   * The system calls the disk fixed although its bus may be USB or SD (drivelist's isSystem on a
+   * non-removable disk), or nothing vouched for it: an internal disk for the target rule.
+   */
+  fixed?: boolean;
   /** Windows: the disk is offline (nothing of it is mounted; diskpart cannot clean it). */
   offline?: boolean;
   /** A loop device's backing file, as the kernel names it. */

@@ -156,7 +156,7 @@ describe.skipIf(why)('the target is the device the user picked, and never the so
       });
       expect(swapped?.device).toBe(picked.device);
       expect(r).toMatchObject({ ok: false, ending: 'not-written', error: { code: ERROR_CODES.WRITE_TARGET_CHANGED } });
-      expect(r.error?.causes.join(' ')).toMatch(/disk sequence number|backing file/);
+      expect(r.error?.causes?.join(' ')).toMatch(/disk sequence number|backing file/);
     } finally {
       delete process.env.FLINT_TEST_HOOKS;
       delete process.env.FLINT_TEST_PAUSE_BEFORE_OPEN_MS;

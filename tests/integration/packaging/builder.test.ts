@@ -188,11 +188,12 @@ describe('packaging', () => {
 
   it('declares every target, file association and npmRebuild: false', () => {
     expect(config.npmRebuild).toBe(false);
-    expect((config.win as { target: string[] }).target).toEqual(['nsis', 'portable']);
+    expect((config.win as { target: string[] }).target).toEqual(['nsis']);
+    expect(config.nsis).toMatchObject({ perMachine: true });
     expect((config.mac as { target: { target: string; arch: string[] }[] }).target).toEqual([{ target: 'dmg', arch: ['universal'] }]);
     expect((config.linux as { target: string[] }).target).toEqual(['AppImage', 'deb', 'rpm']);
     expect((config.fileAssociations as { ext: string }[]).map((a) => a.ext)).toEqual(['ign', 'bu', 'iso']);
-    for (const f of ['native/linux/flint-writer', 'native/darwin/flint-writer', 'native/win32/flint-writer.cmd']) {
+    for (const f of ['native/linux/flint-writer', 'native/darwin/flint-writer']) {
       expect(existsSync(join(ROOT, f)), f).toBe(true);
     }
   });

@@ -33,6 +33,7 @@ export interface LoopOptions {
  * Every device made here is also removed on process exit.
  */
 export function createLoopDevice(size: number, dir?: string, opts: LoopOptions = {}): LoopDevice {
+  if (process.env.FLINT_TEST_PROJECT === 'unit') throw new Error('unit tests touch no device: move this test to tests/integration');
   const ownDir = dir || opts.backing ? undefined : mkdtempSync(join(tmpdir(), 'flint-loop-'));
   const backing = opts.backing ?? join(dir ?? ownDir!, `stick-${process.pid}-${live.size}-${Date.now()}.img`);
   if (!opts.backing) {

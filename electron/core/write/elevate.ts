@@ -1,7 +1,8 @@
 import { chmodSync, copyFileSync, existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { posix, win32 } from 'node:path';
-import { FlintError } from '../errors';
+import { ERROR_CODES } from '../../contract/error-codes';
+import { codedError, FlintError } from '../errors';
 import { installRoot } from '../install-root';
 
 /**
@@ -252,6 +253,27 @@ export function uacScript(argv: string[]): string {
  */
 export function encodePs(script: string): string {
   return Buffer.from(script, 'utf16le').toString('base64');
+}
+
+/**
+ * The error for a plan whose first program could not be started. pkexec comes with polkit, which
+ * minimal servers and containers often lack (Debian splits it into the `pkexec` package): say how
+ * to go on without it instead of "spawn pkexec ENOENT".
+ */
+export function launchError(plan: LaunchPlan, err: NodeJS.ErrnoException): FlintError {
+  if (plan.method === 'pkexec' && err.code === 'ENOENT') {
+    return codedError(
+      ERROR_CODES.WRITE_NO_ELEVATION_TOOL,
+      { tool: 'pkexec' },
+      'writing needs administrator rights and pkexec is not installed: run the command with sudo, or install polkit (its pkexec command)',
+    );
+  }
+  return codedError(
+    ERROR_CODES.WRITE_HELPER_FAILED,
+    { exitCode: null, signal: null },
+    `could not start the writer helper (${plan.argv[0]})`,
+    [err.message],
+  );
 }
 
 /** True when the elevation tool's exit says the prompt was dismissed or authorization refused. */

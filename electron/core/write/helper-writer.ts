@@ -15,6 +15,7 @@ import {
   devHelperCommand,
   isAuthFailure,
   isPrivileged,
+  launchError,
   planLaunch,
   type HelperCommand,
   type HelperTransport,
@@ -114,16 +115,7 @@ async function runHelper(
   if (hooks.signal?.aborted) cancel();
   hooks.signal?.addEventListener('abort', cancel, { once: true });
   const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res, rej) => {
-    child.once('error', (err) =>
-      rej(
-        codedError(
-          ERROR_CODES.WRITE_HELPER_FAILED,
-          { exitCode: null, signal: null },
-          `could not start the writer helper (${plan.argv[0]})`,
-          [err.message],
-        ),
-      ),
-    );
+    child.once('error', (err) => rej(launchError(plan, err)));
     child.once('close', (code, signal) => res({ code, signal }));
   }).finally(() => {
     if (timer) clearInterval(timer);
@@ -131,7 +123,8 @@ async function runHelper(
   });
   tail();
   if (done) return done;
-  if (fatal) throw fatal;
+  // assigned in the event handler: TypeScript cannot see that and narrows `fatal` to null here
+  if (fatal) throw fatal as FlintError;
   if (finished.size === 0 && lastBytes.size === 0 && isAuthFailure(plan.method, exit.code, stderr)) {
     throw codedError(
       ERROR_CODES.WRITE_NOT_AUTHORIZED,

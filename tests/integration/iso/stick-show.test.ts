@@ -12,7 +12,7 @@ import { skipReason } from '../../helpers/requirements';
 import { createLoopDevice, type LoopDevice } from '../../helpers/loop';
 import { COREOS_FIXTURES, fixtureIso } from '../../helpers/fixtures';
 import { readBytes } from '../../helpers/read-bytes';
-import { runFlint } from '../../e2e/boot/lib/flint-cli';
+import { runFlint } from '../../helpers/cli';
 import { buildLiveIso, type LiveIsoInfo } from '../../e2e/boot/lib/live-iso';
 import { allOf, BUILD_ISO_REQUIREMENTS } from '../../e2e/boot/lib/requirements';
 import type { StickContents } from '../../../electron/core/iso/stick';
@@ -149,6 +149,6 @@ describe.skipIf(why)('flint stick show on a stick written by flint burn (loop de
     execFileSync('mkfs.vfat', ['-n', 'DATA', loop.device], { stdio: 'ignore' });
     const r = await runFlint(['stick', 'show', loop.device]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(new RegExp(`^Error: ${loop.device} holds no CoreOS live image: parsing ISO9660 image`));
+    expect(r.stderr).toMatch(new RegExp(`^Error: ${loop.device} holds no CoreOS live image: not an ISO 9660 image`));
   });
 });

@@ -8,8 +8,9 @@ import { FlintError } from '../../../electron/core/errors';
 import type { Progress } from '../../../electron/core/progress';
 import { cachePaths, listCache } from '../../../electron/core/stream/cache';
 import { downloadArtifact, type DownloadOptions } from '../../../electron/core/stream/download';
-import { fetchStreamMetadata, selectRelease, type Release } from '../../../electron/core/stream/metadata';
-import { TEST_KEY, populateMirror, sha256File, signFile, startMirrorServer, type MirrorServer } from '../../helpers/mirror-server';
+import { fetchStreamMetadata, type Release } from '../../../electron/core/stream/metadata';
+import { sha256File, signFile, type MirrorServer } from '../../helpers/mirror-server';
+import { startReleaseMirror, testDownloadOptions } from '../../helpers/release';
 
 const MiB = 1 << 20;
 let work: string;
@@ -27,21 +28,14 @@ async function failure(p: Promise<unknown>): Promise<FlintError> {
   return err as FlintError;
 }
 
-const opts = (extra: DownloadOptions = {}): DownloadOptions => ({
-  cacheDir,
-  keyrings: [TEST_KEY.publicArmored],
-  retryDelayMs: 10,
-  ...extra,
-});
+const opts = (extra: DownloadOptions = {}): DownloadOptions => testDownloadOptions(cacheDir, extra);
 const isoGets = () => server.requests.filter((r) => r.path === new URL(release.iso.url).pathname);
 
 beforeEach(async () => {
   work = await mkdtemp(path.join(tmpdir(), 'flint-dl-'));
   cacheDir = path.join(work, 'cache');
   isoBytes = randomBytes(3 * MiB + 12345);
-  await populateMirror(path.join(work, 'mirror'), { iso: isoBytes, kernel: randomBytes(64 * 1024) });
-  server = await startMirrorServer({ root: path.join(work, 'mirror') });
-  release = selectRelease(await fetchStreamMetadata('stable', { baseUrl: server.url }), 'x86_64');
+  ({ server, release } = await startReleaseMirror(path.join(work, 'mirror'), { iso: isoBytes, kernel: randomBytes(64 * 1024) }));
 });
 
 afterEach(async () => {
@@ -143,11 +137,13 @@ describe('downloadArtifact against a local mirror', () => {
     expect(isoGets()).toEqual([]);
   });
 
-  it('rejects a signature by a key that is not trusted', async () => {
+  it('rejects a signature by a key that is not trusted before downloading the artifact', async () => {
     const err = await failure(downloadArtifact(release.iso, opts({ keyrings: [] })));
     expect(err.code).toBe('DOWNLOAD_SIGNATURE_UNKNOWN_KEY');
-    expect(err.message).toContain(release.iso.name);
-    expect(err.causes.join(' ')).toMatch(/could not find signing key/i);
+    expect(err.message).toBe(`${release.iso.name} is signed by key 5FBDA8071BF24B78, which is not a trusted key; nothing was downloaded`);
+    expect(err.params).toEqual({ artifact: release.iso.name, keyId: '5FBDA8071BF24B78', url: release.iso.sigUrl });
+    expect(isoGets()).toEqual([]);
+    expect(server.count(new URL(release.iso.sigUrl).pathname)).toBe(1);
     expect((await listCache(cacheDir)).entries).toEqual([]);
   });
 
@@ -233,8 +229,10 @@ describe('downloadArtifact against a local mirror', () => {
 
   it('allows one download of a file at a time and takes over a stale lock', async () => {
     server.addFault(release.iso.name, { kind: 'throttle', bytesPerSecond: 8 * MiB });
-    const first = downloadArtifact(release.iso, opts());
-    await new Promise((r) => setTimeout(r, 100));
+    let flowing: () => void = () => {};
+    const started = new Promise<void>((r) => (flowing = r));
+    const first = downloadArtifact(release.iso, opts({ onProgress: () => flowing() }));
+    await started; // bytes arrive: the first download holds the lock
     const err = await failure(downloadArtifact(release.iso, opts()));
     expect(err.code).toBe('DOWNLOAD_BUSY');
     expect(err.message).toBe(`${release.iso.name} is already being downloaded into ${cacheDir}`);
@@ -251,9 +249,10 @@ describe('downloadArtifact against a local mirror', () => {
     const meta = await fetchStreamMetadata('stable', { baseUrl: server.url, retryDelayMs: 10 });
     expect(meta.stream).toBe('stable');
     expect(server.requests.filter((r) => r.path === '/streams/stable.json').map((r) => r.status)).toEqual([200, 503, 200]);
+    server.addFault('/streams/next.json', { kind: 'status', status: 403 });
     const err = await failure(fetchStreamMetadata('next', { baseUrl: server.url, retryDelayMs: 10 }));
     expect(err.code).toBe('HTTP_STATUS');
-    expect(err.message).toBe(`Fetching ${server.url}/streams/next.json failed: the server answered 404 Not Found`);
+    expect(err.message).toBe(`Fetching ${server.url}/streams/next.json failed: the server answered 403 Forbidden`);
     expect(server.count('/streams/next.json')).toBe(1);
   });
 
@@ -285,5 +284,18 @@ describe('downloadArtifact against a local mirror', () => {
     const err = await failure(downloadArtifact(release.pxe.rootfs, opts()));
     expect(err.code).toBe('DOWNLOAD_SIGNATURE_MISSING');
     expect(err.causes[0]).toContain('404');
+  });
+});
+
+describe('a stream the mirror does not have', () => {
+  it('is STREAM_NOT_FOUND listing the streams and the nearest name, not a 404', async () => {
+    const err = await failure(fetchStreamMetadata('stabel', { baseUrl: server.url }));
+    expect(err.code).toBe('STREAM_NOT_FOUND');
+    expect(err.message).toBe('There is no stream "stabel"; did you mean "stable"?');
+    expect(err.causes).toEqual(['the streams are stable, testing, next', `${server.url}/streams/stabel.json does not exist`]);
+    expect(err.params).toMatchObject({ stream: 'stabel', suggestion: 'stable' });
+    const far = await failure(fetchStreamMetadata('rawhide', { baseUrl: server.url }));
+    expect(far.message).toBe('There is no stream "rawhide"');
+    expect(server.count('/streams/stabel.json')).toBe(1); // not retried
   });
 });

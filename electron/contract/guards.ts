@@ -60,7 +60,7 @@ export function isCustomizeOptions(x: unknown): x is CustomizeOptions {
 const confirmedNames = (v: unknown) =>
   isObj(v) &&
   Object.keys(v).length <= 16 &&
-  Object.entries(v).every(([k, n]) => id(k) && typeof n === 'string' && n.length <= 256 && !/[\0-\x1f]/.test(n));
+  Object.entries(v).every(([k, n]) => id(k) && typeof n === 'string' && n.length <= 256 && ![...n].some((c) => c.charCodeAt(0) < 0x20));
 
 /** Is `x` a valid FlashRequest? */
 export function isFlashRequest(x: unknown): x is FlashRequest {

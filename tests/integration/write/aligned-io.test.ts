@@ -15,7 +15,8 @@ import { writeImage } from '../../../electron/core/write/write-image';
 import { helperWriter } from '../../../electron/core/write/helper-writer';
 import type { WriteEvent } from '../../../electron/core/write/events';
 import type { FlashReport } from '../../../electron/core/flash/types';
-import { WRITE_REQS, loopDrive, readDevice, tempDir } from './setup';
+import { WRITE_REQS, loopDrive, tempDir } from './setup';
+import { readBytes } from '../../helpers/read-bytes';
 
 const why = skipReason(WRITE_REQS);
 const FLINT = join(__dirname, '..', '..', '..', 'bin', 'flint.mjs');
@@ -91,7 +92,7 @@ describe.skipIf(why)('whole-sector I/O on 512- and 4096-byte sector devices', ()
       expect(t.configSha256).toMatch(/^[0-9a-f]{64}$/);
       expect(t.configSha256).toBe(t.expectedConfigSha256);
       const want = readFileSync(expected);
-      expect(readDevice(l.device, 0, want.length).equals(want)).toBe(true);
+      expect(readBytes(l.device, 0, want.length).equals(want)).toBe(true);
     });
   }
 
@@ -115,9 +116,9 @@ describe.skipIf(why)('whole-sector I/O on 512- and 4096-byte sector devices', ()
     });
     expect(r).toMatchObject({ ok: true, ending: 'verified', bytesWritten: size });
     expect(events).toContainEqual(expect.objectContaining({ type: 'log', message: 'writing in direct mode, 4096-byte sectors' }));
-    expect(readDevice(l.device, 0, size).equals(bytes)).toBe(true);
+    expect(readBytes(l.device, 0, size).equals(bytes)).toBe(true);
     // the padding of the last sector is zeros
-    expect(readDevice(l.device, size, 2048).every((b) => b === 0)).toBe(true);
+    expect(readBytes(l.device, size, 2048).every((b) => b === 0)).toBe(true);
     // progress reached the whole image only once the held first MiB was written, after the flush began
     const writes = events.filter((e) => e.type === 'progress' && e.phase === 'write') as { bytes: number }[];
     const flushAt = events.findIndex((e) => e.type === 'progress' && e.phase === 'flush');

@@ -15,7 +15,8 @@ import { customizeFixture, fixtureIso } from '../../helpers/fixtures';
 import { writeImage } from '../../../electron/core/write/write-image';
 import { inProcessWriter } from '../../../electron/core/write/writers';
 import { ERROR_CODES } from '../../../electron/contract/error-codes';
-import { WRITE_REQS, loopDrive, readDevice, tempDir } from './setup';
+import { WRITE_REQS, loopDrive, tempDir } from './setup';
+import { readBytes } from '../../helpers/read-bytes';
 
 const why = skipReason({ ...WRITE_REQS, tools: [...WRITE_REQS.tools, 'script'] });
 const FLINT = join(__dirname, '..', '..', '..', 'bin', 'flint.mjs');
@@ -130,7 +131,7 @@ describe.skipIf(why)('the target is the device the user picked, and never the so
     expect(r.code).toBe(1);
     expect(r.output).toMatch(/no longer the drive you picked/);
     expect(r.output).toMatch(/disk sequence number was \d+, is \d+/);
-    expect(readDevice(swapped!.device, 0, MiB).every((b) => b === 0)).toBe(true);
+    expect(readBytes(swapped!.device, 0, MiB).every((b) => b === 0)).toBe(true);
   });
 
   it('a swap between the writer’s checks and its open is caught right before opening', async () => {
@@ -161,6 +162,6 @@ describe.skipIf(why)('the target is the device the user picked, and never the so
       delete process.env.FLINT_TEST_HOOKS;
       delete process.env.FLINT_TEST_PAUSE_BEFORE_OPEN_MS;
     }
-    expect(readDevice(swapped!.device, 0, MiB).every((b) => b === 0)).toBe(true);
+    expect(readBytes(swapped!.device, 0, MiB).every((b) => b === 0)).toBe(true);
   });
 });

@@ -8,9 +8,7 @@ import {
   appleScriptEscape,
   isAuthFailure,
   planLaunch,
-  psQuote,
   shQuote,
-  winArg,
   devHelperCommand,
   packagedHelperCommand,
 } from '../../../electron/core/write/elevate';

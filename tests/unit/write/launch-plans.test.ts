@@ -39,7 +39,10 @@ function commandLineToArgv(line: string): string[] {
     inArg = true;
     if (c === '\\') {
       let n = 0;
-      while (line[i] === '\\') (n++, i++);
+      while (line[i] === '\\') {
+        n++;
+        i++;
+      }
       if (line[i] === '"') {
         cur += '\\'.repeat(Math.floor(n / 2));
         if (n % 2 === 1) {

@@ -6,7 +6,7 @@ import { linuxOps } from './linux';
 import type { PlatformOps } from './ops';
 import { win32Ops } from './win32';
 
-export type { EjectOutcome, PlatformOps } from './ops';
+export type { PlatformOps } from './ops';
 
 /** The ops of a platform. */
 export function platformOps(platform = process.platform): PlatformOps {

@@ -84,7 +84,7 @@ module.exports = {
       to: {
         path: '^(electron|renderer)/',
         pathNot:
-          '^electron/core/(errors|progress|safe-path)\\.ts$|^electron/core/(codecs|iso|drives)/|^electron/core/write/(job|events)\\.ts$|^electron/core/write/(engine|os|restore)/|^electron/contract/error-codes\\.ts$',
+          '^electron/core/(errors|progress|safe-path|install-root)\\.ts$|^electron/core/(codecs|iso|drives)/|^electron/core/write/(job|events)\\.ts$|^electron/core/write/(engine|os|restore)/|^electron/contract/error-codes\\.ts$',
       },
     },
     {

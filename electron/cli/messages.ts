@@ -29,6 +29,17 @@ type Wording = { [C in keyof ErrorParams]?: (p: ErrorParams[C]) => string };
 const WORDING: Wording = {
   WRITE_TARGET_NOT_FOUND: (p) => `${p.device} is not a whole disk on this machine (unplugged, or a partition?); see flint drives --all`,
   WRITE_LOOP_NOT_ALLOWED: (p) => `${p.device} is a loop device; pass --allow-loop to write to it`,
+  WRITE_TARGET_CHANGED: (p) => `${p.device} is no longer the drive you picked (${p.changes.join('; ')}); see flint drives`,
+  WRITE_INTERNAL_UNCONFIRMED: (p) =>
+    p.typed
+      ? `${p.device} is an internal disk and the name given does not match; to write it anyway pass --confirm-internal '${p.name}'`
+      : `${p.device} (${p.description}) is an internal disk, not a USB stick or SD card; to write it anyway pass --confirm-internal '${p.name}'`,
+  WRITE_ACCESS_DENIED: (p) =>
+    p.hint === 'windows-volume'
+      ? `Windows refused access to ${p.device}: a volume of it is still mounted, or security software (Controlled Folder Access) blocks raw disk writes`
+      : p.hint === 'macos-privacy'
+        ? `macOS refused access to ${p.device}: allow your terminal under System Settings > Privacy & Security > Removable Volumes (or Full Disk Access)`
+        : `access to ${p.device} was refused; run flint as root`,
   WRITE_CANCELLED: (p) =>
     p.stage === 'before-write'
       ? `${p.device}: cancelled before writing; the stick was not touched`

@@ -13,6 +13,12 @@
 /** Where in a drive operation an I/O error struck. */
 export type IoDoing = 'opening' | 'writing' | 'reading';
 
+/**
+ * Why a system refused an administrator access to a raw disk: Windows (a volume still mounted, or
+ * security software), macOS (privacy settings), or a plain permission (Linux without root).
+ */
+export type AccessHint = 'windows-volume' | 'macos-privacy' | 'permission';
+
 /** Which part of a job a cancel interrupted. */
 export type CancelStage = 'before-write' | 'writing' | 'verifying';
 
@@ -71,9 +77,12 @@ export interface ErrorParams {
   WRITE_LOOP_NOT_ALLOWED: { device: string };
   WRITE_TARGET_CHANGED: { device: string; changes: string[] };
   WRITE_LARGE_UNCONFIRMED: { device: string; size: number; limit: number };
+  /** An internal disk without its typed name (`typed` false) or with another name typed. */
+  WRITE_INTERNAL_UNCONFIRMED: { device: string; description: string; name: string; typed: boolean };
   WRITE_DEVICE_BUSY: { device: string; mountpoint?: string };
   // writing (electron/core/write)
   WRITE_NOT_AUTHORIZED: { device?: string };
+  WRITE_ACCESS_DENIED: { device: string; doing: IoDoing; hint: AccessHint; offset?: number };
   /** The tool that asks for administrator rights (pkexec, from polkit) is not installed. */
   WRITE_NO_ELEVATION_TOOL: { tool: string };
   WRITE_IO_ERROR: { device: string; offset: number; doing: IoDoing; noSpace?: boolean };
@@ -159,8 +168,10 @@ export const ERROR_CODES = {
   WRITE_LOOP_NOT_ALLOWED: 'WRITE_LOOP_NOT_ALLOWED',
   WRITE_TARGET_CHANGED: 'WRITE_TARGET_CHANGED',
   WRITE_LARGE_UNCONFIRMED: 'WRITE_LARGE_UNCONFIRMED',
+  WRITE_INTERNAL_UNCONFIRMED: 'WRITE_INTERNAL_UNCONFIRMED',
   WRITE_DEVICE_BUSY: 'WRITE_DEVICE_BUSY',
   WRITE_NOT_AUTHORIZED: 'WRITE_NOT_AUTHORIZED',
+  WRITE_ACCESS_DENIED: 'WRITE_ACCESS_DENIED',
   WRITE_NO_ELEVATION_TOOL: 'WRITE_NO_ELEVATION_TOOL',
   WRITE_IO_ERROR: 'WRITE_IO_ERROR',
   WRITE_DEVICE_VANISHED: 'WRITE_DEVICE_VANISHED',

@@ -56,6 +56,12 @@ export function isCustomizeOptions(x: unknown): x is CustomizeOptions {
   });
 }
 
+/** Typed names of internal disks, by drive id (at most 16, each a line of at most 256 characters). */
+const confirmedNames = (v: unknown) =>
+  isObj(v) &&
+  Object.keys(v).length <= 16 &&
+  Object.entries(v).every(([k, n]) => id(k) && typeof n === 'string' && n.length <= 256 && ![...n].some((c) => c.charCodeAt(0) < 0x20));
+
 /** Is `x` a valid FlashRequest? */
 export function isFlashRequest(x: unknown): x is FlashRequest {
   return shape(x, {
@@ -67,6 +73,7 @@ export function isFlashRequest(x: unknown): x is FlashRequest {
     verify: bool,
     eject: bool,
     confirmLarge: bool,
+    confirmedNames: opt(confirmedNames),
   });
 }
 

@@ -200,6 +200,13 @@ export interface DriveInfo {
   readOnly: boolean;
   /** A system drive (holds / or similar); never writable from the UI. */
   system: boolean;
+  /**
+   * An internal disk (not removable, not USB or SD): listed only with the hidden disks, and
+   * written only after `confirmName` was typed (its refusal is WRITE_INTERNAL_UNCONFIRMED).
+   */
+  internal: boolean;
+  /** What must be typed to write an internal, non-system disk. */
+  confirmName?: string;
   mountpoints: string[];
   /** Larger than LARGE_DRIVE_BYTES: the UI asks for an extra confirmation. */
   large: boolean;
@@ -212,9 +219,10 @@ export interface DriveInfo {
 
 /** Drives larger than this need an extra confirmation (the core's one value). */
 
-/** The drive list: selectable drives, plus how many system drives are hidden. */
+/** The drive list: the drives the target rule offers, plus how many internal and system disks it hides. */
 export interface DriveList {
   drives: DriveInfo[];
+  /** Internal and system disks left out (drives:list `showSystem` lists them). */
   hiddenSystemCount: number;
 }
 
@@ -257,6 +265,8 @@ export interface FlashRequest {
   eject: boolean;
   /** The user confirmed writing to drives larger than LARGE_DRIVE_BYTES. */
   confirmLarge: boolean;
+  /** Internal disks: the name typed to confirm each, by drive id (the core compares it with the disk's confirmName). */
+  confirmedNames?: Record<string, string>;
 }
 
 /** Result for one stick. */

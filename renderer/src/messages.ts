@@ -43,6 +43,16 @@ const ERRORS: Words = {
   WRITE_LOOP_NOT_ALLOWED: (p) => `${p.device} is a loop device, not a stick`,
   WRITE_TARGET_CHANGED: (p) => `${p.device} is no longer the drive you picked (was it swapped?); look at the drive list again`,
   WRITE_LARGE_UNCONFIRMED: (p) => `${p.device} is ${size(p.size)}, larger than a USB stick usually is; confirm it in the dialog`,
+  WRITE_INTERNAL_UNCONFIRMED: (p) =>
+    p.typed
+      ? `The name typed for ${p.device} does not match "${p.name}"; nothing was written`
+      : `${p.device} is an internal disk, not a USB stick or SD card; tick it and type its name "${p.name}" to write it anyway`,
+  WRITE_ACCESS_DENIED: (p) =>
+    p.hint === 'windows-volume'
+      ? `Windows refused access to ${p.device}: a volume of it is still in use, or security software (Controlled Folder Access) blocks writing to disks`
+      : p.hint === 'macos-privacy'
+        ? `macOS refused access to ${p.device}: allow Flint under System Settings > Privacy & Security > Removable Volumes`
+        : `Access to ${p.device} was refused`,
   WRITE_DEVICE_BUSY: (p) =>
     p.mountpoint
       ? `${p.device} is in use: ${p.mountpoint} could not be unmounted; close the programs using it`

@@ -25,7 +25,7 @@ export interface WriteStartEvent {
   pid: number;
   devices: string[];
   imageSize: number;
-  /** 'direct' (O_DIRECT, page cache bypassed) or 'sync' (buffered + fdatasync every few MiB). */
+  /** 'direct' (O_DIRECT, page cache bypassed) or 'buffered' (the system's path, fdatasync every few MiB). */
   mode?: string;
 }
 

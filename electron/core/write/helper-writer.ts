@@ -50,7 +50,13 @@ export function helperWriter(o: HelperWriterOptions = {}): WriterLauncher {
           writeFileSync(files.job, jobText, { mode: 0o600 });
           writeFileSync(files.events, '', { mode: 0o600 });
         }
-        const plan = planLaunch({ privileged: isPrivileged(), helper: o.helper ?? devHelperCommand(), files, textPrompt: o.textPrompt });
+        const given = o.helper ?? devHelperCommand();
+        const plan = planLaunch({
+          privileged: isPrivileged(),
+          helper: given.prepare ? given.prepare() : given,
+          files,
+          textPrompt: o.textPrompt,
+        });
         return await runHelper(plan, job, jobText, files, hooks);
       } finally {
         if (dir) rmSync(dir, { recursive: true, force: true });

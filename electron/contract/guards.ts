@@ -127,6 +127,11 @@ export const REQUEST_GUARDS: { [C in InvokeChannel]: (x: unknown) => x is Invoke
   'options:check-kargs': ((x: unknown) => shape(x, { kargs: str(4096), imageId: opt(id) })) as never,
   'options:check-field-settings': ((x: unknown) => shape(x, { settings: isFieldSettingsInput, imageId: opt(id) })) as never,
   'drives:list': ((x: unknown) => shape(x, { showSystem: opt(bool), imageId: opt(id) })) as never,
+  'sticks:inspect': ((x: unknown) => shape(x, { driveIds: (v) => ids(16)(v) && (v as unknown[]).length > 0 })) as never,
+  'sticks:refresh': ((x: unknown) =>
+    shape(x, { driveIds: (v) => ids(16)(v) && (v as unknown[]).length > 0, verify: bool, eject: bool, confirmLarge: bool })) as never,
+  'sticks:restore': ((x: unknown) =>
+    shape(x, { driveIds: (v) => ids(16)(v) && (v as unknown[]).length > 0, label: str(64), confirmLarge: bool })) as never,
   'flash:start': isFlashRequest as never,
   'flash:cancel': ((x: unknown) => shape(x, { jobId: id })) as never,
   'iso:save': ((x: unknown) => shape(x, { imageId: id, configId: opt(id), options: isCustomizeOptions, path: opt(path) })) as never,

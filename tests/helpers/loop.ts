@@ -25,11 +25,13 @@ export interface LoopOptions {
   backing?: string;
   /** Attach at this device name (`losetup DEVICE FILE`) instead of the first free one. */
   at?: string;
+  /** Partition scanning: the kernel shows its partitions as /dev/loopNpM, as it does for a real stick. */
+  partscan?: boolean;
 }
 
 /**
  * Creates a sparse file of `size` bytes (in `dir`, default a fresh temp dir) and attaches it as a
- * loop device (read-only with `readOnly`, as a write-protected stick). Needs root and losetup.
+ * loop device (see LoopOptions). Needs root and losetup.
  * Every device made here is also removed on process exit.
  */
 export function createLoopDevice(size: number, dir?: string, opts: LoopOptions = {}): LoopDevice {
@@ -41,7 +43,11 @@ export function createLoopDevice(size: number, dir?: string, opts: LoopOptions =
     ftruncateSync(fd, size);
     closeSync(fd);
   }
-  const flags = [...(opts.readOnly ? ['--read-only'] : []), ...(opts.sectorSize ? ['--sector-size', String(opts.sectorSize)] : [])];
+  const flags = [
+    ...(opts.readOnly ? ['--read-only'] : []),
+    ...(opts.sectorSize ? ['--sector-size', String(opts.sectorSize)] : []),
+    ...(opts.partscan ? ['--partscan'] : []),
+  ];
   const device = opts.at
     ? (execFileSync('losetup', [...flags, opts.at, backing]), opts.at)
     : execFileSync('losetup', [...flags, '--find', '--show', backing], { encoding: 'utf8' }).trim();

@@ -3,12 +3,15 @@ import { useWizard } from '../store';
 import { refusalText } from '../messages';
 import { driveName, isLarge, isSelectable, needsTypedName } from '../store/targets';
 import { ErrorNotice } from './ErrorNotice';
+import { StickActions, StickRelease, UpdateStickButton } from './StickActions';
 
 /**
  * Step 4: the live drive list, the one target rule of every front end: USB sticks and SD cards;
  * internal disks only with "show internal and system disks" (ticked, then their name typed in the
  * confirmation), system disks never selectable; several sticks. A drive the core refuses
  * (system, read-only, too small for the chosen image) says why, with sizes, and cannot be ticked.
+ * A drive holding a CoreOS live image shows its release, and when its stream has a newer one,
+ * "Update to ..." (StickActions.tsx); selected drives can also be restored.
  */
 export function TargetStep() {
   const drives = useWizard((s) => s.drives);
@@ -20,6 +23,7 @@ export function TargetStep() {
   const toggle = useWizard((s) => s.toggleDrive);
   const setShowHidden = useWizard((s) => s.setShowHidden);
   const refresh = useWizard((s) => s.refreshDrives);
+  const sticks = useWizard((s) => s.stickInfo);
   const visible = drives.filter((d) => showHidden || (!d.system && !d.internal));
   const largePicked = drives.filter((d) => selected.includes(d.id) && isLarge(d));
   return (
@@ -61,6 +65,7 @@ export function TargetStep() {
                 const can = isSelectable(d);
                 // an internal disk's "type its name" is asked in the confirmation, not shown as a refusal
                 const why = needsTypedName(d) ? '' : refusalText(d);
+                const stick = sticks[d.id];
                 return (
                   <tr key={d.id} className={`${on ? 'selected' : ''}${d.system || d.internal ? ' hidden-drive' : ''}`}>
                     <td>
@@ -100,7 +105,9 @@ export function TargetStep() {
                             Mounted
                           </span>
                         )}
+                        <StickRelease info={stick} />
                       </div>
+                      {stick?.status === 'update' && !d.readOnly && <UpdateStickButton drive={d} info={stick} />}
                     </td>
                   </tr>
                 );
@@ -118,6 +125,7 @@ export function TargetStep() {
           <span>USB sticks are rarely this big: make sure it is not a backup or data disk. Everything on it is erased.</span>
         </div>
       )}
+      <StickActions />
     </>
   );
 }

@@ -88,6 +88,11 @@ export const createTargetsSlice: SliceCreator<TargetsSlice> = (set, get, api) =>
       drivesError: undefined,
       drivesLoaded: true,
     });
+    // what each stick holds (its release, whether a newer one exists) is read once per drive;
+    // a drive pulled out is forgotten, so the stick plugged in next under its name is read anew
+    const present = new Set(drives.map((d) => d.id));
+    set({ stickInfo: Object.fromEntries(Object.entries(get().stickInfo).filter(([id]) => present.has(id))) });
+    void get().inspectDrives(drives);
   },
 
   toggleDrive(id) {

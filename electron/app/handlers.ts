@@ -26,6 +26,7 @@ import { exportHistory, listHistory } from './history';
 import { inspectStick } from './inspect';
 import { openRecent, restoreMemory, saveMemory } from './memory';
 import { getSettings, setSettings } from './settings';
+import { inspectSticks, restoreSticks, startRefresh } from './sticks';
 
 type Handler<C extends InvokeChannel> = (s: Session, req: InvokeRequest<C>) => Promise<InvokeResponse<C>>;
 
@@ -55,6 +56,9 @@ export const HANDLERS: { [C in InvokeChannel]: Handler<C> } = {
   'options:check-field-settings': async (s, req) =>
     checkFieldSettings(req.settings, req.imageId ? s.image(req.imageId).state.facts.features : undefined),
   'drives:list': listDrives,
+  'sticks:inspect': inspectSticks,
+  'sticks:refresh': startRefresh,
+  'sticks:restore': restoreSticks,
   'flash:start': startFlash,
   'flash:cancel': cancelFlash,
   'iso:save': saveIso,

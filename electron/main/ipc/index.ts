@@ -9,6 +9,7 @@ import { IMAGE_CHANNELS, registerImageIpc } from './images';
 import { OPTION_CHANNELS, registerOptionIpc } from './options';
 import { PXE_CHANNELS, registerPxeIpc } from './pxe';
 import { SITE_CHANNELS, registerSiteIpc } from './site';
+import { STICK_CHANNELS, registerStickIpc } from './sticks';
 
 /** Every channel bound by the feature files (tests compare it with the contract). */
 export const BOUND_CHANNELS = [
@@ -20,6 +21,7 @@ export const BOUND_CHANNELS = [
   ...FLASH_CHANNELS,
   ...PXE_CHANNELS,
   ...SITE_CHANNELS,
+  ...STICK_CHANNELS,
 ];
 
 /** Registers all IPC handlers on `ipc`. */
@@ -32,4 +34,5 @@ export function registerIpc(ipc: IpcMain, ctx: IpcContext): void {
   registerFlashIpc(ipc, ctx);
   registerPxeIpc(ipc, ctx);
   registerSiteIpc(ipc, ctx);
+  registerStickIpc(ipc, ctx);
 }

@@ -24,6 +24,7 @@ const drive = (id: string, serial: string, size = 8e9): DriveInfo => ({
   removable: true,
   readOnly: false,
   system: false,
+  internal: false,
   mountpoints: [],
   large: false,
 });

@@ -1,6 +1,6 @@
 /**
  * The error and warning codes (and the endings) of the flash pipeline (target safety, writing, the config gate,
- * kernel arguments, the flash job, network boot options) and the parameters each one carries.
+ * kernel arguments, the flash job, network boot options, fleet manifests) and the parameters each one carries.
  *
  * One catalogue for every layer: the core and the writer helper raise these codes with their
  * parameters (electron/core/errors.ts `codedError`), the values cross the helper's JSON protocol
@@ -50,6 +50,17 @@ export type FlashEnding =
 /** Why a stick was not ejected although ejecting was asked for. */
 export type EjectSkip = 'loop' | 'no-tool' | 'windows';
 
+/**
+ * One problem of a fleet manifest: the line it is on, the machine's row (1-based among the
+ * machines) and field when known, and a plain English message.
+ */
+export interface FleetProblem {
+  line: number;
+  row?: number;
+  field?: string;
+  message: string;
+}
+
 /** The parameters of every code in the catalogue. */
 export interface ErrorParams {
   // target safety (electron/core/drives/target-safety.ts)
@@ -97,6 +108,10 @@ export interface ErrorParams {
   FLASH_NOT_RUNNING: Record<string, never>;
   // network boot options (electron/core/pxe/config.ts)
   PXE_NO_ROOTFS_URL: Record<string, never>;
+  // fleets (electron/core/fleet)
+  FLEET_INVALID: { file: string; problems: FleetProblem[] };
+  FLEET_TARGET_COUNT: { rows: number; targets: number };
+  FLEET_ROW_UNKNOWN: { row: string; rows: number };
 }
 
 /** The parameters of every warning in the catalogue (a written stick with a warning is still good). */
@@ -157,6 +172,9 @@ export const ERROR_CODES = {
   FLASH_BUSY: 'FLASH_BUSY',
   FLASH_NOT_RUNNING: 'FLASH_NOT_RUNNING',
   PXE_NO_ROOTFS_URL: 'PXE_NO_ROOTFS_URL',
+  FLEET_INVALID: 'FLEET_INVALID',
+  FLEET_TARGET_COUNT: 'FLEET_TARGET_COUNT',
+  FLEET_ROW_UNKNOWN: 'FLEET_ROW_UNKNOWN',
 } as const satisfies { [C in ErrorCode]: C };
 
 /** Every warning code, by name. */

@@ -47,6 +47,17 @@ export interface FlashCustomization {
   options?: Omit<CustomizeRequest, 'liveIgnition' | 'destIgnition'>;
 }
 
+/**
+ * The fleet manifest row a stick is written for (electron/core/fleet): progress, the report and the
+ * flash record name it, so a site can tell which stick belongs to which machine.
+ */
+export interface FleetRowRef {
+  /** 1-based position among the manifest's machines. */
+  row: number;
+  name: string;
+  hostname?: string;
+}
+
 /** One target: the device path, and what the user saw of it when choosing it (re-checked before writing). */
 export interface FlashTargetSpec {
   device: string;
@@ -54,6 +65,8 @@ export interface FlashTargetSpec {
   seen?: DriveIdentity;
   /** A customization of its own (one config per stick); absent: the job's. */
   customization?: FlashCustomization;
+  /** The fleet row this stick is for. */
+  fleetRow?: FleetRowRef;
 }
 
 /** Everything one flash needs, from any front end. */
@@ -105,6 +118,7 @@ export interface PreparedTarget {
   drive: Drive;
   warnings: WarningValue[];
   customization: PreparedCustomization;
+  fleetRow?: FleetRowRef;
 }
 
 /** A checked flash, ready to be confirmed and run: nothing has been written yet. */
@@ -131,6 +145,8 @@ export interface FlashTargetResult extends Omit<TargetResult, 'device' | 'igniti
   expectedConfigSha256: string | null;
   /** The live kernel arguments written (null: the image has no karg areas). */
   kargs: string | null;
+  /** The fleet row the stick was written for. */
+  fleetRow?: FleetRowRef;
 }
 
 /** The report of a flash: one JSON document, the same from every front end. */

@@ -27,7 +27,14 @@ export interface JobOutcome {
 }
 
 type Emit = (e: WriteEvent) => void;
-type Live = LiveTarget & { drive: Drive; warnings: WarningValue[]; startedAt: number; writeMs?: number };
+type Live = LiveTarget & {
+  drive: Drive;
+  warnings: WarningValue[];
+  startedAt: number;
+  writeMs?: number;
+  /** The config this target must carry (its own in a fleet; absent: not checked). */
+  expectIgnitionSha256?: string | null;
+};
 
 /** A result for a target that ended before, or instead of, being written and verified. */
 function ended(
@@ -85,6 +92,7 @@ export async function runJob(job: WriteJob, ops: PlatformOps, signal: AbortSigna
 
   const ctx = defaultProtectedPaths([{ path: job.image, reason: 'holds the source image' }]);
   const drives = await ops.listDrives(ctx);
+  const own = new Map((job.perTarget ?? []).map((p) => [p.device, p]));
   const live: Live[] = [];
   for (const id of job.targets) {
     if (signal.aborted) {
@@ -99,7 +107,20 @@ export async function runJob(job: WriteJob, ops: PlatformOps, signal: AbortSigna
       const startedAt = performance.now();
       const writer = TargetWriter.open(drive.device, drive.raw, ops.openOptions(drive));
       emit({ type: 'log', device: id.device, message: `writing in ${writer.mode} mode` });
-      live.push({ device: id.device, raw: drive.raw, writer, meter: new SpeedMeter(), lastEmit: 0, drive, warnings, startedAt });
+      const mine = own.get(id.device);
+      const expect = mine ? mine.expectIgnitionSha256 : job.expectIgnitionSha256;
+      live.push({
+        device: id.device,
+        raw: drive.raw,
+        ...(mine ? { plan: mine.plan } : {}),
+        ...(expect !== undefined ? { expectIgnitionSha256: expect } : {}),
+        writer,
+        meter: new SpeedMeter(),
+        lastEmit: 0,
+        drive,
+        warnings,
+        startedAt,
+      });
     } catch (err) {
       finish(ended(id.device, 'not-written', asFlint(err)));
     }
@@ -167,7 +188,7 @@ export async function runJob(job: WriteJob, ops: PlatformOps, signal: AbortSigna
         }
       }),
   );
-  let sha256: string | undefined;
+  let sha256: Map<string, string> | undefined;
   let sourceSha256: string | undefined;
   let verifyMs: number | undefined;
   if (job.verify && written.length > 0) {
@@ -191,7 +212,7 @@ export async function runJob(job: WriteJob, ops: PlatformOps, signal: AbortSigna
   const remaining = written.filter((w) => !results.has(w.device));
   await Promise.all(
     remaining.map((t) =>
-      finishTarget(t, job, ops, sha256, verifyMs, emit).then(finish, (err) => {
+      finishTarget(t, job, ops, sha256?.get(t.device), verifyMs, emit).then(finish, (err) => {
         const e = asFlint(err);
         finish(ended(t.device, 'failed', e, { bytesWritten: t.writer.pos, failedAt: offsetOf(e, 0), writeMs: t.writeMs }));
       }),
@@ -235,12 +256,13 @@ async function finishTarget(
   emit({ type: 'progress', device: t.device, phase: 'ignition', bytes: 0, total });
   const ign = await readBackIgnition(t.drive.raw, total);
   if (ign.problem) warnings.push(warning(WARNING_CODES.NO_CONFIG_READ_BACK, { device: t.device, detail: ign.problem }, ign.problem));
-  if (job.expectIgnitionSha256 !== undefined && ign.sha256 !== job.expectIgnitionSha256) {
+  const expected = t.expectIgnitionSha256;
+  if (expected !== undefined && ign.sha256 !== expected) {
     throw codedError(
       ERROR_CODES.WRITE_IGNITION_MISMATCH,
-      { device: t.device, expected: job.expectIgnitionSha256, found: ign.sha256 },
+      { device: t.device, expected, found: ign.sha256 },
       `the Ignition config read back from ${t.device} is not the one that was written; the stick may be failing`,
-      [`expected sha256 ${job.expectIgnitionSha256}, read ${ign.sha256 ?? 'none'}`],
+      [`expected sha256 ${expected}, read ${ign.sha256 ?? 'none'}`],
     );
   }
   const r: TargetResult = {

@@ -112,6 +112,7 @@ export interface ErrorParams {
   FLEET_INVALID: { file: string; problems: FleetProblem[] };
   FLEET_TARGET_COUNT: { rows: number; targets: number };
   FLEET_ROW_UNKNOWN: { row: string; rows: number };
+  FLEET_FLAG_CONFLICT: { flag: string };
 }
 
 /** The parameters of every warning in the catalogue (a written stick with a warning is still good). */
@@ -175,6 +176,7 @@ export const ERROR_CODES = {
   FLEET_INVALID: 'FLEET_INVALID',
   FLEET_TARGET_COUNT: 'FLEET_TARGET_COUNT',
   FLEET_ROW_UNKNOWN: 'FLEET_ROW_UNKNOWN',
+  FLEET_FLAG_CONFLICT: 'FLEET_FLAG_CONFLICT',
 } as const satisfies { [C in ErrorCode]: C };
 
 /** Every warning code, by name. */

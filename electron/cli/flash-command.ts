@@ -15,7 +15,6 @@ import { testHook } from '../core/write/engine/hooks';
 import { defaultWriter } from '../core/write/writers';
 import { addCustomizeOptions, readCustomization } from './customize-options';
 import { confirmErase, planLines, progressRenderer, summaryLines } from './flash-output';
-import { fleetTargets, readFleetFile, refusePerMachineFlags, selectRows } from './fleet-targets';
 import { cliMessage, printWarnings } from './messages';
 
 /** The live karg that makes the live system copy itself into RAM (the stick can be pulled). */
@@ -81,11 +80,13 @@ export async function flashRequestFromFlags(flags: FlashFlags): Promise<FlashReq
   if (!flags.target?.length) throw codedError(ERROR_CODES.FLASH_NO_TARGET, {}, 'No target device given');
   const source = await sourceOf(flags);
   const karg = [...(flags.fromram ? [FROMRAM_KARG] : []), ...(flags.karg ?? [])];
-  if (flags.fleet) refusePerMachineFlags({ hostname: flags.hostname, staticIp: flags.staticIp });
+  // a fleet's manifest reader (and yaml) loads only when a manifest is given
+  const fleet = flags.fleet ? await import('./fleet-targets') : null;
+  if (fleet) fleet.refusePerMachineFlags({ hostname: flags.hostname, staticIp: flags.staticIp });
   else if (flags.rows !== undefined) throw codedError(ERROR_CODES.FLEET_FLAG_CONFLICT, { flag: '--rows' }, '--rows needs --fleet');
   const customization = await readCustomization(flags, { liveIgnition: flags.ignition ? [flags.ignition] : [], liveKargAppend: karg });
-  const targets = flags.fleet
-    ? fleetTargets(flags.target, selectRows(await readFleetFile(flags.fleet), flags.rows), customization)
+  const targets = fleet
+    ? fleet.fleetTargets(flags.target, fleet.selectRows(await fleet.readFleetFile(flags.fleet!), flags.rows), customization)
     : flags.target.map((device) => ({ device }));
   return {
     source,

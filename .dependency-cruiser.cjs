@@ -99,9 +99,16 @@ module.exports = {
       comment: 'Nothing the helper reaches (its core slice included) loads a networking module.',
       severity: 'error',
       from: {
-        path: '^electron/core/(errors|progress|cmdline|codecs/|iso/|drives/|write/(job|events|engine/|os/))|^electron/contract/error-codes',
+        path: '^electron/core/(errors|progress|safe-path|cmdline|live-names|codecs/|iso/|drives/|write/(job|events|engine/|os/))|^electron/contract/error-codes',
       },
       to: { path: NET },
+    },
+    {
+      name: 'no-test-code-in-source',
+      comment: 'Shipped code never loads tests, build scripts or dev tooling: they are not in the packaged app.',
+      severity: 'error',
+      from: { path: '^(electron|native|renderer)/' },
+      to: { path: '^(tests|scripts|build|bin)/' },
     },
     {
       name: 'no-cycles',

@@ -3,7 +3,7 @@
  * the loopback bridge call: it checks the channel and request with the contract's guards, refuses
  * channels the shell does not offer, and turns any failure into an ErrorValue. Electron-free.
  */
-import { arch, platform, versions } from 'node:process';
+import { platform, versions } from 'node:process';
 import { FlintError, toErrorValue } from '../core/errors';
 import {
   BROWSER_ONLY_CHANNELS,

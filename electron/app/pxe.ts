@@ -24,31 +24,6 @@ export const IGNITION_INITRD = 'ignition.img';
 /** Job id of `pxe:progress` events. */
 export const PXE_JOB_ID = 'pxe-export';
 
-/** Network boot state of one session: the running export, the last folder and the mirror. */
-interface PxeState {
-  job: AbortController | null;
-  dir: string | null;
-  server: (PxeServerState & { close(): Promise<void> }) | null;
-}
-
-const states = new WeakMap<Session, PxeState>();
-
-/** The network boot state of `s` (created on first use; the mirror stops with the session). */
-function stateOf(s: Session): PxeState {
-  let st = states.get(s);
-  if (!st) {
-    const fresh: PxeState = { job: null, dir: null, server: null };
-    states.set(s, fresh);
-    s.onDispose(() => {
-      fresh.job?.abort();
-      void fresh.server?.close();
-      fresh.server = null;
-    });
-    st = fresh;
-  }
-  return st;
-}
-
 /** The artifact names of a release as Fedora publishes them (previews; the export uses the metadata's). */
 export function artifactNames(release: string | undefined, arch: string): PxeArtifactNames {
   const r = release ?? 'RELEASE';
@@ -213,7 +188,7 @@ export async function checkExportDir(path: string): Promise<string> {
 
 /** pxe:export — downloads, verifies and lays out a boot folder; progress on pxe:progress. */
 export async function exportPxe(s: Session, req: InvokeRequest<'pxe:export'>): Promise<InvokeResponse<'pxe:export'>> {
-  const st = stateOf(s);
+  const st = s.pxe;
   if (st.job) throw new FlintError('PXE_BUSY', 'An export is already running; wait or cancel it');
   const o = req.options;
   const settings = pxeSettingsOf(o, req.fieldSettings);
@@ -325,13 +300,13 @@ async function writeIgnition(
 
 /** pxe:cancel */
 export async function cancelPxe(s: Session): Promise<InvokeResponse<'pxe:cancel'>> {
-  stateOf(s).job?.abort();
+  s.pxe.job?.abort();
   return {};
 }
 
 /** pxe:serve-start — serves the last exported folder; one pxe:log event per request. */
 export async function startPxeServer(s: Session, req: InvokeRequest<'pxe:serve-start'>): Promise<InvokeResponse<'pxe:serve-start'>> {
-  const st = stateOf(s);
+  const st = s.pxe;
   if (st.server) throw new FlintError('PXE_SERVER_RUNNING', `The boot mirror is already running at ${st.server.url}`);
   if (!st.dir) throw new FlintError('PXE_NO_FOLDER', 'Export the network boot files to a folder first; the mirror serves that folder');
   const dir = st.dir;
@@ -343,7 +318,7 @@ export async function startPxeServer(s: Session, req: InvokeRequest<'pxe:serve-s
 
 /** pxe:serve-stop */
 export async function stopPxeServer(s: Session): Promise<InvokeResponse<'pxe:serve-stop'>> {
-  const st = stateOf(s);
+  const st = s.pxe;
   const srv = st.server;
   st.server = null;
   await srv?.close();

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { EventChannel, EventPayload } from '../contract/api';
-import type { ImageState, LoadedFile, OpenedFile, ShellMode } from '../contract/types';
+import type { ImageState, LoadedFile, OpenedFile, PxeServerState, ShellMode } from '../contract/types';
 import type { Drive } from '../core/drives/types';
 import type { CoreAdapter } from './core-adapter';
 import { FlintError } from '../core/errors';
@@ -49,7 +49,17 @@ export interface HeldFile {
   dir?: string;
 }
 
-/** Per-renderer state and services for the feature handlers. */
+/** Network boot state of a session (app/pxe.ts): the running export, the last folder, the mirror. */
+export interface PxeSessionState {
+  job: AbortController | null;
+  dir: string | null;
+  server: (PxeServerState & { close(): Promise<void> }) | null;
+}
+
+/**
+ * Per-renderer state and services for the feature handlers. All state a feature keeps lives in
+ * these fields, so dispose() can stop everything a renderer started.
+ */
 export class Session {
   readonly mode: ShellMode;
   readonly core: CoreAdapter;
@@ -66,9 +76,9 @@ export class Session {
   download: AbortController | null = null;
   /** Running flash job, if any. */
   flash: { jobId: string; abort: AbortController } | null = null;
+  /** Network boot: export job, last exported folder, running boot mirror. */
+  readonly pxe: PxeSessionState = { job: null, dir: null, server: null };
   private readonly sinks = new Set<EventSink>();
-  /** Clean-ups of feature state (a running boot mirror) run by dispose(). */
-  private readonly disposers = new Set<() => void>();
   /** Files opened with Flint before the renderer asked for them (null once it has). */
   private openedQueue: OpenedFile[] | null = [];
 
@@ -135,18 +145,13 @@ export class Session {
     return this.dialogs;
   }
 
-  /** Registers a clean-up for dispose(); returns its removal. */
-  onDispose(fn: () => void): () => void {
-    this.disposers.add(fn);
-    return () => void this.disposers.delete(fn);
-  }
-
   /** Stops running jobs (window closed, server stopped). */
   dispose(): void {
     this.download?.abort();
     this.flash?.abort.abort();
-    for (const fn of this.disposers) fn();
-    this.disposers.clear();
+    this.pxe.job?.abort();
+    void this.pxe.server?.close();
+    this.pxe.server = null;
     this.sinks.clear();
   }
 }

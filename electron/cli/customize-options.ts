@@ -13,7 +13,7 @@ const collect = (v: string, prev: string[] = []) => [...prev, v];
 export const FIELD_SETTINGS_NAME = 'field-settings.ign';
 
 /**
- * Adds every `iso customize` option with coreos-installer's names (spec §6.3) to `cmd`, plus
+ * Adds every `iso customize` option with coreos-installer's names (docs/live-iso-format.md §7.3) to `cmd`, plus
  * Flint's field-settings flags (--ssh-key, --hostname, --static-ip, --timezone). Not -f/-o:
  * commands that reuse these options define those themselves.
  */

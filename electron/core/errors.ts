@@ -54,9 +54,6 @@ export interface FlintErrorValue {
   params?: Readonly<Record<string, ErrorParamValue>>;
 }
 
-/** Result of an operation that reports its failure as a value instead of throwing. */
-export type Result<T> = { ok: true; value: T } | { ok: false; error: FlintErrorValue };
-
 /** Converts anything thrown into a FlintErrorValue; unknown errors get code `INTERNAL`. */
 export function toErrorValue(err: unknown): FlintErrorValue {
   if (err instanceof FlintError) return err.toJSON();
@@ -70,13 +67,4 @@ export function toErrorValue(err: unknown): FlintErrorValue {
 /** Turns a FlintErrorValue (e.g. from the helper's protocol) back into a FlintError. */
 export function fromErrorValue(v: FlintErrorValue): FlintError {
   return new FlintError(v.code, v.message, v.causes ?? [], v.params as Record<string, ErrorParamValue> | undefined);
-}
-
-/** Runs `fn` and wraps its outcome in a Result. */
-export async function attempt<T>(fn: () => Promise<T> | T): Promise<Result<T>> {
-  try {
-    return { ok: true, value: await fn() };
-  } catch (err) {
-    return { ok: false, error: toErrorValue(err) };
-  }
 }

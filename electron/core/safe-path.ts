@@ -4,24 +4,9 @@ import type { Stats } from 'node:fs';
 import { resolve, sep } from 'node:path';
 
 /**
- * Maps a request path to a file inside `root`, or null when it would leave the folder: encoded
- * `..`, backslashes and NUL bytes are refused before the path is resolved, and the real path
- * (symlinks followed) must still be inside the real root. This answers "where would it be"; to
- * read the file use `openInside`, which checks the file it actually opened.
+ * The lexical target of `urlPath` under the real root, or null when it would leave the folder:
+ * encoded `..`, backslashes and NUL bytes are refused before the path is resolved.
  */
-export async function resolveInside(root: string, urlPath: string): Promise<string | null> {
-  const candidate = await candidateInside(root, urlPath);
-  if (candidate === null) return null;
-  let real: string;
-  try {
-    real = await realpath(candidate.path);
-  } catch {
-    return candidate.path; // does not exist: a 404 later, never outside (no '..' left)
-  }
-  return within(real, candidate.realRoot) ? real : null;
-}
-
-/** The lexical target of `urlPath` under the real root (null for `..`, `\`, NUL, bad escapes). */
 async function candidateInside(root: string, urlPath: string): Promise<{ path: string; realRoot: string } | null> {
   let decoded: string;
   try {

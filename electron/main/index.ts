@@ -120,7 +120,7 @@ if (!app.requestSingleInstanceLock()) {
     openPaths(filesFromArgv(argv, app.isPackaged).map((p) => resolve(workingDirectory, p)));
   });
 
-  app.whenReady().then(() => {
+  void app.whenReady().then(() => {
     protocol.handle(APP_SCHEME, async (request) => {
       const file = await openStatic(rendererDir, new URL(request.url).pathname);
       if (!file) return new Response('Not found', { status: 404 });

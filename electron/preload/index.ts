@@ -30,7 +30,7 @@ export const api: FlintApi = {
     return () => void ipcRenderer.removeListener(channel, wrapped);
   },
   async openDroppedFile(file: File, kind: FileKind = 'config'): Promise<Outcome<OpenedFile>> {
-    let path = '';
+    let path: string;
     try {
       path = webUtils.getPathForFile(file);
     } catch {

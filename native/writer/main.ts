@@ -30,10 +30,11 @@ function parseArgs(argv: string[]): Args {
   const a: Args = {};
   for (let i = 0; i < argv.length; i++) {
     const v = argv[i + 1];
-    if (argv[i] === '--job' && v) ((a.job = v), i++);
-    else if (argv[i] === '--events' && v) ((a.events = v), i++);
-    else if (argv[i] === '--cancel-file' && v) ((a.cancelFile = v), i++);
+    if (argv[i] === '--job' && v) a.job = v;
+    else if (argv[i] === '--events' && v) a.events = v;
+    else if (argv[i] === '--cancel-file' && v) a.cancelFile = v;
     else throw new Error(`unknown argument ${argv[i]}`);
+    i++;
   }
   return a;
 }
@@ -92,7 +93,7 @@ async function main(): Promise<number> {
   }
 }
 
-main().then((code) => {
+void main().then((code) => {
   process.stdin.destroy();
   process.exitCode = code;
   // Leave promptly even if a stray handle (stdin) is still open.

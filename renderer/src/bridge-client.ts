@@ -38,6 +38,11 @@ export interface BridgeClientOptions {
 export interface BridgeClient extends FlintApi {
   /** Stops the event stream (listeners stay registered but receive nothing more). */
   close(): void;
+  /**
+   * Resolves once the event stream has opened (starting it if no listener has yet): the server
+   * registers the stream before answering, so every event sent afterwards arrives.
+   */
+  connected(): Promise<void>;
 }
 
 function fail(code: string, message: string): { ok: false; error: ErrorValue } {
@@ -72,6 +77,8 @@ export function createBridgeClient(opts: BridgeClientOptions): BridgeClient {
   const listeners = new Map<string, Set<(p: unknown) => void>>();
   let stream: AbortController | null = null;
   let closed = false;
+  let markOpen: () => void = () => {};
+  const opened = new Promise<void>((resolve) => (markOpen = resolve));
   const extra = opts.headers ?? {};
   // the code is spent once; a failure (already used in this browser) is fine when the session
   // cookie from that first use is still there, and otherwise shows up as SIGN_IN_REQUIRED
@@ -135,6 +142,7 @@ export function createBridgeClient(opts: BridgeClientOptions): BridgeClient {
           signal: stream.signal,
         });
         if (!res.ok || !res.body) throw new Error(`HTTP ${res.status}`);
+        markOpen();
         const reader = res.body.getReader();
         const decoder = new TextDecoder();
         let buf = '';
@@ -185,6 +193,10 @@ export function createBridgeClient(opts: BridgeClientOptions): BridgeClient {
     close() {
       closed = true;
       stream?.abort();
+    },
+    connected() {
+      if (!stream && !closed) void runStream();
+      return opened;
     },
   };
 }

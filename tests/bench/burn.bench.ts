@@ -9,8 +9,7 @@
  * burn adds no overhead of its own.
  */
 import { execFileSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
-import { randomFillSync } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { prepareFlash } from '../../electron/core/flash/prepare';
@@ -20,25 +19,12 @@ import { planCustomize, type CustomizeRequest } from '../../electron/core/iso/cu
 import { applyPlanToCopy } from '../../electron/core/iso/plan';
 import { createLoopDevice, type LoopDevice } from '../helpers/loop';
 import { COREOS_FIXTURES, fixtureIso } from '../helpers/fixtures';
+import { writePaddedImage } from '../helpers/image-file';
 
 const MiB = 1 << 20;
 const SIZE = Number(process.env.FLINT_BENCH_BURN_MIB ?? 512) * MiB;
 const ROUNDS = Number(process.env.FLINT_BENCH_ROUNDS ?? 3);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
-function makeImage(path: string, iso: Buffer): void {
-  const fd = openSync(path, 'w');
-  try {
-    writeSync(fd, iso);
-    const buf = Buffer.alloc(4 * MiB);
-    for (let done = iso.length; done < SIZE; done += buf.length) {
-      randomFillSync(buf);
-      writeSync(fd, buf, 0, Math.min(buf.length, SIZE - done));
-    }
-  } finally {
-    closeSync(fd);
-  }
-}
 
 async function main(): Promise<void> {
   if (process.getuid?.() !== 0) throw new Error('the burn benchmark needs root (loop devices)');
@@ -46,7 +32,7 @@ async function main(): Promise<void> {
   let loop: LoopDevice | undefined;
   try {
     const image = join(work, 'live.iso');
-    makeImage(image, readFileSync(await fixtureIso('embed-areas-2023-07.x86_64')));
+    writePaddedImage(image, readFileSync(await fixtureIso('embed-areas-2023-07.x86_64')), SIZE);
     const ignFile = join(COREOS_FIXTURES, 'customize', 'live.ign');
     const customize: CustomizeRequest = {
       liveIgnition: [{ name: ignFile, data: new Uint8Array(readFileSync(ignFile)) }],

@@ -123,7 +123,7 @@ try {
     };
     for (let i = 0; i < runs; i++) {
       // rotate which goes first so page-cache and writeback effects fall on all alike
-      const order = [() => runCp(i), () => runFlint(i), () => runCli(i)];
+      const order: (() => void | Promise<void>)[] = [() => runCp(i), () => runFlint(i), () => runCli(i)];
       for (let k = 0; k < order.length; k++) await order[(k + i) % order.length]();
     }
     const cpMs = median(cpTimes);

@@ -13,8 +13,7 @@
  * Everything created (loop devices, files) is removed by exact name at the end.
  */
 import { execFileSync } from 'node:child_process';
-import { closeSync, openSync, readFileSync, writeSync, mkdtempSync, rmSync } from 'node:fs';
-import { randomFillSync } from 'node:crypto';
+import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspectIsoFile } from '../../electron/core/iso/inspect';
@@ -24,6 +23,7 @@ import { writeImage } from '../../electron/core/write/write-image';
 import type { WriteEvent } from '../../electron/core/write/events';
 import { createLoopDevice, type LoopDevice } from '../helpers/loop';
 import { COREOS_FIXTURES, fixtureIso } from '../helpers/fixtures';
+import { writePaddedImage } from '../helpers/image-file';
 
 /** The compiled CLI. */
 const FLINT = new URL('../../bin/flint.mjs', import.meta.url).pathname;
@@ -33,20 +33,6 @@ const SIZE = Number(process.env.FLINT_BENCH_WRITE_MIB ?? 1024) * MiB;
 const ROUNDS = Number(process.env.FLINT_BENCH_ROUNDS ?? 3);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const mbps = (bytes: number, ms: number) => (bytes / MiB / (ms / 1000)).toFixed(0);
-
-function makeImage(path: string, iso: Buffer): void {
-  const fd = openSync(path, 'w');
-  try {
-    writeSync(fd, iso);
-    const buf = Buffer.alloc(4 * MiB);
-    for (let done = iso.length; done < SIZE; done += buf.length) {
-      randomFillSync(buf);
-      writeSync(fd, buf, 0, Math.min(buf.length, SIZE - done));
-    }
-  } finally {
-    closeSync(fd);
-  }
-}
 
 function timed(fn: () => void): number {
   const t = performance.now();
@@ -105,7 +91,7 @@ async function main(): Promise<void> {
   const loops: LoopDevice[] = [];
   try {
     const image = join(work, 'live.iso');
-    makeImage(image, readFileSync(await fixtureIso('embed-areas-2023-07.x86_64')));
+    writePaddedImage(image, readFileSync(await fixtureIso('embed-areas-2023-07.x86_64')), SIZE);
     const ignFile = join(COREOS_FIXTURES, 'customize', 'live.ign');
     const res = await planCustomize(await inspectIsoFile(image), {
       liveIgnition: [{ name: ignFile, data: new Uint8Array(readFileSync(ignFile)) }],

@@ -21,6 +21,7 @@ const live = new Set<LoopDevice>();
  * Every device made here is also removed on process exit.
  */
 export function createLoopDevice(size: number, dir?: string, opts: { readOnly?: boolean } = {}): LoopDevice {
+  if (process.env.FLINT_TEST_PROJECT === 'unit') throw new Error('unit tests touch no device: move this test to tests/integration');
   const ownDir = dir ? undefined : mkdtempSync(join(tmpdir(), 'flint-loop-'));
   const backing = join(dir ?? ownDir!, `stick-${process.pid}-${live.size}-${Date.now()}.img`);
   const fd = openSync(backing, 'w');

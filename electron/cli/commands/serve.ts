@@ -51,7 +51,7 @@ async function serve(o: ServeOpts): Promise<void> {
   process.stderr.write(`serving ${o.dir} read-only at ${server.url} (Ctrl-C to stop)\n`);
   // the current release is served while a newer one downloads; scripts switch when it is verified
   if (o.refresh) void refresh();
-  const timer = o.refresh ? setInterval(refresh, hours * 3600_000) : undefined;
+  const timer = o.refresh ? setInterval(() => void refresh(), hours * 3600_000) : undefined;
   await new Promise<void>((done) => {
     const stop = () => done();
     process.once('SIGINT', stop);

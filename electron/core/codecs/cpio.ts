@@ -42,7 +42,7 @@ function compareBytes(a: string, b: string): number {
 }
 
 /**
- * Writes a newc cpio archive the way coreos-installer does (spec §4.3): members sorted by path,
+ * Writes a newc cpio archive the way coreos-installer does (docs/live-iso-format.md §5.2): members sorted by path,
  * parent directories (0755) emitted before their files with the "virtual cwd" rule, files 0600,
  * uid/gid/mtime 0, inode = entry index, then the TRAILER!!! entry with no further padding.
  */
@@ -116,7 +116,7 @@ export function cleanArchivePath(p: string): string {
 }
 
 /**
- * Reads one archive and keeps only its regular files (spec §4.2); a later file with the same
+ * Reads one archive and keeps only its regular files (docs/live-iso-format.md §5.1); a later file with the same
  * path replaces an earlier one. Returns the members and the offset after the trailer.
  */
 export function readCpio(buf: Uint8Array, offset = 0): { members: CpioMember[]; end: number } {

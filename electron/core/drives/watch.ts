@@ -24,6 +24,11 @@ export interface WatchOptions {
   signal: AbortSignal;
   /** Linux: also re-list as soon as `udevadm monitor` reports a block event (default true on Linux). */
   udev?: boolean;
+  /**
+   * Called once `udevadm monitor` listens: it prints its "monitor will print the received events"
+   * header after subscribing (systemd src/udev/udevadm-monitor.c), so later events reach the watcher.
+   */
+  onUdevListening?: () => void;
 }
 
 /** Compares two listings by drive id (a changed size or serial is a new id: removed + added). */
@@ -73,7 +78,12 @@ export function watchDrives(o: WatchOptions): Promise<void> {
         udev = spawn('udevadm', UDEV_MONITOR_ARGS, { stdio: ['ignore', 'pipe', 'ignore'] });
         udev.on('error', () => undefined);
         udev.stdout?.setEncoding('utf8');
+        let listening = false;
         udev.stdout?.on('data', (text: string) => {
+          if (!listening && text.includes('monitor will print')) {
+            listening = true;
+            o.onUdevListening?.();
+          }
           if (/^(KERNEL|UDEV)\[/m.test(text)) void poll();
         });
       } catch {

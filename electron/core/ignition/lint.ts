@@ -14,6 +14,11 @@ function list(v: unknown): JsonObject[] {
   return Array.isArray(v) ? v.filter(isObject) : [];
 }
 
+/** A config's name field for a message (the schema makes it a string when present). */
+function named(v: unknown, absent: string): string {
+  return typeof v === 'string' ? v : absent;
+}
+
 function under(path: string, dir: string): boolean {
   return dir === '/' || path === dir || path.startsWith(dir.endsWith('/') ? dir : dir + '/');
 }
@@ -63,7 +68,7 @@ export function liveBootIssues(config: JsonObject): ConfigIssue[] {
     warn(
       'LIVE_RAID',
       `$.storage.raid[${i}]`,
-      `RAID array "${String(r.name ?? '')}" cannot be reused by Ignition on the next boot; do not keep persistent data on RAID in a live system`,
+      `RAID array "${named(r.name, '')}" cannot be reused by Ignition on the next boot; do not keep persistent data on RAID in a live system`,
     );
   });
 
@@ -73,14 +78,14 @@ export function liveBootIssues(config: JsonObject): ConfigIssue[] {
       warn(
         'LIVE_LUKS_NO_KEYFILE',
         at,
-        `LUKS volume "${String(l.name ?? '')}" has no keyFile: Ignition cannot reopen a Clevis-only (or ephemeral-key) volume on the next boot; add a keyFile`,
+        `LUKS volume "${named(l.name, '')}" has no keyFile: Ignition cannot reopen a Clevis-only (or ephemeral-key) volume on the next boot; add a keyFile`,
       );
     }
     if (l.wipeVolume === true) {
       warn(
         'LIVE_WIPE_VOLUME',
         `${at}.wipeVolume`,
-        `wipeVolume re-encrypts LUKS volume "${String(l.name ?? '')}" on every boot, destroying its data; leave it unset to reuse the volume`,
+        `wipeVolume re-encrypts LUKS volume "${named(l.name, '')}" on every boot, destroying its data; leave it unset to reuse the volume`,
       );
     }
     if (typeof l.device === 'string' && UNSTABLE_DEVICE.test(l.device)) {
@@ -98,7 +103,7 @@ export function liveBootIssues(config: JsonObject): ConfigIssue[] {
       warn(
         'LIVE_WIPE_FILESYSTEM',
         `${at}.wipeFilesystem`,
-        `wipeFilesystem re-formats ${String(f.device ?? 'this device')} on every boot, so nothing stored there survives a reboot; set it to false to create the filesystem once and reuse it`,
+        `wipeFilesystem re-formats ${named(f.device, 'this device')} on every boot, so nothing stored there survives a reboot; set it to false to create the filesystem once and reuse it`,
       );
     }
     if (typeof f.device === 'string' && UNSTABLE_DEVICE.test(f.device)) {

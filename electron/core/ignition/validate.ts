@@ -1,4 +1,5 @@
 import { buildEmbedPayload } from '../iso/payload';
+import { CONFIG_IGN } from '../live-names';
 import { liveBootIssues } from './lint';
 import { IGNITION_SCHEMAS, SUPPORTED_IGNITION_VERSIONS, schemaIssues, unknownKeys } from './schema';
 import { semanticIssues } from './semantics';
@@ -6,9 +7,6 @@ import { type ConfigIssue, type ValidationReport, appendAll, isObject } from './
 
 /** Size of the Ignition embed area of current FCOS live ISOs (`coreos/igninfo.json`), in bytes. */
 export const DEFAULT_EMBED_CAPACITY = 262144;
-
-/** Path of the live Ignition config inside the embedded initramfs (as coreos-installer writes it). */
-export const EMBEDDED_CONFIG_PATH = 'config.ign';
 
 /** Options of `validateIgnition`. */
 export interface ValidateOptions {
@@ -22,7 +20,7 @@ export interface ValidateOptions {
 
 /** Flint's real measurement: the config as the single `config.ign` member of the embed payload. */
 export async function measureEmbedded(bytes: Uint8Array): Promise<number> {
-  return (await buildEmbedPayload([{ path: EMBEDDED_CONFIG_PATH, data: bytes }])).length;
+  return (await buildEmbedPayload([{ path: CONFIG_IGN, data: bytes }])).length;
 }
 
 function fail(version: string | null, error: ConfigIssue): ValidationReport {

@@ -1,7 +1,8 @@
 import { basename } from 'node:path';
 import { FlintError } from '../errors';
 import type { CpioMember } from '../codecs/cpio';
-import { CONFIG_IGN, NETWORK_DIR, type IsoFacts } from './inspect';
+import { CONFIG_IGN, networkMember, networkName } from '../live-names';
+import type { IsoFacts } from './inspect';
 import type { WarningValue } from '../../contract/error-codes';
 import { checkKargEdits, editKargs, kargWrites, type KargEdits } from './kargs';
 import { buildCustomizeMembers, type GeneratedMembers, type MemberRequest, type NamedFile } from './live-config';
@@ -10,13 +11,11 @@ import { normalizePlan, type PatchPlan, type PatchWrite } from './plan';
 
 // Re-exported so callers find the customization API in one place.
 export type { NamedFile } from './live-config';
-export { buildCustomizeMembers, generateLiveConfig } from './live-config';
-export { readEmbeddedIgnition } from './inspect';
 
 /** An embed-area member carried over byte for byte (archive path and bytes). */
 export type KeptMember = CpioMember;
 
-/** Everything `iso customize` can do, with coreos-installer's option semantics (spec §6). */
+/** Everything `iso customize` can do, with coreos-installer's option semantics (docs/live-iso-format.md §7). */
 export interface CustomizeRequest extends MemberRequest {
   /**
    * Embed-area members to write exactly as given instead of generating them (giving a stick's
@@ -101,7 +100,7 @@ const MEMBER_OPTIONS: (keyof MemberRequest)[] = [
 
 /**
  * The members of `req.keepMembers` as they are: the live config is whatever `config.ign` holds,
- * and network keyfiles still need the image's live-initrd-network feature (spec §7).
+ * and network keyfiles still need the image's live-initrd-network feature (docs/live-iso-format.md §7.7).
  */
 function keptMemberSet(req: CustomizeRequest, facts: IsoFacts): GeneratedMembers {
   const extra = MEMBER_OPTIONS.filter((k) => req[k] !== undefined);
@@ -109,7 +108,7 @@ function keptMemberSet(req: CustomizeRequest, facts: IsoFacts): GeneratedMembers
     throw new FlintError('CUSTOMIZE_CONFLICT', 'Kept embed-area members cannot be combined with options that generate them', extra);
   }
   const members = req.keepMembers ?? [];
-  if (members.some((m) => m.path.startsWith(NETWORK_DIR)) && !facts.features.liveInitrdNetwork) {
+  if (members.some((m) => networkName(m.path) !== null) && !facts.features.liveInitrdNetwork) {
     throw new FlintError('FEATURE_MISSING', 'This OS image does not support customizing network settings.');
   }
   return { members: [...members], liveConfig: members.find((m) => m.path === CONFIG_IGN)?.data ?? null, messages: [] };
@@ -157,7 +156,7 @@ export async function planReset(facts: IsoFacts): Promise<PatchPlan> {
 export async function planNetworkEmbed(facts: IsoFacts, keyfiles: NamedFile[], force = false): Promise<PatchPlan> {
   if (!facts.features.liveInitrdNetwork)
     throw new FlintError('FEATURE_MISSING', 'This OS image does not support customizing network settings.');
-  const existing = facts.members.filter((m) => m.path.startsWith(NETWORK_DIR));
+  const existing = facts.members.filter((m) => networkName(m.path) !== null);
   if (existing.length > 0 && !force) {
     throw new FlintError('NETWORK_EXISTS', 'This ISO image already has embedded network settings; use -f to force.');
   }
@@ -167,15 +166,15 @@ export async function planNetworkEmbed(facts: IsoFacts, keyfiles: NamedFile[], f
     const name = basename(f.name);
     if (seen.has(name)) throw new FlintError('NETWORK_DUPLICATE', `multiple input files named '${name}'`);
     seen.add(name);
-    added.push({ path: NETWORK_DIR + name, data: f.data });
+    added.push({ path: networkMember(name), data: f.data });
   }
-  const members = [...facts.members.filter((m) => !m.path.startsWith(NETWORK_DIR)), ...added];
+  const members = [...facts.members.filter((m) => networkName(m.path) === null), ...added];
   return normalizePlan(facts.size, await embedAreaWrites(facts, members));
 }
 
 /** Plans `iso network remove`: drops every network keyfile, keeps `config.ign`. */
 export async function planNetworkRemove(facts: IsoFacts): Promise<PatchPlan> {
-  const members = facts.members.filter((m) => !m.path.startsWith(NETWORK_DIR));
+  const members = facts.members.filter((m) => networkName(m.path) === null);
   return normalizePlan(facts.size, await embedAreaWrites(facts, members));
 }
 
@@ -185,9 +184,9 @@ export async function planNetworkRemove(facts: IsoFacts): Promise<PatchPlan> {
  */
 export function networkMembers(facts: IsoFacts): NamedFile[] {
   return facts.members
-    .filter((m) => m.path.startsWith(NETWORK_DIR))
+    .filter((m) => networkName(m.path) !== null)
     .map((m) => {
-      const name = m.path.slice(NETWORK_DIR.length);
+      const name = networkName(m.path) ?? '';
       if (name === '' || name === '.' || name === '..' || name.includes('/') || name.includes('\\') || name.includes('\0')) {
         throw new FlintError('NETWORK_UNSAFE_NAME', `refusing embedded network file with unsafe name '${m.path}'`);
       }

@@ -1,7 +1,7 @@
 /**
  * `iso extract pxe` and `iso extract minimal-iso` with coreos-installer's behaviour and wording
  * (coreos-installer `src/live/mod.rs`: iso_extract_pxe, iso_extract_minimal_iso,
- * modify_miniso_kargs; `src/live/embed.rs`: set_default_kargs; spec §9).
+ * modify_miniso_kargs; `src/live/embed.rs`: set_default_kargs; docs/live-iso-format.md §8.4).
  */
 import { createReadStream } from 'node:fs';
 import { access, mkdir, open, rm, unlink } from 'node:fs/promises';
@@ -139,7 +139,7 @@ export interface MinimalIsoOptions {
   stdout?: Writable & { isTTY?: boolean };
 }
 
-/** Refuses what coreos-installer refuses before doing any work (spec §9). */
+/** Refuses what coreos-installer refuses before doing any work (docs/live-iso-format.md §8.4). */
 function checkPristine(facts: IsoFacts): void {
   if (!facts.kargs) throw new FlintError('KARGS_UNSUPPORTED', 'No karg embed areas found; old or corrupted CoreOS ISO image.');
   if (facts.members.length > 0 || facts.kargs.currentKargs !== facts.kargs.defaultKargs) {

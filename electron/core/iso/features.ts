@@ -1,6 +1,6 @@
 import { FlintError } from '../errors';
 
-/** OS feature flags from `coreos/features.json` (spec §7); a missing file means all false. */
+/** OS feature flags from `coreos/features.json` (docs/live-iso-format.md §7.7); a missing file means all false. */
 export interface IsoFeatures {
   installerConfig: boolean;
   installerConfigDirectives: Record<string, boolean>;

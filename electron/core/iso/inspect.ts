@@ -1,8 +1,9 @@
 import { FlintError } from '../errors';
+import { CONFIG_IGN, networkName } from '../live-names';
 import { openFileSource, type ByteSource } from './byte-source';
 import type { CpioMember } from '../codecs/cpio';
 import { NO_FEATURES, parseFeatures, type IsoFeatures } from './features';
-import { IsoNotFoundError, lookupPath, readDirectory, readIso9660, readIsoFile, type Iso9660 } from './iso9660';
+import { DESCRIPTORS_START, IsoNotFoundError, lookupPath, readDirectory, readIso9660, readIsoFile, type Iso9660 } from './iso9660';
 import { findKargAreas, type KargAreas } from './kargs';
 import { decodeEmbedArea, isAllZero } from './payload';
 
@@ -29,16 +30,12 @@ export interface IsoFacts {
   members: CpioMember[];
   /** The embedded `config.ign`, if any. */
   ignition: Uint8Array | null;
-  /** config.ign or network files present, or current kargs ≠ default (spec §4.5). */
+  /** config.ign or network files present, or current kargs ≠ default (docs/live-iso-format.md §8.2). */
   customized: boolean;
 }
 
-/** Size of the system area before the volume descriptors. */
-export const SYSTEM_AREA = 32768;
-/** Archive path of the live Ignition config. */
-export const CONFIG_IGN = 'config.ign';
-/** Archive directory of NetworkManager keyfiles. */
-export const NETWORK_DIR = 'etc/coreos-firstboot-network/';
+/** Size of the system area: everything before the volume descriptors (ECMA-119 §6.2.1). */
+export const SYSTEM_AREA = DESCRIPTORS_START;
 const IGNINFO = 'COREOS/IGNINFO.JSO';
 const FEATURES = 'COREOS/FEATURES.JSO';
 const FALLBACK_EMBED_FILE = 'images/ignition.img';
@@ -52,7 +49,7 @@ async function optionalFile(src: ByteSource, iso: Iso9660, path: string): Promis
   }
 }
 
-/** Locates the Ignition embed area via igninfo.json or the images/ignition.img fallback (spec §3.1). */
+/** Locates the Ignition embed area via igninfo.json or the images/ignition.img fallback (docs/live-iso-format.md §4.1). */
 export async function findEmbedArea(src: ByteSource, iso: Iso9660): Promise<EmbedArea & { file: string }> {
   const info = await optionalFile(src, iso, IGNINFO);
   let file = FALLBACK_EMBED_FILE;
@@ -118,7 +115,7 @@ export async function inspectIso(src: ByteSource): Promise<IsoFacts> {
   const areaBytes = await src.read(embed.offset, embed.length);
   const members = isAllZero(areaBytes) ? [] : await decodeEmbedArea(areaBytes);
   const ignition = members.find((m) => m.path === CONFIG_IGN)?.data ?? null;
-  const network = members.some((m) => m.path.startsWith(NETWORK_DIR));
+  const network = members.some((m) => networkName(m.path) !== null);
   return {
     volumeId: iso.volumeId,
     systemId: iso.systemId,

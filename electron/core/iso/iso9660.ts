@@ -74,7 +74,7 @@ function ascii(bytes: Uint8Array): string {
 
 const NAME_OK = /^[A-Za-z0-9_ !"%&'()*+,\-.:<=>?]*$/;
 
-/** Normalises a primary-volume file identifier the way coreos-installer does (spec §2.3). */
+/** Normalises a primary-volume file identifier the way coreos-installer does (docs/live-iso-format.md §3.3). */
 export function normaliseName(raw: Uint8Array): string {
   let end = raw.indexOf(0);
   if (end < 0) end = raw.length;
@@ -105,7 +105,7 @@ function wrapParse(cause: string, inner: string[] = []): FlintError {
   return new FlintError('ISO_NOT_ISO', 'parsing ISO9660 image', ['getting volume descriptor #1', cause, ...inner]);
 }
 
-/** Reads the volume descriptors and returns the first primary volume (spec §2.1). */
+/** Reads the volume descriptors and returns the first primary volume (docs/live-iso-format.md §3.1). */
 export async function readIso9660(src: ByteSource): Promise<Iso9660> {
   let primary: Iso9660 | null = null;
   for (let i = 0; ; i++) {
@@ -146,7 +146,7 @@ export async function readIso9660(src: ByteSource): Promise<Iso9660> {
   return primary;
 }
 
-/** Lists the records of a directory (without `.` and `..`), spec §2.2. */
+/** Lists the records of a directory (without `.` and `..`), docs/live-iso-format.md §3.2. */
 export async function readDirectory(src: ByteSource, dir: IsoRecord): Promise<IsoRecord[]> {
   if (dir.length > MAX_DIRECTORY_BYTES)
     throw new FlintError('ISO_CORRUPT', `directory "${dir.name || '/'}" claims ${dir.length} bytes; corrupt ISO?`, [

@@ -1,10 +1,11 @@
 /**
  * The kernel-argument changes of a customized image, as the three lists `iso customize` takes
  * (`--live-karg-append/-delete/-replace`). coreos-installer stores only the resulting command line
- * in the karg areas (spec §5.5), so the lists are recovered by comparing the current kargs with the
- * image's defaults; applying them to the defaults with the same editor (`editKargs`, spec §5.6)
- * gives the current kargs back exactly, which is checked here. Applied to a newer release's
- * defaults they make the same changes there (its own `coreos.liveiso=` is kept).
+ * in the karg areas (docs/live-iso-format.md §6.5), so the lists are recovered by comparing the
+ * current kargs with the image's defaults; applying them to the defaults with the same editor
+ * (`editKargs`, docs/live-iso-format.md §6.6) gives the current kargs back exactly, which is
+ * checked here. Applied to a newer release's defaults they make the same changes there (its own
+ * `coreos.liveiso=` is kept).
  */
 import { editKargs, type KargEdits } from './kargs';
 
@@ -15,10 +16,7 @@ export interface KargChanges {
   replace: string[];
 }
 
-/** No change at all. */
-export const NO_KARG_CHANGES: KargChanges = { append: [], delete: [], replace: [] };
-
-/** coreos-installer's replace syntax: `KEY=OLD=NEW`, none of the three holding `=` (spec §5.6). */
+/** coreos-installer's replace syntax: `KEY=OLD=NEW`, none of the three holding `=` (docs/live-iso-format.md §6.6). */
 const REPLACEABLE = /^([^=]+)=([^=]+)$/;
 
 const words = (s: string) => s.split(' ').filter((w) => w !== '');

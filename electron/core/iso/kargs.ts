@@ -2,7 +2,7 @@ import { ERROR_CODES, type WarningValue } from '../../contract/error-codes';
 import { assertNoControlChars, checkKargs, requireValidKargs } from '../cmdline';
 import { FlintError, codedError } from '../errors';
 import type { ByteSource } from './byte-source';
-import { IsoNotFoundError, lookupPath, readIsoFile, type Iso9660 } from './iso9660';
+import { DESCRIPTORS_START, IsoNotFoundError, lookupPath, readIsoFile, type Iso9660 } from './iso9660';
 import type { PatchWrite } from './plan';
 
 /** One karg slot: absolute offset in the image plus its pad and end characters. */
@@ -12,7 +12,7 @@ export interface KargSlot {
   end: string;
 }
 
-/** The kernel-argument embed areas of an ISO (spec §5). */
+/** The kernel-argument embed areas of an ISO (docs/live-iso-format.md §6). */
 export interface KargAreas {
   /** Slot length in bytes (same for every slot). */
   size: number;
@@ -23,13 +23,22 @@ export interface KargAreas {
 
 /** Largest slot coreos-installer accepts. */
 export const MAX_KARG_AREA = 2048;
-/** Legacy coreKarg header in the system area (spec §5.4). */
-export const CORE_KARG_OFFSET = 32672;
+/** Size of the legacy `coreiso+` header, the last bytes of the system area (docs/live-iso-format.md §4.2). */
+const COREISO_HEADER_SIZE = 24;
+/** Size of the legacy coreKarg header, just before the `coreiso+` header (docs/live-iso-format.md §6.4). */
+const CORE_KARG_HEADER_SIZE = 72;
+/**
+ * Offset of the coreKarg header: derived like coreos-installer's src/live/embed.rs
+ * (`32768 - COREOS_INITRD_HEADER_SIZE - COREOS_KARG_EMBED_AREA_HEADER_SIZE`), i.e. 32672.
+ */
+export const CORE_KARG_OFFSET = DESCRIPTORS_START - COREISO_HEADER_SIZE - CORE_KARG_HEADER_SIZE;
+// fields of the coreKarg header (docs/live-iso-format.md §6.4), each u64le after the magic
 const CORE_KARG_MAGIC = 'coreKarg';
 const CORE_KARG_LEN = 8;
 const CORE_KARG_DEFAULT = 16;
 const CORE_KARG_SLOTS = 24;
 const CORE_KARG_MAX_SLOTS = 6;
+const U64_SIZE = 8;
 const KARGS_JSON = 'COREOS/KARGS.JSO';
 
 function u64(b: Uint8Array, at: number): number {
@@ -80,7 +89,7 @@ async function fromKargsJson(src: ByteSource, iso: Iso9660, json: Uint8Array): P
   return { size: info.size, defaultKargs: info.default, slots };
 }
 
-/** Parses the kargs held in one slot (spec §5.3). */
+/** Parses the kargs held in one slot (docs/live-iso-format.md §6.3). */
 export function parseSlot(bytes: Uint8Array, pad: string, end: string): string {
   let s: string;
   try {
@@ -94,14 +103,14 @@ export function parseSlot(bytes: Uint8Array, pad: string, end: string): string {
 }
 
 async function fromLegacyHeader(src: ByteSource, system: Uint8Array): Promise<Omit<KargAreas, 'currentKargs'> | null> {
-  const h = system.subarray(CORE_KARG_OFFSET, CORE_KARG_OFFSET + 72);
-  if (Buffer.from(h.subarray(0, 8)).toString('latin1') !== CORE_KARG_MAGIC) return null;
+  const h = system.subarray(CORE_KARG_OFFSET, CORE_KARG_OFFSET + CORE_KARG_HEADER_SIZE);
+  if (Buffer.from(h.subarray(0, CORE_KARG_MAGIC.length)).toString('latin1') !== CORE_KARG_MAGIC) return null;
   const size = u64(h, CORE_KARG_LEN);
   if (size > MAX_KARG_AREA) throw new FlintError('KARGS_CORRUPT', `karg embed area length larger than ${MAX_KARG_AREA} (found ${size})`);
   const defaultKargs = parseSlot(await src.read(u64(h, CORE_KARG_DEFAULT), size), '#', '\n');
   const slots: KargSlot[] = [];
   for (let i = 0; i < CORE_KARG_MAX_SLOTS; i++) {
-    const off = u64(h, CORE_KARG_SLOTS + i * 8);
+    const off = u64(h, CORE_KARG_SLOTS + i * U64_SIZE);
     if (off === 0) break;
     slots.push({ offset: off, pad: '#', end: '\n' });
   }
@@ -139,9 +148,9 @@ export async function findKargAreas(src: ByteSource, iso: Iso9660, systemArea: U
 }
 
 /**
- * Writes that set every slot to `kargs` (spec §5.5): kargs + end + pad to the slot size. Every
- * path that changes live kargs ends here, so a control character (a newline would start a new
- * line of grub.cfg / isolinux.cfg) is refused here whatever built the line.
+ * Writes that set every slot to `kargs` (docs/live-iso-format.md §6.5): kargs + end + pad to the
+ * slot size. Every path that changes live kargs ends here, so a control character (a newline would
+ * start a new line of grub.cfg / isolinux.cfg) is refused here whatever built the line.
  */
 export function kargWrites(areas: Pick<KargAreas, 'size' | 'slots'>, kargs: string): PatchWrite[] {
   const k = kargs.trim();
@@ -162,7 +171,7 @@ export function kargWrites(areas: Pick<KargAreas, 'size' | 'slots'>, kargs: stri
   });
 }
 
-/** Edits to a kernel command line; applied delete → append → replace (spec §5.6). */
+/** Edits to a kernel command line; applied delete → append → replace (docs/live-iso-format.md §6.6). */
 export interface KargEdits {
   append?: string[];
   delete?: string[];

@@ -1,9 +1,10 @@
 /**
  * Reads back what an embedded live `config.ign` carries: the configs it merges, its CA
  * certificates, the files it writes (installer configs, the destination config, pre/post-install
- * scripts) and its units. The layout is the one `iso customize` generates (spec §6.2 to §6.5,
- * coreos-installer `src/live/customize.rs`), but any Ignition 3.x config is summarized the same way:
- * inline `data:` resources are decoded (gzip included), remote ones are named by URL.
+ * scripts) and its units. The layout is the one `iso customize` generates
+ * (docs/live-iso-format.md §7.2, §7.3, §7.4, §7.5; coreos-installer `src/live/customize.rs`), but
+ * any Ignition 3.x config is summarized the same way: inline `data:` resources are decoded (gzip
+ * included), remote ones are named by URL.
  */
 import { createHash, X509Certificate } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';

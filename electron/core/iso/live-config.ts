@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
 import { stringify as toYaml } from 'yaml';
 import { FlintError } from '../errors';
+import { CONFIG_IGN, networkMember } from '../live-names';
 import type { CpioMember } from '../codecs/cpio';
 import { gzipLikeCoreosInstaller } from '../codecs/compression';
 import { normaliseConsole, parseIgnitionConfig, parseInstallerConfig } from './config-check';
@@ -12,7 +13,7 @@ export interface NamedFile {
   data: Uint8Array;
 }
 
-/** What goes into the live image's embed area (options of spec §6.3, without live kargs). */
+/** What goes into the live image's embed area (options of docs/live-iso-format.md §7.3, without live kargs). */
 export interface MemberRequest {
   liveIgnition?: NamedFile[];
   ignitionCa?: NamedFile[];
@@ -36,7 +37,7 @@ export interface GeneratedMembers {
   messages: string[];
 }
 
-/** Ignition resource pointing at gzip-compressed inline data (spec §6.2). */
+/** Ignition resource pointing at gzip-compressed inline data (docs/live-iso-format.md §7.2). */
 export interface Resource {
   compression: 'gzip';
   source: string;
@@ -47,15 +48,13 @@ export function dataResource(data: Uint8Array): Resource {
   return { compression: 'gzip', source: 'data:;base64,' + Buffer.from(gzipLikeCoreosInstaller(data)).toString('base64') };
 }
 
-/** Directory of initrd NetworkManager keyfiles. */
-export const NETWORK_MEMBER_DIR = 'etc/coreos-firstboot-network';
 const INSTALLER_DIR = '/etc/coreos/installer.d';
 const DEST_IGN = '/etc/coreos/dest.ign';
 const DOCS = 'https://coreos.github.io/coreos-installer/customizing-install/';
 const MODE_0600 = 0o600;
 const MODE_0700 = 0o700;
 
-/** Text of the generated pre/post-install unit (spec §6.4). */
+/** Text of the generated pre/post-install unit (docs/live-iso-format.md §7.4). */
 export function scriptUnit(kind: 'pre' | 'post', name: string): string {
   const pre = kind === 'pre';
   return [
@@ -79,7 +78,7 @@ export function scriptUnit(kind: 'pre' | 'post', name: string): string {
   ].join('\n');
 }
 
-/** Refuses an option the image's features.json does not allow (spec §7). */
+/** Refuses an option the image's features.json does not allow (docs/live-iso-format.md §7.7). */
 function need(ok: boolean, what: 'network settings' | 'installer configuration' | 'the destination console'): void {
   if (!ok) throw new FlintError('FEATURE_MISSING', `This OS image does not support customizing ${what}.`);
 }
@@ -87,7 +86,7 @@ function need(ok: boolean, what: 'network settings' | 'installer configuration' 
 const compact = (v: unknown) => Buffer.from(JSON.stringify(v), 'utf8');
 
 /**
- * Builds the initrd members and the live Ignition config for a customization (spec §6). Pure:
+ * Builds the initrd members and the live Ignition config for a customization (docs/live-iso-format.md §7). Pure:
  * same inputs, same bytes. Shared by `iso customize` and `pxe customize` (which has no kargs).
  */
 export function buildCustomizeMembers(req: MemberRequest, features: IsoFeatures): GeneratedMembers {
@@ -105,7 +104,7 @@ export function buildCustomizeMembers(req: MemberRequest, features: IsoFeatures)
     files.push({ contents: dataResource(data), mode, overwrite: null, path });
   };
 
-  // processing order of spec §6.1
+  // processing order of docs/live-iso-format.md §7.1
   for (const f of req.destIgnition ?? []) {
     need(features.installerConfig, 'installer configuration');
     destConfigs.push(compact(parseIgnitionConfig(f.name, f.data)));
@@ -158,7 +157,7 @@ export function buildCustomizeMembers(req: MemberRequest, features: IsoFeatures)
   }
   for (const f of req.liveIgnition ?? []) merge.push(dataResource(compact(parseIgnitionConfig(f.name, f.data))));
 
-  // destination config (spec §6.5)
+  // destination config (docs/live-iso-format.md §7.5)
   let ignitionFile: string | undefined;
   if (destConfigs.length > 0) {
     let dest: Uint8Array;
@@ -206,12 +205,7 @@ export function buildCustomizeMembers(req: MemberRequest, features: IsoFeatures)
     liveConfig = Buffer.concat([compact(config), Buffer.from('\n')]);
   }
   const members: CpioMember[] = [];
-  if (liveConfig) members.push({ path: 'config.ign', data: liveConfig });
-  for (const [name, data] of network) members.push({ path: `${NETWORK_MEMBER_DIR}/${name}`, data });
+  if (liveConfig) members.push({ path: CONFIG_IGN, data: liveConfig });
+  for (const [name, data] of network) members.push({ path: networkMember(name), data });
   return { members, liveConfig, messages };
-}
-
-/** Only the live `config.ign` of a customization (null when no option contributes to it). */
-export function generateLiveConfig(req: MemberRequest, features: IsoFeatures): Uint8Array | null {
-  return buildCustomizeMembers(req, features).liveConfig;
 }

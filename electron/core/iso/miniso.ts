@@ -1,6 +1,6 @@
 /**
  * `coreos/miniso.dat`: what a full live ISO carries to rebuild the "minimal" (network-boot) ISO
- * (spec §9; coreos-installer `src/miniso.rs`). The file is bincode with little-endian varints:
+ * (docs/live-iso-format.md §8.4; coreos-installer `src/miniso.rs`). The file is bincode with little-endian varints:
  *
  *   header  magic  8 raw bytes `MINISO\0\0`
  *           version          varint u32 (1)

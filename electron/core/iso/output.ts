@@ -21,7 +21,7 @@ export function checkStdoutTarget(stdout: { isTTY?: boolean }): void {
 }
 
 /**
- * Applies a plan to `input` in one of the three output modes (spec §4.6): in place, to a new
+ * Applies a plan to `input` in one of the three output modes (docs/live-iso-format.md §8.3): in place, to a new
  * file (fast OS copy, no overwrite), or streamed (`-`) through planTransform. All three give
  * identical bytes.
  */

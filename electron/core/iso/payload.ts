@@ -1,12 +1,12 @@
 import { FlintError } from '../errors';
-import { readCpio, writeCpio, type CpioMember } from '../codecs/cpio';
-import { GZIP_MAGIC, XZ_MAGIC, ZSTD_MAGIC, gunzipAt, hasMagic, isZstd, unxzAt, xzCrc32 } from '../codecs/compression';
-import { type DecodeBudget, embedAreaBudget } from '../codecs/limits';
-import { zstdDecompress, zstdFrameLength } from '../codecs/zstd';
+import { writeCpio, type CpioMember } from '../codecs/cpio';
+import { xzCrc32 } from '../codecs/compression';
+import { readInitrd } from '../codecs/initrd';
+import { embedAreaBudget } from '../codecs/limits';
 
 /**
  * Builds the compressed embed payload: one newc cpio archive of `members` compressed as .xz with
- * the CRC32 check (spec §4.3). Returns only the compressed bytes.
+ * the CRC32 check (docs/live-iso-format.md §5.2, §5.3). Returns only the compressed bytes.
  */
 export async function buildEmbedPayload(members: CpioMember[]): Promise<Uint8Array> {
   return xzCrc32(writeCpio(members));
@@ -33,68 +33,13 @@ export function isAllZero(bytes: Uint8Array): boolean {
   return true;
 }
 
-function mergeInto(map: Map<string, Uint8Array>, members: CpioMember[]): void {
-  for (const m of members) {
-    map.delete(m.path);
-    map.set(m.path, m.data);
-  }
-}
-
-async function decodeArchives(bytes: Uint8Array, map: Map<string, Uint8Array>, budget: DecodeBudget): Promise<void> {
-  let pos = 0;
-  for (;;) {
-    while (pos < bytes.length && bytes[pos] === 0) pos++;
-    if (pos >= bytes.length) return;
-    let compressed: { data: Uint8Array; consumed: number } | null = null;
-    if (hasMagic(bytes, pos, XZ_MAGIC)) compressed = await unxzAt(bytes, pos, budget);
-    else if (hasMagic(bytes, pos, GZIP_MAGIC)) compressed = gunzipAt(bytes, pos, budget);
-    else if (isZstd(bytes, pos)) {
-      // zstd: node:zlib on Node >= 22.15 (the Electron app), else the zstd tool, else a clear error.
-      // One archive may span consecutive frames (multi-threaded zstd), so they are joined.
-      const parts: Uint8Array[] = [];
-      let p = pos;
-      while (isZstd(bytes, p)) {
-        const len = zstdFrameLength(bytes, p);
-        if (hasMagic(bytes, p, ZSTD_MAGIC)) parts.push(zstdDecompress(bytes.subarray(p, p + len), budget));
-        p += len;
-      }
-      if (parts.length === 0) {
-        pos = p; // only skippable frames
-        continue;
-      }
-      compressed = { data: Buffer.concat(parts), consumed: p - pos };
-    }
-    if (compressed) {
-      const { data, consumed } = compressed;
-      const { members, end } = readCpio(data, 0);
-      mergeInto(map, members);
-      for (let i = end; i < data.length; i++) {
-        if (data[i] !== 0) throw new FlintError('EMBED_CORRUPT', 'found trailing garbage inside compressed archive');
-      }
-      pos += consumed;
-    } else {
-      const { members, end } = readCpio(bytes, pos);
-      mergeInto(map, members);
-      pos = end;
-    }
-  }
-}
-
 /**
- * Decodes an embed area (spec §4.2): an all-zero area has no members; otherwise a sequence of
- * gzip/xz/zstd/uncompressed newc archives separated by zeros. Regular files only; later copies
- * win. zstd needs Node >= 22.15 or the zstd tool (electron/core/codecs/zstd.ts), else it is a clear
- * error. Everything decompressed draws from one budget tied to the area's size
- * (codecs/limits.ts): more is DECOMPRESSED_TOO_LARGE.
+ * Decodes a non-zero embed area with the one initrd reader (docs/live-iso-format.md §5.1); any
+ * failure is EMBED_CORRUPT `decoding initrd embed area`, as coreos-installer words it
+ * (src/live/embed.rs). An all-zero area holds no members: callers check isAllZero first.
+ * Everything decompressed draws from one budget tied to the area's size (codecs/limits.ts): more
+ * is DECOMPRESSED_TOO_LARGE.
  */
 export async function decodeEmbedArea(bytes: Uint8Array): Promise<CpioMember[]> {
-  const map = new Map<string, Uint8Array>();
-  try {
-    await decodeArchives(bytes, map, embedAreaBudget(bytes.length));
-  } catch (err) {
-    const e = err instanceof FlintError ? err : new FlintError('EMBED_CORRUPT', (err as Error).message);
-    const code = e.code === 'DECOMPRESSED_TOO_LARGE' ? e.code : 'EMBED_CORRUPT';
-    throw new FlintError(code, 'decoding initrd embed area', [e.message, ...e.causes]);
-  }
-  return [...map].map(([path, data]) => ({ path, data })).sort((a, b) => Buffer.compare(Buffer.from(a.path), Buffer.from(b.path)));
+  return readInitrd(bytes, { code: 'EMBED_CORRUPT', message: 'decoding initrd embed area' }, embedAreaBudget(bytes.length));
 }

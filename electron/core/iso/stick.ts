@@ -15,7 +15,8 @@ import { FlintError } from '../errors';
 import { openFileSource, type ByteSource } from './byte-source';
 import type { CustomizeRequest, KeptMember } from './customize';
 import type { IsoFeatures } from './features';
-import { CONFIG_IGN, inspectIso, NETWORK_DIR, type IsoArch, type IsoFacts } from './inspect';
+import { CONFIG_IGN, networkName } from '../live-names';
+import { inspectIso, type IsoArch, type IsoFacts } from './inspect';
 import { diffKargs, type KargChanges } from './karg-changes';
 import { summarizeLiveConfig, type LiveConfigSummary } from './live-config-read';
 import { identifyRelease, volumeCreated, type ReleaseIdentity } from './release';
@@ -80,7 +81,7 @@ const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
 function kindOf(path: string): MemberKind {
   if (path === CONFIG_IGN) return 'live-config';
-  if (path.startsWith(NETWORK_DIR)) return 'network-keyfile';
+  if (networkName(path) !== null) return 'network-keyfile';
   return 'other';
 }
 
@@ -151,9 +152,10 @@ export async function stickContentsOf(src: ByteSource, facts: IsoFacts, source: 
     customized: facts.customized,
     customization: { members, kargChanges: kargs ? kargs.changes : null },
     liveConfig: facts.ignition ? summarizeLiveConfig(facts.ignition) : null,
-    networkKeyfiles: facts.members
-      .filter((m) => m.path.startsWith(NETWORK_DIR))
-      .map((m) => summarizeKeyfile(m.path.slice(NETWORK_DIR.length), m.data)),
+    networkKeyfiles: facts.members.flatMap((m) => {
+      const name = networkName(m.path);
+      return name === null ? [] : [summarizeKeyfile(name, m.data)];
+    }),
   };
 }
 

@@ -20,7 +20,7 @@ export const PXE_FIRSTBOOT_REMINDER =
   'The PXE kernel command line must include ignition.firstboot ignition.platform.id=metal for the embedded Ignition config to run.';
 
 /**
- * `flint pxe customize`: the same member generation as `iso customize` (spec §6.6) applied to a
+ * `flint pxe customize`: the same member generation as `iso customize` (docs/live-iso-format.md §7.6) applied to a
  * live initramfs. Live karg options do not exist for PXE (the kernel line is in the boot config)
  * and are refused. The feature flags come from the initramfs's `etc/coreos/features.json`.
  */

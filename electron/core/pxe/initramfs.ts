@@ -2,23 +2,8 @@ import { FlintError } from '../errors';
 import type { CpioMember } from '../codecs/cpio';
 import { NO_FEATURES, parseFeatures, type IsoFeatures } from '../iso/features';
 import { buildEmbedPayload } from '../iso/payload';
-import { readInitrdMembers } from './archives';
-
-/** The marker file every Fedora CoreOS live initramfs carries. */
-export const LIVE_INITRAMFS_MARKER = 'etc/coreos-live-initramfs';
-/** Where the live initramfs keeps its OS feature flags. */
-export const INITRAMFS_FEATURES = 'etc/coreos/features.json';
-/** The Ignition config the live initramfs picks up. */
-export const CONFIG_IGN = 'config.ign';
-/** NetworkManager keyfiles copied by the live initramfs. */
-export const NETWORK_DIR = 'etc/coreos-firstboot-network/';
-
-/** Wraps a decoding failure; a missing zstd decoder keeps its own code and advice. */
-function readError(what: string, err: unknown): FlintError {
-  if (err instanceof FlintError && err.code === 'ZSTD_UNSUPPORTED') return err;
-  const e = err instanceof FlintError ? err : new FlintError('PXE_INITRAMFS_CORRUPT', (err as Error).message);
-  return new FlintError(e.code === 'DECOMPRESSED_TOO_LARGE' ? e.code : 'PXE_INITRAMFS_CORRUPT', what, [e.message, ...e.causes]);
-}
+import { readInitrd } from '../codecs/initrd';
+import { CONFIG_IGN, INITRAMFS_FEATURES, LIVE_INITRAMFS_MARKER, networkMember, networkName } from '../live-names';
 
 /** What a live initramfs holds that `pxe customize` cares about. */
 export interface InitramfsFacts {
@@ -33,36 +18,19 @@ export interface InitramfsFacts {
 }
 
 /**
- * Reads a whole initramfs (a sequence of uncompressed/gzip/xz newc archives, zero-padded) and
- * reports whether it is a CoreOS live initramfs, its feature flags and whether it is customized.
+ * Reads a whole initramfs with the one initrd reader (docs/live-iso-format.md §5.1) and reports
+ * whether it is a CoreOS live initramfs, its feature flags and whether it is customized.
  */
 export async function inspectInitramfs(bytes: Uint8Array): Promise<InitramfsFacts> {
-  let members: CpioMember[];
-  try {
-    members = await readInitrdMembers(bytes);
-  } catch (err) {
-    throw readError('reading initramfs', err);
-  }
+  const members = await readInitrd(bytes, { code: 'PXE_INITRAMFS_CORRUPT', message: 'reading initramfs' });
   const byPath = new Map(members.map((m) => [m.path, m.data]));
   const feat = byPath.get(INITRAMFS_FEATURES);
   return {
     isLive: byPath.has(LIVE_INITRAMFS_MARKER),
     features: feat ? parseFeatures(feat) : NO_FEATURES,
-    customized: members.some((m) => m.path === CONFIG_IGN || m.path.startsWith(NETWORK_DIR)),
+    customized: members.some((m) => m.path === CONFIG_IGN || networkName(m.path) !== null),
     members,
   };
-}
-
-/**
- * Appends one generated xz (CRC32) cpio archive of `members` to a live initramfs, as
- * coreos-installer's `pxe customize` does: the input bytes unchanged, then the archive.
- * Refuses an initramfs that is not a CoreOS live one or is already customized.
- */
-export async function appendToInitramfs(initramfs: Uint8Array, members: CpioMember[]): Promise<Uint8Array> {
-  const facts = await inspectInitramfs(initramfs);
-  if (!facts.isLive) throw new FlintError('PXE_NOT_LIVE_INITRAMFS', 'not a CoreOS live initramfs image');
-  if (facts.customized) throw new FlintError('PXE_ALREADY_CUSTOMIZED', 'input is already customized');
-  return appendArchive(initramfs, members);
 }
 
 /** The initramfs bytes unchanged, then one xz (CRC32) cpio archive of `members` (none: unchanged). */
@@ -85,18 +53,14 @@ export async function wrapIgnition(config: Uint8Array): Promise<Uint8Array> {
  * initramfs). Throws `PXE_NO_IGNITION` when there is none.
  */
 export async function unwrapIgnition(initrd: Uint8Array): Promise<Uint8Array> {
-  const members = await readInitrd(initrd);
+  const members = await readWrapped(initrd);
   const cfg = members.find((m) => m.path === CONFIG_IGN);
   if (!cfg) throw new FlintError('PXE_NO_IGNITION', 'No embedded Ignition config.');
   return cfg.data;
 }
 
-async function readInitrd(initrd: Uint8Array): Promise<CpioMember[]> {
-  try {
-    return await readInitrdMembers(initrd);
-  } catch (err) {
-    throw readError('reading initrd', err);
-  }
+function readWrapped(initrd: Uint8Array): Promise<CpioMember[]> {
+  return readInitrd(initrd, { code: 'PXE_INITRAMFS_CORRUPT', message: 'reading initrd' });
 }
 
 /** A NetworkManager keyfile for the live system: its file name (basename is used) and bytes. */
@@ -118,7 +82,7 @@ export async function wrapNetworkKeyfiles(files: Keyfile[]): Promise<Uint8Array>
     if (!base || base === '.' || base === '..') throw new FlintError('PXE_BAD_KEYFILE', `invalid keyfile name '${f.name}'`);
     if (seen.has(base)) throw new FlintError('PXE_DUPLICATE_KEYFILE', `multiple input files named '${base}'`);
     seen.add(base);
-    return { path: NETWORK_DIR + base, data: f.data };
+    return { path: networkMember(base), data: f.data };
   });
   return buildEmbedPayload(members);
 }
@@ -128,9 +92,9 @@ export async function wrapNetworkKeyfiles(files: Keyfile[]): Promise<Uint8Array>
  * by basename. Throws `PXE_NO_NETWORK` (`No embedded network settings.`) when there are none.
  */
 export async function unwrapNetworkKeyfiles(initrd: Uint8Array): Promise<Keyfile[]> {
-  const found = (await readInitrd(initrd))
-    .filter((m) => m.path.startsWith(NETWORK_DIR) && !m.path.slice(NETWORK_DIR.length).includes('/'))
-    .map((m) => ({ name: m.path.slice(NETWORK_DIR.length), data: m.data }));
+  const found = (await readWrapped(initrd))
+    .map((m) => ({ name: networkName(m.path), data: m.data }))
+    .filter((f): f is Keyfile => f.name !== null && !f.name.includes('/'));
   if (found.length === 0) throw new FlintError('PXE_NO_NETWORK', 'No embedded network settings.');
   return found.sort((a, b) => Buffer.compare(Buffer.from(a.name), Buffer.from(b.name)));
 }

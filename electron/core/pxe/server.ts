@@ -3,9 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { extname, resolve, sep } from 'node:path';
 import { FlintError } from '../errors';
-import { openInside, resolveInside } from '../safe-path';
-
-export { resolveInside };
+import { openInside } from '../safe-path';
 
 /** Options of {@link startBootServer}. */
 export interface BootServerOptions {
@@ -138,7 +136,7 @@ export async function startBootServer(opts: BootServerOptions): Promise<BootServ
   if (!st?.isDirectory()) throw new FlintError('SERVE_NO_DIR', `cannot serve ${opts.dir}: not a directory`);
   const root = resolve(opts.dir);
   const server: Server = createServer((req, res) => {
-    handle(root, req, res)
+    void handle(root, req, res)
       .catch((): Outcome => {
         if (!res.headersSent) res.writeHead(500);
         res.end();

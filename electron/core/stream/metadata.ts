@@ -5,9 +5,6 @@ import { cancelledError, httpGetBuffer, isTransientError } from './http';
 /** The Fedora CoreOS production streams Flint offers. */
 export const STREAMS = ['stable', 'testing', 'next'] as const;
 
-/** One of the production streams. */
-export type StreamName = (typeof STREAMS)[number];
-
 /** Where stream metadata lives unless a mirror is configured. */
 export const DEFAULT_STREAM_BASE_URL = 'https://builds.coreos.fedoraproject.org';
 

@@ -125,7 +125,8 @@ async function runHelper(
   });
   tail();
   if (done) return done;
-  if (fatal) throw fatal;
+  // assigned in the event handler: TypeScript cannot see that and narrows `fatal` to null here
+  if (fatal) throw fatal as FlintError;
   if (finished.size === 0 && lastBytes.size === 0 && isAuthFailure(plan.method, exit.code, stderr)) {
     throw codedError(
       ERROR_CODES.WRITE_NOT_AUTHORIZED,

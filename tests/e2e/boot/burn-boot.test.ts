@@ -7,20 +7,19 @@
 // of the printed /config.ign itself: the installer config (/etc/coreos/installer.d/*) and the
 // destination config (/etc/coreos/dest.ign) are files of that live config, and a real FCOS live
 // system would write them out exactly from there.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { skipReason } from '../../helpers/requirements';
-import { createLoopDevice, type LoopDevice } from '../../helpers/loop';
+import { useLoopDevices, useTempDir } from '../../helpers/lifecycle';
 import { COREOS_FIXTURES } from '../../helpers/fixtures';
 import { buildLiveIso, type LiveIsoInfo } from './lib/live-iso';
 import { bootImage } from './lib/qemu';
 import { bootProblems, sha256 } from './lib/report';
 import { BOOT_REQUIREMENTS, BUILD_ISO_REQUIREMENTS, allOf } from './lib/requirements';
 import { populateMirror, startMirrorServer, type MirrorServer } from '../../helpers/mirror-server';
-import { runFlint } from './lib/flint-cli';
+import { runFlint } from '../../helpers/cli';
 import { liveConfigContents } from './lib/ignition-data';
 
 const why = skipReason(allOf(BUILD_ISO_REQUIREMENTS, BOOT_REQUIREMENTS, { tools: ['losetup'], root: true }));
@@ -45,39 +44,28 @@ function withoutNulls(v: unknown): unknown {
 const parsed = (text: string) => withoutNulls(JSON.parse(text));
 
 describe.skipIf(why)('flint burn, then boot the stick in QEMU', () => {
-  let dir = '';
+  const tmp = useTempDir('flint-burn-boot-');
   let info: LiveIsoInfo;
   let mirror: MirrorServer | undefined;
   let pubKey = '';
   let cacheDir = '';
-  const loops: LoopDevice[] = [];
+  const stick = useLoopDevices();
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'flint-burn-boot-'));
-    cacheDir = join(dir, 'cache');
-    info = buildLiveIso(join(dir, 'fedora-coreos-41.20241027.3.0-live-iso.x86_64.iso'));
+    cacheDir = tmp.join('cache');
+    info = buildLiveIso(tmp.join('fedora-coreos-41.20241027.3.0-live-iso.x86_64.iso'));
     pubKey = join(COREOS_FIXTURES, 'verify', 'test-key.pub.asc');
     // real stable.json metadata, the ISO and a detached signature made with the test key now
-    await populateMirror(join(dir, 'mirror'), { iso: { file: info.iso } });
-    mirror = await startMirrorServer({ root: join(dir, 'mirror') });
-  });
-  afterEach(() => {
-    for (const l of loops.splice(0)) l.remove();
+    await populateMirror(tmp.join('mirror'), { iso: { file: info.iso } });
+    mirror = await startMirrorServer({ root: tmp.join('mirror') });
   });
   afterAll(async () => {
     await mirror?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
   });
-
-  function stick(): LoopDevice {
-    const l = createLoopDevice(STICK);
-    loops.push(l);
-    return l;
-  }
 
   /** What `flint iso customize` + `flint iso ignition show` give for the same customization. */
   async function expectedLiveConfig(name: string, customizeArgs: string[]): Promise<string> {
-    const out = join(dir, name);
+    const out = tmp.join(name);
     const c = await runFlint(['iso', 'customize', ...customizeArgs, '-o', out, info.iso]);
     expect(c.stderr).not.toMatch(/^Error/m);
     expect(c.code).toBe(0);
@@ -97,7 +85,7 @@ describe.skipIf(why)('flint burn, then boot the stick in QEMU', () => {
 
   it('live form: --stream from a signed mirror, --ignition and --fromram; boots under BIOS and UEFI', async () => {
     const expected = await expectedLiveConfig('live.iso', ['--live-ignition', LIVE_IGN, '--live-karg-append', FROMRAM]);
-    const loop = stick();
+    const loop = stick(STICK);
     const report = await burn([
       '--stream',
       'stable',
@@ -135,7 +123,7 @@ describe.skipIf(why)('flint burn, then boot the stick in QEMU', () => {
     const args = ['--dest-device', '/dev/vda', '--dest-ignition', DEST_IGN];
     const expected = await expectedLiveConfig('install.iso', args);
     const before = isoGets();
-    const loop = stick();
+    const loop = stick(STICK);
     const report = await burn(['--stream', 'stable', '--base-url', mirror!.url, '--keyring', pubKey, ...args, '--target', loop.device]);
     expect(isoGets()).toBe(before); // the verified download in the cache was reused
     const targets = report.targets as { ok: boolean; configSha256?: string }[];
@@ -157,7 +145,7 @@ describe.skipIf(why)('flint burn, then boot the stick in QEMU', () => {
   }, 360_000);
 
   it('a pristine burn (--iso, no customization) boots with no config and the default kargs', async () => {
-    const loop = stick();
+    const loop = stick(STICK);
     const report = await burn(['--iso', info.iso, '--target', loop.device]);
     const targets = report.targets as { ok: boolean }[];
     expect(targets[0].ok).toBe(true);

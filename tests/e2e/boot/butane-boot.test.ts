@@ -14,7 +14,7 @@ import { buildLiveIso, type LiveIsoInfo } from './lib/live-iso';
 import { bootImage } from './lib/qemu';
 import { bootProblems, sha256 } from './lib/report';
 import { BOOT_REQUIREMENTS, BUILD_ISO_REQUIREMENTS, allOf } from './lib/requirements';
-import { runFlint } from './lib/flint-cli';
+import { runFlint } from '../../helpers/cli';
 import { liveConfigContents } from './lib/ignition-data';
 
 const why = skipReason(allOf(BUILD_ISO_REQUIREMENTS, BOOT_REQUIREMENTS, { tools: ['losetup'], root: true }));

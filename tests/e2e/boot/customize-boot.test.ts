@@ -1,17 +1,16 @@
 // End to end: an ISO written by `flint iso customize` boots, and the guest kernel sees exactly the
 // config `flint iso ignition show` prints and the kargs `flint iso kargs show` prints. (The stick
 // path, `flint burn`, is in burn-boot.test.ts; this one needs no root.)
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { skipReason } from '../../helpers/requirements';
+import { useTempDir } from '../../helpers/lifecycle';
 import { COREOS_FIXTURES } from '../../helpers/fixtures';
 import { buildLiveIso, type LiveIsoInfo } from './lib/live-iso';
 import { bootImage } from './lib/qemu';
 import { bootProblems } from './lib/report';
 import { BOOT_REQUIREMENTS, BUILD_ISO_REQUIREMENTS, allOf } from './lib/requirements';
-import { runFlint } from './lib/flint-cli';
+import { runFlint } from '../../helpers/cli';
 import { liveConfigContents } from './lib/ignition-data';
 
 const why = skipReason(allOf(BUILD_ISO_REQUIREMENTS, BOOT_REQUIREMENTS));
@@ -19,20 +18,16 @@ const LIVE_IGN = join(COREOS_FIXTURES, 'customize', 'live.ign');
 const DEST_IGN = join(COREOS_FIXTURES, 'customize', 'dest.ign');
 
 describe.skipIf(why)('flint iso customize, then boot the ISO in QEMU', () => {
-  let dir = '';
+  const tmp = useTempDir('flint-customize-boot-');
   let info: LiveIsoInfo;
 
   beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'flint-customize-boot-'));
-    info = buildLiveIso(join(dir, 'pristine.iso'));
-  });
-  afterAll(() => {
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    info = buildLiveIso(tmp.join('pristine.iso'));
   });
 
   /** Customizes a copy; returns its path, the embedded config and the kargs as Flint reports them. */
   async function customize(name: string, args: string[]): Promise<{ iso: string; config: string; kargs: string }> {
-    const iso = join(dir, name);
+    const iso = tmp.join(name);
     const c = await runFlint(['iso', 'customize', ...args, '-o', iso, info.iso]);
     expect(c.code, c.stderr).toBe(0);
     const show = await runFlint(['iso', 'ignition', 'show', iso]);

@@ -4,11 +4,10 @@
 // QEMU's own DHCP/TFTP server, nothing leaves the emulator. The "rootfs" is a small dummy initrd
 // (a cpio holding a fake root.squashfs): the guest only proves it was loaded and unpacked.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { writeCpio } from '../../../electron/core/codecs/cpio';
 import { layoutTftpRoot } from '../../../electron/core/pxe/tftp';
@@ -17,23 +16,15 @@ import { buildLiveIso } from '../boot/lib/live-iso';
 import { bootImage } from '../boot/lib/qemu';
 import { bootProblems } from '../boot/lib/report';
 import { BOOT_REQUIREMENTS, BUILD_ISO_REQUIREMENTS, allOf } from '../boot/lib/requirements';
+import { runFlintOk } from '../../helpers/cli';
+import { ROOT } from '../../helpers/paths';
 import { LDLINUX_C32, PXELINUX_0, netbootArgs, netbootRequirements } from './lib/netboot';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const LIVE_IGN = join(ROOT, 'tests/fixtures/coreos-installer/customize/live.ign');
 const why = skipReason(allOf(BUILD_ISO_REQUIREMENTS, BOOT_REQUIREMENTS, netbootRequirements(), { tools: ['zstd'] }));
 
-/** Runs the real CLI (`node bin/flint.mjs ...`); resolves with stdout as bytes, rejects with stderr. */
-function flint(args: string[]): Promise<Buffer> {
-  return new Promise((ok, fail) => {
-    execFile(
-      'node',
-      [join(ROOT, 'bin/flint.mjs'), ...args],
-      { cwd: ROOT, encoding: 'buffer', maxBuffer: 64 << 20 },
-      (err, stdout, stderr) => (err ? fail(new Error(`flint ${args.join(' ')} failed: ${stderr.toString()}`)) : ok(stdout)),
-    );
-  });
-}
+/** Runs the real CLI from the checkout root; resolves with stdout, rejects with stderr. */
+const flint = (args: string[]) => runFlintOk(args, { cwd: ROOT });
 
 describe.skipIf(why)('network boot in QEMU (PXELINUX and iPXE, isolated user-mode network)', () => {
   const V = '41.20241027.3.0';

@@ -8,11 +8,11 @@
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { writeCpio } from '../../../electron/core/codecs/cpio';
 import { unwrapIgnition } from '../../../electron/core/pxe/initramfs';
 import { fixtureIso } from '../../helpers/fixtures';
+import { liveInitramfs } from '../../helpers/initramfs';
 import { populateMirror } from '../../helpers/mirror-server';
 import { skipReason } from '../../helpers/requirements';
 import { CHROMIUM, dropFile, launchChromium, MIRROR_ISO_FIXTURE, startStack, type Browser, type Stack } from './harness';
@@ -29,17 +29,6 @@ const CONFIG = JSON.stringify(
   2,
 );
 const KERNEL = Buffer.from('a kernel stand-in\n'.repeat(2000));
-
-/** A stand-in for a live initramfs: gzip'd newc with the CoreOS marker. */
-function liveInitramfs(): Buffer {
-  const gz = gzipSync(
-    writeCpio([
-      { path: 'init', data: Buffer.from('#!/bin/sh\n') },
-      { path: 'etc/coreos-live-initramfs', data: Buffer.alloc(0) },
-    ]),
-  );
-  return Buffer.concat([gz, Buffer.alloc((4 - (gz.length % 4)) % 4)]);
-}
 
 describe.skipIf(why)('network boot mode end to end in Chromium', () => {
   let stack: Stack;

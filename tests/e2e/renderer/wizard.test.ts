@@ -12,8 +12,9 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { fixtureIso } from '../../helpers/fixtures';
 import { createLoopDevice, type LoopDevice } from '../../helpers/loop';
 import { skipReason } from '../../helpers/requirements';
-import { CHROMIUM, ROOT, dropFile, launchChromium, MIRROR_ISO_FIXTURE, startStack, writerPids, type Browser, type Stack } from './harness';
+import { CHROMIUM, dropFile, launchChromium, MIRROR_ISO_FIXTURE, startStack, writerPids, type Browser, type Stack } from './harness';
 import { readBytes } from '../../helpers/read-bytes';
+import { FLINT_BIN } from '../../helpers/paths';
 
 const why = skipReason({ tools: ['losetup'], files: [CHROMIUM], root: true });
 
@@ -34,7 +35,7 @@ const CONFIG = JSON.stringify(
  * checks that it merges CONFIG (coreos-installer wraps the given config in a merge directive).
  */
 function embeddedConfig(target: string): Buffer {
-  const embedded = execFileSync(process.execPath, [path.join(ROOT, 'bin/flint.mjs'), 'iso', 'ignition', 'show', target], {
+  const embedded = execFileSync(process.execPath, [FLINT_BIN, 'iso', 'ignition', 'show', target], {
     maxBuffer: 16 * MiB,
   });
   const merged = JSON.parse(embedded.toString()) as { ignition: { config: { merge: { source: string; compression?: string }[] } } };

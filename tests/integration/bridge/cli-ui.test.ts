@@ -5,12 +5,13 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { FLINT_BIN } from '../../helpers/paths';
+import { outputOf } from '../../helpers/output';
 import { codeOfLink, signInHeaders } from '../../helpers/bridge-session';
 
-const ROOT = resolve(__dirname, '../../..');
-const FLINT = join(ROOT, 'bin/flint.mjs');
+const FLINT = FLINT_BIN;
 
 describe('flint ui', () => {
   let child: ChildProcess | null = null;
@@ -28,18 +29,8 @@ describe('flint ui', () => {
     child = spawn(process.execPath, [FLINT, 'ui', '--no-open', '--port', '0', '--renderer-dir', dir], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    let out = '';
-    const url = await new Promise<string>((res, rej) => {
-      const t = setTimeout(() => rej(new Error(`no URL printed: ${out}`)), 30_000);
-      child!.stdout!.on('data', (c) => {
-        out += c;
-        const m = /Sign in with this link[^:]*: (http:\/\/127\.0\.0\.1:\d+\/#code=[A-Za-z0-9_-]+)\n/.exec(out);
-        if (m) {
-          clearTimeout(t);
-          res(m[1]!);
-        }
-      });
-    });
+    const out = outputOf(child, 'stdout');
+    const url = (await out.match(/Sign in with this link[^:]*: (http:\/\/127\.0\.0\.1:\d+\/#code=[A-Za-z0-9_-]+)\n/, 30_000))[1];
     const page = await fetch(url);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('<title>Flint UI</title>');
@@ -57,10 +48,8 @@ describe('flint ui', () => {
     expect(asked.status).toBe(200);
     expect(JSON.stringify(await asked.json())).not.toMatch(/code/); // the answer holds no link
     expect((await ask()).status).toBe(429);
-    for (let i = 0; i < 50 && !/New sign-in link/.test(out); i++) await new Promise((r) => setTimeout(r, 100));
-    const fresh = /New sign-in link \(asked for by a browser\): (\S+)\n/.exec(out)?.[1];
-    expect(fresh).toBeDefined();
-    await signInHeaders(origin, codeOfLink(fresh!));
+    const fresh = (await out.match(/New sign-in link \(asked for by a browser\): (\S+)\n/, 10_000))[1];
+    await signInHeaders(origin, codeOfLink(fresh));
     const exited = new Promise<number | null>((res) => child!.on('exit', (code) => res(code)));
     child.kill('SIGTERM');
     expect(await exited).toBe(0);

@@ -55,7 +55,7 @@ describe('downloads through the bridge', () => {
   it('downloads with progress events, verifies the signature, then reuses the cache', async () => {
     const progress: FlashProgress[] = [];
     client.on('image:progress', (p) => progress.push(p));
-    await new Promise((r) => setTimeout(r, 300)); // let the event stream connect
+    await client.connected();
     const first = await client.invoke('image:download', { stream: 'testing', arch: 'x86_64' });
     expect(first).toMatchObject({ ok: true, value: { origin: 'download', signature: 'verified', release, stream: 'testing' } });
     if (!first.ok) return;

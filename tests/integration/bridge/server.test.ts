@@ -382,7 +382,7 @@ describe.skipIf(why)('loopback bridge', () => {
     const progress: unknown[] = [];
     client.on('flash:progress', (p) => progress.push(p));
     const finished = new Promise<FlashFinished>((resolve) => client.on('flash:finished', resolve));
-    await new Promise((r) => setTimeout(r, 300)); // let the event stream connect
+    await client.connected();
     const started = await client.invoke('flash:start', { ...base, targetIds: ['d-usb', 'd-big'], confirmLarge: true });
     expect(started.ok).toBe(true);
     const done = await finished;

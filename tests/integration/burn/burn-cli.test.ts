@@ -1,14 +1,14 @@
 // `flint burn` against real loop devices: the stick holds exactly what `flint iso customize`
 // produces for the same flags, the report carries the config read back, and every refusal
 // (unsigned download, missing --yes, loop without --allow-loop, bad flags) leaves the target untouched.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { skipReason } from '../../helpers/requirements';
-import { createLoopDevice, type LoopDevice } from '../../helpers/loop';
+import { useLoopDevices, useTempDir } from '../../helpers/lifecycle';
+import { type LoopDevice } from '../../helpers/loop';
 import { COREOS_FIXTURES, fixtureIso } from '../../helpers/fixtures';
-import { runFlint } from '../../e2e/boot/lib/flint-cli';
+import { runFlint } from '../../helpers/cli';
 import { sha256 } from '../../e2e/boot/lib/report';
 import { liveConfigContents } from '../../e2e/boot/lib/ignition-data';
 import { populateMirror, startMirrorServer, type MirrorServer } from '../../helpers/mirror-server';
@@ -19,38 +19,27 @@ const LIVE_IGN = join(COREOS_FIXTURES, 'customize', 'live.ign');
 const FIXTURE = 'embed-areas-2023-07.x86_64';
 
 describe.skipIf(why)('flint burn (CLI, loop devices)', () => {
-  let dir = '';
+  const tmp = useTempDir('flint-burn-it-');
   let iso = '';
   let isoBytes: Buffer;
   let mirror: MirrorServer | undefined;
-  const loops: LoopDevice[] = [];
+  const stick = useLoopDevices();
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'flint-burn-it-'));
-    iso = join(dir, 'fedora-coreos-38.20230718.dev.0-live.x86_64.iso');
+    iso = tmp.join('fedora-coreos-38.20230718.dev.0-live.x86_64.iso');
     writeFileSync(iso, readFileSync(await fixtureIso(FIXTURE)));
     isoBytes = readFileSync(iso);
-    await populateMirror(join(dir, 'mirror'), { iso: { file: iso } });
-    mirror = await startMirrorServer({ root: join(dir, 'mirror') });
-  });
-  afterEach(() => {
-    for (const l of loops.splice(0)) l.remove();
+    await populateMirror(tmp.join('mirror'), { iso: { file: iso } });
+    mirror = await startMirrorServer({ root: tmp.join('mirror') });
   });
   afterAll(async () => {
     await mirror?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
   });
-
-  function stick(size = 8 << 20): LoopDevice {
-    const l = createLoopDevice(size);
-    loops.push(l);
-    return l;
-  }
   const untouched = (l: LoopDevice) => head(l.device, 1 << 20).every((b) => b === 0);
 
   /** `flint iso customize ARGS -o OUT` on the pristine fixture; returns the output bytes. */
   async function customized(name: string, args: string[]): Promise<Buffer> {
-    const out = join(dir, name);
+    const out = tmp.join(name);
     const r = await runFlint(['iso', 'customize', ...args, '-o', out, iso]);
     expect(r.code, r.stderr).toBe(0);
     return readFileSync(out);
@@ -87,7 +76,7 @@ describe.skipIf(why)('flint burn (CLI, loop devices)', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout.toString('utf8'));
-    const show = await runFlint(['iso', 'ignition', 'show', join(dir, 'c1.iso')]);
+    const show = await runFlint(['iso', 'ignition', 'show', tmp.join('c1.iso')]);
     expect(report.ok).toBe(true);
     // run as root, burn writes in-process: no helper process, no prompt
     expect(report.writer).toBe('in-process');
@@ -122,7 +111,7 @@ describe.skipIf(why)('flint burn (CLI, loop devices)', () => {
     expect(r.code, r.stderr).toBe(0);
     const report = JSON.parse(r.stdout.toString('utf8'));
     expect(report.targets[0]).toMatchObject({ ok: true, configSha256: report.targets[0].expectedConfigSha256 });
-    const copy = join(dir, 'from-bu.iso');
+    const copy = tmp.join('from-bu.iso');
     writeFileSync(copy, head(l.device, isoBytes.length));
     const show = await runFlint(['iso', 'ignition', 'show', copy]);
     expect(sha256(show.stdout)).toBe(report.targets[0].configSha256);
@@ -133,7 +122,7 @@ describe.skipIf(why)('flint burn (CLI, loop devices)', () => {
   }, 60_000);
 
   it('downloads from a signed mirror and verifies before writing; an unknown signer writes nothing', async () => {
-    const cache = join(dir, 'cache-unsigned');
+    const cache = tmp.join('cache-unsigned');
     const l = stick();
     const bad = await runFlint([
       'burn',
@@ -177,7 +166,7 @@ describe.skipIf(why)('flint burn (CLI, loop devices)', () => {
 
   it("refuses an invalid config with every error listed, and prints a valid config's live-boot warnings", async () => {
     const l = stick();
-    const bad = join(dir, 'bad.ign');
+    const bad = tmp.join('bad.ign');
     writeFileSync(bad, '{"ignition":{"version":"3.4.0"},"passwd":{"users":[{"name":42}]},"storage":{"files":[{"path":"etc/motd"}]}}');
     const refused = await runFlint(['burn', '--iso', iso, '--ignition', bad, '--target', l.device, '--allow-loop', '--yes']);
     expect(refused.code).toBe(1);
@@ -187,7 +176,7 @@ describe.skipIf(why)('flint burn (CLI, loop devices)', () => {
       new RegExp(`^Error: ${bad.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} is not a valid config \\(\\d+ errors?\\)$`),
     );
     expect(untouched(l)).toBe(true);
-    const warns = join(dir, 'warns.ign');
+    const warns = tmp.join('warns.ign');
     writeFileSync(warns, JSON.stringify({ ignition: { version: '3.4.0' }, storage: { disks: [{ device: '/dev/sda', wipeTable: true }] } }));
     const ok = await runFlint(['burn', '--iso', iso, '--ignition', warns, '--target', l.device, '--allow-loop', '--yes']);
     expect(ok.code, ok.stderr).toBe(0);
@@ -217,8 +206,8 @@ describe.skipIf(why)('flint burn (CLI, loop devices)', () => {
     const cases: [string[], RegExp][] = [
       [['--iso', iso, '--stream', 'stable'], /--iso.*--stream|--stream.*--iso/],
       [[], /--stream.*--iso|--iso.*--stream/],
-      [['--iso', join(dir, 'missing.iso')], /missing\.iso/],
-      [['--iso', iso, '--ignition', join(dir, 'missing.ign')], /missing\.ign/],
+      [['--iso', tmp.join('missing.iso')], /missing\.iso/],
+      [['--iso', iso, '--ignition', tmp.join('missing.ign')], /missing\.ign/],
     ];
     for (const [args, msg] of cases) {
       const r = await runFlint(['burn', ...args, '--target', l.device, '--allow-loop', '--yes']);
@@ -226,7 +215,7 @@ describe.skipIf(why)('flint burn (CLI, loop devices)', () => {
       expect(r.stderr.trim().split('\n'), r.stderr).toHaveLength(1);
       expect(r.stderr).toMatch(msg);
     }
-    const asJson = await runFlint(['burn', '--iso', join(dir, 'missing.iso'), '--target', l.device, '--allow-loop', '--yes', '--json']);
+    const asJson = await runFlint(['burn', '--iso', tmp.join('missing.iso'), '--target', l.device, '--allow-loop', '--yes', '--json']);
     expect(asJson.code).toBe(1);
     expect(JSON.parse(asJson.stdout.toString('utf8'))).toMatchObject({ ok: false, error: { code: 'FLASH_ISO_NOT_FOUND' } });
     const noTarget = await runFlint(['burn', '--iso', iso, '--yes']);

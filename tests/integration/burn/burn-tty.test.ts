@@ -1,15 +1,13 @@
 // `flint burn` on a terminal (a real pseudo-terminal from util-linux `script`): it asks before
 // erasing (naming each target's size, model and serial), "no" writes nothing, "yes" writes with one
 // progress line per target (phase, percent, speed, ETA) redrawn in place.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { skipReason } from '../../helpers/requirements';
-import { createLoopDevice, type LoopDevice } from '../../helpers/loop';
+import { useLoopDevices, useTempDir } from '../../helpers/lifecycle';
 import { fixtureIso } from '../../helpers/fixtures';
-import { FLINT_BIN } from '../../e2e/boot/lib/flint-cli';
+import { FLINT_BIN } from '../../helpers/cli';
 import { head } from '../../helpers/read-bytes';
 
 const why = skipReason({ tools: ['losetup', 'script'], root: true });
@@ -40,24 +38,16 @@ function burnOnTerminal(args: string[], answer: string): Promise<{ code: number 
 }
 
 describe.skipIf(why)('flint burn on a terminal', () => {
-  let dir = '';
+  const tmp = useTempDir('flint-burn-tty-');
   let iso = '';
-  const loops: LoopDevice[] = [];
+  const stick = useLoopDevices();
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'flint-burn-tty-'));
-    iso = join(dir, 'live.iso');
+    iso = tmp.join('live.iso');
     writeFileSync(iso, readFileSync(await fixtureIso('embed-areas-2023-07.x86_64')));
-  });
-  afterEach(() => {
-    for (const l of loops.splice(0)) l.remove();
-  });
-  afterAll(() => {
-    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it('asks first: "no" leaves the stick alone, "yes" writes it with a progress line per target', async () => {
-    const l = createLoopDevice(8 << 20);
-    loops.push(l);
+    const l = stick(8 << 20);
     const no = await burnOnTerminal(['--iso', iso, '--target', l.device, '--allow-loop'], 'no');
     expect(no.output).toContain('Everything on this drive will be erased:');
     expect(no.output).toContain(`  ${l.device}  Loop device  8.4 MB  no serial`);

@@ -7,12 +7,11 @@ import { execFileSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
-import { writeCpio } from '../../../electron/core/codecs/cpio';
 import { COREOS_FIXTURES, fixtureIso } from '../../helpers/fixtures';
 import { createLoopDevice, type LoopDevice } from '../../helpers/loop';
 import { skipReason } from '../../helpers/requirements';
-import { runFlint } from '../../e2e/boot/lib/flint-cli';
+import { runFlint } from '../../helpers/cli';
+import { liveInitramfs } from '../../helpers/initramfs';
 import { liveConfigContents } from '../../e2e/boot/lib/ignition-data';
 
 const CUSTOMIZE = join(COREOS_FIXTURES, 'customize');
@@ -222,15 +221,7 @@ describe('bad values fail with one clear line', () => {
 describe('pxe customize takes Butane and field settings', () => {
   it('the initramfs carries the translated config and the settings', async () => {
     const initramfs = join(dir, 'initramfs.img');
-    writeFileSync(
-      initramfs,
-      gzipSync(
-        writeCpio([
-          { path: 'etc/coreos-live-initramfs', data: new Uint8Array(0) },
-          { path: 'etc/coreos/features.json', data: Buffer.from('{"installer-config":true,"live-initrd-network":true}') },
-        ]),
-      ),
-    );
+    writeFileSync(initramfs, liveInitramfs({ features: { 'installer-config': true, 'live-initrd-network': true } }));
     const o = out('img');
     await ok([
       'pxe',

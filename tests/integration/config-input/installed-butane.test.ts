@@ -12,7 +12,7 @@ import { createDefaultCore } from '../../../electron/app/core-default';
 import { dispatch } from '../../../electron/app/handlers';
 import { Session } from '../../../electron/app/session';
 import { fixtureIso } from '../../helpers/fixtures';
-import { runFlint } from '../../e2e/boot/lib/flint-cli';
+import { runFlint } from '../../helpers/cli';
 import { liveConfigContents } from '../../e2e/boot/lib/ignition-data';
 
 const INSTALLED_BU = `variant: fcos

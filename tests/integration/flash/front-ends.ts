@@ -18,7 +18,7 @@ import type {
   Outcome,
 } from '../../../electron/contract/types';
 import type { FlashReport } from '../../../electron/core/flash/types';
-import { FLINT_BIN } from '../../e2e/boot/lib/flint-cli';
+import { FLINT_BIN } from '../../helpers/cli';
 
 /** When a test cancels: at the first check/unmount report (before any byte), or once bytes are written. */
 export type CancelAt = 'before-write' | 'during-write';

@@ -1,16 +1,12 @@
-import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFile, writeFile } from 'node:fs/promises';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { translateButane } from '../../../electron/core/ignition/butane/translate';
 import { loadConfigFile } from '../../../electron/core/ignition/load';
 import { validateIgnition } from '../../../electron/core/ignition/validate';
 import { skipReason } from '../../helpers/requirements';
-
-const run = promisify(execFile);
-const FLINT = join(__dirname, '../../../bin/flint.mjs');
+import { useTempDir } from '../../helpers/lifecycle';
+import { ignitionValidate } from '../../helpers/ignition-validate';
+import { runFlint, runFlintText } from '../../helpers/cli';
 
 /** Butane configs of our own, one or more per fcos version, each using that version's features. */
 const CASES: Record<string, string> = {
@@ -116,77 +112,61 @@ storage:
 const why = skipReason({ tools: ['ignition-validate'] });
 
 describe.skipIf(why)('Butane translations pass ignition-validate', () => {
-  let dir = '';
-  beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'flint-buval-'));
-  });
-  afterAll(async () => {
-    if (dir) await rm(dir, { recursive: true, force: true });
-  });
+  const tmp = useTempDir('flint-buval-');
 
   it.each(Object.keys(CASES))('%s', async (name) => {
     const { config, ignitionVersion } = translateButane(CASES[name]);
     const json = JSON.stringify(config);
-    const file = join(dir, name.replace(/\W+/g, '_') + '.ign');
+    const file = tmp.join(name.replace(/\W+/g, '_') + '.ign');
     // Debian's ignition-validate (2.14) knows 3.4.0 only as 3.4.0-experimental
     await writeFile(file, ignitionVersion === '3.4.0' ? json.replace('"version":"3.4.0"', '"version":"3.4.0-experimental"') : json);
-    const { stdout, stderr } = await run('ignition-validate', [file]);
-    expect(stdout + stderr).toBe('');
+    expect(await ignitionValidate(file)).toEqual({ ok: true, output: '' });
     const ours = await validateIgnition(new TextEncoder().encode(json));
     expect(ours.errors).toEqual([]);
   });
 });
 
 describe('flint butane and loadConfigFile', () => {
-  let dir = '';
+  const tmp = useTempDir('flint-bucli-');
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'flint-bucli-'));
-    await writeFile(join(dir, 'motd'), 'Welcome to the field unit\n');
+    await writeFile(tmp.join('motd'), 'Welcome to the field unit\n');
     await writeFile(
-      join(dir, 'cfg.bu'),
+      tmp.join('cfg.bu'),
       'variant: fcos\nversion: 1.4.0\nstorage:\n  files:\n    - path: /etc/motd\n      overwrite: true\n      contents:\n        local: motd\n',
     );
-    await writeFile(join(dir, 'noext'), 'variant: fcos\nversion: 1.4.0\n');
-    await writeFile(join(dir, 'bad.bu'), 'variant: fcos\nversion: 1.4.0\nstorage:\n  trees:\n    - local: x\n');
-  });
-  afterAll(async () => {
-    if (dir) await rm(dir, { recursive: true, force: true });
+    await writeFile(tmp.join('noext'), 'variant: fcos\nversion: 1.4.0\n');
+    await writeFile(tmp.join('bad.bu'), 'variant: fcos\nversion: 1.4.0\nstorage:\n  trees:\n    - local: x\n');
   });
 
   it('writes Ignition JSON to stdout or -o, using --files-dir', async () => {
-    const { stdout } = await run(process.execPath, [FLINT, 'butane', '--files-dir', dir, join(dir, 'cfg.bu')]);
-    const config = JSON.parse(stdout);
+    const r = await runFlintText(['butane', '--files-dir', tmp.path, tmp.join('cfg.bu')]);
+    expect(r.code, r.stderr).toBe(0);
+    const config = JSON.parse(r.stdout);
     expect(config.storage.files[0].contents).toEqual({ compression: '', source: 'data:,Welcome%20to%20the%20field%20unit%0A' });
-    await run(process.execPath, [FLINT, 'butane', '-d', dir, '-o', join(dir, 'out.ign'), join(dir, 'cfg.bu')]);
-    expect(JSON.parse(await readFile(join(dir, 'out.ign'), 'utf8'))).toEqual(config);
+    expect((await runFlint(['butane', '-d', tmp.path, '-o', tmp.join('out.ign'), tmp.join('cfg.bu')])).code).toBe(0);
+    expect(JSON.parse(await readFile(tmp.join('out.ign'), 'utf8'))).toEqual(config);
   });
 
   it('reads standard input when no file is given', async () => {
-    const child = execFile(process.execPath, [FLINT, 'butane', '--pretty']);
-    child.stdin?.end('variant: fcos\nversion: 1.0.0\n');
-    const stdout = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      child.stdout?.on('data', (d) => (out += d));
-      child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`exit ${code}`))));
-    });
-    expect(stdout).toBe('{\n  "ignition": {\n    "version": "3.0.0"\n  }\n}\n');
+    const r = await runFlintText(['butane', '--pretty'], { input: 'variant: fcos\nversion: 1.0.0\n' });
+    expect([r.code, r.stdout]).toEqual([0, '{\n  "ignition": {\n    "version": "3.0.0"\n  }\n}\n']);
   });
 
   it('fails with one Error line naming the unsupported field and its line', async () => {
-    const err = await run(process.execPath, [FLINT, 'butane', join(dir, 'bad.bu')]).catch((e) => e);
+    const err = await runFlint(['butane', tmp.join('bad.bu')]);
     expect(err.code).toBe(1);
     expect(err.stderr).toBe(
       'Error: line 4: $.storage.trees: storage.trees (embedding local directory trees) is not supported by Flint; list the files under storage.files with contents.local instead\n',
     );
   });
 
-  it('accepts .bu (files dir = its directory) and sniffs extension-less files', async () => {
-    const bytes = await loadConfigFile(join(dir, 'cfg.bu'));
+  it('accepts .bu (files tmp.path = its directory) and sniffs extension-less files', async () => {
+    const bytes = await loadConfigFile(tmp.join('cfg.bu'));
     expect(JSON.parse(new TextDecoder().decode(bytes)).storage.files[0].path).toBe('/etc/motd');
-    expect(JSON.parse(new TextDecoder().decode(await loadConfigFile(join(dir, 'noext'))))).toEqual({ ignition: { version: '3.3.0' } });
-    await writeFile(join(dir, 'plain.ign'), '{"ignition":{"version":"3.4.0"}}');
-    expect(new TextDecoder().decode(await loadConfigFile(join(dir, 'plain.ign')))).toBe('{"ignition":{"version":"3.4.0"}}');
-    await expect(loadConfigFile(join(dir, 'bad.bu'))).rejects.toMatchObject({ code: 'BUTANE_UNSUPPORTED' });
-    await expect(loadConfigFile(join(dir, 'missing.ign'))).rejects.toMatchObject({ code: 'CONFIG_READ' });
+    expect(JSON.parse(new TextDecoder().decode(await loadConfigFile(tmp.join('noext'))))).toEqual({ ignition: { version: '3.3.0' } });
+    await writeFile(tmp.join('plain.ign'), '{"ignition":{"version":"3.4.0"}}');
+    expect(new TextDecoder().decode(await loadConfigFile(tmp.join('plain.ign')))).toBe('{"ignition":{"version":"3.4.0"}}');
+    await expect(loadConfigFile(tmp.join('bad.bu'))).rejects.toMatchObject({ code: 'BUTANE_UNSUPPORTED' });
+    await expect(loadConfigFile(tmp.join('missing.ign'))).rejects.toMatchObject({ code: 'CONFIG_READ' });
   });
 });

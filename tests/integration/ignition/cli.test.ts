@@ -1,23 +1,11 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-const run = promisify(execFile);
-const FLINT = join(__dirname, '../../../bin/flint.mjs');
+import { runFlintText } from '../../helpers/cli';
 
 /** Runs the real `flint` CLI and returns its exit code and output. */
-async function flint(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [FLINT, ...args]);
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const flint = (...args: string[]) => runFlintText(args);
 
 describe('flint ignition validate', () => {
   let dir = '';

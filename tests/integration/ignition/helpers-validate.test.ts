@@ -1,16 +1,13 @@
-import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
 import { fieldSettings, parseStaticIp } from '../../../electron/core/ignition/field-settings';
 import { mergeConfig } from '../../../electron/core/ignition/merge';
 import { persistentVarFragment } from '../../../electron/core/ignition/persistent-var';
 import type { JsonObject } from '../../../electron/core/ignition/types';
 import { skipReason } from '../../helpers/requirements';
+import { useTempDir } from '../../helpers/lifecycle';
+import { ignitionValidate } from '../../helpers/ignition-validate';
 
-const run = promisify(execFile);
 const why = skipReason({ tools: ['ignition-validate'] });
 
 const CONFIGS: Record<string, () => JsonObject> = {
@@ -35,18 +32,11 @@ const CONFIGS: Record<string, () => JsonObject> = {
 };
 
 describe.skipIf(why)('helper output passes ignition-validate', () => {
-  let dir = '';
-  beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'flint-helpval-'));
-  });
-  afterAll(async () => {
-    if (dir) await rm(dir, { recursive: true, force: true });
-  });
+  const tmp = useTempDir('flint-helpval-');
 
   it.each(Object.keys(CONFIGS))('%s', async (name) => {
-    const file = join(dir, name.replace(/\W+/g, '_') + '.ign');
+    const file = tmp.join(name.replace(/\W+/g, '_') + '.ign');
     await writeFile(file, JSON.stringify(CONFIGS[name]()));
-    const { stdout, stderr } = await run('ignition-validate', [file]);
-    expect(stdout + stderr).toBe('');
+    expect(await ignitionValidate(file)).toEqual({ ok: true, output: '' });
   });
 });

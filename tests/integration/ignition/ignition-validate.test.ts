@@ -1,13 +1,9 @@
-import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
 import { validateIgnition } from '../../../electron/core/ignition/validate';
 import { skipReason } from '../../helpers/requirements';
-
-const run = promisify(execFile);
+import { useTempDir } from '../../helpers/lifecycle';
+import { ignitionValidate } from '../../helpers/ignition-validate';
 
 /**
  * Debian's `ignition-validate` (Ignition 2.14: stable specs 3.0.0 to 3.3.0; it knows 3.4.0 only as
@@ -16,16 +12,7 @@ const run = promisify(execFile);
  * valid config (printing warnings) and 1 with "error at $.path ..." lines for an invalid one.
  * Flint must reach the same verdict on each config of this table.
  */
-async function oracle(file: string): Promise<{ ok: boolean; output: string }> {
-  try {
-    const { stdout, stderr } = await run('ignition-validate', [file]);
-    return { ok: true, output: stdout + stderr };
-  } catch (err) {
-    const e = err as { code?: number; stdout?: string; stderr?: string };
-    if (e.code !== 1) throw err;
-    return { ok: false, output: (e.stdout ?? '') + (e.stderr ?? '') };
-  }
-}
+const oracle = ignitionValidate;
 
 const v = (version: string, rest: object = {}): object => ({ ignition: { version }, ...rest });
 const file = (f: object): object => ({ storage: { files: [f] } });
@@ -51,7 +38,7 @@ export const TABLE: { name: string; config: object | string; ok: boolean; otherE
   { name: 'unsimplified path', config: v('3.3.0', file({ path: '/etc/../motd' })), ok: false },
   { name: 'duplicate file path', config: v('3.3.0', { storage: { files: [{ path: '/etc/a' }, { path: '/etc/a' }] } }), ok: false },
   {
-    name: 'file and dir share a path',
+    name: 'file and tmp.path share a path',
     config: v('3.3.0', { storage: { files: [{ path: '/etc/a' }], directories: [{ path: '/etc/a' }] } }),
     ok: false,
     otherEntry: true,
@@ -270,18 +257,12 @@ export const TABLE: { name: string; config: object | string; ok: boolean; otherE
 const why = skipReason({ tools: ['ignition-validate'] });
 
 describe.skipIf(why)('Flint agrees with ignition-validate', () => {
-  let dir = '';
-  beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'flint-ignval-'));
-  });
-  afterAll(async () => {
-    if (dir) await rm(dir, { recursive: true, force: true });
-  });
+  const tmp = useTempDir('flint-ignval-');
 
   it.each(TABLE.map((t, i) => [i, t.name] as const))('config %i: %s', async (i) => {
     const t = TABLE[i];
     const text = typeof t.config === 'string' ? t.config : JSON.stringify(t.config);
-    const path = join(dir, `c${i}.ign`);
+    const path = tmp.join(`c${i}.ign`);
     await writeFile(path, text.replace('"version":"3.4.0"', '"version":"3.4.0-experimental"'));
     const theirs = await oracle(path);
     const ours = await validateIgnition(new TextEncoder().encode(text), { capacity: 0 });

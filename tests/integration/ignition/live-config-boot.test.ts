@@ -2,12 +2,12 @@
 // (host name, time zone, static IP keyfile) go through `flint butane`, `flint ignition fragment
 // settings --into`, `flint ignition validate` and `flint iso customize`, and the booted guest's
 // /config.ign carries exactly that config (QEMU boot of the team's tiny FCOS-like live ISO).
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { skipReason } from '../../helpers/requirements';
-import { runFlint } from '../../e2e/boot/lib/flint-cli';
+import { useTempDir } from '../../helpers/lifecycle';
+import { runFlint } from '../../helpers/cli';
 import { liveConfigContents } from '../../e2e/boot/lib/ignition-data';
 import { buildLiveIso, type LiveIsoInfo } from '../../e2e/boot/lib/live-iso';
 import { bootImage } from '../../e2e/boot/lib/qemu';
@@ -18,14 +18,10 @@ const why = skipReason(allOf(BUILD_ISO_REQUIREMENTS, BOOT_REQUIREMENTS));
 const EXAMPLE = join(__dirname, '../../../examples/live-var.bu');
 
 describe.skipIf(why)('Butane + field settings reach the booted live system', () => {
-  let dir = '';
+  const tmp = useTempDir('flint-livecfg-boot-');
   let info: LiveIsoInfo;
   beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'flint-livecfg-boot-'));
-    info = buildLiveIso(join(dir, 'pristine.iso'));
-  });
-  afterAll(() => {
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    info = buildLiveIso(tmp.join('pristine.iso'));
   });
 
   it('translate, add settings, validate (no warnings), customize, boot', async () => {
@@ -34,9 +30,9 @@ describe.skipIf(why)('Butane + field settings reach the booted live system', () 
       expect(r.code, `flint ${args.join(' ')}: ${r.stderr}`).toBe(0);
       return r.stdout.toString('utf8');
     };
-    const varIgn = join(dir, 'var.ign');
-    const liveIgn = join(dir, 'live.ign');
-    const keyDir = join(dir, 'keyfiles');
+    const varIgn = tmp.join('var.ign');
+    const liveIgn = tmp.join('live.ign');
+    const keyDir = tmp.join('keyfiles');
     await ok(['butane', EXAMPLE, '-o', varIgn]);
     await ok([
       'ignition',
@@ -58,7 +54,7 @@ describe.skipIf(why)('Butane + field settings reach the booted live system', () 
     const report = JSON.parse(await ok(['ignition', 'validate', '--json', liveIgn]));
     expect(report).toMatchObject({ ok: true, version: '3.4.0', errors: [], warnings: [] });
 
-    const iso = join(dir, 'custom.iso');
+    const iso = tmp.join('custom.iso');
     await ok([
       'iso',
       'customize',

@@ -1,13 +1,9 @@
-import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
 import { validateIgnition } from '../../../electron/core/ignition/validate';
 import { skipReason } from '../../helpers/requirements';
-
-const run = promisify(execFile);
+import { useTempDir } from '../../helpers/lifecycle';
+import { ignitionValidate } from '../../helpers/ignition-validate';
 
 /**
  * Seeded random configs mixing valid and broken pieces (paths, sources, hashes, modes, devices,
@@ -129,13 +125,7 @@ function generator(seed: number): () => object {
 const why = skipReason({ tools: ['ignition-validate'] });
 
 describe.skipIf(why)('random configs: Flint and ignition-validate reach the same verdict', () => {
-  let dir = '';
-  beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'flint-ignrand-'));
-  });
-  afterAll(async () => {
-    if (dir) await rm(dir, { recursive: true, force: true });
-  });
+  const tmp = useTempDir('flint-ignrand-');
 
   it.each([1, 2])('seed %i, 150 configs', async (seed) => {
     const next = generator(seed);
@@ -143,15 +133,9 @@ describe.skipIf(why)('random configs: Flint and ignition-validate reach the same
     let invalid = 0;
     for (let i = 0; i < 150; i++) {
       const text = JSON.stringify(next());
-      const file = join(dir, `s${seed}-${i}.ign`);
+      const file = tmp.join(`s${seed}-${i}.ign`);
       await writeFile(file, text);
-      const theirs = await run('ignition-validate', [file]).then(
-        () => true,
-        (e: { code?: number }) => {
-          if (e.code !== 1) throw e;
-          return false;
-        },
-      );
+      const theirs = (await ignitionValidate(file)).ok;
       const ours = (await validateIgnition(new TextEncoder().encode(text), { capacity: 0 })).ok;
       if (!theirs) invalid++;
       if (ours !== theirs) disagreements.push(`${text} ignition-validate=${theirs} flint=${ours}`);

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync, execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, copyFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { skipReason } from '../../helpers/requirements';
-import { COREOS_FIXTURES, fixtureIso } from '../../helpers/fixtures';
+import { COREOS_FIXTURES, fixtureIso, fixtureIsoCopy } from '../../helpers/fixtures';
+import { FLINT_BIN, runFlintSync } from '../../helpers/cli';
 
-const ROOT = resolve(__dirname, '../../..');
 const C = join(COREOS_FIXTURES, 'customize');
 const sha = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
 
@@ -19,20 +19,15 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Runs `flint ARGS`, returning exit status, stdout (bytes) and stderr (text). */
-function flint(args: string[], opts: { input?: Buffer } = {}) {
-  const r = spawnSync(process.execPath, [join(ROOT, 'bin/flint.mjs'), ...args], { cwd: dir, input: opts.input, maxBuffer: 64 << 20 });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr.toString('utf8') };
-}
+/** Runs `flint ARGS` in the test dir, returning exit code, stdout (bytes) and stderr (text). */
+const flint = (args: string[], opts: { input?: Buffer } = {}) => runFlintSync(args, { cwd: dir, ...opts });
 /** A private copy of a fixture in the test dir. */
 async function copy(name: string, as = `${name}-${Math.random().toString(36).slice(2)}.iso`) {
-  const p = join(dir, as);
-  copyFileSync(await fixtureIso(name), p);
-  return p;
+  return fixtureIsoCopy(name, join(dir, as));
 }
 /** Expects a one-line error on stderr, exit 1, no stack trace. */
 function expectError(r: ReturnType<typeof flint>, text: string | RegExp) {
-  expect(r.status).toBe(1);
+  expect(r.code).toBe(1);
   const lines = r.stderr.trimEnd().split('\n');
   expect(lines).toHaveLength(1);
   expect(lines[0].startsWith('Error: ')).toBe(true);
@@ -55,13 +50,13 @@ const CUSTOMIZE = [
 describe('flint iso: output modes', () => {
   it('in place, -o FILE and -o - give identical bytes', async () => {
     const inPlace = await copy('embed-areas-2023-07.x86_64');
-    expect(flint(['iso', 'customize', ...CUSTOMIZE, inPlace]).status).toBe(0);
+    expect(flint(['iso', 'customize', ...CUSTOMIZE, inPlace]).code).toBe(0);
     const src = await copy('embed-areas-2023-07.x86_64');
     const before = sha(src);
     const out = join(dir, 'out.iso');
-    expect(flint(['iso', 'customize', ...CUSTOMIZE, '-o', out, src]).status).toBe(0);
+    expect(flint(['iso', 'customize', ...CUSTOMIZE, '-o', out, src]).code).toBe(0);
     const piped = flint(['iso', 'customize', ...CUSTOMIZE, '-o', '-', src]);
-    expect(piped.status).toBe(0);
+    expect(piped.code).toBe(0);
     expect(sha(src)).toBe(before); // -o never touches the input
     const a = readFileSync(inPlace);
     expect(readFileSync(out).equals(a)).toBe(true);
@@ -87,14 +82,14 @@ describe('flint iso: output modes', () => {
       `"$1" "$2" iso kargs modify -a viapipe -o - "$3" | dd of="$4" bs=64k status=none`,
       'sh',
       process.execPath,
-      join(ROOT, 'bin/flint.mjs'),
+      FLINT_BIN,
       src,
       out,
     ]);
     expect(flint(['iso', 'kargs', 'show', out]).stdout.toString()).toMatch(/ viapipe\n$/);
     const why = skipReason({ tools: ['script'] });
     if (why) return;
-    const cmd = `"${process.execPath}" "${join(ROOT, 'bin/flint.mjs')}" iso reset -o - "${src}"`;
+    const cmd = `"${process.execPath}" "${FLINT_BIN}" iso reset -o - "${src}"`;
     const tty = spawnSync('script', ['-qec', cmd, '/dev/null'], { cwd: dir });
     expect(tty.status).toBe(1);
     expect(tty.stdout.toString()).toContain('Error: Refusing to write binary data to terminal');
@@ -104,7 +99,7 @@ describe('flint iso: output modes', () => {
 describe('flint iso: verbs', () => {
   it('inspect --json prints the facts', async () => {
     const r = flint(['iso', 'inspect', '--json', x86]);
-    expect(r.status).toBe(0);
+    expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout.toString());
     expect(j).toMatchObject({
       volumeId: 'fedora-coreos-38.20230718.dev.0',
@@ -127,15 +122,15 @@ describe('flint iso: verbs', () => {
     const iso = await copy('embed-areas-2023-07.x86_64');
     const pristine = sha(iso);
     const live = readFileSync(join(C, 'live.ign'));
-    expect(flint(['iso', 'ignition', 'embed', iso], { input: live }).status).toBe(0);
+    expect(flint(['iso', 'ignition', 'embed', iso], { input: live }).code).toBe(0);
     expect(flint(['iso', 'ignition', 'show', iso]).stdout.equals(live)).toBe(true);
     expectError(
       flint(['iso', 'ignition', 'embed', '-i', join(C, 'live-2.ign'), iso]),
       'This ISO image already has an embedded Ignition config; use -f to force.',
     );
-    expect(flint(['iso', 'ignition', 'embed', '-f', '-i', join(C, 'live-2.ign'), iso]).status).toBe(0);
+    expect(flint(['iso', 'ignition', 'embed', '-f', '-i', join(C, 'live-2.ign'), iso]).code).toBe(0);
     expect(flint(['iso', 'ignition', 'show', iso]).stdout.equals(readFileSync(join(C, 'live-2.ign')))).toBe(true);
-    expect(flint(['iso', 'ignition', 'remove', iso]).status).toBe(0);
+    expect(flint(['iso', 'ignition', 'remove', iso]).code).toBe(0);
     expectError(flint(['iso', 'ignition', 'show', iso]), 'No embedded Ignition config.');
 
     expect(
@@ -152,7 +147,7 @@ describe('flint iso: verbs', () => {
         '-r',
         'ignition.platform.id=metal=qemu',
         iso,
-      ]).status,
+      ]).code,
     ).toBe(0);
     expect(flint(['iso', 'kargs', 'show', iso]).stdout.toString()).toBe(
       'coreos.liveiso=fedora-coreos-38.20230718.dev.0 ignition.firstboot ignition.platform.id=qemu foo bar=1\n',
@@ -162,34 +157,34 @@ describe('flint iso: verbs', () => {
     );
     expectError(flint(['iso', 'kargs', 'modify', '-r', 'nonsense', iso]), 'Wrong input, format should be: KEY=OLD=NEW');
     expectError(flint(['iso', 'kargs', 'modify', '-a', 'x'.repeat(1200), iso]), /kargs too large for area: \d+ vs 1139/);
-    expect(flint(['iso', 'kargs', 'reset', iso]).status).toBe(0);
+    expect(flint(['iso', 'kargs', 'reset', iso]).code).toBe(0);
 
     expect(
       flint(['iso', 'network', 'embed', '-k', join(C, 'installer-test.nmconnection'), '-k', join(C, 'nmstate-js-eth1.nmconnection'), iso])
-        .status,
+        .code,
     ).toBe(0);
     const printed = flint(['iso', 'network', 'extract', iso]).stdout.toString();
     expect(printed).toContain('########## installer-test.nmconnection ##########\n[connection]\nid=installer-test');
     const out = join(dir, 'nets');
-    expect(flint(['iso', 'network', 'extract', '-C', out, iso]).status).toBe(0);
+    expect(flint(['iso', 'network', 'extract', '-C', out, iso]).code).toBe(0);
     expect(readFileSync(join(out, 'nmstate-js-eth1.nmconnection')).equals(readFileSync(join(C, 'nmstate-js-eth1.nmconnection')))).toBe(
       true,
     );
-    expect(flint(['iso', 'network', 'remove', iso]).status).toBe(0);
+    expect(flint(['iso', 'network', 'remove', iso]).code).toBe(0);
     expectError(flint(['iso', 'network', 'extract', iso]), 'No embedded network settings.');
     expect(sha(iso)).toBe(pristine);
-  });
+  }, 180_000); // about twenty flint processes one after another
 
   it('customize twice needs -f; iso reset restores the pristine bytes; messages go to stderr', async () => {
     const iso = await copy('embed-areas-2022-09');
     const pristine = sha(iso);
     const r = flint(['iso', 'customize', '--dest-device', '/dev/vda', '--dest-ignition', join(C, 'dest.ign'), iso]);
-    expect(r.status).toBe(0);
+    expect(r.code).toBe(0);
     expect(r.stderr).toBe('Boot media will automatically install to /dev/vda without confirmation.\n');
     expectError(flint(['iso', 'customize', '--live-karg-append', 'x', iso]), 'This ISO image is already customized; use -f to force.');
-    expect(flint(['iso', 'customize', '-f', '--live-karg-append', 'x', iso]).status).toBe(0);
+    expect(flint(['iso', 'customize', '-f', '--live-karg-append', 'x', iso]).code).toBe(0);
     expectError(flint(['iso', 'ignition', 'show', iso]), 'No embedded Ignition config.');
-    expect(flint(['iso', 'reset', iso]).status).toBe(0);
+    expect(flint(['iso', 'reset', iso]).code).toBe(0);
     expect(sha(iso)).toBe(pristine);
   });
 });
@@ -307,7 +302,7 @@ describe('what Flint writes is accepted by tools that are not Flint', () => {
       '--dest-karg-append',
       'dest-karg',
     ];
-    expect(flint(['iso', 'customize', ...all, iso]).status).toBe(0);
+    expect(flint(['iso', 'customize', ...all, iso]).code).toBe(0);
     const area = join(dir, 'area.xz');
     writeFileSync(area, readFileSync(iso).subarray(139264, 139264 + 262144));
     const list = execFileSync('xz', ['-lvv', area], { encoding: 'utf8' });

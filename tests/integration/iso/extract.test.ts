@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { skipReason } from '../../helpers/requirements';
 import { fixtureIso, ISO_FIXTURES } from '../../helpers/fixtures';
-import { runFlint } from '../../e2e/boot/lib/flint-cli';
+import { runFlint } from '../../helpers/cli';
 import { bufferSource } from '../../../electron/core/iso/byte-source';
 import { extractMinimalIso, extractPxe } from '../../../electron/core/iso/extract';
 import { inspectIso } from '../../../electron/core/iso/inspect';

@@ -62,13 +62,14 @@ describe('fastCopy / applyPlanToCopy', () => {
     const src = join(dir, 'dense.bin');
     writeFileSync(src, randomBytes(4 << 20));
     const out = join(dir, 'out.iso');
-    const failing = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('config rejected')), 5));
+    // both plans settle on a later turn of the event loop, once the copy is under way
+    const failing = new Promise<never>((_, reject) => setImmediate(() => reject(new Error('config rejected'))));
     await expect(applyPlanToCopy(src, out, failing)).rejects.toThrow('config rejected');
     expect(existsSync(out)).toBe(false);
     expect(readdirSync(dir)).toEqual(['dense.bin']);
 
     const late = new Promise<ReturnType<typeof normalizePlan>>((resolve) =>
-      setTimeout(() => resolve(normalizePlan(4 << 20, [{ offset: 100, bytes: Buffer.from('late') }])), 5),
+      setImmediate(() => resolve(normalizePlan(4 << 20, [{ offset: 100, bytes: Buffer.from('late') }]))),
     );
     await applyPlanToCopy(src, out, late);
     const expected = readFileSync(src);

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { runFlint } from '../../e2e/boot/lib/flint-cli';
+import { runFlint } from '../../helpers/cli';
 import { fixtureIsoCopy } from '../../helpers/fixtures';
 
 const EVIL = 'quiet\n}\nmenuentry evil {';

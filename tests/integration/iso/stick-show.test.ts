@@ -12,7 +12,7 @@ import { skipReason } from '../../helpers/requirements';
 import { createLoopDevice, type LoopDevice } from '../../helpers/loop';
 import { COREOS_FIXTURES, fixtureIso } from '../../helpers/fixtures';
 import { readBytes } from '../../helpers/read-bytes';
-import { runFlint } from '../../e2e/boot/lib/flint-cli';
+import { runFlint } from '../../helpers/cli';
 import { buildLiveIso, type LiveIsoInfo } from '../../e2e/boot/lib/live-iso';
 import { allOf, BUILD_ISO_REQUIREMENTS } from '../../e2e/boot/lib/requirements';
 import type { StickContents } from '../../../electron/core/iso/stick';

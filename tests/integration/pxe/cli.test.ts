@@ -1,36 +1,20 @@
 // The `flint pxe` verbs through the real CLI (node bin/flint.mjs): exit codes, the one-line
 // errors, no-clobber outputs, and `pxe download` + `pxe config --dir` against a local mirror.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
-import { writeCpio } from '../../../electron/core/codecs/cpio';
+import { join } from 'node:path';
 import { skipReason } from '../../helpers/requirements';
+import { runFlint } from '../../helpers/cli';
+import { liveInitramfs } from '../../helpers/initramfs';
+import { ROOT } from '../../helpers/paths';
 import { TEST_KEY, populateMirror, startMirrorServer, type MirrorServer } from '../../helpers/mirror-server';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const LIVE_IGN = join(ROOT, 'tests/fixtures/coreos-installer/customize/live.ign');
 
-interface Run {
-  code: number;
-  stdout: Buffer;
-  stderr: string;
-}
-
-function flint(args: string[]): Promise<Run> {
-  return new Promise((done) => {
-    execFile(
-      'node',
-      [join(ROOT, 'bin/flint.mjs'), ...args],
-      { cwd: ROOT, encoding: 'buffer', maxBuffer: 64 << 20 },
-      (err, stdout, stderr) => done({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr: stderr.toString() }),
-    );
-  });
-}
+/** Runs the real CLI from the checkout root. */
+const flint = (args: string[]) => runFlint(args, { cwd: ROOT });
 
 describe('flint pxe (CLI)', () => {
   let tmp = '';
@@ -39,15 +23,7 @@ describe('flint pxe (CLI)', () => {
   beforeAll(() => {
     tmp = mkdtempSync(join(tmpdir(), 'flint-pxe-cli-'));
     initramfs = join(tmp, 'initramfs.img');
-    writeFileSync(
-      initramfs,
-      gzipSync(
-        writeCpio([
-          { path: 'etc/coreos-live-initramfs', data: new Uint8Array(0) },
-          { path: 'etc/coreos/features.json', data: Buffer.from('{"installer-config":true,"live-initrd-network":true}') },
-        ]),
-      ),
-    );
+    writeFileSync(initramfs, liveInitramfs({ features: { 'installer-config': true, 'live-initrd-network': true } }));
   });
   afterAll(() => {
     if (tmp) rmSync(tmp, { recursive: true, force: true });

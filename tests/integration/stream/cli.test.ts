@@ -1,30 +1,20 @@
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FLINT_BIN, runFlintText } from '../../helpers/cli';
 import { TEST_KEY, populateMirror, startMirrorServer, type MirrorServer, type PopulatedMirror } from '../../helpers/mirror-server';
 
-const ROOT = path.resolve(__dirname, '../../..');
 let work: string;
 let server: MirrorServer;
 let mirror: PopulatedMirror;
 let keyFile: string;
 
-function flint(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [path.join(ROOT, 'bin/flint.mjs'), ...args],
-      { cwd: work, env: { ...process.env, ...env } },
-      (err, stdout, stderr) => {
-        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-      },
-    );
-  });
-}
+/** Runs the real CLI in the work dir, stdout as text. */
+const flint = (args: string[], env: Record<string, string> = {}) => runFlintText(args, { cwd: work, env });
 
 beforeAll(async () => {
   work = await mkdtemp(path.join(tmpdir(), 'flint-cli-dl-'));
@@ -146,18 +136,7 @@ describe('flint streams / download / cache', () => {
     server.addFault(iso.urlPath, { kind: 'throttle', bytesPerSecond: 256 * 1024 });
     const child = spawn(
       process.execPath,
-      [
-        path.join(ROOT, 'bin/flint.mjs'),
-        'download',
-        '--arch',
-        'x86_64',
-        '--base-url',
-        server.url,
-        '--keyring',
-        keyFile,
-        '--cache-dir',
-        cache,
-      ],
+      [FLINT_BIN, 'download', '--arch', 'x86_64', '--base-url', server.url, '--keyring', keyFile, '--cache-dir', cache],
       { cwd: work },
     );
     let stderr = '';

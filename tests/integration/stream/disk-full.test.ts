@@ -7,8 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { FlintError } from '../../../electron/core/errors';
 import { listCache } from '../../../electron/core/stream/cache';
 import { downloadArtifact } from '../../../electron/core/stream/download';
-import { fetchStreamMetadata, selectRelease } from '../../../electron/core/stream/metadata';
-import { TEST_KEY, populateMirror, startMirrorServer } from '../../helpers/mirror-server';
+import { startReleaseMirror, testDownloadOptions } from '../../helpers/release';
 import { skipReason } from '../../helpers/requirements';
 
 const why = skipReason({ tools: ['mount', 'umount', 'mountpoint'], root: true });
@@ -17,19 +16,13 @@ describe.skipIf(why)('download into a full disk', () => {
   it('fails with DOWNLOAD_DISK_FULL and publishes nothing (4 MiB tmpfs cache, 6 MiB ISO)', async () => {
     const work = await mkdtemp(path.join(tmpdir(), 'flint-full-'));
     const mnt = path.join(work, 'cachefs');
-    const server = await startMirrorServer({ root: path.join(work, 'mirror') });
+    const { server, release } = await startReleaseMirror(path.join(work, 'mirror'), { iso: randomBytes(6 << 20) });
     let mounted = false;
     try {
-      await populateMirror(server.root, { iso: randomBytes(6 << 20) });
       await mkdir(mnt);
       execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=4m', 'flint-test-cache', mnt]);
       mounted = true;
-      const release = selectRelease(await fetchStreamMetadata('stable', { baseUrl: server.url }), 'x86_64');
-      const err = await downloadArtifact(release.iso, {
-        cacheDir: mnt,
-        keyrings: [TEST_KEY.publicArmored],
-        retryDelayMs: 10,
-      }).then(
+      const err = await downloadArtifact(release.iso, testDownloadOptions(mnt)).then(
         () => undefined,
         (e: unknown) => e,
       );

@@ -7,8 +7,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FlintError } from '../../../electron/core/errors';
 import { listCache } from '../../../electron/core/stream/cache';
 import { downloadArtifact, type DownloadOptions } from '../../../electron/core/stream/download';
-import { fetchStreamMetadata, selectRelease, type Release } from '../../../electron/core/stream/metadata';
-import { TEST_KEY, populateMirror, startMirrorServer, type MirrorServer } from '../../helpers/mirror-server';
+import type { Release } from '../../../electron/core/stream/metadata';
+import type { MirrorServer } from '../../helpers/mirror-server';
+import { startReleaseMirror, testDownloadOptions } from '../../helpers/release';
 
 // An artifact of many 512 KiB FileSink writes (and of many fillings of the 2 MiB write queue): both
 // checks, resume within a call and across calls, nothing published on a bad byte.
@@ -19,20 +20,13 @@ let release: Release;
 let isoBytes: Buffer;
 let cacheDir: string;
 
-const opts = (extra: DownloadOptions = {}): DownloadOptions => ({
-  cacheDir,
-  keyrings: [TEST_KEY.publicArmored],
-  retryDelayMs: 10,
-  ...extra,
-});
+const opts = (extra: DownloadOptions = {}): DownloadOptions => testDownloadOptions(cacheDir, extra);
 
 beforeEach(async () => {
   work = await mkdtemp(path.join(tmpdir(), 'flint-dl-large-'));
   cacheDir = path.join(work, 'cache');
   isoBytes = randomBytes(18 * MiB + 777);
-  await populateMirror(path.join(work, 'mirror'), { iso: isoBytes });
-  server = await startMirrorServer({ root: path.join(work, 'mirror') });
-  release = selectRelease(await fetchStreamMetadata('stable', { baseUrl: server.url }), 'x86_64');
+  ({ server, release } = await startReleaseMirror(path.join(work, 'mirror'), { iso: isoBytes }));
 });
 
 afterEach(async () => {

@@ -8,8 +8,9 @@ import { FlintError } from '../../../electron/core/errors';
 import type { Progress } from '../../../electron/core/progress';
 import { cachePaths, listCache } from '../../../electron/core/stream/cache';
 import { downloadArtifact, type DownloadOptions } from '../../../electron/core/stream/download';
-import { fetchStreamMetadata, selectRelease, type Release } from '../../../electron/core/stream/metadata';
-import { TEST_KEY, populateMirror, sha256File, signFile, startMirrorServer, type MirrorServer } from '../../helpers/mirror-server';
+import { fetchStreamMetadata, type Release } from '../../../electron/core/stream/metadata';
+import { sha256File, signFile, type MirrorServer } from '../../helpers/mirror-server';
+import { startReleaseMirror, testDownloadOptions } from '../../helpers/release';
 
 const MiB = 1 << 20;
 let work: string;
@@ -27,21 +28,14 @@ async function failure(p: Promise<unknown>): Promise<FlintError> {
   return err as FlintError;
 }
 
-const opts = (extra: DownloadOptions = {}): DownloadOptions => ({
-  cacheDir,
-  keyrings: [TEST_KEY.publicArmored],
-  retryDelayMs: 10,
-  ...extra,
-});
+const opts = (extra: DownloadOptions = {}): DownloadOptions => testDownloadOptions(cacheDir, extra);
 const isoGets = () => server.requests.filter((r) => r.path === new URL(release.iso.url).pathname);
 
 beforeEach(async () => {
   work = await mkdtemp(path.join(tmpdir(), 'flint-dl-'));
   cacheDir = path.join(work, 'cache');
   isoBytes = randomBytes(3 * MiB + 12345);
-  await populateMirror(path.join(work, 'mirror'), { iso: isoBytes, kernel: randomBytes(64 * 1024) });
-  server = await startMirrorServer({ root: path.join(work, 'mirror') });
-  release = selectRelease(await fetchStreamMetadata('stable', { baseUrl: server.url }), 'x86_64');
+  ({ server, release } = await startReleaseMirror(path.join(work, 'mirror'), { iso: isoBytes, kernel: randomBytes(64 * 1024) }));
 });
 
 afterEach(async () => {
@@ -233,8 +227,10 @@ describe('downloadArtifact against a local mirror', () => {
 
   it('allows one download of a file at a time and takes over a stale lock', async () => {
     server.addFault(release.iso.name, { kind: 'throttle', bytesPerSecond: 8 * MiB });
-    const first = downloadArtifact(release.iso, opts());
-    await new Promise((r) => setTimeout(r, 100));
+    let flowing: () => void = () => {};
+    const started = new Promise<void>((r) => (flowing = r));
+    const first = downloadArtifact(release.iso, opts({ onProgress: () => flowing() }));
+    await started; // bytes arrive: the first download holds the lock
     const err = await failure(downloadArtifact(release.iso, opts()));
     expect(err.code).toBe('DOWNLOAD_BUSY');
     expect(err.message).toBe(`${release.iso.name} is already being downloaded into ${cacheDir}`);

@@ -65,7 +65,7 @@ async function read(url: string, headers?: Record<string, string>) {
   const done = res.body.pipe((chunk, release) => {
     chunks.push(Buffer.from(chunk));
     release?.();
-    return ++n % 3 === 0 ? new Promise((r) => setTimeout(r, 1)) : undefined;
+    return ++n % 3 === 0 ? new Promise((r) => setImmediate(r)) : undefined;
   });
   return { res, done, body: () => Buffer.concat(chunks) };
 }

@@ -8,7 +8,8 @@ import { fixtureIso } from '../../helpers/fixtures';
 import { writeImage } from '../../../electron/core/write/write-image';
 import type { TargetResult, WriteEvent } from '../../../electron/core/write/events';
 import { ERROR_CODES } from '../../../electron/contract/error-codes';
-import { WRITE_REQS, isMounted, loopDrive, randomImage, readDevice, tempDir, umountIfMounted } from './setup';
+import { WRITE_REQS, isMounted, loopDrive, randomImage, tempDir, umountIfMounted } from './setup';
+import { readBytes } from '../../helpers/read-bytes';
 
 const why = skipReason(WRITE_REQS);
 const MiB = 1024 * 1024;
@@ -67,7 +68,7 @@ describe.skipIf(why)('writer failures on real loop devices', () => {
     expect(r.ok).toBe(true);
     expect(isMounted(mnt.path)).toBe(false);
     expect(logs).toContain(`unmounted ${mnt.path}`);
-    expect(readDevice(l.device, 0, plan.imageSize).equals(readFileSync(iso))).toBe(true);
+    expect(readBytes(l.device, 0, plan.imageSize).equals(readFileSync(iso))).toBe(true);
   });
 
   it('reports a busy mount as WRITE_DEVICE_BUSY and leaves the device alone', async () => {
@@ -83,13 +84,13 @@ describe.skipIf(why)('writer failures on real loop devices', () => {
     writeFileSync(join(mnt.path, 'held'), 'x');
     const fd = openSync(join(mnt.path, 'held'), 'r');
     cleanups.push(() => closeSync(fd));
-    const before = readDevice(l.device, 0, MiB);
+    const before = readBytes(l.device, 0, MiB);
     const [r] = await writeImage({ image: iso, plan, targets: [await loopDrive(l.device)], allowLoop: true });
     expect(r.ok).toBe(false);
     expect((r as Failed).error.code).toBe(ERROR_CODES.WRITE_DEVICE_BUSY);
     expect((r as Failed).error.message).toContain(mnt.path);
     expect(isMounted(mnt.path)).toBe(true);
-    expect(readDevice(l.device, 0, MiB).equals(before)).toBe(true);
+    expect(readBytes(l.device, 0, MiB).equals(before)).toBe(true);
   });
 
   it('refuses a too-small target, a loop device without allowLoop and a swapped device', async () => {
@@ -124,7 +125,7 @@ describe.skipIf(why)('writer failures on real loop devices', () => {
       ['not-written', 0],
       ['not-written', 0],
     ]);
-    expect(readDevice(wrong.device, 0, MiB).every((b) => b === 0)).toBe(true);
+    expect(readBytes(wrong.device, 0, MiB).every((b) => b === 0)).toBe(true);
   });
 
   it('cancel mid-write stops promptly and wipes the first MiB', async () => {
@@ -157,10 +158,10 @@ describe.skipIf(why)('writer failures on real loop devices', () => {
     expect(r.error.params).toEqual({ device: l.device, stage: 'writing', wiped: true });
     expect(r).toMatchObject({ ending: 'cancelled-wiped', wiped: true });
     expect(r.bytesWritten).toBeLessThan(64 * MiB);
-    expect(readDevice(l.device, 0, MiB).every((b) => b === 0)).toBe(true);
+    expect(readBytes(l.device, 0, MiB).every((b) => b === 0)).toBe(true);
     // written, then wiped: the second MiB still holds the image
     const src = readFileSync(image);
-    expect(readDevice(l.device, MiB, MiB).equals(src.subarray(MiB, 2 * MiB))).toBe(true);
+    expect(readBytes(l.device, MiB, MiB).equals(src.subarray(MiB, 2 * MiB))).toBe(true);
   });
 
   it('an I/O error mid-write (backing tmpfs full) names the byte offset, does not hang, and does not stop the other stick', async () => {
@@ -186,7 +187,7 @@ describe.skipIf(why)('writer failures on real loop devices', () => {
     });
     expect(Date.now() - t0).toBeLessThan(30_000);
     expect(good).toMatchObject({ device: healthy.device, ok: true, verified: true, bytesWritten: 48 * MiB });
-    expect(readDevice(healthy.device, 0, 48 * MiB).equals(readFileSync(image))).toBe(true);
+    expect(readBytes(healthy.device, 0, 48 * MiB).equals(readFileSync(image))).toBe(true);
     expect(r.ok).toBe(false);
     const f = r as Failed;
     expect(f.error.code).toBe(ERROR_CODES.WRITE_IO_ERROR);

@@ -6,15 +6,17 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { skipReason } from '../../helpers/requirements';
 import { createLoopDevice } from '../../helpers/loop';
 import { fixtureIso } from '../../helpers/fixtures';
+import { FLINT_BIN } from '../../helpers/paths';
 import { devHelperCommand } from '../../../electron/core/write/elevate';
 import { encodeJob } from '../../../electron/core/write/job';
 import { HelperExit, parseEventLine, type WriteEvent } from '../../../electron/core/write/events';
 import { ERROR_CODES } from '../../../electron/contract/error-codes';
 import type { Drive } from '../../../electron/core/drives/types';
-import { WRITE_REQS, loopDrive, randomImage, readDevice, tempDir } from './setup';
+import { WRITE_REQS, loopDrive, randomImage, tempDir } from './setup';
+import { readBytes } from '../../helpers/read-bytes';
 
 const why = skipReason({ ...WRITE_REQS, tools: [...WRITE_REQS.tools, 'script'] });
-const FLINT = join(__dirname, '..', '..', '..', 'bin', 'flint.mjs');
+const FLINT = FLINT_BIN;
 const MiB = 1024 * 1024;
 
 describe.skipIf(why)('the helper protocol and the drives/write CLI', () => {
@@ -65,8 +67,8 @@ describe.skipIf(why)('the helper protocol and the drives/write CLI', () => {
       results: [{ device: l.device, ok: false, ending: 'cancelled-wiped', wiped: true, error: { code: ERROR_CODES.WRITE_CANCELLED } }],
     });
     expect(events[0]).toMatchObject({ type: 'start', devices: [l.device], imageSize: 32 * MiB });
-    expect(readDevice(l.device, 0, MiB).every((b) => b === 0)).toBe(true);
-    expect(readDevice(l.device, MiB, MiB).equals(readFileSync(image).subarray(MiB, 2 * MiB))).toBe(true);
+    expect(readBytes(l.device, 0, MiB).every((b) => b === 0)).toBe(true);
+    expect(readBytes(l.device, MiB, MiB).equals(readFileSync(image).subarray(MiB, 2 * MiB))).toBe(true);
   });
 
   it('a malformed job is a fatal event and exit 2', () => {
@@ -114,6 +116,6 @@ describe.skipIf(why)('the helper protocol and the drives/write CLI', () => {
       ),
     );
     expect(out).toMatch(/Error: Cancelled; nothing was written/);
-    expect(readDevice(l.device, 0, MiB).every((b) => b === 0)).toBe(true);
+    expect(readBytes(l.device, 0, MiB).every((b) => b === 0)).toBe(true);
   });
 });

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync, readFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, writeSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { listAllDrives, systemContext } from '../../../electron/core/drives/list';
@@ -20,23 +20,6 @@ export function randomImage(path: string, mib: number): void {
   const fd = openSync(path, 'w');
   try {
     for (let i = 0; i < mib; i++) writeSync(fd, randomBytes(1024 * 1024));
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** Reads `length` bytes of a device (or file) at `offset`, uncached enough for tests (after the helper's flushbufs). */
-export function readDevice(path: string, offset: number, length: number): Buffer {
-  const fd = openSync(path, 'r');
-  try {
-    const b = Buffer.alloc(length);
-    let done = 0;
-    while (done < length) {
-      const n = readSync(fd, b, done, length - done, offset + done);
-      if (n === 0) break;
-      done += n;
-    }
-    return b.subarray(0, done);
   } finally {
     closeSync(fd);
   }

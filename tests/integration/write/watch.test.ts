@@ -17,6 +17,8 @@ describe.skipIf(why)('drive watcher on this machine', () => {
     const changes: DriveChange[] = [];
     let wake: (() => void) | null = null;
     const next = () => new Promise<void>((r) => (wake = r));
+    let listening: () => void = () => {};
+    const udevListening = new Promise<void>((r) => (listening = r));
     const done = watchDrives({
       list: () => listDrives({ allowLoop: true }),
       onChange: (c) => {
@@ -25,10 +27,11 @@ describe.skipIf(why)('drive watcher on this machine', () => {
       },
       intervalMs: 60_000,
       signal: ac.signal,
+      onUdevListening: () => listening(),
     });
     try {
       await next(); // the first listing
-      await new Promise((r) => setTimeout(r, 300)); // let udevadm subscribe
+      await udevListening;
       const t0 = Date.now();
       const l = createLoopDevice(8 * 1024 * 1024);
       loops.push(l);

@@ -6,16 +6,18 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { skipReason } from '../../helpers/requirements';
 import { createLoopDevice, type LoopDevice } from '../../helpers/loop';
 import { fixtureIso, customizeFixture } from '../../helpers/fixtures';
+import { FLINT_BIN } from '../../helpers/paths';
 import { inspectIsoFile } from '../../../electron/core/iso/inspect';
 import { planCustomize } from '../../../electron/core/iso/customize';
 import { writeImage } from '../../../electron/core/write/write-image';
 import type { WriteEvent } from '../../../electron/core/write/events';
 import { helperWriter } from '../../../electron/core/write/helper-writer';
 import type { FlashReport } from '../../../electron/core/flash/types';
-import { WRITE_REQS, loopDrive, readDevice, tempDir } from './setup';
+import { WRITE_REQS, loopDrive, tempDir } from './setup';
+import { readBytes } from '../../helpers/read-bytes';
 
 const why = skipReason(WRITE_REQS);
-const FLINT = join(__dirname, '..', '..', '..', 'bin', 'flint.mjs');
+const FLINT = FLINT_BIN;
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
 /** The fixture ISO customized with a live Ignition config: plan, expected bytes (from `flint iso customize -o`), config hash. */
@@ -61,7 +63,7 @@ describe.skipIf(why)('writing to real loop devices', () => {
       ignitionSha256: c.ignSha,
       bytesWritten: c.expected.length,
     });
-    expect(readDevice(loop.device, 0, c.expected.length).equals(c.expected)).toBe(true);
+    expect(readBytes(loop.device, 0, c.expected.length).equals(c.expected)).toBe(true);
     expect(r.sha256).toBe(sha(c.expected));
     expect(r.timings.writeMs).toBeGreaterThanOrEqual(0);
     expect(r.timings.verifyMs).toBeGreaterThanOrEqual(0);
@@ -79,7 +81,7 @@ describe.skipIf(why)('writing to real loop devices', () => {
     const targets = await Promise.all(loops.map((l) => loopDrive(l.device)));
     const results = await writeImage({ image: c.iso, plan: c.plan, targets, allowLoop: true, expectIgnitionSha256: c.ignSha });
     expect(results.map((r) => [r.device, r.ok])).toEqual(loops.map((l) => [l.device, true]));
-    for (const l of loops) expect(readDevice(l.device, 0, c.expected.length).equals(c.expected)).toBe(true);
+    for (const l of loops) expect(readBytes(l.device, 0, c.expected.length).equals(c.expected)).toBe(true);
   });
 
   it('`flint write` customizes on the fly with the customize flags and reports the config hash', async () => {
@@ -107,7 +109,7 @@ describe.skipIf(why)('writing to real loop devices', () => {
       }),
     ]);
     expect(report.image).toMatchObject({ path: c.iso, sha256: sha(readFileSync(c.iso)), signature: 'local' });
-    expect(readDevice(loop.device, 0, c.expected.length).equals(c.expected)).toBe(true);
+    expect(readBytes(loop.device, 0, c.expected.length).equals(c.expected)).toBe(true);
   });
 
   it('`flint write` without --yes and without a terminal refuses and writes nothing', async () => {
@@ -127,7 +129,7 @@ describe.skipIf(why)('writing to real loop devices', () => {
     expect(err?.stderr.trim().split('\n').pop()).toMatch(
       /^Error: Refusing to erase \/dev\/loop\d+ without confirmation: pass --yes to confirm$/,
     );
-    expect(readDevice(loop.device, 0, 1024 * 1024).every((b) => b === 0)).toBe(true);
+    expect(readBytes(loop.device, 0, 1024 * 1024).every((b) => b === 0)).toBe(true);
   });
 
   it('works over the files transport too (the one macOS and Windows prompts use)', async () => {
@@ -143,6 +145,6 @@ describe.skipIf(why)('writing to real loop devices', () => {
       writer: helperWriter({ transport: 'files' }),
     });
     expect(r).toMatchObject({ ok: true, verified: true, ignitionSha256: null });
-    expect(readDevice(loop.device, 0, size).equals(readFileSync(iso))).toBe(true);
+    expect(readBytes(loop.device, 0, size).equals(readFileSync(iso))).toBe(true);
   });
 });

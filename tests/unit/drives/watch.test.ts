@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { diffDrives, watchDrives, type DriveChange } from '../../../electron/core/drives/watch';
 import { parseLsblk } from '../../../electron/core/drives/lsblk';
 import type { Drive } from '../../../electron/core/drives/types';
@@ -20,30 +20,38 @@ describe('drive watcher', () => {
   });
 
   it('reports the first list, then only changes (a stick plugged in and pulled out), and stops on abort', async () => {
-    const without = laptop.filter((d) => d.device !== '/dev/sda');
-    const snapshots = [without, without, laptop, laptop, without];
-    let calls = 0;
-    const changes: DriveChange[] = [];
-    const ac = new AbortController();
-    const done = watchDrives({
-      list: async () => snapshots[Math.min(calls++, snapshots.length - 1)],
-      onChange: (c) => {
-        changes.push(c);
-        if (changes.length === 3) ac.abort();
-      },
-      intervalMs: 10,
-      udev: false,
-      signal: ac.signal,
-    });
-    await done;
-    expect(changes.map((c) => [devices(c.added).length, devices(c.removed)])).toEqual([
-      [without.length, []],
-      [1, []],
-      [0, ['/dev/sda']],
-    ]);
-    const after = calls;
-    await new Promise((r) => setTimeout(r, 50));
-    expect(calls).toBe(after);
+    // the poll interval runs on fake timers: each tick is one listing, and "no listing after the
+    // abort" is checked over a thousand virtual seconds without waiting for them
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    try {
+      const without = laptop.filter((d) => d.device !== '/dev/sda');
+      const snapshots = [without, without, laptop, laptop, without];
+      let calls = 0;
+      const changes: DriveChange[] = [];
+      const ac = new AbortController();
+      const done = watchDrives({
+        list: async () => snapshots[Math.min(calls++, snapshots.length - 1)],
+        onChange: (c) => {
+          changes.push(c);
+          if (changes.length === 3) ac.abort();
+        },
+        intervalMs: 10,
+        udev: false,
+        signal: ac.signal,
+      });
+      while (!ac.signal.aborted) await vi.advanceTimersByTimeAsync(10);
+      await done;
+      expect(changes.map((c) => [devices(c.added).length, devices(c.removed)])).toEqual([
+        [without.length, []],
+        [1, []],
+        [0, ['/dev/sda']],
+      ]);
+      const after = calls;
+      await vi.advanceTimersByTimeAsync(1_000_000);
+      expect(calls).toBe(after);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('reports listing errors and keeps watching', async () => {

@@ -28,7 +28,7 @@ function resource(r: Res): Buffer {
 const parseConfig = (b: Uint8Array | null) => JSON.parse(Buffer.from(b!).toString('utf8'));
 const compact = (b: Buffer) => JSON.stringify(JSON.parse(b.toString('utf8')));
 
-describe('live config generation (spec §6.2)', () => {
+describe('live config generation (docs/live-iso-format.md §7.2)', () => {
   it('wraps one --live-ignition as a 3.3.0 merge of a gzip data URL, compact, with a newline', async () => {
     const live = await f('live.ign');
     const r = await planCustomize(await facts(), { liveIgnition: [live] });
@@ -73,7 +73,7 @@ describe('live config generation (spec §6.2)', () => {
     expect(n.members.map((m) => m.path)).toEqual(['etc/coreos-firstboot-network/installer-test.nmconnection']);
   });
 
-  it('applies live karg edits to the default kargs (spec §5.6 example)', async () => {
+  it('applies live karg edits to the default kargs (docs/live-iso-format.md §6.6 example)', async () => {
     const r = await planCustomize(await facts(), {
       liveKargAppend: ['foo', 'bar=1'],
       liveKargDelete: ['mitigations=auto,nosmt'],
@@ -213,7 +213,7 @@ describe('live config generation (spec §6.2)', () => {
 });
 
 describe('customize refuses what the image or the input cannot support', () => {
-  it('gates options on features.json (spec §7)', async () => {
+  it('gates options on features.json (docs/live-iso-format.md §7.7)', async () => {
     const old = await facts('embed-areas-2021-09');
     await expect(planCustomize(old, { networkKeyfile: [await f('installer-test.nmconnection')] })).rejects.toThrow(
       'This OS image does not support customizing network settings.',

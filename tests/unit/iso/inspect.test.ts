@@ -7,7 +7,7 @@ import { fixtureIso } from '../../helpers/fixtures';
 
 const FCOS = (v: string) => `mitigations=auto,nosmt coreos.liveiso=${v} ignition.firstboot ignition.platform.id=metal`;
 
-// spec §12 (offsets, lengths, karg sizes and slots) and §5.2/§5.4 numbers
+// docs/live-iso-format.md §10 (offsets, lengths, karg sizes and slots) and §6.2/§6.4 numbers
 const TABLE: Record<
   string,
   {
@@ -90,7 +90,7 @@ const TABLE: Record<
   },
 };
 
-describe('inspectIso on every ISO fixture (spec §12)', () => {
+describe('inspectIso on every ISO fixture (docs/live-iso-format.md §10)', () => {
   for (const [name, want] of Object.entries(TABLE)) {
     it(name, async () => {
       const facts = await inspectIsoFile(await fixtureIso(name));
@@ -132,7 +132,7 @@ describe('inspectIso on every ISO fixture (spec §12)', () => {
     );
   });
 
-  it('agrees with the legacy coreiso+ header where the old fixtures still carry it (spec §3.3)', async () => {
+  it('agrees with the legacy coreiso+ header where the old fixtures still carry it (docs/live-iso-format.md §4.2)', async () => {
     for (const name of ['embed-areas-2020-09', 'embed-areas-2021-01', 'embed-areas-2021-09', 'embed-areas-2021-12']) {
       const buf = await readFile(await fixtureIso(name));
       expect(buf.subarray(32744, 32752).toString('latin1')).toBe('coreiso+');
@@ -155,7 +155,7 @@ describe('inspectIso on every ISO fixture (spec §12)', () => {
   });
 });
 
-describe('ISO 9660 subset (spec §2)', () => {
+describe('ISO 9660 subset (docs/live-iso-format.md §3)', () => {
   it('walks the synthetic image: deep paths, odd names, a 150-file directory spanning sectors', async () => {
     const src = bufferSource(await readFile(await fixtureIso('synthetic')));
     const iso = await readIso9660(src);

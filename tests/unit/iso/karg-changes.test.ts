@@ -7,7 +7,7 @@ const FCOS = 'mitigations=auto,nosmt coreos.liveiso=fedora-coreos-38.20230718.3.
 const NEWER = 'mitigations=auto,nosmt coreos.liveiso=fedora-coreos-44.20260707.3.1 ignition.firstboot ignition.platform.id=metal';
 
 describe('diffKargs: the karg changes of a customized image', () => {
-  it('recovers the append/delete/replace lists `iso customize` was given (spec §5.6 example)', () => {
+  it('recovers the append/delete/replace lists `iso customize` was given (docs/live-iso-format.md §6.6)', () => {
     const edits = { append: ['foo', 'bar=1'], delete: ['mitigations=auto,nosmt'], replace: ['ignition.platform.id=metal=qemu'] };
     const current = editKargs(FCOS, edits);
     expect(current).toBe('coreos.liveiso=fedora-coreos-38.20230718.3.0 ignition.firstboot ignition.platform.id=qemu foo bar=1');

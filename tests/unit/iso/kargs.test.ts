@@ -12,7 +12,7 @@ async function load(name: string) {
   return { buf, facts: await inspectIso(bufferSource(buf)) };
 }
 
-describe('KargsEditor semantics (spec §5.6)', () => {
+describe('KargsEditor semantics (docs/live-iso-format.md §6.6)', () => {
   const base = 'mitigations=auto,nosmt coreos.liveiso=fedora-coreos-38.20230718.dev.0 ignition.firstboot ignition.platform.id=metal';
 
   it('gives the verified example: delete, then append, then replace, whatever the order given', () => {

@@ -17,7 +17,7 @@ const initrd = async (name: string) => {
   return name.endsWith('.xz') ? new Uint8Array(await unxzAsync(raw)) : new Uint8Array(raw);
 };
 
-describe('newc cpio writer (spec §4.3)', () => {
+describe('newc cpio writer (docs/live-iso-format.md §5.2)', () => {
   it('emits parents with the virtual-cwd rule, sorted, inode = index, files 0600, dirs 0755', () => {
     const archive = writeCpio([
       { path: 'etc/coreos-firstboot-network/a.nmconnection', data: enc('[connection]\n') },
@@ -71,7 +71,7 @@ describe('newc cpio writer (spec §4.3)', () => {
   });
 });
 
-describe('embed payload and area decoding (spec §4.2, §4.3)', () => {
+describe('embed payload and area decoding (docs/live-iso-format.md §5.1, §5.2)', () => {
   it('compresses as xz with the CRC32 check and decodes back', async () => {
     const payload = await buildEmbedPayload([{ path: 'config.ign', data: enc('{"ignition":{"version":"3.3.0"}}\n') }]);
     expect([...payload.subarray(0, 6)]).toEqual([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]);

@@ -74,7 +74,7 @@ describe('readStickContents on every fixture', () => {
   });
 });
 
-describe('round trip: a stick customization re-applied to an image (spec §4, §5.6)', () => {
+describe('round trip: a stick customization re-applied to an image (docs/live-iso-format.md §5, §6.6)', () => {
   it.each(LIVE)('%s: every member, the live config and the karg changes are read back; re-applied gives the same bytes', async (name) => {
     const req = await requestFor(name);
     const img = await customized(name, req);

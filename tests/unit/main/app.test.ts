@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { waitFor } from '../../helpers/wait';
 
 type Fn = (...a: unknown[]) => unknown;
 
@@ -95,14 +96,6 @@ vi.mock('electron', () => {
   };
 });
 
-async function until(check: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if (check()) return;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
 describe('main entry', () => {
   let dir: string;
   const argv = process.argv;
@@ -112,7 +105,7 @@ describe('main entry', () => {
     for (const n of ['start.ign', 'second.ign', 'mac.ign']) writeFileSync(join(dir, n), '{"ignition":{"version":"3.4.0"}}');
     process.argv = ['/usr/bin/electron', '.', '--enable-logging', join(dir, 'start.ign')];
     await import('../../../electron/main/index');
-    await until(() => m.windows.length === 1, 'the window');
+    await waitFor(() => m.windows.length === 1, 'the window');
   });
 
   afterAll(() => {
@@ -145,7 +138,6 @@ describe('main entry', () => {
   });
 
   it('hands the file given on the command line to the renderer (queued, or as an event once it asked)', async () => {
-    await new Promise((r) => setTimeout(r, 200)); // the renderer subscribes, then asks once
     const r = (await m.ipc.get('app:take-opened')!(trusted(), {})) as { ok: true; value: { file: { name: string } }[] };
     const names = () => [
       ...r.value.map((o) => o.file.name),
@@ -153,7 +145,7 @@ describe('main entry', () => {
         .sent.filter(([ch]) => ch === 'app:opened')
         .map(([, p]) => (p as { file: { name: string } }).file.name),
     ];
-    await until(() => names().length > 0, 'the argv file');
+    await waitFor(() => names().length > 0, 'the argv file');
     expect(names()).toEqual(['start.ign']);
     win().sent.length = 0;
   });
@@ -161,7 +153,7 @@ describe('main entry', () => {
   it('opens files of a second instance (relative to its cwd) and focuses the window', async () => {
     m.appHandlers.get('second-instance')!({}, ['/usr/bin/electron', '.', 'second.ign', 'notes.txt'], dir);
     expect(win().focused).toBe(1);
-    await until(() => win().sent.some(([ch]) => ch === 'app:opened'), 'app:opened');
+    await waitFor(() => win().sent.some(([ch]) => ch === 'app:opened'), 'app:opened');
     expect(win().sent.find(([ch]) => ch === 'app:opened')![1]).toMatchObject({
       kind: 'config',
       file: { name: 'second.ign', source: 'argv' },
@@ -172,12 +164,12 @@ describe('main entry', () => {
     const ev = { preventDefault: vi.fn() };
     m.appHandlers.get('open-file')!(ev, join(dir, 'mac.ign'));
     expect(ev.preventDefault).toHaveBeenCalled();
-    await until(() => win().sent.filter(([ch]) => ch === 'app:opened').length === 2, 'second app:opened');
+    await waitFor(() => win().sent.filter(([ch]) => ch === 'app:opened').length === 2, 'second app:opened');
   });
 
   it('reports a file it cannot open', async () => {
     m.appHandlers.get('open-file')!({ preventDefault() {} }, join(dir, 'missing.ign'));
-    await until(() => win().sent.some(([ch]) => ch === 'app:open-failed'), 'app:open-failed');
+    await waitFor(() => win().sent.some(([ch]) => ch === 'app:open-failed'), 'app:open-failed');
     expect(win().sent.find(([ch]) => ch === 'app:open-failed')![1]).toMatchObject({ code: 'FILE_UNREADABLE' });
   });
 
@@ -186,7 +178,7 @@ describe('main entry', () => {
     m.lock = false;
     const before = m.windows.length;
     await import('../../../electron/main/index');
-    await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setImmediate(r)); // what whenReady() would have started has run by now
     expect(m.quit).toBe(1);
     expect(m.windows.length).toBe(before);
   });

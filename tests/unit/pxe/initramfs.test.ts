@@ -4,9 +4,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { gunzipSync } from 'node:zlib';
 import { FlintError } from '../../../electron/core/errors';
-import { writeCpio } from '../../../electron/core/codecs/cpio';
 import { decodeEmbedArea } from '../../../electron/core/iso/payload';
 import { PXE_FIRSTBOOT_REMINDER, pxeCustomize } from '../../../electron/core/pxe/customize';
 import {
@@ -17,20 +16,10 @@ import {
   wrapNetworkKeyfiles,
 } from '../../../electron/core/pxe/initramfs';
 import { skipReason } from '../../helpers/requirements';
+import { ALL_FEATURES, liveInitramfs } from '../../helpers/initramfs';
 
 const CUSTOMIZE = join(dirname(fileURLToPath(import.meta.url)), '../../fixtures/coreos-installer/customize');
 const liveIgn = readFileSync(join(CUSTOMIZE, 'live.ign'));
-const FEATURES = '{"installer-config":true,"installer-config-directives":{"console":true},"live-initrd-network":true}\n';
-
-/** A stand-in for a live initramfs: gzip'd newc with the CoreOS markers, 4-byte aligned like cosa's. */
-function liveInitramfs(features: string | null = FEATURES, marker = true): Buffer {
-  const members = [{ path: 'init', data: Buffer.from('#!/bin/sh\n') }];
-  if (marker) members.push({ path: 'etc/coreos-live-initramfs', data: Buffer.alloc(0) });
-  if (features !== null) members.push({ path: 'etc/coreos/features.json', data: Buffer.from(features) });
-  const gz = gzipSync(writeCpio(members), { level: 9 });
-  return Buffer.concat([gz, Buffer.alloc((4 - (gz.length % 4)) % 4)]);
-}
-
 async function failure(p: Promise<unknown>): Promise<FlintError> {
   try {
     await p;
@@ -65,14 +54,14 @@ describe('pxe ignition wrap / unwrap', () => {
   });
 
   it('says so when an initrd has no config', async () => {
-    const e = await failure(unwrapIgnition(liveInitramfs()));
+    const e = await failure(unwrapIgnition(liveInitramfs({ features: ALL_FEATURES })));
     expect([e.code, e.message]).toEqual(['PXE_NO_IGNITION', 'No embedded Ignition config.']);
   });
 });
 
 describe('pxe customize', () => {
   it('appends one archive to the unchanged input; the live config is the 3.3.0 wrapper merging live.ign', async () => {
-    const input = liveInitramfs();
+    const input = liveInitramfs({ features: ALL_FEATURES });
     const r = await pxeCustomize(input, { liveIgnition: [{ name: 'live.ign', data: liveIgn }] });
     expect(Buffer.from(r.initramfs.subarray(0, input.length)).equals(input)).toBe(true);
     const tail = r.initramfs.subarray(input.length);
@@ -83,7 +72,7 @@ describe('pxe customize', () => {
         cfg.toString(),
       );
     expect(m, cfg.toString()).not.toBeNull();
-    // the merged child is live.ign (Flint embeds the user's bytes; coreos-installer re-serializes them, spec §6.2)
+    // the merged child is live.ign (Flint embeds the user's bytes; coreos-installer re-serializes them, docs/live-iso-format.md §7.2)
     const child = JSON.parse(gunzipSync(Buffer.from(m![1], 'base64')).toString());
     expect(child.ignition.version).toBe(JSON.parse(liveIgn.toString()).ignition.version);
     expect(r.liveConfig && Buffer.from(r.liveConfig).equals(cfg)).toBe(true);
@@ -93,29 +82,31 @@ describe('pxe customize', () => {
 
   it('keeps network keyfiles out of the config and gates them on live-initrd-network', async () => {
     const key = { name: 'dir/eth0.nmconnection', data: Buffer.from('[connection]\nid=eth0\n') };
-    const r = await pxeCustomize(liveInitramfs(), { networkKeyfile: [key] });
+    const r = await pxeCustomize(liveInitramfs({ features: ALL_FEATURES }), { networkKeyfile: [key] });
     expect(r.liveConfig).toBeNull();
     expect(r.messages).toEqual([]);
     const members = await decodeEmbedArea(r.initramfs);
     expect(members.map((m) => m.path)).toContain('etc/coreos-firstboot-network/eth0.nmconnection');
-    const e = await failure(pxeCustomize(liveInitramfs('{}'), { networkKeyfile: [key] }));
+    const e = await failure(pxeCustomize(liveInitramfs({ features: {} }), { networkKeyfile: [key] }));
     expect(e.message).toBe('This OS image does not support customizing network settings.');
   });
 
   it('runs the installer with --dest-device and says so', async () => {
-    const r = await pxeCustomize(liveInitramfs(), { destDevice: '/dev/sda' });
+    const r = await pxeCustomize(liveInitramfs({ features: ALL_FEATURES }), { destDevice: '/dev/sda' });
     expect(r.messages[0]).toBe('Boot media will automatically install to /dev/sda without confirmation.');
     const paths = (await decodeEmbedArea(r.initramfs)).map((m) => m.path);
     expect(paths).toContain('config.ign');
   });
 
   it('refuses what coreos-installer refuses, and live kargs (they belong on the PXE kernel line)', async () => {
-    const notLive = await failure(pxeCustomize(liveInitramfs(FEATURES, false), { liveIgnition: [{ name: 'l', data: liveIgn }] }));
+    const notLive = await failure(
+      pxeCustomize(liveInitramfs({ features: ALL_FEATURES, marker: false }), { liveIgnition: [{ name: 'l', data: liveIgn }] }),
+    );
     expect([notLive.code, notLive.message]).toEqual(['PXE_NOT_LIVE_INITRAMFS', 'not a CoreOS live initramfs image']);
-    const once = await pxeCustomize(liveInitramfs(), { liveIgnition: [{ name: 'l', data: liveIgn }] });
+    const once = await pxeCustomize(liveInitramfs({ features: ALL_FEATURES }), { liveIgnition: [{ name: 'l', data: liveIgn }] });
     const twice = await failure(pxeCustomize(once.initramfs, { liveIgnition: [{ name: 'l', data: liveIgn }] }));
     expect([twice.code, twice.message]).toEqual(['PXE_ALREADY_CUSTOMIZED', 'input is already customized']);
-    const kargs = await failure(pxeCustomize(liveInitramfs(), { liveKargAppend: ['foo'] }));
+    const kargs = await failure(pxeCustomize(liveInitramfs({ features: ALL_FEATURES }), { liveKargAppend: ['foo'] }));
     expect(kargs.code).toBe('PXE_NO_LIVE_KARGS');
     const garbage = await failure(pxeCustomize(Buffer.from('this is not an initramfs at all'), {}));
     expect(garbage.code).toBe('PXE_INITRAMFS_CORRUPT');

@@ -4,6 +4,8 @@
  * that emits progress/target/finished events) so the renderer can be driven without a server.
  * The real core is exercised end to end by tests/e2e/renderer/.
  */
+import { act } from '@testing-library/react';
+import { waitFor } from '../../helpers/wait';
 import type {
   DriveInfo,
   ErrorValue,
@@ -113,6 +115,7 @@ export class FakeCore {
   private listeners = new Map<string, Set<(p: unknown) => void>>();
   private seq = 0;
   private handlers: { [C in InvokeChannel]?: Handler<C> } = {};
+  private answers = new Map<InvokeChannel, number>();
   /** Error answers to give instead of handling, per channel. */
   failures: { [C in InvokeChannel]?: ErrorValue } = {};
 
@@ -180,28 +183,42 @@ export class FakeCore {
     return this.calls.filter((c) => c.channel === channel).map((c) => c.request as InvokeRequest<C>);
   }
 
+  /** How many invokes of `channel` have been answered. */
+  answered(channel: InvokeChannel): number {
+    return this.answers.get(channel) ?? 0;
+  }
+
   /** The last FlashRequest sent. */
   lastFlash(): FlashRequest | undefined {
     return this.requests('flash:start').at(-1);
   }
 
+  /** Answers one invoke: a configured failure, the channel's handler, or NOT_HANDLED. */
+  private async answer<C extends InvokeChannel>(channel: C, request: InvokeRequest<C>): Promise<Outcome<InvokeResponse<C>>> {
+    this.calls.push({ channel, request });
+    await Promise.resolve();
+    const fail = this.failures[channel];
+    if (fail) return { ok: false, error: fail };
+    const h = this.handlers[channel] as Handler<C> | undefined;
+    if (!h) return { ok: false, error: { code: 'NOT_HANDLED', message: `no handler for ${channel}` } };
+    try {
+      const value = await h(request);
+      if (value && typeof value === 'object' && 'id' in value && 'kind' in value && 'text' in value) {
+        this.files.set((value as LoadedFile).id, value as LoadedFile);
+      }
+      return { ok: true, value };
+    } catch (e) {
+      return { ok: false, error: { code: 'FAKE', message: (e as Error).message } };
+    }
+  }
+
   readonly api: FlintApi = {
     mode: 'browser',
     invoke: async <C extends InvokeChannel>(channel: C, request: InvokeRequest<C>): Promise<Outcome<InvokeResponse<C>>> => {
-      this.calls.push({ channel, request });
-      await Promise.resolve();
-      const fail = this.failures[channel];
-      if (fail) return { ok: false, error: fail };
-      const h = this.handlers[channel] as Handler<C> | undefined;
-      if (!h) return { ok: false, error: { code: 'NOT_HANDLED', message: `no handler for ${channel}` } };
       try {
-        const value = await h(request);
-        if (value && typeof value === 'object' && 'id' in value && 'kind' in value && 'text' in value) {
-          this.files.set((value as LoadedFile).id, value as LoadedFile);
-        }
-        return { ok: true, value };
-      } catch (e) {
-        return { ok: false, error: { code: 'FAKE', message: (e as Error).message } };
+        return await this.answer(channel, request);
+      } finally {
+        this.answers.set(channel, this.answered(channel) + 1);
       }
     },
     on: <E extends EventChannel>(channel: E, listener: (p: EventPayload<E>) => void) => {
@@ -234,11 +251,16 @@ export function badConfig(name = 'broken.ign'): File {
   return new File(['{ "ignition": { "version": '], name, { type: 'application/json' });
 }
 
-/** Waits until `check` passes (polling the microtask/macrotask queue). */
-export async function until(check: () => boolean, ms = 2000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('condition not reached in time');
-    await new Promise((r) => setTimeout(r, 5));
-  }
+/** Waits until `check` passes (for store state, which announces no event of its own). */
+export function until(check: () => boolean, ms = 2000): Promise<void> {
+  return waitFor(check, 'the store to reach the expected state', ms);
+}
+
+/**
+ * Waits for the network boot preview the last change asks for: the wizard asks 200 ms after the
+ * options settle (usePxePreview), then the answer renders. Call it right after the change.
+ */
+export async function previewSettled(core: FakeCore): Promise<void> {
+  const before = core.answered('pxe:preview');
+  await act(() => until(() => core.answered('pxe:preview') > before));
 }

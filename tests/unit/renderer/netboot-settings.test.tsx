@@ -44,13 +44,23 @@ async function mount() {
   });
   sessions.push(main);
   const previews: InvokeRequest<'pxe:preview'>[] = [];
+  let answered = 0;
   const api: FlintApi = {
     ...core.api,
     invoke: async <C extends InvokeChannel>(channel: C, request: InvokeRequest<C>): Promise<Outcome<InvokeResponse<C>>> => {
       if (channel !== 'pxe:preview') return core.api.invoke(channel, request);
       previews.push(request as InvokeRequest<'pxe:preview'>);
-      return (await dispatch(main, channel, request)) as Outcome<InvokeResponse<C>>;
+      try {
+        return (await dispatch(main, channel, request)) as Outcome<InvokeResponse<C>>;
+      } finally {
+        answered++;
+      }
     },
+  };
+  /** Waits for the preview the last change asks for: the wizard's 200 ms debounce, then the real handler's answer. */
+  const settle = async () => {
+    const before = answered;
+    await act(() => until(() => answered > before));
   };
   core.handle('pxe:export', async (r) => {
     const p = await dispatch(main, 'pxe:preview', { options: r.options, ...(r.fieldSettings ? { fieldSettings: r.fieldSettings } : {}) });
@@ -65,15 +75,14 @@ async function mount() {
     </WizardProvider>,
   );
   await act(() => until(() => store.getState().drivesLoaded && store.getState().releases.length > 0));
-  return { core, previews, s: store.getState };
+  return { core, previews, s: store.getState, settle };
 }
 
-const settle = (ms = 260) => act(() => new Promise((d) => setTimeout(d, ms)));
 const applied = () => screen.queryByRole('status', { name: 'Field settings applied' });
 
 describe('network boot with field settings', () => {
   it('sends the field settings with preview and export and shows them applied in the output step', async () => {
-    const { core, previews, s } = await mount();
+    const { core, previews, s, settle } = await mount();
     act(() => {
       s().setFieldSetting('sshKeys', KEY);
       s().setFieldSetting('hostname', ' pump-7 ');
@@ -117,7 +126,7 @@ describe('network boot with field settings', () => {
   });
 
   it('an empty form sends no field settings and shows nothing applied; bad settings are reported', async () => {
-    const { previews, s } = await mount();
+    const { previews, s, settle } = await mount();
     act(() => {
       s().setMode('network');
       s().setPxe({ pxeBaseUrl: 'http://10.0.0.2:8080/' });
@@ -135,7 +144,7 @@ describe('network boot with field settings', () => {
   });
 
   it('the missing base URL is not reported on the first visit, only once the field was touched', async () => {
-    const { s } = await mount();
+    const { s, settle } = await mount();
     act(() => {
       s().setMode('network');
       s().goTo('netboot');
@@ -158,7 +167,7 @@ describe('network boot with field settings', () => {
   });
 
   it('an export attempt also counts as touching the base URL', async () => {
-    const { core, s } = await mount();
+    const { core, s, settle } = await mount();
     core.failures['pxe:export'] = {
       code: 'PXE_NO_ROOTFS_URL',
       message: 'the rootfs URL is unknown',

@@ -5,14 +5,14 @@
  * kargs refused by the core shown at the field, the generated files with Copy buttons, the folder
  * export with progress, and the boot mirror with its log.
  */
-import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PxeOptions, PxePreview } from '../../../electron/contract/api';
 import { App } from '../../../renderer/src/components/App';
 import { CodeFile } from '../../../renderer/src/components/CodeFile';
 import { connectWizard, createWizardStore, WizardProvider } from '../../../renderer/src/store';
 import { toPxeOptions } from '../../../renderer/src/store/netboot';
-import { FakeCore, goodConfig, until } from './fake-core';
+import { FakeCore, goodConfig, previewSettled, until } from './fake-core';
 
 afterEach(() => cleanup());
 
@@ -71,8 +71,6 @@ async function mount(core = netCore()) {
   return { core, store, s: store.getState };
 }
 
-const settle = (ms = 260) => act(() => new Promise((d) => setTimeout(d, ms)));
-
 describe('network boot mode', () => {
   it('the mode switch leads to Config → Network boot → Output, and back to the USB steps', async () => {
     const { s } = await mount();
@@ -101,10 +99,10 @@ describe('network boot mode', () => {
     });
     expect(screen.getByRole('radio', { name: 'By URL, needs 2.0 GiB of RAM' })).toBeTruthy();
     expect(screen.getByRole('radio', { name: 'As an initrd, needs 4.0 GiB of RAM' })).toBeTruthy();
-    await settle();
+    await previewSettled(core);
     expect(screen.getByText('The machine needs at least 2 GiB of RAM.')).toBeTruthy();
     fireEvent.click(screen.getByRole('radio', { name: /As an initrd/ }));
-    await settle();
+    await previewSettled(core);
     expect(screen.getByText('The machine needs at least 4 GiB of RAM.')).toBeTruthy();
     expect(core.requests('pxe:preview').at(-1)?.options).toMatchObject({
       rootfs: 'initrd',
@@ -121,12 +119,12 @@ describe('network boot mode', () => {
     };
     const kargs = screen.getByRole('textbox', { name: /Extra kernel arguments/ });
     fireEvent.change(kargs, { target: { value: 'a#b' } });
-    await settle();
+    await previewSettled(core);
     expect(kargs.getAttribute('aria-invalid')).toBe('true');
     expect(screen.getByRole('alert').textContent).toMatch(/"a#b" contains '#', which the boot loader would change/);
     delete core.failures['pxe:preview'];
     fireEvent.change(kargs, { target: { value: 'console=ttyS0' } });
-    await settle();
+    await previewSettled(core);
     expect(kargs.getAttribute('aria-invalid')).toBeNull();
     expect(screen.getByText(/initrd=main ignition.firstboot ignition.platform.id=metal console=ttyS0/)).toBeTruthy();
 
@@ -160,7 +158,7 @@ describe('network boot mode', () => {
       s().setPxe({ pxeBaseUrl: 'http://10.0.0.2:8080/' });
       s().goTo('output');
     });
-    await settle();
+    await previewSettled(core);
     const view = screen.getByLabelText('boot.ipxe (read-only)');
     expect(view.tagName).toBe('PRE');
     expect(view.textContent).toContain('#!ipxe');
@@ -228,11 +226,8 @@ describe('network boot mode', () => {
   it('a refused clipboard selects the text and says how to copy it', async () => {
     clipboard.refuse = true;
     render(<CodeFile name="boot.ipxe" text={'#!ipxe\nboot\n'} />);
-    await act(async () => {
-      fireEvent.click(screen.getByRole('button', { name: 'Copy boot.ipxe' }));
-      await new Promise((d) => setTimeout(d, 50));
-    });
-    expect(screen.getByRole('status').textContent).toBe('Selected: press Ctrl+C to copy');
+    fireEvent.click(screen.getByRole('button', { name: 'Copy boot.ipxe' }));
+    await waitFor(() => expect(screen.getByRole('status').textContent).toBe('Selected: press Ctrl+C to copy'));
     expect(document.getSelection()?.toString()).toBe('#!ipxe\nboot\n');
   });
 });

@@ -79,7 +79,7 @@ export async function writeAll(
       ).then(() => undefined);
     }
   } finally {
-    await Promise.all(inFlight.filter(Boolean));
+    await Promise.all(inFlight.filter((p) => p !== null));
     await src.close();
   }
   if (signal.aborted) return false;

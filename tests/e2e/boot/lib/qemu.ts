@@ -1,7 +1,7 @@
 // QEMU runner for the tiny live ISO's guest. Adapted from the Flint team's reference script
 // /work/shared/tools/boot-check.sh (same authors): same machine, media and dead-end detection.
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, watch, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OVMF_CODE, OVMF_VARS } from './requirements';
@@ -147,10 +147,31 @@ export async function bootImage(opts: BootOptions): Promise<BootResult> {
       resolve();
     });
   });
-  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  /** Resolves after `ms` at the latest: a bound on waiting for an event, not a pause. */
+  const deadline = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  // The guest's serial output grows the log: wake on each write (inotify), on QEMU's exit or on an
+  // abort. `dirty` keeps a write between reading the log and waiting from being missed.
+  let dirty = false;
+  let wake = () => {};
+  const watcher = watch(log, () => {
+    dirty = true;
+    wake();
+  });
+  void exitedP.then(() => wake());
+  opts.signal?.addEventListener('abort', () => wake(), { once: true });
+  const logChanged = (ms: number) =>
+    new Promise<void>((resolve) => {
+      if (dirty || exited || opts.signal?.aborted) return resolve();
+      const t = setTimeout(resolve, ms);
+      wake = () => {
+        clearTimeout(t);
+        resolve();
+      };
+    });
   let outcome = 'TIMEOUT';
   try {
     for (;;) {
+      dirty = false;
       const text = readLog(log);
       if (/^BOOT-OK$/m.test(text)) {
         outcome = 'BOOT-OK';
@@ -169,29 +190,31 @@ export async function bootImage(opts: BootOptions): Promise<BootResult> {
         outcome = 'ABORTED';
         break;
       }
-      if (performance.now() - t0 > timeoutMs) break;
-      await sleep(200);
+      const left = timeoutMs - (performance.now() - t0);
+      if (left <= 0) break;
+      await logChanged(left);
     }
     const seconds = (performance.now() - t0) / 1000;
-    // the guest powers itself off after BOOT-OK; give it a moment, then stop QEMU by pid
-    for (let i = 0; i < 25 && !exited; i++) await sleep(200);
+    // the guest powers itself off after BOOT-OK; wait up to 5 s for that, then stop QEMU by pid
+    await Promise.race([exitedP, deadline(5000)]);
     const serial = readLog(log);
     return { outcome, seconds, serial, qemuOutput, report: parseBootReport(serial) };
   } finally {
+    watcher.close();
     if (!exited && child.pid) {
       try {
         process.kill(child.pid, 'SIGTERM');
       } catch {
         /* gone */
       }
-      await Promise.race([exitedP, sleep(2000)]);
+      await Promise.race([exitedP, deadline(2000)]);
       if (!exited) {
         try {
           process.kill(child.pid, 'SIGKILL');
         } catch {
           /* gone */
         }
-        await Promise.race([exitedP, sleep(2000)]);
+        await Promise.race([exitedP, deadline(2000)]);
       }
     }
     rmSync(work, { recursive: true, force: true });

@@ -8,18 +8,19 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeCpio } from '../../../electron/core/codecs/cpio';
-import { readInitrdMembers } from '../../../electron/core/pxe/archives';
+import { readInitrd } from '../../../electron/core/codecs/initrd';
 import { unwrapIgnition, unwrapNetworkKeyfiles } from '../../../electron/core/pxe/initramfs';
 import { createDefaultCore } from '../../../electron/app/core-default';
 import { dispatch } from '../../../electron/app/handlers';
 import { Session } from '../../../electron/app/session';
 import type { FieldSettingsInput, PxeExportResult, PxeOptions, PxePreview, PxeServerState } from '../../../electron/contract/types';
+import { liveInitramfs } from '../../helpers/initramfs';
+import { FIXTURE_RELEASE, fixturePxeOptions } from '../../helpers/release';
 import { TEST_KEY, populateMirror, startMirrorServer, type MirrorServer } from '../../helpers/mirror-server';
 
-const RELEASE = '44.20260707.3.1'; // the release of tests/fixtures/stream/stable.json
+const RELEASE = FIXTURE_RELEASE;
 const INITRAMFS = `fedora-coreos-${RELEASE}-live-initramfs.x86_64.img`;
 const CUSTOM = `fedora-coreos-${RELEASE}-live-initramfs.x86_64.custom.img`;
 const CONFIG = JSON.stringify({ ignition: { version: '3.4.0' }, passwd: { users: [{ name: 'core', groups: ['wheel'] }] } });
@@ -33,27 +34,7 @@ const FULL: FieldSettingsInput = {
   dns: '10.1.2.2',
   timezone: 'Europe/Berlin',
 };
-const base: PxeOptions = {
-  stream: 'stable',
-  arch: 'x86_64',
-  release: RELEASE,
-  format: 'ipxe',
-  rootfs: 'url',
-  ignition: 'embedded',
-  kargs: '',
-  baseUrl: 'http://10.0.0.2:8080/',
-};
-
-/** A stand-in for a live initramfs: gzip'd newc with the CoreOS marker (and features.json when given). */
-function liveInitramfs(features?: Record<string, unknown>): Buffer {
-  const members = [
-    { path: 'init', data: Buffer.from('#!/bin/sh\n') },
-    { path: 'etc/coreos-live-initramfs', data: Buffer.alloc(0) },
-  ];
-  if (features) members.push({ path: 'etc/coreos/features.json', data: Buffer.from(JSON.stringify(features)) });
-  const gz = gzipSync(writeCpio(members));
-  return Buffer.concat([gz, Buffer.alloc((4 - (gz.length % 4)) % 4)]);
-}
+const base = fixturePxeOptions({ ignition: 'embedded' });
 
 /** The sources a live config merges, each decoded from its gzip data URL and parsed. */
 function mergedSources(liveConfig: Uint8Array): unknown[] {
@@ -101,7 +82,7 @@ describe('network boot with field settings', () => {
 
   beforeAll(async () => {
     tmp = mkdtempSync(join(tmpdir(), 'flint-pxe-fields-'));
-    modern = await session('modern', liveInitramfs({ 'live-initrd-network': true, 'installer-config': true }));
+    modern = await session('modern', liveInitramfs({ features: { 'live-initrd-network': true, 'installer-config': true } }));
     old = await session('old', liveInitramfs());
   });
 
@@ -138,7 +119,7 @@ describe('network boot with field settings', () => {
     const [user, fragment] = mergedSources(await unwrapIgnition(custom));
     expect(user).toEqual(JSON.parse(CONFIG));
     expectFragment(fragment);
-    const members = await readInitrdMembers(custom);
+    const members = await readInitrd(custom);
     const keyfile = members.find((m) => m.path === 'etc/coreos-firstboot-network/static.nmconnection');
     expect(Buffer.from(keyfile?.data ?? []).toString()).toContain('address1=10.1.2.3/24,10.1.2.1');
     // the keyfile is inside the initramfs: no extra initrd in the script

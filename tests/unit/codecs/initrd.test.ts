@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
+import { gzipSync } from 'node:zlib';
 import { FlintError } from '../../../electron/core/errors';
 import { writeCpio } from '../../../electron/core/codecs/cpio';
-import { readInitrdMembers } from '../../../electron/core/pxe/archives';
+import { xzCrc32 } from '../../../electron/core/codecs/compression';
+import { decodeEmbedArea } from '../../../electron/core/iso/payload';
+import { readInitrd } from '../../../electron/core/codecs/initrd';
 import { pxeCustomize } from '../../../electron/core/pxe/customize';
-import { unwrapIgnition } from '../../../electron/core/pxe/initramfs';
+import { inspectInitramfs, unwrapIgnition } from '../../../electron/core/pxe/initramfs';
 import { zstdFrameLength } from '../../../electron/core/codecs/zstd';
 import { skipReason } from '../../helpers/requirements';
 
@@ -77,7 +80,7 @@ describe.skipIf(why)('zstd-compressed initramfs (as Fedora CoreOS ships it), via
 
   it('reads an uncompressed early archive followed by a zstd main archive, and one split over several frames', async () => {
     const img = Buffer.concat([early, zstd(main)]);
-    const paths = (await readInitrdMembers(img)).map((m) => m.path).sort();
+    const paths = (await readInitrd(img)).map((m) => m.path).sort();
     expect(paths).toEqual([
       'etc/coreos-live-initramfs',
       'etc/coreos/features.json',
@@ -85,7 +88,7 @@ describe.skipIf(why)('zstd-compressed initramfs (as Fedora CoreOS ships it), via
       'usr/lib/big',
     ]);
     const split = Buffer.concat([early, zstd(main.subarray(0, 1000)), zstd(main.subarray(1000))]);
-    const big = (await readInitrdMembers(split)).find((m) => m.path === 'usr/lib/big');
+    const big = (await readInitrd(split)).find((m) => m.path === 'usr/lib/big');
     expect(big?.data.length).toBe(300_000);
   });
 
@@ -95,5 +98,46 @@ describe.skipIf(why)('zstd-compressed initramfs (as Fedora CoreOS ships it), via
     const r = await pxeCustomize(img, { liveIgnition: [{ name: 'a.ign', data: cfg }] });
     expect(Buffer.from(r.initramfs.subarray(0, img.length)).equals(img)).toBe(true);
     expect(JSON.parse(Buffer.from(await unwrapIgnition(r.initramfs)).toString()).ignition.version).toBe('3.3.0');
+  });
+});
+
+describe('one initrd reader for the ISO embed area and the PXE initramfs (coreos-installer src/io/initrd.rs)', () => {
+  const file = (path: string, text: string) => ({ path, data: Buffer.from(text) });
+  const a = writeCpio([file('a', 'first'), file('etc/x', 'x')]);
+  const b = writeCpio([file('a', 'second')]);
+  /** The two callers, each with its own error code. */
+  const readers = [
+    { name: 'embed area', read: (img: Uint8Array) => decodeEmbedArea(img), code: 'EMBED_CORRUPT' },
+    { name: 'initramfs', read: async (img: Uint8Array) => (await inspectInitramfs(img)).members, code: 'PXE_INITRAMFS_CORRUPT' },
+  ];
+
+  it.each(readers)('$name: archives in sequence, zero padding between and inside, the later copy wins, sorted', async ({ read }) => {
+    const xzB = await xzCrc32(Buffer.concat([b, Buffer.alloc(64)])); // zeros after the trailer inside the stream are padding
+    const img = Buffer.concat([a, Buffer.alloc(512), xzB, Buffer.alloc(3)]);
+    const members = await read(img);
+    expect(members.map((m) => [m.path, Buffer.from(m.data).toString()])).toEqual([
+      ['a', 'second'],
+      ['etc/x', 'x'],
+    ]);
+  });
+
+  it.each(readers)('$name: a compressed stream holds one archive; a second one inside it is refused', async ({ read, code }) => {
+    const twoInOne = await xzCrc32(Buffer.concat([a, b]));
+    const img = Buffer.concat([b, twoInOne]);
+    const err = await read(img).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(FlintError);
+    expect((err as FlintError).code).toBe(code);
+    expect((err as FlintError).causes).toEqual(['found trailing garbage inside compressed archive', `archive 2 at byte ${b.length}`]);
+  });
+
+  it('names the failing archive and keeps the codec cause (gzip cut short)', async () => {
+    const gz = gzipSync(b);
+    const err = await readInitrd(Buffer.concat([a, gz.subarray(0, gz.length - 12)])).then(
+      () => new FlintError('NONE', 'expected a failure'),
+      (e: unknown) => e as FlintError,
+    );
+    expect(err.code).toBe('INITRD_CORRUPT');
+    expect(err.message).toBe('reading initrd');
+    expect(err.causes.at(-1)).toBe(`archive 2 at byte ${a.length}`);
   });
 });

@@ -8,41 +8,22 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeCpio } from '../../../electron/core/codecs/cpio';
 import { unwrapIgnition } from '../../../electron/core/pxe/initramfs';
 import { createDefaultCore } from '../../../electron/app/core-default';
 import { dispatch } from '../../../electron/app/handlers';
 import { Session, type Dialogs } from '../../../electron/app/session';
 import { registerIpc } from '../../../electron/main/ipc';
 import type { PxeExportResult, PxeOptions, PxePreview, PxeServerState } from '../../../electron/contract/types';
+import type { EventChannel } from '../../../electron/contract/api';
+import { liveInitramfs } from '../../helpers/initramfs';
+import { FIXTURE_RELEASE, fixturePxeOptions } from '../../helpers/release';
 import { TEST_KEY, populateMirror, startMirrorServer, type MirrorServer } from '../../helpers/mirror-server';
 
-const RELEASE = '44.20260707.3.1'; // the release of tests/fixtures/stream/stable.json
+const RELEASE = FIXTURE_RELEASE;
 const CONFIG = JSON.stringify({ ignition: { version: '3.4.0' }, passwd: { users: [{ name: 'core' }] } });
 
-/** A stand-in for a live initramfs: gzip'd newc with the CoreOS marker. */
-function liveInitramfs(): Buffer {
-  const gz = gzipSync(
-    writeCpio([
-      { path: 'init', data: Buffer.from('#!/bin/sh\n') },
-      { path: 'etc/coreos-live-initramfs', data: Buffer.alloc(0) },
-    ]),
-  );
-  return Buffer.concat([gz, Buffer.alloc((4 - (gz.length % 4)) % 4)]);
-}
-
-const base: PxeOptions = {
-  stream: 'stable',
-  arch: 'x86_64',
-  release: RELEASE,
-  format: 'ipxe',
-  rootfs: 'url',
-  ignition: 'none',
-  kargs: '',
-  baseUrl: 'http://10.0.0.2:8080/',
-};
+const base = fixturePxeOptions();
 
 describe('network boot handlers', () => {
   let tmp = '';
@@ -220,14 +201,25 @@ describe('network boot handlers', () => {
       ok: false,
       error: { code: 'PXE_SERVER_RUNNING' },
     });
-    events.length = 0;
+    const logged = nextEvent(browser, 'pxe:log');
     const res = await fetch(new URL('boot.ipxe', started.value.url));
     expect(res.status).toBe(200);
     expect(await res.text()).toBe(script);
-    for (let i = 0; i < 50 && !events.length; i++) await new Promise((d) => setTimeout(d, 10));
-    expect(events[0]).toMatchObject(['pxe:log', { line: expect.stringMatching(/GET "\/boot\.ipxe" 200 \d+$/) }]);
+    expect(await logged).toMatchObject({ line: expect.stringMatching(/GET "\/boot\.ipxe" 200 \d+$/) });
     expect(await call('pxe:serve-stop', {})).toEqual({ ok: true, value: {} });
     await expect(fetch(new URL('boot.ipxe', started.value.url))).rejects.toThrow();
+  });
+
+  it('disposing the session stops its boot mirror', async () => {
+    const s = new Session({ mode: 'browser', core: createDefaultCore(), app: { name: 'Flint', version: '1' } });
+    s.pxe.dir = tmp; // as a finished export leaves it
+    const started = await dispatch(s, 'pxe:serve-start', { bind: '127.0.0.1', port: 0 });
+    if (!started.ok) throw new Error(started.error.message);
+    const { url } = started.value as PxeServerState;
+    expect(s.pxe.server?.url).toBe(url);
+    s.dispose();
+    expect(s.pxe.server).toBeNull();
+    await expect(fetch(new URL('nothing', url))).rejects.toThrow();
   });
 
   it('wraps the config as an initrd for a PXELINUX layout with the rootfs as an initrd', async () => {
@@ -252,12 +244,11 @@ describe('network boot handlers', () => {
     // a fresh cache, so the rootfs really comes over the (throttled) wire
     const core = createDefaultCore({ baseUrl: mirror.url, cacheDir: join(tmp, 'cache-cancel'), keyrings: [TEST_KEY.publicArmored] });
     const s = new Session({ mode: 'browser', core, app: { name: 'Flint', version: '1' } });
-    let progressed = false;
-    s.addSink((ch) => void (ch === 'pxe:progress' && (progressed = true)));
+    const progressed = nextEvent(s, 'pxe:progress');
     mirror.addFault('rootfs.x86_64.img', { kind: 'throttle', bytesPerSecond: 5_000 });
     try {
       const p = dispatch(s, 'pxe:export', { options: base, path: join(tmp, 'boot3') });
-      for (let i = 0; i < 500 && !progressed; i++) await new Promise((d) => setTimeout(d, 10));
+      await progressed;
       expect(await dispatch(s, 'pxe:export', { options: base, path: join(tmp, 'boot4') })).toMatchObject({
         ok: false,
         error: { code: 'PXE_BUSY' },
@@ -271,6 +262,17 @@ describe('network boot handlers', () => {
     }
   });
 });
+
+/** The next event of `channel` the session sends. */
+function nextEvent(s: Session, channel: EventChannel): Promise<unknown> {
+  return new Promise((resolve) => {
+    const remove = s.addSink((ch, payload) => {
+      if (ch !== channel) return;
+      remove();
+      resolve(payload);
+    });
+  });
+}
 
 describe('network boot in the Electron shell', () => {
   it('asks for the folder with the native dialog and never takes a path from the renderer', async () => {

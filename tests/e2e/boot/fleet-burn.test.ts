@@ -3,19 +3,18 @@
 // stick is read back with `flint stick show --json` as a user would, and one of them boots in
 // QEMU: the tiny guest prints the /config.ign it got, the keyfile unpacked from the embed area and
 // the kernel command line.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { skipReason } from '../../helpers/requirements';
-import { createLoopDevice, type LoopDevice } from '../../helpers/loop';
+import { useLoopDevices, useTempDir } from '../../helpers/lifecycle';
 import { COREOS_FIXTURES } from '../../helpers/fixtures';
 import { head } from '../../helpers/read-bytes';
 import { buildLiveIso, type LiveIsoInfo } from './lib/live-iso';
 import { bootImage } from './lib/qemu';
 import { bootProblems } from './lib/report';
 import { BOOT_REQUIREMENTS, BUILD_ISO_REQUIREMENTS, allOf } from './lib/requirements';
-import { runFlint } from './lib/flint-cli';
+import { runFlint } from '../../helpers/cli';
 import { liveConfigContents } from './lib/ignition-data';
 
 const why = skipReason(allOf(BUILD_ISO_REQUIREMENTS, BOOT_REQUIREMENTS, { tools: ['losetup'], root: true }));
@@ -38,26 +37,17 @@ interface ShownStick {
 }
 
 describe.skipIf(why)('flint burn --fleet: one machine per stick, in one run', () => {
+  const tmp = useTempDir('flint-fleet-burn-');
   let dir = '';
   let info: LiveIsoInfo;
-  const loops: LoopDevice[] = [];
+  const loop = useLoopDevices();
 
   beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'flint-fleet-burn-'));
+    dir = tmp.path;
     info = buildLiveIso(join(dir, 'fedora-coreos-41.20241027.3.0-live-iso.x86_64.iso'));
     writeFileSync(join(dir, 'fleet.csv'), MANIFEST);
   }, 120_000);
-  afterEach(() => {
-    for (const l of loops.splice(0)) l.remove();
-  });
-  afterAll(() => {
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
-  const stick = () => {
-    const l = createLoopDevice(STICK);
-    loops.push(l);
-    return l;
-  };
+  const stick = () => loop(STICK);
 
   it('each stick carries its row: host name, keyfile and kargs read back; one boots with them', async () => {
     const sticks = [stick(), stick(), stick()];

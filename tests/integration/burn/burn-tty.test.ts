@@ -68,9 +68,8 @@ describe.skipIf(why)('flint burn on a terminal', () => {
   }, 120_000);
 
   it("a fleet on a terminal: the prompt, the plan and every progress line name each stick's machine", async () => {
-    const [a, b] = [createLoopDevice(8 << 20), createLoopDevice(8 << 20)];
-    loops.push(a, b);
-    const fleet = join(dir, 'fleet.yaml');
+    const [a, b] = [stick(8 << 20), stick(8 << 20)];
+    const fleet = tmp.join('fleet.yaml');
     writeFileSync(fleet, 'machines:\n  - name: web1\n    hostname: web1.example\n  - name: web2\n');
     const r = await burnOnTerminal(['--iso', iso, '--fleet', fleet, '--target', a.device, '--target', b.device, '--allow-loop'], 'yes');
     expect(r.code, r.output).toBe(0);

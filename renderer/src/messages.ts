@@ -76,6 +76,19 @@ const ERRORS: Words = {
   FLASH_BUSY: () => 'Sticks are already being written; wait or cancel',
   FLASH_NOT_RUNNING: () => 'That flash is no longer running',
   FLASH_ISO_NOT_FOUND: (p) => `The image ${p.path} cannot be read`,
+  WRITE_NO_ELEVATION_TOOL: (p) =>
+    `Writing needs administrator rights and ${p.tool} is not installed; install polkit, or start Flint as root`,
+  NETWORK_UNREACHABLE: (p) =>
+    `Cannot reach ${p.host}: this computer has no network or cannot look up names; connect it, or use a site mirror`,
+  PROXY_BAD_URL: (p) => `The proxy "${p.proxy}" is not an http:// or https:// address`,
+  PROXY_UNREACHABLE: (p) => `Cannot reach the proxy ${p.proxy}; check the proxy setting`,
+  PROXY_REFUSED: (p) => `The proxy ${p.proxy} refused to connect to ${p.host} (it answered ${p.status})`,
+  PROXY_AUTH_REQUIRED: (p) => `The proxy ${p.proxy} asks for a user name and password; give them in the proxy address`,
+  STREAM_NOT_FOUND: (p) =>
+    p.production ? `The mirror has no "${p.stream}" stream` : `There is no stream "${p.stream}"; the streams are ${p.streams.join(', ')}`,
+  DOWNLOAD_SIGNATURE_UNKNOWN_KEY: (p) =>
+    `${p.artifact} is signed by a key Flint does not trust (${p.keyId}); nothing was downloaded. Add the mirror's public key to the trusted keys`,
+  IMAGE_CHANGED: (p) => `${p.path} changed on disk since it was verified; download it again`,
 };
 
 const WARNINGS: WarningWords = {

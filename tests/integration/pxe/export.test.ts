@@ -166,13 +166,13 @@ describe('flint pxe export', () => {
     const ajv = new Ajv({ allErrors: true });
     const profileOk = ajv.compile(PROFILE_SCHEMA);
     const groupOk = ajv.compile(GROUP_SCHEMA);
-    const read = (rel: string) => JSON.parse(readFileSync(join(dir, rel), 'utf8')) as Record<string, never>;
+    const read = <T = Record<string, unknown>>(rel: string) => JSON.parse(readFileSync(join(dir, rel), 'utf8')) as T;
     const profiles = readdirSync(join(dir, 'profiles')).sort();
     const groups = readdirSync(join(dir, 'groups')).sort();
     expect(profiles).toEqual(['flint-default.json', 'web1.json', 'web2.json']);
     expect(groups).toEqual(['default.json', 'web1.json', 'web2.json']);
     for (const f of profiles) {
-      const p = read(`profiles/${f}`) as { id: string; boot: { kernel: string; initrd: string[] }; ignition_id?: string };
+      const p = read<{ id: string; boot: { kernel: string; initrd: string[] }; ignition_id?: string }>(`profiles/${f}`);
       expect(profileOk(p), `${f}: ${ajv.errorsText(profileOk.errors)}`).toBe(true);
       expect(`${p.id}.json`).toBe(f);
       // every file a profile names is in the data directory
@@ -181,13 +181,13 @@ describe('flint pxe export', () => {
       expect(existsSync(join(dir, 'ignition', p.ignition_id!))).toBe(true);
     }
     for (const f of groups) {
-      const g = read(`groups/${f}`) as { profile: string; selector: { mac?: string } };
+      const g = read<{ profile: string; selector: { mac?: string } }>(`groups/${f}`);
       expect(groupOk(g), `${f}: ${ajv.errorsText(groupOk.errors)}`).toBe(true);
       expect(profiles).toContain(`${g.profile}.json`);
     }
     expect(read('groups/web1.json')).toMatchObject({ profile: 'web1', selector: { mac: '52:54:00:aa:00:01' } });
     expect(read('groups/default.json')).toMatchObject({ profile: 'flint-default', selector: {} });
-    const web1 = read('profiles/web1.json') as { boot: { args: string[]; initrd: string[] } };
+    const web1 = read<{ boot: { args: string[]; initrd: string[] } }>('profiles/web1.json');
     expect(web1.boot.args).toEqual(
       expect.arrayContaining([
         'initrd=main',

@@ -4,13 +4,13 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FlintError } from '../../../electron/core/errors';
 import type { Progress } from '../../../electron/core/progress';
 import { cachePaths, listCache } from '../../../electron/core/stream/cache';
 import { downloadArtifact, type DownloadOptions } from '../../../electron/core/stream/download';
 import { fetchStreamMetadata, type Release } from '../../../electron/core/stream/metadata';
 import { sha256File, signFile, type MirrorServer } from '../../helpers/mirror-server';
 import { startReleaseMirror, testDownloadOptions } from '../../helpers/release';
+import { failure } from '../../helpers/failure';
 
 const MiB = 1 << 20;
 let work: string;
@@ -18,15 +18,6 @@ let server: MirrorServer;
 let release: Release;
 let isoBytes: Buffer;
 let cacheDir: string;
-
-async function failure(p: Promise<unknown>): Promise<FlintError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(FlintError);
-  return err as FlintError;
-}
 
 const opts = (extra: DownloadOptions = {}): DownloadOptions => testDownloadOptions(cacheDir, extra);
 const isoGets = () => server.requests.filter((r) => r.path === new URL(release.iso.url).pathname);

@@ -6,7 +6,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { obtainImage } from '../../../electron/core/flash/source';
-import { FlintError } from '../../../electron/core/errors';
 import { listCache } from '../../../electron/core/stream/cache';
 import { downloadArtifact } from '../../../electron/core/stream/download';
 import { fetchStreamMetadata, selectRelease } from '../../../electron/core/stream/metadata';
@@ -14,6 +13,7 @@ import { TEST_KEY, populateMirror, startMirrorServer, type MirrorServer } from '
 import { skipReason } from '../../helpers/requirements';
 import { makeTestCa, type TestCa } from '../../helpers/test-ca';
 import { startTinyproxy, type TinyProxy } from '../../helpers/tinyproxy';
+import { failure } from '../../helpers/failure';
 
 /**
  * Downloads through a real proxy (tinyproxy on 127.0.0.1): http:// forwarded, https:// tunnelled
@@ -40,15 +40,6 @@ let secure: MirrorServer;
 let proxy: TinyProxy;
 let deadProxy: string;
 let keyFile: string;
-
-async function failure(p: Promise<unknown>): Promise<FlintError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(FlintError);
-  return err as FlintError;
-}
 
 function flint(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {

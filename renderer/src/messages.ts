@@ -4,7 +4,7 @@
  * choices, never CLI flags). Codes outside the catalogue show the core's message. Every function
  * here is a pure map from values to English, so this module can become a message catalogue.
  */
-import type { ErrorParams, PxeOptionId, WarningParams } from '../../electron/contract/error-codes';
+import type { ErrorParams, PxeOptionId, RestoreStep, WarningParams } from '../../electron/contract/error-codes';
 import type { DriveInfo, ErrorValue, FlashEnding, TargetResult } from '../../electron/contract/api';
 import { formatDriveSize } from './format';
 
@@ -23,6 +23,14 @@ const PXE_CHOICES: Record<PxeOptionId, string> = {
 type Words = { [C in keyof ErrorParams]?: (p: ErrorParams[C]) => string };
 type WarningWords = { [C in keyof WarningParams]: (p: WarningParams[C]) => string };
 
+/** What a restore was doing when a tool failed (electron/core/write/restore). */
+const RESTORE_STEPS: Record<RestoreStep, string> = {
+  wipe: 'erasing the old partition tables',
+  partition: 'making the new partition',
+  format: 'formatting it',
+  check: 'reading the new file system back',
+};
+
 const size = (n: number) => formatDriveSize(n);
 const at = (offset: number | undefined) => (offset === undefined ? '' : ` at byte ${offset.toLocaleString('en')}`);
 
@@ -35,6 +43,16 @@ const ERRORS: Words = {
   WRITE_LOOP_NOT_ALLOWED: (p) => `${p.device} is a loop device, not a stick`,
   WRITE_TARGET_CHANGED: (p) => `${p.device} is no longer the drive you picked (was it swapped?); look at the drive list again`,
   WRITE_LARGE_UNCONFIRMED: (p) => `${p.device} is ${size(p.size)}, larger than a USB stick usually is; confirm it in the dialog`,
+  WRITE_INTERNAL_UNCONFIRMED: (p) =>
+    p.typed
+      ? `The name typed for ${p.device} does not match "${p.name}"; nothing was written`
+      : `${p.device} is an internal disk, not a USB stick or SD card; tick it and type its name "${p.name}" to write it anyway`,
+  WRITE_ACCESS_DENIED: (p) =>
+    p.hint === 'windows-volume'
+      ? `Windows refused access to ${p.device}: a volume of it is still in use, or security software (Controlled Folder Access) blocks writing to disks`
+      : p.hint === 'macos-privacy'
+        ? `macOS refused access to ${p.device}: allow Flint under System Settings > Privacy & Security > Removable Volumes`
+        : `Access to ${p.device} was refused`,
   WRITE_DEVICE_BUSY: (p) =>
     p.mountpoint
       ? `${p.device} is in use: ${p.mountpoint} could not be unmounted; close the programs using it`
@@ -76,6 +94,19 @@ const ERRORS: Words = {
   FLASH_BUSY: () => 'Sticks are already being written; wait or cancel',
   FLASH_NOT_RUNNING: () => 'That flash is no longer running',
   FLASH_ISO_NOT_FOUND: (p) => `The image ${p.path} cannot be read`,
+  REFRESH_NOT_LIVE: (p) => `${p.device} holds no CoreOS live image, so there is nothing to update; write one instead`,
+  REFRESH_NO_STREAM: (p) => `${p.device} holds ${p.volumeId}, which belongs to no stream, so Flint cannot tell which release is newer`,
+  REFRESH_NO_ARCH: (p) => `The architecture of the image on ${p.device} is unknown, so its newer release cannot be chosen`,
+  RESTORE_BAD_LABEL: (p) =>
+    p.problem === 'empty'
+      ? 'Type a label for the stick'
+      : p.problem === 'too-long'
+        ? `The label "${p.label}" is too long: ${p.filesystem === 'fat32' ? 'FAT32' : 'exFAT'} keeps at most ${p.max} characters`
+        : `The label "${p.label}" contains '${p.char}', which ${p.filesystem === 'fat32' ? 'FAT32' : 'exFAT'} does not allow`,
+  RESTORE_TOOL_FAILED: (p) => `${p.device} could not be restored: ${p.tool} failed (${RESTORE_STEPS[p.step]})`,
+  RESTORE_NO_PARTITION: (p) =>
+    `The system did not show ${p.partition} after ${p.device} was partitioned; unplug and replug it, then try again`,
+  RESTORE_CHECK_FAILED: (p) => `${p.partition} holds ${p.found} after restoring, not ${p.expected}; the stick may be failing`,
   WRITE_NO_ELEVATION_TOOL: (p) =>
     `Writing needs administrator rights and ${p.tool} is not installed; install polkit, or start Flint as root`,
   NETWORK_UNREACHABLE: (p) =>

@@ -79,7 +79,7 @@ export function writeJobOf(prepared: PreparedFlash): WriteJob {
   return {
     image: image.path,
     plan: main.plan,
-    targets: prepared.targets.map((t) => identityOf(t.drive)),
+    targets: prepared.targets.map((t) => identityOf(t.drive, t.confirmedName)),
     allowLoop: req.allowLoop ?? false,
     verify: req.verify !== false,
     eject: req.eject === true,

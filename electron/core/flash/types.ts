@@ -80,6 +80,8 @@ export interface FlashTargetSpec {
   customization?: FlashCustomization;
   /** The fleet row this stick is for. */
   fleetRow?: FleetRowRef;
+  /** An internal disk: the name typed to confirm it (target-safety.ts confirmationName). */
+  confirmedName?: string;
 }
 
 /** Everything one flash needs, from any front end. */
@@ -132,6 +134,8 @@ export interface PreparedTarget {
   warnings: WarningValue[];
   customization: PreparedCustomization;
   fleetRow?: FleetRowRef;
+  /** The name typed for an internal disk (the writer checks it again). */
+  confirmedName?: string;
 }
 
 /** A checked flash, ready to be confirmed and run: nothing has been written yet. */

@@ -1,13 +1,17 @@
 import { formatDriveSize } from '../format';
 import { useWizard } from '../store';
 import { refusalText } from '../messages';
-import { driveName, isLarge, isSelectable } from '../store/targets';
+import { driveName, isLarge, isSelectable, needsTypedName } from '../store/targets';
 import { ErrorNotice } from './ErrorNotice';
+import { StickActions, StickRelease, UpdateStickButton } from './StickActions';
 
 /**
- * Step 4: the live drive list; system drives hidden (and never selectable); several sticks. A
- * drive the core refuses (system, read-only, too small for the chosen image) says why, with sizes,
- * and cannot be ticked.
+ * Step 4: the live drive list, the one target rule of every front end: USB sticks and SD cards;
+ * internal disks only with "show internal and system disks" (ticked, then their name typed in the
+ * confirmation), system disks never selectable; several sticks. A drive the core refuses
+ * (system, read-only, too small for the chosen image) says why, with sizes, and cannot be ticked.
+ * A drive holding a CoreOS live image shows its release, and when its stream has a newer one,
+ * "Update to ..." (StickActions.tsx); selected drives can also be restored.
  */
 export function TargetStep() {
   const drives = useWizard((s) => s.drives);
@@ -19,18 +23,19 @@ export function TargetStep() {
   const toggle = useWizard((s) => s.toggleDrive);
   const setShowHidden = useWizard((s) => s.setShowHidden);
   const refresh = useWizard((s) => s.refreshDrives);
-  const visible = drives.filter((d) => showHidden || !d.system);
+  const sticks = useWizard((s) => s.stickInfo);
+  const visible = drives.filter((d) => showHidden || (!d.system && !d.internal));
   const largePicked = drives.filter((d) => selected.includes(d.id) && isLarge(d));
   return (
     <>
       <div className="row">
         <span className="grow muted" role="status" aria-live="polite">
           {loaded ? `${visible.filter(isSelectable).length} drive(s) available, ${selected.length} selected` : 'Looking for drives…'}
-          {hidden > 0 && !showHidden ? ` · ${hidden} system drive${hidden > 1 ? 's' : ''} hidden` : ''}
+          {hidden > 0 && !showHidden ? ` · ${hidden} internal or system disk${hidden > 1 ? 's' : ''} hidden` : ''}
         </span>
         <label className="check">
           <input type="checkbox" checked={showHidden} onChange={(e) => void setShowHidden(e.currentTarget.checked)} />
-          <span>Show hidden drives</span>
+          <span>Show internal and system disks</span>
         </label>
         <button type="button" className="btn" onClick={() => void refresh()}>
           Refresh
@@ -58,9 +63,11 @@ export function TargetStep() {
               {visible.map((d) => {
                 const on = selected.includes(d.id);
                 const can = isSelectable(d);
-                const why = refusalText(d);
+                // an internal disk's "type its name" is asked in the confirmation, not shown as a refusal
+                const why = needsTypedName(d) ? '' : refusalText(d);
+                const stick = sticks[d.id];
                 return (
-                  <tr key={d.id} className={`${on ? 'selected' : ''}${d.system ? ' hidden-drive' : ''}`}>
+                  <tr key={d.id} className={`${on ? 'selected' : ''}${d.system || d.internal ? ' hidden-drive' : ''}`}>
                     <td>
                       <input
                         type="checkbox"
@@ -88,6 +95,7 @@ export function TargetStep() {
                     <td>
                       <div className="row">
                         {d.system && <span className="badge err">System drive · never written</span>}
+                        {d.internal && !d.system && <span className="badge warn">Internal disk · name asked before writing</span>}
                         {d.readOnly && <span className="badge">Read-only</span>}
                         {d.refusal?.code === 'WRITE_TOO_SMALL' && <span className="badge err">Too small</span>}
                         {!d.system && isLarge(d) && <span className="badge warn">Large drive</span>}
@@ -97,7 +105,9 @@ export function TargetStep() {
                             Mounted
                           </span>
                         )}
+                        <StickRelease info={stick} />
                       </div>
+                      {stick?.status === 'update' && !d.readOnly && <UpdateStickButton drive={d} info={stick} />}
                     </td>
                   </tr>
                 );
@@ -115,6 +125,7 @@ export function TargetStep() {
           <span>USB sticks are rarely this big: make sure it is not a backup or data disk. Everything on it is erased.</span>
         </div>
       )}
+      <StickActions />
     </>
   );
 }

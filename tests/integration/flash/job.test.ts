@@ -187,7 +187,7 @@ describe.skipIf(why)('the flash job (core API, loop devices)', () => {
     // the writer sees one job: the image is read once for both sticks, the second carries its own plan
     const jobs: WriteJob[] = [];
     const inProcess = inProcessWriter();
-    const counting: WriterLauncher = { kind: 'test', run: (job, hooks) => (jobs.push(job), inProcess.run(job, hooks)) };
+    const counting: WriterLauncher = { kind: 'test', run: (job, hooks) => (jobs.push(job as WriteJob), inProcess.run(job, hooks)) };
     const report = await runFlash(await prepareFlash(fleet(a, b)), { writer: counting });
     expect(jobs).toHaveLength(1);
     expect(jobs[0]!.targets.map((t) => t.device)).toEqual([a.device, b.device]);

@@ -26,6 +26,7 @@ function toEntry(r: HistoryRecord): HistoryEntry {
       ok: s.ok,
       ...(s.error ? { error: s.error } : {}),
       bytesWritten: s.bytesWritten,
+      ...(s.configSha256 !== undefined ? { configSha256: s.configSha256 } : {}),
       configReadBack: s.configReadBack,
     })),
     durationMs: r.durationMs,

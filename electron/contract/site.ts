@@ -108,6 +108,8 @@ export interface HistoryStickView {
   ok: boolean;
   error?: string;
   bytesWritten: number;
+  /** The live config this stick was to carry (a fleet gives each its own). */
+  configSha256?: string | null;
   configReadBack: string | null;
 }
 

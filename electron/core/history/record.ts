@@ -27,6 +27,8 @@ export interface HistoryStick {
   /** The error code when it failed. */
   error?: string;
   bytesWritten: number;
+  /** SHA-256 of the live config this stick was to carry (a fleet gives each stick its own). */
+  configSha256?: string | null;
   /** SHA-256 of the live config read back off the stick (null: none or not read). */
   configReadBack: string | null;
   /** Writing and reading back, in milliseconds. */
@@ -44,7 +46,7 @@ export interface HistoryRecord {
   ok: boolean;
   cancelled: boolean;
   image: { name: string; sha256: string | null; signature: string; release?: string; stream?: string; arch?: string };
-  /** SHA-256 of the live config the sticks were to carry (null: none). */
+  /** SHA-256 of the live config the (first) stick was to carry (null: none); each stick names its own. */
   configSha256: string | null;
   /** The live kernel arguments written (null: the image has none). */
   kargs: string | null;
@@ -86,6 +88,7 @@ export function historyRecord(report: FlashReport, by: HistoryRecord['by']): His
       ok: t.ok,
       ...(t.error ? { error: t.error.code } : {}),
       bytesWritten: t.bytesWritten,
+      configSha256: t.expectedConfigSha256,
       configReadBack: t.configSha256,
       ...(t.timings?.writeMs !== undefined ? { writeMs: t.timings.writeMs } : {}),
       ...(t.timings?.verifyMs !== undefined ? { verifyMs: t.timings.verifyMs } : {}),
@@ -183,7 +186,7 @@ export function historyCsv(records: readonly HistoryRecord[]): string {
         r.image.stream,
         r.image.name,
         r.image.sha256,
-        r.configSha256,
+        s?.configSha256 !== undefined ? s.configSha256 : r.configSha256,
         r.kargs,
         s?.device,
         s?.model,

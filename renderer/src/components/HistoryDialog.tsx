@@ -65,8 +65,8 @@ export function HistoryDialog() {
                     <td title={h.image.sha256 ?? ''}>
                       <code>{short(h.image.sha256)}</code>
                     </td>
-                    <td title={h.configSha256 ?? ''}>
-                      <code>{short(h.configSha256)}</code>
+                    <td title={st.configSha256 ?? h.configSha256 ?? ''}>
+                      <code>{short(st.configSha256 !== undefined ? st.configSha256 : h.configSha256)}</code>
                     </td>
                     <td>
                       {st.device} · {st.model || 'unknown model'} · {st.serial ? `serial ${st.serial}` : 'no serial'} ·{' '}

@@ -53,7 +53,14 @@ describe('flash record', () => {
       durationMs: 10_000,
       averageSpeed: 5_000_000,
     });
-    expect(r.sticks[0]).toMatchObject({ device: '/dev/sdb', serial: 'SN,"1"', model: '=cmd|calc', ending: 'verified', writeMs: 1000 });
+    expect(r.sticks[0]).toMatchObject({
+      device: '/dev/sdb',
+      serial: 'SN,"1"',
+      model: '=cmd|calc',
+      ending: 'verified',
+      writeMs: 1000,
+      configSha256: 'c'.repeat(64),
+    });
   });
 
   it('exports CSV with quoting and no formulas', () => {

@@ -2,12 +2,14 @@ import { useEffect, useRef } from 'react';
 import { formatDriveSize } from '../format';
 import { useWizard } from '../store';
 import { driveName, isLarge, selectedDrives } from '../store/targets';
+import { useT } from '../i18n/use-t';
 
 /**
  * The confirmation naming every drive that will be erased by device, model, size and serial (as
  * `flint burn` asks); Escape cancels, focus stays inside.
  */
 export function ConfirmDialog() {
+  const t = useT();
   const s = useWizard((x) => x);
   const drives = selectedDrives(s);
   const large = drives.filter(isLarge);
@@ -47,15 +49,18 @@ export function ConfirmDialog() {
           }
         }}
       >
-        <h2 id="confirm-title">Erase {drives.length === 1 ? 'this drive' : `these ${drives.length} drives`}?</h2>
+        <h2 id="confirm-title">{t('confirm.title', { count: drives.length })}</h2>
         <div id="confirm-desc">
-          <p>Everything on them is lost:</p>
+          <p>{t('confirm.lost')}</p>
           <ul>
             {drives.map((d) => (
               <li key={d.id}>
-                <strong>{d.device}</strong> — {driveName(d)}, {formatDriveSize(d.size)},{' '}
-                {d.serial ? `serial ${d.serial}` : 'no serial number'}
-                {isLarge(d) ? ' (large drive)' : ''}
+                <strong>{d.device}</strong> —{' '}
+                {t(isLarge(d) ? 'confirm.driveLarge' : 'confirm.drive', {
+                  name: driveName(d),
+                  size: formatDriveSize(d.size),
+                  serial: d.serial ? t('confirm.serial', { serial: d.serial }) : t('confirm.noSerial'),
+                })}
               </li>
             ))}
           </ul>
@@ -64,17 +69,16 @@ export function ConfirmDialog() {
           <label className="check">
             <input type="checkbox" checked={s.confirmLarge} onChange={(e) => s.setConfirmLarge(e.currentTarget.checked)} />
             <span>
-              Yes, {large.map((d) => `${d.device} (${formatDriveSize(d.size)})`).join(', ')} {large.length > 1 ? 'are' : 'is'} larger than a
-              USB stick usually is, and I still want to erase {large.length > 1 ? 'them' : 'it'}.
+              {t('confirm.large', { count: large.length, drives: large.map((d) => `${d.device} (${formatDriveSize(d.size)})`).join(', ') })}
             </span>
           </label>
         )}
         <div className="actions">
           <button ref={cancelRef} type="button" className="btn" onClick={s.cancelConfirm}>
-            Cancel
+            {t('confirm.cancel')}
           </button>
           <button type="button" className="btn primary" disabled={!canGo} onClick={() => void s.startFlash()}>
-            Erase and write
+            {t('confirm.go')}
           </button>
         </div>
       </div>

@@ -1,4 +1,5 @@
 import { useRef, useState, type DragEvent } from 'react';
+import { useT } from '../i18n/use-t';
 
 /**
  * A drop zone that is also a button: drop a file on it, or activate it (click, Enter, Space) to
@@ -12,6 +13,7 @@ export function DropZone(props: {
   onBrowse?: () => void;
   busy?: boolean;
 }) {
+  const t = useT();
   const input = useRef<HTMLInputElement>(null);
   const [over, setOver] = useState(false);
   const browse = () => (props.onBrowse ? props.onBrowse() : input.current?.click());
@@ -49,7 +51,7 @@ export function DropZone(props: {
         accept={props.accept}
         className="visually-hidden"
         tabIndex={-1}
-        aria-label={`${props.label} (file input)`}
+        aria-label={t('common.fileInput', { label: props.label })}
         onChange={(e) => {
           const file = e.currentTarget.files?.[0];
           if (file) props.onFile(file);

@@ -1,5 +1,6 @@
 import type { DriveInfo, DriveList, ErrorValue } from '../../../electron/contract/api';
 import type { SliceCreator } from './types';
+import { tr } from '../i18n';
 
 /** Target drives: the live list (hot-plug), the hidden system drives, and the selection. */
 export interface TargetsSlice {
@@ -28,8 +29,8 @@ export function isLarge(d: DriveInfo): boolean {
 export function driveName(d: DriveInfo): string {
   const desc = d.description.trim();
   if (desc && desc !== d.device) return desc;
-  if (d.bus === 'loop') return 'Loop device';
-  return d.removable ? 'Removable drive' : 'Unknown drive';
+  if (d.bus === 'loop') return tr('drive.loop');
+  return d.removable ? tr('drive.removable') : tr('drive.unknown');
 }
 
 /**

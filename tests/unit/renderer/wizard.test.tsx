@@ -105,7 +105,7 @@ describe('wizard components', () => {
     fireEvent.click(screen.getByRole('button', { name: /Next: Image/ }));
     expect(document.activeElement?.textContent).toBe('Choose an image');
     const testing = screen.getByRole('radio', { name: 'testing 42.20250101.2.0' });
-    expect(testing.closest('label')!.textContent).toMatch(/2025-01-02/);
+    expect(testing.closest('label')!.textContent).toMatch(/Jan 2, 2025/);
     fireEvent.click(testing);
     await act(async () => {
       fireEvent.click(screen.getByRole('button', { name: 'Download and verify' }));
@@ -153,7 +153,7 @@ describe('wizard components', () => {
     core.drives = [drive('sdb'), drive('sdx', { size: 256e9, large: true, description: 'WD Elements' })];
     const { s } = await mount(core);
     act(() => s().goTo('target'));
-    expect(screen.getByRole('status').textContent).toMatch(/2 drive\(s\) available, 0 selected · 1 system drive hidden/);
+    expect(screen.getByRole('status').textContent).toMatch(/2 drives available, 0 selected · 1 system drive hidden/);
     expect(screen.queryByText(/Samsung SSD/)).toBeNull();
     await act(async () => {
       fireEvent.click(screen.getByRole('checkbox', { name: 'Show hidden drives' }));

@@ -1,0 +1,113 @@
+/**
+ * The renderer's message catalogues (i18next + react-i18next): English, German, Spanish and French.
+ * The language follows the browser's (Electron: the OS's) preferred languages unless one is picked
+ * in the top bar; the pick is kept in localStorage like the theme. Keys are typed from the English
+ * catalogue (./types.ts), so a missing key fails the type check; tests/unit/renderer/i18n.test.ts
+ * checks the other catalogues and the sources against it.
+ */
+import i18next from 'i18next';
+import { initReactI18next } from 'react-i18next';
+import { de } from './de';
+import { en } from './en';
+import { es } from './es';
+import { fr } from './fr';
+import type { MessageKey } from './keys';
+
+/** The languages the app speaks, each named in itself (as language pickers do). */
+export const LANGUAGES = [
+  { id: 'en', name: 'English' },
+  { id: 'de', name: 'Deutsch' },
+  { id: 'es', name: 'Español' },
+  { id: 'fr', name: 'Français' },
+] as const;
+
+/** One language the app speaks. */
+export type Language = (typeof LANGUAGES)[number]['id'];
+/** The language setting: follow the system, or one language. */
+export type LanguageChoice = 'system' | Language;
+
+/** Every catalogue, by language. */
+export const CATALOGUES = { en, de, es, fr } as const;
+
+const STORAGE_KEY = 'flint-language';
+
+function isLanguage(x: unknown): x is Language {
+  return LANGUAGES.some((l) => l.id === x);
+}
+
+/**
+ * The first of `preferred` (BCP 47 tags, most wanted first: navigator.languages) the app speaks,
+ * by primary subtag ("de-AT" → de), else English.
+ */
+export function matchLanguage(preferred: readonly string[]): Language {
+  for (const tag of preferred) {
+    const primary = tag.toLowerCase().split(/[-_]/)[0];
+    if (isLanguage(primary)) return primary;
+  }
+  return 'en';
+}
+
+/** The system's preferred languages (navigator.languages, else navigator.language). */
+function systemLanguages(): readonly string[] {
+  if (typeof navigator === 'undefined') return [];
+  return navigator.languages?.length ? navigator.languages : navigator.language ? [navigator.language] : [];
+}
+
+/** The language a choice stands for. */
+export function resolveLanguage(choice: LanguageChoice): Language {
+  return choice === 'system' ? matchLanguage(systemLanguages()) : choice;
+}
+
+/** The saved language choice ("system" when none or storage is unavailable). */
+export function savedLanguageChoice(): LanguageChoice {
+  try {
+    const v = localStorage.getItem(STORAGE_KEY);
+    return isLanguage(v) ? v : 'system';
+  } catch {
+    return 'system';
+  }
+}
+
+/** Remembers the language choice. */
+export function saveLanguageChoice(choice: LanguageChoice): void {
+  try {
+    if (choice === 'system') localStorage.removeItem(STORAGE_KEY);
+    else localStorage.setItem(STORAGE_KEY, choice);
+  } catch {
+    // storage unavailable: the choice lasts for this page
+  }
+}
+
+/** Marks a key no catalogue has (tests look for it; a shipped build falls back to English first). */
+export const MISSING = '⟦missing⟧';
+
+/** The app's i18next instance (its own, so nothing else on the page shares its state). */
+export const i18n = i18next.createInstance();
+void i18n.use(initReactI18next).init({
+  resources: Object.fromEntries(Object.entries(CATALOGUES).map(([id, c]) => [id, { translation: c }])),
+  lng: resolveLanguage(savedLanguageChoice()),
+  fallbackLng: 'en',
+  supportedLngs: LANGUAGES.map((l) => l.id),
+  initAsync: false,
+  // React escapes text itself
+  interpolation: { escapeValue: false },
+  returnEmptyString: false,
+  parseMissingKeyHandler: (key) => `${MISSING}${key}`,
+  react: { useSuspense: false },
+});
+
+/** Switches the language of every mounted component and of <html lang>. */
+export function applyLanguage(lang: Language): void {
+  if (i18n.language !== lang) void i18n.changeLanguage(lang);
+  if (typeof document !== 'undefined') document.documentElement.lang = lang;
+}
+
+/** The language in use now. */
+export function currentLanguage(): Language {
+  return isLanguage(i18n.language) ? i18n.language : 'en';
+}
+
+/** Translates outside React (the error wording, formats, the store's names), in the language in use. */
+export function tr(key: MessageKey, params?: Record<string, unknown>): string {
+  return String(i18n.t(key as never, params as never));
+}

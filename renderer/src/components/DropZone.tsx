@@ -37,13 +37,12 @@ export function DropZone(props: {
         onDragLeave={() => setOver(false)}
         onDrop={onDrop}
         aria-busy={props.busy || undefined}
-        aria-label={`${props.label}. ${props.hint}`}
       >
         <span className="big-icon" aria-hidden="true">
           ⇪
         </span>
-        <strong>{props.label}</strong>
-        <span className="muted">{props.hint}</span>
+        {/* the name is the visible text (WCAG 2.5.3 Label in Name) */}
+        <strong>{props.label}</strong> <span className="muted">{props.hint}</span>
       </button>
       <input
         ref={input}

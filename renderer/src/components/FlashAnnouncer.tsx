@@ -4,7 +4,7 @@ import { useT } from '../i18n/use-t';
 import { useWizard } from '../store';
 import { PHASES } from '../store/flash';
 
-/** "Stick 2 of 3 verified", by how the stick's flash ended. */
+/** "Stick 2 of 3 verified.", by how the stick's flash ended. */
 const STICK_ENDED: Record<FlashEnding, MessageKey> = {
   verified: 'announce.verified',
   written: 'announce.written',
@@ -17,30 +17,38 @@ const STICK_ENDED: Record<FlashEnding, MessageKey> = {
 };
 
 /**
- * The flash's live region (WAI-ARIA role=status, polite, atomic): screen readers hear the phase
- * as it starts, each stick as it ends ("Stick 2 of 3 verified") and the job's outcome, without
- * the meters' every percent.
+ * The flash's live region for screen readers (WAI-ARIA role=status, polite, additions only): one
+ * line is added as each phase starts, as each stick ends ("Stick 2 of 3 verified.") and when the
+ * job ends, so each is announced once and none is lost when two arrive together. The meters'
+ * every percent is left out. Sighted users read the same in the phases and results.
  */
 export function FlashAnnouncer() {
   const t = useT();
   const results = useWizard((s) => s.results);
   const total = useWizard((s) => s.flashDrives.length);
-  const phase = useWizard((s) => s.currentPhase);
+  const progress = useWizard((s) => s.progress);
+  const reached = PHASES.filter((p) => Object.keys(progress).some((k) => k === p.id || k.startsWith(`${p.id}:`)));
   const finished = useWizard((s) => s.finished);
-  const parts: string[] = [];
-  const last = results[results.length - 1];
-  if (last) parts.push(t(STICK_ENDED[last.ending], { n: results.length, total }));
-  else if (phase && !finished) {
-    const label = PHASES.find((p) => p.id === phase)?.label;
-    if (label) parts.push(t('announce.phase', { phase: t(label) }));
-  }
+  const lines: { id: string; text: string }[] = [
+    ...reached.map((p) => ({ id: `phase-${p.id}`, text: t('announce.phase', { phase: t(p.label) }) })),
+    ...results.map((r, i) => ({ id: `stick-${r.driveId}`, text: t(STICK_ENDED[r.ending], { n: i + 1, total }) })),
+  ];
   if (finished) {
-    const good = results.filter((r) => r.ok).length;
-    parts.push(finished.cancelled ? t('announce.endCancelled') : t('announce.end', { count: total, ok: good }));
+    const ok = results.filter((r) => r.ok).length;
+    lines.push({ id: 'end', text: finished.cancelled ? t('announce.endCancelled') : t('announce.end', { count: total, ok }) });
   }
   return (
-    <p className="muted small announce" role="status" aria-live="polite" aria-atomic="true" data-testid="flash-announcer">
-      {parts.join(' ')}
-    </p>
+    <div
+      className="visually-hidden"
+      role="status"
+      aria-live="polite"
+      aria-atomic="false"
+      aria-relevant="additions"
+      data-testid="flash-announcer"
+    >
+      {lines.map((l) => (
+        <p key={l.id}>{l.text}</p>
+      ))}
+    </div>
   );
 }

@@ -89,22 +89,24 @@ export function StepRail() {
           const [st, sum] = rows[i];
           return (
             <li key={id} className={st === 'done' ? 'done' : st === 'problem' ? 'problem' : ''}>
-              <button
-                type="button"
-                aria-current={current === id ? 'step' : undefined}
-                onClick={() => goTo(id)}
-                aria-label={t(st === 'problem' ? 'rail.itemProblem' : st === 'done' ? 'rail.itemDone' : 'rail.item', {
-                  n: i + 1,
-                  label: t(STEP_LABELS[id]),
-                  summary: sum,
-                })}
-              >
+              <button type="button" aria-current={current === id ? 'step' : undefined} onClick={() => goTo(id)}>
                 <span className="num" aria-hidden="true">
                   {st === 'done' ? '✓' : st === 'problem' ? '!' : i + 1}
                 </span>
-                <span className="label" aria-hidden="true">
-                  <span>{t(STEP_LABELS[id])}</span>
-                  <small>{sum}</small>
+                {/* the name is the visible text with the step number and state for screen readers
+                    (WCAG 2.5.3 Label in Name): "Step 2: Image — Not chosen (done)" */}
+                <span className="label">
+                  <span>
+                    <span className="visually-hidden">{t('rail.stepN', { n: i + 1 })} </span>
+                    {t(STEP_LABELS[id])}
+                  </span>
+                  <small>
+                    <span className="visually-hidden"> — </span>
+                    {sum}
+                    {st !== 'todo' && (
+                      <span className="visually-hidden"> {t(st === 'problem' ? 'rail.itemProblem' : 'rail.itemDone')}</span>
+                    )}
+                  </small>
                 </span>
               </button>
             </li>

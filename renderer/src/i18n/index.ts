@@ -99,7 +99,9 @@ void i18n.use(initReactI18next).init({
 /** Switches the language of every mounted component and of <html lang>. */
 export function applyLanguage(lang: Language): void {
   if (i18n.language !== lang) void i18n.changeLanguage(lang);
-  if (typeof document !== 'undefined') document.documentElement.lang = lang;
+  // the module is also loaded by Node-side tests, where there is no document
+  const doc = (globalThis as { document?: { documentElement: { lang: string } } }).document;
+  if (doc) doc.documentElement.lang = lang;
 }
 
 /** The language in use now. */

@@ -81,7 +81,7 @@ describe('network boot mode', () => {
       within(rail)
         .getAllByRole('button')
         .map((b) => b.textContent?.replace(/^\d/, '')),
-    ).toEqual(['ConfigNot chosen', 'Network bootiPXE, rootfs by URL', 'OutputNot exported']);
+    ).toEqual(['Step 1: Config — Not chosen', 'Step 2: Network boot — iPXE, rootfs by URL', 'Step 3: Output — Not exported']);
     fireEvent.click(screen.getByRole('button', { name: /Next: Network boot/ }));
     expect(s().step).toBe('netboot');
     expect(screen.getByRole('heading', { name: 'Network boot options' })).toBeTruthy();

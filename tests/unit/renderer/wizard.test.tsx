@@ -49,11 +49,12 @@ describe('wizard components', () => {
     const rail = screen.getByRole('navigation', { name: 'Steps' });
     const steps = within(rail).getAllByRole('button');
     expect(steps.map((b) => b.textContent)).toEqual([
-      '1ConfigNot chosen',
-      '2ImageNot chosen',
-      '3OptionsDefaults',
-      '4TargetNone picked',
-      '5FlashNot ready',
+      // the number, then the name screen readers get (number and state spelled out for them)
+      '1Step 1: Config — Not chosen',
+      '2Step 2: Image — Not chosen',
+      '3Step 3: Options — Defaults',
+      '4Step 4: Target — None picked',
+      '5Step 5: Flash — Not ready',
     ]);
     expect(steps[0].getAttribute('aria-current')).toBe('step');
     const modes = within(screen.getByRole('radiogroup', { name: 'What to make' })).getAllByRole('radio');

@@ -87,7 +87,7 @@ export function TargetStep() {
                         </div>
                       )}
                     </td>
-                    <td>{formatDriveSize(d.size)}</td>
+                    <td className="size">{formatDriveSize(d.size)}</td>
                     <td>{d.bus || '—'}</td>
                     <td>
                       <div className="row">

@@ -111,5 +111,6 @@ export function currentLanguage(): Language {
 
 /** Translates outside React (the error wording, formats, the store's names), in the language in use. */
 export function tr(key: MessageKey, params?: Record<string, unknown>): string {
-  return String(i18n.t(key as never, params as never));
+  // every catalogue value is a string (tests/unit/renderer/i18n.test.ts), so t() returns one
+  return i18n.t(key as never, params as never) as unknown as string;
 }

@@ -4,11 +4,11 @@
  * than its box where overflow would hide it). Used by the renderer's browser tests and
  * scripts/screenshots.ts.
  */
-import { createRequire } from 'node:module';
-import { readFileSync } from 'node:fs';
+import axe from 'axe-core';
 import type { Page } from 'playwright-core';
 
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+/** axe-core's own script, as its README says to inject it into a page (`axe.source`). */
+const AXE_SOURCE = axe.source;
 
 /** One axe violation, short enough to read in a test failure. */
 export interface Violation {

@@ -16,6 +16,7 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type BuildOptions, type Metafile, type OutputFile, type Plugin } from 'esbuild';
 import { LIBLZMA_BINDINGS, inlineLiblzmaWasm, liblzmaWasm } from './liblzma-inline';
+import { ignitionValidatorsPlugin } from './ignition-validators';
 
 /** The project root (this file is build/bundle.ts). */
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -95,6 +96,8 @@ function inputsOf(meta: Metafile): { sources: string[]; packages: string[] } {
   const sources = new Set<string>();
   const packages = new Set<string>();
   for (const input of Object.keys(meta.inputs)) {
+    // a plugin's generated module (`namespace:path`, e.g. build/ignition-validators.ts) is no file
+    if (/^[a-z][a-z-]+:/.test(input)) continue;
     const abs = resolve(ROOT, input);
     const m = /^(.*[\\/]node_modules[\\/](?:@[^\\/]+[\\/])?[^\\/]+)/.exec(abs);
     if (m) packages.add(relative(ROOT, m[1]));
@@ -121,7 +124,7 @@ const COMMON: BuildOptions = {
 
 /** Runs esbuild in memory (publish() writes the result). */
 async function bundle(options: BuildOptions): Promise<{ outputFiles: OutputFile[]; metafile: Metafile }> {
-  const r = await build({ ...COMMON, ...options, plugins: [liblzmaPlugin()], write: false, metafile: true });
+  const r = await build({ ...COMMON, ...options, plugins: [liblzmaPlugin(), ignitionValidatorsPlugin()], write: false, metafile: true });
   return { outputFiles: r.outputFiles, metafile: r.metafile };
 }
 

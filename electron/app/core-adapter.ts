@@ -7,6 +7,7 @@
 import type { ConfigReport, FlashPhase, ReleaseInfo } from '../contract/types';
 import type { Drive } from '../core/drives/types';
 import type { FlashCustomization } from '../core/flash/types';
+import type { FileStamp } from '../core/stream/cache';
 import type { WriterLauncher } from '../core/write/writers';
 
 /** A config after reading: Ignition JSON text (Butane translated) and its report. */
@@ -25,6 +26,8 @@ export interface CoreImage {
   cached: boolean;
   stream?: string;
   release?: string;
+  /** A cached image's file stamp when its SHA-256 and signature were checked (the flash job re-checks it). */
+  stamp?: FileStamp;
 }
 
 /** Facts of an ISO as the core reports them. */

@@ -14,6 +14,7 @@ import { DEFAULT_EMBED_CAPACITY } from '../core/ignition/validate';
 import { inspectIsoFile } from '../core/iso/inspect';
 import { applyPlanToCopy } from '../core/iso/plan';
 import { defaultCacheDir, listCache, lookupCache } from '../core/stream/cache';
+import { verifyCachedEntry } from '../core/stream/cache-trust';
 import { downloadArtifact } from '../core/stream/download';
 import { fetchStreamMetadata, nodeArchToCoreos, selectRelease } from '../core/stream/metadata';
 import type { HelperCommand } from '../core/write/elevate';
@@ -30,6 +31,10 @@ export interface DefaultCoreOptions {
   cacheDir?: string;
   /** Extra trusted armored public keys. */
   keyrings?: string[];
+  /** Proxy URL for every download ('' for none; default: HTTPS_PROXY/HTTP_PROXY from the environment). */
+  proxy?: string;
+  /** Hosts reached without the proxy (default: NO_PROXY from the environment). */
+  noProxy?: string;
   /** Offer loop devices as targets (tests only). */
   allowLoop?: boolean;
   /** Hot-plug poll interval in ms (default 2000). */
@@ -57,6 +62,7 @@ function toCoreProgress(p: Progress): CoreProgress {
 /** Creates the real core adapter. */
 export function createDefaultCore(opts: DefaultCoreOptions = {}): CoreAdapter {
   const cacheDir = opts.cacheDir ?? defaultCacheDir();
+  const net = { proxy: opts.proxy, noProxy: opts.noProxy };
   const listDrives = async (sourcePaths: string[] = []) => {
     // loaded on first use: the drive and write engines are only needed once the user gets there
     const { listAllDrives, systemContext } = await import('../core/drives/list');
@@ -87,9 +93,10 @@ export function createDefaultCore(opts: DefaultCoreOptions = {}): CoreAdapter {
       // streams are fetched in parallel; one that fails is left out unless all do
       const settled = await Promise.allSettled(
         streams.map(async (stream) => {
-          const meta = await fetchStreamMetadata(stream, { baseUrl: opts.baseUrl, signal });
+          const meta = await fetchStreamMetadata(stream, { baseUrl: opts.baseUrl, signal, ...net });
           const rel = selectRelease(meta, arch);
-          const cached = !!(await lookupCache(cacheDir, rel.iso.name, rel.iso.sha256).catch(() => undefined));
+          // a cheap look: an entry whose file changed since it was verified is not counted as cached
+          const cached = !!(await lookupCache(cacheDir, rel.iso.name, rel.iso.sha256).catch(() => undefined))?.unchanged;
           const info: ReleaseInfo = { stream: rel.stream, arch: rel.arch, release: rel.release, cached };
           if (rel.date) info.date = rel.date;
           return info;
@@ -102,9 +109,10 @@ export function createDefaultCore(opts: DefaultCoreOptions = {}): CoreAdapter {
     },
 
     async download(stream, arch, { signal, onProgress }) {
-      const meta = await fetchStreamMetadata(stream, { baseUrl: opts.baseUrl, signal });
+      const meta = await fetchStreamMetadata(stream, { baseUrl: opts.baseUrl, signal, ...net });
       const rel = selectRelease(meta, arch);
       const dl = await downloadArtifact(rel.iso, {
+        ...net,
         cacheDir,
         keyrings: opts.keyrings,
         signal,
@@ -115,9 +123,13 @@ export function createDefaultCore(opts: DefaultCoreOptions = {}): CoreAdapter {
 
     async cachedImages() {
       const listing = await listCache(cacheDir).catch(() => ({ entries: [] }));
-      return listing.entries
-        .filter((e) => /\.iso$/i.test(e.name))
-        .map((e) => ({ path: e.path, size: e.size, sha256: e.sha256, signature: e.signature, cached: true }));
+      const out = [];
+      for (const e of listing.entries.filter((x) => /\.iso$/i.test(x.name))) {
+        // the same check as a download's cache hit: a changed file is read again or left out
+        const t = await verifyCachedEntry(cacheDir, e, { keyrings: opts.keyrings }).catch(() => undefined);
+        if (t) out.push({ path: t.path, size: t.size, sha256: t.sha256, signature: t.signature, cached: true, stamp: t.stamp });
+      }
+      return out;
     },
 
     async inspectIso(path) {
@@ -171,6 +183,7 @@ export function createDefaultCore(opts: DefaultCoreOptions = {}): CoreAdapter {
         stream,
         arch,
         streamBaseUrl: opts.baseUrl,
+        ...net,
         cacheDir,
         keyrings: opts.keyrings,
         signal,

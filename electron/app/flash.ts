@@ -148,7 +148,8 @@ export async function startFlash(s: Session, req: InvokeRequest<'flash:start'>):
   s.flash = { jobId, abort };
   let prepared;
   try {
-    const image = s.image(req.imageId).state;
+    const held = s.image(req.imageId);
+    const image = held.state;
     const customization = customizationOf(s, req.imageId, req.configId, req.options);
     const seen = req.targetIds.map((id) => {
       const d = s.drives.get(id);
@@ -167,6 +168,7 @@ export async function startFlash(s: Session, req: InvokeRequest<'flash:start'>):
             ...(image.sha256 ? { sha256: image.sha256 } : {}),
             ...(image.stream ? { stream: image.stream } : {}),
             ...(image.release ? { release: image.release } : {}),
+            ...(held.stamp ? { stamp: held.stamp } : {}),
           },
         },
         customization,

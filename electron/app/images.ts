@@ -50,7 +50,7 @@ export async function holdImage(s: Session, img: CoreImage, origin: ImageState['
   if (img.sha256) state.sha256 = img.sha256;
   if (img.release) state.release = img.release;
   if (img.stream) state.stream = img.stream;
-  s.images.set(state.id, { state });
+  s.images.set(state.id, img.stamp ? { state, stamp: img.stamp } : { state });
   return state;
 }
 

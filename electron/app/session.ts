@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { EventChannel, EventPayload } from '../contract/api';
 import type { ImageState, LoadedFile, OpenedFile, PxeServerState, ShellMode } from '../contract/types';
 import type { Drive } from '../core/drives/types';
+import type { FileStamp } from '../core/stream/cache';
 import type { CoreAdapter } from './core-adapter';
 import { FlintError } from '../core/errors';
 
@@ -38,6 +39,8 @@ export interface SessionOptions {
 /** An image held by the session: what the renderer sees plus its real path. */
 export interface HeldImage {
   state: ImageState;
+  /** The file stamp its SHA-256 and signature hold for (downloaded and cached images). */
+  stamp?: FileStamp;
 }
 
 /** A loaded text file held by the session. */

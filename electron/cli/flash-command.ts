@@ -16,6 +16,7 @@ import { defaultWriter } from '../core/write/writers';
 import { addCustomizeOptions, readCustomization } from './customize-options';
 import { confirmErase, planLines, progressRenderer, summaryLines } from './flash-output';
 import { cliMessage, printWarnings } from './messages';
+import { PROXY_HELP, proxyFlag } from './network';
 
 /** The live karg that makes the live system copy itself into RAM (the stick can be pulled). */
 export const FROMRAM_KARG = 'coreos.liveiso.fromram';
@@ -29,6 +30,7 @@ export interface FlashFlags {
   baseUrl?: string;
   keyring?: string[];
   cacheDir?: string;
+  proxy?: string;
   iso?: string;
   image?: string;
   ignition?: string;
@@ -59,18 +61,27 @@ async function sourceOf(flags: FlashFlags): Promise<FlashSource> {
     throw codedError(ERROR_CODES.FLASH_BAD_SOURCE, { problem: 'none' }, 'Say where the image comes from: --stream NAME or --iso FILE');
   }
   if (iso) {
-    if (flags.arch || flags.baseUrl || flags.keyring?.length) {
+    if (flags.arch || flags.baseUrl || flags.keyring?.length || flags.proxy !== undefined) {
       throw codedError(
         ERROR_CODES.FLASH_BAD_SOURCE,
         { problem: 'stream-only-flags' },
-        '--arch, --base-url and --keyring only apply to --stream',
+        '--arch, --base-url, --keyring and --proxy only apply to --stream',
       );
     }
     return { kind: 'file', path: iso };
   }
   const keyrings: string[] = [];
   for (const k of flags.keyring ?? []) keyrings.push(await readInput(k, 'the keyring'));
-  return { kind: 'stream', stream: flags.stream!, arch: flags.arch, baseUrl: flags.baseUrl, keyrings, cacheDir: flags.cacheDir };
+  const source: FlashSource = {
+    kind: 'stream',
+    stream: flags.stream!,
+    arch: flags.arch,
+    baseUrl: flags.baseUrl,
+    keyrings,
+    cacheDir: flags.cacheDir,
+  };
+  if (flags.proxy !== undefined) source.proxy = flags.proxy;
+  return source;
 }
 
 /** Turns the flags into a flash request (reads --keyring, the configs and every other named file). */
@@ -155,7 +166,8 @@ export function registerFlashCommand(program: Command, name: 'burn' | 'write'): 
       .option('--arch <arch>', 'architecture to download (default: this machine)')
       .option('--base-url <url>', 'stream metadata mirror (default: the Fedora build server)')
       .option('--keyring <file>', 'also trust the OpenPGP public keys in this file (repeatable)', collect)
-      .option('--cache-dir <dir>', 'download cache directory');
+      .option('--cache-dir <dir>', 'download cache directory')
+      .option('--proxy <url>', PROXY_HELP, proxyFlag);
   } else {
     cmd.description('Write a live ISO (customized on the fly) to one or more drives; erases them (flint burn without the download)');
   }

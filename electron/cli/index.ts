@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { ERROR_CODES, type ErrorParams } from '../contract/error-codes';
 import { FlintError } from '../core/errors';
-import { cliMessage } from './messages';
+import { cliCauses, cliMessage } from './messages';
 import { VERSION } from './version';
 
 type Register = (program: Command) => void;
@@ -50,7 +50,7 @@ export async function buildProgram(verb?: string): Promise<Command> {
 
 /**
  * Formats an error as the stderr line Flint prints: its sentence (the CLI's wording of a
- * catalogued code, else the message), then causes. An invalid config first gets one line per
+ * catalogued code, else the message), then causes (unless the sentence says it all). An invalid config first gets one line per
  * error, as `flint ignition validate` prints them.
  */
 export function formatError(err: unknown): string {
@@ -61,7 +61,8 @@ export function formatError(err: unknown): string {
       const each = p.errors.map((e) => `error at ${e.path ?? '$'}: ${e.message} [${e.code}]`);
       return [...each, `Error: ${p.file} is not a valid config (${n} error${n === 1 ? '' : 's'})`].join('\n');
     }
-    return ['Error: ' + cliMessage(err.toJSON()), ...err.causes].join(': ');
+    const v = err.toJSON();
+    return ['Error: ' + cliMessage(v), ...cliCauses(v)].join(': ');
   }
   if (err instanceof Error) return 'Error: ' + err.message;
   return 'Error: ' + String(err);

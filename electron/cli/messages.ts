@@ -41,12 +41,37 @@ const WORDING: Wording = {
   KARG_MANAGED: (p) => `invalid kernel argument '${p.arg}': Flint sets ${p.key} itself: ${PXE_FLAGS[p.option]}`,
   PXE_NO_ROOTFS_URL: () => 'the rootfs URL is unknown: give --rootfs-url URL or an http(s) --base-url, or use --rootfs-initrd',
   FLASH_NO_TARGET: () => 'No target device given: name the stick with --target DEVICE',
+  NETWORK_UNREACHABLE: (p) => `cannot reach ${p.host}: no network or DNS; set --base-url to a site mirror or --proxy`,
+  PROXY_UNREACHABLE: (p) => `cannot reach the proxy ${p.proxy}: check --proxy (or HTTPS_PROXY/HTTP_PROXY), or add ${p.host} to NO_PROXY`,
+  PROXY_REFUSED: (p) =>
+    `the proxy ${p.proxy} refused to connect to ${p.host} (it answered ${p.status}); check --proxy or ask for ${p.host} to be allowed`,
+  PROXY_AUTH_REQUIRED: (p) => `the proxy ${p.proxy} asks for credentials: pass them as --proxy http://USER:PASSWORD@HOST:PORT`,
+  DOWNLOAD_SIGNATURE_UNKNOWN_KEY: (p) =>
+    `${p.artifact} is signed by key ${p.keyId}, which is not a trusted key; nothing was downloaded: ` +
+    'if this mirror signs with its own key, pass its public key with --keyring FILE',
 };
+
+/**
+ * Codes whose CLI sentence says everything a terminal user can act on: their causes (the
+ * operating system's words, such as "getaddrinfo ENOTFOUND host") are not printed after it.
+ */
+const SAYS_ALL = new Set<string>([
+  'NETWORK_UNREACHABLE',
+  'PROXY_UNREACHABLE',
+  'PROXY_REFUSED',
+  'PROXY_AUTH_REQUIRED',
+  'DOWNLOAD_SIGNATURE_UNKNOWN_KEY',
+]);
 
 /** The CLI's sentence for an error value (catalogued: from code and parameters; else its message). */
 export function cliMessage(e: FlintErrorValue): string {
   const word = (WORDING as Record<string, ((p: unknown) => string) | undefined>)[e.code];
   return word && e.params ? word(e.params) : e.message;
+}
+
+/** The causes printed after an error's sentence (none when the sentence says it all). */
+export function cliCauses(e: FlintErrorValue): string[] {
+  return e.params && SAYS_ALL.has(e.code) ? [] : (e.causes ?? []);
 }
 
 /** The CLI's sentence for a warning. */

@@ -1,6 +1,7 @@
 /**
  * The error and warning codes (and the endings) of the flash pipeline (target safety, writing, the config gate,
- * kernel arguments, the flash job, network boot options) and the parameters each one carries.
+ * kernel arguments, the flash job, network boot options, the network and downloads) and the
+ * parameters each one carries.
  *
  * One catalogue for every layer: the core and the writer helper raise these codes with their
  * parameters (electron/core/errors.ts `codedError`), the values cross the helper's JSON protocol
@@ -64,6 +65,8 @@ export interface ErrorParams {
   WRITE_DEVICE_BUSY: { device: string; mountpoint?: string };
   // writing (electron/core/write)
   WRITE_NOT_AUTHORIZED: { device?: string };
+  /** The tool that asks for administrator rights (pkexec, from polkit) is not installed. */
+  WRITE_NO_ELEVATION_TOOL: { tool: string };
   WRITE_IO_ERROR: { device: string; offset: number; doing: IoDoing; noSpace?: boolean };
   WRITE_DEVICE_VANISHED: { device: string; offset?: number; doing?: IoDoing };
   WRITE_VERIFY_MISMATCH: { device: string; offset: number };
@@ -97,6 +100,18 @@ export interface ErrorParams {
   FLASH_NOT_RUNNING: Record<string, never>;
   // network boot options (electron/core/pxe/config.ts)
   PXE_NO_ROOTFS_URL: Record<string, never>;
+  // the network (electron/core/stream/http.ts, proxy.ts): `proxy` is the proxy URL without credentials
+  NETWORK_UNREACHABLE: { host: string; url: string };
+  PROXY_BAD_URL: { proxy: string };
+  PROXY_UNREACHABLE: { proxy: string; host: string };
+  PROXY_REFUSED: { proxy: string; host: string; status: number };
+  PROXY_AUTH_REQUIRED: { proxy: string };
+  // stream metadata and downloads (electron/core/stream/metadata.ts, download.ts)
+  /** `production`: the name is one of `streams`, which this mirror does not carry; else no stream has that name. */
+  STREAM_NOT_FOUND: { stream: string; streams: string[]; url: string; production: boolean; suggestion?: string };
+  DOWNLOAD_SIGNATURE_UNKNOWN_KEY: { artifact: string; keyId: string; url: string };
+  /** An image whose SHA-256 and signature were checked has changed on disk since. */
+  IMAGE_CHANGED: { path: string };
 }
 
 /** The parameters of every warning in the catalogue (a written stick with a warning is still good). */
@@ -128,6 +143,7 @@ export const ERROR_CODES = {
   WRITE_LARGE_UNCONFIRMED: 'WRITE_LARGE_UNCONFIRMED',
   WRITE_DEVICE_BUSY: 'WRITE_DEVICE_BUSY',
   WRITE_NOT_AUTHORIZED: 'WRITE_NOT_AUTHORIZED',
+  WRITE_NO_ELEVATION_TOOL: 'WRITE_NO_ELEVATION_TOOL',
   WRITE_IO_ERROR: 'WRITE_IO_ERROR',
   WRITE_DEVICE_VANISHED: 'WRITE_DEVICE_VANISHED',
   WRITE_VERIFY_MISMATCH: 'WRITE_VERIFY_MISMATCH',
@@ -157,6 +173,14 @@ export const ERROR_CODES = {
   FLASH_BUSY: 'FLASH_BUSY',
   FLASH_NOT_RUNNING: 'FLASH_NOT_RUNNING',
   PXE_NO_ROOTFS_URL: 'PXE_NO_ROOTFS_URL',
+  NETWORK_UNREACHABLE: 'NETWORK_UNREACHABLE',
+  PROXY_BAD_URL: 'PROXY_BAD_URL',
+  PROXY_UNREACHABLE: 'PROXY_UNREACHABLE',
+  PROXY_REFUSED: 'PROXY_REFUSED',
+  PROXY_AUTH_REQUIRED: 'PROXY_AUTH_REQUIRED',
+  STREAM_NOT_FOUND: 'STREAM_NOT_FOUND',
+  DOWNLOAD_SIGNATURE_UNKNOWN_KEY: 'DOWNLOAD_SIGNATURE_UNKNOWN_KEY',
+  IMAGE_CHANGED: 'IMAGE_CHANGED',
 } as const satisfies { [C in ErrorCode]: C };
 
 /** Every warning code, by name. */

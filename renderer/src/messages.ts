@@ -113,6 +113,18 @@ const ERRORS: Words = {
   FLASH_TARGET_FAILED: (p) => t('errors.FLASH_TARGET_FAILED', { count: p.failed, total: formatNumber(p.total) }),
   FLASH_BUSY: () => t('errors.FLASH_BUSY'),
   FLASH_NOT_RUNNING: () => t('errors.FLASH_NOT_RUNNING'),
+  WRITE_NO_ELEVATION_TOOL: (p) => t('errors.WRITE_NO_ELEVATION_TOOL', { tool: p.tool }),
+  NETWORK_UNREACHABLE: (p) => t('errors.NETWORK_UNREACHABLE', { host: p.host }),
+  PROXY_BAD_URL: (p) => t('errors.PROXY_BAD_URL', { proxy: p.proxy }),
+  PROXY_UNREACHABLE: (p) => t('errors.PROXY_UNREACHABLE', { proxy: p.proxy }),
+  PROXY_REFUSED: (p) => t('errors.PROXY_REFUSED', { proxy: p.proxy, host: p.host, status: p.status }),
+  PROXY_AUTH_REQUIRED: (p) => t('errors.PROXY_AUTH_REQUIRED', { proxy: p.proxy }),
+  STREAM_NOT_FOUND: (p) =>
+    p.production
+      ? t('errors.STREAM_NOT_FOUND.notOnMirror', { stream: p.stream })
+      : t('errors.STREAM_NOT_FOUND.noSuchStream', { stream: p.stream, streams: p.streams.join(', ') }),
+  DOWNLOAD_SIGNATURE_UNKNOWN_KEY: (p) => t('errors.DOWNLOAD_SIGNATURE_UNKNOWN_KEY', { artifact: p.artifact, keyId: p.keyId }),
+  IMAGE_CHANGED: (p) => t('errors.IMAGE_CHANGED', { path: p.path }),
 };
 
 const WARNINGS: WarningWords = {

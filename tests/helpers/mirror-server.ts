@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, readFileSync } from 'node:fs';
 import { copyFile, link, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -42,11 +43,13 @@ export interface RequestRecord {
   range?: string;
   status: number;
   fault?: Fault['kind'];
+  /** The Via header, set when the request came through a proxy that adds one (tinyproxy does). */
+  via?: string;
 }
 
 /** A running mirror. */
 export interface MirrorServer {
-  /** `http://127.0.0.1:PORT` (no trailing slash); use as the stream base URL. */
+  /** `http://127.0.0.1:PORT` (`https://` with `tls`; no trailing slash); use as the stream base URL. */
   url: string;
   root: string;
   /** Every request, in order. */
@@ -64,6 +67,8 @@ export interface MirrorServerOptions {
   root: string;
   /** Upstream prefix replaced by the server URL in stream metadata (default the FCOS builds host). */
   upstream?: string;
+  /** Serve HTTPS with this key and certificate (PEM; see tests/helpers/test-ca.ts). */
+  tls?: { key: string; cert: string };
 }
 
 const DEFAULT_UPSTREAM = 'https://builds.coreos.fedoraproject.org';
@@ -105,6 +110,7 @@ export async function startMirrorServer(opts: MirrorServerOptions): Promise<Mirr
     const urlPath = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
     const rec: RequestRecord = { method: req.method ?? 'GET', path: urlPath, status: 0 };
     if (req.headers.range) rec.range = req.headers.range;
+    if (typeof req.headers.via === 'string') rec.via = req.headers.via;
     requests.push(rec);
     const send = (status: number, body = '') => {
       rec.status = status;
@@ -188,15 +194,16 @@ export async function startMirrorServer(opts: MirrorServerOptions): Promise<Mirr
     res.end();
   };
 
-  const server = http.createServer((req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     handle(req, res).catch(() => res.destroy());
-  });
-  server.on('connection', (s) => {
+  };
+  const server = opts.tls ? https.createServer({ key: opts.tls.key, cert: opts.tls.cert }, onRequest) : http.createServer(onRequest);
+  server.on('connection', (s: Socket) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  base = `${opts.tls ? 'https' : 'http'}://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     url: base,
     root,

@@ -18,6 +18,7 @@ import { addCustomizeOptions, readCustomization } from '../customize-options';
 import { printWarnings } from '../messages';
 import { registerServe } from './serve';
 import { progressReporter, readKeyringFiles } from './stream';
+import { PROXY_HELP, proxyFlag } from '../network';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
@@ -154,29 +155,41 @@ export function registerPxe(program: Command): void {
     .option('--base-url <url>', 'stream metadata base URL (a mirror of builds.coreos.fedoraproject.org)')
     .option('--keyring <file>', 'extra trusted OpenPGP public key file (repeatable)', collect)
     .option('--cache-dir <dir>', 'download cache')
-    .action(async (o: { stream: string; arch?: string; dir: string; baseUrl?: string; keyring?: string[]; cacheDir?: string }) => {
-      const progress = progressReporter(process.stderr.isTTY === true);
-      const ac = new AbortController();
-      const cancel = () => ac.abort();
-      process.once('SIGINT', cancel);
-      let r;
-      try {
-        r = await downloadPxe(o.dir, {
-          stream: o.stream,
-          arch: o.arch,
-          streamBaseUrl: o.baseUrl,
-          keyrings: await readKeyringFiles(o.keyring),
-          cacheDir: o.cacheDir,
-          signal: ac.signal,
-          onProgress: progress.update,
-        });
-      } finally {
-        progress.stop();
-        process.off('SIGINT', cancel);
-      }
-      process.stderr.write(`Fedora CoreOS ${r.release} (${r.stream}, ${r.arch}) verified\n`);
-      for (const p of Object.values(r.paths)) process.stdout.write(p + '\n');
-    });
+    .option('--proxy <url>', PROXY_HELP, proxyFlag)
+    .action(
+      async (o: {
+        stream: string;
+        arch?: string;
+        dir: string;
+        baseUrl?: string;
+        keyring?: string[];
+        cacheDir?: string;
+        proxy?: string;
+      }) => {
+        const progress = progressReporter(process.stderr.isTTY === true);
+        const ac = new AbortController();
+        const cancel = () => ac.abort();
+        process.once('SIGINT', cancel);
+        let r;
+        try {
+          r = await downloadPxe(o.dir, {
+            stream: o.stream,
+            arch: o.arch,
+            streamBaseUrl: o.baseUrl,
+            keyrings: await readKeyringFiles(o.keyring),
+            cacheDir: o.cacheDir,
+            signal: ac.signal,
+            onProgress: progress.update,
+            proxy: o.proxy,
+          });
+        } finally {
+          progress.stop();
+          process.off('SIGINT', cancel);
+        }
+        process.stderr.write(`Fedora CoreOS ${r.release} (${r.stream}, ${r.arch}) verified\n`);
+        for (const p of Object.values(r.paths)) process.stdout.write(p + '\n');
+      },
+    );
 
   pxe
     .command('refresh')
@@ -184,8 +197,9 @@ export function registerPxe(program: Command): void {
     .option('--dir <dir>', 'boot mirror folder (made by flint pxe download)', '.')
     .option('--keyring <file>', 'extra trusted OpenPGP public key file (repeatable)', collect)
     .option('--cache-dir <dir>', 'download cache')
-    .action(async (o: { dir: string; keyring?: string[]; cacheDir?: string }) => {
-      const r = await refreshMirror(o.dir, { keyrings: await readKeyringFiles(o.keyring), cacheDir: o.cacheDir });
+    .option('--proxy <url>', PROXY_HELP, proxyFlag)
+    .action(async (o: { dir: string; keyring?: string[]; cacheDir?: string; proxy?: string }) => {
+      const r = await refreshMirror(o.dir, { keyrings: await readKeyringFiles(o.keyring), cacheDir: o.cacheDir, proxy: o.proxy });
       process.stdout.write(
         r.changed ? `${r.from} -> ${r.to}; configs rewritten; removed ${r.removed.join(', ') || 'nothing'}\n` : `${r.to} is current\n`,
       );

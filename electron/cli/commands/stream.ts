@@ -8,6 +8,7 @@ import type { Progress } from '../../core/progress';
 import { defaultCacheDir, listCache, pruneCache } from '../../core/stream/cache';
 import { downloadArtifact, type DownloadResult } from '../../core/stream/download';
 import { loadKeyring } from '../../core/stream/keyring';
+import { PROXY_HELP, proxyFlag } from '../network';
 import { STREAMS, fetchStreamMetadata, nodeArchToCoreos, selectRelease, type Artifact, type Release } from '../../core/stream/metadata';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
@@ -108,6 +109,7 @@ interface DownloadFlags {
   keyring?: string[];
   cacheDir?: string;
   fetchRetries?: number;
+  proxy?: string;
   json?: boolean;
 }
 
@@ -118,7 +120,7 @@ async function runDownload(flags: DownloadFlags): Promise<void> {
   const reporter = progressReporter(!flags.json && Boolean(process.stderr.isTTY));
   try {
     const arch = flags.arch ?? nodeArchToCoreos(process.arch);
-    const meta = await fetchStreamMetadata(flags.stream, { baseUrl: flags.baseUrl, signal: ac.signal });
+    const meta = await fetchStreamMetadata(flags.stream, { baseUrl: flags.baseUrl, signal: ac.signal, proxy: flags.proxy });
     const rel = selectRelease(meta, arch);
     const artifacts: Artifact[] = flags.format === 'pxe' ? [rel.pxe.kernel, rel.pxe.initramfs, rel.pxe.rootfs] : [rel.iso];
     const keys = await loadKeyring(await readKeyringFiles(flags.keyring));
@@ -132,6 +134,7 @@ async function runDownload(flags: DownloadFlags): Promise<void> {
         signal: ac.signal,
         onProgress: reporter.update,
         fetchRetries: flags.fetchRetries,
+        proxy: flags.proxy,
       });
       if (flags.dir) {
         r.placed = await place(r.path, flags.dir);
@@ -160,16 +163,18 @@ export function registerStream(program: Command): void {
     .option('--stream <name>', `only this stream (${STREAMS.join(', ')})`)
     .option('--arch <arch>', 'architecture (x86_64, aarch64, ...; default: this machine)')
     .option('--base-url <url>', 'stream metadata mirror (default https://builds.coreos.fedoraproject.org)')
+    .option('--proxy <url>', PROXY_HELP, proxyFlag)
     .option('--json', 'print JSON')
-    .action(async (o: { stream?: string; arch?: string; baseUrl?: string; json?: boolean }) => {
+    .action(async (o: { stream?: string; arch?: string; baseUrl?: string; proxy?: string; json?: boolean }) => {
       const arch = o.arch ?? nodeArchToCoreos(process.arch);
       const names = o.stream ? [o.stream] : [...STREAMS];
       const out: (Release | { stream: string; error: ReturnType<typeof toErrorValue> })[] = [];
       for (const s of names) {
         try {
-          out.push(selectRelease(await fetchStreamMetadata(s, { baseUrl: o.baseUrl }), arch));
+          out.push(selectRelease(await fetchStreamMetadata(s, { baseUrl: o.baseUrl, proxy: o.proxy }), arch));
         } catch (err) {
-          if (o.stream) throw err;
+          // no network or a bad proxy would fail every stream the same way: say it once, now
+          if (o.stream || (err instanceof FlintError && /^(NETWORK_UNREACHABLE|PROXY_)/.test(err.code))) throw err;
           out.push({ stream: s, error: toErrorValue(err) });
         }
       }
@@ -197,6 +202,7 @@ export function registerStream(program: Command): void {
     .option('--keyring <file>', 'also trust the armored public keys in FILE (repeatable)', collect)
     .option('--cache-dir <dir>', 'download cache (default: the per-user cache directory)')
     .option('--fetch-retries <n>', 'retries after transient network errors (default 3)', nonNegativeInt('--fetch-retries'))
+    .option('--proxy <url>', PROXY_HELP, proxyFlag)
     .option('--json', 'print JSON')
     .action(runDownload);
 
@@ -213,7 +219,8 @@ export function registerStream(program: Command): void {
       if (listing.entries.length === 0 && listing.partials.length === 0) process.stdout.write('(empty)\n');
       for (const e of listing.entries) {
         process.stdout.write(
-          `${e.name}  ${(e.size / MiB).toFixed(1)} MiB  ${e.signature === 'verified' ? 'signature verified' : 'UNSIGNED'}  ${e.addedAt}\n`,
+          `${e.name}  ${(e.size / MiB).toFixed(1)} MiB  ${e.signature === 'verified' ? 'signature verified' : 'UNSIGNED'}  ${e.addedAt}` +
+            `${e.unchanged ? '' : '  (changed since verified: checked again before use)'}\n`,
         );
       }
       for (const p of listing.partials) process.stdout.write(`${p.name}  ${(p.size / MiB).toFixed(1)} MiB  partial (resumable)\n`);

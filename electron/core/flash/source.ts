@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { ERROR_CODES } from '../../contract/error-codes';
 import { codedError } from '../errors';
 import type { ProgressListener } from '../progress';
+import { fileStamp, sameStamp } from '../stream/cache';
 import { downloadArtifact } from '../stream/download';
 import { fetchStreamMetadata, selectRelease } from '../stream/metadata';
 import type { FlashImage, FlashSource } from './types';
@@ -27,6 +28,12 @@ export async function obtainImage(
     }
     if (!st.isFile()) throw codedError(ERROR_CODES.FLASH_ISO_NOT_FILE, { path: source.path }, `${source.path} is not a regular file`);
     const k = source.known ?? {};
+    // what is known of a cached image holds only for the bytes it was checked on (see stream/cache.ts)
+    if (k.stamp && !sameStamp(k.stamp, await fileStamp(source.path))) {
+      throw codedError(ERROR_CODES.IMAGE_CHANGED, { path: source.path }, `${source.path} changed since it was verified`, [
+        'its SHA-256 and signature no longer describe its bytes',
+      ]);
+    }
     const image: FlashImage = {
       path: resolve(source.path),
       size: st.size,
@@ -38,9 +45,12 @@ export async function obtainImage(
     if (k.release) image.release = k.release;
     return image;
   }
-  const meta = await fetchStreamMetadata(source.stream, { baseUrl: source.baseUrl, signal: o.signal });
+  const net = { proxy: source.proxy, noProxy: source.noProxy };
+  const meta = await fetchStreamMetadata(source.stream, { baseUrl: source.baseUrl, signal: o.signal, ...net });
   const release = selectRelease(meta, source.arch ?? process.arch);
+  // a cache hit is re-checked when its file changed since it was verified (stream/cache-trust.ts)
   const dl = await downloadArtifact(release.iso, {
+    ...net,
     cacheDir: source.cacheDir,
     keyrings: source.keyrings,
     signal: o.signal,

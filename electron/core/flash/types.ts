@@ -8,6 +8,7 @@ import type { DriveIdentity } from '../drives/target-safety';
 import type { Drive } from '../drives/types';
 import type { CustomizeRequest } from '../iso/customize';
 import type { PatchPlan } from '../iso/plan';
+import type { FileStamp } from '../stream/cache';
 import type { TargetResult } from '../write/events';
 import type { ConfigInput, ConfigWarnings } from './config-gate';
 
@@ -25,12 +26,24 @@ export type FlashSource =
       keyrings?: string[];
       /** Download cache directory (default: the stream cache's default). */
       cacheDir?: string;
+      /** Proxy URL ('' for none; default: HTTPS_PROXY/HTTP_PROXY from the environment). */
+      proxy?: string;
+      /** Hosts reached without the proxy (default: NO_PROXY from the environment). */
+      noProxy?: string;
     }
   | {
       kind: 'file';
       path: string;
       /** What is already known about the file (an image the app downloaded or found in the cache). */
-      known?: { sha256?: string; signature?: 'verified' | 'none'; stream?: string; release?: string; cached?: boolean };
+      known?: {
+        sha256?: string;
+        signature?: 'verified' | 'none';
+        stream?: string;
+        release?: string;
+        cached?: boolean;
+        /** The file's stamp when `sha256` and `signature` were checked: a file with another stamp is refused. */
+        stamp?: FileStamp;
+      };
     };
 
 /**

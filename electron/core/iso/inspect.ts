@@ -3,7 +3,16 @@ import { CONFIG_IGN, networkName } from '../live-names';
 import { openFileSource, type ByteSource } from './byte-source';
 import type { CpioMember } from '../codecs/cpio';
 import { NO_FEATURES, parseFeatures, type IsoFeatures } from './features';
-import { DESCRIPTORS_START, IsoNotFoundError, lookupPath, readDirectory, readIso9660, readIsoFile, type Iso9660 } from './iso9660';
+import {
+  DESCRIPTORS_START,
+  IsoNotFoundError,
+  lookupPath,
+  notIso9660,
+  readDirectory,
+  readIso9660,
+  readIsoFile,
+  type Iso9660,
+} from './iso9660';
 import { findKargAreas, type KargAreas } from './kargs';
 import { decodeEmbedArea, isAllZero } from './payload';
 
@@ -101,11 +110,7 @@ async function guessArch(src: ByteSource, iso: Iso9660, embedFile: string): Prom
 /** Reads and checks a live ISO: volume, embed area, karg areas, features, embedded files. */
 export async function inspectIso(src: ByteSource): Promise<IsoFacts> {
   if (src.size < SYSTEM_AREA)
-    throw new FlintError('ISO_NOT_ISO', 'parsing ISO9660 image', [
-      'getting volume descriptor #1',
-      'reading volume descriptor',
-      'failed to fill whole buffer',
-    ]);
+    throw notIso9660(`the file is ${src.size} bytes, too short to hold the volume descriptors at byte ${SYSTEM_AREA}`);
   const iso = await readIso9660(src);
   const embed = await findEmbedArea(src, iso);
   const system = await src.read(0, SYSTEM_AREA);

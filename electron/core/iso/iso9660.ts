@@ -101,8 +101,12 @@ function parseRecord(buf: Uint8Array, at: number): IsoRecord {
   };
 }
 
-function wrapParse(cause: string, inner: string[] = []): FlintError {
-  return new FlintError('ISO_NOT_ISO', 'parsing ISO9660 image', ['getting volume descriptor #1', cause, ...inner]);
+/**
+ * A file with no ISO 9660 volume descriptor where ECMA-119 §6.2 puts the first one (sector 16):
+ * said plainly, where coreos-installer (src/iso9660.rs) says "unknown descriptor ID".
+ */
+export function notIso9660(cause: string): FlintError {
+  return new FlintError('ISO_NOT_ISO', 'not an ISO 9660 image', [cause]);
 }
 
 /** Reads the volume descriptors and returns the first primary volume (docs/live-iso-format.md §3.1). */
@@ -111,11 +115,14 @@ export async function readIso9660(src: ByteSource): Promise<Iso9660> {
   for (let i = 0; ; i++) {
     const at = DESCRIPTORS_START + i * SECTOR;
     if (at + SECTOR > src.size) {
-      if (i === 0) throw wrapParse('reading volume descriptor', ['failed to fill whole buffer']);
+      if (i === 0) throw notIso9660(`the file is ${src.size} bytes, too short to hold the volume descriptors at byte ${DESCRIPTORS_START}`);
       throw new FlintError('ISO_NOT_ISO', 'parsing ISO9660 image', [`getting volume descriptor #${i + 1}`, 'reading volume descriptor']);
     }
     const vd = await src.read(at, SECTOR);
     const id = Buffer.from(vd.subarray(VD_ID, VD_ID + 5)).toString('latin1');
+    if (id !== 'CD001' && i === 0) {
+      throw notIso9660(`no ISO 9660 volume descriptor at byte ${DESCRIPTORS_START} ("CD001" expected, found ${JSON.stringify(id)})`);
+    }
     if (id !== 'CD001') {
       throw new FlintError('ISO_NOT_ISO', 'parsing ISO9660 image', [
         `getting volume descriptor #${i + 1}`,

@@ -5,6 +5,7 @@ import { FlintError } from '../errors';
 import type { ProgressListener } from '../progress';
 import { downloadArtifact } from '../stream/download';
 import { fetchStreamMetadata, selectRelease, type Release } from '../stream/metadata';
+import type { NetworkOptions } from '../stream/proxy';
 import { generatePxeConfig, type GeneratedPxeConfig, type PxeConfigOptions } from './config';
 
 /** The file in a boot-mirror folder that records what it holds and which configs to rewrite. */
@@ -29,8 +30,8 @@ export interface MirrorManifest {
   configs: PxeConfigRecipe[];
 }
 
-/** Options of {@link downloadPxe} and {@link refreshMirror}. */
-export interface MirrorOptions {
+/** Options of {@link downloadPxe} and {@link refreshMirror} (with the proxy settings of NetworkOptions). */
+export interface MirrorOptions extends NetworkOptions {
   /** Extra trusted armored public keys (besides the bundled Fedora keys). */
   keyrings?: string[];
   /** Download cache (default: the stream module's default). */
@@ -90,6 +91,9 @@ async function fetchArtifacts(rel: Release, dir: string, opts: MirrorOptions): P
         keyrings: opts.keyrings,
         signal: opts.signal,
         onProgress: opts.onProgress,
+        proxy: opts.proxy,
+        noProxy: opts.noProxy,
+        ca: opts.ca,
       }),
     );
   }
@@ -125,7 +129,13 @@ export async function downloadPxe(
   opts: MirrorOptions & { stream?: string; arch?: string; streamBaseUrl?: string } = {},
 ): Promise<PxeDownloadResult> {
   const stream = opts.stream ?? 'stable';
-  const meta = await fetchStreamMetadata(stream, { baseUrl: opts.streamBaseUrl, signal: opts.signal });
+  const meta = await fetchStreamMetadata(stream, {
+    baseUrl: opts.streamBaseUrl,
+    signal: opts.signal,
+    proxy: opts.proxy,
+    noProxy: opts.noProxy,
+    ca: opts.ca,
+  });
   const rel = selectRelease(meta, opts.arch ?? process.arch);
   const artifacts = await fetchArtifacts(rel, dir, opts);
   const old = await readManifest(dir);
@@ -196,7 +206,13 @@ export interface RefreshResult {
 export async function refreshMirror(dir: string, opts: MirrorOptions = {}): Promise<RefreshResult> {
   const m = await readManifest(dir);
   if (!m) throw new FlintError('PXE_NO_MANIFEST', `${dir} is not a Flint boot mirror`, [`run flint pxe download --dir ${dir} first`]);
-  const meta = await fetchStreamMetadata(m.stream, { baseUrl: m.streamBaseUrl, signal: opts.signal });
+  const meta = await fetchStreamMetadata(m.stream, {
+    baseUrl: m.streamBaseUrl,
+    signal: opts.signal,
+    proxy: opts.proxy,
+    noProxy: opts.noProxy,
+    ca: opts.ca,
+  });
   const rel = selectRelease(meta, m.arch);
   const present = await Promise.all(
     Object.values(m.artifacts).map((n) =>

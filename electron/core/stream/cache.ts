@@ -1,3 +1,4 @@
+import type { BigIntStats } from 'node:fs';
 import { open, readFile, readdir, rename, rm, stat, writeFile, mkdir } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
@@ -11,8 +12,35 @@ import { FlintError } from '../errors';
  *   .partial/<name>.part   bytes of an unfinished download (kept for resume, never used as-is)
  *   .partial/<name>.json   which artifact (URL + SHA-256) the partial bytes belong to
  *   .partial/<name>.lock   pid of the process downloading it (one download per name at a time)
- * An entry exists only when the artifact, its record and a matching size are all present.
+ * An entry exists only when the artifact, its record and a matching size are all present. The
+ * record keeps the file's stamp (size, device, inode, mtime, ctime) from when its bytes were
+ * verified; an entry whose stamp differs is re-verified before use (see cache-trust.ts).
  */
+
+/**
+ * What identifies the bytes of a file without reading them: a write changes mtime and ctime (and
+ * restoring mtime with utimes changes ctime), a replacement changes the inode. Nanoseconds, as
+ * decimal strings (JSON has no 64-bit integers).
+ */
+export interface FileStamp {
+  size: number;
+  dev: string;
+  ino: string;
+  mtimeNs: string;
+  ctimeNs: string;
+}
+
+/** The stamp of a file as it is now (undefined when it cannot be read). */
+export async function fileStamp(file: string): Promise<FileStamp | undefined> {
+  const st: BigIntStats | undefined = await stat(file, { bigint: true }).catch(() => undefined);
+  if (!st?.isFile()) return undefined;
+  return { size: Number(st.size), dev: String(st.dev), ino: String(st.ino), mtimeNs: String(st.mtimeNs), ctimeNs: String(st.ctimeNs) };
+}
+
+/** True when two stamps say the same bytes (both present and every field equal). */
+export function sameStamp(a: FileStamp | undefined, b: FileStamp | undefined): boolean {
+  return !!a && !!b && a.size === b.size && a.dev === b.dev && a.ino === b.ino && a.mtimeNs === b.mtimeNs && a.ctimeNs === b.ctimeNs;
+}
 
 /** What Flint knows about a published cache entry. */
 export interface CacheRecord {
@@ -25,12 +53,19 @@ export interface CacheRecord {
   signer?: string;
   /** When the entry was published (ISO 8601). */
   addedAt: string;
+  /** The file's stamp when its bytes were last verified (absent in records of older versions). */
+  stamp?: FileStamp;
 }
 
 /** A cache entry as listed. */
 export interface CacheEntry extends CacheRecord {
   path: string;
   sigPath?: string;
+  /**
+   * True when the file still has the stamp recorded when its bytes were verified. When false the
+   * recorded SHA-256 and signature say nothing about the bytes until verifyCachedEntry re-checks them.
+   */
+  unchanged: boolean;
 }
 
 /** An unfinished download in the cache. */
@@ -144,14 +179,14 @@ export async function lookupCache(dir: string, name: string, sha256?: string): P
   const rec = (await readJson(p.record)) as CacheRecord | undefined;
   if (!rec || typeof rec.sha256 !== 'string' || typeof rec.size !== 'number') return undefined;
   if (sha256 && rec.sha256 !== sha256.toLowerCase()) return undefined;
-  const st = await stat(p.file).catch(() => undefined);
-  if (!st?.isFile() || st.size !== rec.size) return undefined;
+  const now = await fileStamp(p.file);
+  if (!now || now.size !== rec.size) return undefined;
   const sigOk = await stat(p.sig).then(
     (s) => s.isFile() && s.size > 0,
     () => false,
   );
   if (rec.signature === 'verified' && !sigOk) return undefined; // a verified entry keeps its signature
-  return { ...rec, name, path: p.file, ...(sigOk ? { sigPath: p.sig } : {}) };
+  return { ...rec, name, path: p.file, ...(sigOk ? { sigPath: p.sig } : {}), unchanged: sameStamp(rec.stamp, now) };
 }
 
 /** Lists the published entries (newest first) and the unfinished downloads of cache `dir`. */

@@ -2,12 +2,14 @@ import { createReadStream } from 'node:fs';
 import { open, rename, rm, stat, truncate } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import path from 'node:path';
-import type { PublicKey } from 'openpgp';
-import { FlintError } from '../errors';
+import type { PublicKey, Signature } from 'openpgp';
+import { ERROR_CODES } from '../../contract/error-codes';
+import { codedError, FlintError } from '../errors';
 import { SpeedMeter, type ProgressListener } from '../progress';
 import {
   cachePaths,
   defaultCacheDir,
+  fileStamp,
   ensureCacheDir,
   lockDownload,
   lookupCache,
@@ -16,16 +18,27 @@ import {
   writeFileAtomic,
   writePartialMeta,
   type CacheRecord,
+  type FileStamp,
 } from './cache';
+import { verifyCachedEntry } from './cache-trust';
 import { FileSink } from './file-sink';
-import { cancelledError, httpGetBuffer, isTransientError, statusError, wrapNetworkError } from './http';
-import { downloadGet, type BodyStream, type DownloadResponse } from './raw-http';
+import {
+  cancelledError,
+  httpGet,
+  httpGetBuffer,
+  isTransientError,
+  networkError,
+  statusError,
+  type BodyStream,
+  type HttpResponse,
+} from './http';
+import type { NetworkOptions } from './proxy';
 import { loadKeyring } from './keyring';
 import type { Artifact } from './metadata';
 import { StreamVerifier, parseDetachedSignature, type VerifyOutcome } from './verify';
 
-/** Options of downloadArtifact. */
-export interface DownloadOptions {
+/** Options of downloadArtifact (with the proxy settings of NetworkOptions). */
+export interface DownloadOptions extends NetworkOptions {
   /** Cache directory (default: defaultCacheDir()). */
   cacheDir?: string;
   /** Extra trusted armored public keys, added to the bundled keyring. */
@@ -61,6 +74,8 @@ export interface DownloadResult {
   name: string;
   /** The saved detached signature, when there is one. */
   sigPath?: string;
+  /** The file's stamp when its bytes were verified: while it is the same, so are the bytes (see cache.ts). */
+  stamp?: FileStamp;
 }
 
 const MAX_BACKOFF_MS = 600_000;
@@ -113,15 +128,42 @@ async function backoff(attempt: number, opts: DownloadOptions, what: string): Pr
 async function fetchSignature(artifact: Artifact, opts: DownloadOptions): Promise<Buffer | null> {
   try {
     return await withRetries(`Download of ${artifact.name}.sig`, opts, () =>
-      httpGetBuffer(artifact.sigUrl, { signal: opts.signal, timeoutMs: opts.timeoutMs, maxBytes: 1 << 20 }),
+      httpGetBuffer(artifact.sigUrl, { ...netOf(opts), signal: opts.signal, timeoutMs: opts.timeoutMs, maxBytes: 1 << 20 }),
     );
   } catch (err) {
     if (err instanceof FlintError && err.code === 'CANCELLED') throw err;
-    if (opts.allowUnsigned && err instanceof FlintError && /answered 404/.test(err.message)) return null;
-    throw new FlintError('DOWNLOAD_SIGNATURE_MISSING', `Cannot fetch the OpenPGP signature of ${artifact.name}`, [
-      err instanceof FlintError ? [err.message, ...err.causes].join(': ') : String(err),
-    ]);
+    if (opts.allowUnsigned && err instanceof FlintError && err.params?.status === 404) return null;
+    // no network, no proxy: the cause is the network, not the signature
+    if (err instanceof FlintError && /^(NETWORK_UNREACHABLE|PROXY_)/.test(err.code)) throw err;
+    throw new FlintError(
+      'DOWNLOAD_SIGNATURE_MISSING',
+      `Cannot fetch the OpenPGP signature of ${artifact.name}`,
+      [err instanceof FlintError ? [err.message, ...err.causes].join(': ') : String(err)],
+      { artifact: artifact.name, url: artifact.sigUrl },
+    );
   }
+}
+
+/**
+ * Refuses, before the artifact is fetched, a signature whose issuer is none of the trusted keys
+ * (the .sig is a few hundred bytes; the ISO is hundreds of MiB): the check at the end could only
+ * fail. The key id is a parameter so that front ends can say how to trust that key.
+ */
+function checkSigner(signature: Signature, keys: PublicKey[], artifact: Artifact): void {
+  const ids = signature.getSigningKeyIDs();
+  if (ids.some((id) => keys.some((k) => k.getKeys(id).length > 0))) return;
+  const keyId = ids.map((id) => id.toHex().toUpperCase()).join(', ') || 'unknown';
+  throw codedError(
+    ERROR_CODES.DOWNLOAD_SIGNATURE_UNKNOWN_KEY,
+    { artifact: artifact.name, keyId, url: artifact.sigUrl },
+    `${artifact.name} is signed by key ${keyId}, which is not a trusted key; nothing was downloaded`,
+    ['add the public key of the mirror that signs it to the trusted keys'],
+  );
+}
+
+/** The network settings within download options. */
+function netOf(opts: NetworkOptions): NetworkOptions {
+  return { proxy: opts.proxy, noProxy: opts.noProxy, ca: opts.ca };
 }
 
 /**
@@ -143,10 +185,10 @@ async function streamBody(
   let closeError: Error | undefined;
   try {
     await body
-      .pipe((chunk, release) => {
+      .pipe((chunk) => {
         if (out.error) return Promise.reject(out.error);
         const wait = verifier.update(chunk);
-        const ok = out.write(chunk, release);
+        const ok = out.write(chunk);
         onChunk();
         if (!wait && ok) return undefined;
         return Promise.all([wait, ok ? undefined : out.drained()]);
@@ -196,9 +238,10 @@ async function fetchBody(
   for (;;) {
     if (opts.signal?.aborted) throw cancelledError(what);
     const have = await fileSize(partial);
-    let res: DownloadResponse | undefined;
+    let res: HttpResponse | undefined;
     try {
-      res = await downloadGet(artifact.url, {
+      res = await httpGet(artifact.url, {
+        ...netOf(opts),
         headers: have > 0 ? { range: `bytes=${have}-` } : {},
         signal: opts.signal,
         timeoutMs: opts.timeoutMs,
@@ -233,7 +276,7 @@ async function fetchBody(
         continue;
       } else {
         res.body.resume();
-        throw statusError(res.status, res.statusText, artifact.url);
+        throw statusError(res.status, res.statusText, artifact.url, res.proxy);
       }
       if (!verifier) {
         verifier = await StreamVerifier.create(artifact.name, sig, keys);
@@ -280,7 +323,7 @@ async function fetchBody(
         verifier?.abort();
         throw err;
       }
-      const e = wrapNetworkError(err, artifact.url);
+      const e = networkError(err, artifact.url, res?.proxy);
       const progressed = (await fileSize(partial)) > have;
       if (!isTransientError(e) || retries <= 0 || (!progressed && failures >= retries)) {
         verifier?.abort();
@@ -297,8 +340,11 @@ async function fetchBody(
 /**
  * Downloads `artifact` into the cache, resuming a partial download, verifying SHA-256 and the
  * detached OpenPGP signature in the same pass, and publishing it by atomic rename only when both
- * checks pass. A verified cached copy is returned without any request. On a failed check the
- * partial file is deleted and the error names the check and the file; on cancel it is kept.
+ * checks pass. A verified cached copy is returned without any request, as long as its file is
+ * unchanged since it was verified (else it is checked again first: see verifyCachedEntry). The
+ * signature is fetched first and a signer outside the trusted keys stops before the artifact is
+ * requested. On a failed check the partial file is deleted and the error names the check and the
+ * file; on cancel it is kept.
  */
 export async function downloadArtifact(artifact: Artifact, opts: DownloadOptions = {}): Promise<DownloadResult> {
   const name = artifact.name;
@@ -310,7 +356,19 @@ export async function downloadArtifact(artifact: Artifact, opts: DownloadOptions
   const dir = opts.cacheDir ?? defaultCacheDir();
   const hit = await lookupCache(dir, name, sha256);
   if (hit && (hit.signature === 'verified' || opts.allowUnsigned)) {
-    return { path: hit.path, sha256, size: hit.size, signature: hit.signature, cached: true, name, sigPath: hit.sigPath };
+    // the record speaks for the bytes only while the file is unchanged; else they are checked again
+    const trusted = await verifyCachedEntry(dir, hit, opts);
+    if (trusted)
+      return {
+        path: trusted.path,
+        sha256,
+        size: trusted.size,
+        signature: trusted.signature,
+        cached: true,
+        name,
+        sigPath: trusted.sigPath,
+        stamp: trusted.stamp,
+      };
   }
   if (opts.signal?.aborted) throw cancelledError(`Download of ${name}`);
   await ensureCacheDir(dir);
@@ -321,14 +379,26 @@ export async function downloadArtifact(artifact: Artifact, opts: DownloadOptions
     unlock = await lockDownload(dir, name);
     // a concurrent download may have published it while we waited for the lock
     const done = await lookupCache(dir, name, sha256);
-    if (done && (done.signature === 'verified' || opts.allowUnsigned)) {
-      return { path: done.path, sha256, size: done.size, signature: done.signature, cached: true, name, sigPath: done.sigPath };
+    const doneTrusted =
+      done && (done.signature === 'verified' || opts.allowUnsigned) ? await verifyCachedEntry(dir, done, { ...opts, keys }) : undefined;
+    if (doneTrusted) {
+      return {
+        path: doneTrusted.path,
+        sha256,
+        size: doneTrusted.size,
+        signature: doneTrusted.signature,
+        cached: true,
+        name,
+        sigPath: doneTrusted.sigPath,
+        stamp: doneTrusted.stamp,
+      };
     }
     const sig = await fetchSignature(artifact, opts);
     if (sig) {
-      await parseDetachedSignature(sig, name).catch((err: FlintError) => {
+      const parsed = await parseDetachedSignature(sig, name).catch((err: FlintError) => {
         throw new FlintError(`DOWNLOAD_${err.code}`, `${err.message} (${artifact.sigUrl}); nothing was downloaded`, err.causes);
       });
+      checkSigner(parsed, keys, artifact);
     }
     const meta = await readPartialMeta(dir, name);
     if (!meta || meta.sha256 !== sha256) {
@@ -365,8 +435,12 @@ export async function downloadArtifact(artifact: Artifact, opts: DownloadOptions
     // the small files need no fsync of their own: a torn record or signature only makes the
     // entry invisible (lookupCache checks both), while the artifact bytes were synced above
     const durable = opts.durable !== false;
+    await rm(p.record, { force: true }); // no record may describe the file while it is replaced
     if (sig) await writeFileAtomic(p.sig, sig, false);
     else await rm(p.sig, { force: true });
+    await rename(p.partial, p.file);
+    // the stamp is taken after the rename, which changes the ctime
+    const stamp = await fileStamp(p.file);
     const record: CacheRecord = {
       name,
       url: artifact.url,
@@ -375,9 +449,9 @@ export async function downloadArtifact(artifact: Artifact, opts: DownloadOptions
       signature: outcome.signature,
       ...(outcome.signer ? { signer: outcome.signer } : {}),
       addedAt: new Date().toISOString(),
+      ...(stamp ? { stamp } : {}),
     };
     await writeFileAtomic(p.record, JSON.stringify(record, null, 2) + '\n', false);
-    await rename(p.partial, p.file);
     await rm(p.partialMeta, { force: true });
     if (durable) await syncDir(dir);
     return {
@@ -388,6 +462,7 @@ export async function downloadArtifact(artifact: Artifact, opts: DownloadOptions
       cached: false,
       name,
       ...(sig ? { sigPath: p.sig } : {}),
+      ...(stamp ? { stamp } : {}),
     };
   } catch (err) {
     if (isDiskFull(err)) {

@@ -1,6 +1,8 @@
-import { FlintError } from '../errors';
+import { ERROR_CODES } from '../../contract/error-codes';
+import { codedError, FlintError } from '../errors';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { cancelledError, httpGetBuffer, isTransientError } from './http';
+import type { NetworkOptions } from './proxy';
 
 /** The Fedora CoreOS production streams Flint offers. */
 export const STREAMS = ['stable', 'testing', 'next'] as const;
@@ -98,8 +100,8 @@ export function parseStreamMetadata(doc: unknown, origin?: string): StreamMetada
   return doc as unknown as StreamMetadata;
 }
 
-/** Options of fetchStreamMetadata. */
-export interface FetchMetadataOptions {
+/** Options of fetchStreamMetadata (with the proxy settings of NetworkOptions). */
+export interface FetchMetadataOptions extends NetworkOptions {
   /** Mirror base URL (default DEFAULT_STREAM_BASE_URL). */
   baseUrl?: string;
   signal?: AbortSignal;
@@ -111,16 +113,59 @@ export interface FetchMetadataOptions {
   retryDelayMs?: number;
 }
 
-/** Fetches and checks `<baseUrl>/streams/<stream>.json`, retrying transient failures. */
+/** Levenshtein distance of two short strings (for "did you mean"). */
+function distance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length];
+}
+
+/** The error for a stream the server does not have (404 for its metadata): lists the streams instead. */
+function unknownStream(stream: string, url: string): FlintError {
+  const streams: string[] = [...STREAMS];
+  if (streams.includes(stream)) {
+    // a mirror that carries only some of the streams
+    return codedError(ERROR_CODES.STREAM_NOT_FOUND, { stream, streams, url, production: true }, `The mirror has no "${stream}" stream`, [
+      `${url} does not exist`,
+    ]);
+  }
+  const near = STREAMS.map((s) => ({ s, d: distance(stream, s) }))
+    .filter((x) => x.d <= 2)
+    .sort((a, b) => a.d - b.d)[0]?.s;
+  return codedError(
+    ERROR_CODES.STREAM_NOT_FOUND,
+    { stream, streams, url, production: false, ...(near ? { suggestion: near } : {}) },
+    `There is no stream "${stream}"${near ? `; did you mean "${near}"?` : ''}`,
+    [`the streams are ${streams.join(', ')}`, `${url} does not exist`],
+  );
+}
+
+/**
+ * Fetches and checks `<baseUrl>/streams/<stream>.json`, retrying transient failures. A stream the
+ * server does not have is STREAM_NOT_FOUND listing the production streams (a mirror may carry
+ * others, so the name is not refused before asking).
+ */
 export async function fetchStreamMetadata(stream: string, opts: FetchMetadataOptions = {}): Promise<StreamMetadata> {
   const url = streamUrl(stream, opts.baseUrl);
   const retries = opts.fetchRetries ?? 2;
   let body: Buffer;
   for (let attempt = 0; ; attempt++) {
     try {
-      body = await httpGetBuffer(url, { signal: opts.signal, timeoutMs: opts.timeoutMs, maxBytes: 16 << 20 });
+      body = await httpGetBuffer(url, {
+        proxy: opts.proxy,
+        noProxy: opts.noProxy,
+        ca: opts.ca,
+        signal: opts.signal,
+        timeoutMs: opts.timeoutMs,
+        maxBytes: 16 << 20,
+      });
       break;
     } catch (err) {
+      if (err instanceof FlintError && err.params?.status === 404) throw unknownStream(stream, url);
       if (opts.signal?.aborted || !isTransientError(err) || attempt >= retries) throw err;
       try {
         await sleep((opts.retryDelayMs ?? 1000) * 2 ** attempt, undefined, { signal: opts.signal });

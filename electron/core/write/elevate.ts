@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { posix, win32 } from 'node:path';
-import { FlintError } from '../errors';
+import { ERROR_CODES } from '../../contract/error-codes';
+import { codedError, FlintError } from '../errors';
 import { installRoot } from '../install-root';
 
 /**
@@ -151,6 +152,27 @@ export function planLaunch(o: PlanOptions): LaunchPlan {
     return { method: 'uac', transport: 'files', argv: ['powershell.exe', '-NoProfile', '-NonInteractive', '-Command', script] };
   }
   throw new Error(`no elevation method for ${platform}`);
+}
+
+/**
+ * The error for a plan whose first program could not be started. pkexec comes with polkit, which
+ * minimal servers and containers often lack (Debian splits it into the `pkexec` package): say how
+ * to go on without it instead of "spawn pkexec ENOENT".
+ */
+export function launchError(plan: LaunchPlan, err: NodeJS.ErrnoException): FlintError {
+  if (plan.method === 'pkexec' && err.code === 'ENOENT') {
+    return codedError(
+      ERROR_CODES.WRITE_NO_ELEVATION_TOOL,
+      { tool: 'pkexec' },
+      'writing needs administrator rights and pkexec is not installed: run the command with sudo, or install polkit (its pkexec command)',
+    );
+  }
+  return codedError(
+    ERROR_CODES.WRITE_HELPER_FAILED,
+    { exitCode: null, signal: null },
+    `could not start the writer helper (${plan.argv[0]})`,
+    [err.message],
+  );
 }
 
 /** True when the elevation tool's exit says the prompt was dismissed or authorization refused. */

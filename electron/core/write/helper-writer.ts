@@ -15,6 +15,7 @@ import {
   devHelperCommand,
   isAuthFailure,
   isPrivileged,
+  launchError,
   planLaunch,
   type HelperCommand,
   type HelperTransport,
@@ -108,16 +109,7 @@ async function runHelper(
   if (hooks.signal?.aborted) cancel();
   hooks.signal?.addEventListener('abort', cancel, { once: true });
   const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res, rej) => {
-    child.once('error', (err) =>
-      rej(
-        codedError(
-          ERROR_CODES.WRITE_HELPER_FAILED,
-          { exitCode: null, signal: null },
-          `could not start the writer helper (${plan.argv[0]})`,
-          [err.message],
-        ),
-      ),
-    );
+    child.once('error', (err) => rej(launchError(plan, err)));
     child.once('close', (code, signal) => res({ code, signal }));
   }).finally(() => {
     if (timer) clearInterval(timer);

@@ -617,6 +617,21 @@ export const de: Catalogue = {
     FLASH_TARGET_FAILED_other: '{{count}} von {{total}} Sticks sind fehlgeschlagen',
     FLASH_BUSY: 'Es werden bereits Sticks geschrieben; warten oder abbrechen',
     FLASH_NOT_RUNNING: 'Dieser Schreibvorgang läuft nicht mehr',
+    WRITE_NO_ELEVATION_TOOL:
+      'Das Schreiben braucht Administratorrechte, und {{tool}} ist nicht installiert; installieren Sie polkit oder starten Sie Flint als root',
+    NETWORK_UNREACHABLE:
+      '{{host}} ist nicht erreichbar: Dieser Computer hat kein Netzwerk oder kann keine Namen auflösen; verbinden Sie ihn oder verwenden Sie einen Mirror vor Ort',
+    PROXY_BAD_URL: 'Der Proxy „{{proxy}}“ ist keine http://- oder https://-Adresse',
+    PROXY_UNREACHABLE: 'Der Proxy {{proxy}} ist nicht erreichbar; prüfen Sie die Proxy-Einstellung',
+    PROXY_REFUSED: 'Der Proxy {{proxy}} hat die Verbindung zu {{host}} abgelehnt (Antwort {{status}})',
+    PROXY_AUTH_REQUIRED: 'Der Proxy {{proxy}} verlangt Benutzername und Passwort; geben Sie sie in der Proxy-Adresse an',
+    STREAM_NOT_FOUND: {
+      notOnMirror: 'Der Mirror hat keinen Stream „{{stream}}“',
+      noSuchStream: 'Es gibt keinen Stream „{{stream}}“; die Streams sind {{streams}}',
+    },
+    DOWNLOAD_SIGNATURE_UNKNOWN_KEY:
+      '{{artifact}} ist mit einem Schlüssel signiert, dem Flint nicht vertraut ({{keyId}}); nichts wurde heruntergeladen. Fügen Sie den öffentlichen Schlüssel des Mirrors zu den vertrauenswürdigen Schlüsseln hinzu',
+    IMAGE_CHANGED: '{{path}} hat sich seit der Prüfung auf der Festplatte geändert; laden Sie es erneut herunter',
     PATH_EMPTY: 'Geben Sie zuerst den Pfad eines Live-ISOs ein',
     PORT_INVALID: 'Der Port muss eine Zahl von 0 bis 65535 sein',
     WRONG_FILE: '{{name}} ist ein ISO, keine Textdatei',

@@ -634,6 +634,21 @@ export const es: Catalogue = {
     FLASH_TARGET_FAILED_other: 'Fallaron {{count}} de {{total}} memorias',
     FLASH_BUSY: 'Ya se están escribiendo memorias; espere o cancele',
     FLASH_NOT_RUNNING: 'Esa grabación ya no está en curso',
+    WRITE_NO_ELEVATION_TOOL:
+      'Escribir requiere permisos de administrador y {{tool}} no está instalado; instale polkit o inicie Flint como root',
+    NETWORK_UNREACHABLE:
+      'No se puede llegar a {{host}}: este equipo no tiene red o no puede resolver nombres; conéctelo o use una réplica local',
+    PROXY_BAD_URL: 'El proxy «{{proxy}}» no es una dirección http:// o https://',
+    PROXY_UNREACHABLE: 'No se puede llegar al proxy {{proxy}}; revise la configuración del proxy',
+    PROXY_REFUSED: 'El proxy {{proxy}} se negó a conectar con {{host}} (respondió {{status}})',
+    PROXY_AUTH_REQUIRED: 'El proxy {{proxy}} pide un nombre de usuario y una contraseña; indíquelos en la dirección del proxy',
+    STREAM_NOT_FOUND: {
+      notOnMirror: 'La réplica no tiene el stream «{{stream}}»',
+      noSuchStream: 'No existe el stream «{{stream}}»; los streams son {{streams}}',
+    },
+    DOWNLOAD_SIGNATURE_UNKNOWN_KEY:
+      '{{artifact}} está firmado con una clave en la que Flint no confía ({{keyId}}); no se descargó nada. Añada la clave pública de la réplica a las claves de confianza',
+    IMAGE_CHANGED: '{{path}} cambió en el disco después de verificarse; vuelva a descargarlo',
     PATH_EMPTY: 'Escriba primero la ruta de una ISO live',
     PORT_INVALID: 'El puerto debe ser un número de 0 a 65535',
     WRONG_FILE: '{{name}} es una ISO, no un archivo de texto',

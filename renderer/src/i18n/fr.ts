@@ -639,6 +639,21 @@ export const fr: Catalogue = {
     FLASH_TARGET_FAILED_other: '{{count}} clés sur {{total}} ont échoué',
     FLASH_BUSY: 'Des clés sont déjà en cours d’écriture ; patientez ou annulez',
     FLASH_NOT_RUNNING: 'Ce flashage n’est plus en cours',
+    WRITE_NO_ELEVATION_TOOL:
+      'L’écriture nécessite les droits d’administrateur et {{tool}} n’est pas installé ; installez polkit, ou lancez Flint en root',
+    NETWORK_UNREACHABLE:
+      'Impossible de joindre {{host}} : cet ordinateur n’a pas de réseau ou ne peut pas résoudre les noms ; connectez-le, ou utilisez un miroir local',
+    PROXY_BAD_URL: 'Le proxy « {{proxy}} » n’est pas une adresse http:// ou https://',
+    PROXY_UNREACHABLE: 'Impossible de joindre le proxy {{proxy}} ; vérifiez le réglage du proxy',
+    PROXY_REFUSED: 'Le proxy {{proxy}} a refusé de se connecter à {{host}} (réponse {{status}})',
+    PROXY_AUTH_REQUIRED: 'Le proxy {{proxy}} demande un nom d’utilisateur et un mot de passe ; indiquez-les dans l’adresse du proxy',
+    STREAM_NOT_FOUND: {
+      notOnMirror: 'Le miroir n’a pas de flux « {{stream}} »',
+      noSuchStream: 'Il n’existe pas de flux « {{stream}} » ; les flux sont {{streams}}',
+    },
+    DOWNLOAD_SIGNATURE_UNKNOWN_KEY:
+      '{{artifact}} est signé par une clé à laquelle Flint ne fait pas confiance ({{keyId}}) ; rien n’a été téléchargé. Ajoutez la clé publique du miroir aux clés de confiance',
+    IMAGE_CHANGED: '{{path}} a changé sur le disque depuis sa vérification ; téléchargez-le à nouveau',
     PATH_EMPTY: 'Saisissez d’abord le chemin d’une ISO live',
     PORT_INVALID: 'Le port doit être un nombre de 0 à 65535',
     WRONG_FILE: '{{name}} est une ISO, pas un fichier texte',

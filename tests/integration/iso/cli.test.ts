@@ -194,12 +194,12 @@ describe('flint iso: bad input gets a specific error and is left untouched', () 
     [
       'a text file',
       async () => ({ iso: write('text.iso', 'just some text\n'.repeat(5000)), args: ['iso', 'customize', '--live-karg-append', 'x'] }),
-      'parsing ISO9660 image: getting volume descriptor #1: unknown descriptor ID',
+      'not an ISO 9660 image: no ISO 9660 volume descriptor at byte 32768 ("CD001" expected, found " text")',
     ],
     [
       'an empty file',
       async () => ({ iso: write('empty.iso', ''), args: ['iso', 'ignition', 'embed', '-i', join(C, 'live.ign')] }),
-      'parsing ISO9660 image',
+      'not an ISO 9660 image: the file is 0 bytes, too short to hold the volume descriptors at byte 32768',
     ],
     [
       'a truncated ISO',

@@ -149,6 +149,6 @@ describe.skipIf(why)('flint stick show on a stick written by flint burn (loop de
     execFileSync('mkfs.vfat', ['-n', 'DATA', loop.device], { stdio: 'ignore' });
     const r = await runFlint(['stick', 'show', loop.device]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(new RegExp(`^Error: ${loop.device} holds no CoreOS live image: parsing ISO9660 image`));
+    expect(r.stderr).toMatch(new RegExp(`^Error: ${loop.device} holds no CoreOS live image: not an ISO 9660 image`));
   });
 });

@@ -4,13 +4,13 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FlintError } from '../../../electron/core/errors';
 import type { Progress } from '../../../electron/core/progress';
 import { cachePaths, listCache } from '../../../electron/core/stream/cache';
 import { downloadArtifact, type DownloadOptions } from '../../../electron/core/stream/download';
 import { fetchStreamMetadata, type Release } from '../../../electron/core/stream/metadata';
 import { sha256File, signFile, type MirrorServer } from '../../helpers/mirror-server';
 import { startReleaseMirror, testDownloadOptions } from '../../helpers/release';
+import { failure } from '../../helpers/failure';
 
 const MiB = 1 << 20;
 let work: string;
@@ -18,15 +18,6 @@ let server: MirrorServer;
 let release: Release;
 let isoBytes: Buffer;
 let cacheDir: string;
-
-async function failure(p: Promise<unknown>): Promise<FlintError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(FlintError);
-  return err as FlintError;
-}
 
 const opts = (extra: DownloadOptions = {}): DownloadOptions => testDownloadOptions(cacheDir, extra);
 const isoGets = () => server.requests.filter((r) => r.path === new URL(release.iso.url).pathname);
@@ -137,11 +128,13 @@ describe('downloadArtifact against a local mirror', () => {
     expect(isoGets()).toEqual([]);
   });
 
-  it('rejects a signature by a key that is not trusted', async () => {
+  it('rejects a signature by a key that is not trusted before downloading the artifact', async () => {
     const err = await failure(downloadArtifact(release.iso, opts({ keyrings: [] })));
     expect(err.code).toBe('DOWNLOAD_SIGNATURE_UNKNOWN_KEY');
-    expect(err.message).toContain(release.iso.name);
-    expect(err.causes.join(' ')).toMatch(/could not find signing key/i);
+    expect(err.message).toBe(`${release.iso.name} is signed by key 5FBDA8071BF24B78, which is not a trusted key; nothing was downloaded`);
+    expect(err.params).toEqual({ artifact: release.iso.name, keyId: '5FBDA8071BF24B78', url: release.iso.sigUrl });
+    expect(isoGets()).toEqual([]);
+    expect(server.count(new URL(release.iso.sigUrl).pathname)).toBe(1);
     expect((await listCache(cacheDir)).entries).toEqual([]);
   });
 
@@ -247,9 +240,10 @@ describe('downloadArtifact against a local mirror', () => {
     const meta = await fetchStreamMetadata('stable', { baseUrl: server.url, retryDelayMs: 10 });
     expect(meta.stream).toBe('stable');
     expect(server.requests.filter((r) => r.path === '/streams/stable.json').map((r) => r.status)).toEqual([200, 503, 200]);
+    server.addFault('/streams/next.json', { kind: 'status', status: 403 });
     const err = await failure(fetchStreamMetadata('next', { baseUrl: server.url, retryDelayMs: 10 }));
     expect(err.code).toBe('HTTP_STATUS');
-    expect(err.message).toBe(`Fetching ${server.url}/streams/next.json failed: the server answered 404 Not Found`);
+    expect(err.message).toBe(`Fetching ${server.url}/streams/next.json failed: the server answered 403 Forbidden`);
     expect(server.count('/streams/next.json')).toBe(1);
   });
 
@@ -281,5 +275,18 @@ describe('downloadArtifact against a local mirror', () => {
     const err = await failure(downloadArtifact(release.pxe.rootfs, opts()));
     expect(err.code).toBe('DOWNLOAD_SIGNATURE_MISSING');
     expect(err.causes[0]).toContain('404');
+  });
+});
+
+describe('a stream the mirror does not have', () => {
+  it('is STREAM_NOT_FOUND listing the streams and the nearest name, not a 404', async () => {
+    const err = await failure(fetchStreamMetadata('stabel', { baseUrl: server.url }));
+    expect(err.code).toBe('STREAM_NOT_FOUND');
+    expect(err.message).toBe('There is no stream "stabel"; did you mean "stable"?');
+    expect(err.causes).toEqual(['the streams are stable, testing, next', `${server.url}/streams/stabel.json does not exist`]);
+    expect(err.params).toMatchObject({ stream: 'stabel', suggestion: 'stable' });
+    const far = await failure(fetchStreamMetadata('rawhide', { baseUrl: server.url }));
+    expect(far.message).toBe('There is no stream "rawhide"');
+    expect(server.count('/streams/stabel.json')).toBe(1); // not retried
   });
 });

@@ -189,7 +189,12 @@ describe('ISO 9660 subset (docs/live-iso-format.md §3)', () => {
       causes: ['getting volume descriptor #2', 'unknown descriptor version: 2'],
     });
     await expect(readIso9660(image(vd(1, 'BEA01')))).rejects.toMatchObject({
-      causes: ['getting volume descriptor #1', 'unknown descriptor ID: "BEA01"'],
+      code: 'ISO_NOT_ISO',
+      message: 'not an ISO 9660 image',
+      causes: ['no ISO 9660 volume descriptor at byte 32768 ("CD001" expected, found "BEA01")'],
+    });
+    await expect(readIso9660(image(vd(1), vd(1, 'BEA01')))).rejects.toMatchObject({
+      causes: ['getting volume descriptor #2', 'unknown descriptor ID: "BEA01"'],
     });
     await expect(readIso9660(image(vd(1)))).rejects.toMatchObject({
       message: 'parsing ISO9660 image',
@@ -206,12 +211,14 @@ describe('ISO 9660 subset (docs/live-iso-format.md §3)', () => {
     const full = await readFile(await fixtureIso('embed-areas-2023-07.x86_64'));
     await expect(inspectIso(bufferSource(full.subarray(0, 400_000)))).rejects.toThrow('ISO image is incomplete');
     await expect(inspectIso(bufferSource(Buffer.from('hello, I am text\n'.repeat(4000))))).rejects.toMatchObject({
-      message: 'parsing ISO9660 image',
-      causes: ['getting volume descriptor #1', expect.stringMatching(/^unknown descriptor ID/)],
+      code: 'ISO_NOT_ISO',
+      message: 'not an ISO 9660 image',
+      causes: [expect.stringMatching(/^no ISO 9660 volume descriptor at byte 32768 \("CD001" expected, found "/)],
     });
     await expect(inspectIso(bufferSource(new Uint8Array(0)))).rejects.toMatchObject({
       code: 'ISO_NOT_ISO',
-      message: 'parsing ISO9660 image',
+      message: 'not an ISO 9660 image',
+      causes: ['the file is 0 bytes, too short to hold the volume descriptors at byte 32768'],
     });
   });
 });

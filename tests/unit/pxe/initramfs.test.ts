@@ -5,7 +5,6 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
-import { FlintError } from '../../../electron/core/errors';
 import { decodeEmbedArea } from '../../../electron/core/iso/payload';
 import { PXE_FIRSTBOOT_REMINDER, pxeCustomize } from '../../../electron/core/pxe/customize';
 import {
@@ -17,18 +16,10 @@ import {
 } from '../../../electron/core/pxe/initramfs';
 import { skipReason } from '../../helpers/requirements';
 import { ALL_FEATURES, liveInitramfs } from '../../helpers/initramfs';
+import { failure } from '../../helpers/failure';
 
 const CUSTOMIZE = join(dirname(fileURLToPath(import.meta.url)), '../../fixtures/coreos-installer/customize');
 const liveIgn = readFileSync(join(CUSTOMIZE, 'live.ign'));
-async function failure(p: Promise<unknown>): Promise<FlintError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof FlintError) return err;
-    throw err;
-  }
-  throw new Error('expected a failure');
-}
 
 describe('pxe ignition wrap / unwrap', () => {
   it('wraps a config verbatim into an xz (CRC32 check) cpio holding only config.ign, and unwraps it', async () => {

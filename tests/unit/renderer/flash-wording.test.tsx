@@ -31,6 +31,18 @@ describe('the app wording of errors (code + parameters)', () => {
         { device: '/dev/sdb', detail: 'busy' },
         '/dev/sdb could not be ejected (busy); eject it from the system before pulling it out',
       ],
+      [
+        'NETWORK_UNREACHABLE',
+        { host: 'builds.coreos.fedoraproject.org', url: 'https://builds.coreos.fedoraproject.org/streams/stable.json' },
+        'Cannot reach builds.coreos.fedoraproject.org: this computer has no network or cannot look up names; connect it, or use a site mirror',
+      ],
+      ['PROXY_UNREACHABLE', { proxy: 'http://p:3128', host: 'h' }, 'Cannot reach the proxy http://p:3128; check the proxy setting'],
+      [
+        'STREAM_NOT_FOUND',
+        { stream: 'stabel', streams: ['stable', 'testing', 'next'], url: 'u', production: false, suggestion: 'stable' },
+        'There is no stream "stabel"; the streams are stable, testing, next',
+      ],
+      ['IMAGE_CHANGED', { path: '/c/fcos.iso' }, '/c/fcos.iso changed on disk since it was verified; download it again'],
     ];
     for (const [code, params, text] of cases) {
       const t = errorText({ code, message: 'core words --allow-loop --rootfs-url', params });

@@ -153,6 +153,15 @@ const ERROR_SAMPLES: { [C in keyof ErrorParams]: ErrorParams[C] } = {
   FLASH_BUSY: {},
   FLASH_NOT_RUNNING: {},
   PXE_NO_ROOTFS_URL: {},
+  WRITE_NO_ELEVATION_TOOL: { tool: 'pkexec' },
+  NETWORK_UNREACHABLE: { host: 'builds.coreos.fedoraproject.org', url: 'https://builds.coreos.fedoraproject.org/' },
+  PROXY_BAD_URL: { proxy: 'socks://p' },
+  PROXY_UNREACHABLE: { proxy: 'http://p:3128', host: 'h' },
+  PROXY_REFUSED: { proxy: 'http://p:3128', host: 'h', status: 403 },
+  PROXY_AUTH_REQUIRED: { proxy: 'http://p:3128' },
+  STREAM_NOT_FOUND: { stream: 'stabel', streams: ['stable', 'testing', 'next'], url: 'u', production: false, suggestion: 'stable' },
+  DOWNLOAD_SIGNATURE_UNKNOWN_KEY: { artifact: 'fcos.iso', keyId: 'ABCD', url: 'u' },
+  IMAGE_CHANGED: { path: '/c/fcos.iso' },
 };
 const WARNING_SAMPLES: { [C in keyof WarningParams]: WarningParams[C] } = {
   LARGE_DRIVE: { device: '/dev/sdb', size: 4e12, limit: 256e9 },

@@ -10,9 +10,9 @@ export function useLanguage(): void {
   const choice = useWizard((s) => s.language);
   useEffect(() => {
     saveLanguageChoice(choice);
-    applyLanguage(resolveLanguage(choice));
+    void applyLanguage(resolveLanguage(choice));
     if (choice !== 'system') return;
-    const follow = () => applyLanguage(resolveLanguage('system'));
+    const follow = () => void applyLanguage(resolveLanguage('system'));
     window.addEventListener('languagechange', follow);
     return () => window.removeEventListener('languagechange', follow);
   }, [choice]);

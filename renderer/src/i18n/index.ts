@@ -7,11 +7,8 @@
  */
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
-import { de } from './de';
 import { en } from './en';
-import { es } from './es';
-import { fr } from './fr';
-import type { MessageKey } from './keys';
+import type { Catalogue, MessageKey } from './keys';
 
 /** The languages the app speaks, each named in itself (as language pickers do). */
 export const LANGUAGES = [
@@ -26,8 +23,23 @@ export type Language = (typeof LANGUAGES)[number]['id'];
 /** The language setting: follow the system, or one language. */
 export type LanguageChoice = 'system' | Language;
 
-/** Every catalogue, by language. */
-export const CATALOGUES = { en, de, es, fr } as const;
+/**
+ * Loads a catalogue. English is in the main bundle (it is also every key's fallback); the others
+ * are separate chunks (Vite splits dynamic imports), fetched once when first used, so a language
+ * adds no bytes to the start of a session in another one.
+ */
+export async function loadCatalogue(lang: Language): Promise<Catalogue> {
+  switch (lang) {
+    case 'en':
+      return en;
+    case 'de':
+      return (await import('./de')).de;
+    case 'es':
+      return (await import('./es')).es;
+    case 'fr':
+      return (await import('./fr')).fr;
+  }
+}
 
 const STORAGE_KEY = 'flint-language';
 
@@ -84,8 +96,8 @@ export const MISSING = '⟦missing⟧';
 /** The app's i18next instance (its own, so nothing else on the page shares its state). */
 export const i18n = i18next.createInstance();
 void i18n.use(initReactI18next).init({
-  resources: Object.fromEntries(Object.entries(CATALOGUES).map(([id, c]) => [id, { translation: c }])),
-  lng: resolveLanguage(savedLanguageChoice()),
+  resources: { en: { translation: en } },
+  lng: 'en',
   fallbackLng: 'en',
   supportedLngs: LANGUAGES.map((l) => l.id),
   initAsync: false,
@@ -96,9 +108,13 @@ void i18n.use(initReactI18next).init({
   react: { useSuspense: false },
 });
 
-/** Switches the language of every mounted component and of <html lang>. */
-export function applyLanguage(lang: Language): void {
-  if (i18n.language !== lang) void i18n.changeLanguage(lang);
+/**
+ * Switches the language of every mounted component and of <html lang>, loading its catalogue
+ * first (until then the page stays in the language it was in).
+ */
+export async function applyLanguage(lang: Language): Promise<void> {
+  if (!i18n.hasResourceBundle(lang, 'translation')) i18n.addResourceBundle(lang, 'translation', await loadCatalogue(lang));
+  if (i18n.language !== lang) await i18n.changeLanguage(lang);
   // the module is also loaded by Node-side tests, where there is no document
   const doc = (globalThis as { document?: { documentElement: { lang: string } } }).document;
   if (doc) doc.documentElement.lang = lang;

@@ -9,7 +9,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ERROR_CODES, WARNING_CODES, type ErrorParams, type WarningParams } from '../../../electron/contract/error-codes';
 import { formatBytes, formatDriveSize, formatNumber } from '../../../renderer/src/format';
 import { APP_CODES, errorText, hasWords } from '../../../renderer/src/messages';
-import { applyLanguage, CATALOGUES, i18n, LANGUAGES, matchLanguage, MISSING, type Language } from '../../../renderer/src/i18n';
+import { applyLanguage, i18n, LANGUAGES, loadCatalogue, matchLanguage, MISSING, type Language } from '../../../renderer/src/i18n';
+import { de } from '../../../renderer/src/i18n/de';
+import { en } from '../../../renderer/src/i18n/en';
+import { es } from '../../../renderer/src/i18n/es';
+import { fr } from '../../../renderer/src/i18n/fr';
+
+const CATALOGUES = { en, de, es, fr } as const;
 import { PLURAL_SUFFIXES, type Catalogue } from '../../../renderer/src/i18n/keys';
 
 const SRC = path.resolve(import.meta.dirname, '../../../renderer/src');
@@ -65,9 +71,10 @@ const LITERALS = new Set(
 afterEach(() => applyLanguage('en'));
 
 describe('message catalogues', () => {
-  it('offers English, German, Spanish and French, each named in itself', () => {
+  it('offers English, German, Spanish and French, each named in itself', async () => {
     expect(LANGUAGES.map((l) => l.id)).toEqual(['en', 'de', 'es', 'fr']);
-    expect(Object.keys(CATALOGUES).sort()).toEqual(['de', 'en', 'es', 'fr']);
+    // the app loads the same catalogues the checks below read
+    for (const { id } of LANGUAGES) expect(await loadCatalogue(id)).toBe(CATALOGUES[id]);
   });
 
   for (const { id } of LANGUAGES) {
@@ -181,8 +188,8 @@ describe('errors in every language', () => {
   });
 
   for (const { id } of LANGUAGES) {
-    it(`${id}: every code of the core's catalogue and the app's own codes is worded from its parameters`, () => {
-      applyLanguage(id);
+    it(`${id}: every code of the core's catalogue and the app's own codes is worded from its parameters`, async () => {
+      await applyLanguage(id);
       const samples: [string, Record<string, unknown>][] = [
         ...Object.entries(ERROR_SAMPLES),
         ...Object.entries(WARNING_SAMPLES),
@@ -199,14 +206,14 @@ describe('errors in every language', () => {
     });
   }
 
-  it('German words differ from English for every code (nothing is left untranslated)', () => {
-    const words = (lang: Language) => {
-      applyLanguage(lang);
+  it('German words differ from English for every code (nothing is left untranslated)', async () => {
+    const words = async (lang: Language) => {
+      await applyLanguage(lang);
       return Object.entries(ERROR_SAMPLES).map(([code, params]) => errorText({ code, message: '', params }));
     };
-    const en = words('en');
-    const de = words('de');
-    expect(de.filter((t, i) => t === en[i])).toEqual([]);
+    const english = await words('en');
+    const german = await words('de');
+    expect(german.filter((t, i) => t === english[i])).toEqual([]);
   });
 });
 
@@ -219,7 +226,7 @@ describe('language choice and formats', () => {
     expect(matchLanguage([])).toBe('en');
   });
 
-  it('numbers and sizes use the language’s separators and unit names', () => {
+  it('numbers and sizes use the language’s separators and unit names', async () => {
     const cases: [Language, string, string, string][] = [
       ['en', '8,388,608', '1.5 GiB', '67.1 MB'],
       ['de', '8.388.608', '1,5 GiB', '67,1 MB'],
@@ -227,7 +234,7 @@ describe('language choice and formats', () => {
       ['fr', '8\u202f388\u202f608', '1,5 Gio', '67,1 Mo'],
     ];
     for (const [lang, n, bytes, drive] of cases) {
-      applyLanguage(lang);
+      await applyLanguage(lang);
       expect(i18n.language).toBe(lang);
       expect((globalThis as unknown as { document: { documentElement: { lang: string } } }).document.documentElement.lang).toBe(lang);
       expect(formatNumber(8_388_608), lang).toBe(n);
@@ -236,14 +243,14 @@ describe('language choice and formats', () => {
     }
   });
 
-  it('plurals follow the language’s rules', () => {
-    applyLanguage('fr');
+  it('plurals follow the language’s rules', async () => {
+    await applyLanguage('fr');
     // French counts zero as singular
     expect(i18n.t('rail.drives', { count: 0 })).toBe('0 lecteur');
-    applyLanguage('de');
+    await applyLanguage('de');
     expect(i18n.t('rail.drives', { count: 1 })).toBe('1 Laufwerk');
     expect(i18n.t('rail.drives', { count: 3 })).toBe('3 Laufwerke');
-    applyLanguage('en');
+    await applyLanguage('en');
     expect(i18n.t('rail.drives', { count: 0 })).toBe('0 drives');
   });
 });

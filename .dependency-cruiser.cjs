@@ -78,13 +78,13 @@ module.exports = {
     {
       name: 'helper-core-slice',
       comment:
-        'The elevated helper is a shell around the writer engine and loads the smallest slice of core: errors, progress, codecs, iso, drives, the write job format, the engine and its per-OS steps, and the error codes.',
+        'The elevated helper is a shell around the writer engine and loads the smallest slice of core: errors, progress, codecs, iso, drives, the write job format, the engine and its per-OS steps, the restore steps, and the error codes.',
       severity: 'error',
       from: { path: '^native/' },
       to: {
         path: '^(electron|renderer)/',
         pathNot:
-          '^electron/core/(errors|progress|safe-path)\\.ts$|^electron/core/(codecs|iso|drives)/|^electron/core/write/(job|events)\\.ts$|^electron/core/write/(engine|os)/|^electron/contract/error-codes\\.ts$',
+          '^electron/core/(errors|progress|safe-path|install-root)\\.ts$|^electron/core/(codecs|iso|drives)/|^electron/core/write/(job|events)\\.ts$|^electron/core/write/(engine|os|restore)/|^electron/contract/error-codes\\.ts$',
       },
     },
     {
@@ -99,7 +99,7 @@ module.exports = {
       comment: 'Nothing the helper reaches (its core slice included) loads a networking module.',
       severity: 'error',
       from: {
-        path: '^electron/core/(errors|progress|safe-path|cmdline|live-names|codecs/|iso/|drives/|write/(job|events|engine/|os/))|^electron/contract/error-codes',
+        path: '^electron/core/(errors|progress|safe-path|cmdline|live-names|codecs/|iso/|drives/|write/(job|events|engine/|os/|restore/))|^electron/contract/error-codes',
       },
       to: { path: NET },
     },

@@ -6,7 +6,8 @@
  *     file (the packaged app and `flint write` run it as root: nothing is resolved or transpiled
  *     at run time).
  * Third-party code is bundled too (the npm package has no run-time dependencies); its licenses are
- * collected into out/THIRD-PARTY-NOTICES.txt. out/cli/sources.json lists the project files the CLI
+ * collected into out/THIRD-PARTY-NOTICES.txt. drivelist's native addon cannot be bundled: it is
+ * copied to out/native/drivelist. out/cli/sources.json lists the project files the CLI
  * was built from, so bin/flint.mjs can warn in a checkout when a source is newer than the build.
  *
  *   node --import tsx build/bundle.ts          (part of `npm run build`; FLINT_OUT_DIR moves out/)
@@ -180,12 +181,29 @@ export function thirdPartyNotices(packageDirs: string[]): string {
   return parts.join('\n') + '\n';
 }
 
+/** Where `npm ci` builds drivelist's addon (from source: its tarball has no binaries). */
+export const DRIVELIST_ADDON = join(ROOT, 'node_modules', 'drivelist', 'build', 'Release', 'drivelist.node');
+
+/**
+ * Copies drivelist's addon to `<outRoot>/native/drivelist/drivelist.node`, beside the bundles that
+ * load it on Windows and macOS (electron/core/drives/drivelist.ts); the packaged app ships that
+ * directory. Returns the copy's path, or null when the addon was not built.
+ */
+export function copyDrivelistAddon(outRoot: string): string | null {
+  if (!existsSync(DRIVELIST_ADDON)) return null;
+  const dest = join(outRoot, 'native', 'drivelist', 'drivelist.node');
+  writeIfChanged(dest, readFileSync(DRIVELIST_ADDON));
+  return dest;
+}
+
 /** Bundles the CLI and the helper into `outRoot` and writes the third-party notices. */
 export async function bundleAll(
   outRoot = process.env.FLINT_OUT_DIR ?? join(ROOT, 'out'),
 ): Promise<{ cli: BundleResult; helper: BundleResult }> {
   const [cli, helper] = await Promise.all([bundleCli(outRoot), bundleHelper(outRoot)]);
-  writeIfChanged(join(outRoot, 'THIRD-PARTY-NOTICES.txt'), Buffer.from(thirdPartyNotices([...cli.packages, ...helper.packages])));
+  // the addon holds drivelist's code and node-addon-api's (header-only) code
+  const addon = copyDrivelistAddon(outRoot) ? [join('node_modules', 'drivelist'), join('node_modules', 'node-addon-api')] : [];
+  writeIfChanged(join(outRoot, 'THIRD-PARTY-NOTICES.txt'), Buffer.from(thirdPartyNotices([...cli.packages, ...helper.packages, ...addon])));
   return { cli, helper };
 }
 

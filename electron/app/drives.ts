@@ -1,12 +1,15 @@
 /**
- * Feature "drives": the live target list. System drives are hidden (counted); every drive carries
- * the target rules' verdict (electron/core/drives/target-safety.ts) as `refusal`, judged against
- * the image the renderer last named, so a too-small, read-only or system drive is shown as such,
- * with sizes, before anything is confirmed. Electron-free.
+ * Feature "drives": the live target list, filtered by the one target rule `flint drives` uses
+ * (electron/core/drives/list.ts filterDrives): removable and USB/SD disks; internal and system
+ * disks are hidden (counted) unless asked for. Every drive carries the target rules' verdict
+ * (electron/core/drives/target-safety.ts) as `refusal`, judged against the image the renderer
+ * last named, so a too-small, read-only, internal or system drive is shown as such, with sizes,
+ * before anything is confirmed. Electron-free.
  */
 import type { InvokeRequest, InvokeResponse } from '../contract/api';
 import { LARGE_DRIVE_BYTES } from '../core/drives/limits';
-import { assessTarget } from '../core/drives/target-safety';
+import { filterDrives } from '../core/drives/list';
+import { assessTarget, confirmationName, isInternal } from '../core/drives/target-safety';
 import type { Drive } from '../core/drives/types';
 import { toErrorValue } from '../core/errors';
 import type { DriveInfo, DriveList } from '../contract/types';
@@ -25,9 +28,11 @@ function toDriveInfo(d: Drive, imageSize: number, allowLoop: boolean): DriveInfo
     removable: d.removable,
     readOnly: d.readOnly,
     system: d.system,
+    internal: isInternal(d),
     mountpoints: d.mountpoints,
     large: d.size > LARGE_DRIVE_BYTES,
   };
+  if (info.internal && !d.system) info.confirmName = confirmationName(d);
   // a large drive is asked about in the confirmation, not refused here
   const { refusal } = assessTarget(d, { imageSize, allowLoop });
   if (refusal) info.refusal = toErrorValue(refusal);
@@ -40,13 +45,18 @@ function targetImageSize(s: Session): number {
   return id && s.images.has(id) ? s.image(id).state.size : 0;
 }
 
-/** Lists drives afresh and remembers them by id. */
-export async function refreshDrives(s: Session, showSystem = false): Promise<DriveList> {
+/** Whether a session last asked for the hidden (internal and system) disks: hot-plug lists keep to it. */
+const showingHidden = new WeakMap<Session, boolean>();
+
+/** Lists drives afresh and remembers them by id; `showSystem` also lists internal and system disks. */
+export async function refreshDrives(s: Session, showSystem = showingHidden.get(s) ?? false): Promise<DriveList> {
+  showingHidden.set(s, showSystem);
   const all = await s.core.listDrives([...s.images.values()].map((i) => i.state.path));
   s.drives = new Map(all.map((d) => [d.id, d]));
-  const shown = all.filter((d) => showSystem || !d.system);
+  const listable = filterDrives(all, { all: true, allowLoop: s.allowLoop });
+  const shown = filterDrives(all, { all: showSystem, allowLoop: s.allowLoop });
   const size = targetImageSize(s);
-  return { drives: shown.map((d) => toDriveInfo(d, size, s.allowLoop)), hiddenSystemCount: all.length - shown.length };
+  return { drives: shown.map((d) => toDriveInfo(d, size, s.allowLoop)), hiddenSystemCount: listable.length - shown.length };
 }
 
 /** drives:list */

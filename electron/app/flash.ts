@@ -172,7 +172,10 @@ export async function startFlash(s: Session, req: InvokeRequest<'flash:start'>):
           },
         },
         customization,
-        targets: seen.map((d) => ({ device: d.device, seen: identityOf(d) })),
+        targets: seen.map((d, i) => {
+          const typed = req.confirmedNames?.[req.targetIds[i]];
+          return { device: d.device, seen: identityOf(d), ...(typed !== undefined ? { confirmedName: typed } : {}) };
+        }),
         allowLoop: s.allowLoop,
         confirmLarge: req.confirmLarge,
         verify: req.verify,

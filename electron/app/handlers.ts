@@ -22,6 +22,7 @@ import { cachedImages, cancelDownload, downloadImage, listReleases, openImageDia
 import { checkFieldSettings } from './field-settings';
 import { cancelPxe, exportPxe, previewPxe, startPxeServer, stopPxeServer } from './pxe';
 import type { Session } from './session';
+import { inspectSticks, restoreSticks, startRefresh } from './sticks';
 
 type Handler<C extends InvokeChannel> = (s: Session, req: InvokeRequest<C>) => Promise<InvokeResponse<C>>;
 
@@ -51,6 +52,9 @@ export const HANDLERS: { [C in InvokeChannel]: Handler<C> } = {
   'options:check-field-settings': async (s, req) =>
     checkFieldSettings(req.settings, req.imageId ? s.image(req.imageId).state.facts.features : undefined),
   'drives:list': listDrives,
+  'sticks:inspect': inspectSticks,
+  'sticks:refresh': startRefresh,
+  'sticks:restore': restoreSticks,
   'flash:start': startFlash,
   'flash:cancel': cancelFlash,
   'iso:save': saveIso,

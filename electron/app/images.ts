@@ -5,6 +5,7 @@
 import { stat } from 'node:fs/promises';
 import { basename, isAbsolute, resolve } from 'node:path';
 import { FlintError } from '../core/errors';
+import { identifyRelease } from '../core/iso/release';
 import type { InvokeRequest, InvokeResponse } from '../contract/api';
 import type { FlashPhase, FlashProgress, ImageFacts, ImageState } from '../contract/types';
 import type { CoreImage, CoreIsoFacts, CoreProgress } from './core-adapter';
@@ -50,6 +51,12 @@ export async function holdImage(s: Session, img: CoreImage, origin: ImageState['
   if (img.sha256) state.sha256 = img.sha256;
   if (img.release) state.release = img.release;
   if (img.stream) state.stream = img.stream;
+  if (origin === 'cache' && !img.release) {
+    // a cached download names its release only in its volume id (the Image step compares it with the stream's newest)
+    const named = identifyRelease(facts.volumeId, facts.defaultKargs || null);
+    if (named.version) state.release = named.version;
+    if (named.stream) state.stream = named.stream;
+  }
   s.images.set(state.id, img.stamp ? { state, stamp: img.stamp } : { state });
   return state;
 }

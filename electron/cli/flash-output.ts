@@ -6,6 +6,7 @@
 import { createInterface } from 'node:readline/promises';
 import { ERROR_CODES } from '../contract/error-codes';
 import { formatBytes } from '../core/drives/format';
+import type { Drive } from '../core/drives/types';
 import { codedError } from '../core/errors';
 import type { FlashEvent, FlashReport, FlashTargetResult, PreparedFlash } from '../core/flash/types';
 import { cliMessage } from './messages';
@@ -29,10 +30,10 @@ export function planLines(p: PreparedFlash): string[] {
 }
 
 /**
- * Asks on the terminal before erasing, naming every target's size, model and serial; without a
- * terminal only --yes will do (FLASH_NOT_CONFIRMED).
+ * Asks on the terminal before erasing (a flash, a refresh or a restore), naming every target's
+ * size, model and serial; without a terminal only --yes will do (FLASH_NOT_CONFIRMED).
  */
-export async function confirmErase(p: PreparedFlash, yes: boolean): Promise<void> {
+export async function confirmErase(p: { targets: { drive: Drive }[] }, yes: boolean): Promise<void> {
   if (yes) return;
   const devices = p.targets.map((t) => t.drive.device);
   if (!process.stdin.isTTY || !process.stderr.isTTY) {
@@ -110,14 +111,21 @@ const PHASES: Record<string, string> = {
   ignition: 'reading config',
   eject: 'ejecting',
   wipe: 'wiping',
+  partition: 'partitioning',
+  format: 'formatting',
 };
+
+/** A progress phase in the CLI's words (`write` → `writing`). */
+export function phaseName(phase: string): string {
+  return PHASES[phase] ?? phase;
+}
 
 const mb = (n: number) => (n / 1e6).toFixed(1);
 const clock = (s: number) => `${Math.floor(s / 60)}:${String(Math.floor(s % 60)).padStart(2, '0')}`;
 
 /** One progress line: phase, percent, speed and ETA. */
 function progressText(p: Extract<FlashEvent, { type: 'progress' }>): string {
-  const phase = PHASES[p.phase] ?? p.phase;
+  const phase = phaseName(p.phase);
   if (!p.total || p.bytes === 0) return phase;
   const pct = Math.min(100, Math.floor((p.bytes / p.total) * 100));
   const speed = p.speed ? `  ${mb(p.speed)} MB/s` : '';

@@ -23,6 +23,8 @@ const COMMANDS: readonly { verbs: readonly string[]; load: () => Promise<Registe
   { verbs: ['write'], load: async () => flashCommand('write') },
   { verbs: ['burn'], load: async () => flashCommand('burn') },
   { verbs: ['stick'], load: async () => (await import('./commands/stick')).registerStick },
+  { verbs: ['refresh'], load: async () => (await import('./commands/refresh')).registerRefresh },
+  { verbs: ['restore'], load: async () => (await import('./commands/restore')).registerRestore },
 ];
 
 /** The registration of `flint write` or `flint burn`. */

@@ -29,6 +29,17 @@ type Wording = { [C in keyof ErrorParams]?: (p: ErrorParams[C]) => string };
 const WORDING: Wording = {
   WRITE_TARGET_NOT_FOUND: (p) => `${p.device} is not a whole disk on this machine (unplugged, or a partition?); see flint drives --all`,
   WRITE_LOOP_NOT_ALLOWED: (p) => `${p.device} is a loop device; pass --allow-loop to write to it`,
+  WRITE_TARGET_CHANGED: (p) => `${p.device} is no longer the drive you picked (${p.changes.join('; ')}); see flint drives`,
+  WRITE_INTERNAL_UNCONFIRMED: (p) =>
+    p.typed
+      ? `${p.device} is an internal disk and the name given does not match; to write it anyway pass --confirm-internal '${p.name}'`
+      : `${p.device} (${p.description}) is an internal disk, not a USB stick or SD card; to write it anyway pass --confirm-internal '${p.name}'`,
+  WRITE_ACCESS_DENIED: (p) =>
+    p.hint === 'windows-volume'
+      ? `Windows refused access to ${p.device}: a volume of it is still mounted, or security software (Controlled Folder Access) blocks raw disk writes`
+      : p.hint === 'macos-privacy'
+        ? `macOS refused access to ${p.device}: allow your terminal under System Settings > Privacy & Security > Removable Volumes (or Full Disk Access)`
+        : `access to ${p.device} was refused; run flint as root`,
   WRITE_CANCELLED: (p) =>
     p.stage === 'before-write'
       ? `${p.device}: cancelled before writing; the stick was not touched`
@@ -41,6 +52,15 @@ const WORDING: Wording = {
   KARG_MANAGED: (p) => `invalid kernel argument '${p.arg}': Flint sets ${p.key} itself: ${PXE_FLAGS[p.option]}`,
   PXE_NO_ROOTFS_URL: () => 'the rootfs URL is unknown: give --rootfs-url URL or an http(s) --base-url, or use --rootfs-initrd',
   FLASH_NO_TARGET: () => 'No target device given: name the stick with --target DEVICE',
+  REFRESH_NOT_LIVE: (p) => `${p.device} holds no CoreOS live image, so there is nothing to refresh; write one with flint burn`,
+  REFRESH_NO_STREAM: (p) => `${p.device} holds ${p.volumeId}, which belongs to no stream; name one with --stream`,
+  REFRESH_NO_ARCH: (p) => `the architecture of the image on ${p.device} is unknown, so its newer release cannot be chosen`,
+  RESTORE_BAD_LABEL: (p) =>
+    p.problem === 'empty'
+      ? 'the --label is empty'
+      : p.problem === 'too-long'
+        ? `the label "${p.label}" is too long: ${p.filesystem === 'fat32' ? 'FAT32' : 'exFAT'} keeps at most ${p.max} characters`
+        : `the label "${p.label}" contains '${p.char}', which ${p.filesystem === 'fat32' ? 'FAT32 (plain ASCII, no "*+,./:;<=>?[\\]|)' : 'exFAT'} does not allow`,
   NETWORK_UNREACHABLE: (p) => `cannot reach ${p.host}: no network or DNS; set --base-url to a site mirror or --proxy`,
   PROXY_UNREACHABLE: (p) => `cannot reach the proxy ${p.proxy}: check --proxy (or HTTPS_PROXY/HTTP_PROXY), or add ${p.host} to NO_PROXY`,
   PROXY_REFUSED: (p) =>

@@ -26,6 +26,11 @@ import type {
   PxeServerState,
   ReleaseInfo,
   ShellMode,
+  StickInfo,
+  StickRefreshFinished,
+  StickRefreshResult,
+  StickRestoreRequest,
+  StickRestoreResult,
   TargetResult,
 } from './types';
 
@@ -83,6 +88,20 @@ export interface InvokeMap {
    */
   'drives:list': { req: { showSystem?: boolean; imageId?: string }; res: DriveList };
 
+  /**
+   * Reads what the given drives hold (release, stream, config) and asks each stick's stream for
+   * its newest release. Only reads; a drive that cannot be read says why in its `error`.
+   */
+  'sticks:inspect': { req: { driveIds: string[] }; res: StickInfo[] };
+  /**
+   * Gives live sticks the newest release of their stream with the customization each carries;
+   * resolves at once with the job id, then refresh:progress/target/finished (a refusal arrives as
+   * refresh:finished's error). flash:cancel cancels it.
+   */
+  'sticks:refresh': { req: { driveIds: string[]; verify: boolean; eject: boolean; confirmLarge: boolean }; res: { jobId: string } };
+  /** Makes drives normal again: one partition, FAT32 up to 32 GiB, exFAT above, the label. Erases them. */
+  'sticks:restore': { req: StickRestoreRequest; res: StickRestoreResult[] };
+
   /** Starts writing; resolves at once with the job id, then events flash:progress/target/finished. */
   'flash:start': { req: FlashRequest; res: { jobId: string } };
   /** Cancels the running flash job. */
@@ -128,6 +147,12 @@ export interface EventMap {
   'flash:target': { jobId: string; result: TargetResult };
   /** The flash job ended. */
   'flash:finished': FlashFinished;
+  /** Progress of a refresh (its download, then each stick's write and verify). */
+  'refresh:progress': FlashProgress;
+  /** One stick of a refresh is done (or failed). */
+  'refresh:target': { jobId: string; result: StickRefreshResult };
+  /** The refresh job ended. */
+  'refresh:finished': StickRefreshFinished;
   /** A file was opened with Flint (argv, macOS open-file, a second instance) and loaded. */
   'app:opened': OpenedFile;
   /** Opening a file with Flint failed. */
@@ -167,6 +192,9 @@ export const INVOKE_CHANNELS = [
   'options:check-kargs',
   'options:check-field-settings',
   'drives:list',
+  'sticks:inspect',
+  'sticks:refresh',
+  'sticks:restore',
   'flash:start',
   'flash:cancel',
   'iso:save',
@@ -184,6 +212,9 @@ export const EVENT_CHANNELS = [
   'flash:progress',
   'flash:target',
   'flash:finished',
+  'refresh:progress',
+  'refresh:target',
+  'refresh:finished',
   'app:opened',
   'app:open-failed',
   'pxe:progress',

@@ -1,7 +1,7 @@
 /**
  * The error and warning codes (and the endings) of the flash pipeline (target safety, writing, the config gate,
- * kernel arguments, the flash job, network boot options, the network and downloads) and the
- * parameters each one carries.
+ * kernel arguments, the flash job, network boot options, the network and downloads, refreshing and restoring
+ * sticks) and the parameters each one carries.
  *
  * One catalogue for every layer: the core and the writer helper raise these codes with their
  * parameters (electron/core/errors.ts `codedError`), the values cross the helper's JSON protocol
@@ -12,6 +12,12 @@
 
 /** Where in a drive operation an I/O error struck. */
 export type IoDoing = 'opening' | 'writing' | 'reading';
+
+/**
+ * Why a system refused an administrator access to a raw disk: Windows (a volume still mounted, or
+ * security software), macOS (privacy settings), or a plain permission (Linux without root).
+ */
+export type AccessHint = 'windows-volume' | 'macos-privacy' | 'permission';
 
 /** Which part of a job a cancel interrupted. */
 export type CancelStage = 'before-write' | 'writing' | 'verifying';
@@ -51,6 +57,15 @@ export type FlashEnding =
 /** Why a stick was not ejected although ejecting was asked for. */
 export type EjectSkip = 'loop' | 'no-tool' | 'windows';
 
+/** The file system a restored stick gets: FAT32 up to 32 GiB, exFAT above. */
+export type RestoreFilesystem = 'fat32' | 'exfat';
+
+/** A step of restoring a stick to a normal drive. */
+export type RestoreStep = 'wipe' | 'partition' | 'format' | 'check';
+
+/** What is wrong with a volume label. */
+export type LabelProblem = 'empty' | 'too-long' | 'character';
+
 /** The parameters of every code in the catalogue. */
 export interface ErrorParams {
   // target safety (electron/core/drives/target-safety.ts)
@@ -62,9 +77,12 @@ export interface ErrorParams {
   WRITE_LOOP_NOT_ALLOWED: { device: string };
   WRITE_TARGET_CHANGED: { device: string; changes: string[] };
   WRITE_LARGE_UNCONFIRMED: { device: string; size: number; limit: number };
+  /** An internal disk without its typed name (`typed` false) or with another name typed. */
+  WRITE_INTERNAL_UNCONFIRMED: { device: string; description: string; name: string; typed: boolean };
   WRITE_DEVICE_BUSY: { device: string; mountpoint?: string };
   // writing (electron/core/write)
   WRITE_NOT_AUTHORIZED: { device?: string };
+  WRITE_ACCESS_DENIED: { device: string; doing: IoDoing; hint: AccessHint; offset?: number };
   /** The tool that asks for administrator rights (pkexec, from polkit) is not installed. */
   WRITE_NO_ELEVATION_TOOL: { tool: string };
   WRITE_IO_ERROR: { device: string; offset: number; doing: IoDoing; noSpace?: boolean };
@@ -100,6 +118,15 @@ export interface ErrorParams {
   FLASH_NOT_RUNNING: Record<string, never>;
   // network boot options (electron/core/pxe/config.ts)
   PXE_NO_ROOTFS_URL: Record<string, never>;
+  // refreshing a stick to its stream's newest release (electron/core/flash/refresh.ts)
+  REFRESH_NOT_LIVE: { device: string };
+  REFRESH_NO_STREAM: { device: string; volumeId: string };
+  REFRESH_NO_ARCH: { device: string };
+  // making a stick a normal drive again (electron/core/write/restore)
+  RESTORE_BAD_LABEL: { label: string; filesystem: RestoreFilesystem; problem: LabelProblem; max: number; char?: string };
+  RESTORE_TOOL_FAILED: { device: string; tool: string; step: RestoreStep };
+  RESTORE_NO_PARTITION: { device: string; partition: string };
+  RESTORE_CHECK_FAILED: { device: string; partition: string; expected: string; found: string };
   // the network (electron/core/stream/http.ts, proxy.ts): `proxy` is the proxy URL without credentials
   NETWORK_UNREACHABLE: { host: string; url: string };
   PROXY_BAD_URL: { proxy: string };
@@ -141,8 +168,10 @@ export const ERROR_CODES = {
   WRITE_LOOP_NOT_ALLOWED: 'WRITE_LOOP_NOT_ALLOWED',
   WRITE_TARGET_CHANGED: 'WRITE_TARGET_CHANGED',
   WRITE_LARGE_UNCONFIRMED: 'WRITE_LARGE_UNCONFIRMED',
+  WRITE_INTERNAL_UNCONFIRMED: 'WRITE_INTERNAL_UNCONFIRMED',
   WRITE_DEVICE_BUSY: 'WRITE_DEVICE_BUSY',
   WRITE_NOT_AUTHORIZED: 'WRITE_NOT_AUTHORIZED',
+  WRITE_ACCESS_DENIED: 'WRITE_ACCESS_DENIED',
   WRITE_NO_ELEVATION_TOOL: 'WRITE_NO_ELEVATION_TOOL',
   WRITE_IO_ERROR: 'WRITE_IO_ERROR',
   WRITE_DEVICE_VANISHED: 'WRITE_DEVICE_VANISHED',
@@ -173,6 +202,13 @@ export const ERROR_CODES = {
   FLASH_BUSY: 'FLASH_BUSY',
   FLASH_NOT_RUNNING: 'FLASH_NOT_RUNNING',
   PXE_NO_ROOTFS_URL: 'PXE_NO_ROOTFS_URL',
+  REFRESH_NOT_LIVE: 'REFRESH_NOT_LIVE',
+  REFRESH_NO_STREAM: 'REFRESH_NO_STREAM',
+  REFRESH_NO_ARCH: 'REFRESH_NO_ARCH',
+  RESTORE_BAD_LABEL: 'RESTORE_BAD_LABEL',
+  RESTORE_TOOL_FAILED: 'RESTORE_TOOL_FAILED',
+  RESTORE_NO_PARTITION: 'RESTORE_NO_PARTITION',
+  RESTORE_CHECK_FAILED: 'RESTORE_CHECK_FAILED',
   NETWORK_UNREACHABLE: 'NETWORK_UNREACHABLE',
   PROXY_BAD_URL: 'PROXY_BAD_URL',
   PROXY_UNREACHABLE: 'PROXY_UNREACHABLE',

@@ -56,6 +56,12 @@ export function isCustomizeOptions(x: unknown): x is CustomizeOptions {
   });
 }
 
+/** Typed names of internal disks, by drive id (at most 16, each a line of at most 256 characters). */
+const confirmedNames = (v: unknown) =>
+  isObj(v) &&
+  Object.keys(v).length <= 16 &&
+  Object.entries(v).every(([k, n]) => id(k) && typeof n === 'string' && n.length <= 256 && ![...n].some((c) => c.charCodeAt(0) < 0x20));
+
 /** Is `x` a valid FlashRequest? */
 export function isFlashRequest(x: unknown): x is FlashRequest {
   return shape(x, {
@@ -67,6 +73,7 @@ export function isFlashRequest(x: unknown): x is FlashRequest {
     verify: bool,
     eject: bool,
     confirmLarge: bool,
+    confirmedNames: opt(confirmedNames),
   });
 }
 
@@ -120,6 +127,11 @@ export const REQUEST_GUARDS: { [C in InvokeChannel]: (x: unknown) => x is Invoke
   'options:check-kargs': ((x: unknown) => shape(x, { kargs: str(4096), imageId: opt(id) })) as never,
   'options:check-field-settings': ((x: unknown) => shape(x, { settings: isFieldSettingsInput, imageId: opt(id) })) as never,
   'drives:list': ((x: unknown) => shape(x, { showSystem: opt(bool), imageId: opt(id) })) as never,
+  'sticks:inspect': ((x: unknown) => shape(x, { driveIds: (v) => ids(16)(v) && (v as unknown[]).length > 0 })) as never,
+  'sticks:refresh': ((x: unknown) =>
+    shape(x, { driveIds: (v) => ids(16)(v) && (v as unknown[]).length > 0, verify: bool, eject: bool, confirmLarge: bool })) as never,
+  'sticks:restore': ((x: unknown) =>
+    shape(x, { driveIds: (v) => ids(16)(v) && (v as unknown[]).length > 0, label: str(64), confirmLarge: bool })) as never,
   'flash:start': isFlashRequest as never,
   'flash:cancel': ((x: unknown) => shape(x, { jobId: id })) as never,
   'iso:save': ((x: unknown) => shape(x, { imageId: id, configId: opt(id), options: isCustomizeOptions, path: opt(path) })) as never,

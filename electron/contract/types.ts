@@ -200,6 +200,13 @@ export interface DriveInfo {
   readOnly: boolean;
   /** A system drive (holds / or similar); never writable from the UI. */
   system: boolean;
+  /**
+   * An internal disk (not removable, not USB or SD): listed only with the hidden disks, and
+   * written only after `confirmName` was typed (its refusal is WRITE_INTERNAL_UNCONFIRMED).
+   */
+  internal: boolean;
+  /** What must be typed to write an internal, non-system disk. */
+  confirmName?: string;
   mountpoints: string[];
   /** Larger than LARGE_DRIVE_BYTES: the UI asks for an extra confirmation. */
   large: boolean;
@@ -212,9 +219,10 @@ export interface DriveInfo {
 
 /** Drives larger than this need an extra confirmation (the core's one value). */
 
-/** The drive list: selectable drives, plus how many system drives are hidden. */
+/** The drive list: the drives the target rule offers, plus how many internal and system disks it hides. */
 export interface DriveList {
   drives: DriveInfo[];
+  /** Internal and system disks left out (drives:list `showSystem` lists them). */
   hiddenSystemCount: number;
 }
 
@@ -257,6 +265,8 @@ export interface FlashRequest {
   eject: boolean;
   /** The user confirmed writing to drives larger than LARGE_DRIVE_BYTES. */
   confirmLarge: boolean;
+  /** Internal disks: the name typed to confirm each, by drive id (the core compares it with the disk's confirmName). */
+  confirmedNames?: Record<string, string>;
 }
 
 /** Result for one stick. */
@@ -296,6 +306,91 @@ export interface FlashFinished {
   ok: boolean;
   cancelled: boolean;
   results: TargetResult[];
+  error?: ErrorValue;
+}
+
+/** A stick's release compared with its stream's newest: older (`update`), the same, or ahead. */
+export type StickStatus = 'update' | 'current' | 'newer';
+
+/** What the Target step shows about a drive that may hold a live image (sticks:inspect). */
+export interface StickInfo {
+  driveId: string;
+  /** A CoreOS live image was found on it. */
+  live: boolean;
+  /** Why it could not be read (not allowed, gone...); absent when it was read. */
+  error?: ErrorValue;
+  /** The release on the stick (live sticks). */
+  release?: { version: string | null; stream: string | null; volumeId: string; productName: string | null };
+  arch?: string;
+  /** Carries a config, network files or kernel-argument changes. */
+  customized?: boolean;
+  /** SHA-256 of its live config (null: none). */
+  configSha256?: string | null;
+  /** Files in its Ignition embed area. */
+  members?: number;
+  /** The newest release of its stream, and how the stick compares; absent when unknown. */
+  latest?: string;
+  status?: StickStatus;
+  /** That release is already in the download cache (verified). */
+  latestCached?: boolean;
+  /** Why the newest release could not be asked (offline...). */
+  latestError?: ErrorValue;
+}
+
+/** How one stick's refresh ended. */
+export type StickRefreshEnding = 'refreshed' | 'current' | 'newer' | 'failed' | 'cancelled' | 'not-written';
+
+/** What happened to one stick of a refresh. */
+export interface StickRefreshResult {
+  driveId: string;
+  device: string;
+  model: string;
+  serial: string;
+  size: number;
+  ok: boolean;
+  ending: StickRefreshEnding;
+  from: string | null;
+  to: string;
+  stream: string;
+  /** SHA-256 of the live config before and as read back after (null: none, or not written). */
+  configSha256: string | null;
+  configSha256After: string | null;
+  /** The config read back is the one the stick had (null: not written). */
+  configKept: boolean | null;
+  /** How the write ended, for a stick that was written. */
+  flashEnding?: FlashEnding;
+  error?: ErrorValue;
+}
+
+/** The end of a refresh job. */
+export interface StickRefreshFinished {
+  jobId: string;
+  ok: boolean;
+  cancelled: boolean;
+  results: StickRefreshResult[];
+  /** The refresh could not start (a stick is not live any more, offline, a drive swapped...). */
+  error?: ErrorValue;
+}
+
+/** Restores sticks to normal drives. */
+export interface StickRestoreRequest {
+  driveIds: string[];
+  /** Volume label (at most 11 characters; FAT32 stores it in upper case). */
+  label: string;
+  /** The user confirmed erasing drives larger than LARGE_DRIVE_BYTES. */
+  confirmLarge: boolean;
+}
+
+/** What happened to one restored drive. */
+export interface StickRestoreResult {
+  driveId: string;
+  device: string;
+  ok: boolean;
+  ending: FlashEnding;
+  filesystem: 'fat32' | 'exfat';
+  label: string;
+  /** The new partition (`/dev/sdb1`, `E:`), when made. */
+  partition?: string;
   error?: ErrorValue;
 }
 

@@ -5,7 +5,7 @@
  */
 import { BrowserWindow, app, ipcMain, protocol, type IpcMainInvokeEvent } from 'electron';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { toErrorValue } from '../core/errors';
 import { packagedHelperCommand } from '../core/write/elevate';
 import type { OpenedFile } from '../contract/types';
@@ -18,6 +18,7 @@ import { HANDLERS, openUserFile } from '../app/handlers';
 import { Session } from '../app/session';
 import { registerIpc } from './ipc';
 import { installMenu } from './menu';
+import { isWriterLaunch } from './writer-launch';
 import { createMainWindow, hardenSession } from './window';
 
 /** Scheme the packaged renderer is served from. */
@@ -99,59 +100,70 @@ function menuOpen(run: (s: Session) => Promise<OpenedFile | null>): void {
   );
 }
 
-protocol.registerSchemesAsPrivileged([
-  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true } },
-]);
-
-// macOS delivers files opened with Flint through open-file, possibly before ready.
-app.on('open-file', (event, path) => {
-  event.preventDefault();
-  openPaths([path]);
-});
-
-if (!app.requestSingleInstanceLock()) {
-  app.quit();
+if (isWriterLaunch(process.argv, app.isPackaged)) {
+  // no window, no single-instance lock: the bundled helper reads process.argv.slice(2) (its own
+  // arguments after the switch), does the job and exits with its code
+  void import(pathToFileURL(join(process.resourcesPath, 'native', 'writer', 'main.mjs')).href);
 } else {
-  app.on('second-instance', (_event, argv, workingDirectory) => {
-    if (win) {
-      if (win.isMinimized()) win.restore();
-      win.focus();
-    }
-    openPaths(filesFromArgv(argv, app.isPackaged).map((p) => resolve(workingDirectory, p)));
+  startApp();
+}
+
+/** The desktop app: the renderer's scheme, one instance, the window when ready. */
+function startApp(): void {
+  protocol.registerSchemesAsPrivileged([
+    { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true } },
+  ]);
+
+  // macOS delivers files opened with Flint through open-file, possibly before ready.
+  app.on('open-file', (event, path) => {
+    event.preventDefault();
+    openPaths([path]);
   });
 
-  void app.whenReady().then(() => {
-    protocol.handle(APP_SCHEME, async (request) => {
-      const file = await openStatic(rendererDir, new URL(request.url).pathname);
-      if (!file) return new Response('Not found', { status: 404 });
-      try {
-        return new Response(await file.handle.readFile(), { headers: { ...STATIC_HEADERS, 'content-type': contentType(file.path) } });
-      } finally {
-        await file.handle.close();
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+  } else {
+    app.on('second-instance', (_event, argv, workingDirectory) => {
+      if (win) {
+        if (win.isMinimized()) win.restore();
+        win.focus();
       }
+      openPaths(filesFromArgv(argv, app.isPackaged).map((p) => resolve(workingDirectory, p)));
     });
-    hardenSession();
-    registerIpc(ipcMain, { session: () => session, trusted });
-    installMenu({
-      openConfig: () =>
-        menuOpen(async (s) => {
-          const file = await HANDLERS['file:open-dialog'](s, { kind: 'config' });
-          return file && { kind: 'config', file };
-        }),
-      openImage: () =>
-        menuOpen(async (s) => {
-          const image = await HANDLERS['image:open-dialog'](s, {});
-          return image && { kind: 'image', image };
-        }),
-      about: () => app.showAboutPanel(),
-    });
-    createWindow();
-    app.on('activate', () => {
-      if (BrowserWindow.getAllWindows().length === 0) createWindow();
-    });
-  });
 
-  app.on('window-all-closed', () => {
-    if (process.platform !== 'darwin') app.quit();
-  });
+    void app.whenReady().then(() => {
+      protocol.handle(APP_SCHEME, async (request) => {
+        const file = await openStatic(rendererDir, new URL(request.url).pathname);
+        if (!file) return new Response('Not found', { status: 404 });
+        try {
+          return new Response(await file.handle.readFile(), { headers: { ...STATIC_HEADERS, 'content-type': contentType(file.path) } });
+        } finally {
+          await file.handle.close();
+        }
+      });
+      hardenSession();
+      registerIpc(ipcMain, { session: () => session, trusted });
+      installMenu({
+        openConfig: () =>
+          menuOpen(async (s) => {
+            const file = await HANDLERS['file:open-dialog'](s, { kind: 'config' });
+            return file && { kind: 'config', file };
+          }),
+        openImage: () =>
+          menuOpen(async (s) => {
+            const image = await HANDLERS['image:open-dialog'](s, {});
+            return image && { kind: 'image', image };
+          }),
+        about: () => app.showAboutPanel(),
+      });
+      createWindow();
+      app.on('activate', () => {
+        if (BrowserWindow.getAllWindows().length === 0) createWindow();
+      });
+    });
+
+    app.on('window-all-closed', () => {
+      if (process.platform !== 'darwin') app.quit();
+    });
+  }
 }

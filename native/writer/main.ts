@@ -1,9 +1,9 @@
 /**
  * The Flint writer helper: the only code that runs elevated, a thin shell around the writer engine
  * (electron/core/write/engine, the same code a root caller runs in-process). Reads one JSON job
- * (first line of stdin, or --job FILE), writes the image to the target devices and prints
- * progress as JSON lines (stdout, or --events FILE). See native/README.md for the protocol and
- * exit codes.
+ * (first line of stdin, or --job FILE), writes the image to the target devices (or, for a
+ * restore job, makes them normal drives again: electron/core/write/restore) and prints progress
+ * as JSON lines (stdout, or --events FILE). See native/README.md for the protocol and exit codes.
  *
  *   node out/native/writer/main.mjs [--job FILE] [--events FILE] [--cancel-file FILE]
  *   (this file bundled by build/bundle.ts; `npm run build`)
@@ -14,7 +14,8 @@
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { toErrorValue } from '../../electron/core/errors';
-import { decodeJob, type WriteJob } from '../../electron/core/write/job';
+import { decodeWriterJob, isRestoreJob, type WriterJob } from '../../electron/core/write/restore/job';
+import { runRestoreJob } from '../../electron/core/write/restore/run';
 import { HelperExit, type WriteEvent } from '../../electron/core/write/events';
 import { numericHook } from '../../electron/core/write/engine/hooks';
 import { runJob } from '../../electron/core/write/engine/run';
@@ -64,11 +65,11 @@ async function main(): Promise<number> {
     if (crashAt !== undefined && e.type === 'progress' && e.phase === 'write' && e.bytes >= crashAt) process.kill(process.pid, 'SIGKILL');
   };
   for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(sig, () => ac.abort());
-  let job: WriteJob;
+  let job: WriterJob;
   try {
     args = parseArgs(process.argv.slice(2));
     const text = args.job ? readFileSync(args.job, 'utf8') : await readJobLine(() => ac.abort());
-    job = decodeJob(text);
+    job = decodeWriterJob(text);
   } catch (err) {
     out({ type: 'fatal', error: toErrorValue(err) });
     return HelperExit.BAD_JOB;
@@ -79,8 +80,15 @@ async function main(): Promise<number> {
     timer = setInterval(() => existsSync(f) && ac.abort(), 250);
   }
   try {
-    out({ type: 'start', pid: process.pid, devices: job.targets.map((t) => t.device), imageSize: job.plan.imageSize });
-    const outcome = await runJob(job, platformOps(), ac.signal, out);
+    out({
+      type: 'start',
+      pid: process.pid,
+      devices: job.targets.map((t) => t.device),
+      imageSize: isRestoreJob(job) ? 0 : job.plan.imageSize,
+    });
+    const outcome = isRestoreJob(job)
+      ? await runRestoreJob(job, platformOps(), ac.signal, out)
+      : await runJob(job, platformOps(), ac.signal, out);
     const { results, cancelled } = outcome;
     out({ type: 'done', ...outcome, peakRssBytes: process.resourceUsage().maxRSS * 1024 });
     if (cancelled) return HelperExit.CANCELLED;

@@ -4,7 +4,7 @@
  * choices, never CLI flags), in the language in use (renderer/src/i18n). Codes outside the
  * catalogue show the core's message.
  */
-import type { ErrorParams, PxeOptionId, WarningParams } from '../../electron/contract/error-codes';
+import type { AccessHint, ErrorParams, PxeOptionId, RestoreStep, WarningParams } from '../../electron/contract/error-codes';
 import type { DriveInfo, ErrorValue, FlashEnding, TargetResult } from '../../electron/contract/api';
 import { formatDriveSize, formatNumber } from './format';
 import { tr as t } from './i18n';
@@ -28,6 +28,23 @@ const DOING: Record<ErrorParams['WRITE_IO_ERROR']['doing'], MessageKey> = {
   writing: 'errors.doing.writing',
   reading: 'errors.doing.reading',
 };
+
+/** What a restore was doing when a tool failed (electron/core/write/restore). */
+const RESTORE_STEPS: Record<RestoreStep, MessageKey> = {
+  wipe: 'errors.restoreStep.wipe',
+  partition: 'errors.restoreStep.partition',
+  format: 'errors.restoreStep.format',
+  check: 'errors.restoreStep.check',
+};
+
+/** Why a system refused access to a raw disk, and where to fix it. */
+const ACCESS_HINTS: Record<AccessHint, MessageKey> = {
+  'windows-volume': 'errors.WRITE_ACCESS_DENIED.windowsVolume',
+  'macos-privacy': 'errors.WRITE_ACCESS_DENIED.macosPrivacy',
+  permission: 'errors.WRITE_ACCESS_DENIED.permission',
+};
+
+const fsName = (f: 'fat32' | 'exfat') => (f === 'fat32' ? 'FAT32' : 'exFAT');
 
 /**
  * Messages of the codes the renderer makes itself (checks it runs before asking the core) and of
@@ -53,6 +70,11 @@ const ERRORS: Words = {
   WRITE_LOOP_NOT_ALLOWED: (p) => t('errors.WRITE_LOOP_NOT_ALLOWED', { device: p.device }),
   WRITE_TARGET_CHANGED: (p) => t('errors.WRITE_TARGET_CHANGED', { device: p.device }),
   WRITE_LARGE_UNCONFIRMED: (p) => t('errors.WRITE_LARGE_UNCONFIRMED', { device: p.device, size: size(p.size) }),
+  WRITE_INTERNAL_UNCONFIRMED: (p) =>
+    p.typed
+      ? t('errors.WRITE_INTERNAL_UNCONFIRMED.mismatch', { device: p.device, name: p.name })
+      : t('errors.WRITE_INTERNAL_UNCONFIRMED.untyped', { device: p.device, name: p.name }),
+  WRITE_ACCESS_DENIED: (p) => t(ACCESS_HINTS[p.hint], { device: p.device }),
   WRITE_DEVICE_BUSY: (p) =>
     p.mountpoint
       ? t('errors.WRITE_DEVICE_BUSY.mounted', { device: p.device, mountpoint: p.mountpoint })
@@ -113,6 +135,18 @@ const ERRORS: Words = {
   FLASH_TARGET_FAILED: (p) => t('errors.FLASH_TARGET_FAILED', { count: p.failed, total: formatNumber(p.total) }),
   FLASH_BUSY: () => t('errors.FLASH_BUSY'),
   FLASH_NOT_RUNNING: () => t('errors.FLASH_NOT_RUNNING'),
+  REFRESH_NOT_LIVE: (p) => t('errors.REFRESH_NOT_LIVE', { device: p.device }),
+  REFRESH_NO_STREAM: (p) => t('errors.REFRESH_NO_STREAM', { device: p.device, volumeId: p.volumeId }),
+  REFRESH_NO_ARCH: (p) => t('errors.REFRESH_NO_ARCH', { device: p.device }),
+  RESTORE_BAD_LABEL: (p) =>
+    p.problem === 'empty'
+      ? t('errors.RESTORE_BAD_LABEL.empty')
+      : p.problem === 'too-long'
+        ? t('errors.RESTORE_BAD_LABEL.tooLong', { label: p.label, filesystem: fsName(p.filesystem), max: p.max })
+        : t('errors.RESTORE_BAD_LABEL.character', { label: p.label, filesystem: fsName(p.filesystem), char: p.char ?? '' }),
+  RESTORE_TOOL_FAILED: (p) => t('errors.RESTORE_TOOL_FAILED', { device: p.device, tool: p.tool, step: t(RESTORE_STEPS[p.step]) }),
+  RESTORE_NO_PARTITION: (p) => t('errors.RESTORE_NO_PARTITION', { device: p.device, partition: p.partition }),
+  RESTORE_CHECK_FAILED: (p) => t('errors.RESTORE_CHECK_FAILED', { partition: p.partition, found: p.found, expected: p.expected }),
   WRITE_NO_ELEVATION_TOOL: (p) => t('errors.WRITE_NO_ELEVATION_TOOL', { tool: p.tool }),
   NETWORK_UNREACHABLE: (p) => t('errors.NETWORK_UNREACHABLE', { host: p.host }),
   PROXY_BAD_URL: (p) => t('errors.PROXY_BAD_URL', { proxy: p.proxy }),

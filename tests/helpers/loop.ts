@@ -15,21 +15,42 @@ export interface LoopDevice {
 
 const live = new Set<LoopDevice>();
 
+/** Options of createLoopDevice. */
+export interface LoopOptions {
+  /** Attach read-only, as a write-protected stick. */
+  readOnly?: boolean;
+  /** Logical sector size (`losetup --sector-size`): 4096 makes a 4K-native stand-in. */
+  sectorSize?: number;
+  /** Attach this existing file instead of a new sparse one (it is not deleted on removal). */
+  backing?: string;
+  /** Attach at this device name (`losetup DEVICE FILE`) instead of the first free one. */
+  at?: string;
+  /** Partition scanning: the kernel shows its partitions as /dev/loopNpM, as it does for a real stick. */
+  partscan?: boolean;
+}
+
 /**
  * Creates a sparse file of `size` bytes (in `dir`, default a fresh temp dir) and attaches it as a
- * loop device (read-only with `readOnly`, as a write-protected stick). Needs root and losetup.
+ * loop device (see LoopOptions). Needs root and losetup.
  * Every device made here is also removed on process exit.
  */
-export function createLoopDevice(size: number, dir?: string, opts: { readOnly?: boolean } = {}): LoopDevice {
+export function createLoopDevice(size: number, dir?: string, opts: LoopOptions = {}): LoopDevice {
   if (process.env.FLINT_TEST_PROJECT === 'unit') throw new Error('unit tests touch no device: move this test to tests/integration');
-  const ownDir = dir ? undefined : mkdtempSync(join(tmpdir(), 'flint-loop-'));
-  const backing = join(dir ?? ownDir!, `stick-${process.pid}-${live.size}-${Date.now()}.img`);
-  const fd = openSync(backing, 'w');
-  ftruncateSync(fd, size);
-  closeSync(fd);
-  const device = execFileSync('losetup', [...(opts.readOnly ? ['--read-only'] : []), '--find', '--show', backing], {
-    encoding: 'utf8',
-  }).trim();
+  const ownDir = dir || opts.backing ? undefined : mkdtempSync(join(tmpdir(), 'flint-loop-'));
+  const backing = opts.backing ?? join(dir ?? ownDir!, `stick-${process.pid}-${live.size}-${Date.now()}.img`);
+  if (!opts.backing) {
+    const fd = openSync(backing, 'w');
+    ftruncateSync(fd, size);
+    closeSync(fd);
+  }
+  const flags = [
+    ...(opts.readOnly ? ['--read-only'] : []),
+    ...(opts.sectorSize ? ['--sector-size', String(opts.sectorSize)] : []),
+    ...(opts.partscan ? ['--partscan'] : []),
+  ];
+  const device = opts.at
+    ? (execFileSync('losetup', [...flags, opts.at, backing]), opts.at)
+    : execFileSync('losetup', [...flags, '--find', '--show', backing], { encoding: 'utf8' }).trim();
   if (!/^\/dev\/loop\d+$/.test(device)) throw new Error(`losetup gave an unexpected name: ${device}`);
   let removed = false;
   const loop: LoopDevice = {
@@ -46,7 +67,7 @@ export function createLoopDevice(size: number, dir?: string, opts: { readOnly?: 
       } catch {
         /* already gone */
       }
-      rmSync(backing, { force: true });
+      if (!opts.backing) rmSync(backing, { force: true });
       if (ownDir) rmSync(ownDir, { recursive: true, force: true });
     },
   };

@@ -116,6 +116,7 @@ export function parseDarwinDrives(listXml: string, infoXml: Record<string, strin
       logicalBlockSize: blockSize,
       physicalBlockSize: blockSize,
       partitionTable: str(info.Content) || null,
+      sources: ['diskutil'],
     });
   }
   return markSystemDrives(drives, ctx);

@@ -1,15 +1,16 @@
 import { execFile } from 'node:child_process';
+import { readFileSync, statSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { FlintError } from '../errors';
 import { driveId } from './id';
 import { markSystemDrives } from './system';
-import type { Drive, DriveBus, SystemContext } from './types';
+import type { Drive, DriveBus, KernelIdentity, SystemContext } from './types';
 
 const run = promisify(execFile);
 
 /** The lsblk columns Flint reads (util-linux >= 2.37 for MOUNTPOINTS). */
 export const LSBLK_COLUMNS =
-  'NAME,KNAME,TYPE,SIZE,TRAN,RM,HOTPLUG,RO,SUBSYSTEMS,VENDOR,MODEL,SERIAL,PTTYPE,MOUNTPOINTS,LABEL,PHY-SEC,LOG-SEC,FSTYPE';
+  'NAME,KNAME,TYPE,SIZE,TRAN,RM,HOTPLUG,RO,SUBSYSTEMS,VENDOR,MODEL,SERIAL,PTTYPE,MOUNTPOINTS,LABEL,PHY-SEC,LOG-SEC,FSTYPE,MAJ:MIN,WWN,PTUUID';
 
 /** The argv of the lsblk call (optionally for one device). */
 export function lsblkArgs(device?: string): string[] {
@@ -37,7 +38,48 @@ export interface LsblkRow {
   fstype?: string | null;
   'phy-sec'?: number | string | null;
   'log-sec'?: number | string | null;
+  'maj:min'?: string | null;
+  wwn?: string | null;
+  ptuuid?: string | null;
   children?: LsblkRow[];
+}
+
+/**
+ * What lsblk does not print but /sys does, per device name (e.g. `loop3`): the disk sequence number
+ * and a loop device's backing file with its device:inode. Tests pass their own.
+ */
+export interface SysfsFacts {
+  diskseq?: number;
+  backingFile?: string;
+  /** device:inode of the backing file (absent when it cannot be stat'ed, e.g. deleted). */
+  backingId?: string;
+}
+
+/** Reads SysfsFacts from /sys/block/NAME (Documentation/ABI/stable/sysfs-block: diskseq, loop/backing_file). */
+export function readSysfsFacts(name: string): SysfsFacts {
+  const base = name.replace(/^\/dev\//, '');
+  if (!/^[A-Za-z0-9._-]+$/.test(base)) return {};
+  const read = (rel: string): string | undefined => {
+    try {
+      return readFileSync(`/sys/block/${base}/${rel}`, 'utf8').trim();
+    } catch {
+      return undefined;
+    }
+  };
+  const facts: SysfsFacts = {};
+  const seq = read('diskseq');
+  if (seq && /^\d+$/.test(seq)) facts.diskseq = Number(seq);
+  const backing = read('loop/backing_file');
+  if (backing) {
+    facts.backingFile = backing;
+    try {
+      const st = statSync(backing.replace(/ \(deleted\)$/, ''), { bigint: true });
+      facts.backingId = `${st.dev}:${st.ino}`;
+    } catch {
+      /* deleted or unreachable: the path alone names it */
+    }
+  }
+  return facts;
 }
 
 const flag = (v: boolean | string | null | undefined): boolean => v === true || v === '1' || v === 'true';
@@ -77,8 +119,23 @@ function collect(row: LsblkRow, mounts: string[], parts: string[]): void {
   }
 }
 
+/** The kernel identity of a row plus its sysfs facts (absent fields are left out). */
+function kernelOf(row: LsblkRow, sys: SysfsFacts): KernelIdentity {
+  const k: KernelIdentity = {};
+  const majMin = text(row['maj:min']);
+  if (majMin) k.majMin = majMin;
+  if (sys.diskseq !== undefined) k.diskseq = sys.diskseq;
+  const wwn = text(row.wwn);
+  if (wwn) k.wwn = wwn;
+  const ptuuid = text(row.ptuuid);
+  if (ptuuid) k.ptuuid = ptuuid;
+  if (sys.backingId) k.backing = sys.backingId;
+  else if (sys.backingFile) k.backing = `path:${sys.backingFile}`;
+  return k;
+}
+
 /** Turns one top-level lsblk row into a Drive (system flags are set later). */
-export function driveFromLsblk(row: LsblkRow): Drive {
+export function driveFromLsblk(row: LsblkRow, sys: SysfsFacts = {}): Drive {
   const mountpoints: string[] = [];
   const partitions: string[] = [];
   collect(row, mountpoints, partitions);
@@ -108,11 +165,21 @@ export function driveFromLsblk(row: LsblkRow): Drive {
     logicalBlockSize: num(row['log-sec'], 512) || 512,
     physicalBlockSize: num(row['phy-sec'], 512) || 512,
     partitionTable: text(row.pttype) || null,
+    kernel: kernelOf(row, sys),
+    ...(sys.backingFile ? { backingFile: sys.backingFile } : {}),
+    sources: ['lsblk'],
   };
 }
 
-/** Parses `lsblk --json` output into Drives, dropping zram/ram, and classifies system disks. */
-export function parseLsblk(json: string | { blockdevices?: LsblkRow[] }, ctx: SystemContext): Drive[] {
+/**
+ * Parses `lsblk --json` output into Drives, dropping zram/ram, and classifies system disks.
+ * `sys` adds what /sys knows of each device (default: nothing, for recordings).
+ */
+export function parseLsblk(
+  json: string | { blockdevices?: LsblkRow[] },
+  ctx: SystemContext,
+  sys: (name: string) => SysfsFacts = () => ({}),
+): Drive[] {
   let data: { blockdevices?: LsblkRow[] };
   try {
     data = typeof json === 'string' ? JSON.parse(json) : json;
@@ -122,7 +189,7 @@ export function parseLsblk(json: string | { blockdevices?: LsblkRow[] }, ctx: Sy
   if (!data || !Array.isArray(data.blockdevices)) {
     throw new FlintError('DRIVES_LIST_FAILED', 'lsblk output has no "blockdevices" list');
   }
-  const drives = data.blockdevices.filter((r) => r && typeof r.name === 'string' && !ignored(r)).map(driveFromLsblk);
+  const drives = data.blockdevices.filter((r) => r && typeof r.name === 'string' && !ignored(r)).map((r) => driveFromLsblk(r, sys(r.name)));
   return markSystemDrives(drives, ctx);
 }
 
@@ -136,5 +203,5 @@ export async function listLinuxDrives(ctx: SystemContext): Promise<Drive[]> {
       (err as Error).message,
     ]);
   }
-  return parseLsblk(stdout, ctx);
+  return parseLsblk(stdout, ctx, readSysfsFacts);
 }

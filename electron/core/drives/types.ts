@@ -37,9 +37,45 @@ export interface Drive {
   physicalBlockSize: number;
   /** 'gpt', 'dos', ... or null when there is no partition table. */
   partitionTable: string | null;
+  /**
+   * What the kernel (or Windows) says identifies this very device beyond size, serial and model,
+   * so that two same-size sticks without a serial cannot be swapped unnoticed (see KernelIdentity).
+   */
+  kernel?: KernelIdentity;
+  /**
+   * The system calls the disk fixed although its bus may be USB or SD (drivelist's isSystem on a
+   * non-removable disk), or nothing vouched for it: an internal disk for the target rule.
+   */
+  fixed?: boolean;
+  /** Windows: the disk is offline (nothing of it is mounted; diskpart cannot clean it). */
+  offline?: boolean;
+  /** A loop device's backing file, as the kernel names it. */
+  backingFile?: string;
+  /** Where the classification came from: 'lsblk', 'get-disk', 'diskutil', plus 'drivelist' when it agreed to be asked. */
+  sources?: string[];
+}
+
+/**
+ * The kernel's identity of a device (Linux: /sys/block and lsblk; Windows: Get-Disk). Every field
+ * is optional: a field that is absent is not compared. `diskseq` changes whenever the medium or
+ * a loop device's backing file changes (Linux >= 5.15, block/genhd.c inc_diskseq), which catches a
+ * swap that keeps the same device name and major:minor.
+ */
+export interface KernelIdentity {
+  /** major:minor (Linux) */
+  majMin?: string;
+  /** The disk sequence number (Linux /sys/block/NAME/diskseq). */
+  diskseq?: number;
+  /** The world wide name (lsblk WWN; Windows Get-Disk UniqueId). */
+  wwn?: string;
+  /** The partition table's id (lsblk PTUUID: GPT disk GUID or MBR signature; Windows Get-Disk Guid or Signature). */
+  ptuuid?: string;
+  /** A loop device's backing file as device:inode (it is what the loop device is). */
+  backing?: string;
 }
 
 /** Paths whose disks are protected: the running program, the source image (besides /, /boot, swap). */
 export interface SystemContext {
-  protectedPaths: { path: string; reason: string }[];
+  /** `fileId` (device:inode, see fileIdOf) also protects loop devices backed by the file. */
+  protectedPaths: { path: string; reason: string; fileId?: string }[];
 }

@@ -3,14 +3,14 @@ import { promisify } from 'node:util';
 import { FlintError } from '../errors';
 import { driveId } from './id';
 import { markSystemDrives } from './system';
-import type { Drive, DriveBus, SystemContext } from './types';
+import type { Drive, DriveBus, KernelIdentity, SystemContext } from './types';
 
 const run = promisify(execFile);
 
 /** PowerShell that prints disks and partitions as one JSON object. */
 export const LIST_DISKS_SCRIPT = [
   '$ErrorActionPreference = "Stop"',
-  '$d = @(Get-Disk | Select-Object Number,FriendlyName,Manufacturer,Model,SerialNumber,Size,BusType,IsReadOnly,IsOffline,IsSystem,IsBoot,LogicalSectorSize,PhysicalSectorSize,PartitionStyle)',
+  '$d = @(Get-Disk | Select-Object Number,FriendlyName,Manufacturer,Model,SerialNumber,Size,BusType,IsReadOnly,IsOffline,IsSystem,IsBoot,LogicalSectorSize,PhysicalSectorSize,PartitionStyle,Guid,Signature,UniqueId)',
   '$p = @(Get-Partition | Select-Object DiskNumber,PartitionNumber,DriveLetter,Size,IsSystem,IsBoot,Type)',
   '[pscustomobject]@{ disks = $d; partitions = $p } | ConvertTo-Json -Depth 4 -Compress',
 ].join('; ');
@@ -42,6 +42,12 @@ export interface WinDisk {
   LogicalSectorSize?: number | null;
   PhysicalSectorSize?: number | null;
   PartitionStyle?: number | string | null;
+  /** GPT disk GUID ("{...}"), null on MBR disks. */
+  Guid?: string | null;
+  /** MBR disk signature, null on GPT disks. */
+  Signature?: number | null;
+  /** The storage device's unique id (a WWN-like string). */
+  UniqueId?: string | null;
 }
 
 /** One MSFT_Partition (DriveLetter is a char: a string, a code point, or NUL when unassigned). */
@@ -99,6 +105,17 @@ function letterOf(v: string | number | null | undefined): string | null {
 
 const list = <T>(v: T | T[] | null | undefined): T[] => (v == null ? [] : Array.isArray(v) ? v : [v]);
 
+/** The identity Windows gives a disk beyond its number: partition table id and unique id. */
+function kernelOf(d: WinDisk): KernelIdentity {
+  const k: KernelIdentity = {};
+  const guid = (d.Guid ?? '').trim();
+  if (guid) k.ptuuid = guid.replace(/^\{|\}$/g, '').toLowerCase();
+  else if (typeof d.Signature === 'number' && d.Signature > 0) k.ptuuid = d.Signature.toString(16).padStart(8, '0');
+  const uid = (d.UniqueId ?? '').trim();
+  if (uid) k.wwn = uid;
+  return k;
+}
+
 /** Builds Drives from the listing JSON; boot and system disks (or partitions) count as system. */
 export function parseWindowsDrives(json: string, ctx: SystemContext): Drive[] {
   let data: { disks?: WinDisk | WinDisk[]; partitions?: WinPartition | WinPartition[] };
@@ -140,6 +157,9 @@ export function parseWindowsDrives(json: string, ctx: SystemContext): Drive[] {
       logicalBlockSize: d.LogicalSectorSize || 512,
       physicalBlockSize: d.PhysicalSectorSize || d.LogicalSectorSize || 512,
       partitionTable: partitionStyle(d.PartitionStyle),
+      kernel: kernelOf(d),
+      ...(d.IsOffline ? { offline: true } : {}),
+      sources: ['get-disk'],
     };
     if (d.IsBoot || d.IsSystem || mine.some((p) => p.IsBoot || p.IsSystem)) {
       drive.system = true;

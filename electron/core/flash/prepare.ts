@@ -88,7 +88,11 @@ async function prepareCustomization(facts: IsoFacts, c: FlashCustomization): Pro
 }
 
 /** Checks the targets against the rules on one listing; throws the first refusal. */
-function checkTargets(req: FlashRequest, drives: Drive[], rules: TargetRules): { drive: Drive; warnings: PreparedTarget['warnings'] }[] {
+function checkTargets(
+  req: FlashRequest,
+  drives: Drive[],
+  rules: TargetRules,
+): { drive: Drive; warnings: PreparedTarget['warnings']; confirmedName?: string }[] {
   const seen = new Set<string>();
   return req.targets.map((spec) => {
     const drive = findTarget(spec.device, drives);
@@ -97,9 +101,9 @@ function checkTargets(req: FlashRequest, drives: Drive[], rules: TargetRules): {
     }
     seen.add(drive.device);
     if (spec.seen) checkIdentity(spec.seen, drive);
-    const a = assessTarget(drive, rules);
+    const a = assessTarget(drive, { ...rules, confirmedName: spec.confirmedName });
     if (a.refusal) throw a.refusal;
-    return { drive, warnings: a.warnings };
+    return { drive, warnings: a.warnings, ...(spec.confirmedName !== undefined ? { confirmedName: spec.confirmedName } : {}) };
   });
 }
 

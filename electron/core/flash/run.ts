@@ -103,7 +103,7 @@ export async function runFlash(prepared: PreparedFlash, hooks: RunHooks = {}): P
         {
           image: image.path,
           plan: c.plan,
-          targets: targets.map((t) => identityOf(t.drive)),
+          targets: targets.map((t) => identityOf(t.drive, t.confirmedName)),
           allowLoop: req.allowLoop ?? false,
           verify: req.verify !== false,
           eject: req.eject === true,

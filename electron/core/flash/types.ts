@@ -67,6 +67,8 @@ export interface FlashTargetSpec {
   seen?: DriveIdentity;
   /** A customization of its own (one config per stick); absent: the job's. */
   customization?: FlashCustomization;
+  /** An internal disk: the name typed to confirm it (target-safety.ts confirmationName). */
+  confirmedName?: string;
 }
 
 /** Everything one flash needs, from any front end. */
@@ -118,6 +120,8 @@ export interface PreparedTarget {
   drive: Drive;
   warnings: WarningValue[];
   customization: PreparedCustomization;
+  /** The name typed for an internal disk (the writer checks it again). */
+  confirmedName?: string;
 }
 
 /** A checked flash, ready to be confirmed and run: nothing has been written yet. */

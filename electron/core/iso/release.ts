@@ -57,6 +57,22 @@ export function streamOfVersion(version: string): string | null {
 }
 
 /**
+ * Orders two Fedora CoreOS versions of one stream: by major version, then build date, then the
+ * build's serial A (Design.md "Version numbers": X.Y.Z.A, Y the date of the snapshot, A counting
+ * builds of that day). Null when either is not such a version (a developer or RHCOS build).
+ */
+export function compareVersions(a: string, b: string): number | null {
+  const pa = FCOS_VERSION.exec(a);
+  const pb = FCOS_VERSION.exec(b);
+  if (!pa || !pb || pa[3] === 'dev' || pb[3] === 'dev') return null;
+  for (const i of [1, 2, 4]) {
+    const d = Number(pa[i]) - Number(pb[i]);
+    if (d !== 0) return Math.sign(d);
+  }
+  return 0;
+}
+
+/**
  * Identifies the release from the volume id, falling back to the `coreos.liveiso=` karg when the
  * volume id is not a CoreOS one (a relabelled copy still boots with the original karg).
  */

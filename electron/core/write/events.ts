@@ -1,8 +1,12 @@
 import type { FlashEnding, WarningValue } from '../../contract/error-codes';
 import type { FlintErrorValue } from '../errors';
+import type { RestoredVolume } from './restore/plan';
 
-/** The phases a target goes through, in order. */
-export type WritePhase = 'check' | 'unmount' | 'write' | 'flush' | 'verify' | 'ignition' | 'eject' | 'wipe';
+/**
+ * The phases a target goes through, in order (a restore job: check, unmount, then the steps of
+ * RestoreStep: wipe, partition, format, check).
+ */
+export type WritePhase = 'check' | 'unmount' | 'write' | 'flush' | 'verify' | 'ignition' | 'eject' | 'wipe' | 'partition' | 'format';
 
 /** Progress of one target (one JSON line of the helper). */
 export interface WriteProgressEvent {
@@ -21,7 +25,7 @@ export interface WriteStartEvent {
   pid: number;
   devices: string[];
   imageSize: number;
-  /** 'direct' (O_DIRECT, page cache bypassed) or 'sync' (buffered + fdatasync every few MiB). */
+  /** 'direct' (O_DIRECT, page cache bypassed) or 'buffered' (the system's path, fdatasync every few MiB). */
   mode?: string;
 }
 
@@ -56,6 +60,8 @@ export interface TargetResult {
   eject?: { ejected: boolean };
   /** Milliseconds spent writing (open to flushed) and reading back. */
   timings: { writeMs?: number; verifyMs?: number };
+  /** A restore job's target: the partition and file system made, as read back. */
+  restored?: RestoredVolume;
 }
 
 /** One target finished (success or failure). */

@@ -22,7 +22,8 @@ import {
   type LaunchPlan,
 } from './elevate';
 import { parseEventLine, type TargetResult, type WriteEvent } from './events';
-import { encodeJob, type WriteJob } from './job';
+import { encodeJob } from './job';
+import { encodeRestoreJob, isRestoreJob, type WriterJob } from './restore/job';
 import type { WriterLauncher, WriterHooks, WriterRun } from './writers';
 
 /** How the helper is started. */
@@ -40,7 +41,7 @@ export function helperWriter(o: HelperWriterOptions = {}): WriterLauncher {
   return {
     kind: 'helper',
     async run(job, hooks = {}) {
-      const jobText = encodeJob(job);
+      const jobText = isRestoreJob(job) ? encodeRestoreJob(job) : encodeJob(job);
       const transport = o.transport ?? (process.platform === 'linux' ? 'stdio' : 'files');
       const dir = transport === 'files' ? mkdtempSync(join(tmpdir(), 'flint-write-')) : null;
       const files = dir ? { job: join(dir, 'job.json'), events: join(dir, 'events.jsonl'), cancel: join(dir, 'cancel') } : undefined;
@@ -49,7 +50,13 @@ export function helperWriter(o: HelperWriterOptions = {}): WriterLauncher {
           writeFileSync(files.job, jobText, { mode: 0o600 });
           writeFileSync(files.events, '', { mode: 0o600 });
         }
-        const plan = planLaunch({ privileged: isPrivileged(), helper: o.helper ?? devHelperCommand(), files, textPrompt: o.textPrompt });
+        const given = o.helper ?? devHelperCommand();
+        const plan = planLaunch({
+          privileged: isPrivileged(),
+          helper: given.prepare ? given.prepare() : given,
+          files,
+          textPrompt: o.textPrompt,
+        });
         return await runHelper(plan, job, jobText, files, hooks);
       } finally {
         if (dir) rmSync(dir, { recursive: true, force: true });
@@ -60,7 +67,7 @@ export function helperWriter(o: HelperWriterOptions = {}): WriterLauncher {
 
 async function runHelper(
   plan: LaunchPlan,
-  job: WriteJob,
+  job: WriterJob,
   jobText: string,
   files: { events: string; cancel: string } | undefined,
   hooks: WriterHooks,

@@ -2,6 +2,7 @@ import { ERROR_CODES } from '../../contract/error-codes';
 import { codedError, type FlintError } from '../errors';
 import { normalizePlan, type PatchPlan } from '../iso/plan';
 import type { DriveIdentity } from '../drives/target-safety';
+import type { KernelIdentity } from '../drives/types';
 
 /** Version of the job format the helper understands. */
 export const JOB_VERSION = 1;
@@ -54,6 +55,43 @@ export function encodeJob(job: WriteJob): string {
   return JSON.stringify(json);
 }
 
+/**
+ * An absolute path of an image file on POSIX or Windows: `/...`, `C:\...`, a UNC share
+ * `\\server\share\...`, or the long-path forms `\\?\C:\...` and `\\?\UNC\server\share\...`
+ * (Microsoft's "Naming Files, Paths, and Namespaces"). The device namespace `\\.\` names disks,
+ * not images, and is refused.
+ */
+export function isAbsoluteImagePath(p: string): boolean {
+  if (p.includes('\0')) return false;
+  if (p.startsWith('/')) return true;
+  if (/^[A-Za-z]:\\/.test(p)) return true;
+  if (/^\\\\\?\\([A-Za-z]:\\|UNC\\[^\\]+\\[^\\]+)/i.test(p)) return true;
+  return /^\\\\[^\\?.][^\\]*\\[^\\]+/.test(p);
+}
+
+const optStr = (v: unknown) => v === undefined || (typeof v === 'string' && v.length <= 256);
+
+/** A KernelIdentity as JSON: optional short strings, diskseq a non-negative integer. */
+function isKernelIdentity(k: unknown): k is KernelIdentity {
+  if (!k || typeof k !== 'object' || Array.isArray(k)) return false;
+  const o = k as Record<string, unknown>;
+  return (
+    optStr(o.majMin) &&
+    optStr(o.wwn) &&
+    optStr(o.ptuuid) &&
+    optStr(o.backing) &&
+    (o.diskseq === undefined || (Number.isSafeInteger(o.diskseq) && (o.diskseq as number) >= 0))
+  );
+}
+
+/** Only the known fields of a kernel identity. */
+function pickKernel(k: KernelIdentity): KernelIdentity {
+  const out: KernelIdentity = {};
+  for (const key of ['majMin', 'diskseq', 'wwn', 'ptuuid', 'backing'] as const)
+    if (k[key] !== undefined) (out as Record<string, unknown>)[key] = k[key];
+  return out;
+}
+
 const bad = (why: string): FlintError => codedError(ERROR_CODES.WRITE_JOB_INVALID, { reason: why }, `invalid write job: ${why}`);
 
 /** Parses and validates a job; throws JOB_INVALID naming the first problem. */
@@ -66,8 +104,7 @@ export function decodeJob(text: string): WriteJob {
   }
   if (!j || typeof j !== 'object') throw bad('not an object');
   if (j.version !== JOB_VERSION) throw bad(`version ${String(j.version)} (expected ${JOB_VERSION})`);
-  if (typeof j.image !== 'string' || (!j.image.startsWith('/') && !/^[A-Za-z]:\\/.test(j.image)))
-    throw bad('image must be an absolute path');
+  if (typeof j.image !== 'string' || !isAbsoluteImagePath(j.image)) throw bad('image must be an absolute path');
   if (!j.plan || !Number.isSafeInteger(j.plan.imageSize) || j.plan.imageSize <= 0 || !Array.isArray(j.plan.writes)) {
     throw bad('plan must have a positive imageSize and a writes list');
   }
@@ -89,6 +126,9 @@ export function decodeJob(text: string): WriteJob {
     }
     if (seen.has(t.device)) throw bad(`target ${t.device} given twice`);
     seen.add(t.device);
+    if (t.confirmedName !== undefined && typeof t.confirmedName !== 'string')
+      throw bad(`target ${t.device}: confirmedName must be a string`);
+    if (t.kernel !== undefined && !isKernelIdentity(t.kernel)) throw bad(`target ${t.device}: malformed kernel identity`);
   }
   if (j.expectIgnitionSha256 !== undefined && j.expectIgnitionSha256 !== null && !/^[0-9a-f]{64}$/.test(j.expectIgnitionSha256)) {
     throw bad('expectIgnitionSha256 must be 64 hex digits or null');
@@ -96,7 +136,14 @@ export function decodeJob(text: string): WriteJob {
   return {
     image: j.image,
     plan: normalizePlan(j.plan.imageSize, writes),
-    targets: j.targets.map((t) => ({ device: t.device, size: t.size, serial: t.serial, model: t.model })),
+    targets: j.targets.map((t) => ({
+      device: t.device,
+      size: t.size,
+      serial: t.serial,
+      model: t.model,
+      ...(t.kernel ? { kernel: pickKernel(t.kernel) } : {}),
+      ...(t.confirmedName !== undefined ? { confirmedName: t.confirmedName } : {}),
+    })),
     allowLoop: j.allowLoop === true,
     verify: j.verify !== false,
     eject: j.eject === true,

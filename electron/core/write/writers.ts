@@ -1,11 +1,12 @@
 /**
- * Who runs a write job: the writer engine in this process (a caller that already has the rights
+ * Who runs a write (or restore) job: the writer engine in this process (a caller that already has the rights
  * to write raw devices, e.g. `sudo flint burn` or `flint ui` as root), or the privileged helper
  * started elevated (an unprivileged caller). The flash job takes either, or a test stand-in,
  * through this one interface.
  */
 import type { WriteEvent, TargetResult } from './events';
-import type { WriteJob } from './job';
+import { isRestoreJob, type WriterJob } from './restore/job';
+import { runRestoreJob } from './restore/run';
 import { helperWriter, type HelperWriterOptions } from './helper-writer';
 import { isPrivileged } from './elevate';
 import { runJob } from './engine/run';
@@ -31,7 +32,7 @@ export interface WriterHooks {
 export interface WriterLauncher {
   /** `in-process` or `helper` (reports, logs). */
   readonly kind: 'in-process' | 'helper' | 'test';
-  run(job: WriteJob, hooks?: WriterHooks): Promise<WriterRun>;
+  run(job: WriterJob, hooks?: WriterHooks): Promise<WriterRun>;
 }
 
 /** The writer engine in this process (needs the rights to open raw devices). */
@@ -41,8 +42,15 @@ export function inProcessWriter(ops?: PlatformOps): WriterLauncher {
     async run(job, hooks = {}) {
       const emit = hooks.onEvent ?? (() => undefined);
       const signal = hooks.signal ?? new AbortController().signal;
-      emit({ type: 'start', pid: process.pid, devices: job.targets.map((t) => t.device), imageSize: job.plan.imageSize });
-      const out = await runJob(job, ops ?? platformOps(), signal, emit);
+      emit({
+        type: 'start',
+        pid: process.pid,
+        devices: job.targets.map((t) => t.device),
+        imageSize: isRestoreJob(job) ? 0 : job.plan.imageSize,
+      });
+      const out = isRestoreJob(job)
+        ? await runRestoreJob(job, ops ?? platformOps(), signal, emit)
+        : await runJob(job, ops ?? platformOps(), signal, emit);
       emit({ type: 'done', ...out });
       return out;
     },

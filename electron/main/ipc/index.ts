@@ -8,6 +8,7 @@ import { FLASH_CHANNELS, registerFlashIpc } from './flash';
 import { IMAGE_CHANNELS, registerImageIpc } from './images';
 import { OPTION_CHANNELS, registerOptionIpc } from './options';
 import { PXE_CHANNELS, registerPxeIpc } from './pxe';
+import { STICK_CHANNELS, registerStickIpc } from './sticks';
 
 /** Every channel bound by the feature files (tests compare it with the contract). */
 export const BOUND_CHANNELS = [
@@ -18,6 +19,7 @@ export const BOUND_CHANNELS = [
   ...DRIVE_CHANNELS,
   ...FLASH_CHANNELS,
   ...PXE_CHANNELS,
+  ...STICK_CHANNELS,
 ];
 
 /** Registers all IPC handlers on `ipc`. */
@@ -29,4 +31,5 @@ export function registerIpc(ipc: IpcMain, ctx: IpcContext): void {
   registerDriveIpc(ipc, ctx);
   registerFlashIpc(ipc, ctx);
   registerPxeIpc(ipc, ctx);
+  registerStickIpc(ipc, ctx);
 }

@@ -1,12 +1,15 @@
 import { useEffect, useRef } from 'react';
 import { formatDriveSize } from '../format';
 import { useWizard } from '../store';
-import { driveName, isLarge, selectedDrives } from '../store/targets';
+import { untypedNames } from '../store/flash';
+import { driveName, isLarge, nameMatches, needsTypedName, selectedDrives } from '../store/targets';
+import { Trans } from 'react-i18next';
 import { useT } from '../i18n/use-t';
 
 /**
  * The confirmation naming every drive that will be erased by device, model, size and serial (as
- * `flint burn` asks); Escape cancels, focus stays inside.
+ * `flint burn` asks); an internal disk's name must be typed (as Raspberry Pi Imager asks for the
+ * disks it counts as system); Escape cancels, focus stays inside.
  */
 export function ConfirmDialog() {
   const t = useT();
@@ -23,7 +26,8 @@ export function ConfirmDialog() {
       if (before?.isConnected) before.focus();
     };
   }, []);
-  const canGo = large.length === 0 || s.confirmLarge;
+  const internal = drives.filter(needsTypedName);
+  const canGo = (large.length === 0 || s.confirmLarge) && untypedNames(s).length === 0;
   return (
     <div className="backdrop">
       <div
@@ -73,6 +77,25 @@ export function ConfirmDialog() {
             </span>
           </label>
         )}
+        {internal.map((d) => (
+          <label key={d.id} className="field">
+            <span>
+              <Trans
+                i18nKey="confirm.typeName"
+                values={{ device: d.device, name: d.confirmName }}
+                components={{ strong: <strong />, code: <code /> }}
+              />
+            </span>
+            <input
+              type="text"
+              autoComplete="off"
+              spellCheck={false}
+              value={s.typedNames[d.id] ?? ''}
+              aria-invalid={!nameMatches(d, s.typedNames[d.id])}
+              onChange={(e) => s.setTypedName(d.id, e.currentTarget.value)}
+            />
+          </label>
+        ))}
         <div className="actions">
           <button ref={cancelRef} type="button" className="btn" onClick={s.cancelConfirm}>
             {t('confirm.cancel')}

@@ -1,14 +1,18 @@
 import { formatDriveSize, formatNumber } from '../format';
 import { useWizard } from '../store';
 import { refusalText } from '../messages';
-import { driveName, isLarge, isSelectable } from '../store/targets';
+import { driveName, isLarge, isSelectable, needsTypedName } from '../store/targets';
 import { ErrorNotice } from './ErrorNotice';
+import { StickActions, StickRelease, UpdateStickButton } from './StickActions';
 import { useT } from '../i18n/use-t';
 
 /**
- * Step 4: the live drive list; system drives hidden (and never selectable); several sticks. A
- * drive the core refuses (system, read-only, too small for the chosen image) says why, with sizes,
- * and cannot be ticked.
+ * Step 4: the live drive list, the one target rule of every front end: USB sticks and SD cards;
+ * internal disks only with "show internal and system disks" (ticked, then their name typed in the
+ * confirmation), system disks never selectable; several sticks. A drive the core refuses
+ * (system, read-only, too small for the chosen image) says why, with sizes, and cannot be ticked.
+ * A drive holding a CoreOS live image shows its release, and when its stream has a newer one,
+ * "Update to ..." (StickActions.tsx); selected drives can also be restored.
  */
 export function TargetStep() {
   const t = useT();
@@ -21,7 +25,8 @@ export function TargetStep() {
   const toggle = useWizard((s) => s.toggleDrive);
   const setShowHidden = useWizard((s) => s.setShowHidden);
   const refresh = useWizard((s) => s.refreshDrives);
-  const visible = drives.filter((d) => showHidden || !d.system);
+  const sticks = useWizard((s) => s.stickInfo);
+  const visible = drives.filter((d) => showHidden || (!d.system && !d.internal));
   const largePicked = drives.filter((d) => selected.includes(d.id) && isLarge(d));
   return (
     <>
@@ -62,9 +67,11 @@ export function TargetStep() {
               {visible.map((d) => {
                 const on = selected.includes(d.id);
                 const can = isSelectable(d);
-                const why = refusalText(d);
+                // an internal disk's "type its name" is asked in the confirmation, not shown as a refusal
+                const why = needsTypedName(d) ? '' : refusalText(d);
+                const stick = sticks[d.id];
                 return (
-                  <tr key={d.id} className={`${on ? 'selected' : ''}${d.system ? ' hidden-drive' : ''}`}>
+                  <tr key={d.id} className={`${on ? 'selected' : ''}${d.system || d.internal ? ' hidden-drive' : ''}`}>
                     <td>
                       <input
                         type="checkbox"
@@ -92,6 +99,7 @@ export function TargetStep() {
                     <td>
                       <div className="row">
                         {d.system && <span className="badge err">{t('target.system')}</span>}
+                        {d.internal && !d.system && <span className="badge warn">{t('target.internal')}</span>}
                         {d.readOnly && <span className="badge">{t('target.readOnly')}</span>}
                         {d.refusal?.code === 'WRITE_TOO_SMALL' && <span className="badge err">{t('target.tooSmall')}</span>}
                         {!d.system && isLarge(d) && <span className="badge warn">{t('target.large')}</span>}
@@ -101,7 +109,9 @@ export function TargetStep() {
                             {t('target.mounted')}
                           </span>
                         )}
+                        <StickRelease info={stick} />
                       </div>
+                      {stick?.status === 'update' && !d.readOnly && <UpdateStickButton drive={d} info={stick} />}
                     </td>
                   </tr>
                 );
@@ -121,6 +131,7 @@ export function TargetStep() {
           <span>{t('target.largeHint', { count: largePicked.length })}</span>
         </div>
       )}
+      <StickActions />
     </>
   );
 }

@@ -2,7 +2,7 @@ import type { DriveInfo, ErrorValue, FlashFinished, FlashPhase, FlashProgress, T
 import { configReady } from './config';
 import { withRate, type TimedProgress } from './rate';
 import { optionProblems, toCustomizeOptions } from './options';
-import { isLarge, selectedDrives } from './targets';
+import { isLarge, nameMatches, needsTypedName, selectedDrives } from './targets';
 import type { SliceCreator, WizardState } from './types';
 import type { MessageKey } from '../i18n/keys';
 
@@ -36,6 +36,8 @@ export interface FlashSlice {
   verify: boolean;
   /** The user ticked "yes, these large drives" in the confirmation. */
   confirmLarge: boolean;
+  /** Internal disks: the name typed in the confirmation, by drive id. */
+  typedNames: Record<string, string>;
   /** "Save customized ISO…" result. */
   saved?: { path: string; size: number };
   saveBusy: boolean;
@@ -44,6 +46,7 @@ export interface FlashSlice {
   setEject(v: boolean): void;
   setVerify(v: boolean): void;
   setConfirmLarge(v: boolean): void;
+  setTypedName(driveId: string, name: string): void;
   /** Opens the confirmation naming the drives. */
   requestFlash(): void;
   cancelConfirm(): void;
@@ -69,6 +72,11 @@ export function flashBlockers(s: WizardState): MessageKey[] {
   return out;
 }
 
+/** The selected internal disks whose name was not typed yet (the confirmation waits for them). */
+export function untypedNames(s: WizardState): DriveInfo[] {
+  return selectedDrives(s).filter((d) => needsTypedName(d) && !nameMatches(d, s.typedNames[d.id]));
+}
+
 /** Index of a phase in PHASES. */
 export function phaseIndex(p: FlashPhase): number {
   return PHASES.findIndex((x) => x.id === p);
@@ -83,6 +91,7 @@ export const createFlashSlice: SliceCreator<FlashSlice> = (set, get, api) => ({
   eject: false,
   verify: true,
   confirmLarge: false,
+  typedNames: {},
   saveBusy: false,
 
   setEject(v) {
@@ -94,10 +103,13 @@ export const createFlashSlice: SliceCreator<FlashSlice> = (set, get, api) => ({
   setConfirmLarge(v) {
     set({ confirmLarge: v });
   },
+  setTypedName(driveId, name) {
+    set({ typedNames: { ...get().typedNames, [driveId]: name } });
+  },
 
   requestFlash() {
     if (flashBlockers(get()).length > 0) return;
-    set({ flashStatus: 'confirming', confirmLarge: false, flashError: undefined });
+    set({ flashStatus: 'confirming', confirmLarge: false, typedNames: {}, flashError: undefined });
   },
 
   cancelConfirm() {
@@ -110,6 +122,13 @@ export const createFlashSlice: SliceCreator<FlashSlice> = (set, get, api) => ({
     if (!image || flashBlockers(s).length > 0) return;
     const needsLarge = selectedDrives(s).some(isLarge);
     if (needsLarge && !s.confirmLarge) return;
+    if (untypedNames(s).length > 0) return;
+    // the core checks each typed name again, against the disk it lists right before writing
+    const confirmedNames = Object.fromEntries(
+      selectedDrives(s)
+        .filter(needsTypedName)
+        .map((d) => [d.id, s.typedNames[d.id].trim()]),
+    );
     set({
       flashStatus: 'starting',
       progress: {},
@@ -127,6 +146,7 @@ export const createFlashSlice: SliceCreator<FlashSlice> = (set, get, api) => ({
       verify: s.verify,
       eject: s.eject,
       confirmLarge: needsLarge && s.confirmLarge,
+      ...(Object.keys(confirmedNames).length ? { confirmedNames } : {}),
     });
     if (!r.ok) return set({ flashStatus: 'idle', flashError: r.error });
     // events may have arrived before the answer: keep them if they carry this job id

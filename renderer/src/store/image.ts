@@ -7,6 +7,23 @@ export const STREAMS = ['stable', 'testing', 'next'] as const;
 /** Architectures Fedora CoreOS publishes live ISOs for. */
 export const ARCHES = ['x86_64', 'aarch64', 'ppc64le', 's390x'] as const;
 
+/**
+ * True when FCOS release `a` is older than `b`, both of the form major.date.stream.build
+ * (44.20260707.3.1); compared as electron/core/iso/release.ts compareVersions does: major, date,
+ * then build. Other forms (developer builds) are never called older.
+ */
+export function olderRelease(a: string, b: string): boolean {
+  const parts = (v: string) => /^(\d+)\.(\d{8})\.(\d+)\.(\d+)$/.exec(v);
+  const pa = parts(a);
+  const pb = parts(b);
+  if (!pa || !pb) return false;
+  for (const i of [1, 2, 4]) {
+    const d = Number(pa[i]) - Number(pb[i]);
+    if (d !== 0) return d < 0;
+  }
+  return false;
+}
+
 /** Where the live ISO comes from. */
 export type ImageSource = 'stream' | 'local';
 

@@ -7,6 +7,7 @@ import { createFlashSlice } from './flash';
 import { createImageSlice } from './image';
 import { createNetbootSlice } from './netboot';
 import { createOptionsSlice } from './options';
+import { createSticksSlice } from './sticks';
 import { createTargetsSlice } from './targets';
 import type { WizardState, WizardStore } from './types';
 import { createUiSlice } from './ui';
@@ -23,6 +24,7 @@ export function createWizardStore(api: FlintApi): WizardStore {
     ...createFlashSlice(set, get, api),
     ...createUiSlice(set, get, api),
     ...createNetbootSlice(set, get, api),
+    ...createSticksSlice(set, get, api),
   }));
 }
 
@@ -45,6 +47,9 @@ export function connectWizard(store: WizardStore, api: FlintApi): () => void {
     api.on('flash:progress', (p) => s().applyFlashProgress(p)),
     api.on('flash:target', (e) => s().applyTargetResult(e.jobId, e.result)),
     api.on('flash:finished', (f) => s().applyFlashFinished(f)),
+    api.on('refresh:progress', (p) => s().applyRefreshProgress(p)),
+    api.on('refresh:target', (e) => s().applyRefreshTarget(e.jobId, e.result)),
+    api.on('refresh:finished', (f) => s().applyRefreshFinished(f)),
     api.on('app:opened', (o) => applyOpened(o)),
     api.on('app:open-failed', (e) => s().pushNotice(e)),
     api.on('pxe:progress', (p) => s().applyPxeProgress(p)),

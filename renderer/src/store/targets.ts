@@ -2,11 +2,11 @@ import type { DriveInfo, DriveList, ErrorValue } from '../../../electron/contrac
 import type { SliceCreator } from './types';
 import { tr } from '../i18n';
 
-/** Target drives: the live list (hot-plug), the hidden system drives, and the selection. */
+/** Target drives: the live list (hot-plug), the hidden internal and system disks, and the selection. */
 export interface TargetsSlice {
   drives: DriveInfo[];
   hiddenSystemCount: number;
-  /** Show system drives (listed, never selectable). */
+  /** Show internal disks (selectable behind their typed name) and system disks (never selectable). */
   showHidden: boolean;
   /** Ids of the selected drives (several sticks can be written at once). */
   selectedIds: string[];
@@ -35,11 +35,24 @@ export function driveName(d: DriveInfo): string {
 }
 
 /**
+ * An internal disk the core refuses only until its name is typed (WRITE_INTERNAL_UNCONFIRMED):
+ * it may be ticked, and the confirmation asks for the name (electron/core/drives/target-safety.ts).
+ */
+export function needsTypedName(d: DriveInfo): boolean {
+  return d.internal && !d.system && !!d.confirmName && d.refusal?.code === 'WRITE_INTERNAL_UNCONFIRMED';
+}
+
+/**
  * Whether a drive may be picked: the core's target rules say so (`refusal` names why not: system,
- * read-only, too small for the chosen image...).
+ * read-only, too small for the chosen image...), or only its typed name is missing.
  */
 export function isSelectable(d: DriveInfo): boolean {
-  return !d.refusal && !d.system && !d.readOnly;
+  return (!d.refusal || needsTypedName(d)) && !d.system && !d.readOnly;
+}
+
+/** Whether the name typed for an internal disk is its name (the core compares the same way). */
+export function nameMatches(d: DriveInfo, typed: string | undefined): boolean {
+  return !!d.confirmName && typed?.trim() === d.confirmName;
 }
 
 /** The selected drives, in list order. */
@@ -64,9 +77,10 @@ export const createTargetsSlice: SliceCreator<TargetsSlice> = (set, get, api) =>
   },
 
   applyDriveList(list) {
-    // an event list without system drives while "show hidden" is on keeps the known system drives
-    const keepSystem = get().showHidden && !list.drives.some((d) => d.system);
-    const system = keepSystem ? get().drives.filter((d) => d.system) : [];
+    // an event list without hidden disks while "show hidden" is on keeps the known hidden disks
+    const hidden = (d: DriveInfo) => d.system || d.internal;
+    const keepHidden = get().showHidden && !list.drives.some(hidden);
+    const system = keepHidden ? get().drives.filter(hidden) : [];
     const drives = [...list.drives, ...system.filter((s) => !list.drives.some((d) => d.id === s.id))];
     const ok = new Set(drives.filter(isSelectable).map((d) => d.id));
     set({
@@ -76,6 +90,11 @@ export const createTargetsSlice: SliceCreator<TargetsSlice> = (set, get, api) =>
       drivesError: undefined,
       drivesLoaded: true,
     });
+    // what each stick holds (its release, whether a newer one exists) is read once per drive;
+    // a drive pulled out is forgotten, so the stick plugged in next under its name is read anew
+    const present = new Set(drives.map((d) => d.id));
+    set({ stickInfo: Object.fromEntries(Object.entries(get().stickInfo).filter(([id]) => present.has(id))) });
+    void get().inspectDrives(drives);
   },
 
   toggleDrive(id) {

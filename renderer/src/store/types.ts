@@ -6,10 +6,11 @@ import type { OptionsSlice } from './options';
 import type { TargetsSlice } from './targets';
 import type { FlashSlice } from './flash';
 import type { NetbootSlice } from './netboot';
+import type { SticksSlice } from './sticks';
 import type { UiSlice } from './ui';
 
 /** The whole wizard state: one zustand store made of one slice per concern. */
-export type WizardState = ConfigSlice & ImageSlice & OptionsSlice & TargetsSlice & FlashSlice & UiSlice & NetbootSlice;
+export type WizardState = ConfigSlice & ImageSlice & OptionsSlice & TargetsSlice & FlashSlice & UiSlice & NetbootSlice & SticksSlice;
 
 /** The store object (vanilla zustand; React reads it through `useWizard`). */
 export type WizardStore = StoreApi<WizardState>;

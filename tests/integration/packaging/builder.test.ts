@@ -14,7 +14,7 @@ import { createRequire } from 'node:module';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STUB_FUSE_DEFAULTS, makeStubElectronDist } from '../../../build/stub-electron';
-import { bundleHelper } from '../../../build/bundle';
+import { bundleHelper, copyDrivelistAddon } from '../../../build/bundle';
 import { FLINT_FUSES, electronBinary } from '../../../build/fuses.mjs';
 
 const ROOT = resolve(__dirname, '../../..');
@@ -34,6 +34,7 @@ describe('packaging', () => {
     const env = { ...process.env, FLINT_OUT_DIR: out };
     execFileSync(bin('electron-vite'), ['build', '-c', 'build/electron.vite.config.ts'], { cwd: ROOT, env, stdio: 'pipe' });
     await bundleHelper(out);
+    copyDrivelistAddon(out);
 
     // The real config, with its out/ sources pointed at the temp build.
     config = parse(readFileSync(join(ROOT, 'build/electron-builder.yml'), 'utf8'));
@@ -94,6 +95,17 @@ describe('packaging', () => {
     );
     expect(existsSync(join(app, 'flint'))).toBe(true); // the (stub) app binary the launcher runs
     expect(existsSync(join(res, 'native/win32')) || existsSync(join(res, 'native/darwin'))).toBe(false);
+  });
+
+  it("ships drivelist's addon beside the asar, where electron/core/drives/drivelist.ts looks, and it loads", () => {
+    const addon = join(app, 'resources/native/drivelist/drivelist.node');
+    const out = execFileSync(
+      process.execPath,
+      ['-e', `require(${JSON.stringify(addon)}).list((e, d) => process.stdout.write(JSON.stringify([e ?? null, d])))`],
+      { encoding: 'utf8' },
+    );
+    // on Linux the addon lists nothing (drivelist's src/linux/list.cpp): loading and calling it is the proof
+    expect(JSON.parse(out)).toEqual([null, []]);
   });
 
   it('the bundled main process and its chunks load outside the project, given only an electron module', () => {
@@ -176,11 +188,12 @@ describe('packaging', () => {
 
   it('declares every target, file association and npmRebuild: false', () => {
     expect(config.npmRebuild).toBe(false);
-    expect((config.win as { target: string[] }).target).toEqual(['nsis', 'portable']);
+    expect((config.win as { target: string[] }).target).toEqual(['nsis']);
+    expect(config.nsis).toMatchObject({ perMachine: true });
     expect((config.mac as { target: { target: string; arch: string[] }[] }).target).toEqual([{ target: 'dmg', arch: ['universal'] }]);
     expect((config.linux as { target: string[] }).target).toEqual(['AppImage', 'deb', 'rpm']);
     expect((config.fileAssociations as { ext: string }[]).map((a) => a.ext)).toEqual(['ign', 'bu', 'iso']);
-    for (const f of ['native/linux/flint-writer', 'native/darwin/flint-writer', 'native/win32/flint-writer.cmd']) {
+    for (const f of ['native/linux/flint-writer', 'native/darwin/flint-writer']) {
       expect(existsSync(join(ROOT, f)), f).toBe(true);
     }
   });

@@ -16,7 +16,7 @@ describe('lsblk adapter', () => {
   it('asks lsblk for exactly the documented columns, in bytes, as JSON, with full paths', () => {
     expect(lsblkArgs()).toEqual(['--bytes', '--json', '--paths', '-o', LSBLK_COLUMNS]);
     expect(LSBLK_COLUMNS).toBe(
-      'NAME,KNAME,TYPE,SIZE,TRAN,RM,HOTPLUG,RO,SUBSYSTEMS,VENDOR,MODEL,SERIAL,PTTYPE,MOUNTPOINTS,LABEL,PHY-SEC,LOG-SEC,FSTYPE',
+      'NAME,KNAME,TYPE,SIZE,TRAN,RM,HOTPLUG,RO,SUBSYSTEMS,VENDOR,MODEL,SERIAL,PTTYPE,MOUNTPOINTS,LABEL,PHY-SEC,LOG-SEC,FSTYPE,MAJ:MIN,WWN,PTUUID',
     );
     expect(lsblkArgs('/dev/sdb').at(-1)).toBe('/dev/sdb');
   });

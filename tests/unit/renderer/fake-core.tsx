@@ -44,6 +44,7 @@ export function drive(id: string, over: Partial<DriveInfo> = {}): DriveInfo {
     removable: true,
     readOnly: false,
     system: false,
+    internal: false,
     mountpoints: [],
     large: false,
     ...over,

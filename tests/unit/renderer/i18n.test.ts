@@ -169,6 +169,15 @@ const ERROR_SAMPLES: { [C in keyof ErrorParams]: ErrorParams[C] } = {
   STREAM_NOT_FOUND: { stream: 'stabel', streams: ['stable', 'testing', 'next'], url: 'u', production: false, suggestion: 'stable' },
   DOWNLOAD_SIGNATURE_UNKNOWN_KEY: { artifact: 'fcos.iso', keyId: 'ABCD', url: 'u' },
   IMAGE_CHANGED: { path: '/c/fcos.iso' },
+  WRITE_INTERNAL_UNCONFIRMED: { device: '/dev/sdy', description: 'WDC', name: 'WDC WD20EZRZ', typed: false },
+  WRITE_ACCESS_DENIED: { device: '/dev/sdb', doing: 'opening', hint: 'macos-privacy' },
+  REFRESH_NOT_LIVE: { device: '/dev/sdb' },
+  REFRESH_NO_STREAM: { device: '/dev/sdb', volumeId: 'fedora-coreos-38.20230718.dev.0' },
+  REFRESH_NO_ARCH: { device: '/dev/sdb' },
+  RESTORE_BAD_LABEL: { label: 'A/B', filesystem: 'fat32', problem: 'character', max: 11, char: '/' },
+  RESTORE_TOOL_FAILED: { device: '/dev/sdb', tool: 'mkfs.vfat', step: 'format' },
+  RESTORE_NO_PARTITION: { device: '/dev/sdb', partition: '/dev/sdb1' },
+  RESTORE_CHECK_FAILED: { device: '/dev/sdb', partition: '/dev/sdb1', expected: 'vfat', found: 'none' },
 };
 const WARNING_SAMPLES: { [C in keyof WarningParams]: WarningParams[C] } = {
   LARGE_DRIVE: { device: '/dev/sdb', size: 4e12, limit: 256e9 },

@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest';
 import { configReady } from '../../../renderer/src/store/config';
-import { flashBlockers } from '../../../renderer/src/store/flash';
+import { flashBlockers, untypedNames } from '../../../renderer/src/store/flash';
 import { connectWizard, createWizardStore } from '../../../renderer/src/store';
 import { optionProblems, toCustomizeOptions } from '../../../renderer/src/store/options';
 import { tr } from '../../../renderer/src/i18n';
@@ -234,6 +234,43 @@ describe('wizard store', () => {
     expect(core.lastFlash()?.configId).toBeUndefined();
     expect(s().flashStatus).toBe('idle');
     expect(s().flashError?.message).toBe('/dev/sdx is mounted at /media/x: unmount it first');
+  });
+
+  it('targets and flash slices: an internal disk is shown with the hidden disks, and written only with its name typed', async () => {
+    const { s, core } = setup();
+    const nvme = drive('nvme1n1', {
+      bus: 'nvme',
+      removable: false,
+      internal: true,
+      description: 'WD_BLACK SN770 1TB',
+      confirmName: 'WD_BLACK SN770 1TB',
+      refusal: { code: 'WRITE_INTERNAL_UNCONFIRMED', message: 'internal disk' },
+    });
+    core.systemDrives = [nvme, drive('sda', { system: true, internal: true, refusal: { code: 'WRITE_SYSTEM_DEVICE', message: 'system' } })];
+    await until(() => s().drivesLoaded);
+    expect(s().drives.map((d) => d.id)).toEqual(['sdb', 'sdc']);
+    expect(s().hiddenSystemCount).toBe(2);
+    await s().setShowHidden(true);
+    expect(isSelectable(s().drives.find((d) => d.id === 'nvme1n1')!)).toBe(true);
+    expect(isSelectable(s().drives.find((d) => d.id === 'sda')!)).toBe(false);
+    s().setNoConfig(true);
+    s().adoptImage(image());
+    s().toggleDrive('nvme1n1');
+    s().toggleDrive('sdb');
+    s().requestFlash();
+    expect(untypedNames(s()).map((d) => d.id)).toEqual(['nvme1n1']);
+    await s().startFlash();
+    expect(core.requests('flash:start')).toHaveLength(0);
+    s().setTypedName('nvme1n1', 'WD_BLACK');
+    await s().startFlash();
+    expect(core.requests('flash:start')).toHaveLength(0);
+    s().setTypedName('nvme1n1', ' WD_BLACK SN770 1TB ');
+    await s().startFlash();
+    expect(core.lastFlash()).toMatchObject({ targetIds: ['nvme1n1', 'sdb'], confirmedNames: { nvme1n1: 'WD_BLACK SN770 1TB' } });
+    // a new confirmation asks again
+    s().resetFlash();
+    s().requestFlash();
+    expect(untypedNames(s()).map((d) => d.id)).toEqual(['nvme1n1']);
   });
 
   it('ui slice: steps move in order; network boot has its own steps after the shared config step', () => {

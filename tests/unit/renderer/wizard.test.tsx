@@ -154,10 +154,10 @@ describe('wizard components', () => {
     core.drives = [drive('sdb'), drive('sdx', { size: 256e9, large: true, description: 'WD Elements' })];
     const { s } = await mount(core);
     act(() => s().goTo('target'));
-    expect(screen.getByRole('status').textContent).toMatch(/2 drives available, 0 selected · 1 system drive hidden/);
+    expect(screen.getByRole('status').textContent).toMatch(/2 drives available, 0 selected · 1 internal or system disk hidden/);
     expect(screen.queryByText(/Samsung SSD/)).toBeNull();
     await act(async () => {
-      fireEvent.click(screen.getByRole('checkbox', { name: 'Show hidden drives' }));
+      fireEvent.click(screen.getByRole('checkbox', { name: 'Show internal and system disks' }));
       await until(() => s().drives.length === 3);
     });
     const sys = screen.getByRole('checkbox', { name: /Write to \/dev\/nvme0n1/ }) as HTMLInputElement;
@@ -168,6 +168,42 @@ describe('wizard components', () => {
     expect(document.body.textContent).toMatch(/\/dev\/sdx \(256\.0 GB\) is larger than a USB stick usually is/);
     act(() => core.emit('drives:changed', { drives: [drive('sdb')], hiddenSystemCount: 1 }));
     expect(s().selectedIds).toEqual(['sdb']);
+  });
+
+  it('confirmation: an internal disk needs its name typed before "Erase and write" is enabled', async () => {
+    const core = new FakeCore();
+    core.drives = [
+      drive('sdy', {
+        bus: 'sata',
+        removable: false,
+        internal: true,
+        description: 'WDC WD20EZRZ',
+        confirmName: 'WDC WD20EZRZ',
+        refusal: { code: 'WRITE_INTERNAL_UNCONFIRMED', message: 'internal disk' },
+      }),
+    ];
+    const { s } = await mount(core);
+    await act(async () => {
+      s().setNoConfig(true);
+      s().adoptImage(image());
+      s().toggleDrive('sdy');
+      s().goTo('flash');
+    });
+    fireEvent.click(screen.getByRole('button', { name: 'Flash' }));
+    const dialog = screen.getByRole('alertdialog');
+    const go = screen.getByRole('button', { name: 'Erase and write' }) as HTMLButtonElement;
+    expect(go.disabled).toBe(true);
+    const input = screen.getByRole('textbox', { name: /internal disk, not a USB stick.*Type its name WDC WD20EZRZ/ });
+    fireEvent.change(input, { target: { value: 'WDC' } });
+    expect(go.disabled).toBe(true);
+    fireEvent.change(input, { target: { value: 'WDC WD20EZRZ' } });
+    expect(go.disabled).toBe(false);
+    expect(dialog.textContent).toMatch(/\/dev\/sdy/);
+    await act(async () => {
+      fireEvent.click(go);
+      await until(() => core.requests('flash:start').length === 1);
+    });
+    expect(core.lastFlash()?.confirmedNames).toEqual({ sdy: 'WDC WD20EZRZ' });
   });
 
   it('flash step: confirmation names the drives, Escape cancels, progress and per-stick results with SHA-256', async () => {

@@ -8,9 +8,7 @@ import {
   appleScriptEscape,
   isAuthFailure,
   planLaunch,
-  psQuote,
   shQuote,
-  winArg,
   devHelperCommand,
   packagedHelperCommand,
 } from '../../../electron/core/write/elevate';
@@ -72,29 +70,15 @@ describe('elevation plans (fixed argv, never a shell string from input)', () => 
     expect(appleScriptEscape('a\\b"c')).toBe('a\\\\b\\"c');
   });
 
-  it('Windows: Start-Process -Verb RunAs with quoted arguments', () => {
-    const p = planLaunch({
-      platform: 'win32',
-      privileged: false,
-      helper: { command: 'C:\\Program Files\\Flint\\flint-writer.cmd', args: [] },
-      files: { job: 'C:\\T\\j.json', events: 'C:\\T\\e v.jsonl', cancel: "C:\\T\\it's" },
-    });
-    expect(p.method).toBe('uac');
-    expect(p.argv.slice(0, 4)).toEqual(['powershell.exe', '-NoProfile', '-NonInteractive', '-Command']);
-    expect(p.argv[4]).toBe(
-      "$p = Start-Process -FilePath 'C:\\Program Files\\Flint\\flint-writer.cmd' -ArgumentList '--job C:\\T\\j.json --events \"C:\\T\\e v.jsonl\" --cancel-file C:\\T\\it''s' -Verb RunAs -WindowStyle Hidden -Wait -PassThru; exit $p.ExitCode",
-    );
-    expect(psQuote("it's")).toBe("'it''s'");
-    expect(winArg('a "b"\\')).toBe('"a \\"b\\"\\\\"');
-    expect(() => planLaunch({ platform: 'win32', privileged: false, helper })).toThrow(/files transport/);
-  });
-
   it('knows a dismissed or refused prompt', () => {
     expect(isAuthFailure('pkexec', 126, '')).toBe(true);
     expect(isAuthFailure('pkexec', 127, '')).toBe(true);
     expect(isAuthFailure('pkexec', 1, '')).toBe(false);
     expect(isAuthFailure('osascript', 1, '0:1: execution error: User canceled. (-128)')).toBe(true);
-    expect(isAuthFailure('uac', 1, 'This command cannot be run due to the error: The operation was canceled by the user.')).toBe(true);
+    // the same cancel in another display language: the number decides
+    expect(isAuthFailure('osascript', 1, '0:1: execution error: Abbruch durch den Benutzer. (-128)')).toBe(true);
+    expect(isAuthFailure('uac', 1223, 'Der Vorgang wurde durch den Benutzer abgebrochen.')).toBe(true);
+    expect(isAuthFailure('uac', 1, 'The operation was canceled by the user.')).toBe(false);
     expect(isAuthFailure('none', 126, '')).toBe(false);
   });
 
@@ -143,17 +127,18 @@ describe('elevation plans (fixed argv, never a shell string from input)', () => 
     }
   });
 
-  it('the packaged helper is the launcher beside app.asar', () => {
-    expect(packagedHelperCommand('/opt/Flint/resources', 'linux')).toEqual({
+  it('the packaged helper is the launcher beside app.asar, or Flint.exe itself on Windows', () => {
+    expect(packagedHelperCommand('/opt/Flint/resources', { platform: 'linux', env: {} })).toEqual({
       command: '/opt/Flint/resources/native/linux/flint-writer',
       args: [],
     });
-    expect(packagedHelperCommand('/Applications/Flint.app/Contents/Resources', 'darwin').command).toBe(
+    expect(packagedHelperCommand('/Applications/Flint.app/Contents/Resources', { platform: 'darwin' }).command).toBe(
       '/Applications/Flint.app/Contents/Resources/native/darwin/flint-writer',
     );
-    expect(packagedHelperCommand('C:\\Program Files\\Flint\\resources', 'win32').command).toBe(
-      'C:\\Program Files\\Flint\\resources\\native\\win32\\flint-writer.cmd',
-    );
+    expect(packagedHelperCommand('C:\\Program Files\\Flint\\resources', { platform: 'win32' })).toEqual({
+      command: 'C:\\Program Files\\Flint\\Flint.exe',
+      args: ['--flint-writer'],
+    });
   });
 });
 

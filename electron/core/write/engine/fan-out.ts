@@ -11,7 +11,6 @@ import type { TargetWriter } from './target-writer';
 /** A target in the fan-out: its writer and, once it failed, its error. */
 export interface LiveTarget {
   device: string;
-  raw: string;
   writer: TargetWriter;
   meter: SpeedMeter;
   lastEmit: number;
@@ -60,7 +59,7 @@ export async function writeAll(
       const at = pos;
       inFlight[slot] = Promise.all(
         now.map((t) =>
-          t.writer.writeBlock(slot, len, t.raw).then(
+          t.writer.writeBlock(slot, len).then(
             () => progress(t, emit, total, false),
             (err) => {
               if (t.errorAt === undefined || at < t.errorAt) {

@@ -1,10 +1,63 @@
-import { ERROR_CODES, type IoDoing } from '../../../contract/error-codes';
+/**
+ * What an errno from a raw device means, per system. Node names Windows errors by libuv's mapping
+ * (src/win/error.c uv_translate_sys_error): ERROR_ACCESS_DENIED is EACCES, ERROR_SHARING_VIOLATION
+ * EBUSY, ERROR_WRITE_PROTECT EROFS, and anything libuv does not know (ERROR_NOT_READY, a device
+ * gone mid-request) UNKNOWN.
+ */
+import { ERROR_CODES, type AccessHint, type IoDoing } from '../../../contract/error-codes';
 import { FlintError, codedError } from '../../errors';
 
 const VANISHED = new Set(['ENODEV', 'ENXIO', 'ENOENT', 'ESHUTDOWN', 'ENOMEDIUM']);
 
+/**
+ * Errors worth retrying, as etcher-sdk lists them (lib/errors.ts isTransientError): a disk that
+ * Windows briefly holds or re-enumerates after `diskpart clean`, a macOS disk between unmount and
+ * open, a Linux device still settling. When retries run out the real error is reported, never a
+ * blanket "unplugged".
+ */
+const TRANSIENT: Partial<Record<NodeJS.Platform, Set<string>>> = {
+  linux: new Set(['EIO', 'EBUSY']),
+  darwin: new Set(['ENXIO', 'EBUSY']),
+  win32: new Set(['ENOENT', 'UNKNOWN', 'EBUSY']),
+};
+
+/** True when `err` is worth retrying on `platform`. */
+export function isTransient(err: unknown, platform: NodeJS.Platform): boolean {
+  const code = (err as NodeJS.ErrnoException)?.code;
+  return !!code && !!TRANSIENT[platform]?.has(code);
+}
+
+/** Why a system refuses access to a raw disk it lets an administrator open (see WRITE_ACCESS_DENIED). */
+function accessHint(platform: NodeJS.Platform): AccessHint {
+  if (platform === 'win32') return 'windows-volume';
+  if (platform === 'darwin') return 'macos-privacy';
+  return 'permission';
+}
+
+function accessDenied(device: string, doing: IoDoing, platform: NodeJS.Platform, msg: string, offset?: number): FlintError {
+  const hint = accessHint(platform);
+  const why =
+    hint === 'windows-volume'
+      ? 'Windows refused access: a volume of the disk is still mounted, or security software (Controlled Folder Access) blocks raw writes'
+      : hint === 'macos-privacy'
+        ? 'macOS refused access: allow Flint under Privacy & Security (Removable Volumes or Full Disk Access)'
+        : 'the system refused access';
+  return codedError(
+    ERROR_CODES.WRITE_ACCESS_DENIED,
+    { device, doing, hint, ...(offset !== undefined ? { offset } : {}) },
+    `${device}: ${why}`,
+    [msg],
+  );
+}
+
 /** Maps an errno from writing or reading `device` at byte `offset` to a catalogued error. */
-export function ioError(err: unknown, device: string, offset: number, doing: 'writing' | 'reading'): FlintError {
+export function ioError(
+  err: unknown,
+  device: string,
+  offset: number,
+  doing: 'writing' | 'reading',
+  platform = process.platform,
+): FlintError {
   if (err instanceof FlintError) return err;
   const code = (err as NodeJS.ErrnoException).code ?? '';
   const msg = (err as Error).message ?? String(err);
@@ -24,14 +77,16 @@ export function ioError(err: unknown, device: string, offset: number, doing: 'wr
       [msg],
     );
   }
-  if (code === 'EROFS' || code === 'EPERM' || code === 'EACCES') {
+  // only EROFS (Windows: ERROR_WRITE_PROTECT) says the medium is write-protected
+  if (code === 'EROFS') {
     return codedError(
       ERROR_CODES.WRITE_READ_ONLY,
       { device, description: device },
-      `${device} refused ${doing} at byte ${offset}; is it write-protected?`,
+      `${device} refused ${doing} at byte ${offset}: it is write-protected`,
       [msg],
     );
   }
+  if (code === 'EPERM' || code === 'EACCES') return accessDenied(device, doing, platform, msg, offset);
   return codedError(
     ERROR_CODES.WRITE_IO_ERROR,
     { device, offset, doing },
@@ -41,7 +96,8 @@ export function ioError(err: unknown, device: string, offset: number, doing: 'wr
 }
 
 /** Maps an error from opening a target to a catalogued error. */
-export function openError(err: unknown, device: string): FlintError {
+export function openError(err: unknown, device: string, platform = process.platform): FlintError {
+  if (err instanceof FlintError) return err;
   const code = (err as NodeJS.ErrnoException).code ?? '';
   const msg = (err as Error).message ?? String(err);
   const doing: IoDoing = 'opening';
@@ -54,12 +110,16 @@ export function openError(err: unknown, device: string): FlintError {
     );
   }
   if (code === 'EACCES' || code === 'EPERM') {
-    return codedError(
-      ERROR_CODES.WRITE_NOT_AUTHORIZED,
-      { device },
-      `not allowed to open ${device} for writing; the writer must run as administrator`,
-      [msg],
-    );
+    // on Linux that is a missing right; elsewhere the helper is already administrator
+    if (platform === 'linux') {
+      return codedError(
+        ERROR_CODES.WRITE_NOT_AUTHORIZED,
+        { device },
+        `not allowed to open ${device} for writing; the writer must run as administrator`,
+        [msg],
+      );
+    }
+    return accessDenied(device, doing, platform, msg);
   }
   if (code === 'EROFS') {
     return codedError(

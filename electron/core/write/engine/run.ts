@@ -3,10 +3,9 @@
  * the privileged helper (native/writer/main.ts, for an unprivileged caller) and in-process (a
  * caller that already is root: electron/core/write/writers.ts).
  */
-import { openSync, closeSync, readSync, writeSync, fsyncSync, constants as C } from 'node:fs';
 import { ERROR_CODES, WARNING_CODES, type WarningValue } from '../../../contract/error-codes';
 import { FlintError, codedError, toErrorValue, warning } from '../../errors';
-import { recheckTarget } from '../../drives/target-safety';
+import { kernelChanges, recheckTarget, type DriveIdentity } from '../../drives/target-safety';
 import { defaultProtectedPaths } from '../../drives/system';
 import type { Drive } from '../../drives/types';
 import { SpeedMeter } from '../../progress';
@@ -97,9 +96,22 @@ export async function runJob(job: WriteJob, ops: PlatformOps, signal: AbortSigna
       emit({ type: 'progress', device: id.device, phase: 'unmount', bytes: 0, total });
       for (const note of await ops.prepare(drive)) emit({ type: 'log', device: id.device, message: note });
       const startedAt = performance.now();
-      const writer = TargetWriter.open(drive.device, drive.raw, ops.openOptions(drive));
-      emit({ type: 'log', device: id.device, message: `writing in ${writer.mode} mode` });
-      live.push({ device: id.device, raw: drive.raw, writer, meter: new SpeedMeter(), lastEmit: 0, drive, warnings, startedAt });
+      // test hook: a pause between the checks on the listing and the open, so a swap can land there
+      const beforeOpen = numericHook('FLINT_TEST_PAUSE_BEFORE_OPEN_MS');
+      if (beforeOpen) await pause(beforeOpen, signal);
+      // the listing above is seconds old after unmounting: same device right before opening it,
+      // and again once it is open (a swap in between would leave the descriptor on another disk)
+      await stillTheSame(id, drive, ops);
+      const io = await ops.openDevice(drive, true);
+      try {
+        await stillTheSame(id, drive, ops);
+      } catch (err) {
+        io.close();
+        throw err;
+      }
+      const writer = TargetWriter.over(io);
+      emit({ type: 'log', device: id.device, message: `writing in ${writer.mode} mode, ${io.sectorSize}-byte sectors` });
+      live.push({ device: id.device, writer, meter: new SpeedMeter(), lastEmit: 0, drive, warnings, startedAt });
     } catch (err) {
       finish(ended(id.device, 'not-written', asFlint(err)));
     }
@@ -173,7 +185,8 @@ export async function runJob(job: WriteJob, ops: PlatformOps, signal: AbortSigna
   if (job.verify && written.length > 0) {
     const t0 = performance.now();
     try {
-      const v = await verifyAll(job.image, job.plan, written, signal, emit);
+      const targets = written.map((t) => ({ device: t.device, open: () => ops.openDevice(t.drive, false) }));
+      const v = await verifyAll(job.image, job.plan, targets, signal, emit);
       sha256 = v.sha256;
       if (!signal.aborted) sourceSha256 = v.sourceSha256;
       for (const [device, err] of v.failed) {
@@ -200,6 +213,21 @@ export async function runJob(job: WriteJob, ops: PlatformOps, signal: AbortSigna
   return { results: order(job, results), cancelled: signal.aborted, ...(sourceSha256 ? { sourceSha256 } : {}) };
 }
 
+/** Throws WRITE_TARGET_CHANGED when the kernel now names another device than `id` (see PlatformOps.kernelIdentity). */
+async function stillTheSame(id: DriveIdentity, drive: Drive, ops: PlatformOps): Promise<void> {
+  const now = await ops.kernelIdentity(drive);
+  if (!now || !id.kernel) return;
+  const changes = kernelChanges(id.kernel, now, Object.keys(now) as (keyof typeof now)[]);
+  if (changes.length) {
+    throw codedError(
+      ERROR_CODES.WRITE_TARGET_CHANGED,
+      { device: id.device, changes },
+      `${id.device} is no longer the drive you picked (was it swapped?); list drives again`,
+      changes,
+    );
+  }
+}
+
 /** The error of a failed target, noting whether its first MiB was wiped. */
 function withWipe(e: FlintError, wiped: boolean): FlintError {
   return wiped ? new FlintError(e.code, e.message, [...e.causes, 'its first MiB was wiped'], e.params as Record<string, never>) : e;
@@ -209,10 +237,11 @@ function withWipe(e: FlintError, wiped: boolean): FlintError {
 async function settle(t: Live, ops: PlatformOps, emit: Emit, total: number): Promise<WarningValue[]> {
   emit({ type: 'progress', device: t.device, phase: 'flush', bytes: 0, total });
   try {
-    await t.writer.sync();
-    if (t.writer.mode === 'sync') progress(t, emit, total, true);
+    await t.writer.finish();
+    // the held first MiB is on the device only now
+    progress(t, emit, total, true);
     emit({ type: 'progress', device: t.device, phase: 'flush', bytes: t.writer.pos, total });
-    corruptForTest(t.drive.raw);
+    await corruptForTest(t.writer);
   } finally {
     t.writer.close();
   }
@@ -233,7 +262,7 @@ async function finishTarget(
   const total = job.plan.imageSize;
   const warnings = [...t.warnings];
   emit({ type: 'progress', device: t.device, phase: 'ignition', bytes: 0, total });
-  const ign = await readBackIgnition(t.drive.raw, total);
+  const ign = await readBackIgnition(() => ops.openDevice(t.drive, false), total);
   if (ign.problem) warnings.push(warning(WARNING_CODES.NO_CONFIG_READ_BACK, { device: t.device, detail: ign.problem }, ign.problem));
   if (job.expectIgnitionSha256 !== undefined && ign.sha256 !== job.expectIgnitionSha256) {
     throw codedError(
@@ -282,20 +311,17 @@ async function ejectTarget(drive: Drive, ops: PlatformOps): Promise<{ ejected: b
   }
 }
 
-/** Test hook (FLINT_TEST_HOOKS=1, FLINT_TEST_CORRUPT_AT=offset): flips one byte on the device after writing. */
-function corruptForTest(raw: string): void {
+/** Test hook (FLINT_TEST_HOOKS=1, FLINT_TEST_CORRUPT_AT=offset): flips one byte on the device after writing (one whole sector rewritten). */
+async function corruptForTest(w: TargetWriter): Promise<void> {
   const at = numericHook('FLINT_TEST_CORRUPT_AT');
   if (at === undefined) return;
-  const fd = openSync(raw, C.O_RDWR);
-  try {
-    const b = Buffer.alloc(1);
-    readSync(fd, b, 0, 1, at);
-    b[0] ^= 0xff;
-    writeSync(fd, b, 0, 1, at);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
+  const ss = w.io.sectorSize;
+  const sector = w.io.buffer(ss);
+  const start = at - (at % ss);
+  await w.io.read(sector, 0, ss, start);
+  sector[at - start] ^= 0xff;
+  await w.io.write(sector, 0, ss, start);
+  await w.io.sync();
 }
 
 function order(job: WriteJob, results: Map<string, TargetResult>): TargetResult[] {

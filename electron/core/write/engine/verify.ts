@@ -1,7 +1,4 @@
-import { openSync, closeSync, read, constants as C } from 'node:fs';
-import { open as openP } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
-import { promisify } from 'node:util';
 import { ERROR_CODES } from '../../../contract/error-codes';
 import { FlintError, codedError } from '../../errors';
 import type { PatchPlan } from '../../iso/plan';
@@ -9,30 +6,14 @@ import type { ByteSource } from '../../iso/byte-source';
 import { readEmbeddedIgnition } from '../../iso/inspect';
 import { SpeedMeter } from '../../progress';
 import type { WriteEvent } from '../events';
-import { alignedBlock, BLOCK_SIZE } from './aligned';
-import { ioError } from './io-errors';
+import { BLOCK_SIZE, alignDown } from './aligned';
 import { PlannedSource } from './planned-source';
+import { alignUp, type DeviceIo } from './raw-device';
 
-const readP = promisify(read);
-
-async function readFully(fd: number, buf: Buffer, len: number, pos: number, device: string): Promise<void> {
-  let done = 0;
-  while (done < len) {
-    let n: number;
-    try {
-      ({ bytesRead: n } = await readP(fd, buf, done, len - done, pos + done));
-    } catch (err) {
-      throw ioError(err, device, pos + done, 'reading');
-    }
-    if (n <= 0) throw ioError(Object.assign(new Error('device ended early'), { code: 'ENXIO' }), device, pos + done, 'reading');
-    done += n;
-  }
-}
-
-/** One device to read back. */
+/** One device to read back: its name and how to open it for whole-sector reads. */
 export interface VerifyTarget {
   device: string;
-  raw: string;
+  open: () => Promise<DeviceIo>;
 }
 
 /**
@@ -45,30 +26,12 @@ export interface VerifyOutcome {
   failed: Map<string, FlintError>;
 }
 
-/** Opens a device for reading past the page cache (O_DIRECT with an aligned block, else plain). */
-function openForVerify(t: VerifyTarget): { fd: number; block: Buffer } {
-  if (C.O_DIRECT) {
-    try {
-      const fd = openSync(t.raw, C.O_RDONLY | C.O_DIRECT);
-      const block = alignedBlock(fd);
-      if (block) return { fd, block };
-      closeSync(fd);
-    } catch {
-      /* fall back to buffered reads (the caller dropped the cache) */
-    }
-  }
-  try {
-    return { fd: openSync(t.raw, C.O_RDONLY), block: Buffer.allocUnsafeSlow(BLOCK_SIZE) };
-  } catch (err) {
-    throw ioError(err, t.device, 0, 'reading');
-  }
-}
-
 /**
- * Reads every target back (O_DIRECT when the kernel allows; the caller has dropped the devices'
- * page cache either way) in lock-step with the expected bytes (source + plan, re-read once for all
- * targets) and compares them byte for byte: a difference is VERIFY_MISMATCH "at byte N". The
- * SHA-256 of the expected bytes is computed on the way; for a device that matched, it is the
+ * Reads every target back (O_DIRECT on Linux; the raw node elsewhere; the caller has dropped the
+ * devices' page cache either way) in lock-step with the expected bytes (source + plan, re-read
+ * once for all targets) and compares them byte for byte: a difference is VERIFY_MISMATCH "at byte
+ * N". Reads are whole sectors: the last one is read in full and compared up to the image's end.
+ * The SHA-256 of the expected bytes is computed on the way; for a device that matched, it is the
  * SHA-256 of what the device holds.
  */
 export async function verifyAll(
@@ -80,10 +43,11 @@ export async function verifyAll(
 ): Promise<VerifyOutcome> {
   const total = plan.imageSize;
   const failed = new Map<string, FlintError>();
-  const open = new Map<string, { fd: number; block: Buffer; meter: SpeedMeter; last: number }>();
+  const open = new Map<string, { io: DeviceIo; block: Buffer; meter: SpeedMeter; last: number }>();
   for (const t of targets) {
     try {
-      open.set(t.device, { ...openForVerify(t), meter: new SpeedMeter(), last: 0 });
+      const io = await t.open();
+      open.set(t.device, { io, block: io.buffer(BLOCK_SIZE), meter: new SpeedMeter(), last: 0 });
     } catch (err) {
       failed.set(t.device, err as FlintError);
     }
@@ -97,11 +61,9 @@ export async function verifyAll(
   try {
     for (let pos = 0; pos < total && live().length > 0 && !signal.aborted; pos += BLOCK_SIZE) {
       const len = Math.min(BLOCK_SIZE, total - pos);
-      // O_DIRECT needs sector multiples: read a little more at the end, compare only `len`.
-      const readLen = Math.min(BLOCK_SIZE, Math.ceil(len / 4096) * 4096);
       const reads = live().map((t) => {
         const o = open.get(t.device)!;
-        return readTolerant(o.fd, o.block, len, readLen, pos, t.device).then(
+        return o.io.read(o.block, 0, alignUp(len, o.io.sectorSize), pos).then(
           () => ({ t, o }),
           (err) => {
             failed.set(t.device, err as FlintError);
@@ -145,7 +107,7 @@ export async function verifyAll(
     }
   } finally {
     await src.close();
-    for (const o of open.values()) closeSync(o.fd);
+    for (const o of open.values()) o.io.close();
   }
   if (signal.aborted) {
     for (const t of live()) {
@@ -163,35 +125,31 @@ export async function verifyAll(
   return { sha256, sourceSha256: pristine?.digest('hex') ?? sha256, failed };
 }
 
-/** Reads `readLen` bytes, or just `len` when the device ends before the padded length. */
-async function readTolerant(fd: number, buf: Buffer, len: number, readLen: number, pos: number, device: string): Promise<void> {
-  try {
-    await readFully(fd, buf, readLen, pos, device);
-  } catch (err) {
-    if (readLen === len) throw err;
-    await readFully(fd, buf, len, pos, device);
-  }
-}
-
-/** A ByteSource over the first `size` bytes of a device (plain reads; page cache already dropped). */
-export async function deviceSource(raw: string, size: number): Promise<ByteSource & { close(): Promise<void> }> {
-  const fh = await openP(raw, 'r');
+/**
+ * A ByteSource over the first `size` bytes of a device that reads only whole sectors: a request
+ * for any range reads the sectors covering it and returns the asked bytes (rdisk and
+ * PhysicalDrive refuse anything else). The last sector read is cached, since the ISO readers ask
+ * for small neighbouring ranges.
+ */
+export function sectorSource(io: DeviceIo, size: number): ByteSource {
+  const ss = io.sectorSize;
+  let cache: { start: number; data: Buffer } | null = null;
   return {
     size,
     async read(offset, length) {
       if (offset < 0 || length < 0 || offset + length > size) {
-        throw new FlintError('READ_OUT_OF_BOUNDS', `reading ${length} bytes at ${offset} runs past the ${size}-byte image on ${raw}`);
+        throw new FlintError('READ_OUT_OF_BOUNDS', `reading ${length} bytes at ${offset} runs past the ${size}-byte image on ${io.device}`);
       }
-      const out = Buffer.alloc(length);
-      let done = 0;
-      while (done < length) {
-        const { bytesRead } = await fh.read(out, done, length - done, offset + done);
-        if (bytesRead === 0) throw new FlintError('READ_SHORT', `unexpected end of ${raw} at byte ${offset + done}`);
-        done += bytesRead;
+      if (cache && offset >= cache.start && offset + length <= cache.start + cache.data.length) {
+        return new Uint8Array(cache.data.subarray(offset - cache.start, offset - cache.start + length));
       }
-      return new Uint8Array(out.buffer, out.byteOffset, out.length);
+      const start = alignDown(offset, ss);
+      const end = alignUp(offset + length, ss);
+      const buf = io.buffer(Math.max(end - start, ss));
+      await io.read(buf, 0, end - start, start);
+      cache = { start, data: buf.subarray(0, end - start) };
+      return new Uint8Array(buf.subarray(offset - start, offset - start + length));
     },
-    close: () => fh.close(),
   };
 }
 
@@ -200,14 +158,19 @@ export async function deviceSource(raw: string, size: number): Promise<ByteSourc
  * proof the stick carries the config); null when the image embeds none. `problem` says why it
  * could not be read (then sha256 is null too).
  */
-export async function readBackIgnition(raw: string, size: number): Promise<{ sha256: string | null; problem?: string }> {
-  const src = await deviceSource(raw, size);
+export async function readBackIgnition(open: () => Promise<DeviceIo>, size: number): Promise<{ sha256: string | null; problem?: string }> {
+  let io: DeviceIo;
   try {
-    const ign = await readEmbeddedIgnition(src);
+    io = await open();
+  } catch (err) {
+    return { sha256: null, problem: `no Ignition config could be read back: ${(err as Error).message}` };
+  }
+  try {
+    const ign = await readEmbeddedIgnition(sectorSource(io, size));
     return { sha256: ign ? createHash('sha256').update(ign).digest('hex') : null };
   } catch (err) {
     return { sha256: null, problem: `no Ignition config could be read back: ${(err as Error).message}` };
   } finally {
-    await src.close();
+    io.close();
   }
 }

@@ -54,7 +54,7 @@ export async function i18nShots(stack: Stack, loops: LoopDevice[], config: strin
     await page.getByRole('heading', { name: 'Choisir une configuration' }).waitFor();
     await page.getByRole('button', { name: /Étape 4 : Cible/ }).click();
     for (const l of loops) await page.getByRole('checkbox', { name: new RegExp(`^Écrire sur ${l.device} `) }).check({ timeout: 15_000 });
-    await page.getByRole('checkbox', { name: 'Afficher les lecteurs masqués' }).check();
+    await page.getByRole('checkbox', { name: 'Afficher les disques internes et système' }).check();
     await page.waitForTimeout(600);
     await checkedShot(page, shot, '23-fr-target-dark');
   } finally {

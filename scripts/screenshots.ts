@@ -180,7 +180,7 @@ async function main(): Promise<number> {
 
     await page.getByRole('button', { name: /Next: Target/ }).click();
     for (const l of loops) await page.getByRole('checkbox', { name: new RegExp(`^Write to ${l.device} `) }).check({ timeout: 15_000 });
-    await page.getByRole('checkbox', { name: 'Show hidden drives' }).check();
+    await page.getByRole('checkbox', { name: 'Show internal and system disks' }).check();
     await page.waitForTimeout(600);
     await shot(page, '07-target', true);
 

@@ -118,6 +118,10 @@ describe.skipIf(why)('accessibility of the wizard in Chromium', () => {
       await box.waitFor({ timeout: 15_000 });
       await clean('target step');
       await box.check();
+      await page.getByRole('group', { name: 'Stick actions' }).getByRole('button', { name: 'Restore stick' }).click();
+      await page.getByRole('alertdialog', { name: 'Restore this drive to a normal drive?' }).waitFor();
+      await clean('restore dialog');
+      await page.getByRole('alertdialog').getByRole('button', { name: 'Cancel' }).click();
 
       await page.getByRole('button', { name: /Next: Flash/ }).click();
       await clean('flash step, summary');

@@ -243,6 +243,9 @@ async function main(): Promise<number> {
     }
     await netbootShots(page, work, shot);
     if (browser.errors.length) console.warn('page errors:', browser.errors);
+    // fresh sticks for the translated shots (the first one was "pulled out" above)
+    for (const l of loops.splice(0)) l.remove();
+    loops.push(createLoopDevice(384 * MiB), createLoopDevice(384 * MiB));
     await i18nShots(stack, loops, GOOD, shot);
     return 0;
   } finally {

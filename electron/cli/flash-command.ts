@@ -42,6 +42,8 @@ export interface FlashFlags {
   json?: boolean;
   verify?: boolean;
   eject?: boolean;
+  fleet?: string;
+  rows?: string;
   [customizeFlag: string]: unknown;
 }
 
@@ -89,11 +91,18 @@ export async function flashRequestFromFlags(flags: FlashFlags): Promise<FlashReq
   if (!flags.target?.length) throw codedError(ERROR_CODES.FLASH_NO_TARGET, {}, 'No target device given');
   const source = await sourceOf(flags);
   const karg = [...(flags.fromram ? [FROMRAM_KARG] : []), ...(flags.karg ?? [])];
+  // a fleet's manifest reader (and yaml) loads only when a manifest is given
+  const fleet = flags.fleet ? await import('./fleet-targets') : null;
+  if (fleet) fleet.refusePerMachineFlags({ hostname: flags.hostname, staticIp: flags.staticIp });
+  else if (flags.rows !== undefined) throw codedError(ERROR_CODES.FLEET_FLAG_CONFLICT, { flag: '--rows' }, '--rows needs --fleet');
   const customization = await readCustomization(flags, { liveIgnition: flags.ignition ? [flags.ignition] : [], liveKargAppend: karg });
+  const targets = fleet
+    ? fleet.fleetTargets(flags.target, fleet.selectRows(await fleet.readFleetFile(flags.fleet!), flags.rows), customization)
+    : flags.target.map((device) => ({ device }));
   return {
     source,
     customization,
-    targets: flags.target.map((device) => ({ device })),
+    targets,
     allowLoop: flags.allowLoop ?? false,
     verify: flags.verify ?? true,
     eject: flags.eject ?? false,
@@ -106,7 +115,8 @@ async function runCommand(flags: FlashFlags): Promise<FlashReport> {
   const tty = !json && Boolean(process.stderr.isTTY);
   const events = testHook('FLINT_TEST_EVENTS') === '1';
   // progress only on a terminal; a log gets the summary (stdout) and warnings (stderr)
-  const renderer = tty ? progressRenderer(process.stderr) : null;
+  const labels = new Map<string, string>();
+  const renderer = tty ? progressRenderer(process.stderr, labels) : null;
   const emit = (e: FlashEvent) => {
     if (events) process.stderr.write(JSON.stringify(e) + '\n');
     renderer?.onEvent(e);
@@ -121,6 +131,7 @@ async function runCommand(flags: FlashFlags): Promise<FlashReport> {
       signal: ac.signal,
       onProgress: (p) => emit({ type: 'progress', phase: p.phase, bytes: p.bytes, total: p.total, speed: p.speed, eta: p.eta }),
     });
+    for (const t of prepared.targets) if (t.fleetRow) labels.set(t.drive.device, t.fleetRow.name);
     if (!json) {
       if (tty) for (const line of planLines(prepared)) process.stderr.write(line + '\n');
       const c = [...new Set(prepared.targets.map((t) => t.customization))];
@@ -152,7 +163,9 @@ function addFlashOptions(cmd: Command): Command {
     .option('--json', 'print one JSON report on stdout')
     .option('-f, --force', 'customize even if the ISO already is (its customization is replaced)')
     .option('--no-verify', 'skip reading the sticks back')
-    .option('--eject', 'eject the sticks when done');
+    .option('--eject', 'eject the sticks when done')
+    .option('--fleet <file>', "fleet manifest (CSV or YAML): each --target gets the next machine's settings on top of the common config")
+    .option('--rows <list>', 'with --fleet: the machines of this batch, e.g. 5-8 or node1,node2 (default: all, one per --target)');
   return addCustomizeOptions(cmd);
 }
 

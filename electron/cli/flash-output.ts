@@ -8,7 +8,7 @@ import { ERROR_CODES } from '../contract/error-codes';
 import { formatBytes } from '../core/drives/format';
 import type { Drive } from '../core/drives/types';
 import { codedError } from '../core/errors';
-import type { FlashEvent, FlashReport, FlashTargetResult, PreparedFlash } from '../core/flash/types';
+import type { FlashEvent, FlashReport, FlashTargetResult, FleetRowRef, PreparedFlash } from '../core/flash/types';
 import { cliMessage } from './messages';
 
 /** One target as the prompt and the summary name it: device, model, size, serial. */
@@ -16,11 +16,28 @@ export function targetLine(t: { device: string; description: string; size: numbe
   return [t.device, t.description, formatBytes(t.size), t.serial ? `serial ${t.serial}` : 'no serial'].join('  ');
 }
 
+/** The fleet row a stick is for, as shown after its device: ` -> node1 (row 3, node1.example.com)`. */
+export function rowText(row: FleetRowRef | undefined): string {
+  if (!row) return '';
+  return ` -> ${row.name} (row ${row.row}${row.hostname && row.hostname !== row.name ? `, ${row.hostname}` : ''})`;
+}
+
 /** What will be written, before the confirmation (stderr). */
 export function planLines(p: PreparedFlash): string[] {
   const img = p.image;
   const lines = [`Image: ${img.path}${img.release ? ` (${img.stream} ${img.release}${img.arch ? ` ${img.arch}` : ''})` : ''}`];
   const customizations = [...new Set(p.targets.map((t) => t.customization))];
+  if (p.targets.some((t) => t.fleetRow)) {
+    // a fleet: one line per stick with the machine it is for
+    for (const t of p.targets) {
+      const c = t.customization;
+      lines.push(
+        `${t.drive.device}${rowText(t.fleetRow)}: live config ${c.liveConfigSha256 ?? 'none'}${c.kargs ? `, kernel arguments ${c.kargs}` : ''}`,
+      );
+    }
+    for (const m of new Set(customizations.flatMap((c) => c.messages))) lines.push(`Note: ${m}`);
+    return lines;
+  }
   for (const c of customizations) {
     lines.push(`Live config: ${c.liveConfigSha256 ?? 'none'}`);
     if (c.kargs) lines.push(`Live kernel arguments: ${c.kargs}`);
@@ -33,7 +50,7 @@ export function planLines(p: PreparedFlash): string[] {
  * Asks on the terminal before erasing (a flash, a refresh or a restore), naming every target's
  * size, model and serial; without a terminal only --yes will do (FLASH_NOT_CONFIRMED).
  */
-export async function confirmErase(p: { targets: { drive: Drive }[] }, yes: boolean): Promise<void> {
+export async function confirmErase(p: { targets: { drive: Drive; fleetRow?: FleetRowRef }[] }, yes: boolean): Promise<void> {
   if (yes) return;
   const devices = p.targets.map((t) => t.drive.device);
   if (!process.stdin.isTTY || !process.stderr.isTTY) {
@@ -43,7 +60,7 @@ export async function confirmErase(p: { targets: { drive: Drive }[] }, yes: bool
   }
   const n = p.targets.length;
   process.stderr.write(`Everything on ${n === 1 ? 'this drive' : `these ${n} drives`} will be erased:\n`);
-  for (const t of p.targets) process.stderr.write(`  ${targetLine(t.drive)}\n`);
+  for (const t of p.targets) process.stderr.write(`  ${targetLine(t.drive)}${rowText(t.fleetRow)}\n`);
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
     const answer = await rl.question('Type "yes" to continue: ');
@@ -91,7 +108,7 @@ export function summaryLines(r: FlashReport): string[] {
   if (kargs.length === 1 && kargs[0]) lines.push(`Live kernel arguments: ${kargs[0]}`);
   for (const t of r.targets) {
     const id = t.target;
-    let line = `${id.device}: ${endingText(t)}`;
+    let line = `${id.device}${rowText(t.fleetRow)}: ${endingText(t)}`;
     if (t.ok) line += `, config read back ${t.configSha256 ?? 'none'}`;
     if (t.eject?.ejected) line += '; ejected, safe to remove';
     lines.push(line);
@@ -139,8 +156,11 @@ export interface ProgressRenderer {
   stop(): void;
 }
 
-/** The renderer for a terminal: one line per target (and one for the image), redrawn in place. */
-export function progressRenderer(out: NodeJS.WriteStream): ProgressRenderer {
+/**
+ * The renderer for a terminal: one line per target (and one for the image), redrawn in place;
+ * `labels` (device -> fleet machine) are shown after the device.
+ */
+export function progressRenderer(out: NodeJS.WriteStream, labels: ReadonlyMap<string, string> = new Map()): ProgressRenderer {
   const lines = new Map<string, string>();
   const phases = new Map<string, string>();
   let drawn = 0;
@@ -150,7 +170,9 @@ export function progressRenderer(out: NodeJS.WriteStream): ProgressRenderer {
     if (!force && now - last < 200) return;
     last = now;
     let s = drawn ? `\x1b[${drawn}A` : '';
-    for (const [key, text] of lines) s += `\r\x1b[2K${key.padEnd(14)} ${text}\n`;
+    const name = (key: string) => (labels.has(key) ? `${key} ${labels.get(key)}` : key);
+    const width = Math.max(14, ...[...lines.keys()].map((k) => name(k).length));
+    for (const [key, text] of lines) s += `\r\x1b[2K${name(key).padEnd(width)} ${text}\n`;
     drawn = lines.size;
     out.write(s);
   };

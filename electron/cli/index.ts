@@ -63,6 +63,11 @@ export function formatError(err: unknown): string {
       const each = p.errors.map((e) => `error at ${e.path ?? '$'}: ${e.message} [${e.code}]`);
       return [...each, `Error: ${p.file} is not a valid config (${n} error${n === 1 ? '' : 's'})`].join('\n');
     }
+    if (err.code === ERROR_CODES.FLEET_INVALID && err.params) {
+      // one line per problem (its causes: "line N (row R, field): ..."), as a compiler lists them
+      const file = (err.params as ErrorParams['FLEET_INVALID']).file;
+      return [...err.causes.map((c) => `${file}: ${c}`), `Error: ${err.message}`].join('\n');
+    }
     const v = err.toJSON();
     return ['Error: ' + cliMessage(v), ...cliCauses(v)].join(': ');
   }

@@ -52,6 +52,14 @@ const WORDING: Wording = {
   KARG_MANAGED: (p) => `invalid kernel argument '${p.arg}': Flint sets ${p.key} itself: ${PXE_FLAGS[p.option]}`,
   PXE_NO_ROOTFS_URL: () => 'the rootfs URL is unknown: give --rootfs-url URL or an http(s) --base-url, or use --rootfs-initrd',
   FLASH_NO_TARGET: () => 'No target device given: name the stick with --target DEVICE',
+  FLEET_TARGET_COUNT: (p) =>
+    `${p.rows} machine${p.rows === 1 ? '' : 's'} selected but ${p.targets} --target${p.targets === 1 ? '' : 's'} given: ` +
+    'give one --target per machine, or choose this batch with --rows (e.g. --rows 1-4)',
+  FLEET_ROW_UNKNOWN: (p) => `--rows names "${p.row}", which is no machine of the manifest (rows 1-${p.rows}, or machine names)`,
+  FLEET_FLAG_CONFLICT: (p) =>
+    p.flag === '--rows'
+      ? '--rows picks machines of a --fleet manifest; give --fleet FILE'
+      : `${p.flag} is per machine: set it in the --fleet manifest`,
   REFRESH_NOT_LIVE: (p) => `${p.device} holds no CoreOS live image, so there is nothing to refresh; write one with flint burn`,
   REFRESH_NO_STREAM: (p) => `${p.device} holds ${p.volumeId}, which belongs to no stream; name one with --stream`,
   REFRESH_NO_ARCH: (p) => `the architecture of the image on ${p.device} is unknown, so its newer release cannot be chosen`,

@@ -1,7 +1,7 @@
 /**
  * The error and warning codes (and the endings) of the flash pipeline (target safety, writing, the config gate,
- * kernel arguments, the flash job, network boot options, the network and downloads, refreshing and restoring
- * sticks) and the parameters each one carries.
+ * kernel arguments, the flash job, network boot options, fleet manifests, the network and downloads,
+ * refreshing and restoring sticks) and the parameters each one carries.
  *
  * One catalogue for every layer: the core and the writer helper raise these codes with their
  * parameters (electron/core/errors.ts `codedError`), the values cross the helper's JSON protocol
@@ -57,6 +57,16 @@ export type FlashEnding =
 /** Why a stick was not ejected although ejecting was asked for. */
 export type EjectSkip = 'loop' | 'no-tool' | 'windows';
 
+/**
+ * One problem of a fleet manifest: the line it is on, the machine's row (1-based among the
+ * machines) and field when known, and a plain English message.
+ */
+export interface FleetProblem {
+  line: number;
+  row?: number;
+  field?: string;
+  message: string;
+}
 /** The file system a restored stick gets: FAT32 up to 32 GiB, exFAT above. */
 export type RestoreFilesystem = 'fat32' | 'exfat';
 
@@ -118,6 +128,11 @@ export interface ErrorParams {
   FLASH_NOT_RUNNING: Record<string, never>;
   // network boot options (electron/core/pxe/config.ts)
   PXE_NO_ROOTFS_URL: Record<string, never>;
+  // fleets (electron/core/fleet)
+  FLEET_INVALID: { file: string; problems: FleetProblem[] };
+  FLEET_TARGET_COUNT: { rows: number; targets: number };
+  FLEET_ROW_UNKNOWN: { row: string; rows: number };
+  FLEET_FLAG_CONFLICT: { flag: string };
   // refreshing a stick to its stream's newest release (electron/core/flash/refresh.ts)
   REFRESH_NOT_LIVE: { device: string };
   REFRESH_NO_STREAM: { device: string; volumeId: string };
@@ -202,6 +217,10 @@ export const ERROR_CODES = {
   FLASH_BUSY: 'FLASH_BUSY',
   FLASH_NOT_RUNNING: 'FLASH_NOT_RUNNING',
   PXE_NO_ROOTFS_URL: 'PXE_NO_ROOTFS_URL',
+  FLEET_INVALID: 'FLEET_INVALID',
+  FLEET_TARGET_COUNT: 'FLEET_TARGET_COUNT',
+  FLEET_ROW_UNKNOWN: 'FLEET_ROW_UNKNOWN',
+  FLEET_FLAG_CONFLICT: 'FLEET_FLAG_CONFLICT',
   REFRESH_NOT_LIVE: 'REFRESH_NOT_LIVE',
   REFRESH_NO_STREAM: 'REFRESH_NO_STREAM',
   REFRESH_NO_ARCH: 'REFRESH_NO_ARCH',

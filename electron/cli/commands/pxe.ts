@@ -16,6 +16,7 @@ import { addMirrorConfig, downloadPxe, refreshMirror } from '../../core/pxe/mirr
 import { layoutTftpRoot } from '../../core/pxe/tftp';
 import { addCustomizeOptions, readCustomization } from '../customize-options';
 import { printWarnings } from '../messages';
+import { registerPxeExport } from './pxe-export';
 import { registerServe } from './serve';
 import { progressReporter, readKeyringFiles } from './stream';
 import { PROXY_HELP, proxyFlag } from '../network';
@@ -142,7 +143,7 @@ async function runConfig(o: ConfigOpts): Promise<void> {
   for (const n of result.notes) process.stderr.write(`note: ${n}\n`);
 }
 
-/** Registers `flint pxe download|refresh|customize|ignition wrap|unwrap|network wrap|unwrap|config` and `flint serve`. */
+/** Registers `flint pxe download|refresh|customize|ignition wrap|unwrap|network wrap|unwrap|config|export` and `flint serve`. */
 export function registerPxe(program: Command): void {
   const pxe = program.command('pxe').description('Network boot (PXE and iPXE): artifacts, customized initramfs, boot configs');
 
@@ -284,5 +285,6 @@ export function registerPxe(program: Command): void {
     .option('--tftp-layout', 'with --dir and PXELINUX: also copy pxelinux.0 and ldlinux.c32 into the folder')
     .action(runConfig);
 
+  registerPxeExport(pxe);
   registerServe(program);
 }

@@ -134,7 +134,10 @@ export async function prepareFlash(req: FlashRequest, hooks: PrepareHooks = {}):
   const prepared: PreparedCustomization[] = [];
   for (const spec of req.targets) prepared.push(await planFor(spec.customization ?? req.customization));
   const checked = checkTargets(req, await list(image.path), { ...rules, imageSize: facts.size });
-  const targets = checked.map((c, i) => ({ ...c, customization: prepared[i] }));
+  const targets = checked.map((c, i) => {
+    const row = req.targets[i]!.fleetRow;
+    return { ...c, customization: prepared[i]!, ...(row ? { fleetRow: row } : {}) };
+  });
   return { request: req, image, targets };
 }
 

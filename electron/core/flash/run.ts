@@ -1,12 +1,14 @@
 /**
  * The second half of the flash job: writes a prepared flash through a writer (in-process, the
- * elevated helper, or a test stand-in), each group of targets that share a customization in one
- * run, and reports one result per target with how it ended. Every front end (the app, `flint
- * burn`, `flint write`) runs flashes through here.
+ * elevated helper, or a test stand-in) in one run, so the image is read once for every stick even
+ * when each stick carries its own customization (a fleet: the most common plan is the job's, the
+ * others travel as per-target plans), and reports one result per target with how it ended. Every
+ * front end (the app, `flint burn`, `flint write`) runs flashes through here.
  */
 import { toErrorValue, type FlintError } from '../errors';
 import { identityOf } from '../drives/target-safety';
 import type { TargetResult, WriteEvent } from '../write/events';
+import type { WriteJob } from '../write/job';
 import { defaultWriter, type WriterLauncher } from '../write/writers';
 import { cancelledBeforeWrite } from './prepare';
 import type {
@@ -42,6 +44,7 @@ function toResult(t: PreparedTarget, r: TargetResult): FlashTargetResult {
     kargs: t.customization.kargs,
     // a large drive's warning, unless the writer repeated it
     warnings: [...t.warnings.filter((w) => !warnings.some((x) => x.code === w.code)), ...warnings],
+    ...(t.fleetRow ? { fleetRow: t.fleetRow } : {}),
   };
 }
 
@@ -59,6 +62,37 @@ function untouched(t: PreparedTarget, ending: 'cancelled-before-write' | 'not-wr
     kargs: t.customization.kargs,
     warnings: t.warnings,
     timings: {},
+    ...(t.fleetRow ? { fleetRow: t.fleetRow } : {}),
+  };
+}
+
+/**
+ * The one write job of a prepared flash: the customization most targets share is the job's plan
+ * (and config to read back), every other target carries its own.
+ */
+export function writeJobOf(prepared: PreparedFlash): WriteJob {
+  const { request: req, image } = prepared;
+  const count = new Map<PreparedCustomization, number>();
+  for (const t of prepared.targets) count.set(t.customization, (count.get(t.customization) ?? 0) + 1);
+  const main = [...count].sort((a, b) => b[1] - a[1])[0]![0];
+  const others = prepared.targets.filter((t) => t.customization !== main);
+  return {
+    image: image.path,
+    plan: main.plan,
+    targets: prepared.targets.map((t) => identityOf(t.drive, t.confirmedName)),
+    allowLoop: req.allowLoop ?? false,
+    verify: req.verify !== false,
+    eject: req.eject === true,
+    expectIgnitionSha256: main.liveConfigSha256,
+    ...(others.length
+      ? {
+          perTarget: others.map((t) => ({
+            device: t.drive.device,
+            plan: t.customization.plan,
+            expectIgnitionSha256: t.customization.liveConfigSha256,
+          })),
+        }
+      : {}),
   };
 }
 
@@ -80,7 +114,7 @@ function relay(e: WriteEvent, emit: (e: FlashEvent) => void): void {
  */
 export async function runFlash(prepared: PreparedFlash, hooks: RunHooks = {}): Promise<FlashReport> {
   const startedAt = new Date().toISOString();
-  const { request: req, image } = prepared;
+  const { image } = prepared;
   const writer = hooks.writer ?? defaultWriter();
   const emit = hooks.onEvent ?? (() => undefined);
   const results = new Map<PreparedTarget, FlashTargetResult>();
@@ -88,50 +122,32 @@ export async function runFlash(prepared: PreparedFlash, hooks: RunHooks = {}): P
     results.set(t, r);
     emit({ type: 'target-done', result: r });
   };
-  const groups = new Map<PreparedCustomization, PreparedTarget[]>();
-  for (const t of prepared.targets) groups.set(t.customization, [...(groups.get(t.customization) ?? []), t]);
-  let stopped: FlintError | null = null;
-  for (const [c, targets] of groups) {
-    if (hooks.signal?.aborted || stopped) {
-      for (const t of targets)
-        done(t, stopped ? untouched(t, 'not-written', stopped) : untouched(t, 'cancelled-before-write', cancelledBeforeWrite()));
-      continue;
-    }
-    const byDevice = new Map(targets.map((t) => [t.drive.device, t]));
+  const byDevice = new Map(prepared.targets.map((t) => [t.drive.device, t]));
+  if (hooks.signal?.aborted) {
+    for (const t of prepared.targets) done(t, untouched(t, 'cancelled-before-write', cancelledBeforeWrite()));
+  } else {
     try {
-      const run = await writer.run(
-        {
-          image: image.path,
-          plan: c.plan,
-          targets: targets.map((t) => identityOf(t.drive, t.confirmedName)),
-          allowLoop: req.allowLoop ?? false,
-          verify: req.verify !== false,
-          eject: req.eject === true,
-          expectIgnitionSha256: c.liveConfigSha256,
+      const run = await writer.run(writeJobOf(prepared), {
+        signal: hooks.signal,
+        onEvent: (e) => {
+          relay(e, emit);
+          if (e.type !== 'target-done') return;
+          const t = byDevice.get(e.result.device);
+          if (t && !results.has(t)) done(t, toResult(t, e.result));
         },
-        {
-          signal: hooks.signal,
-          onEvent: (e) => {
-            relay(e, emit);
-            if (e.type !== 'target-done') return;
-            const t = byDevice.get(e.result.device);
-            if (t && !results.has(t)) done(t, toResult(t, e.result));
-          },
-        },
-      );
+      });
       if (run.sourceSha256 && !image.sha256) image.sha256 = run.sourceSha256;
       for (const r of run.results) {
         const t = byDevice.get(r.device);
         if (t && !results.has(t)) done(t, toResult(t, r));
       }
     } catch (err) {
-      // nothing was written in this run (authorization refused, the helper would not start)
-      stopped = err as FlintError;
-      for (const t of targets) if (!results.has(t)) done(t, untouched(t, 'not-written', stopped));
+      // nothing was written (authorization refused, the helper would not start)
+      for (const t of prepared.targets) if (!results.has(t)) done(t, untouched(t, 'not-written', err as FlintError));
     }
   }
   const targets = prepared.targets.map((t) => results.get(t)!);
-  const customizations = [...groups.keys()];
+  const customizations = [...new Set(prepared.targets.map((t) => t.customization))];
   return {
     ok: targets.every((t) => t.ok),
     cancelled: hooks.signal?.aborted ?? false,

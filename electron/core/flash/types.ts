@@ -60,6 +60,17 @@ export interface FlashCustomization {
   options?: Omit<CustomizeRequest, 'liveIgnition' | 'destIgnition'>;
 }
 
+/**
+ * The fleet manifest row a stick is written for (electron/core/fleet): progress, the report and the
+ * flash record name it, so a site can tell which stick belongs to which machine.
+ */
+export interface FleetRowRef {
+  /** 1-based position among the manifest's machines. */
+  row: number;
+  name: string;
+  hostname?: string;
+}
+
 /** One target: the device path, and what the user saw of it when choosing it (re-checked before writing). */
 export interface FlashTargetSpec {
   device: string;
@@ -67,6 +78,8 @@ export interface FlashTargetSpec {
   seen?: DriveIdentity;
   /** A customization of its own (one config per stick); absent: the job's. */
   customization?: FlashCustomization;
+  /** The fleet row this stick is for. */
+  fleetRow?: FleetRowRef;
   /** An internal disk: the name typed to confirm it (target-safety.ts confirmationName). */
   confirmedName?: string;
 }
@@ -120,6 +133,7 @@ export interface PreparedTarget {
   drive: Drive;
   warnings: WarningValue[];
   customization: PreparedCustomization;
+  fleetRow?: FleetRowRef;
   /** The name typed for an internal disk (the writer checks it again). */
   confirmedName?: string;
 }
@@ -148,6 +162,8 @@ export interface FlashTargetResult extends Omit<TargetResult, 'device' | 'igniti
   expectedConfigSha256: string | null;
   /** The live kernel arguments written (null: the image has no karg areas). */
   kargs: string | null;
+  /** The fleet row the stick was written for. */
+  fleetRow?: FleetRowRef;
 }
 
 /** The report of a flash: one JSON document, the same from every front end. */

@@ -1,6 +1,8 @@
 import { FlintError } from '../errors';
 import type { CustomizeRequest } from '../iso/customize';
+import type { IsoFeatures } from '../iso/features';
 import { buildCustomizeMembers } from '../iso/live-config';
+import { buildEmbedPayload } from '../iso/payload';
 import { appendArchive, inspectInitramfs } from './initramfs';
 
 /** What `pxe customize` produced. */
@@ -37,4 +39,30 @@ export async function pxeCustomize(initramfs: Uint8Array, req: CustomizeRequest)
   if (built.liveConfig) messages.push(PXE_FIRSTBOOT_REMINDER);
   const out = await appendArchive(initramfs, built.members);
   return { initramfs: out, liveConfig: built.liveConfig, messages };
+}
+
+/** What {@link configInitrd} produced. */
+export interface ConfigInitrd {
+  /** The archive (xz cpio, CRC32), or null when the request adds nothing. */
+  initrd: Uint8Array | null;
+  liveConfig: Uint8Array | null;
+  messages: string[];
+}
+
+/**
+ * The archive `pxe customize` would append to a live initramfs (config.ign, network keyfiles,
+ * installer files), as an initrd of its own: the kernel unpacks every initrd into one root, so
+ * loading it beside the pristine initramfs gives the live system the same files. One pristine
+ * initramfs then serves every machine of a fleet, each with its own small initrd. `features` are
+ * those of the initramfs it is loaded with (inspectInitramfs).
+ */
+export async function configInitrd(req: CustomizeRequest, features: IsoFeatures): Promise<ConfigInitrd> {
+  const kargOpts = [req.liveKargAppend, req.liveKargDelete, req.liveKargReplace].some((a) => a && a.length > 0);
+  if (kargOpts) throw new Error('configInitrd: kernel arguments belong on the boot config line');
+  const built = buildCustomizeMembers(req, features);
+  return {
+    initrd: built.members.length ? await buildEmbedPayload(built.members) : null,
+    liveConfig: built.liveConfig,
+    messages: built.messages,
+  };
 }

@@ -24,6 +24,19 @@ export interface WriteJobJson {
    * checked by reading it back after writing. Absent: not checked.
    */
   expectIgnitionSha256?: string | null;
+  /** Targets that get a customization of their own (one config per stick), by device. */
+  perTarget?: { device: string; plan: WriteJobJson['plan']; expectIgnitionSha256?: string | null }[];
+}
+
+/**
+ * A target's own customization in a job that writes one per stick (a fleet): the source is still
+ * read once for every target, and each target's plan is laid over its copy of each block.
+ */
+export interface TargetPlan {
+  device: string;
+  plan: PatchPlan;
+  /** As WriteJob.expectIgnitionSha256, for this target. */
+  expectIgnitionSha256?: string | null;
 }
 
 /** A decoded job, with the plan as bytes. */
@@ -35,23 +48,34 @@ export interface WriteJob {
   verify: boolean;
   eject: boolean;
   expectIgnitionSha256?: string | null;
+  /** Targets written with a plan of their own instead of `plan` (same image size). */
+  perTarget?: TargetPlan[];
 }
+
+const planJson = (plan: PatchPlan): WriteJobJson['plan'] => ({
+  imageSize: plan.imageSize,
+  writes: plan.writes.map((w) => ({ offset: w.offset, data: Buffer.from(w.bytes).toString('base64') })),
+});
 
 /** Serializes a job for the helper (one line of JSON). */
 export function encodeJob(job: WriteJob): string {
   const json: WriteJobJson = {
     version: JOB_VERSION,
     image: job.image,
-    plan: {
-      imageSize: job.plan.imageSize,
-      writes: job.plan.writes.map((w) => ({ offset: w.offset, data: Buffer.from(w.bytes).toString('base64') })),
-    },
+    plan: planJson(job.plan),
     targets: job.targets,
     allowLoop: job.allowLoop,
     verify: job.verify,
     eject: job.eject,
   };
   if (job.expectIgnitionSha256 !== undefined) json.expectIgnitionSha256 = job.expectIgnitionSha256;
+  if (job.perTarget?.length) {
+    json.perTarget = job.perTarget.map((t) => ({
+      device: t.device,
+      plan: planJson(t.plan),
+      ...(t.expectIgnitionSha256 !== undefined ? { expectIgnitionSha256: t.expectIgnitionSha256 } : {}),
+    }));
+  }
   return JSON.stringify(json);
 }
 
@@ -105,13 +129,7 @@ export function decodeJob(text: string): WriteJob {
   if (!j || typeof j !== 'object') throw bad('not an object');
   if (j.version !== JOB_VERSION) throw bad(`version ${String(j.version)} (expected ${JOB_VERSION})`);
   if (typeof j.image !== 'string' || !isAbsoluteImagePath(j.image)) throw bad('image must be an absolute path');
-  if (!j.plan || !Number.isSafeInteger(j.plan.imageSize) || j.plan.imageSize <= 0 || !Array.isArray(j.plan.writes)) {
-    throw bad('plan must have a positive imageSize and a writes list');
-  }
-  const writes = j.plan.writes.map((w, i) => {
-    if (!w || !Number.isSafeInteger(w.offset) || typeof w.data !== 'string') throw bad(`plan write ${i} is malformed`);
-    return { offset: w.offset, bytes: new Uint8Array(Buffer.from(w.data, 'base64')) };
-  });
+  const plan = decodePlan(j.plan, 'plan');
   if (!Array.isArray(j.targets) || j.targets.length === 0) throw bad('no targets');
   const seen = new Set<string>();
   for (const t of j.targets) {
@@ -130,12 +148,11 @@ export function decodeJob(text: string): WriteJob {
       throw bad(`target ${t.device}: confirmedName must be a string`);
     if (t.kernel !== undefined && !isKernelIdentity(t.kernel)) throw bad(`target ${t.device}: malformed kernel identity`);
   }
-  if (j.expectIgnitionSha256 !== undefined && j.expectIgnitionSha256 !== null && !/^[0-9a-f]{64}$/.test(j.expectIgnitionSha256)) {
-    throw bad('expectIgnitionSha256 must be 64 hex digits or null');
-  }
+  checkSha(j.expectIgnitionSha256, 'expectIgnitionSha256');
+  const perTarget = decodePerTarget(j.perTarget, seen, plan.imageSize);
   return {
     image: j.image,
-    plan: normalizePlan(j.plan.imageSize, writes),
+    plan,
     targets: j.targets.map((t) => ({
       device: t.device,
       size: t.size,
@@ -148,5 +165,39 @@ export function decodeJob(text: string): WriteJob {
     verify: j.verify !== false,
     eject: j.eject === true,
     ...(j.expectIgnitionSha256 !== undefined ? { expectIgnitionSha256: j.expectIgnitionSha256 } : {}),
+    ...(perTarget ? { perTarget } : {}),
   };
+}
+
+function decodePlan(p: WriteJobJson['plan'] | undefined, what: string): PatchPlan {
+  if (!p || !Number.isSafeInteger(p.imageSize) || p.imageSize <= 0 || !Array.isArray(p.writes)) {
+    throw bad(`${what} must have a positive imageSize and a writes list`);
+  }
+  const writes = p.writes.map((w, i) => {
+    if (!w || !Number.isSafeInteger(w.offset) || typeof w.data !== 'string') throw bad(`${what} write ${i} is malformed`);
+    return { offset: w.offset, bytes: new Uint8Array(Buffer.from(w.data, 'base64')) };
+  });
+  return normalizePlan(p.imageSize, writes);
+}
+
+function checkSha(v: unknown, what: string): void {
+  if (v !== undefined && v !== null && (typeof v !== 'string' || !/^[0-9a-f]{64}$/.test(v))) {
+    throw bad(`${what} must be 64 hex digits or null`);
+  }
+}
+
+/** Decodes the per-target plans: each names a target of the job once, with a plan for the same image size. */
+function decodePerTarget(list: WriteJobJson['perTarget'], targets: Set<string>, imageSize: number): TargetPlan[] | undefined {
+  if (list === undefined) return undefined;
+  if (!Array.isArray(list)) throw bad('perTarget must be a list');
+  const seen = new Set<string>();
+  return list.map((t, i) => {
+    if (!t || typeof t.device !== 'string' || !targets.has(t.device)) throw bad(`perTarget ${i} names no target of the job`);
+    if (seen.has(t.device)) throw bad(`perTarget gives ${t.device} twice`);
+    seen.add(t.device);
+    const plan = decodePlan(t.plan, `perTarget ${i} plan`);
+    if (plan.imageSize !== imageSize) throw bad(`perTarget ${i} plan is for another image size`);
+    checkSha(t.expectIgnitionSha256, `perTarget ${i} expectIgnitionSha256`);
+    return { device: t.device, plan, ...(t.expectIgnitionSha256 !== undefined ? { expectIgnitionSha256: t.expectIgnitionSha256 } : {}) };
+  });
 }

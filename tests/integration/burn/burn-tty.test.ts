@@ -66,4 +66,17 @@ describe.skipIf(why)('flint burn on a terminal', () => {
     expect(head(l.device, pristine.length).equals(pristine)).toBe(false); // customized: the kargs changed
     expect(head(l.device, 32768).equals(pristine.subarray(0, 32768))).toBe(true);
   }, 120_000);
+
+  it("a fleet on a terminal: the prompt, the plan and every progress line name each stick's machine", async () => {
+    const [a, b] = [stick(8 << 20), stick(8 << 20)];
+    const fleet = tmp.join('fleet.yaml');
+    writeFileSync(fleet, 'machines:\n  - name: web1\n    hostname: web1.example\n  - name: web2\n');
+    const r = await burnOnTerminal(['--iso', iso, '--fleet', fleet, '--target', a.device, '--target', b.device, '--allow-loop'], 'yes');
+    expect(r.code, r.output).toBe(0);
+    expect(r.output).toContain(`  ${a.device}  Loop device  8.4 MB  no serial -> web1 (row 1, web1.example)`);
+    expect(r.output).toContain(`  ${b.device}  Loop device  8.4 MB  no serial -> web2 (row 2)`);
+    expect(r.output).toMatch(new RegExp(`${a.device} -> web1 \\(row 1, web1.example\\): live config [0-9a-f]{64}`));
+    expect(r.output).toMatch(new RegExp(`${b.device} web2 +written and verified`));
+    expect(r.output).toContain(`${b.device} -> web2 (row 2): written and verified`);
+  }, 120_000);
 });

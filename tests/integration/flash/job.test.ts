@@ -14,7 +14,8 @@ import { prepareFlash } from '../../../electron/core/flash/prepare';
 import { runFlash } from '../../../electron/core/flash/run';
 import type { FlashCustomization, FlashEvent, FlashRequest } from '../../../electron/core/flash/types';
 import { helperWriter } from '../../../electron/core/write/helper-writer';
-import { inProcessWriter } from '../../../electron/core/write/writers';
+import type { WriteJob } from '../../../electron/core/write/job';
+import { inProcessWriter, type WriterLauncher } from '../../../electron/core/write/writers';
 import { head } from '../../helpers/read-bytes';
 
 const why = skipReason({ tools: ['losetup'], root: true });
@@ -165,8 +166,8 @@ describe.skipIf(why)('the flash job (core API, loop devices)', () => {
     expect(head(l2.device, readFileSync(iso).length).equals(readFileSync(iso))).toBe(true); // back to pristine
   }, 60_000);
 
-  it('one customization per stick: each carries its own config (fleet rows)', async () => {
-    const [a, b] = [stick(), stick()];
+  it('one customization per stick: one write run, each stick its own config, the same through the helper', async () => {
+    const [a, b, c, d] = [stick(), stick(), stick(), stick()];
     const cfg = (host: string) => ({
       name: `${host}.ign`,
       data: new TextEncoder().encode(
@@ -176,18 +177,41 @@ describe.skipIf(why)('the flash job (core API, loop devices)', () => {
         }),
       ),
     });
-    const req = request([], {});
-    req.targets = [
-      { device: a.device, customization: { liveConfigs: [cfg('node-a')] } },
-      { device: b.device, customization: { liveConfigs: [cfg('node-b')] } },
-    ];
-    const report = await runFlash(await prepareFlash(req));
+    const fleet = (x: LoopDevice, y: LoopDevice): FlashRequest => ({
+      ...request([], {}),
+      targets: [
+        { device: x.device, customization: { liveConfigs: [cfg('node-a')] }, fleetRow: { row: 1, name: 'node-a' } },
+        { device: y.device, customization: { liveConfigs: [cfg('node-b')] }, fleetRow: { row: 2, name: 'node-b' } },
+      ],
+    });
+    // the writer sees one job: the image is read once for both sticks, the second carries its own plan
+    const jobs: WriteJob[] = [];
+    const inProcess = inProcessWriter();
+    const counting: WriterLauncher = { kind: 'test', run: (job, hooks) => (jobs.push(job as WriteJob), inProcess.run(job, hooks)) };
+    const report = await runFlash(await prepareFlash(fleet(a, b)), { writer: counting });
+    expect(jobs).toHaveLength(1);
+    expect(jobs[0]!.targets.map((t) => t.device)).toEqual([a.device, b.device]);
+    expect(jobs[0]!.perTarget?.map((t) => t.device)).toEqual([b.device]);
     expect(report.ok).toBe(true);
     const [ra, rb] = report.targets;
+    expect(ra).toMatchObject({ ending: 'verified', fleetRow: { row: 1, name: 'node-a' } });
+    expect(rb).toMatchObject({ ending: 'verified', fleetRow: { row: 2, name: 'node-b' } });
     expect(ra!.configSha256).toBe(ra!.expectedConfigSha256);
     expect(rb!.configSha256).toBe(rb!.expectedConfigSha256);
     expect(ra!.configSha256).not.toBe(rb!.configSha256);
-  }, 60_000);
+    // each stick's SHA-256 is of its own bytes: the sticks differ, and their hashes with them
+    const n = readFileSync(iso).length;
+    expect(ra!.sha256).toBe(sha(head(a.device, n)));
+    expect(rb!.sha256).toBe(sha(head(b.device, n)));
+    expect(ra!.sha256).not.toBe(rb!.sha256);
+    // the helper takes the per-target plans over its JSON protocol and writes the same bytes
+    const viaHelper = await runFlash(await prepareFlash(fleet(c, d)), { writer: helperWriter() });
+    expect(viaHelper.targets.map((t) => [t.ending, t.sha256, t.configSha256])).toEqual(
+      report.targets.map((t) => [t.ending, t.sha256, t.configSha256]),
+    );
+    expect(head(c.device, n).equals(head(a.device, n))).toBe(true);
+    expect(head(d.device, n).equals(head(b.device, n))).toBe(true);
+  }, 90_000);
 
   it('a cancel that reaches the helper as it starts leaves the stick untouched and says so (never "helper failed")', async () => {
     const l = stick();

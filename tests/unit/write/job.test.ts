@@ -28,6 +28,24 @@ describe('write job', () => {
     expect('expectIgnitionSha256' in decodeJob(encodeJob(unchecked))).toBe(false);
   });
 
+  it('carries per-target plans (one config per stick) and checks each names a target with the same image size', () => {
+    const fleet: WriteJob = {
+      ...job,
+      targets: [...job.targets, { device: '/dev/sdc', size: 16e9, serial: 'S2', model: 'Ultra' }],
+      perTarget: [
+        { device: '/dev/sdc', plan: { imageSize: 4096, writes: [{ offset: 8, bytes: new Uint8Array([7]) }] }, expectIgnitionSha256: null },
+      ],
+    };
+    expect(decodeJob(encodeJob(fleet))).toEqual(fleet);
+    const bad = (perTarget: unknown) => () => decodeJob(JSON.stringify({ ...JSON.parse(encodeJob(fleet)), perTarget }));
+    const one = JSON.parse(encodeJob(fleet)).perTarget[0];
+    expect(bad([{ ...one, device: '/dev/sdz' }])).toThrow(/names no target/);
+    expect(bad([one, one])).toThrow(/gives \/dev\/sdc twice/);
+    expect(bad([{ ...one, plan: { imageSize: 8192, writes: [] } }])).toThrow(/another image size/);
+    expect(bad([{ ...one, expectIgnitionSha256: 'zz' }])).toThrow(/64 hex/);
+    expect(bad({})).toThrow(/must be a list/);
+  });
+
   it('rejects malformed jobs with WRITE_JOB_INVALID naming the problem', () => {
     const bad = (patch: object) => () => decodeJob(JSON.stringify({ ...JSON.parse(encodeJob(job)), ...patch }));
     expect(() => decodeJob('nope')).toThrow(

@@ -1,5 +1,5 @@
 import type { FlintError } from '../../errors';
-import type { PatchPlan } from '../../iso/plan';
+import { applyPlanToChunk, type PatchPlan } from '../../iso/plan';
 import type { SpeedMeter } from '../../progress';
 import type { WriteEvent } from '../events';
 import { BLOCK_SIZE } from './aligned';
@@ -11,6 +11,8 @@ import type { TargetWriter } from './target-writer';
 /** A target in the fan-out: its writer and, once it failed, its error. */
 export interface LiveTarget {
   device: string;
+  /** A plan of its own instead of the job's (one config per stick). */
+  plan?: PatchPlan;
   writer: TargetWriter;
   meter: SpeedMeter;
   lastEmit: number;
@@ -22,10 +24,11 @@ export interface LiveTarget {
 const PROGRESS_MS = 250;
 
 /**
- * Reads the customized image once and writes it block by block to every live target in
- * lock-step, with two blocks in flight per target: block k+1 is read from the source while block k
- * is being written. The source is read into the first live target's buffer and copied to the
- * others. A failing target is dropped and the others go on; when every target failed the source
+ * Reads the image once and writes it block by block to every live target in lock-step, with two
+ * blocks in flight per target: block k+1 is read from the source while block k is being written.
+ * The source is read into the first live target's buffer and copied to the others, then each
+ * target's plan is laid over its own copy (one source read for sticks that each carry their own
+ * config). A failing target is dropped and the others go on; when every target failed the source
  * is no longer read. Returns false when cancelled.
  */
 export async function writeAll(
@@ -40,7 +43,9 @@ export async function writeAll(
   const live = () => targets.filter((t) => !t.error);
   const slots = Math.min(...targets.map((t) => t.writer.blocks.length));
   const inFlight: (Promise<void> | null)[] = new Array(slots).fill(null);
-  const src = await PlannedSource.open(image, plan);
+  const shared = targets.every((t) => (t.plan ?? plan) === plan);
+  // one plan for all: laid over while reading; several: the pristine bytes, each plan on its copy
+  const src = await PlannedSource.open(image, shared ? plan : { imageSize: total, writes: [] });
   try {
     for (let pos = 0, k = 0; pos < total; pos += BLOCK_SIZE, k++) {
       const slot = k % slots;
@@ -54,6 +59,7 @@ export async function writeAll(
       const first = now[0].writer.blocks[slot];
       await src.readInto(first, pos, len);
       for (const t of now.slice(1)) first.copy(t.writer.blocks[slot], 0, 0, len);
+      if (!shared) for (const t of now) applyPlanToChunk(t.plan ?? plan, t.writer.blocks[slot].subarray(0, len), pos);
       if (delay > 0) await new Promise((r) => setTimeout(r, delay));
       if (signal.aborted) break;
       const at = pos;

@@ -26,7 +26,14 @@ export interface JobOutcome {
 }
 
 type Emit = (e: WriteEvent) => void;
-type Live = LiveTarget & { drive: Drive; warnings: WarningValue[]; startedAt: number; writeMs?: number };
+type Live = LiveTarget & {
+  drive: Drive;
+  warnings: WarningValue[];
+  startedAt: number;
+  writeMs?: number;
+  /** The config this target must carry (its own in a fleet; absent: not checked). */
+  expectIgnitionSha256?: string | null;
+};
 
 /** A result for a target that ended before, or instead of, being written and verified. */
 function ended(
@@ -84,6 +91,7 @@ export async function runJob(job: WriteJob, ops: PlatformOps, signal: AbortSigna
 
   const ctx = defaultProtectedPaths([{ path: job.image, reason: 'holds the source image' }]);
   const drives = await ops.listDrives(ctx);
+  const own = new Map((job.perTarget ?? []).map((p) => [p.device, p]));
   const live: Live[] = [];
   for (const id of job.targets) {
     if (signal.aborted) {
@@ -111,7 +119,19 @@ export async function runJob(job: WriteJob, ops: PlatformOps, signal: AbortSigna
       }
       const writer = TargetWriter.over(io);
       emit({ type: 'log', device: id.device, message: `writing in ${writer.mode} mode, ${io.sectorSize}-byte sectors` });
-      live.push({ device: id.device, writer, meter: new SpeedMeter(), lastEmit: 0, drive, warnings, startedAt });
+      const mine = own.get(id.device);
+      const expect = mine ? mine.expectIgnitionSha256 : job.expectIgnitionSha256;
+      live.push({
+        device: id.device,
+        ...(mine ? { plan: mine.plan } : {}),
+        ...(expect !== undefined ? { expectIgnitionSha256: expect } : {}),
+        writer,
+        meter: new SpeedMeter(),
+        lastEmit: 0,
+        drive,
+        warnings,
+        startedAt,
+      });
     } catch (err) {
       finish(ended(id.device, 'not-written', asFlint(err)));
     }
@@ -179,13 +199,17 @@ export async function runJob(job: WriteJob, ops: PlatformOps, signal: AbortSigna
         }
       }),
   );
-  let sha256: string | undefined;
+  let sha256: Map<string, string> | undefined;
   let sourceSha256: string | undefined;
   let verifyMs: number | undefined;
   if (job.verify && written.length > 0) {
     const t0 = performance.now();
     try {
-      const targets = written.map((t) => ({ device: t.device, open: () => ops.openDevice(t.drive, false) }));
+      const targets = written.map((t) => ({
+        device: t.device,
+        open: () => ops.openDevice(t.drive, false),
+        ...(t.plan ? { plan: t.plan } : {}),
+      }));
       const v = await verifyAll(job.image, job.plan, targets, signal, emit);
       sha256 = v.sha256;
       if (!signal.aborted) sourceSha256 = v.sourceSha256;
@@ -204,7 +228,7 @@ export async function runJob(job: WriteJob, ops: PlatformOps, signal: AbortSigna
   const remaining = written.filter((w) => !results.has(w.device));
   await Promise.all(
     remaining.map((t) =>
-      finishTarget(t, job, ops, sha256, verifyMs, emit).then(finish, (err) => {
+      finishTarget(t, job, ops, sha256?.get(t.device), verifyMs, emit).then(finish, (err) => {
         const e = asFlint(err);
         finish(ended(t.device, 'failed', e, { bytesWritten: t.writer.pos, failedAt: offsetOf(e, 0), writeMs: t.writeMs }));
       }),
@@ -264,12 +288,13 @@ async function finishTarget(
   emit({ type: 'progress', device: t.device, phase: 'ignition', bytes: 0, total });
   const ign = await readBackIgnition(() => ops.openDevice(t.drive, false), total);
   if (ign.problem) warnings.push(warning(WARNING_CODES.NO_CONFIG_READ_BACK, { device: t.device, detail: ign.problem }, ign.problem));
-  if (job.expectIgnitionSha256 !== undefined && ign.sha256 !== job.expectIgnitionSha256) {
+  const expected = t.expectIgnitionSha256;
+  if (expected !== undefined && ign.sha256 !== expected) {
     throw codedError(
       ERROR_CODES.WRITE_IGNITION_MISMATCH,
-      { device: t.device, expected: job.expectIgnitionSha256, found: ign.sha256 },
+      { device: t.device, expected, found: ign.sha256 },
       `the Ignition config read back from ${t.device} is not the one that was written; the stick may be failing`,
-      [`expected sha256 ${job.expectIgnitionSha256}, read ${ign.sha256 ?? 'none'}`],
+      [`expected sha256 ${expected}, read ${ign.sha256 ?? 'none'}`],
     );
   }
   const r: TargetResult = {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ERROR_CODES } from '../../../contract/error-codes';
 import { FlintError, codedError } from '../../errors';
-import type { PatchPlan } from '../../iso/plan';
+import { applyPlanToChunk, type PatchPlan } from '../../iso/plan';
 import type { ByteSource } from '../../iso/byte-source';
 import { readEmbeddedIgnition } from '../../iso/inspect';
 import { SpeedMeter } from '../../progress';
@@ -14,25 +14,28 @@ import { alignUp, type DeviceIo } from './raw-device';
 export interface VerifyTarget {
   device: string;
   open: () => Promise<DeviceIo>;
+  /** A plan of its own instead of the job's (one config per stick). */
+  plan?: PatchPlan;
 }
 
 /**
- * Result of the read-back: the SHA-256 of the expected bytes (image + plan), of the pristine image
- * (read on the way), and each failing device's error.
+ * Result of the read-back: the SHA-256 of each device's expected bytes (image + its plan), of the
+ * pristine image (read on the way), and each failing device's error.
  */
 export interface VerifyOutcome {
-  sha256: string;
+  sha256: Map<string, string>;
   sourceSha256: string;
   failed: Map<string, FlintError>;
 }
 
 /**
  * Reads every target back (O_DIRECT on Linux; the raw node elsewhere; the caller has dropped the
- * devices' page cache either way) in lock-step with the expected bytes (source + plan, re-read
- * once for all targets) and compares them byte for byte: a difference is VERIFY_MISMATCH "at byte
- * N". Reads are whole sectors: the last one is read in full and compared up to the image's end.
- * The SHA-256 of the expected bytes is computed on the way; for a device that matched, it is the
- * SHA-256 of what the device holds.
+ * devices' page cache either way) in lock-step with the expected bytes (source + plan, the source
+ * re-read once for all targets; a target with a plan of its own gets it laid over a copy) and
+ * compares them byte for byte: a difference is VERIFY_MISMATCH "at byte N". Reads are whole
+ * sectors: the last one is read in full and compared up to the image's end. The SHA-256 of each
+ * plan's expected bytes is computed on the way; for a device that matched, it is the SHA-256 of
+ * what the device holds.
  */
 export async function verifyAll(
   image: string,
@@ -43,7 +46,7 @@ export async function verifyAll(
 ): Promise<VerifyOutcome> {
   const total = plan.imageSize;
   const failed = new Map<string, FlintError>();
-  const open = new Map<string, { io: DeviceIo; block: Buffer; meter: SpeedMeter; last: number }>();
+  const open = new Map<string, OpenDevice>();
   for (const t of targets) {
     try {
       const io = await t.open();
@@ -52,12 +55,17 @@ export async function verifyAll(
       failed.set(t.device, err as FlintError);
     }
   }
-  const hash = createHash('sha256');
-  // with an empty plan the pristine bytes are the expected ones: one hash serves both
-  const pristine = plan.writes.length > 0 ? createHash('sha256') : undefined;
+  const planOf = (t: VerifyTarget) => t.plan ?? plan;
+  const plans = [...new Set(targets.map(planOf))];
+  const hashes = new Map(plans.map((p) => [p, createHash('sha256')]));
+  const only = plans.length === 1 ? plans[0]! : null;
+  // with one empty plan the pristine bytes are the expected ones: one hash serves both
+  const pristine = only && only.writes.length === 0 ? undefined : createHash('sha256');
   const expected = Buffer.allocUnsafeSlow(BLOCK_SIZE);
+  // several plans: `expected` holds the pristine block, each plan is laid over a copy in `scratch`
+  const scratch = only ? null : Buffer.allocUnsafeSlow(BLOCK_SIZE);
   const live = () => targets.filter((t) => open.has(t.device) && !failed.has(t.device));
-  const src = await PlannedSource.open(image, plan);
+  const src = await PlannedSource.open(image, only ?? { imageSize: total, writes: [] });
   try {
     for (let pos = 0; pos < total && live().length > 0 && !signal.aborted; pos += BLOCK_SIZE) {
       const len = Math.min(BLOCK_SIZE, total - pos);
@@ -72,37 +80,23 @@ export async function verifyAll(
         );
       });
       await src.readInto(expected, pos, len, pristine);
-      const want = expected.subarray(0, len);
-      hash.update(want); // overlaps with the device reads in flight
-      for (const r of await Promise.all(reads)) {
-        if (!r) continue;
-        const got = r.o.block.subarray(0, len);
-        if (!got.equals(want)) {
-          let i = 0;
-          while (got[i] === want[i]) i++;
-          failed.set(
-            r.t.device,
-            codedError(
-              ERROR_CODES.WRITE_VERIFY_MISMATCH,
-              { device: r.t.device, offset: pos + i },
-              `verification failed: ${r.t.device} holds different bytes at byte ${pos + i}; the stick may be failing or counterfeit`,
-            ),
-          );
-          continue;
+      const settled = await Promise.all(reads);
+      for (const p of plans) {
+        let want = expected.subarray(0, len);
+        if (scratch && p.writes.some((w) => w.offset < pos + len && w.offset + w.bytes.length > pos)) {
+          expected.copy(scratch, 0, 0, len);
+          want = scratch.subarray(0, len);
+          applyPlanToChunk(p, want, pos);
         }
-        const now = Date.now();
-        const speed = r.o.meter.update(pos + len);
-        if (now - r.o.last >= 250 || pos + len >= total) {
-          r.o.last = now;
-          emit({
-            type: 'progress',
-            device: r.t.device,
-            phase: 'verify',
-            bytes: pos + len,
-            total,
-            ...(speed > 0 ? { speed: Math.round(speed) } : {}),
-          });
-        }
+        hashes.get(p)!.update(want);
+        compareBlock(
+          settled.filter((r) => r !== null && planOf(r.t) === p),
+          want,
+          pos,
+          total,
+          failed,
+          emit,
+        );
       }
     }
   } finally {
@@ -121,8 +115,59 @@ export async function verifyAll(
       );
     }
   }
-  const sha256 = hash.digest('hex');
-  return { sha256, sourceSha256: pristine?.digest('hex') ?? sha256, failed };
+  const digests = new Map(plans.map((p) => [p, hashes.get(p)!.digest('hex')]));
+  const sha256 = new Map(targets.map((t) => [t.device, digests.get(planOf(t))!]));
+  return { sha256, sourceSha256: pristine?.digest('hex') ?? digests.get(plans[0]!)!, failed };
+}
+
+/** An open device during the read-back. */
+interface OpenDevice {
+  io: DeviceIo;
+  block: Buffer;
+  meter: SpeedMeter;
+  last: number;
+}
+
+/** Compares the blocks read from devices with `want`; a difference fails that device with its offset. */
+function compareBlock(
+  reads: ({ t: VerifyTarget; o: OpenDevice } | null)[],
+  want: Buffer,
+  pos: number,
+  total: number,
+  failed: Map<string, FlintError>,
+  emit: (e: WriteEvent) => void,
+): void {
+  const len = want.length;
+  for (const r of reads) {
+    if (!r) continue;
+    const got = r.o.block.subarray(0, len);
+    if (!got.equals(want)) {
+      let i = 0;
+      while (got[i] === want[i]) i++;
+      failed.set(
+        r.t.device,
+        codedError(
+          ERROR_CODES.WRITE_VERIFY_MISMATCH,
+          { device: r.t.device, offset: pos + i },
+          `verification failed: ${r.t.device} holds different bytes at byte ${pos + i}; the stick may be failing or counterfeit`,
+        ),
+      );
+      continue;
+    }
+    const now = Date.now();
+    const speed = r.o.meter.update(pos + len);
+    if (now - r.o.last >= 250 || pos + len >= total) {
+      r.o.last = now;
+      emit({
+        type: 'progress',
+        device: r.t.device,
+        phase: 'verify',
+        bytes: pos + len,
+        total,
+        ...(speed > 0 ? { speed: Math.round(speed) } : {}),
+      });
+    }
+  }
 }
 
 /**

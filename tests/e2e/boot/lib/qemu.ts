@@ -31,6 +31,8 @@ export interface BootOptions {
   accel?: 'tcg' | 'kvm';
   /** Stops the VM early. */
   signal?: AbortSignal;
+  /** Run QEMU inside this network namespace (`ip netns exec` keeps the pid: it execs QEMU). */
+  netns?: string;
 }
 
 /** What one boot gave: how it ended, the whole serial log and the guest's parsed report. */
@@ -131,7 +133,9 @@ export async function bootImage(opts: BootOptions): Promise<BootResult> {
     ...(opts.extraArgs ?? []),
   ];
   const t0 = performance.now();
-  const child = spawn('qemu-system-x86_64', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = opts.netns
+    ? spawn('ip', ['netns', 'exec', opts.netns, 'qemu-system-x86_64', ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+    : spawn('qemu-system-x86_64', args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let qemuOutput = '';
   child.stdout.on('data', (d: Buffer) => (qemuOutput += d.toString()));
   child.stderr.on('data', (d: Buffer) => (qemuOutput += d.toString()));

@@ -1,0 +1,118 @@
+/**
+ * Boot mirror under a fleet's load (plain node script: `node --import tsx
+ * tests/bench/serve-fleet.bench.ts`): sixteen machines fetch a 256 MiB rootfs at the same time,
+ * as a row booting together does. `flint serve` (the whole CLI process, as a user runs it) against
+ * Debian's nginx serving the same folder with the server block `flint pxe export --nginx` writes,
+ * in the same run, both on 127.0.0.1. Clients are `curl -o /dev/null`. Prints the aggregate
+ * throughput of each and their ratio (goal >= 0.8). The folder and both servers are removed and
+ * stopped by path and pid at the end.
+ */
+import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { randomFillSync } from 'node:crypto';
+import { once } from 'node:events';
+import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { nginxConfig } from '../../electron/core/pxe/servers';
+import { FLINT_BIN } from '../helpers/paths';
+
+const MiB = 1 << 20;
+const SIZE = 256 * MiB;
+const CLIENTS = 16;
+const ROUNDS = Number(process.env.FLINT_BENCH_ROUNDS ?? 3);
+const run = promisify(execFile);
+
+async function freePort(): Promise<number> {
+  const s = createServer().listen(0, '127.0.0.1');
+  await once(s, 'listening');
+  const port = (s.address() as { port: number }).port;
+  s.close();
+  return port;
+}
+
+async function waitFor(url: string): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    try {
+      await run('curl', ['-sf', '-o', '/dev/null', '-r', '0-0', url]);
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  throw new Error(`no answer from ${url}`);
+}
+
+/** Seconds for CLIENTS concurrent full downloads of `url`. */
+async function fleet(url: string): Promise<number> {
+  const t = performance.now();
+  await Promise.all(Array.from({ length: CLIENTS }, () => run('curl', ['-sf', '-o', '/dev/null', url])));
+  return (performance.now() - t) / 1000;
+}
+
+async function stop(p: ChildProcess): Promise<void> {
+  if (!p.pid || p.exitCode !== null || p.signalCode !== null) return;
+  process.kill(p.pid, 'SIGTERM');
+  await Promise.race([once(p, 'exit'), new Promise((r) => setTimeout(r, 3000))]);
+  if (p.exitCode === null && p.signalCode === null) process.kill(p.pid, 'SIGKILL');
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'flint-bench-serve-fleet-'));
+  const servers: ChildProcess[] = [];
+  try {
+    const site = join(dir, 'site');
+    mkdirSync(site);
+    const fd = openSync(join(site, 'rootfs.img'), 'w');
+    const buf = Buffer.alloc(4 * MiB);
+    for (let done = 0; done < SIZE; done += buf.length) writeSync(fd, randomFillSync(buf));
+    closeSync(fd);
+
+    const flintPort = await freePort();
+    servers.push(spawn(process.execPath, [FLINT_BIN, 'serve', '--dir', site, '--port', String(flintPort)], { stdio: 'ignore' }));
+    const nginxPort = await freePort();
+    const ngx = join(dir, 'nginx');
+    mkdirSync(ngx);
+    writeFileSync(join(ngx, 'site.conf'), nginxConfig({ root: site, port: nginxPort, address: '127.0.0.1' }));
+    writeFileSync(
+      join(ngx, 'main.conf'),
+      [
+        'daemon off;',
+        // the folder is a private temp dir (0700): workers keep the benchmark's user
+        ...(process.getuid?.() === 0 ? ['user root;'] : []),
+        'worker_processes auto;',
+        `pid ${join(ngx, 'nginx.pid')};`,
+        `error_log ${join(ngx, 'error.log')};`,
+        'events {}',
+        `http { access_log off; client_body_temp_path ${ngx}; include ${join(ngx, 'site.conf')}; }`,
+        '',
+      ].join('\n'),
+    );
+    execFileSync('nginx', ['-t', '-q', '-p', ngx, '-c', join(ngx, 'main.conf')]);
+    servers.push(spawn('nginx', ['-p', ngx, '-c', join(ngx, 'main.conf')], { stdio: 'ignore' }));
+    const flintUrl = `http://127.0.0.1:${flintPort}/rootfs.img`;
+    const nginxUrl = `http://127.0.0.1:${nginxPort}/rootfs.img`;
+    await waitFor(flintUrl);
+    await waitFor(nginxUrl);
+
+    let flint = Infinity;
+    let nginx = Infinity;
+    for (let r = 0; r < ROUNDS; r++) {
+      nginx = Math.min(nginx, await fleet(nginxUrl));
+      flint = Math.min(flint, await fleet(flintUrl));
+    }
+    const mbps = (s: number) => ((CLIENTS * SIZE) / MiB / s).toFixed(0);
+    console.log(`${CLIENTS} clients x ${SIZE / MiB} MiB at once, best of ${ROUNDS}, 127.0.0.1`);
+    console.log(`nginx (baseline)  ${mbps(nginx)} MiB/s in all (${nginx.toFixed(2)} s)`);
+    console.log(
+      `flint serve       ${mbps(flint)} MiB/s in all (${flint.toFixed(2)} s)  ratio ${(nginx / flint).toFixed(2)} (goal >= 0.80)`,
+    );
+    if (nginx / flint < 0.8) process.exitCode = 1;
+  } finally {
+    for (const p of servers) await stop(p);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();

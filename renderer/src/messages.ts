@@ -159,6 +159,10 @@ const ERRORS: Words = {
       : t('errors.STREAM_NOT_FOUND.noSuchStream', { stream: p.stream, streams: p.streams.join(', ') }),
   DOWNLOAD_SIGNATURE_UNKNOWN_KEY: (p) => t('errors.DOWNLOAD_SIGNATURE_UNKNOWN_KEY', { artifact: p.artifact, keyId: p.keyId }),
   IMAGE_CHANGED: (p) => t('errors.IMAGE_CHANGED', { path: p.path }),
+  FLEET_INVALID: (p) => t('errors.FLEET_INVALID', { file: p.file, count: p.problems.length }),
+  FLEET_TARGET_COUNT: (p) => t('errors.FLEET_TARGET_COUNT', { rows: p.rows, count: p.targets }),
+  FLEET_ROW_UNKNOWN: (p) => t('errors.FLEET_ROW_UNKNOWN', { row: p.row, count: p.rows }),
+  FLEET_FLAG_CONFLICT: (p) => t('errors.FLEET_FLAG_CONFLICT', { flag: p.flag }),
 };
 
 const WARNINGS: WarningWords = {
@@ -203,6 +207,10 @@ export function errorDetails(e: ErrorValue): string[] {
   if (e.code === 'CONFIG_INVALID' && e.params) {
     const p = e.params as ErrorParams['CONFIG_INVALID'];
     if (Array.isArray(p.errors)) return p.errors.map((x) => (x.path ? `${x.path}: ${x.message}` : x.message));
+  }
+  if (e.code === 'FLEET_INVALID' && e.params) {
+    const p = e.params as ErrorParams['FLEET_INVALID'];
+    if (Array.isArray(p.problems)) return p.problems.map((x) => t('errors.fleetLine', { line: x.line, message: x.message }));
   }
   // a catalogued sentence already names what its causes would repeat
   return e.params && e.code in ERRORS ? [] : (e.causes ?? []);

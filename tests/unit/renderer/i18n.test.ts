@@ -178,6 +178,10 @@ const ERROR_SAMPLES: { [C in keyof ErrorParams]: ErrorParams[C] } = {
   RESTORE_TOOL_FAILED: { device: '/dev/sdb', tool: 'mkfs.vfat', step: 'format' },
   RESTORE_NO_PARTITION: { device: '/dev/sdb', partition: '/dev/sdb1' },
   RESTORE_CHECK_FAILED: { device: '/dev/sdb', partition: '/dev/sdb1', expected: 'vfat', found: 'none' },
+  FLEET_INVALID: { file: 'site.csv', problems: [{ line: 3, row: 2, field: 'hostname', message: 'empty' }] },
+  FLEET_TARGET_COUNT: { rows: 3, targets: 2 },
+  FLEET_ROW_UNKNOWN: { row: 'pump-9', rows: 3 },
+  FLEET_FLAG_CONFLICT: { flag: 'hostname' },
 };
 const WARNING_SAMPLES: { [C in keyof WarningParams]: WarningParams[C] } = {
   LARGE_DRIVE: { device: '/dev/sdb', size: 4e12, limit: 256e9 },

@@ -1,4 +1,5 @@
-import { formatBytes, formatEta, formatSpeed, percent } from '../format';
+import { formatBytes, formatEta, formatPercent, formatSpeed, percent } from '../format';
+import { useT } from '../i18n/use-t';
 
 /** A labelled progress bar with bytes, percent, speed and ETA (an ARIA progressbar). */
 export function Meter(props: {
@@ -14,6 +15,7 @@ export function Meter(props: {
   /** Custom legend text instead of the bytes. */
   legend?: string;
 }) {
+  const t = useT();
   const pct = percent(props.bytes, props.total);
   // a tiny but non-zero share still shows a sliver
   const width = pct === undefined ? '0%' : `${Math.max(pct, props.bytes > 0 ? 1 : 0)}%`;
@@ -26,18 +28,19 @@ export function Meter(props: {
         aria-valuemin={0}
         aria-valuemax={100}
         aria-valuenow={pct}
-        aria-valuetext={pct === undefined ? formatBytes(props.bytes) : `${pct}%`}
+        aria-valuetext={pct === undefined ? formatBytes(props.bytes) : formatPercent(pct)}
       >
         <div className="fill" style={{ width }} />
       </div>
       <div className="legend">
         <span>
-          {props.legend ?? (props.total ? `${formatBytes(props.bytes)} of ${formatBytes(props.total)}` : formatBytes(props.bytes))}
-          {pct !== undefined && !props.legend ? ` · ${pct}%` : ''}
+          {props.legend ??
+            (props.total ? t('meter.of', { done: formatBytes(props.bytes), total: formatBytes(props.total) }) : formatBytes(props.bytes))}
+          {pct !== undefined && !props.legend ? ` · ${formatPercent(pct)}` : ''}
         </span>
         {props.live && (
           <span>
-            {formatSpeed(props.speed)} · {props.eta === undefined ? 'ETA —' : `${formatEta(props.eta)} left`}
+            {formatSpeed(props.speed)} · {props.eta === undefined ? t('meter.etaUnknown') : t('meter.left', { eta: formatEta(props.eta) })}
           </span>
         )}
       </div>

@@ -8,6 +8,7 @@ import type { FieldSettingsCheck, FieldSettingsInput } from '../../../electron/c
 import { ConfigStep } from '../../../renderer/src/components/ConfigStep';
 import { createWizardStore, WizardProvider } from '../../../renderer/src/store';
 import { optionProblems, toCustomizeOptions } from '../../../renderer/src/store/options';
+import { tr } from '../../../renderer/src/i18n';
 import { FakeCore, image, until } from './fake-core';
 
 // The main-process check, loaded by a path tsc does not follow (this file is type-checked with the
@@ -62,7 +63,7 @@ describe('field settings form', () => {
     expect(alert.textContent).toMatch(/"bad_host" is not a valid host name/);
     expect(box(/Host name/).getAttribute('aria-invalid')).toBe('true');
     expect(box(/Host name/).getAttribute('aria-describedby')).toBe(alert.id);
-    expect(optionProblems(s())).toContain('The field settings in the Config step have problems');
+    expect(optionProblems(s()).map((k) => tr(k))).toContain('The field settings in the Config step have problems');
     expect(core.requests('options:check-field-settings')[0]).toEqual({
       settings: { sshKeys: '', hostname: 'bad_host', address: '', gateway: '', dns: '', timezone: '' },
     });

@@ -2,7 +2,8 @@
  * Regenerates docs/screenshots/: every step of the wizard in headless Chromium, driven against the
  * real core over the loopback bridge (local mirror with a signed ISO, two loop devices as sticks).
  * Needs root, losetup and /usr/bin/chromium. Run: node --import tsx scripts/screenshots.ts
- * (`--netboot-only`: just the network boot shots, which need only Chromium).
+ * (`--netboot-only`: just the network boot shots, which need only Chromium; `--i18n-only`: just the
+ * German and French shots, each checked for clipped text).
  */
 import { readdirSync, rmSync, statSync, truncateSync, copyFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +13,7 @@ import type { Page } from 'playwright-core';
 import { fixtureIso } from '../tests/helpers/fixtures';
 import { createLoopDevice, type LoopDevice } from '../tests/helpers/loop';
 import { missingRequirements } from '../tests/helpers/requirements';
+import { i18nShots, I18N_SHOTS } from './screenshots-i18n';
 import { netbootShots, NETBOOT_SHOTS, populatePxe } from './screenshots-netboot';
 import {
   CHROMIUM,
@@ -97,8 +99,30 @@ async function netbootOnly(): Promise<number> {
   }
 }
 
+/** `--i18n-only`: the German and French shots, against a stack with two loop devices. */
+async function i18nOnly(): Promise<number> {
+  const missing = missingRequirements({ tools: ['losetup'], files: [CHROMIUM], root: true });
+  if (missing.length) {
+    console.error(`screenshots need: ${missing.join(', ')}`);
+    return 1;
+  }
+  const loops: LoopDevice[] = [];
+  let stack: Stack | undefined;
+  try {
+    stack = await startStack({ showLoop: (dev) => loops.some((l) => l.device === dev) });
+    loops.push(createLoopDevice(64 * MiB), createLoopDevice(64 * MiB));
+    for (const f of I18N_SHOTS) rmSync(path.join(OUT, `${f}.png`), { force: true });
+    await i18nShots(stack, loops, GOOD, shot);
+    return 0;
+  } finally {
+    for (const l of loops) l.remove();
+    await stack?.close();
+  }
+}
+
 async function main(): Promise<number> {
   if (process.argv.includes('--netboot-only')) return netbootOnly();
+  if (process.argv.includes('--i18n-only')) return i18nOnly();
   const missing = missingRequirements({ tools: ['losetup'], files: [CHROMIUM], root: true });
   if (missing.length) {
     console.error(`screenshots need: ${missing.join(', ')}`);
@@ -156,7 +180,7 @@ async function main(): Promise<number> {
 
     await page.getByRole('button', { name: /Next: Target/ }).click();
     for (const l of loops) await page.getByRole('checkbox', { name: new RegExp(`^Write to ${l.device} `) }).check({ timeout: 15_000 });
-    await page.getByRole('checkbox', { name: 'Show hidden drives' }).check();
+    await page.getByRole('checkbox', { name: 'Show internal and system disks' }).check();
     await page.waitForTimeout(600);
     await shot(page, '07-target', true);
 
@@ -219,6 +243,10 @@ async function main(): Promise<number> {
     }
     await netbootShots(page, work, shot);
     if (browser.errors.length) console.warn('page errors:', browser.errors);
+    // fresh sticks for the translated shots (the first one was "pulled out" above)
+    for (const l of loops.splice(0)) l.remove();
+    loops.push(createLoopDevice(384 * MiB), createLoopDevice(384 * MiB));
+    await i18nShots(stack, loops, GOOD, shot);
     return 0;
   } finally {
     await browser?.close();

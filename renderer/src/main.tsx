@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { resolveFlintApi } from './bridge-client';
 import { App } from './components/App';
 import { ErrorBoundary } from './components/ErrorBoundary';
+import { applyLanguage, resolveLanguage, savedLanguageChoice } from './i18n';
 import { connectWizard, createWizardStore, WizardProvider } from './store';
 import './styles/app.css';
 
@@ -11,8 +12,8 @@ const api = resolveFlintApi();
 const store = createWizardStore(api);
 connectWizard(store, api);
 
-const root = document.getElementById('root');
-if (root) {
+/** Renders the app (once the language's catalogue is there, so the first paint is in that language). */
+function render(root: HTMLElement): void {
   createRoot(root).render(
     <StrictMode>
       <ErrorBoundary>
@@ -23,3 +24,10 @@ if (root) {
     </StrictMode>,
   );
 }
+
+const root = document.getElementById('root');
+// a catalogue that cannot load leaves the page in English rather than blank
+if (root)
+  void applyLanguage(resolveLanguage(savedLanguageChoice()))
+    .catch(() => undefined)
+    .then(() => render(root));

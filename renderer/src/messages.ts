@@ -1,145 +1,195 @@
 /**
  * The app's wording of errors, warnings and endings, in one place: a sentence from each catalogued
  * code and its parameters (electron/contract/error-codes.ts), in the app's terms (its buttons and
- * choices, never CLI flags). Codes outside the catalogue show the core's message. Every function
- * here is a pure map from values to English, so this module can become a message catalogue.
+ * choices, never CLI flags), in the language in use (renderer/src/i18n). Codes outside the
+ * catalogue show the core's message.
  */
-import type { ErrorParams, PxeOptionId, RestoreStep, WarningParams } from '../../electron/contract/error-codes';
+import type { AccessHint, ErrorParams, PxeOptionId, RestoreStep, WarningParams } from '../../electron/contract/error-codes';
 import type { DriveInfo, ErrorValue, FlashEnding, TargetResult } from '../../electron/contract/api';
-import { formatDriveSize } from './format';
+import { formatDriveSize, formatNumber } from './format';
+import { tr as t } from './i18n';
+import type { MessageKey } from './i18n/keys';
 
 /** The app's name for each network boot option a managed kernel argument points to. */
-const PXE_CHOICES: Record<PxeOptionId, string> = {
-  ignitionUrl: 'use the Ignition choice "By URL"',
-  ignitionEmbedded: 'use the Ignition choice "Embedded"',
-  ignitionInitrd: 'use the Ignition choice "Separate initrd"',
-  rootfsUrl: 'use the root filesystem choice "By URL"',
-  rootfsInitrd: 'use the root filesystem choice "As an initrd"',
-  initrds: 'the initrds follow from the root filesystem and Ignition choices',
-  bootif: 'PXELINUX adds it itself',
-  always: 'it is always on the command line',
+const PXE_CHOICES: Record<PxeOptionId, MessageKey> = {
+  ignitionUrl: 'errors.pxeChoice.ignitionUrl',
+  ignitionEmbedded: 'errors.pxeChoice.ignitionEmbedded',
+  ignitionInitrd: 'errors.pxeChoice.ignitionInitrd',
+  rootfsUrl: 'errors.pxeChoice.rootfsUrl',
+  rootfsInitrd: 'errors.pxeChoice.rootfsInitrd',
+  initrds: 'errors.pxeChoice.initrds',
+  bootif: 'errors.pxeChoice.bootif',
+  always: 'errors.pxeChoice.always',
 };
 
-type Words = { [C in keyof ErrorParams]?: (p: ErrorParams[C]) => string };
-type WarningWords = { [C in keyof WarningParams]: (p: WarningParams[C]) => string };
+/** The app's name for what a stick was doing when it reported an I/O error. */
+const DOING: Record<ErrorParams['WRITE_IO_ERROR']['doing'], MessageKey> = {
+  opening: 'errors.doing.opening',
+  writing: 'errors.doing.writing',
+  reading: 'errors.doing.reading',
+};
 
 /** What a restore was doing when a tool failed (electron/core/write/restore). */
-const RESTORE_STEPS: Record<RestoreStep, string> = {
-  wipe: 'erasing the old partition tables',
-  partition: 'making the new partition',
-  format: 'formatting it',
-  check: 'reading the new file system back',
+const RESTORE_STEPS: Record<RestoreStep, MessageKey> = {
+  wipe: 'errors.restoreStep.wipe',
+  partition: 'errors.restoreStep.partition',
+  format: 'errors.restoreStep.format',
+  check: 'errors.restoreStep.check',
 };
 
+/** Why a system refused access to a raw disk, and where to fix it. */
+const ACCESS_HINTS: Record<AccessHint, MessageKey> = {
+  'windows-volume': 'errors.WRITE_ACCESS_DENIED.windowsVolume',
+  'macos-privacy': 'errors.WRITE_ACCESS_DENIED.macosPrivacy',
+  permission: 'errors.WRITE_ACCESS_DENIED.permission',
+};
+
+const fsName = (f: 'fat32' | 'exfat') => (f === 'fat32' ? 'FAT32' : 'exFAT');
+
+/**
+ * Messages of the codes the renderer makes itself (checks it runs before asking the core) and of
+ * the bridge client's transport failures: the same rule, a code and its words.
+ */
+export const APP_CODES = {
+  PATH_EMPTY: 'errors.PATH_EMPTY',
+  PORT_INVALID: 'errors.PORT_INVALID',
+  WRONG_FILE: 'errors.WRONG_FILE',
+} as const satisfies Record<string, MessageKey>;
+
+type Words = { [C in keyof ErrorParams]: (p: ErrorParams[C]) => string };
+type WarningWords = { [C in keyof WarningParams]: (p: WarningParams[C]) => string };
+
 const size = (n: number) => formatDriveSize(n);
-const at = (offset: number | undefined) => (offset === undefined ? '' : ` at byte ${offset.toLocaleString('en')}`);
 
 const ERRORS: Words = {
-  WRITE_TARGET_NOT_FOUND: (p) => `${p.device} is gone; plug it in again or pick another drive`,
-  WRITE_TARGET_TWICE: (p) => `${p.device} is picked twice`,
-  WRITE_SYSTEM_DEVICE: (p) => `${p.device} holds this computer's system (${p.reasons.join(', ')}); Flint never writes to it`,
-  WRITE_READ_ONLY: (p) => `${p.device} is write-protected; slide its lock switch or pick another drive`,
-  WRITE_TOO_SMALL: (p) => `${p.device} is too small: it holds ${size(p.size)}, the image needs ${size(p.needed)}`,
-  WRITE_LOOP_NOT_ALLOWED: (p) => `${p.device} is a loop device, not a stick`,
-  WRITE_TARGET_CHANGED: (p) => `${p.device} is no longer the drive you picked (was it swapped?); look at the drive list again`,
-  WRITE_LARGE_UNCONFIRMED: (p) => `${p.device} is ${size(p.size)}, larger than a USB stick usually is; confirm it in the dialog`,
+  WRITE_TARGET_NOT_FOUND: (p) => t('errors.WRITE_TARGET_NOT_FOUND', { device: p.device }),
+  WRITE_TARGET_TWICE: (p) => t('errors.WRITE_TARGET_TWICE', { device: p.device }),
+  WRITE_SYSTEM_DEVICE: (p) => t('errors.WRITE_SYSTEM_DEVICE', { device: p.device, reasons: p.reasons.join(', ') }),
+  WRITE_READ_ONLY: (p) => t('errors.WRITE_READ_ONLY', { device: p.device }),
+  WRITE_TOO_SMALL: (p) => t('errors.WRITE_TOO_SMALL', { device: p.device, size: size(p.size), needed: size(p.needed) }),
+  WRITE_LOOP_NOT_ALLOWED: (p) => t('errors.WRITE_LOOP_NOT_ALLOWED', { device: p.device }),
+  WRITE_TARGET_CHANGED: (p) => t('errors.WRITE_TARGET_CHANGED', { device: p.device }),
+  WRITE_LARGE_UNCONFIRMED: (p) => t('errors.WRITE_LARGE_UNCONFIRMED', { device: p.device, size: size(p.size) }),
   WRITE_INTERNAL_UNCONFIRMED: (p) =>
     p.typed
-      ? `The name typed for ${p.device} does not match "${p.name}"; nothing was written`
-      : `${p.device} is an internal disk, not a USB stick or SD card; tick it and type its name "${p.name}" to write it anyway`,
-  WRITE_ACCESS_DENIED: (p) =>
-    p.hint === 'windows-volume'
-      ? `Windows refused access to ${p.device}: a volume of it is still in use, or security software (Controlled Folder Access) blocks writing to disks`
-      : p.hint === 'macos-privacy'
-        ? `macOS refused access to ${p.device}: allow Flint under System Settings > Privacy & Security > Removable Volumes`
-        : `Access to ${p.device} was refused`,
+      ? t('errors.WRITE_INTERNAL_UNCONFIRMED.mismatch', { device: p.device, name: p.name })
+      : t('errors.WRITE_INTERNAL_UNCONFIRMED.untyped', { device: p.device, name: p.name }),
+  WRITE_ACCESS_DENIED: (p) => t(ACCESS_HINTS[p.hint], { device: p.device }),
   WRITE_DEVICE_BUSY: (p) =>
     p.mountpoint
-      ? `${p.device} is in use: ${p.mountpoint} could not be unmounted; close the programs using it`
-      : `${p.device} is in use by another program`,
-  WRITE_NOT_AUTHORIZED: () => 'Writing needs administrator rights, and the password prompt was cancelled or refused',
-  WRITE_IO_ERROR: (p) =>
-    p.noSpace
-      ? `${p.device} has no room${at(p.offset)}: it may be counterfeit or failing`
-      : `${p.device} reported an error while ${p.doing}${at(p.offset)}; the stick may be failing, try another one`,
-  WRITE_DEVICE_VANISHED: (p) => `${p.device} is gone${at(p.offset)}; was it unplugged?`,
-  WRITE_VERIFY_MISMATCH: (p) => `${p.device} holds different bytes than were written${at(p.offset)}; it may be failing or counterfeit`,
-  WRITE_IGNITION_MISMATCH: (p) => `The config read back from ${p.device} is not the one that was written; the stick may be failing`,
+      ? t('errors.WRITE_DEVICE_BUSY.mounted', { device: p.device, mountpoint: p.mountpoint })
+      : t('errors.WRITE_DEVICE_BUSY.other', { device: p.device }),
+  WRITE_NOT_AUTHORIZED: () => t('errors.WRITE_NOT_AUTHORIZED'),
+  WRITE_IO_ERROR: (p) => {
+    const at = p.offset === undefined ? undefined : formatNumber(p.offset);
+    if (p.noSpace)
+      return at === undefined
+        ? t('errors.WRITE_IO_ERROR.noSpace', { device: p.device })
+        : t('errors.WRITE_IO_ERROR.noSpaceAt', { device: p.device, offset: at });
+    const doing = t(DOING[p.doing]);
+    return at === undefined
+      ? t('errors.WRITE_IO_ERROR.failing', { device: p.device, doing })
+      : t('errors.WRITE_IO_ERROR.failingAt', { device: p.device, doing, offset: at });
+  },
+  WRITE_DEVICE_VANISHED: (p) =>
+    p.offset === undefined
+      ? t('errors.WRITE_DEVICE_VANISHED.plain', { device: p.device })
+      : t('errors.WRITE_DEVICE_VANISHED.at', { device: p.device, offset: formatNumber(p.offset) }),
+  WRITE_VERIFY_MISMATCH: (p) => t('errors.WRITE_VERIFY_MISMATCH', { device: p.device, offset: formatNumber(p.offset) }),
+  WRITE_IGNITION_MISMATCH: (p) => t('errors.WRITE_IGNITION_MISMATCH', { device: p.device }),
   WRITE_CANCELLED: (p) =>
     p.stage === 'before-write'
-      ? `${p.device} was not touched`
+      ? t('errors.WRITE_CANCELLED.beforeWrite', { device: p.device })
       : p.stage === 'verifying'
-        ? `${p.device} was written but not verified`
+        ? t('errors.WRITE_CANCELLED.verifying', { device: p.device })
         : p.wiped
-          ? `${p.device} was partly written; its start was wiped so it will not boot`
-          : `${p.device} was partly written and will not boot`,
+          ? t('errors.WRITE_CANCELLED.wiped', { device: p.device })
+          : t('errors.WRITE_CANCELLED.partial', { device: p.device }),
+  WRITE_JOB_INVALID: () => t('errors.WRITE_JOB_INVALID'),
   WRITE_HELPER_FAILED: (p) =>
-    `The writer stopped unexpectedly${p.lastOffset !== undefined ? ` after ${p.lastOffset.toLocaleString('en')} bytes` : ''}; write the stick again`,
-  WRITE_SOURCE_ERROR: (p) => `The image ${p.image} could not be read${at(p.offset)}`,
-  WRITE_UNSUPPORTED_PLATFORM: (p) => `Flint cannot write drives on ${p.platform}`,
-  CONFIG_INVALID: (p) =>
-    `${p.file} has ${p.errors.length === 1 ? 'an error' : `${p.errors.length} errors`}; fix ${p.errors.length === 1 ? 'it' : 'them'} before writing`,
-  KARG_EMPTY: () => 'An empty kernel argument was given',
-  KARG_CONTROL_CHAR: (p) => `"${p.arg}" contains an invisible control character (${p.char}); type the arguments on one line`,
-  KARG_NOT_ASCII: (p) => `"${p.arg}" contains ${p.char}; only plain ASCII characters reach the kernel unchanged`,
-  KARG_BOOTLOADER_CHAR: (p) =>
-    `"${p.arg}" contains ${p.char.length > 1 ? `"${p.char}"` : `'${p.char}'`}, which the boot loader would change before the kernel sees it`,
-  KARG_UNBALANCED_QUOTE: (p) => `"${p.arg}" opens a double quote that is never closed`,
-  KARG_MANAGED: (p) => `Flint sets ${p.key} itself: ${PXE_CHOICES[p.option]}`,
-  KARGS_TOO_LARGE: (p) => `The kernel arguments take ${p.bytes} bytes; the image has room for ${p.limit - 1}`,
-  PXE_CMDLINE_TOO_LONG: (p) => `The kernel command line would be ${p.bytes} bytes; the kernel keeps at most ${p.limit}`,
-  PXE_NO_ROOTFS_URL: () => 'The root filesystem URL is unknown: type an http(s) base URL, or load the root filesystem as an initrd',
-  FLASH_NO_TARGET: () => 'Pick at least one drive',
-  FLASH_CANCELLED: () => 'Cancelled; nothing was written',
-  FLASH_BUSY: () => 'Sticks are already being written; wait or cancel',
-  FLASH_NOT_RUNNING: () => 'That flash is no longer running',
-  FLASH_ISO_NOT_FOUND: (p) => `The image ${p.path} cannot be read`,
-  REFRESH_NOT_LIVE: (p) => `${p.device} holds no CoreOS live image, so there is nothing to update; write one instead`,
-  REFRESH_NO_STREAM: (p) => `${p.device} holds ${p.volumeId}, which belongs to no stream, so Flint cannot tell which release is newer`,
-  REFRESH_NO_ARCH: (p) => `The architecture of the image on ${p.device} is unknown, so its newer release cannot be chosen`,
+    p.lastOffset !== undefined
+      ? t('errors.WRITE_HELPER_FAILED.after', { bytes: formatNumber(p.lastOffset) })
+      : t('errors.WRITE_HELPER_FAILED.plain'),
+  WRITE_SOURCE_ERROR: (p) =>
+    p.offset === undefined
+      ? t('errors.WRITE_SOURCE_ERROR.plain', { image: p.image })
+      : t('errors.WRITE_SOURCE_ERROR.at', { image: p.image, offset: formatNumber(p.offset) }),
+  WRITE_UNSUPPORTED_PLATFORM: (p) => t('errors.WRITE_UNSUPPORTED_PLATFORM', { platform: p.platform }),
+  CONFIG_INVALID: (p) => t('errors.CONFIG_INVALID', { file: p.file, count: p.errors.length }),
+  KARG_EMPTY: () => t('errors.KARG_EMPTY'),
+  KARG_CONTROL_CHAR: (p) => t('errors.KARG_CONTROL_CHAR', { arg: p.arg, char: p.char }),
+  KARG_NOT_ASCII: (p) => t('errors.KARG_NOT_ASCII', { arg: p.arg, char: p.char }),
+  KARG_BOOTLOADER_CHAR: (p) => t('errors.KARG_BOOTLOADER_CHAR', { arg: p.arg, char: p.char.length > 1 ? `"${p.char}"` : `'${p.char}'` }),
+  KARG_UNBALANCED_QUOTE: (p) => t('errors.KARG_UNBALANCED_QUOTE', { arg: p.arg }),
+  KARG_MANAGED: (p) => t('errors.KARG_MANAGED', { key: p.key, why: t(PXE_CHOICES[p.option]) }),
+  KARGS_TOO_LARGE: (p) => t('errors.KARGS_TOO_LARGE', { bytes: formatNumber(p.bytes), limit: formatNumber(p.limit - 1) }),
+  PXE_CMDLINE_TOO_LONG: (p) => t('errors.PXE_CMDLINE_TOO_LONG', { bytes: formatNumber(p.bytes), limit: formatNumber(p.limit) }),
+  PXE_NO_ROOTFS_URL: () => t('errors.PXE_NO_ROOTFS_URL'),
+  FLASH_NO_TARGET: () => t('errors.FLASH_NO_TARGET'),
+  FLASH_NOT_CONFIRMED: (p) => t('errors.FLASH_NOT_CONFIRMED', { devices: p.devices.join(', ') }),
+  FLASH_BAD_SOURCE: () => t('errors.FLASH_BAD_SOURCE'),
+  FLASH_ISO_NOT_FOUND: (p) => t('errors.FLASH_ISO_NOT_FOUND', { path: p.path }),
+  FLASH_ISO_NOT_FILE: (p) => t('errors.FLASH_ISO_NOT_FILE', { path: p.path }),
+  FLASH_INPUT_UNREADABLE: (p) => t('errors.FLASH_INPUT_UNREADABLE', { path: p.path }),
+  FLASH_CANCELLED: () => t('errors.FLASH_CANCELLED'),
+  FLASH_TARGET_FAILED: (p) => t('errors.FLASH_TARGET_FAILED', { count: p.failed, total: formatNumber(p.total) }),
+  FLASH_BUSY: () => t('errors.FLASH_BUSY'),
+  FLASH_NOT_RUNNING: () => t('errors.FLASH_NOT_RUNNING'),
+  REFRESH_NOT_LIVE: (p) => t('errors.REFRESH_NOT_LIVE', { device: p.device }),
+  REFRESH_NO_STREAM: (p) => t('errors.REFRESH_NO_STREAM', { device: p.device, volumeId: p.volumeId }),
+  REFRESH_NO_ARCH: (p) => t('errors.REFRESH_NO_ARCH', { device: p.device }),
   RESTORE_BAD_LABEL: (p) =>
     p.problem === 'empty'
-      ? 'Type a label for the stick'
+      ? t('errors.RESTORE_BAD_LABEL.empty')
       : p.problem === 'too-long'
-        ? `The label "${p.label}" is too long: ${p.filesystem === 'fat32' ? 'FAT32' : 'exFAT'} keeps at most ${p.max} characters`
-        : `The label "${p.label}" contains '${p.char}', which ${p.filesystem === 'fat32' ? 'FAT32' : 'exFAT'} does not allow`,
-  RESTORE_TOOL_FAILED: (p) => `${p.device} could not be restored: ${p.tool} failed (${RESTORE_STEPS[p.step]})`,
-  RESTORE_NO_PARTITION: (p) =>
-    `The system did not show ${p.partition} after ${p.device} was partitioned; unplug and replug it, then try again`,
-  RESTORE_CHECK_FAILED: (p) => `${p.partition} holds ${p.found} after restoring, not ${p.expected}; the stick may be failing`,
-  WRITE_NO_ELEVATION_TOOL: (p) =>
-    `Writing needs administrator rights and ${p.tool} is not installed; install polkit, or start Flint as root`,
-  NETWORK_UNREACHABLE: (p) =>
-    `Cannot reach ${p.host}: this computer has no network or cannot look up names; connect it, or use a site mirror`,
-  PROXY_BAD_URL: (p) => `The proxy "${p.proxy}" is not an http:// or https:// address`,
-  PROXY_UNREACHABLE: (p) => `Cannot reach the proxy ${p.proxy}; check the proxy setting`,
-  PROXY_REFUSED: (p) => `The proxy ${p.proxy} refused to connect to ${p.host} (it answered ${p.status})`,
-  PROXY_AUTH_REQUIRED: (p) => `The proxy ${p.proxy} asks for a user name and password; give them in the proxy address`,
+        ? t('errors.RESTORE_BAD_LABEL.tooLong', { label: p.label, filesystem: fsName(p.filesystem), max: p.max })
+        : t('errors.RESTORE_BAD_LABEL.character', { label: p.label, filesystem: fsName(p.filesystem), char: p.char ?? '' }),
+  RESTORE_TOOL_FAILED: (p) => t('errors.RESTORE_TOOL_FAILED', { device: p.device, tool: p.tool, step: t(RESTORE_STEPS[p.step]) }),
+  RESTORE_NO_PARTITION: (p) => t('errors.RESTORE_NO_PARTITION', { device: p.device, partition: p.partition }),
+  RESTORE_CHECK_FAILED: (p) => t('errors.RESTORE_CHECK_FAILED', { partition: p.partition, found: p.found, expected: p.expected }),
+  WRITE_NO_ELEVATION_TOOL: (p) => t('errors.WRITE_NO_ELEVATION_TOOL', { tool: p.tool }),
+  NETWORK_UNREACHABLE: (p) => t('errors.NETWORK_UNREACHABLE', { host: p.host }),
+  PROXY_BAD_URL: (p) => t('errors.PROXY_BAD_URL', { proxy: p.proxy }),
+  PROXY_UNREACHABLE: (p) => t('errors.PROXY_UNREACHABLE', { proxy: p.proxy }),
+  PROXY_REFUSED: (p) => t('errors.PROXY_REFUSED', { proxy: p.proxy, host: p.host, status: p.status }),
+  PROXY_AUTH_REQUIRED: (p) => t('errors.PROXY_AUTH_REQUIRED', { proxy: p.proxy }),
   STREAM_NOT_FOUND: (p) =>
-    p.production ? `The mirror has no "${p.stream}" stream` : `There is no stream "${p.stream}"; the streams are ${p.streams.join(', ')}`,
-  DOWNLOAD_SIGNATURE_UNKNOWN_KEY: (p) =>
-    `${p.artifact} is signed by a key Flint does not trust (${p.keyId}); nothing was downloaded. Add the mirror's public key under Settings, Extra trusted signing keys`,
-  IMAGE_CHANGED: (p) => `${p.path} changed on disk since it was verified; download it again`,
+    p.production
+      ? t('errors.STREAM_NOT_FOUND.notOnMirror', { stream: p.stream })
+      : t('errors.STREAM_NOT_FOUND.noSuchStream', { stream: p.stream, streams: p.streams.join(', ') }),
+  DOWNLOAD_SIGNATURE_UNKNOWN_KEY: (p) => t('errors.DOWNLOAD_SIGNATURE_UNKNOWN_KEY', { artifact: p.artifact, keyId: p.keyId }),
+  IMAGE_CHANGED: (p) => t('errors.IMAGE_CHANGED', { path: p.path }),
+  FLEET_INVALID: (p) => t('errors.FLEET_INVALID', { file: p.file, count: p.problems.length }),
+  FLEET_TARGET_COUNT: (p) => t('errors.FLEET_TARGET_COUNT', { rows: p.rows, count: p.targets }),
+  FLEET_ROW_UNKNOWN: (p) => t('errors.FLEET_ROW_UNKNOWN', { row: p.row, count: p.rows }),
+  FLEET_FLAG_CONFLICT: (p) => t('errors.FLEET_FLAG_CONFLICT', { flag: p.flag }),
 };
 
 const WARNINGS: WarningWords = {
-  LARGE_DRIVE: (p) => `${p.device} is ${size(p.size)}, larger than a USB stick usually is`,
-  EJECT_FAILED: (p) => `${p.device} could not be ejected (${p.detail}); eject it from the system before pulling it out`,
+  LARGE_DRIVE: (p) => t('warnings.LARGE_DRIVE', { device: p.device, size: size(p.size) }),
+  EJECT_FAILED: (p) => t('warnings.EJECT_FAILED', { device: p.device, detail: p.detail }),
   EJECT_SKIPPED: (p) =>
     p.why === 'loop'
-      ? `${p.device} is a loop device: nothing to eject`
+      ? t('warnings.EJECT_SKIPPED.loop', { device: p.device })
       : p.why === 'windows'
-        ? `Use "Safely Remove Hardware" before pulling ${p.device} out`
-        : `${p.device} was not ejected (no eject tool on this system); eject it before pulling it out`,
-  PARTITIONS_NOT_REREAD: (p) => `The system did not re-read the partitions of ${p.device}; unplug and replug it to see them`,
-  NO_CONFIG_READ_BACK: (p) => `The config could not be read back from ${p.device}`,
-  KARG_ALREADY_DEFAULT: (p) => `${p.arg} is already on the image's command line; adding it again changes nothing`,
-  KARG_OVERRIDES_DEFAULT: (p) => `${p.arg} replaces the image's ${p.previous} (the kernel uses the last one)`,
-  KARG_REPEATED: (p) => `${p.arg} repeats ${p.previous}; the kernel uses the last one`,
+        ? t('warnings.EJECT_SKIPPED.windows', { device: p.device })
+        : t('warnings.EJECT_SKIPPED.noTool', { device: p.device }),
+  PARTITIONS_NOT_REREAD: (p) => t('warnings.PARTITIONS_NOT_REREAD', { device: p.device }),
+  NO_CONFIG_READ_BACK: (p) => t('warnings.NO_CONFIG_READ_BACK', { device: p.device }),
+  KARG_ALREADY_DEFAULT: (p) => t('warnings.KARG_ALREADY_DEFAULT', { arg: p.arg }),
+  KARG_OVERRIDES_DEFAULT: (p) => t('warnings.KARG_OVERRIDES_DEFAULT', { arg: p.arg, previous: p.previous }),
+  KARG_REPEATED: (p) => t('warnings.KARG_REPEATED', { arg: p.arg, previous: p.previous }),
 };
+
+/** Whether the app words `code` itself (the core's catalogue, its warnings and the renderer's own codes). */
+export function hasWords(code: string): boolean {
+  return code in ERRORS || code in WARNINGS || code in APP_CODES;
+}
 
 /** The app's sentence for an error (or warning) value. */
 export function errorText(e: ErrorValue): string {
+  const own = (APP_CODES as Record<string, MessageKey | undefined>)[e.code];
+  if (own) return t(own, e.params);
   const word =
     (ERRORS as Record<string, ((p: unknown) => string) | undefined>)[e.code] ??
     (WARNINGS as Record<string, ((p: unknown) => string) | undefined>)[e.code];
@@ -158,58 +208,67 @@ export function errorDetails(e: ErrorValue): string[] {
     const p = e.params as ErrorParams['CONFIG_INVALID'];
     if (Array.isArray(p.errors)) return p.errors.map((x) => (x.path ? `${x.path}: ${x.message}` : x.message));
   }
+  if (e.code === 'FLEET_INVALID' && e.params) {
+    const p = e.params as ErrorParams['FLEET_INVALID'];
+    if (Array.isArray(p.problems)) return p.problems.map((x) => t('errors.fleetLine', { line: x.line, message: x.message }));
+  }
   // a catalogued sentence already names what its causes would repeat
-  return e.params && (ERRORS as Record<string, unknown>)[e.code] ? [] : (e.causes ?? []);
+  return e.params && e.code in ERRORS ? [] : (e.causes ?? []);
 }
+
+const ENDING_TITLES: Record<FlashEnding, MessageKey> = {
+  verified: 'endings.title.verified',
+  written: 'endings.title.written',
+  'not-written': 'endings.title.notWritten',
+  'cancelled-before-write': 'endings.title.cancelledBeforeWrite',
+  'cancelled-wiped': 'endings.title.cancelledWiped',
+  'cancelled-partial': 'endings.title.cancelledPartial',
+  'cancelled-unverified': 'endings.title.cancelledUnverified',
+  failed: 'endings.title.failed',
+};
 
 /** How a stick's flash ended, in a few words (the result's badge and first line). */
 export function endingTitle(ending: FlashEnding): string {
-  const titles: Record<FlashEnding, string> = {
-    verified: 'Written and verified',
-    written: 'Written (not verified)',
-    'not-written': 'Not written',
-    'cancelled-before-write': 'Cancelled before writing',
-    'cancelled-wiped': 'Cancelled, first MiB wiped',
-    'cancelled-partial': 'Cancelled, partly written',
-    'cancelled-unverified': 'Cancelled while verifying',
-    failed: 'Failed',
-  };
-  return titles[ending];
+  return t(ENDING_TITLES[ending]);
 }
 
 /** The sentence under a stick's result: why it failed, what state it is in. */
 export function endingText(r: TargetResult): string {
   switch (r.ending) {
     case 'verified':
-      return 'Every byte was read back and matches.';
+      return t('endings.text.verified');
     case 'written':
-      return 'Written; it was not read back.';
+      return t('endings.text.written');
     case 'cancelled-before-write':
-      return 'The stick was not touched.';
+      return t('endings.text.cancelledBeforeWrite');
     case 'cancelled-wiped':
-      return 'Its first MiB was wiped so it will not boot half-written; write it again.';
+      return t('endings.text.cancelledWiped');
     case 'cancelled-partial':
-      return 'It is partly written and will not boot; write it again.';
+      return t('endings.text.cancelledPartial');
     case 'cancelled-unverified':
-      return 'It was fully written but not read back.';
-    case 'failed':
-      return `Failed at byte ${(r.failedAt ?? 0).toLocaleString('en')}: ${r.error ? errorText(r.error) : 'unknown error'}${r.wiped ? ' (its first MiB was wiped)' : ''}`;
+      return t('endings.text.cancelledUnverified');
+    case 'failed': {
+      const params = { offset: formatNumber(r.failedAt ?? 0), why: r.error ? errorText(r.error) : t('endings.text.unknownError') };
+      return r.wiped ? t('endings.text.failedWiped', params) : t('endings.text.failed', params);
+    }
     case 'not-written':
-      return r.error ? errorText(r.error) : 'It was not written.';
+      return r.error ? errorText(r.error) : t('endings.text.notWritten');
   }
 }
 
+const STEPS: Record<string, MessageKey> = {
+  check: 'flash.stepOf.check',
+  unmount: 'flash.stepOf.unmount',
+  flush: 'flash.stepOf.flush',
+  wipe: 'flash.stepOf.wipe',
+  ignition: 'flash.stepOf.ignition',
+  eject: 'flash.stepOf.eject',
+};
+
 /** What a stick is doing within a phase, when it is not the bulk of it (writing, verifying). */
 export function stepText(step: string | undefined): string | null {
-  const steps: Record<string, string> = {
-    check: 'Checking it is still the drive you picked…',
-    unmount: 'Unmounting…',
-    flush: 'Flushing to the stick…',
-    wipe: 'Wiping its start…',
-    ignition: 'Reading the config back…',
-    eject: 'Ejecting…',
-  };
-  return step ? (steps[step] ?? null) : null;
+  const key = step ? STEPS[step] : undefined;
+  return key ? t(key) : null;
 }
 
 /** Why a drive cannot be picked, or null when it can. */

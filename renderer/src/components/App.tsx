@@ -13,25 +13,28 @@ import { StepRail, STEP_LABELS } from './StepRail';
 import { TargetStep } from './TargetStep';
 import { TopBar } from './TopBar';
 import { useTheme } from './useTheme';
+import { useLanguage } from './useLanguage';
+import type { MessageKey } from '../i18n/keys';
+import { useT } from '../i18n/use-t';
 
-const INTRO: Record<StepId, string> = {
-  config: 'The Ignition config (.ign, or Butane .bu translated for you) the live system boots with: users, SSH keys, files, services.',
-  image: 'The Fedora CoreOS live ISO to write: a current release, downloaded and verified, or a file you have.',
-  options: 'How the live system boots. The defaults suit most machines.',
-  target: 'The USB sticks to write. Several can be written at once.',
-  flash: 'Check the summary, then write. Each stick is verified by reading the config back.',
-  netboot: 'How machines boot Fedora CoreOS live over the network: the boot loader, where the root filesystem and the config come from.',
-  output: 'Write the verified boot files and the generated config to a folder, and serve it as a boot mirror if you like.',
+const INTRO: Record<StepId, MessageKey> = {
+  config: 'steps.config.intro',
+  image: 'steps.image.intro',
+  options: 'steps.options.intro',
+  target: 'steps.target.intro',
+  flash: 'steps.flash.intro',
+  netboot: 'steps.netboot.intro',
+  output: 'steps.output.intro',
 };
 
-const TITLE: Record<StepId, string> = {
-  config: 'Choose a config',
-  image: 'Choose an image',
-  options: 'Boot options',
-  target: 'Choose target drives',
-  flash: 'Flash',
-  netboot: 'Network boot options',
-  output: 'Boot files',
+const TITLE: Record<StepId, MessageKey> = {
+  config: 'steps.config.title',
+  image: 'steps.image.title',
+  options: 'steps.options.title',
+  target: 'steps.target.title',
+  flash: 'steps.flash.title',
+  netboot: 'steps.netboot.title',
+  output: 'steps.output.title',
 };
 
 function StepBody(props: { step: StepId }) {
@@ -66,6 +69,8 @@ export function App() {
   const heading = useRef<HTMLHeadingElement>(null);
   const ready = useWizard((s) => s.drivesLoaded && !s.releasesBusy && (s.releases.length > 0 || !!s.releasesError));
   useTheme();
+  useLanguage();
+  const t = useT();
 
   // marks the first moment the live data (releases, drives) is on screen (tests and the benchmark)
   useEffect(() => {
@@ -107,24 +112,22 @@ export function App() {
         <main className="main">
           <section className="panel" aria-labelledby="step-title" data-step={step}>
             <header className="panel-head">
-              <span className="muted small">
-                Step {idx + 1} of {steps.length} · {STEP_LABELS[step]}
-              </span>
+              <span className="muted small">{t('app.stepOf', { n: idx + 1, total: steps.length, label: t(STEP_LABELS[step]) })}</span>
               <h2 id="step-title" ref={heading} tabIndex={-1}>
-                {TITLE[step]}
+                {t(TITLE[step])}
               </h2>
-              <p>{INTRO[step]}</p>
+              <p>{t(INTRO[step])}</p>
             </header>
             <ErrorBoundary key={step}>
               <StepBody step={step} />
             </ErrorBoundary>
             <div className="nav">
               <button type="button" className="btn" onClick={back} disabled={idx === 0 || busy}>
-                ← Back
+                {t('app.back')}
               </button>
               {idx < steps.length - 1 && (
                 <button type="button" className="btn primary" onClick={next} disabled={busy}>
-                  Next: {STEP_LABELS[steps[idx + 1]]} →
+                  {t('app.next', { label: t(STEP_LABELS[steps[idx + 1]]) })}
                 </button>
               )}
             </div>

@@ -1,4 +1,5 @@
 import { useRef, useState } from 'react';
+import { useT } from '../i18n/use-t';
 
 type CopyState = 'idle' | 'copied' | 'manual';
 
@@ -7,6 +8,7 @@ type CopyState = 'idle' | 'copied' | 'manual';
  * clipboard is refused, the text is selected and the status says how to copy it by hand.
  */
 export function CodeFile(props: { name: string; text: string }) {
+  const t = useT();
   const [state, setState] = useState<CopyState>('idle');
   const pre = useRef<HTMLPreElement>(null);
   const copy = async () => {
@@ -36,13 +38,13 @@ export function CodeFile(props: { name: string; text: string }) {
         <code className="code-name">{props.name}</code>
         <span className="grow" />
         <span role="status" aria-live="polite" className="muted small">
-          {state === 'copied' ? 'Copied' : state === 'manual' ? 'Selected: press Ctrl+C to copy' : ''}
+          {state === 'copied' ? t('code.copied') : state === 'manual' ? t('code.manual') : ''}
         </span>
-        <button type="button" className="btn" aria-label={`Copy ${props.name}`} onClick={() => void copy()}>
-          Copy
+        <button type="button" className="btn" aria-label={t('code.copyLabel', { name: props.name })} onClick={() => void copy()}>
+          {t('code.copy')}
         </button>
       </figcaption>
-      <pre ref={pre} className="config-view code-view" tabIndex={0} aria-label={`${props.name} (read-only)`}>
+      <pre ref={pre} className="config-view code-view" tabIndex={0} aria-label={t('code.readOnly', { name: props.name })}>
         {props.text}
       </pre>
     </figure>

@@ -1,7 +1,9 @@
 import type { Issue, LoadedFile } from '../../../electron/contract/api';
 import { formatBytes } from '../format';
 import { Meter } from './Meter';
+import { useT } from '../i18n/use-t';
 
+/** Validation issues with their JSON paths (the core's own words: Ignition's validation messages). */
 function IssueList(props: { items: Issue[] }) {
   return (
     <ul>
@@ -16,6 +18,7 @@ function IssueList(props: { items: Issue[] }) {
 
 /** The validation result of a config: errors and live-boot warnings with JSON paths, size, text. */
 export function ConfigReportView(props: { file: LoadedFile; capacity?: number }) {
+  const t = useT();
   const { file } = props;
   const r = file.report;
   const capacity = r?.capacity ?? props.capacity;
@@ -28,50 +31,46 @@ export function ConfigReportView(props: { file: LoadedFile; capacity?: number })
         </h3>
         {r &&
           (r.ok ? (
-            <span className="badge ok">Valid{r.version ? ` · Ignition ${r.version}` : ''}</span>
+            <span className="badge ok">{r.version ? t('config.validVersion', { version: r.version }) : t('config.valid')}</span>
           ) : (
-            <span className="badge err">Invalid</span>
+            <span className="badge err">{t('config.invalid')}</span>
           ))}
       </div>
       {r && !r.ok && (
         <div className="notice err" role="alert">
-          <strong>
-            {r.errors.length} error{r.errors.length === 1 ? '' : 's'}: this config cannot be used as it is
-          </strong>
+          <strong>{t('config.errors', { count: r.errors.length })}</strong>
           <IssueList items={r.errors} />
         </div>
       )}
       {r && r.warnings.length > 0 && (
         <div className="notice warn">
-          <strong>
-            {r.warnings.length} live-boot warning{r.warnings.length === 1 ? '' : 's'}
-          </strong>
+          <strong>{t('config.warnings', { count: r.warnings.length })}</strong>
           <IssueList items={r.warnings} />
         </div>
       )}
       {r?.ok && r.warnings.length === 0 && (
         <div className="notice ok">
-          <strong>No problems found for a live boot.</strong>
+          <strong>{t('config.noProblems')}</strong>
         </div>
       )}
       {used !== undefined && (
         <div>
-          <h3>Size in the embed area</h3>
+          <h3>{t('config.sizeTitle')}</h3>
           {capacity ? (
             <Meter
-              label="Config size against the embed area"
+              label={t('config.sizeMeter')}
               bytes={used}
               total={capacity}
               over={used > capacity}
-              legend={`${formatBytes(used)} compressed of ${formatBytes(capacity)} available`}
+              legend={t('config.sizeLegend', { used: formatBytes(used), capacity: formatBytes(capacity) })}
             />
           ) : (
-            <p className="muted small">{formatBytes(used)} compressed; choose an image to compare with its embed area.</p>
+            <p className="muted small">{t('config.sizeNoImage', { used: formatBytes(used) })}</p>
           )}
         </div>
       )}
       <div>
-        <h3 id="config-view-title">Config (read-only)</h3>
+        <h3 id="config-view-title">{t('config.readOnly')}</h3>
         <pre className="config-view" tabIndex={0} aria-labelledby="config-view-title">
           {file.text}
         </pre>

@@ -5,9 +5,11 @@ import { ErrorNotice } from './ErrorNotice';
 import { FieldSettingsForm } from './FieldSettingsForm';
 import { hasFieldSettings } from '../store/options';
 import { RecentList } from './RecentList';
+import { useT } from '../i18n/use-t';
 
 /** Step 1: the Ignition (or Butane) config, its validation, size and a read-only view; the field settings form. */
 export function ConfigStep() {
+  const t = useT();
   const config = useWizard((s) => s.config);
   const busy = useWizard((s) => s.configBusy);
   const error = useWizard((s) => s.configError);
@@ -22,8 +24,8 @@ export function ConfigStep() {
   return (
     <>
       <DropZone
-        label={config ? 'Replace the config' : 'Drop an Ignition or Butane config here'}
-        hint="or press to browse for a .ign or .bu file"
+        label={config ? t('config.replace') : t('config.drop')}
+        hint={t('config.dropHint')}
         accept=".ign,.bu,.json,.yaml,.yml"
         busy={busy}
         onFile={(f) => void loadConfigFile(f)}
@@ -32,16 +34,16 @@ export function ConfigStep() {
       <RecentList kind="config" />
       {busy && (
         <p role="status" className="muted">
-          Checking the config…
+          {t('config.checking')}
         </p>
       )}
-      {error && <ErrorNotice title="The config could not be loaded" error={error} />}
+      {error && <ErrorNotice title={t('config.loadFailed')} error={error} />}
       {config && (
         <>
           <ConfigReportView file={config} capacity={capacity} />
           <div className="row">
             <button type="button" className="btn" onClick={() => void clearConfig()}>
-              Remove config
+              {t('config.remove')}
             </button>
           </div>
         </>
@@ -51,19 +53,19 @@ export function ConfigStep() {
           <label className="check">
             <input type="checkbox" checked={noConfig} onChange={(e) => setNoConfig(e.currentTarget.checked)} />
             <span>
-              <strong>Continue without a config</strong>
-              <span className="muted small">Write the live image as it is.</span>
+              <strong>{t('config.without')}</strong>
+              <span className="muted small">{t('config.withoutHint')}</span>
             </span>
           </label>
           {noConfig && fieldsOnly && (
             <div className="notice info" role="status">
-              <strong>No config file: only the field settings below are applied.</strong>
+              <strong>{t('config.fieldsOnly')}</strong>
             </div>
           )}
           {noConfig && !fieldsOnly && (
             <div className="notice warn" role="status">
-              <strong>No config: the stick boots an unconfigured live system.</strong>
-              <span>Nobody can log in over SSH and nothing is set up; you would configure it by hand on the console.</span>
+              <strong>{t('config.unconfigured')}</strong>
+              <span>{t('config.unconfiguredHint')}</span>
             </div>
           )}
         </div>

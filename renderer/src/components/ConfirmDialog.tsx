@@ -3,6 +3,8 @@ import { formatDriveSize } from '../format';
 import { useWizard } from '../store';
 import { untypedNames } from '../store/flash';
 import { driveName, isLarge, nameMatches, needsTypedName, selectedDrives } from '../store/targets';
+import { Trans } from 'react-i18next';
+import { useT } from '../i18n/use-t';
 
 /**
  * The confirmation naming every drive that will be erased by device, model, size and serial (as
@@ -10,6 +12,7 @@ import { driveName, isLarge, nameMatches, needsTypedName, selectedDrives } from 
  * disks it counts as system); Escape cancels, focus stays inside.
  */
 export function ConfirmDialog() {
+  const t = useT();
   const s = useWizard((x) => x);
   const drives = selectedDrives(s);
   const large = drives.filter(isLarge);
@@ -50,15 +53,18 @@ export function ConfirmDialog() {
           }
         }}
       >
-        <h2 id="confirm-title">Erase {drives.length === 1 ? 'this drive' : `these ${drives.length} drives`}?</h2>
+        <h2 id="confirm-title">{t('confirm.title', { count: drives.length })}</h2>
         <div id="confirm-desc">
-          <p>Everything on them is lost:</p>
+          <p>{t('confirm.lost')}</p>
           <ul>
             {drives.map((d) => (
               <li key={d.id}>
-                <strong>{d.device}</strong> — {driveName(d)}, {formatDriveSize(d.size)},{' '}
-                {d.serial ? `serial ${d.serial}` : 'no serial number'}
-                {isLarge(d) ? ' (large drive)' : ''}
+                <strong>{d.device}</strong> —{' '}
+                {t(isLarge(d) ? 'confirm.driveLarge' : 'confirm.drive', {
+                  name: driveName(d),
+                  size: formatDriveSize(d.size),
+                  serial: d.serial ? t('confirm.serial', { serial: d.serial }) : t('confirm.noSerial'),
+                })}
               </li>
             ))}
           </ul>
@@ -67,16 +73,18 @@ export function ConfirmDialog() {
           <label className="check">
             <input type="checkbox" checked={s.confirmLarge} onChange={(e) => s.setConfirmLarge(e.currentTarget.checked)} />
             <span>
-              Yes, {large.map((d) => `${d.device} (${formatDriveSize(d.size)})`).join(', ')} {large.length > 1 ? 'are' : 'is'} larger than a
-              USB stick usually is, and I still want to erase {large.length > 1 ? 'them' : 'it'}.
+              {t('confirm.large', { count: large.length, drives: large.map((d) => `${d.device} (${formatDriveSize(d.size)})`).join(', ') })}
             </span>
           </label>
         )}
         {internal.map((d) => (
           <label key={d.id} className="field">
             <span>
-              <strong>{d.device}</strong> is an internal disk, not a USB stick or SD card. Type its name <code>{d.confirmName}</code> to
-              erase it:
+              <Trans
+                i18nKey="confirm.typeName"
+                values={{ device: d.device, name: d.confirmName }}
+                components={{ strong: <strong />, code: <code /> }}
+              />
             </span>
             <input
               type="text"
@@ -90,10 +98,10 @@ export function ConfirmDialog() {
         ))}
         <div className="actions">
           <button ref={cancelRef} type="button" className="btn" onClick={s.cancelConfirm}>
-            Cancel
+            {t('confirm.cancel')}
           </button>
           <button type="button" className="btn primary" disabled={!canGo} onClick={() => void s.startFlash()}>
-            Erase and write
+            {t('confirm.go')}
           </button>
         </div>
       </div>

@@ -1,4 +1,5 @@
 import { useRef, useState, type DragEvent } from 'react';
+import { useT } from '../i18n/use-t';
 
 /**
  * A drop zone that is also a button: drop a file on it, or activate it (click, Enter, Space) to
@@ -12,6 +13,7 @@ export function DropZone(props: {
   onBrowse?: () => void;
   busy?: boolean;
 }) {
+  const t = useT();
   const input = useRef<HTMLInputElement>(null);
   const [over, setOver] = useState(false);
   const browse = () => (props.onBrowse ? props.onBrowse() : input.current?.click());
@@ -35,13 +37,12 @@ export function DropZone(props: {
         onDragLeave={() => setOver(false)}
         onDrop={onDrop}
         aria-busy={props.busy || undefined}
-        aria-label={`${props.label}. ${props.hint}`}
       >
         <span className="big-icon" aria-hidden="true">
           ⇪
         </span>
-        <strong>{props.label}</strong>
-        <span className="muted">{props.hint}</span>
+        {/* the name is the visible text (WCAG 2.5.3 Label in Name) */}
+        <strong>{props.label}</strong> <span className="muted">{props.hint}</span>
       </button>
       <input
         ref={input}
@@ -49,7 +50,7 @@ export function DropZone(props: {
         accept={props.accept}
         className="visually-hidden"
         tabIndex={-1}
-        aria-label={`${props.label} (file input)`}
+        aria-label={t('common.fileInput', { label: props.label })}
         onChange={(e) => {
           const file = e.currentTarget.files?.[0];
           if (file) props.onFile(file);

@@ -1,4 +1,5 @@
 import { Component, type ErrorInfo, type ReactNode } from 'react';
+import { tr } from '../i18n';
 
 interface State {
   error?: Error;
@@ -20,7 +21,7 @@ export class ErrorBoundary extends Component<{ children: ReactNode; onReset?: ()
     if (!this.state.error) return this.props.children;
     return (
       <div className="notice err" role="alert">
-        <strong>Something went wrong while showing this step.</strong>
+        <strong>{tr('boundary.title')}</strong>
         <span>{this.state.error.message}</span>
         <div className="row">
           <button
@@ -31,7 +32,7 @@ export class ErrorBoundary extends Component<{ children: ReactNode; onReset?: ()
               this.setState({ error: undefined });
             }}
           >
-            Try again
+            {tr('boundary.retry')}
           </button>
         </div>
       </div>

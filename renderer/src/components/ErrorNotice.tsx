@@ -1,8 +1,10 @@
 import type { ErrorValue } from '../../../electron/contract/api';
 import { errorDetails, errorText } from '../messages';
+import { useT } from '../i18n/use-t';
 
 /** Shows a core error in the app's words (renderer/src/messages.ts), its details, and its code (small). */
 export function ErrorNotice(props: { title?: string; error: ErrorValue; onDismiss?: () => void }) {
+  const t = useT();
   const { error } = props;
   const text = errorText(error);
   const details = errorDetails(error);
@@ -11,8 +13,8 @@ export function ErrorNotice(props: { title?: string; error: ErrorValue; onDismis
       <div className="row">
         <strong className="grow">{props.title ?? text}</strong>
         {props.onDismiss && (
-          <button type="button" className="linkish" onClick={props.onDismiss} aria-label="Dismiss this message">
-            Dismiss
+          <button type="button" className="linkish" onClick={props.onDismiss} aria-label={t('notice.dismissLabel')}>
+            {t('notice.dismiss')}
           </button>
         )}
       </div>
@@ -24,7 +26,7 @@ export function ErrorNotice(props: { title?: string; error: ErrorValue; onDismis
           ))}
         </ul>
       )}
-      <span className="muted small">Code: {error.code}</span>
+      <span className="muted small">{t('notice.code', { code: error.code })}</span>
     </div>
   );
 }

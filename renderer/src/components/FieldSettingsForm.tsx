@@ -1,6 +1,7 @@
 import { useId } from 'react';
 import type { FieldSettingsField, FieldSettingsInput } from '../../../electron/contract/api';
 import { useWizard } from '../store';
+import { useT } from '../i18n/use-t';
 
 /** Time zone names the browser knows (for the suggestion list; the core checks the value). */
 function timeZones(): string[] {
@@ -19,6 +20,7 @@ function timeZones(): string[] {
  * saving.
  */
 export function FieldSettingsForm() {
+  const t = useT();
   const form = useWizard((s) => s.fieldSettings);
   const check = useWizard((s) => s.fieldCheck);
   const setField = useWizard((s) => s.setFieldSetting);
@@ -59,11 +61,11 @@ export function FieldSettingsForm() {
   return (
     <fieldset className="card">
       <legend>
-        <strong>Field settings</strong> <span className="muted small">(optional; added to the config)</span>
+        <strong>{t('fields.title')}</strong> <span className="muted small">{t('fields.optional')}</span>
       </legend>
       <label className="field">
-        SSH public key
-        <span className="hint">For user core; one key per line (the .pub file, never the private key)</span>
+        {t('fields.ssh')}
+        <span className="hint">{t('fields.sshHint')}</span>
         <textarea
           rows={2}
           value={form.sshKeys}
@@ -77,8 +79,8 @@ export function FieldSettingsForm() {
       </label>
       {error('sshKeys')}
       <div className="row">
-        {text('hostname', 'hostname', 'Host name', 'Written to /etc/hostname', 'pump-station-7')}
-        {text('timezone', 'timezone', 'Time zone', 'e.g. Europe/Berlin (default UTC)', 'UTC', `${base}-zones`)}
+        {text('hostname', 'hostname', t('fields.hostname'), t('fields.hostnameHint'), 'pump-station-7')}
+        {text('timezone', 'timezone', t('fields.timezone'), t('fields.timezoneHint'), 'UTC', `${base}-zones`)}
         <datalist id={`${base}-zones`}>
           {timeZones().map((z) => (
             <option key={z} value={z} />
@@ -88,14 +90,14 @@ export function FieldSettingsForm() {
       {error('hostname')}
       {error('timezone')}
       <div className="row">
-        {text('address', 'staticIp', 'Static IP address', 'With prefix length; leave the three empty for DHCP', '192.168.1.20/24')}
-        {text('gateway', 'staticIp', 'Gateway', 'Same family as the address', '192.168.1.1')}
-        {text('dns', 'staticIp', 'DNS servers', 'Separated by commas', '192.168.1.1, 9.9.9.9')}
+        {text('address', 'staticIp', t('fields.address'), t('fields.addressHint'), '192.168.1.20/24')}
+        {text('gateway', 'staticIp', t('fields.gateway'), t('fields.gatewayHint'), '192.168.1.1')}
+        {text('dns', 'staticIp', t('fields.dns'), t('fields.dnsHint'), '192.168.1.1, 9.9.9.9')}
       </div>
       {error('staticIp')}
       {check?.ok && check.summary.length > 0 && (
         <div className="notice ok" role="status">
-          <strong>Will be applied</strong>
+          <strong>{t('fields.applied')}</strong>
           <span className="small">{check.summary.join('; ')}</span>
         </div>
       )}

@@ -1,6 +1,7 @@
 import { useRef } from 'react';
 import type { LoadedFile } from '../../../electron/contract/api';
 import { formatBytes } from '../format';
+import { useT } from '../i18n/use-t';
 
 /** A list of loaded side files with remove buttons, and an add button (file input or dialog). */
 export function FileList(props: {
@@ -15,6 +16,7 @@ export function FileList(props: {
   /** Text of the add button, e.g. "Add a CA certificate…". */
   addLabel: string;
 }) {
+  const t = useT();
   const input = useRef<HTMLInputElement>(null);
   return (
     <div className="filelist">
@@ -23,9 +25,14 @@ export function FileList(props: {
           <li key={f.id} className="row">
             <span className="mono grow">{f.name}</span>
             <span className="muted small">{formatBytes(f.size)}</span>
-            {f.report && !f.report.ok && <span className="badge err">Invalid</span>}
-            <button type="button" className="linkish" onClick={() => props.onRemove(f.id)} aria-label={`Remove ${f.name}`}>
-              Remove
+            {f.report && !f.report.ok && <span className="badge err">{t('config.invalid')}</span>}
+            <button
+              type="button"
+              className="linkish"
+              onClick={() => props.onRemove(f.id)}
+              aria-label={t('files.removeLabel', { name: f.name })}
+            >
+              {t('files.remove')}
             </button>
           </li>
         ))}
@@ -41,7 +48,7 @@ export function FileList(props: {
         accept={props.accept}
         className="visually-hidden"
         tabIndex={-1}
-        aria-label={`${props.label} file input`}
+        aria-label={t('common.fileInput', { label: props.label })}
         onChange={(e) => {
           const f = e.currentTarget.files?.[0];
           if (f) props.onAdd(f);

@@ -3,9 +3,11 @@ import { useWizard } from '../store';
 import { PHASES, phaseIndex } from '../store/flash';
 import { stepText } from '../messages';
 import { Meter } from './Meter';
+import { useT } from '../i18n/use-t';
 
 /** The four phases with percent, speed and ETA; stick phases show one meter per drive. */
 export function FlashProgressView() {
+  const t = useT();
   const progress = useWizard((s) => s.progress);
   const current = useWizard((s) => s.currentPhase);
   const status = useWizard((s) => s.flashStatus);
@@ -26,15 +28,19 @@ export function FlashProgressView() {
     return '';
   };
   const label = (st: string): string =>
-    ({
-      done: 'Done',
-      active: status === 'done' ? 'Stopped' : 'In progress',
-      failed: 'Failed',
-      cancelled: 'Cancelled',
-      skipped: 'Not reached',
-    })[st] ?? 'Waiting';
+    t(
+      (
+        {
+          done: 'flash.phase.done',
+          active: status === 'done' ? 'flash.phase.stopped' : 'flash.phase.active',
+          failed: 'flash.phase.failed',
+          cancelled: 'flash.phase.cancelled',
+          skipped: 'flash.phase.skipped',
+        } as const
+      )[st] ?? 'flash.phase.waiting',
+    );
   return (
-    <ol className="phases" aria-label="Progress">
+    <ol className="phases" aria-label={t('flash.progress')}>
       {PHASES.map((ph) => {
         const st = stateOf(ph.id);
         const stick = ph.id === 'write' || ph.id === 'verify-stick';
@@ -44,14 +50,14 @@ export function FlashProgressView() {
             <span className="dot" aria-hidden="true" />
             <div className="grow">
               <div className="row">
-                <strong className="grow">{ph.label}</strong>
+                <strong className="grow">{t(ph.label)}</strong>
                 <span className="muted small">{label(st)}</span>
               </div>
               {!stick && image && st === 'active' && (
-                <Meter label={ph.label} bytes={image.bytes} total={image.total} speed={image.speed} eta={image.eta} live />
+                <Meter label={t(ph.label)} bytes={image.bytes} total={image.total} speed={image.speed} eta={image.eta} live />
               )}
               {!stick && !image && st === 'done' && ph.id === 'download' && imageOrigin !== 'download' && (
-                <span className="muted small">Already on this computer</span>
+                <span className="muted small">{t('flash.alreadyHere')}</span>
               )}
               {stick &&
                 (st === 'active' || st === 'done' || st === 'failed' || st === 'cancelled') &&
@@ -64,7 +70,7 @@ export function FlashProgressView() {
                       <span className="mono small">{d?.device ?? p.driveId}</span>
                       {st === 'active' && stepText(p.step) && <span className="muted small"> {stepText(p.step)}</span>}
                       <Meter
-                        label={`${ph.label} ${d?.device ?? id}`}
+                        label={`${t(ph.label)} ${d?.device ?? id}`}
                         bytes={st === 'done' && p.total && !failedIds.has(id) ? p.total : p.bytes}
                         total={p.total}
                         speed={p.speed}

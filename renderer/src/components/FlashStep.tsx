@@ -1,4 +1,4 @@
-import { countOf, formatDriveSize } from '../format';
+import { formatDriveSize } from '../format';
 import { useWizard } from '../store';
 import { flashBlockers } from '../store/flash';
 import { selectedDrives } from '../store/targets';
@@ -7,9 +7,12 @@ import { ErrorNotice } from './ErrorNotice';
 import { FlashProgressView } from './FlashProgressView';
 import { FlashResults } from './FlashResults';
 import { SaveIsoCard } from './SaveIsoCard';
+import { useT } from '../i18n/use-t';
+import { FlashAnnouncer } from './FlashAnnouncer';
 
 /** Step 5: summary, one Flash button, confirmation, progress, cancel, results, save ISO. */
 export function FlashStep() {
+  const t = useT();
   const s = useWizard((x) => x);
   const blockers = flashBlockers(s);
   const running = s.flashStatus === 'running' || s.flashStatus === 'starting';
@@ -18,35 +21,35 @@ export function FlashStep() {
   const n = drives.length;
   return (
     <>
-      <div className="card" aria-label="Summary">
+      <div className="card" aria-label={t('flash.summary')}>
         <dl className="facts">
-          <dt>Config</dt>
-          <dd>{s.config ? s.config.name : s.noConfig ? 'None (unconfigured live system)' : 'Not chosen'}</dd>
-          <dt>Image</dt>
-          <dd>{s.image ? `${s.image.name}${s.image.release ? ` (${s.image.stream} ${s.image.release})` : ''}` : 'Not chosen'}</dd>
-          <dt>Options</dt>
+          <dt>{t('steps.config.label')}</dt>
+          <dd>{s.config ? s.config.name : s.noConfig ? t('flash.noConfig') : t('rail.notChosen')}</dd>
+          <dt>{t('steps.image.label')}</dt>
+          <dd>{s.image ? `${s.image.name}${s.image.release ? ` (${s.image.stream} ${s.image.release})` : ''}` : t('rail.notChosen')}</dd>
+          <dt>{t('steps.options.label')}</dt>
           <dd>
             {[
-              s.fromRam ? 'run from RAM' : '',
-              s.extraKargs.trim() ? `kargs: ${s.extraKargs.trim()}` : '',
-              s.networkFiles.length ? countOf(s.networkFiles.length, 'network keyfile') : '',
-              s.caFiles.length ? countOf(s.caFiles.length, 'CA certificate') : '',
-              s.destDevice ? `install to ${s.destDevice}` : '',
+              s.fromRam ? t('flash.fromRam') : '',
+              s.extraKargs.trim() ? t('flash.kargs', { kargs: s.extraKargs.trim() }) : '',
+              s.networkFiles.length ? t('flash.keyfiles', { count: s.networkFiles.length }) : '',
+              s.caFiles.length ? t('flash.certificates', { count: s.caFiles.length }) : '',
+              s.destDevice ? t('flash.installTo', { device: s.destDevice }) : '',
             ]
               .filter(Boolean)
-              .join(', ') || 'defaults'}
+              .join(', ') || t('flash.defaults')}
           </dd>
-          <dt>Targets</dt>
-          <dd>{n ? drives.map((d) => `${d.device} (${formatDriveSize(d.size)})`).join(', ') : 'None picked'}</dd>
+          <dt>{t('flash.targets')}</dt>
+          <dd>{n ? drives.map((d) => `${d.device} (${formatDriveSize(d.size)})`).join(', ') : t('rail.nonePicked')}</dd>
         </dl>
       </div>
 
       {blockers.length > 0 && !running && s.flashStatus !== 'done' && (
         <div className="notice warn" role="status">
-          <strong>Not ready yet</strong>
+          <strong>{t('flash.notReady')}</strong>
           <ul>
             {blockers.map((b) => (
-              <li key={b}>{b}</li>
+              <li key={b}>{t(b)}</li>
             ))}
           </ul>
         </div>
@@ -57,45 +60,46 @@ export function FlashStep() {
           <div className="row">
             <label className="check">
               <input type="checkbox" checked={s.verify} onChange={(e) => s.setVerify(e.currentTarget.checked)} />
-              <span>Verify each stick after writing</span>
+              <span>{t('flash.verify')}</span>
             </label>
             <label className="check">
               <input type="checkbox" checked={s.eject} onChange={(e) => s.setEject(e.currentTarget.checked)} />
-              <span>Eject when done</span>
+              <span>{t('flash.eject')}</span>
             </label>
             <span className="grow" />
             <button type="button" className="btn primary big" disabled={blockers.length > 0} onClick={s.requestFlash}>
-              {n > 1 ? `Flash ${n} sticks` : 'Flash'}
+              {n > 1 ? t('flash.flashMany', { count: n }) : t('flash.flashOne')}
             </button>
           </div>
         </div>
       )}
 
-      {s.flashError && <ErrorNotice title="Flashing could not start" error={s.flashError} />}
+      {s.flashError && <ErrorNotice title={t('flash.startFailed')} error={s.flashError} />}
 
       {(running || s.flashStatus === 'done') && (
         <div className="card">
           <div className="card-title">
-            <h3 aria-live="polite">
+            <h3>
               {running
-                ? `Writing ${n} stick${n > 1 ? 's' : ''}…`
+                ? t('flash.writing', { count: n })
                 : s.finished?.ok
-                  ? 'All done'
+                  ? t('flash.allDone')
                   : s.finished?.cancelled
-                    ? 'Cancelled'
-                    : 'Finished with errors'}
+                    ? t('flash.cancelled')
+                    : t('flash.withErrors')}
             </h3>
             {running && (
               <button type="button" className="btn danger" onClick={() => void s.cancelFlash()} disabled={!s.jobId}>
-                Cancel
+                {t('flash.cancel')}
               </button>
             )}
             {s.flashStatus === 'done' && (
               <button type="button" className="btn" onClick={s.resetFlash}>
-                Flash more sticks
+                {t('flash.more')}
               </button>
             )}
           </div>
+          <FlashAnnouncer />
           <FlashProgressView />
           <FlashResults />
         </div>

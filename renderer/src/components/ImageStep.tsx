@@ -1,4 +1,5 @@
-import { formatBytes } from '../format';
+import { formatBytes, formatDate } from '../format';
+import type { MessageKey } from '../i18n/keys';
 import { useWizard } from '../store';
 import { ARCHES, STREAMS } from '../store/image';
 import { CachedImages } from './CachedImages';
@@ -7,21 +8,17 @@ import { ImageFactsView } from './ImageFactsView';
 import { LocalIsoPicker } from './LocalIsoPicker';
 import { Meter } from './Meter';
 import { RecentList } from './RecentList';
+import { useT } from '../i18n/use-t';
 
-const STREAM_NOTE: Record<string, string> = {
-  stable: 'The most reliable stream',
-  testing: 'The next stable release, for testing',
-  next: 'Early look at major changes',
+const STREAM_NOTE: Record<string, MessageKey> = {
+  stable: 'image.note.stable',
+  testing: 'image.note.testing',
+  next: 'image.note.next',
 };
-
-function formatDate(iso?: string): string {
-  if (!iso) return 'date unknown';
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : d.toISOString().slice(0, 10);
-}
 
 /** Step 2: a stream release (downloaded, verified, cached) or a local ISO. */
 export function ImageStep() {
+  const t = useT();
   const source = useWizard((s) => s.imageSource);
   const setSource = useWizard((s) => s.setImageSource);
   const arch = useWizard((s) => s.arch);
@@ -43,19 +40,19 @@ export function ImageStep() {
   const isChosenImage = image && image.stream === stream && image.release === chosen?.release && image.facts.arch === arch;
   return (
     <>
-      <div className="segmented" role="radiogroup" aria-label="Image source">
+      <div className="segmented" role="radiogroup" aria-label={t('image.source')}>
         <button type="button" role="radio" aria-checked={source === 'stream'} onClick={() => setSource('stream')}>
-          Fedora CoreOS stream
+          {t('image.stream')}
         </button>
         <button type="button" role="radio" aria-checked={source === 'local'} onClick={() => setSource('local')}>
-          Local ISO file
+          {t('image.local')}
         </button>
       </div>
       {source === 'stream' && (
         <div className="card">
           <div className="row">
             <label className="field">
-              Architecture
+              {t('image.arch')}
               <select value={arch} onChange={(e) => void setArch(e.currentTarget.value)}>
                 {ARCHES.map((a) => (
                   <option key={a} value={a}>
@@ -67,21 +64,21 @@ export function ImageStep() {
             <span className="grow" />
             {releasesBusy && (
               <span role="status" className="muted">
-                Fetching releases…
+                {t('image.fetching')}
               </span>
             )}
           </div>
           {releasesError && (
             <>
-              <ErrorNotice title="The release list could not be fetched" error={releasesError} />
+              <ErrorNotice title={t('image.releasesFailed')} error={releasesError} />
               <div className="row">
                 <button type="button" className="btn" onClick={() => void loadReleases()}>
-                  Try again
+                  {t('common.tryAgain')}
                 </button>
               </div>
             </>
           )}
-          <fieldset className="choices" aria-label="Stream">
+          <fieldset className="choices" aria-label={t('image.streamGroup')}>
             {STREAMS.map((id) => {
               const rel = releases.find((r) => r.stream === id);
               return (
@@ -93,14 +90,16 @@ export function ImageStep() {
                     checked={stream === id}
                     disabled={!rel}
                     onChange={() => setStream(id)}
-                    aria-label={`${id}${rel ? ` ${rel.release}` : ' (unavailable)'}`}
+                    aria-label={rel ? `${id} ${rel.release}` : t('image.unavailableLabel', { stream: id })}
                   />
                   <span className="title">{id}</span>
-                  <span>{rel ? rel.release : releasesBusy ? '…' : 'unavailable'}</span>
+                  <span>{rel ? rel.release : releasesBusy ? '…' : t('image.unavailable')}</span>
                   <span className="muted small">
-                    {rel ? `${formatDate(rel.date)}${rel.isoSize ? ` · ${formatBytes(rel.isoSize)}` : ''}` : STREAM_NOTE[id]}
+                    {rel
+                      ? `${rel.date ? formatDate(rel.date) : t('image.dateUnknown')}${rel.isoSize ? ` · ${formatBytes(rel.isoSize)}` : ''}`
+                      : STREAM_NOTE[id] && t(STREAM_NOTE[id])}
                   </span>
-                  {rel?.cached && <span className="badge ok">Cached</span>}
+                  {rel?.cached && <span className="badge ok">{t('image.cached')}</span>}
                 </label>
               );
             })}
@@ -108,26 +107,27 @@ export function ImageStep() {
           <div className="row">
             {!busy && (
               <button type="button" className="btn primary" disabled={!chosen || !!isChosenImage} onClick={() => void download()}>
-                {isChosenImage ? 'Ready' : chosen?.cached ? 'Use the cached image' : 'Download and verify'}
+                {isChosenImage ? t('image.ready') : chosen?.cached ? t('image.useCached') : t('image.download')}
               </button>
             )}
             {busy && (
               <button type="button" className="btn danger" onClick={() => void cancel()}>
-                Cancel download
+                {t('image.cancelDownload')}
               </button>
             )}
             {chosen && (
               <span className="muted small">
-                Fedora CoreOS {chosen.release} for {chosen.arch}; the signature is checked with Fedora&apos;s keys
-                {extraKeys > 0 ? ` and ${extraKeys === 1 ? 'the extra key' : `the ${extraKeys} extra keys`} in Settings` : ''}.
+                {extraKeys > 0
+                  ? t('image.signatureNoteExtra', { release: chosen.release, arch: chosen.arch, count: extraKeys })
+                  : t('image.signatureNote', { release: chosen.release, arch: chosen.arch })}
               </span>
             )}
           </div>
           {busy && (
             <div role="status" aria-live="polite">
-              <p>{progress?.phase === 'verify-image' ? 'Verifying the image…' : 'Downloading…'}</p>
+              <p>{progress?.phase === 'verify-image' ? t('image.verifying') : t('image.downloading')}</p>
               <Meter
-                label={progress?.phase === 'verify-image' ? 'Verify image' : 'Download'}
+                label={progress?.phase === 'verify-image' ? t('image.verifyMeter') : t('image.downloadMeter')}
                 bytes={progress?.bytes ?? 0}
                 total={progress?.total}
                 speed={progress?.speed}
@@ -145,7 +145,7 @@ export function ImageStep() {
           <CachedImages />
         </>
       )}
-      {error && <ErrorNotice title="The image could not be used" error={error} />}
+      {error && <ErrorNotice title={t('image.failed')} error={error} />}
       {image && <ImageFactsView image={image} />}
     </>
   );

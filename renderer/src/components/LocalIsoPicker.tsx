@@ -1,11 +1,13 @@
 import { formatBytes } from '../format';
 import { useWizard } from '../store';
+import { useT } from '../i18n/use-t';
 
 /**
  * Picks a local ISO. Electron: the native dialog. Browser: a typed path, or an in-page listing of
  * the core's directories (fs:list-dir), since a browser cannot hand a dropped file's path over.
  */
 export function LocalIsoPicker() {
+  const t = useT();
   const electron = useWizard((s) => s.shell === 'electron');
   const busy = useWizard((s) => s.imageBusy);
   const localPath = useWizard((s) => s.localPath);
@@ -19,9 +21,9 @@ export function LocalIsoPicker() {
     return (
       <div className="row">
         <button type="button" className="btn primary" disabled={busy} onClick={() => void browseImage()}>
-          Choose a live ISO…
+          {t('local.choose')}
         </button>
-        <span className="muted">or drop an .iso file on the window</span>
+        <span className="muted">{t('local.orDrop')}</span>
       </div>
     );
   }
@@ -36,7 +38,7 @@ export function LocalIsoPicker() {
         }}
       >
         <label className="field grow">
-          Path of a live ISO
+          {t('local.path')}
           <input
             type="text"
             value={localPath}
@@ -46,25 +48,25 @@ export function LocalIsoPicker() {
           />
         </label>
         <button type="submit" className="btn primary" disabled={busy || !localPath.trim()}>
-          Open
+          {t('local.open')}
         </button>
         <button type="button" className="btn" onClick={() => void listDir(listing?.path)}>
-          Browse…
+          {t('local.browse')}
         </button>
       </form>
       {listing && (
-        <div className="card" role="group" aria-label={`Files in ${listing.path}`}>
+        <div className="card" role="group" aria-label={t('local.filesIn', { path: listing.path })}>
           <div className="card-title">
             <span className="mono small">{listing.path}</span>
             <button type="button" className="linkish" onClick={closeListing}>
-              Close
+              {t('local.close')}
             </button>
           </div>
           <ul className="listing">
             {listing.parent && (
               <li>
                 <button type="button" className="linkish" onClick={() => void listDir(listing.parent)}>
-                  ↑ Parent folder
+                  {t('local.parent')}
                 </button>
               </li>
             )}
@@ -88,7 +90,7 @@ export function LocalIsoPicker() {
                 {e.size !== undefined && <span className="muted small"> {formatBytes(e.size)}</span>}
               </li>
             ))}
-            {listing.entries.length === 0 && <li className="muted">No ISO files here.</li>}
+            {listing.entries.length === 0 && <li className="muted">{t('local.empty')}</li>}
           </ul>
         </div>
       )}

@@ -7,6 +7,8 @@ import { RAM_BY_ROOTFS, pxeBaseUrlPending, pxeKargProblem, type PxeIgnitionChoic
 import { ErrorNotice } from './ErrorNotice';
 import { LocalIsoPicker } from './LocalIsoPicker';
 import { usePxePreview } from './usePxePreview';
+import { useT } from '../i18n/use-t';
+import type { MessageKey } from '../i18n/keys';
 
 /** One radio card of a choice group. */
 function Choice(props: { name: string; checked: boolean; onChange: () => void; title: string; children: ReactNode; label: string }) {
@@ -19,20 +21,21 @@ function Choice(props: { name: string; checked: boolean; onChange: () => void; t
   );
 }
 
-const IGNITION: { id: PxeIgnitionChoice; title: string; text: string }[] = [
-  { id: 'embedded', title: 'Embedded', text: 'Inside a customized initramfs (coreos-installer pxe customize).' },
-  { id: 'initrd', title: 'Separate initrd', text: 'ignition.img beside the release: keeps working when the mirror refreshes.' },
-  { id: 'url', title: 'By URL', text: 'The machine fetches it at boot (ignition.config.url).' },
+const IGNITION: { id: PxeIgnitionChoice; title: MessageKey; text: MessageKey }[] = [
+  { id: 'embedded', title: 'netboot.ign.embedded', text: 'netboot.ign.embeddedHint' },
+  { id: 'initrd', title: 'netboot.ign.initrd', text: 'netboot.ign.initrdHint' },
+  { id: 'url', title: 'netboot.ign.url', text: 'netboot.ign.urlHint' },
 ];
 
 /** The stream and architecture whose release is downloaded. */
 function StreamPicker() {
+  const t = useT();
   const s = useWizard((x) => x);
   const release = s.releases.find((r) => r.stream === s.stream && r.arch === s.arch);
   return (
     <div className="row">
       <label className="field">
-        Stream
+        {t('netboot.stream')}
         <select value={s.stream} onChange={(e) => s.setStream(e.currentTarget.value)}>
           {STREAMS.map((id) => {
             const rel = s.releases.find((r) => r.stream === id);
@@ -46,7 +49,7 @@ function StreamPicker() {
         </select>
       </label>
       <label className="field">
-        Architecture
+        {t('image.arch')}
         <select value={s.arch} onChange={(e) => void s.setArch(e.currentTarget.value)}>
           {ARCHES.map((a) => (
             <option key={a} value={a}>
@@ -56,9 +59,7 @@ function StreamPicker() {
         </select>
       </label>
       <span className="muted small grow">
-        {release
-          ? `Fedora CoreOS ${release.release}: kernel, initramfs and rootfs are downloaded and verified with Fedora's keys.`
-          : 'Release not known yet.'}
+        {release ? t('netboot.releaseNote', { release: release.release }) : t('netboot.releaseUnknown')}
       </span>
     </div>
   );
@@ -66,29 +67,29 @@ function StreamPicker() {
 
 /** The live ISO the boot files are copied out of (the same image the USB mode writes). */
 function IsoPicker() {
+  const t = useT();
   const image = useWizard((s) => s.image);
   const error = useWizard((s) => s.imageError);
   return (
     <>
       {image ? (
         <p className="muted small" role="status">
-          Uses {image.name}
-          {image.release ? ` (Fedora CoreOS ${image.release})` : ` (${image.facts.volumeId})`}: its images/pxeboot kernel, initramfs and
-          rootfs are copied into the boot folder.
+          {t('netboot.usesIso', { name: image.name, what: image.release ? `Fedora CoreOS ${image.release}` : image.facts.volumeId })}
         </p>
       ) : (
         <p className="notice warn" role="status">
-          <span>Choose the live ISO to take the boot files from.</span>
+          <span>{t('netboot.chooseIso')}</span>
         </p>
       )}
       <LocalIsoPicker />
-      {error && <ErrorNotice title="The ISO could not be opened" error={error} />}
+      {error && <ErrorNotice title={t('netboot.isoFailed')} error={error} />}
     </>
   );
 }
 
 /** Network boot step 2: stream, boot loader, rootfs source (with RAM), Ignition source, base URL, kargs. */
 export function NetbootOptionsStep() {
+  const t = useT();
   const s = useWizard((x) => x);
   usePxePreview();
   const kargProblem = pxeKargProblem(s);
@@ -98,32 +99,32 @@ export function NetbootOptionsStep() {
   return (
     <>
       <fieldset className="card group">
-        <legend>Boot files</legend>
+        <legend>{t('netboot.files')}</legend>
         <div className="choices two">
           <Choice
             name="pxe-source"
-            label="Download a release"
-            title="Download a release"
+            label={t('netboot.fromStream')}
+            title={t('netboot.fromStream')}
             checked={s.pxeSource === 'stream'}
             onChange={() => s.setPxe({ pxeSource: 'stream' })}
           >
-            <span className="muted small">The stream's current kernel, initramfs and rootfs, checked with Fedora's keys.</span>
+            <span className="muted small">{t('netboot.fromStreamHint')}</span>
           </Choice>
           <Choice
             name="pxe-source"
-            label="From a live ISO"
-            title="From a live ISO"
+            label={t('netboot.fromIso')}
+            title={t('netboot.fromIso')}
             checked={s.pxeSource === 'iso'}
             onChange={() => s.setPxe({ pxeSource: 'iso' })}
           >
-            <span className="muted small">Copied out of a live ISO you have: no Internet needed.</span>
+            <span className="muted small">{t('netboot.fromIsoHint')}</span>
           </Choice>
         </div>
         {s.pxeSource === 'stream' ? <StreamPicker /> : <IsoPicker />}
       </fieldset>
 
       <fieldset className="card group">
-        <legend>Boot loader</legend>
+        <legend>{t('netboot.loader')}</legend>
         <div className="choices two">
           <Choice
             name="pxe-format"
@@ -132,7 +133,7 @@ export function NetbootOptionsStep() {
             checked={s.pxeFormat === 'ipxe'}
             onChange={() => s.setPxe({ pxeFormat: 'ipxe' })}
           >
-            <span className="muted small">boot.ipxe, loads everything over HTTP. BIOS and UEFI.</span>
+            <span className="muted small">{t('netboot.ipxeHint')}</span>
           </Choice>
           <Choice
             name="pxe-format"
@@ -141,68 +142,65 @@ export function NetbootOptionsStep() {
             checked={s.pxeFormat === 'pxelinux'}
             onChange={() => s.setPxe({ pxeFormat: 'pxelinux' })}
           >
-            <span className="muted small">pxelinux.cfg/default, kernel and initrds over TFTP. BIOS only.</span>
+            <span className="muted small">{t('netboot.pxelinuxHint')}</span>
           </Choice>
         </div>
       </fieldset>
 
       <fieldset className="card group">
-        <legend>Root filesystem</legend>
+        <legend>{t('netboot.rootfs')}</legend>
         <div className="choices two">
           <Choice
             name="pxe-rootfs"
-            label={`By URL, needs ${formatBytes(RAM_BY_ROOTFS.url)} of RAM`}
-            title="By URL"
+            label={t('netboot.rootfsUrlLabel', { ram: formatBytes(RAM_BY_ROOTFS.url) })}
+            title={t('netboot.rootfsUrl')}
             checked={s.pxeRootfs === 'url'}
             onChange={() => s.setPxe({ pxeRootfs: 'url' })}
           >
-            <span className="muted small">The initramfs fetches it from coreos.live.rootfs_url.</span>
-            <span className="badge">RAM: at least {formatBytes(RAM_BY_ROOTFS.url)}</span>
+            <span className="muted small">{t('netboot.rootfsUrlHint')}</span>
+            <span className="badge">{t('netboot.ramAtLeast', { ram: formatBytes(RAM_BY_ROOTFS.url) })}</span>
           </Choice>
           <Choice
             name="pxe-rootfs"
-            label={`As an initrd, needs ${formatBytes(RAM_BY_ROOTFS.initrd)} of RAM`}
-            title="As an initrd"
+            label={t('netboot.rootfsInitrdLabel', { ram: formatBytes(RAM_BY_ROOTFS.initrd) })}
+            title={t('netboot.rootfsInitrd')}
             checked={s.pxeRootfs === 'initrd'}
             onChange={() => s.setPxe({ pxeRootfs: 'initrd' })}
           >
-            <span className="muted small">The boot loader loads it beside the initramfs.</span>
-            <span className="badge">RAM: at least {formatBytes(RAM_BY_ROOTFS.initrd)}</span>
+            <span className="muted small">{t('netboot.rootfsInitrdHint')}</span>
+            <span className="badge">{t('netboot.ramAtLeast', { ram: formatBytes(RAM_BY_ROOTFS.initrd) })}</span>
           </Choice>
         </div>
         {s.pxePreview && (
           <p className="notice info" role="status">
-            <span>The machine {s.pxePreview.ramNote}.</span>
+            <span>{t(s.pxeRootfs === 'url' ? 'netboot.ramUrl' : 'netboot.ramInitrd', { ram: formatBytes(s.pxePreview.ramNeeded) })}</span>
           </p>
         )}
       </fieldset>
 
       <fieldset className="card group">
-        <legend>Ignition config</legend>
+        <legend>{t('netboot.ignition')}</legend>
         <div className="choices">
           {IGNITION.map((c) => (
             <Choice
               key={c.id}
               name="pxe-ignition"
-              label={`Ignition ${c.title}`}
-              title={c.title}
+              label={t('netboot.ignChoice', { choice: t(c.title) })}
+              title={t(c.title)}
               checked={s.pxeIgnition === c.id}
               onChange={() => s.setPxe({ pxeIgnition: c.id })}
             >
-              <span className="muted small">{c.text}</span>
+              <span className="muted small">{t(c.text)}</span>
             </Choice>
           ))}
         </div>
         {s.pxeIgnition === 'url' && fields && (
-          <p className="muted small">
-            The field settings are merged with {s.config ? s.config.name : 'nothing else'} into a config exported to the folder for the
-            mirror to serve; a static IP goes in network.img, loaded as an initrd.
-          </p>
+          <p className="muted small">{s.config ? t('netboot.mergedUrl', { name: s.config.name }) : t('netboot.mergedUrlAlone')}</p>
         )}
         {s.pxeIgnition === 'url' ? (
           <label className="field">
-            Ignition config URL
-            <span className="hint">http, https or tftp</span>
+            {t('netboot.ignUrl')}
+            <span className="hint">{t('netboot.ignUrlHint')}</span>
             <input
               type="text"
               value={s.pxeIgnitionUrl}
@@ -212,25 +210,20 @@ export function NetbootOptionsStep() {
             />
           </label>
         ) : s.config ? (
-          <p className="muted small">
-            Uses {s.config.name} from the Config step{fields ? ', with the field settings merged after it' : ''}.
-          </p>
+          <p className="muted small">{t(fields ? 'netboot.usesConfigFields' : 'netboot.usesConfig', { name: s.config.name })}</p>
         ) : fields ? (
-          <p className="muted small">Uses the field settings from the Config step (no Ignition file chosen).</p>
+          <p className="muted small">{t('netboot.usesFields')}</p>
         ) : (
           <p className="notice warn" role="status">
-            <span>No config chosen in the Config step: the live system will only offer a console autologin.</span>
+            <span>{t('netboot.noConfig')}</span>
           </p>
         )}
       </fieldset>
 
       <div className="card">
         <label className="field">
-          Base URL
-          <span className="hint">
-            Where machines reach the boot mirror (Flint's own or any web server); iPXE loads everything from it and the rootfs URL is built
-            from it.
-          </span>
+          {t('netboot.baseUrl')}
+          <span className="hint">{t('netboot.baseUrlHint')}</span>
           <input
             type="text"
             value={s.pxeBaseUrl}
@@ -241,8 +234,8 @@ export function NetbootOptionsStep() {
           />
         </label>
         <label className="field">
-          Extra kernel arguments
-          <span className="hint">Separated by spaces; ignition.firstboot ignition.platform.id=metal are always added.</span>
+          {t('options.kargs')}
+          <span className="hint">{t('netboot.kargsHint')}</span>
           <input
             type="text"
             value={s.pxeKargs}
@@ -255,13 +248,13 @@ export function NetbootOptionsStep() {
         </label>
         {kargProblem && (
           <div id="pxe-karg-problem">
-            <ErrorNotice title="These kernel arguments cannot be used" error={kargProblem} />
+            <ErrorNotice title={t('options.kargsBad')} error={kargProblem} />
           </div>
         )}
-        {otherProblem && <ErrorNotice title="The boot config cannot be generated yet" error={otherProblem} />}
+        {otherProblem && <ErrorNotice title={t('netboot.notYet')} error={otherProblem} />}
         {s.pxePreview && (
           <div className="field">
-            <span>Kernel command line</span>
+            <span>{t('netboot.cmdline')}</span>
             <code className="cmdline">{s.pxePreview.cmdline}</code>
           </div>
         )}

@@ -3,25 +3,40 @@ import { CodeFile } from './CodeFile';
 import { ErrorNotice } from './ErrorNotice';
 import { Meter } from './Meter';
 import { usePxePreview } from './usePxePreview';
+import { useT } from '../i18n/use-t';
+import { Trans } from 'react-i18next';
+import { formatBytes } from '../format';
 
 /** The folder export: path (browser) or native dialog (Electron), progress, cancel, result. */
 function ExportCard() {
+  const t = useT();
   const s = useWizard((x) => x);
   const electron = s.shell === 'electron';
   const p = s.pxeExportProgress;
+  const extra =
+    s.pxeIgnition === 'embedded' && (s.config || s.pxePreview?.fieldSettings)
+      ? 'initramfs'
+      : s.pxeIgnition === 'initrd' && s.config
+        ? 'ignition'
+        : undefined;
   return (
     <div className="card">
-      <h3>Export to a folder</h3>
+      <h3>{t('output.exportTitle')}</h3>
       <p className="muted small">
-        {s.pxeSource === 'iso'
-          ? `Copies the kernel, initramfs and rootfs out of ${s.image?.name ?? 'the chosen live ISO'} and writes them with the boot config`
-          : 'Downloads the kernel, initramfs and rootfs, checks their SHA-256 and Fedora signatures, and writes them with the boot config'}
-        {s.pxeIgnition === 'embedded' && (s.config || s.pxePreview?.fieldSettings)
-          ? ' and the customized initramfs'
-          : s.pxeIgnition === 'initrd' && s.config
-            ? ' and ignition.img'
-            : ''}
-        .
+        {t(
+          s.pxeSource === 'iso'
+            ? extra === 'initramfs'
+              ? 'output.fromIsoInitramfs'
+              : extra === 'ignition'
+                ? 'output.fromIsoIgnition'
+                : 'output.fromIso'
+            : extra === 'initramfs'
+              ? 'output.fromStreamInitramfs'
+              : extra === 'ignition'
+                ? 'output.fromStreamIgnition'
+                : 'output.fromStream',
+          { name: s.image?.name ?? t('output.chosenIso') },
+        )}
       </p>
       <form
         className="row end"
@@ -32,7 +47,7 @@ function ExportCard() {
       >
         {!electron && (
           <label className="field grow">
-            Folder (created if missing)
+            {t('output.folder')}
             <input
               type="text"
               value={s.pxeExportPath}
@@ -44,19 +59,25 @@ function ExportCard() {
         )}
         {!s.pxeExportBusy ? (
           <button type="submit" className="btn primary" disabled={!!s.pxePreviewError || (!electron && !s.pxeExportPath.trim())}>
-            {electron ? 'Choose a folder and export…' : 'Export boot files'}
+            {electron ? t('output.chooseAndExport') : t('output.export')}
           </button>
         ) : (
           <button type="button" className="btn danger" onClick={() => void s.cancelPxeExport()}>
-            Cancel export
+            {t('output.cancel')}
           </button>
         )}
       </form>
       {s.pxeExportBusy && (
         <div role="status" aria-live="polite">
-          <p>{p?.phase === 'verify-image' ? 'Verifying…' : p?.phase === 'write' ? 'Copying out of the ISO…' : 'Downloading…'}</p>
+          <p>{p?.phase === 'verify-image' ? t('output.verifying') : p?.phase === 'write' ? t('output.copying') : t('image.downloading')}</p>
           <Meter
-            label={p?.phase === 'verify-image' ? 'Verify' : p?.phase === 'write' ? 'Copy' : 'Download'}
+            label={
+              p?.phase === 'verify-image'
+                ? t('output.verifyMeter')
+                : p?.phase === 'write'
+                  ? t('output.copyMeter')
+                  : t('image.downloadMeter')
+            }
             bytes={p?.bytes ?? 0}
             total={p?.total}
             speed={p?.speed}
@@ -65,12 +86,10 @@ function ExportCard() {
           />
         </div>
       )}
-      {s.pxeExportError && <ErrorNotice title="The boot files could not be exported" error={s.pxeExportError} />}
+      {s.pxeExportError && <ErrorNotice title={t('output.exportFailed')} error={s.pxeExportError} />}
       {s.pxeExported && !s.pxeExportBusy && (
         <div className="notice ok" role="status">
-          <strong>
-            Exported Fedora CoreOS {s.pxeExported.release} to {s.pxeExported.dir}
-          </strong>
+          <strong>{t('output.exported', { release: s.pxeExported.release, dir: s.pxeExported.dir })}</strong>
           <ul className="mono small">
             {s.pxeExported.written.map((f) => (
               <li key={f}>{f}</li>
@@ -84,14 +103,13 @@ function ExportCard() {
 
 /** The boot mirror over the exported folder: address, start/stop, URL and request log. */
 function MirrorCard() {
+  const t = useT();
   const s = useWizard((x) => x);
   const running = !!s.pxeServer;
   return (
     <div className="card">
-      <h3>Boot mirror</h3>
-      <p className="muted small">
-        Serves the exported folder read-only over HTTP. Use 0.0.0.0 or this machine's address so others on the network can boot from it.
-      </p>
+      <h3>{t('output.mirror')}</h3>
+      <p className="muted small">{t('output.mirrorHint')}</p>
       <form
         className="row end"
         onSubmit={(e) => {
@@ -100,7 +118,7 @@ function MirrorCard() {
         }}
       >
         <label className="field grow">
-          Address
+          {t('output.address')}
           <input
             type="text"
             value={s.pxeBind}
@@ -110,7 +128,7 @@ function MirrorCard() {
           />
         </label>
         <label className="field">
-          Port
+          {t('output.port')}
           <input
             type="text"
             inputMode="numeric"
@@ -121,24 +139,28 @@ function MirrorCard() {
           />
         </label>
         <button type="submit" className={`btn${running ? ' danger' : ''}`} disabled={s.pxeServerBusy || (!running && !s.pxeExported)}>
-          {running ? 'Stop mirror' : 'Start mirror'}
+          {running ? t('output.stop') : t('output.start')}
         </button>
       </form>
-      {!s.pxeExported && <p className="muted small">Export the files first; the mirror serves that folder.</p>}
-      {s.pxeServerError && <ErrorNotice title="The boot mirror could not start" error={s.pxeServerError} />}
+      {!s.pxeExported && <p className="muted small">{t('output.exportFirst')}</p>}
+      {s.pxeServerError && <ErrorNotice title={t('output.mirrorFailed')} error={s.pxeServerError} />}
       {s.pxeServer && (
         <div className="notice ok" role="status">
           <strong>
-            Serving <code>{s.pxeServer.dir}</code> at <code className="mirror-url">{s.pxeServer.url}</code>
+            <Trans
+              i18nKey="output.serving"
+              values={{ dir: s.pxeServer.dir, url: s.pxeServer.url }}
+              components={{ dir: <code />, url: <code className="mirror-url" /> }}
+            />
           </strong>
           {s.pxeBaseUrl && !s.pxeBaseUrl.startsWith(s.pxeServer.url.replace(/\/$/, '')) && (
-            <span className="small">The base URL in the options is {s.pxeBaseUrl}: make sure machines reach this mirror there.</span>
+            <span className="small">{t('output.baseUrlOther', { url: s.pxeBaseUrl })}</span>
           )}
         </div>
       )}
       {(running || s.pxeServerLog.length > 0) && (
-        <pre className="config-view server-log" role="log" aria-label="Boot mirror requests" tabIndex={0}>
-          {s.pxeServerLog.length ? s.pxeServerLog.join('\n') : 'No requests yet.'}
+        <pre className="config-view server-log" role="log" aria-label={t('output.log')} tabIndex={0}>
+          {s.pxeServerLog.length ? s.pxeServerLog.join('\n') : t('output.noRequests')}
         </pre>
       )}
     </div>
@@ -150,10 +172,11 @@ const FIELD_NOTE = /^(Field settings|The static IP)/;
 
 /** What the Config step's field settings add to this boot, and where (from the preview). */
 function FieldSettingsApplied(props: { items: string[]; notes: string[] }) {
+  const t = useT();
   const where = props.notes.filter((n) => FIELD_NOTE.test(n));
   return (
-    <div className="notice ok" role="status" aria-label="Field settings applied">
-      <strong>Field settings from the Config step are applied</strong>
+    <div className="notice ok" role="status" aria-label={t('output.fieldsLabel')}>
+      <strong>{t('output.fieldsApplied')}</strong>
       <ul className="small">
         {props.items.map((i) => (
           <li key={i}>{i}</li>
@@ -170,18 +193,20 @@ function FieldSettingsApplied(props: { items: string[]; notes: string[] }) {
 
 /** Network boot step 3: the generated files with Copy buttons, the folder export and the boot mirror. */
 export function NetbootOutputStep() {
+  const t = useT();
+  const rootfs = useWizard((s) => s.pxeRootfs);
   const preview = useWizard((s) => s.pxePreview);
   const error = useWizard((s) => s.pxePreviewError);
   usePxePreview();
   const otherNotes = preview ? preview.notes.filter((n) => !preview.fieldSettings || !FIELD_NOTE.test(n)) : [];
   return (
     <>
-      {error && <ErrorNotice title="The boot config cannot be generated; check the network boot options" error={error} />}
+      {error && <ErrorNotice title={t('output.cannotGenerate')} error={error} />}
       {preview && (
         <div className="card">
-          <h3>Generated files</h3>
+          <h3>{t('output.generated')}</h3>
           <p className="notice info" role="status">
-            <strong>RAM: the machine {preview.ramNote}.</strong>
+            <strong>{t(rootfs === 'url' ? 'netboot.ramUrl' : 'netboot.ramInitrd', { ram: formatBytes(preview.ramNeeded) })}</strong>
           </p>
           {preview.fieldSettings && <FieldSettingsApplied items={preview.fieldSettings} notes={preview.notes} />}
           {preview.files.map((f) => (

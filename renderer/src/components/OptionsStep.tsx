@@ -4,9 +4,12 @@ import { optionProblems } from '../store/options';
 import { errorText } from '../messages';
 import { ErrorNotice } from './ErrorNotice';
 import { FileList } from './FileList';
+import { useT } from '../i18n/use-t';
+import { Trans } from 'react-i18next';
 
 /** Step 3: run from RAM, extra kernel arguments, and advanced network/CA/automatic install. */
 export function OptionsStep() {
+  const t = useT();
   const s = useWizard((x) => x);
   const electron = s.shell === 'electron';
   const facts = s.image?.facts;
@@ -18,10 +21,9 @@ export function OptionsStep() {
         <label className="check">
           <input type="checkbox" checked={s.fromRam} onChange={(e) => s.setFromRam(e.currentTarget.checked)} />
           <span>
-            <strong>Run from RAM</strong>
+            <strong>{t('options.fromRam')}</strong>
             <span className="muted">
-              Boots with <code>coreos.liveiso.fromram</code>: the whole system is copied into memory, so the stick can be pulled out once
-              the machine has booted. The machine needs more memory.
+              <Trans i18nKey="options.fromRamHint" components={{ code: <code /> }} />
             </span>
           </span>
         </label>
@@ -29,11 +31,13 @@ export function OptionsStep() {
           <div className="notice info" role="status">
             {facts ? (
               <>
-                <strong>The machine needs at least {formatBytes(facts.ramForFromRam)} of RAM.</strong>
-                <span className="muted small">{facts.ramNote}</span>
+                <strong>{t('options.ramNeeded', { ram: formatBytes(facts.ramForFromRam) })}</strong>
+                <span className="muted small">
+                  {t('options.ramNote', { iso: formatBytes(s.image?.size), base: formatBytes(facts.ramForFromRam - (s.image?.size ?? 0)) })}
+                </span>
               </>
             ) : (
-              <strong>Choose an image to see how much RAM the machine needs.</strong>
+              <strong>{t('options.ramNoImage')}</strong>
             )}
           </div>
         )}
@@ -48,8 +52,8 @@ export function OptionsStep() {
           }}
         >
           <label className="field grow">
-            Extra kernel arguments
-            <span className="hint">Appended to the image's defaults{facts ? `: ${facts.defaultKargs}` : ''}</span>
+            {t('options.kargs')}
+            <span className="hint">{facts ? t('options.kargsHintDefaults', { kargs: facts.defaultKargs }) : t('options.kargsHint')}</span>
             <input
               type="text"
               value={s.extraKargs}
@@ -61,20 +65,18 @@ export function OptionsStep() {
             />
           </label>
           <button type="submit" className="btn" disabled={!s.extraKargs.trim() || s.kargsBusy}>
-            Check
+            {t('options.check')}
           </button>
         </form>
         {check && check.ok && (
           <div className="notice ok" role="status">
-            <strong>
-              {check.args.length} argument{check.args.length === 1 ? '' : 's'} OK
-            </strong>
+            <strong>{t('options.argsOk', { count: check.args.length })}</strong>
             <span className="mono small">{check.args.join('  ')}</span>
           </div>
         )}
         {check && check.problems.length > 0 && (
           <div className="notice err" role="alert">
-            <strong>These kernel arguments cannot be used</strong>
+            <strong>{t('options.kargsBad')}</strong>
             <ul>
               {check.problems.map((p, i) => (
                 <li key={i} data-code={p.code}>
@@ -86,7 +88,7 @@ export function OptionsStep() {
         )}
         {check && (check.warnings?.length ?? 0) > 0 && (
           <div className="notice warn" role="status">
-            <strong>Worth a look</strong>
+            <strong>{t('options.worthALook')}</strong>
             <ul>
               {check.warnings!.map((w, i) => (
                 <li key={i} data-code={w.code}>
@@ -99,37 +101,36 @@ export function OptionsStep() {
       </div>
 
       <details className="advanced">
-        <summary>Advanced</summary>
+        <summary>{t('options.advanced')}</summary>
         <div className="card">
-          <h3>Network</h3>
-          <p className="muted small">NetworkManager keyfiles (.nmconnection) the live system uses from the first boot.</p>
+          <h3>{t('options.network')}</h3>
+          <p className="muted small">{t('options.networkHint')}</p>
           <FileList
-            label="Network keyfile"
-            addLabel="Add a network keyfile…"
+            label={t('options.networkFile')}
+            addLabel={t('options.networkAdd')}
             files={s.networkFiles}
             accept=".nmconnection,.conf,.ini"
             useDialog={electron}
             onAdd={(f) => void s.addOptionFile('network', f)}
             onRemove={(id) => void s.removeOptionFile(id)}
           />
-          <h3>CA certificates</h3>
-          <p className="muted small">Extra certificate authorities to trust (PEM), e.g. for a private registry.</p>
+          <h3>{t('options.ca')}</h3>
+          <p className="muted small">{t('options.caHint')}</p>
           <FileList
-            label="CA certificate"
-            addLabel="Add a CA certificate…"
+            label={t('options.caFile')}
+            addLabel={t('options.caAdd')}
             files={s.caFiles}
             accept=".pem,.crt,.cer"
             useDialog={electron}
             onAdd={(f) => void s.addOptionFile('ca', f)}
             onRemove={(id) => void s.removeOptionFile(id)}
           />
-          <h3>Automatic install to a disk</h3>
+          <h3>{t('options.install')}</h3>
           <p className="muted small">
-            The live system installs Fedora CoreOS to this disk of the booted machine and reboots into it (<code>--dest-device</code> with{' '}
-            <code>--dest-ignition</code>). Leave empty to only run live.
+            <Trans i18nKey="options.installHint" components={{ code: <code /> }} />
           </p>
           <label className="field">
-            Destination device on the target machine
+            {t('options.destDevice')}
             <input
               type="text"
               value={s.destDevice}
@@ -139,8 +140,8 @@ export function OptionsStep() {
             />
           </label>
           <FileList
-            label="Ignition config for the installed system"
-            addLabel="Add the Ignition config for the installed system…"
+            label={t('options.destIgnition')}
+            addLabel={t('options.destIgnitionAdd')}
             files={s.destIgnition ? [s.destIgnition] : []}
             accept=".ign,.bu,.json"
             single
@@ -154,10 +155,10 @@ export function OptionsStep() {
       {s.optionsError && <ErrorNotice error={s.optionsError} onDismiss={s.clearOptionsError} />}
       {problems.length > 0 && (
         <div className="notice warn" role="status">
-          <strong>Before flashing</strong>
+          <strong>{t('options.beforeFlashing')}</strong>
           <ul>
             {problems.map((p) => (
-              <li key={p}>{p}</li>
+              <li key={p}>{t(p)}</li>
             ))}
           </ul>
         </div>

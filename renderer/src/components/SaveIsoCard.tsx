@@ -2,12 +2,14 @@ import { useState } from 'react';
 import { formatBytes } from '../format';
 import { useWizard } from '../store';
 import { ErrorNotice } from './ErrorNotice';
+import { useT } from '../i18n/use-t';
 
 /**
  * "Save customized ISO…": the other output, for virtual media on a server's management
  * controller. Electron uses the native save dialog; the browser asks for a new file's path.
  */
 export function SaveIsoCard() {
+  const t = useT();
   const electron = useWizard((s) => s.shell === 'electron');
   const image = useWizard((s) => s.image);
   const busy = useWizard((s) => s.saveBusy);
@@ -17,10 +19,8 @@ export function SaveIsoCard() {
   const [path, setPath] = useState('');
   return (
     <div className="card">
-      <h3>Or save a customized ISO</h3>
-      <p className="muted small">
-        For virtual media on a server's management controller (BMC), or to write it later. Same config and options.
-      </p>
+      <h3>{t('save.title')}</h3>
+      <p className="muted small">{t('save.hint')}</p>
       <form
         className="row end"
         onSubmit={(e) => {
@@ -30,7 +30,7 @@ export function SaveIsoCard() {
       >
         {!electron && (
           <label className="field grow">
-            Save as (a new file)
+            {t('save.as')}
             <input
               type="text"
               value={path}
@@ -41,16 +41,16 @@ export function SaveIsoCard() {
           </label>
         )}
         <button type="submit" className="btn" disabled={!image || busy || (!electron && !path.trim())}>
-          {busy ? 'Saving…' : 'Save customized ISO…'}
+          {busy ? t('save.saving') : t('save.button')}
         </button>
       </form>
       {saved && (
         <div className="notice ok" role="status">
-          <strong>Saved {formatBytes(saved.size)}</strong>
+          <strong>{t('save.saved', { size: formatBytes(saved.size) })}</strong>
           <span className="mono small">{saved.path}</span>
         </div>
       )}
-      {error && <ErrorNotice title="The ISO could not be saved" error={error} />}
+      {error && <ErrorNotice title={t('save.failed')} error={error} />}
     </div>
   );
 }

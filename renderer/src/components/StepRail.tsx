@@ -5,16 +5,18 @@ import { fieldProblems, optionProblems } from '../store/options';
 import { pxeBaseUrlPending } from '../store/netboot';
 import { stepsOf, type StepId } from '../store/ui';
 import type { WizardState } from '../store/types';
+import type { MessageKey } from '../i18n/keys';
+import { useT, type TFn } from '../i18n/use-t';
 
 /** Labels of the steps. */
-export const STEP_LABELS: Record<StepId, string> = {
-  config: 'Config',
-  image: 'Image',
-  options: 'Options',
-  target: 'Target',
-  flash: 'Flash',
-  netboot: 'Network boot',
-  output: 'Output',
+export const STEP_LABELS: Record<StepId, MessageKey> = {
+  config: 'steps.config.label',
+  image: 'steps.image.label',
+  options: 'steps.options.label',
+  target: 'steps.target.label',
+  flash: 'steps.flash.label',
+  netboot: 'steps.netboot.label',
+  output: 'steps.output.label',
 };
 
 type Status = 'done' | 'problem' | 'todo';
@@ -44,62 +46,69 @@ function status(s: WizardState, step: StepId): Status {
   }
 }
 
-function summary(s: WizardState, step: StepId): string {
+function summary(s: WizardState, step: StepId, t: TFn): string {
   switch (step) {
     case 'config':
-      return s.config ? s.config.name : s.noConfig ? 'No config' : 'Not chosen';
+      return s.config ? s.config.name : s.noConfig ? t('rail.noConfig') : t('rail.notChosen');
     case 'image':
-      return s.image ? (s.image.release ? `${s.image.stream ?? ''} ${s.image.release}`.trim() : s.image.name) : 'Not chosen';
+      return s.image ? (s.image.release ? `${s.image.stream ?? ''} ${s.image.release}`.trim() : s.image.name) : t('rail.notChosen');
     case 'options': {
-      const parts = [s.fromRam ? 'From RAM' : '', s.extraKargs.trim() ? 'Kargs' : '', s.destDevice ? 'Install' : ''];
-      return parts.filter(Boolean).join(', ') || 'Defaults';
+      const parts = [s.fromRam ? t('rail.fromRam') : '', s.extraKargs.trim() ? t('rail.kargs') : '', s.destDevice ? t('rail.install') : ''];
+      return parts.filter(Boolean).join(', ') || t('rail.defaults');
     }
     case 'target':
-      return s.selectedIds.length ? `${s.selectedIds.length} drive${s.selectedIds.length > 1 ? 's' : ''}` : 'None picked';
+      return s.selectedIds.length ? t('rail.drives', { count: s.selectedIds.length }) : t('rail.nonePicked');
     case 'flash':
-      if (s.flashStatus === 'running' || s.flashStatus === 'starting') return 'Writing…';
-      if (s.finished) return s.finished.ok ? 'Done' : s.finished.cancelled ? 'Cancelled' : 'Failed';
-      return flashBlockers(s).length ? 'Not ready' : 'Ready';
+      if (s.flashStatus === 'running' || s.flashStatus === 'starting') return t('rail.writing');
+      if (s.finished) return s.finished.ok ? t('rail.done') : s.finished.cancelled ? t('rail.cancelled') : t('rail.failed');
+      return flashBlockers(s).length ? t('rail.notReady') : t('rail.ready');
     case 'netboot':
-      return `${s.pxeFormat === 'ipxe' ? 'iPXE' : 'PXELINUX'}, rootfs ${s.pxeRootfs === 'url' ? 'by URL' : 'as initrd'}`;
+      return t(s.pxeRootfs === 'url' ? 'rail.netbootUrl' : 'rail.netbootInitrd', { loader: s.pxeFormat === 'ipxe' ? 'iPXE' : 'PXELINUX' });
     case 'output':
-      if (s.pxeExportBusy) return 'Exporting…';
-      if (s.pxeServer) return 'Serving';
-      return s.pxeExported ? 'Exported' : 'Not exported';
+      if (s.pxeExportBusy) return t('rail.exporting');
+      if (s.pxeServer) return t('rail.serving');
+      return s.pxeExported ? t('rail.exported') : t('rail.notExported');
   }
 }
 
 /** The step rail: one button per step with its state; the current step has aria-current. */
 export function StepRail() {
+  const t = useT();
   const current = useWizard((s) => s.step);
   const goTo = useWizard((s) => s.goTo);
   // select a string so the rail re-renders only when a status or summary changes
   const steps = stepsOf(useWizard((s) => s.mode));
   const key = useWizard((s) =>
     stepsOf(s.mode)
-      .map((id) => `${status(s, id)}|${summary(s, id)}`)
+      .map((id) => `${status(s, id)}|${summary(s, id, t)}`)
       .join('\n'),
   );
   const rows = key.split('\n').map((r) => r.split('|') as [Status, string]);
   return (
-    <nav className="rail" aria-label="Steps">
+    <nav className="rail" aria-label={t('rail.steps')}>
       <ol>
         {steps.map((id, i) => {
           const [st, sum] = rows[i];
           return (
             <li key={id} className={st === 'done' ? 'done' : st === 'problem' ? 'problem' : ''}>
-              <button
-                type="button"
-                aria-current={current === id ? 'step' : undefined}
-                onClick={() => goTo(id)}
-                aria-label={`Step ${i + 1}: ${STEP_LABELS[id]} — ${sum}${st === 'problem' ? ' (needs attention)' : st === 'done' ? ' (done)' : ''}`}
-              >
+              <button type="button" aria-current={current === id ? 'step' : undefined} onClick={() => goTo(id)}>
                 <span className="num" aria-hidden="true">
                   {st === 'done' ? '✓' : st === 'problem' ? '!' : i + 1}
                 </span>
-                <span className="label" aria-hidden="true">
-                  <span>{STEP_LABELS[id]}</span>
-                  <small>{sum}</small>
+                {/* the name is the visible text with the step number and state for screen readers
+                    (WCAG 2.5.3 Label in Name): "Step 2: Image — Not chosen (done)" */}
+                <span className="label">
+                  <span>
+                    <span className="visually-hidden">{t('rail.stepN', { n: i + 1 })} </span>
+                    {t(STEP_LABELS[id])}
+                  </span>
+                  <small>
+                    <span className="visually-hidden"> — </span>
+                    {sum}
+                    {st !== 'todo' && (
+                      <span className="visually-hidden"> {t(st === 'problem' ? 'rail.itemProblem' : 'rail.itemDone')}</span>
+                    )}
+                  </small>
                 </span>
               </button>
             </li>

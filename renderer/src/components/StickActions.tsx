@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react';
 import type { DriveInfo, StickInfo } from '../../../electron/contract/api';
-import { formatDriveSize } from '../format';
+import { formatDriveSize, formatPercent } from '../format';
+import { useT } from '../i18n/use-t';
 import { endingTitle, errorText } from '../messages';
 import { useWizard } from '../store';
 import { outdatedSticks, type StickJob } from '../store/sticks';
@@ -15,46 +16,48 @@ const short = (sha: string | null | undefined) => (sha ? sha.slice(0, 12) : null
 
 /** "Update to 44.x (keeps its config)" for one stick, shown in its row of the drive list. */
 export function UpdateStickButton(props: { drive: DriveInfo; info: StickInfo }) {
+  const t = useT();
   const request = useWizard((s) => s.requestStickAction);
   const busy = useWizard((s) => s.stickJob?.status === 'running' || s.flashStatus === 'running');
   return (
     <button type="button" className="btn" disabled={busy} onClick={() => request('refresh', [props.drive.id])}>
-      Update to {props.info.latest} ({props.info.customized ? 'keeps its config' : 'no config to keep'})
+      {t(props.info.customized ? 'sticks.updateKeeps' : 'sticks.updateNoConfig', { latest: props.info.latest })}
     </button>
   );
 }
 
 /** What the drive list shows about a stick: its release, and how it compares with its stream. */
 export function StickRelease(props: { info?: StickInfo }) {
+  const t = useT();
   const i = props.info;
   if (!i?.live) return null;
-  const name = i.release?.version ?? i.release?.volumeId ?? 'unknown release';
+  const name = i.release?.version ?? i.release?.volumeId ?? t('sticks.unknownRelease');
   return (
     <>
       <span className="badge" title={i.release?.volumeId}>
         CoreOS {name}
         {i.release?.stream ? ` · ${i.release.stream}` : ''}
       </span>
-      {i.status === 'current' && <span className="badge ok">Up to date</span>}
-      {i.status === 'newer' && <span className="badge">Newer than {i.latest}</span>}
-      {i.status === 'update' && <span className="badge warn">{i.latest} available</span>}
+      {i.status === 'current' && <span className="badge ok">{t('sticks.upToDate')}</span>}
+      {i.status === 'newer' && <span className="badge">{t('sticks.newerThan', { latest: i.latest })}</span>}
+      {i.status === 'update' && <span className="badge warn">{t('sticks.available', { latest: i.latest })}</span>}
     </>
   );
 }
 
 /** The selected drives' actions besides writing: update the outdated live sticks, restore drives. */
 export function StickActions() {
+  const t = useT();
   const s = useWizard((x) => x);
   const selected = selectedDrives(s);
   const outdated = outdatedSticks(selected, s.stickInfo);
   const busy = s.stickJob?.status === 'running' || s.flashStatus === 'running';
   if (selected.length === 0 && !s.stickJob) return null;
-  const n = (k: number, what: string) => `${k} ${what}${k === 1 ? '' : 's'}`;
   return (
     <>
       {selected.length > 0 && (
-        <div className="row" aria-label="Stick actions" role="group">
-          <span className="grow muted small">Besides writing an image:</span>
+        <div className="row" aria-label={t('sticks.actions')} role="group">
+          <span className="grow muted small">{t('sticks.besides')}</span>
           <button
             type="button"
             className="btn"
@@ -66,7 +69,7 @@ export function StickActions() {
               )
             }
           >
-            {outdated.length > 0 ? `Update ${n(outdated.length, 'stick')} (keeps config)` : 'No stick to update'}
+            {outdated.length > 0 ? t('sticks.updateMany', { count: outdated.length }) : t('sticks.noneToUpdate')}
           </button>
           <button
             type="button"
@@ -79,7 +82,7 @@ export function StickActions() {
               )
             }
           >
-            Restore {selected.length === 1 ? 'stick' : n(selected.length, 'stick')}
+            {t('sticks.restoreMany', { count: selected.length })}
           </button>
         </div>
       )}
@@ -90,6 +93,7 @@ export function StickActions() {
 
 /** The confirmation, progress and results of a refresh or restore, in one dialog. */
 function StickJobDialog({ job }: { job: StickJob }) {
+  const t = useT();
   const s = useWizard((x) => x);
   const cancelRef = useRef<HTMLButtonElement>(null);
   useEffect(() => {
@@ -101,18 +105,19 @@ function StickJobDialog({ job }: { job: StickJob }) {
   }, []);
   const large = job.drives.filter(isLarge);
   const refresh = job.kind === 'refresh';
+  const n = job.drives.length;
   const title =
     job.status === 'confirming'
       ? refresh
-        ? `Update ${job.drives.length === 1 ? 'this stick' : `these ${job.drives.length} sticks`}?`
-        : `Restore ${job.drives.length === 1 ? 'this drive' : `these ${job.drives.length} drives`} to a normal drive?`
+        ? t('sticks.confirmUpdate', { count: n })
+        : t('sticks.confirmRestore', { count: n })
       : job.status === 'running'
         ? refresh
-          ? 'Updating…'
-          : 'Restoring…'
+          ? t('sticks.updating')
+          : t('sticks.restoring')
         : refresh
-          ? 'Update finished'
-          : 'Restore finished';
+          ? t('sticks.updateDone')
+          : t('sticks.restoreDone');
   const p = job.progress;
   return (
     <div className="backdrop">
@@ -128,21 +133,20 @@ function StickJobDialog({ job }: { job: StickJob }) {
         <h2 id="stick-job-title">{title}</h2>
         {job.status === 'confirming' && (
           <>
-            <p>
-              {refresh
-                ? 'Each stick gets the newest release of its stream with the same config, network files and kernel arguments it has now. The stick is rewritten.'
-                : 'Everything on them is lost: each gets one partition, FAT32 up to 32 GiB and exFAT above.'}
-            </p>
+            <p>{refresh ? t('sticks.updateExplain') : t('sticks.restoreExplain')}</p>
             <ul>
               {job.drives.map((d) => {
                 const i = s.stickInfo[d.id];
                 return (
                   <li key={d.id}>
-                    <strong>{d.device}</strong> — {driveName(d)}, {formatDriveSize(d.size)},{' '}
-                    {d.serial ? `serial ${d.serial}` : 'no serial number'}
-                    {isLarge(d) ? ' (large drive)' : ''}
-                    {refresh && i?.release && `: ${i.release.version ?? i.release.volumeId} → ${i.latest ?? 'newest'}`}
-                    {refresh && short(i?.configSha256) && `, config ${short(i?.configSha256)}… kept`}
+                    <strong>{d.device}</strong> —{' '}
+                    {t(isLarge(d) ? 'confirm.driveLarge' : 'confirm.drive', {
+                      name: driveName(d),
+                      size: formatDriveSize(d.size),
+                      serial: d.serial ? t('confirm.serial', { serial: d.serial }) : t('confirm.noSerial'),
+                    })}
+                    {refresh && i?.release && `: ${i.release.version ?? i.release.volumeId} → ${i.latest ?? t('sticks.newest')}`}
+                    {refresh && short(i?.configSha256) && t('sticks.configKept', { sha: short(i?.configSha256) })}
                     {!refresh && `: ${fsName(d)}`}
                   </li>
                 );
@@ -150,7 +154,7 @@ function StickJobDialog({ job }: { job: StickJob }) {
             </ul>
             {!refresh && (
               <label className="field">
-                <span>Label</span>
+                <span>{t('sticks.label')}</span>
                 <input value={s.restoreLabel} maxLength={11} onChange={(e) => s.setRestoreLabel(e.currentTarget.value)} />
               </label>
             )}
@@ -158,8 +162,10 @@ function StickJobDialog({ job }: { job: StickJob }) {
               <label className="check">
                 <input type="checkbox" checked={s.stickConfirmLarge} onChange={(e) => s.setStickConfirmLarge(e.currentTarget.checked)} />
                 <span>
-                  Yes, {large.map((d) => `${d.device} (${formatDriveSize(d.size)})`).join(', ')} {large.length > 1 ? 'are' : 'is'} larger
-                  than a USB stick usually is, and I still want to erase {large.length > 1 ? 'them' : 'it'}.
+                  {t('confirm.large', {
+                    count: large.length,
+                    drives: large.map((d) => `${d.device} (${formatDriveSize(d.size)})`).join(', '),
+                  })}
                 </span>
               </label>
             )}
@@ -167,10 +173,10 @@ function StickJobDialog({ job }: { job: StickJob }) {
         )}
         {job.status === 'running' && (
           <Meter
-            label={refresh ? 'Update progress' : 'Restore progress'}
+            label={refresh ? t('sticks.updateProgress') : t('sticks.restoreProgress')}
             bytes={p?.bytes ?? 0}
             total={p?.total}
-            legend={p ? `${p.step ?? p.phase}${p.percent !== undefined ? ` · ${p.percent}%` : ''}` : 'Starting…'}
+            legend={p ? `${p.step ?? p.phase}${p.percent !== undefined ? ` · ${formatPercent(p.percent)}` : ''}` : t('sticks.starting')}
           />
         )}
         {job.status === 'done' && <StickJobResults job={job} />}
@@ -178,7 +184,7 @@ function StickJobDialog({ job }: { job: StickJob }) {
           {job.status === 'confirming' && (
             <>
               <button ref={cancelRef} type="button" className="btn" onClick={s.closeStickJob}>
-                Cancel
+                {t('confirm.cancel')}
               </button>
               <button
                 type="button"
@@ -186,18 +192,18 @@ function StickJobDialog({ job }: { job: StickJob }) {
                 disabled={large.length > 0 && !s.stickConfirmLarge}
                 onClick={() => void s.startStickAction()}
               >
-                {refresh ? 'Update' : 'Erase and restore'}
+                {refresh ? t('sticks.update') : t('sticks.eraseRestore')}
               </button>
             </>
           )}
           {job.status === 'running' && refresh && (
             <button ref={cancelRef} type="button" className="btn" disabled={!job.jobId} onClick={() => void s.cancelStickAction()}>
-              Cancel update
+              {t('sticks.cancelUpdate')}
             </button>
           )}
           {job.status === 'done' && (
             <button ref={cancelRef} type="button" className="btn primary" onClick={s.closeStickJob}>
-              Close
+              {t('local.close')}
             </button>
           )}
         </div>
@@ -208,30 +214,40 @@ function StickJobDialog({ job }: { job: StickJob }) {
 
 /** One line per stick: "38.x -> 44.x, config sha256 kept", "FAT32 "USBSTICK" on /dev/sdb1", or why not. */
 function StickJobResults({ job }: { job: StickJob }) {
+  const t = useT();
+  const why = (e: Parameters<typeof errorText>[0] | undefined) => (e ? ` — ${errorText(e)}` : '');
   return (
     <>
-      {job.error && (
-        <ErrorNotice title={job.kind === 'refresh' ? 'The update did not start' : 'The restore did not run'} error={job.error} />
-      )}
-      <ul className="results" aria-label="Results">
+      {job.error && <ErrorNotice title={job.kind === 'refresh' ? t('sticks.updateFailed') : t('sticks.restoreFailed')} error={job.error} />}
+      <ul className="results" aria-label={t('results.label')}>
         {job.refreshResults.map((r) => (
           <li key={r.driveId} data-ok={r.ok}>
             <strong>{r.device}</strong>:{' '}
             {r.ending === 'refreshed'
-              ? `${r.from ?? 'unknown'} → ${r.to}, ${r.configSha256 === null ? 'no config' : r.configKept ? 'config sha256 kept' : 'config differs!'}`
+              ? t(
+                  r.configSha256 === null ? 'sticks.refreshedNoConfig' : r.configKept ? 'sticks.refreshedKept' : 'sticks.refreshedDiffers',
+                  {
+                    from: r.from ?? t('sticks.unknown'),
+                    to: r.to,
+                  },
+                )
               : r.ending === 'current'
-                ? `already current (${r.to}); nothing written`
+                ? t('sticks.alreadyCurrent', { to: r.to })
                 : r.ending === 'newer'
-                  ? `${r.from} is newer than the stream's ${r.to}; left alone`
-                  : `${r.flashEnding ? endingTitle(r.flashEnding) : 'not written'}${r.error ? ` — ${errorText(r.error)}` : ''}`}
+                  ? t('sticks.leftNewer', { from: r.from, to: r.to })
+                  : `${r.flashEnding ? endingTitle(r.flashEnding) : t('endings.title.notWritten')}${why(r.error)}`}
           </li>
         ))}
         {job.restoreResults.map((r) => (
           <li key={r.driveId} data-ok={r.ok}>
             <strong>{r.device}</strong>:{' '}
             {r.ok
-              ? `${r.filesystem === 'fat32' ? 'FAT32' : 'exFAT'} "${r.label}"${r.partition ? ` on ${r.partition}` : ''}; ready to use`
-              : `${endingTitle(r.ending)}${r.error ? ` — ${errorText(r.error)}` : ''}`}
+              ? t(r.partition ? 'sticks.restoredOn' : 'sticks.restored', {
+                  filesystem: r.filesystem === 'fat32' ? 'FAT32' : 'exFAT',
+                  label: r.label,
+                  partition: r.partition,
+                })
+              : `${endingTitle(r.ending)}${why(r.error)}`}
           </li>
         ))}
       </ul>

@@ -1,9 +1,10 @@
-import { countOf, formatDriveSize } from '../format';
+import { formatDriveSize, formatNumber } from '../format';
 import { useWizard } from '../store';
 import { refusalText } from '../messages';
 import { driveName, isLarge, isSelectable, needsTypedName } from '../store/targets';
 import { ErrorNotice } from './ErrorNotice';
 import { StickActions, StickRelease, UpdateStickButton } from './StickActions';
+import { useT } from '../i18n/use-t';
 
 /**
  * Step 4: the live drive list, the one target rule of every front end: USB sticks and SD cards;
@@ -14,6 +15,7 @@ import { StickActions, StickRelease, UpdateStickButton } from './StickActions';
  * "Update to ..." (StickActions.tsx); selected drives can also be restored.
  */
 export function TargetStep() {
+  const t = useT();
   const drives = useWizard((s) => s.drives);
   const hidden = useWizard((s) => s.hiddenSystemCount);
   const showHidden = useWizard((s) => s.showHidden);
@@ -31,34 +33,34 @@ export function TargetStep() {
       <div className="row">
         <span className="grow muted" role="status" aria-live="polite">
           {loaded
-            ? `${countOf(visible.filter(isSelectable).length, 'drive').replace(/^no/, 'No')} available, ${selected.length} selected`
-            : 'Looking for drives…'}
-          {hidden > 0 && !showHidden ? ` · ${hidden} internal or system disk${hidden > 1 ? 's' : ''} hidden` : ''}
+            ? t('target.available', { count: visible.filter(isSelectable).length, selected: formatNumber(selected.length) })
+            : t('target.looking')}
+          {hidden > 0 && !showHidden ? ` · ${t('target.hidden', { count: hidden })}` : ''}
         </span>
         <label className="check">
           <input type="checkbox" checked={showHidden} onChange={(e) => void setShowHidden(e.currentTarget.checked)} />
-          <span>Show internal and system disks</span>
+          <span>{t('target.showHidden')}</span>
         </label>
         <button type="button" className="btn" onClick={() => void refresh()}>
-          Refresh
+          {t('target.refresh')}
         </button>
       </div>
-      {error && <ErrorNotice title="The drive list could not be read" error={error} />}
+      {error && <ErrorNotice title={t('target.listFailed')} error={error} />}
       <div className="card">
         {visible.length === 0 ? (
-          <p className="empty">{loaded ? 'Plug in a USB stick: it shows up here by itself.' : 'Looking for drives…'}</p>
+          <p className="empty">{loaded ? t('target.plugIn') : t('target.looking')}</p>
         ) : (
           <table className="drives">
-            <caption className="visually-hidden">Target drives</caption>
+            <caption className="visually-hidden">{t('target.caption')}</caption>
             <thead>
               <tr>
                 <th scope="col">
-                  <span className="visually-hidden">Selected</span>
+                  <span className="visually-hidden">{t('target.selected')}</span>
                 </th>
-                <th scope="col">Drive</th>
-                <th scope="col">Size</th>
-                <th scope="col">Bus</th>
-                <th scope="col">Notes</th>
+                <th scope="col">{t('target.drive')}</th>
+                <th scope="col">{t('target.size')}</th>
+                <th scope="col">{t('target.bus')}</th>
+                <th scope="col">{t('target.notes')}</th>
               </tr>
             </thead>
             <tbody>
@@ -76,7 +78,7 @@ export function TargetStep() {
                         checked={on}
                         disabled={!can}
                         onChange={() => toggle(d.id)}
-                        aria-label={`Write to ${d.device} ${driveName(d)} ${formatDriveSize(d.size)}`}
+                        aria-label={t('target.writeTo', { device: d.device, name: driveName(d), size: formatDriveSize(d.size) })}
                         {...(why ? { 'aria-describedby': `why-${d.id}` } : {})}
                       />
                     </td>
@@ -84,7 +86,7 @@ export function TargetStep() {
                       <div>{driveName(d)}</div>
                       <div className="mono small muted">
                         {d.device}
-                        {d.serial ? ` · serial ${d.serial}` : ''}
+                        {d.serial ? ` · ${t('confirm.serial', { serial: d.serial })}` : ''}
                       </div>
                       {why && (
                         <div className="small refusal" id={`why-${d.id}`} data-code={d.refusal?.code}>
@@ -92,19 +94,19 @@ export function TargetStep() {
                         </div>
                       )}
                     </td>
-                    <td>{formatDriveSize(d.size)}</td>
+                    <td className="size">{formatDriveSize(d.size)}</td>
                     <td>{d.bus || '—'}</td>
                     <td>
                       <div className="row">
-                        {d.system && <span className="badge err">System drive · never written</span>}
-                        {d.internal && !d.system && <span className="badge warn">Internal disk · name asked before writing</span>}
-                        {d.readOnly && <span className="badge">Read-only</span>}
-                        {d.refusal?.code === 'WRITE_TOO_SMALL' && <span className="badge err">Too small</span>}
-                        {!d.system && isLarge(d) && <span className="badge warn">Large drive</span>}
-                        {d.removable && !d.system && <span className="badge">Removable</span>}
+                        {d.system && <span className="badge err">{t('target.system')}</span>}
+                        {d.internal && !d.system && <span className="badge warn">{t('target.internal')}</span>}
+                        {d.readOnly && <span className="badge">{t('target.readOnly')}</span>}
+                        {d.refusal?.code === 'WRITE_TOO_SMALL' && <span className="badge err">{t('target.tooSmall')}</span>}
+                        {!d.system && isLarge(d) && <span className="badge warn">{t('target.large')}</span>}
+                        {d.removable && !d.system && <span className="badge">{t('target.removable')}</span>}
                         {d.mountpoints.length > 0 && (
                           <span className="badge" title={d.mountpoints.join(', ')}>
-                            Mounted
+                            {t('target.mounted')}
                           </span>
                         )}
                         <StickRelease info={stick} />
@@ -121,10 +123,12 @@ export function TargetStep() {
       {largePicked.length > 0 && (
         <div className="notice warn" role="status">
           <strong>
-            {largePicked.map((d) => `${d.device} (${formatDriveSize(d.size)})`).join(', ')} {largePicked.length > 1 ? 'are' : 'is'} larger
-            than a USB stick usually is.
+            {t('target.largeWarning', {
+              count: largePicked.length,
+              drives: largePicked.map((d) => `${d.device} (${formatDriveSize(d.size)})`).join(', '),
+            })}
           </strong>
-          <span>USB sticks are rarely this big: make sure it is not a backup or data disk. Everything on it is erased.</span>
+          <span>{t('target.largeHint', { count: largePicked.length })}</span>
         </div>
       )}
       <StickActions />

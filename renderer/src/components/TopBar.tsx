@@ -1,3 +1,6 @@
+import { LANGUAGES, type LanguageChoice } from '../i18n';
+import type { MessageKey } from '../i18n/keys';
+import { useT } from '../i18n/use-t';
 import { useWizard } from '../store';
 import type { Theme } from '../store/ui';
 import { HistoryDialog } from './HistoryDialog';
@@ -5,17 +8,21 @@ import { SettingsDialog } from './SettingsDialog';
 import { StickInspector } from './StickInspector';
 
 const NEXT_THEME: Record<Theme, Theme> = { system: 'light', light: 'dark', dark: 'system' };
-const THEME_LABEL: Record<Theme, string> = { system: 'Theme: system', light: 'Theme: light', dark: 'Theme: dark' };
+const THEME_LABEL: Record<Theme, MessageKey> = { system: 'topbar.theme.system', light: 'topbar.theme.light', dark: 'topbar.theme.dark' };
 
-/** The top bar: brand, the mode switch (USB stick or network boot), the site tools (stick inspector, history, settings) and the theme toggle. */
+/** The top bar: brand, the mode switch (USB stick or network boot), the language, the site tools (stick inspector, history, settings) and the theme. */
 export function TopBar() {
+  const t = useT();
   const mode = useWizard((s) => s.mode);
   const setMode = useWizard((s) => s.setMode);
   const theme = useWizard((s) => s.theme);
   const setTheme = useWizard((s) => s.setTheme);
+  const language = useWizard((s) => s.language);
+  const setLanguage = useWizard((s) => s.setLanguage);
   const version = useWizard((s) => s.appInfo?.version);
   const dialog = useWizard((s) => s.dialog);
   const openDialog = useWizard((s) => s.openDialog);
+  const themeName = t(THEME_LABEL[theme]);
   return (
     <header className="topbar">
       <div className="brand">
@@ -26,47 +33,51 @@ export function TopBar() {
         {version && <span className="badge">v{version}</span>}
       </div>
       <div className="spacer" />
-      <div className="segmented" role="radiogroup" aria-label="What to make">
+      <div className="segmented" role="radiogroup" aria-label={t('topbar.whatToMake')}>
         <button type="button" role="radio" aria-checked={mode === 'usb'} onClick={() => setMode('usb')}>
-          USB stick
+          {t('topbar.usb')}
         </button>
         <button
           type="button"
           role="radio"
           aria-checked={mode === 'network'}
           onClick={() => setMode('network')}
-          title="PXELINUX or iPXE boot files, and a boot mirror"
+          title={t('topbar.networkHint')}
         >
-          Network boot
+          {t('topbar.network')}
         </button>
       </div>
-      <button
-        type="button"
-        className="btn"
-        onClick={() => openDialog('inspect')}
-        title="Read a stick's release, config and kernel arguments"
+      <select
+        className="language"
+        value={language}
+        aria-label={t('topbar.language')}
+        title={t('topbar.language')}
+        onChange={(e) => setLanguage(e.currentTarget.value as LanguageChoice)}
       >
-        Inspect a stick
+        <option value="system">{t('topbar.languageSystem')}</option>
+        {LANGUAGES.map((l) => (
+          <option key={l.id} value={l.id} lang={l.id}>
+            {l.name}
+          </option>
+        ))}
+      </select>
+      <button type="button" className="btn" onClick={() => openDialog('inspect')} title={t('topbar.inspectHint')}>
+        {t('topbar.inspect')}
       </button>
-      <button
-        type="button"
-        className="btn"
-        onClick={() => openDialog('history')}
-        title="Every stick written here, exportable as CSV or JSON"
-      >
-        History
+      <button type="button" className="btn" onClick={() => openDialog('history')} title={t('topbar.historyHint')}>
+        {t('topbar.history')}
       </button>
-      <button type="button" className="btn" onClick={() => openDialog('settings')} title="Mirror, signing keys, cache, proxy, eject">
-        Settings
+      <button type="button" className="btn" onClick={() => openDialog('settings')} title={t('topbar.settingsHint')}>
+        {t('topbar.settings')}
       </button>
       <button
         type="button"
         className="btn"
         onClick={() => setTheme(NEXT_THEME[theme])}
-        aria-label={`${THEME_LABEL[theme]}. Switch theme`}
-        title="Switch between system, light and dark theme"
+        aria-label={t('topbar.themeSwitch', { theme: themeName })}
+        title={t('topbar.themeHint')}
       >
-        {theme === 'dark' ? '☾' : theme === 'light' ? '☀' : '◐'} {THEME_LABEL[theme].replace('Theme: ', '')}
+        {theme === 'dark' ? '☾' : theme === 'light' ? '☀' : '◐'} {themeName}
       </button>
       {dialog === 'settings' && <SettingsDialog />}
       {dialog === 'history' && <HistoryDialog />}

@@ -4,13 +4,14 @@ import { withRate, type TimedProgress } from './rate';
 import { fieldProblems, optionProblems, toCustomizeOptions } from './options';
 import { isLarge, nameMatches, needsTypedName, selectedDrives } from './targets';
 import type { SliceCreator, WizardState } from './types';
+import type { MessageKey } from '../i18n/keys';
 
-/** Phases of a flash, in order, with their labels. */
-export const PHASES: { id: FlashPhase; label: string }[] = [
-  { id: 'download', label: 'Download image' },
-  { id: 'verify-image', label: 'Verify image' },
-  { id: 'write', label: 'Write' },
-  { id: 'verify-stick', label: 'Verify stick' },
+/** Phases of a flash, in order, with their labels' message keys. */
+export const PHASES: { id: FlashPhase; label: MessageKey }[] = [
+  { id: 'download', label: 'flash.phaseName.download' },
+  { id: 'verify-image', label: 'flash.phaseName.verifyImage' },
+  { id: 'write', label: 'flash.phaseName.write' },
+  { id: 'verify-stick', label: 'flash.phaseName.verifyStick' },
 ];
 
 /** Where the flash step is. */
@@ -61,13 +62,13 @@ export interface FlashSlice {
   saveIso(path?: string): Promise<void>;
 }
 
-/** What still blocks flashing (empty = ready). */
-export function flashBlockers(s: WizardState): string[] {
-  const out: string[] = [];
-  if (!configReady(s)) out.push(s.config ? 'The config has errors' : 'Choose a config, or continue without one');
-  if (!s.image) out.push('Choose an image');
+/** What still blocks flashing, as message keys (empty = ready). */
+export function flashBlockers(s: WizardState): MessageKey[] {
+  const out: MessageKey[] = [];
+  if (!configReady(s)) out.push(s.config ? 'blockers.configErrors' : 'blockers.noConfig');
+  if (!s.image) out.push('blockers.noImage');
   out.push(...fieldProblems(s), ...optionProblems(s));
-  if (s.selectedIds.length === 0) out.push('Pick at least one target drive');
+  if (s.selectedIds.length === 0) out.push('blockers.noTarget');
   return out;
 }
 

@@ -8,6 +8,7 @@ import type {
   LoadedFile,
 } from '../../../electron/contract/api';
 import type { SliceCreator } from './types';
+import type { MessageKey } from '../i18n/keys';
 
 /** Kinds of side files the options step loads. */
 export type OptionFileKind = Exclude<FileKind, 'config'>;
@@ -59,19 +60,19 @@ export function hasFieldSettings(f: FieldSettingsInput): boolean {
 /** A destination device the core will accept (e.g. /dev/sda, /dev/disk/by-id/...). */
 export const DEST_DEVICE_RE = /^\/dev\/[A-Za-z0-9/_.-]{1,120}$/;
 
-/** Problems of the options as they stand (empty = ready). */
-export function optionProblems(s: OptionsSlice): string[] {
-  const out: string[] = [];
-  if (s.kargsCheck && !s.kargsCheck.ok) out.push('The extra kernel arguments have problems');
-  if (s.destDevice && !DEST_DEVICE_RE.test(s.destDevice)) out.push('The destination device must be a /dev path');
-  if (s.destDevice && !s.destIgnition) out.push('An automatic install needs an Ignition config for the installed system');
-  if (!s.destDevice && s.destIgnition) out.push('An Ignition config for the installed system needs a destination device');
+/** Problems of the options as they stand, as message keys (empty = ready). */
+export function optionProblems(s: OptionsSlice): MessageKey[] {
+  const out: MessageKey[] = [];
+  if (s.kargsCheck && !s.kargsCheck.ok) out.push('blockers.kargs');
+  if (s.destDevice && !DEST_DEVICE_RE.test(s.destDevice)) out.push('blockers.destDevice');
+  if (s.destDevice && !s.destIgnition) out.push('blockers.destIgnitionMissing');
+  if (!s.destDevice && s.destIgnition) out.push('blockers.destDeviceMissing');
   return out;
 }
 
 /** Problems of the Config step's field settings (shown and marked on the Config step). */
-export function fieldProblems(s: OptionsSlice): string[] {
-  return s.fieldCheck && !s.fieldCheck.ok ? ['The field settings in the Config step have problems'] : [];
+export function fieldProblems(s: OptionsSlice): MessageKey[] {
+  return s.fieldCheck && !s.fieldCheck.ok ? ['blockers.fields'] : [];
 }
 
 /** The options as the contract's CustomizeOptions. */
@@ -134,7 +135,9 @@ export const createOptionsSlice: SliceCreator<OptionsSlice> = (set, get, api) =>
       const r = await api.openDroppedFile(file, kind);
       if (!r.ok) return set({ optionsError: r.error });
       if (r.value.kind !== 'config') {
-        return set({ optionsError: { code: 'WRONG_FILE', message: `${file.name} is an ISO, not a text file` } });
+        return set({
+          optionsError: { code: 'WRONG_FILE', message: `${file.name} is an ISO, not a text file`, params: { name: file.name } },
+        });
       }
       loaded = r.value.file;
     } else {

@@ -1,5 +1,6 @@
 import type { DriveInfo, DriveList, ErrorValue } from '../../../electron/contract/api';
 import type { SliceCreator } from './types';
+import { tr } from '../i18n';
 
 /** Target drives: the live list (hot-plug), the hidden internal and system disks, and the selection. */
 export interface TargetsSlice {
@@ -27,9 +28,10 @@ export function isLarge(d: DriveInfo): boolean {
 /** A person's name for a drive: its model/vendor, or what kind of device it is. */
 export function driveName(d: DriveInfo): string {
   const desc = d.description.trim();
-  if (desc && desc !== d.device) return desc;
-  if (d.bus === 'loop') return 'Loop device';
-  return d.removable ? 'Removable drive' : 'Unknown drive';
+  // the core names a loop device without vendor or model "Loop device" (electron/core/drives/lsblk.ts): words of its own, translated here
+  if (desc && desc !== d.device && !(d.bus === 'loop' && desc === 'Loop device')) return desc;
+  if (d.bus === 'loop') return tr('drive.loop');
+  return d.removable ? tr('drive.removable') : tr('drive.unknown');
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { AppInfo, ErrorValue, ShellMode } from '../../../electron/contract/api';
+import { savedLanguageChoice, type LanguageChoice } from '../i18n';
 import type { SliceCreator } from './types';
 
 /** The wizard's steps in USB stick mode, in order. */
@@ -23,12 +24,14 @@ export interface Notice {
   error: ErrorValue;
 }
 
-/** Navigation, theme, mode, app info and global notices. */
+/** Navigation, theme, language, mode, app info and global notices. */
 export interface UiSlice {
   /** Which shell runs the page (from the api): Electron uses native dialogs, the browser file inputs. */
   shell: ShellMode;
   step: StepId;
   theme: Theme;
+  /** The interface language: follow the system, or one the app speaks. */
+  language: LanguageChoice;
   mode: Mode;
   appInfo?: AppInfo;
   notices: Notice[];
@@ -36,6 +39,7 @@ export interface UiSlice {
   next(): void;
   back(): void;
   setTheme(theme: Theme): void;
+  setLanguage(language: LanguageChoice): void;
   setMode(mode: Mode): void;
   pushNotice(error: ErrorValue): void;
   dismissNotice(id: number): void;
@@ -49,6 +53,7 @@ export const createUiSlice: SliceCreator<UiSlice> = (set, get, api) => ({
   shell: api.mode,
   step: 'config',
   theme: 'system',
+  language: savedLanguageChoice(),
   mode: 'usb',
   notices: [],
 
@@ -67,6 +72,9 @@ export const createUiSlice: SliceCreator<UiSlice> = (set, get, api) => ({
   },
   setTheme(theme) {
     set({ theme });
+  },
+  setLanguage(language) {
+    set({ language });
   },
   setMode(mode) {
     if (mode === get().mode) return;

@@ -154,7 +154,19 @@ export interface Browser {
 }
 
 /** Launches Debian's Chromium headless with a fresh --user-data-dir (removed on close). */
-export async function launchChromium(opts: { colorScheme?: 'light' | 'dark'; width?: number; height?: number } = {}): Promise<Browser> {
+export async function launchChromium(
+  opts: {
+    colorScheme?: 'light' | 'dark';
+    width?: number;
+    height?: number;
+    /** The browser's language (navigator.languages), e.g. 'de-DE'; Chromium's default otherwise. */
+    locale?: string;
+    /** Emulates prefers-reduced-motion. */
+    reducedMotion?: 'reduce' | 'no-preference';
+    /** Lets tests inject scripts (axe-core) past the page's Content-Security-Policy. */
+    bypassCSP?: boolean;
+  } = {},
+): Promise<Browser> {
   const profile = await mkdtemp(path.join(tmpdir(), 'flint-chromium-'));
   try {
     const context = await chromium.launchPersistentContext(profile, {
@@ -164,6 +176,9 @@ export async function launchChromium(opts: { colorScheme?: 'light' | 'dark'; wid
       viewport: { width: opts.width ?? 1180, height: opts.height ?? 820 },
       colorScheme: opts.colorScheme ?? 'light',
       deviceScaleFactor: 1,
+      ...(opts.locale ? { locale: opts.locale } : {}),
+      ...(opts.reducedMotion ? { reducedMotion: opts.reducedMotion } : {}),
+      ...(opts.bypassCSP ? { bypassCSP: true } : {}),
     });
     const page = context.pages()[0] ?? (await context.newPage());
     const errors: string[] = [];

@@ -91,7 +91,7 @@ describe.skipIf(why)('network boot mode end to end in Chromium', () => {
     expect(shown).toContain('set BASEURL http://127.0.0.1:8080');
     expect(shown).toContain('initrd --name main ${BASEURL}/fedora-coreos-${VERSION}-live-initramfs.x86_64.custom.img');
     await page
-      .getByText('RAM: the machine needs at least 2 GiB of RAM (the initramfs fetches the rootfs from coreos.live.rootfs_url).')
+      .getByText('The machine needs at least 2.0 GiB of RAM (the initramfs fetches the rootfs from coreos.live.rootfs_url).')
       .waitFor();
     await page.getByRole('button', { name: 'Copy boot.ipxe' }).focus();
     await page.keyboard.press('Enter');

@@ -9,6 +9,7 @@ import { ConfigStep } from '../../../renderer/src/components/ConfigStep';
 import { createWizardStore, WizardProvider } from '../../../renderer/src/store';
 import { fieldProblems, optionProblems, toCustomizeOptions } from '../../../renderer/src/store/options';
 import { flashBlockers } from '../../../renderer/src/store/flash';
+import { tr } from '../../../renderer/src/i18n';
 import { FakeCore, image, until } from './fake-core';
 
 // The main-process check, loaded by a path tsc does not follow (this file is type-checked with the
@@ -64,9 +65,9 @@ describe('field settings form', () => {
     expect(box(/Host name/).getAttribute('aria-invalid')).toBe('true');
     expect(box(/Host name/).getAttribute('aria-describedby')).toBe(alert.id);
     // the problem belongs to the Config step (where the form is), and it blocks writing
-    expect(fieldProblems(s())).toContain('The field settings in the Config step have problems');
+    expect(fieldProblems(s()).map((k) => tr(k))).toContain('The field settings in the Config step have problems');
     expect(optionProblems(s())).toEqual([]);
-    expect(flashBlockers(s())).toContain('The field settings in the Config step have problems');
+    expect(flashBlockers(s()).map((k) => tr(k))).toContain('The field settings in the Config step have problems');
     expect(core.requests('options:check-field-settings')[0]).toEqual({
       settings: { sshKeys: '', hostname: 'bad_host', address: '', gateway: '', dns: '', timezone: '' },
     });

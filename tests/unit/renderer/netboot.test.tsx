@@ -81,7 +81,7 @@ describe('network boot mode', () => {
       within(rail)
         .getAllByRole('button')
         .map((b) => b.textContent?.replace(/^\d/, '')),
-    ).toEqual(['ConfigNot chosen', 'Network bootiPXE, rootfs by URL', 'OutputNot exported']);
+    ).toEqual(['Step 1: Config — Not chosen', 'Step 2: Network boot — iPXE, rootfs by URL', 'Step 3: Output — Not exported']);
     fireEvent.click(screen.getByRole('button', { name: /Next: Network boot/ }));
     expect(s().step).toBe('netboot');
     expect(screen.getByRole('heading', { name: 'Network boot options' })).toBeTruthy();
@@ -90,7 +90,7 @@ describe('network boot mode', () => {
     expect(within(rail).getAllByRole('button')).toHaveLength(5);
   });
 
-  it("options: RAM beside each rootfs choice, the core's ramNote, kargs refused at the field, every control named", async () => {
+  it('options: RAM beside each rootfs choice, the RAM each needs, kargs refused at the field, every control named', async () => {
     const core = netCore();
     const { s } = await mount(core);
     act(() => {
@@ -100,10 +100,10 @@ describe('network boot mode', () => {
     expect(screen.getByRole('radio', { name: 'By URL, needs 2.0 GiB of RAM' })).toBeTruthy();
     expect(screen.getByRole('radio', { name: 'As an initrd, needs 4.0 GiB of RAM' })).toBeTruthy();
     await previewSettled(core);
-    expect(screen.getByText('The machine needs at least 2 GiB of RAM.')).toBeTruthy();
+    expect(screen.getByText(/^The machine needs at least 2.0 GiB of RAM \(the initramfs fetches/)).toBeTruthy();
     fireEvent.click(screen.getByRole('radio', { name: /As an initrd/ }));
     await previewSettled(core);
-    expect(screen.getByText('The machine needs at least 4 GiB of RAM.')).toBeTruthy();
+    expect(screen.getByText(/^The machine needs at least 4.0 GiB of RAM \(the rootfs is loaded as an initrd\)/)).toBeTruthy();
     expect(core.requests('pxe:preview').at(-1)?.options).toMatchObject({
       rootfs: 'initrd',
       format: 'ipxe',
@@ -163,7 +163,7 @@ describe('network boot mode', () => {
     expect(view.tagName).toBe('PRE');
     expect(view.textContent).toContain('#!ipxe');
     expect(view.textContent).toContain('set BASEURL http://10.0.0.2:8080/');
-    expect(screen.getByText('RAM: the machine needs at least 2 GiB of RAM.')).toBeTruthy();
+    expect(screen.getByText(/^The machine needs at least 2.0 GiB of RAM \(the initramfs fetches/)).toBeTruthy();
     await act(async () => {
       fireEvent.click(screen.getByRole('button', { name: 'Copy boot.ipxe' }));
       await until(() => copied.length > 0);

@@ -6,7 +6,6 @@ import { act, cleanup, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DriveInfo } from '../../../electron/contract/api';
 import { Meter } from '../../../renderer/src/components/Meter';
-import { countOf } from '../../../renderer/src/format';
 import { createWizardStore } from '../../../renderer/src/store';
 import { sameStick } from '../../../renderer/src/store/site';
 import { FakeCore } from './fake-core';
@@ -73,9 +72,5 @@ describe('rough edges', () => {
     render(<Meter label="Write" bytes={1000} total={1e9} />);
     expect(screen.getByRole('progressbar').getAttribute('aria-valuetext')).toBe('<1%');
     expect(screen.getByText(/<1%/)).toBeTruthy();
-  });
-
-  it('counts in words', () => {
-    expect([0, 1, 2].map((n) => countOf(n, 'drive'))).toEqual(['no drives', '1 drive', '2 drives']);
   });
 });

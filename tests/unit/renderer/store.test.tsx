@@ -4,6 +4,7 @@ import { configReady } from '../../../renderer/src/store/config';
 import { flashBlockers, untypedNames } from '../../../renderer/src/store/flash';
 import { connectWizard, createWizardStore } from '../../../renderer/src/store';
 import { optionProblems, toCustomizeOptions } from '../../../renderer/src/store/options';
+import { tr } from '../../../renderer/src/i18n';
 import { withRate } from '../../../renderer/src/store/rate';
 import { isSelectable } from '../../../renderer/src/store/targets';
 import { badConfig, drive, FakeCore, goodConfig, image, until } from './fake-core';
@@ -100,13 +101,13 @@ describe('wizard store', () => {
     s().setExtraKargs('console=ttyS0 coreos.liveiso=x');
     await s().checkKargs();
     expect(s().kargsCheck?.ok).toBe(false);
-    expect(optionProblems(s())).toContain('The extra kernel arguments have problems');
+    expect(optionProblems(s()).map((k) => tr(k))).toContain('The extra kernel arguments have problems');
     s().setExtraKargs('console=ttyS0');
     expect(s().kargsCheck).toBeUndefined();
     await s().checkKargs();
     expect(s().kargsCheck?.args).toEqual(['console=ttyS0']);
     s().setDestDevice('sda');
-    expect(optionProblems(s())).toEqual([
+    expect(optionProblems(s()).map((k) => tr(k))).toEqual([
       'The destination device must be a /dev path',
       'An automatic install needs an Ignition config for the installed system',
     ]);
@@ -147,7 +148,11 @@ describe('wizard store', () => {
   it('flash slice: blockers, confirmation, the request sent, progress and results of this job only', async () => {
     const { s, core } = setup();
     await until(() => s().drivesLoaded);
-    expect(flashBlockers(s())).toEqual(['Choose a config, or continue without one', 'Choose an image', 'Pick at least one target drive']);
+    expect(flashBlockers(s()).map((k) => tr(k))).toEqual([
+      'Choose a config, or continue without one',
+      'Choose an image',
+      'Pick at least one target drive',
+    ]);
     s().requestFlash();
     expect(s().flashStatus).toBe('idle');
     await s().loadConfigFile(goodConfig());

@@ -49,11 +49,12 @@ describe('wizard components', () => {
     const rail = screen.getByRole('navigation', { name: 'Steps' });
     const steps = within(rail).getAllByRole('button');
     expect(steps.map((b) => b.textContent)).toEqual([
-      '1ConfigNot chosen',
-      '2ImageNot chosen',
-      '3OptionsDefaults',
-      '4TargetNone picked',
-      '5FlashNot ready',
+      // the number, then the name screen readers get (number and state spelled out for them)
+      '1Step 1: Config — Not chosen',
+      '2Step 2: Image — Not chosen',
+      '3Step 3: Options — Defaults',
+      '4Step 4: Target — None picked',
+      '5Step 5: Flash — Not ready',
     ]);
     expect(steps[0].getAttribute('aria-current')).toBe('step');
     const modes = within(screen.getByRole('radiogroup', { name: 'What to make' })).getAllByRole('radio');
@@ -105,7 +106,7 @@ describe('wizard components', () => {
     fireEvent.click(screen.getByRole('button', { name: /Next: Image/ }));
     expect(document.activeElement?.textContent).toBe('Choose an image');
     const testing = screen.getByRole('radio', { name: 'testing 42.20250101.2.0' });
-    expect(testing.closest('label')!.textContent).toMatch(/2025-01-02/);
+    expect(testing.closest('label')!.textContent).toMatch(/Jan 2, 2025/);
     fireEvent.click(testing);
     await act(async () => {
       fireEvent.click(screen.getByRole('button', { name: 'Download and verify' }));

@@ -1,4 +1,6 @@
 import { formatDriveSize, formatSpeed } from '../format';
+import { currentLanguage } from '../i18n';
+import { useT } from '../i18n/use-t';
 import { endingTitle } from '../messages';
 import { useWizard } from '../store';
 import { ErrorNotice } from './ErrorNotice';
@@ -16,10 +18,10 @@ function download(name: string, mime: string, text: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-const short = (sha: string | null) => (sha ? `${sha.slice(0, 12)}…` : 'none');
-
 /** The record of every flash: when, which release and config, each stick and how it ended; exported as CSV or JSON. */
 export function HistoryDialog() {
+  const t = useT();
+  const short = (sha: string | null) => (sha ? `${sha.slice(0, 12)}…` : t('history.none'));
   const history = useWizard((s) => s.history);
   const error = useWizard((s) => s.historyError);
   const close = useWizard((s) => s.openDialog);
@@ -29,38 +31,38 @@ export function HistoryDialog() {
     if (f) download(f.name, f.mime, f.text);
   };
   return (
-    <Modal id="history" title="Flash history" wide onClose={() => close(null)}>
+    <Modal id="history" title={t('history.title')} wide onClose={() => close(null)}>
       <div className="row">
-        <p className="grow muted">Every stick written on this computer, newest first.</p>
+        <p className="grow muted">{t('history.intro')}</p>
         <button type="button" className="btn" disabled={history.length === 0} onClick={() => void save('csv')}>
-          Export CSV
+          {t('history.exportCsv')}
         </button>
         <button type="button" className="btn" disabled={history.length === 0} onClick={() => void save('json')}>
-          Export JSON
+          {t('history.exportJson')}
         </button>
       </div>
       {error && <ErrorNotice error={error} />}
       {history.length === 0 ? (
-        <p>No flashes recorded yet.</p>
+        <p>{t('history.empty')}</p>
       ) : (
         <div className="table-scroll">
           <table className="history">
             <thead>
               <tr>
-                <th scope="col">Time</th>
-                <th scope="col">Release</th>
-                <th scope="col">Image SHA-256</th>
-                <th scope="col">Config SHA-256</th>
-                <th scope="col">Stick</th>
-                <th scope="col">Result</th>
-                <th scope="col">Speed</th>
+                <th scope="col">{t('history.time')}</th>
+                <th scope="col">{t('history.release')}</th>
+                <th scope="col">{t('history.imageSha')}</th>
+                <th scope="col">{t('history.configSha')}</th>
+                <th scope="col">{t('history.stick')}</th>
+                <th scope="col">{t('history.result')}</th>
+                <th scope="col">{t('history.speed')}</th>
               </tr>
             </thead>
             <tbody>
               {history.flatMap((h, i) =>
                 h.sticks.map((st, j) => (
                   <tr key={`${i}-${j}`} data-ok={st.ok ? '1' : '0'}>
-                    <td>{new Date(h.time).toLocaleString()}</td>
+                    <td>{new Date(h.time).toLocaleString(currentLanguage())}</td>
                     <td>{[h.image.release ?? h.image.name, h.image.stream && `(${h.image.stream})`].filter(Boolean).join(' ')}</td>
                     <td title={h.image.sha256 ?? ''}>
                       <code>{short(h.image.sha256)}</code>
@@ -69,8 +71,8 @@ export function HistoryDialog() {
                       <code>{short(st.configSha256 !== undefined ? st.configSha256 : h.configSha256)}</code>
                     </td>
                     <td>
-                      {st.device} · {st.model || 'unknown model'} · {st.serial ? `serial ${st.serial}` : 'no serial'} ·{' '}
-                      {formatDriveSize(st.size)}
+                      {st.device} · {st.model || t('history.unknownModel')} ·{' '}
+                      {st.serial ? t('history.serial', { serial: st.serial }) : t('history.noSerial')} · {formatDriveSize(st.size)}
                     </td>
                     <td>{endingTitle(st.ending)}</td>
                     <td>{h.averageSpeed ? formatSpeed(h.averageSpeed) : '—'}</td>

@@ -1,7 +1,9 @@
 import { useEffect, useRef, type ReactNode } from 'react';
+import { useT } from '../i18n/use-t';
 
 /** A modal dialog over the wizard: Escape and the Close button close it; focus stays inside while open. */
 export function Modal(props: { title: string; onClose: () => void; children: ReactNode; wide?: boolean; id: string }) {
+  const t = useT();
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const before = document.activeElement as HTMLElement | null;
@@ -42,7 +44,7 @@ export function Modal(props: { title: string; onClose: () => void; children: Rea
             {props.title}
           </h2>
           <button type="button" className="btn" onClick={props.onClose}>
-            Close
+            {t('modal.close')}
           </button>
         </div>
         {props.children}

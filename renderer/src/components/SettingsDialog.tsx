@@ -1,11 +1,13 @@
 import { useEffect, useState } from 'react';
 import type { Settings } from '../../../electron/contract/api';
+import { useT } from '../i18n/use-t';
 import { useWizard } from '../store';
 import { ErrorNotice } from './ErrorNotice';
 import { Modal } from './Modal';
 
 /** The settings: mirror, extra signing keys, cache folder, proxy, eject when done, and (advanced) loop devices. */
 export function SettingsDialog() {
+  const t = useT();
   const view = useWizard((s) => s.settingsView);
   const busy = useWizard((s) => s.settingsBusy);
   const error = useWizard((s) => s.settingsError);
@@ -24,12 +26,11 @@ export function SettingsDialog() {
       edit({ keys: [...(draft?.keys ?? []), { name: f.name, armored }] });
     }
   };
-  const fixedNote = (k: keyof Settings) =>
-    fixed.has(k) ? <span className="muted small"> (set on the command line for this run)</span> : null;
+  const fixedNote = (k: keyof Settings) => (fixed.has(k) ? <span className="muted small"> {t('settings.fixed')}</span> : null);
   return (
-    <Modal id="settings" title="Settings" onClose={() => close(null)}>
+    <Modal id="settings" title={t('settings.title')} onClose={() => close(null)}>
       {!draft || !view ? (
-        <p className="muted">Loading…</p>
+        <p className="muted">{t('settings.loading')}</p>
       ) : (
         <form
           className="settings"
@@ -39,7 +40,10 @@ export function SettingsDialog() {
           }}
         >
           <label className="field">
-            <span>Stream mirror{fixedNote('baseUrl')}</span>
+            <span>
+              {t('settings.mirror')}
+              {fixedNote('baseUrl')}
+            </span>
             <input
               type="url"
               name="baseUrl"
@@ -49,20 +53,21 @@ export function SettingsDialog() {
               aria-invalid={field === 'baseUrl' || undefined}
               onChange={(e) => edit({ baseUrl: e.currentTarget.value })}
             />
-            <small className="muted">Where the stream lists and images come from; empty: the Fedora build server.</small>
+            <small className="muted">{t('settings.mirrorHint')}</small>
           </label>
           <fieldset className="field">
-            <legend>Extra trusted signing keys{fixedNote('keys')}</legend>
-            <small className="muted">
-              Fedora&apos;s keys are always trusted. A site mirror that signs its own images needs its key here.
-            </small>
-            <ul className="plain" aria-label="Extra keys">
+            <legend>
+              {t('settings.keys')}
+              {fixedNote('keys')}
+            </legend>
+            <small className="muted">{t('settings.keysHint')}</small>
+            <ul className="plain" aria-label={t('settings.keysList')}>
               {draft.keys.map((k, i) => (
                 <li key={`${k.name}-${i}`} className="row">
                   <span className="grow">{k.name}</span>
                   {!fixed.has('keys') && (
                     <button type="button" className="linkish" onClick={() => edit({ keys: draft.keys.filter((_, j) => j !== i) })}>
-                      Remove {k.name}
+                      {t('settings.removeKey', { name: k.name })}
                     </button>
                   )}
                 </li>
@@ -70,7 +75,7 @@ export function SettingsDialog() {
             </ul>
             {!fixed.has('keys') && (
               <label className="btn">
-                Add a key file…
+                {t('settings.addKey')}
                 <input
                   type="file"
                   name="keyFile"
@@ -82,7 +87,10 @@ export function SettingsDialog() {
             )}
           </fieldset>
           <label className="field">
-            <span>Cache folder{fixedNote('cacheDir')}</span>
+            <span>
+              {t('settings.cacheDir')}
+              {fixedNote('cacheDir')}
+            </span>
             <input
               type="text"
               name="cacheDir"
@@ -94,7 +102,10 @@ export function SettingsDialog() {
             />
           </label>
           <fieldset className="field" disabled={fixed.has('proxyMode')}>
-            <legend>Proxy{fixedNote('proxyMode')}</legend>
+            <legend>
+              {t('settings.proxy')}
+              {fixedNote('proxyMode')}
+            </legend>
             <label className="choice">
               <input
                 type="radio"
@@ -103,23 +114,23 @@ export function SettingsDialog() {
                 onChange={() => edit({ proxyMode: 'environment' })}
               />
               <span>
-                From the environment (HTTPS_PROXY, HTTP_PROXY, NO_PROXY):{' '}
-                {view.defaults.environmentProxy ? <code>{view.defaults.environmentProxy}</code> : 'none set'}
+                {t('settings.proxyEnvironment')}{' '}
+                {view.defaults.environmentProxy ? <code>{view.defaults.environmentProxy}</code> : t('settings.proxyNoneSet')}
               </span>
             </label>
             <label className="choice">
               <input type="radio" name="proxyMode" checked={draft.proxyMode === 'none'} onChange={() => edit({ proxyMode: 'none' })} />
-              <span>No proxy</span>
+              <span>{t('settings.proxyNone')}</span>
             </label>
             <label className="choice">
               <input type="radio" name="proxyMode" checked={draft.proxyMode === 'url'} onChange={() => edit({ proxyMode: 'url' })} />
-              <span>This proxy:</span>
+              <span>{t('settings.proxyUrl')}</span>
               <input
                 type="text"
                 name="proxyUrl"
                 value={draft.proxyUrl}
                 placeholder="http://proxy:3128"
-                aria-label="Proxy address"
+                aria-label={t('settings.proxyAddress')}
                 aria-invalid={field === 'proxyUrl' || undefined}
                 onChange={(e) => edit({ proxyUrl: e.currentTarget.value, proxyMode: 'url' })}
               />
@@ -132,10 +143,10 @@ export function SettingsDialog() {
               checked={draft.ejectWhenDone}
               onChange={(e) => edit({ ejectWhenDone: e.currentTarget.checked })}
             />
-            <span>Eject each stick when it is done</span>
+            <span>{t('settings.eject')}</span>
           </label>
           <details>
-            <summary>Advanced</summary>
+            <summary>{t('settings.advanced')}</summary>
             <label className="check">
               <input
                 type="checkbox"
@@ -144,17 +155,21 @@ export function SettingsDialog() {
                 disabled={fixed.has('allowLoop')}
                 onChange={(e) => edit({ allowLoop: e.currentTarget.checked })}
               />
-              <span>Allow image files and loop devices as targets (for testing){fixedNote('allowLoop')}</span>
+              <span>
+                {t('settings.allowLoop')}
+                {fixedNote('allowLoop')}
+              </span>
             </label>
           </details>
-          {error && <ErrorNotice title="These settings were not saved" error={error} />}
-          <p className="muted small">{view.file ? `Saved in ${view.file}` : 'Kept for this run only.'}</p>
+          {error && <ErrorNotice title={t('settings.notSaved')} error={error} />}
+          <p className="muted small">{t('settings.languageNote')}</p>
+          <p className="muted small">{view.file ? t('settings.savedIn', { file: view.file }) : t('settings.runOnly')}</p>
           <div className="actions">
             <button type="button" className="btn" onClick={() => close(null)}>
-              Cancel
+              {t('settings.cancel')}
             </button>
             <button type="submit" className="btn primary" disabled={busy}>
-              Save
+              {t('settings.save')}
             </button>
           </div>
         </form>

@@ -8,6 +8,7 @@ import type { ConfigReport, FlashPhase, ReleaseInfo } from '../contract/types';
 import type { Drive } from '../core/drives/types';
 import type { FlashCustomization } from '../core/flash/types';
 import type { FileStamp } from '../core/stream/cache';
+import type { SignerInfo } from '../core/stream/keyring';
 import type { WriterLauncher } from '../core/write/writers';
 
 /** A config after reading: Ignition JSON text (Butane translated) and its report. */
@@ -28,6 +29,8 @@ export interface CoreImage {
   release?: string;
   /** A cached image's file stamp when its SHA-256 and signature were checked (the flash job re-checks it). */
   stamp?: FileStamp;
+  /** Fingerprint of the key whose signature verified it. */
+  signer?: string;
 }
 
 /** Facts of an ISO as the core reports them. */
@@ -69,6 +72,8 @@ export interface CoreAdapter {
   download(stream: string, arch: string, opts: { signal?: AbortSignal; onProgress?: (p: CoreProgress) => void }): Promise<CoreImage>;
   /** ISOs in the cache. */
   cachedImages(): Promise<CoreImage[]>;
+  /** Who the signing key with `fingerprint` is (among the bundled and the extra trusted keys). */
+  describeSigner?(fingerprint: string): Promise<SignerInfo>;
   /** Inspects a live ISO. */
   inspectIso(path: string): Promise<CoreIsoFacts>;
   /**

@@ -16,6 +16,7 @@ import { applyPlanToCopy } from '../core/iso/plan';
 import { defaultCacheDir, listCache, lookupCache } from '../core/stream/cache';
 import { verifyCachedEntry } from '../core/stream/cache-trust';
 import { downloadArtifact } from '../core/stream/download';
+import { describeSigner } from '../core/stream/keyring';
 import { fetchStreamMetadata, nodeArchToCoreos, selectRelease } from '../core/stream/metadata';
 import type { HelperCommand } from '../core/write/elevate';
 import { defaultWriter, type WriterLauncher } from '../core/write/writers';
@@ -127,10 +128,21 @@ export function createDefaultCore(opts: DefaultCoreOptions = {}): CoreAdapter {
       for (const e of listing.entries.filter((x) => /\.iso$/i.test(x.name))) {
         // the same check as a download's cache hit: a changed file is read again or left out
         const t = await verifyCachedEntry(cacheDir, e, { keyrings: opts.keyrings }).catch(() => undefined);
-        if (t) out.push({ path: t.path, size: t.size, sha256: t.sha256, signature: t.signature, cached: true, stamp: t.stamp });
+        if (t)
+          out.push({
+            path: t.path,
+            size: t.size,
+            sha256: t.sha256,
+            signature: t.signature,
+            cached: true,
+            stamp: t.stamp,
+            ...(t.signer ? { signer: t.signer } : {}),
+          });
       }
       return out;
     },
+
+    describeSigner: (fingerprint) => describeSigner(fingerprint, opts.keyrings ?? []),
 
     async inspectIso(path) {
       const f = await inspectIsoFile(path);

@@ -59,9 +59,14 @@ export async function holdFile(
   const display = basename(name);
   let text: string;
   try {
+    // NUL is valid UTF-8 but no config, keyfile or certificate holds one: the file is binary
+    if (bytes.includes(0)) throw new Error('NUL byte');
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
-    throw new FlintError('FILE_NOT_TEXT', `${display} is not UTF-8 text`);
+    throw new FlintError('FILE_NOT_TEXT', `${display} is not a text file (${bytes.length} bytes of binary data)`, [], {
+      name: display,
+      size: bytes.length,
+    });
   }
   const file: LoadedFile = { id: s.newId('file'), kind, name: display, size: bytes.length, text, source };
   if (kind === 'config' || kind === 'dest-ignition') {

@@ -12,6 +12,7 @@ import { identityOf } from '../core/drives/target-safety';
 import { FlintError, codedError, toErrorValue } from '../core/errors';
 import { prepareFlash } from '../core/flash/prepare';
 import { runFlash } from '../core/flash/run';
+import { historyRecord } from '../core/history/record';
 import type { ConfigInput } from '../core/flash/config-gate';
 import type { FlashCustomization, FlashEvent, FlashTargetResult } from '../core/flash/types';
 import type { InvokeRequest, InvokeResponse } from '../contract/api';
@@ -207,6 +208,8 @@ export async function startFlash(s: Session, req: InvokeRequest<'flash:start'>):
         },
       });
       cancelled = report.cancelled;
+      // the record of every flash (flint history shows the same file); a failure to record is no failed flash
+      await s.site.record(historyRecord(report, 'app')).catch(() => {});
     } catch (err) {
       error = toErrorValue(err);
     } finally {

@@ -22,6 +22,10 @@ import { cachedImages, cancelDownload, downloadImage, listReleases, openImageDia
 import { checkFieldSettings } from './field-settings';
 import { cancelPxe, exportPxe, previewPxe, startPxeServer, stopPxeServer } from './pxe';
 import type { Session } from './session';
+import { exportHistory, listHistory } from './history';
+import { inspectStick } from './inspect';
+import { openRecent, restoreMemory, saveMemory } from './memory';
+import { getSettings, setSettings } from './settings';
 import { inspectSticks, restoreSticks, startRefresh } from './sticks';
 
 type Handler<C extends InvokeChannel> = (s: Session, req: InvokeRequest<C>) => Promise<InvokeResponse<C>>;
@@ -63,6 +67,14 @@ export const HANDLERS: { [C in InvokeChannel]: Handler<C> } = {
   'pxe:cancel': cancelPxe,
   'pxe:serve-start': startPxeServer,
   'pxe:serve-stop': stopPxeServer,
+  'settings:get': getSettings,
+  'settings:set': setSettings,
+  'memory:save': saveMemory,
+  'memory:restore': restoreMemory,
+  'memory:open-recent': openRecent,
+  'history:list': listHistory,
+  'history:export': exportHistory,
+  'stick:inspect': inspectStick,
 };
 
 /** Is `channel` offered by a shell in `mode`? */

@@ -49,6 +49,11 @@ export async function holdImage(s: Session, img: CoreImage, origin: ImageState['
     facts: toImageFacts(facts, img.size),
   };
   if (img.sha256) state.sha256 = img.sha256;
+  if (img.signature === 'verified' && img.signer) {
+    state.signedBy = s.core.describeSigner
+      ? await s.core.describeSigner(img.signer)
+      : { fingerprint: img.signer, userId: null, bundled: false };
+  }
   if (img.release) state.release = img.release;
   if (img.stream) state.stream = img.stream;
   if (origin === 'cache' && !img.release) {

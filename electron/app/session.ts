@@ -10,6 +10,8 @@ import type { Drive } from '../core/drives/types';
 import type { FileStamp } from '../core/stream/cache';
 import type { CoreAdapter } from './core-adapter';
 import { FlintError } from '../core/errors';
+import { coreOptionsOf } from './settings';
+import { SiteState } from './site';
 
 /** Native dialogs (Electron only); each returns null when the user cancels. */
 export interface Dialogs {
@@ -32,8 +34,10 @@ export interface SessionOptions {
   dialogs?: Dialogs;
   /** App name and version for app:info. */
   app: { name: string; version: string; versions?: Record<string, string> };
-  /** Allow loop devices as targets (tests only). */
+  /** Allow loop devices as targets (tests, image files); fixes the setting for this session. */
   allowLoop?: boolean;
+  /** Settings, record and memory (absent: defaults, kept in memory). */
+  site?: SiteState;
 }
 
 /** An image held by the session: what the renderer sees plus its real path. */
@@ -65,10 +69,10 @@ export interface PxeSessionState {
  */
 export class Session {
   readonly mode: ShellMode;
-  readonly core: CoreAdapter;
   readonly dialogs?: Dialogs;
   readonly app: SessionOptions['app'];
-  readonly allowLoop: boolean;
+  readonly site: SiteState;
+  private currentCore: CoreAdapter;
   readonly files = new Map<string, HeldFile>();
   readonly images = new Map<string, HeldImage>();
   /** Drives from the last listing, by id (flash re-lists before writing). */
@@ -87,10 +91,26 @@ export class Session {
 
   constructor(opts: SessionOptions) {
     this.mode = opts.mode;
-    this.core = opts.core;
+    this.currentCore = opts.core;
     this.dialogs = opts.dialogs;
     this.app = opts.app;
-    this.allowLoop = opts.allowLoop ?? false;
+    this.site = opts.site ?? new SiteState();
+    if (opts.allowLoop !== undefined) this.site.flags.allowLoop = opts.allowLoop;
+  }
+
+  /** The core, built for the settings in force. */
+  get core(): CoreAdapter {
+    return this.currentCore;
+  }
+
+  /** Whether loop devices may be targets (a setting, or fixed by the shell). */
+  get allowLoop(): boolean {
+    return this.site.effective().allowLoop;
+  }
+
+  /** Rebuilds the core after the settings changed (held images and files stay). */
+  reconfigure(): void {
+    if (this.site.makeCore) this.currentCore = this.site.makeCore(coreOptionsOf(this.site.effective()));
   }
 
   /** A fresh opaque id with a readable prefix. */

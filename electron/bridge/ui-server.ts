@@ -16,6 +16,8 @@ import { createDefaultCore, type DefaultCoreOptions } from '../app/core-default'
 import { watchDrives } from '../app/drives';
 import { dispatch } from '../app/handlers';
 import { Session } from '../app/session';
+import { coreOptionsOf } from '../app/settings';
+import { SiteState, type SiteOptions } from '../app/site';
 import { STATIC_HEADERS, contentType, openStatic } from '../app/static';
 import { SignIn } from './sign-in';
 
@@ -32,8 +34,13 @@ export interface UiServerOptions {
   rendererDir: string;
   /** Replaces parts of the core (tests: a local mirror, a fake drive list...). */
   core?: Partial<CoreAdapter>;
-  /** Options of the real core (mirror URL, cache dir, keyrings, allowLoop). */
+  /** Options of the real core (mirror URL, cache dir, keyrings, allowLoop); they win over the settings. */
   coreOptions?: DefaultCoreOptions;
+  /**
+   * Where settings, the flash record and the wizard's memory are kept, and the settings the
+   * command line fixes (absent: defaults, kept in memory for this run).
+   */
+  site?: Omit<SiteOptions, 'makeCore'>;
   /** Accept loop devices as targets (tests only). */
   allowLoop?: boolean;
   /** App name/version reported by app:info. */
@@ -122,10 +129,15 @@ function statusOf(o: Outcome<unknown>): number {
 
 /** Starts the bridge on 127.0.0.1. */
 export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
-  const core: CoreAdapter = { ...createDefaultCore({ allowLoop: opts.allowLoop, ...opts.coreOptions }), ...opts.core };
+  const makeCore = (o: DefaultCoreOptions): CoreAdapter => ({
+    ...createDefaultCore({ ...o, ...(opts.allowLoop !== undefined ? { allowLoop: opts.allowLoop } : {}), ...opts.coreOptions }),
+    ...opts.core,
+  });
+  const site = await SiteState.load({ ...opts.site, makeCore });
   const session = new Session({
     mode: 'browser',
-    core,
+    core: makeCore(coreOptionsOf(site.effective())),
+    site,
     app: opts.app ?? { name: 'Flint', version: '0.0.0' },
     allowLoop: opts.allowLoop,
   });

@@ -10,6 +10,8 @@ import { ERROR_CODES } from '../contract/error-codes';
 import { FlintError, codedError, toErrorValue } from '../core/errors';
 import { prepareFlash } from '../core/flash/prepare';
 import { runFlash } from '../core/flash/run';
+import { appendHistory, historyRecord } from '../core/history/record';
+import { userStateDir } from '../core/user-dirs';
 import type { FlashEvent, FlashRequest, FlashReport, FlashSource } from '../core/flash/types';
 import { testHook } from '../core/write/engine/hooks';
 import { defaultWriter } from '../core/write/writers';
@@ -109,8 +111,20 @@ export async function flashRequestFromFlags(flags: FlashFlags): Promise<FlashReq
   };
 }
 
+/**
+ * Adds a flash to the record `flint history` and the app show. A record that cannot be written
+ * (a read-only home) is a warning: the sticks are written either way.
+ */
+async function record(report: FlashReport, by: 'burn' | 'write'): Promise<void> {
+  try {
+    await appendHistory(userStateDir(), historyRecord(report, by));
+  } catch (err) {
+    process.stderr.write(`Warning: the flash was not added to the history: ${(err as Error).message}\n`);
+  }
+}
+
 /** Prepares (refusing before the prompt), confirms and runs a flash; Ctrl-C cancels it. */
-async function runCommand(flags: FlashFlags): Promise<FlashReport> {
+async function runCommand(flags: FlashFlags, by: 'burn' | 'write'): Promise<FlashReport> {
   const json = flags.json === true;
   const tty = !json && Boolean(process.stderr.isTTY);
   const events = testHook('FLINT_TEST_EVENTS') === '1';
@@ -141,7 +155,9 @@ async function runCommand(flags: FlashFlags): Promise<FlashReport> {
       );
     }
     await confirmErase(prepared, flags.yes === true);
-    return await runFlash(prepared, { signal: ac.signal, onEvent: emit, writer: defaultWriter({ textPrompt: true }) });
+    const report = await runFlash(prepared, { signal: ac.signal, onEvent: emit, writer: defaultWriter({ textPrompt: true }) });
+    await record(report, by);
+    return report;
   } finally {
     renderer?.stop();
     process.off('SIGINT', onSignal);
@@ -187,7 +203,7 @@ export function registerFlashCommand(program: Command, name: 'burn' | 'write'): 
   addFlashOptions(cmd).action(async (flags: FlashFlags) => {
     let report: FlashReport;
     try {
-      report = await runCommand(flags);
+      report = await runCommand(flags, name);
     } catch (err) {
       // with --json a refusal is still one JSON document on stdout (and one line on stderr)
       if (flags.json) process.stdout.write(JSON.stringify({ ok: false, error: toErrorValue(err) }, null, 2) + '\n');

@@ -23,6 +23,7 @@ const COMMANDS: readonly { verbs: readonly string[]; load: () => Promise<Registe
   { verbs: ['write'], load: async () => flashCommand('write') },
   { verbs: ['burn'], load: async () => flashCommand('burn') },
   { verbs: ['stick'], load: async () => (await import('./commands/stick')).registerStick },
+  { verbs: ['history'], load: async () => (await import('./commands/history')).registerHistory },
   { verbs: ['refresh'], load: async () => (await import('./commands/refresh')).registerRefresh },
   { verbs: ['restore'], load: async () => (await import('./commands/restore')).registerRestore },
 ];

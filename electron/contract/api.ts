@@ -33,8 +33,10 @@ import type {
   StickRestoreResult,
   TargetResult,
 } from './types';
+import type { HistoryEntry, MemoryChoices, RecentEntry, Restored, Settings, SettingsView, StickView } from './site';
 
 export * from './types';
+export * from './site';
 
 /** Empty request. */
 export type NoArgs = Record<string, never>;
@@ -133,6 +135,23 @@ export interface InvokeMap {
   'pxe:serve-start': { req: { bind: string; port: number }; res: PxeServerState };
   /** Stops the boot mirror. */
   'pxe:serve-stop': { req: NoArgs; res: NoArgs };
+
+  /** The settings in force, which of them a flag fixes, and what the defaults are. */
+  'settings:get': { req: NoArgs; res: SettingsView };
+  /** Checks, saves and applies settings (the next download or listing uses them). */
+  'settings:set': { req: { settings: Settings }; res: SettingsView };
+  /** Remembers the wizard's current choices (and adds them to the recent lists). */
+  'memory:save': { req: { choices: MemoryChoices }; res: { recentConfigs: RecentEntry[]; recentImages: RecentEntry[] } };
+  /** The last choices, opened again where they still exist, and the recent lists. */
+  'memory:restore': { req: NoArgs; res: Restored };
+  /** Opens a config or image of the recent lists. */
+  'memory:open-recent': { req: { kind: 'config' | 'image'; key: string }; res: OpenedFile };
+  /** The record of every flash, newest first. */
+  'history:list': { req: NoArgs; res: HistoryEntry[] };
+  /** The record as a file's text (CSV: one row per stick; JSON: the records). */
+  'history:export': { req: { format: 'csv' | 'json' }; res: { name: string; mime: string; text: string } };
+  /** What is on a listed drive (release, config, kargs, network files); reads only. */
+  'stick:inspect': { req: { driveId: string }; res: StickView };
 }
 
 /** Event channels: payload of each (core → renderer). */
@@ -203,6 +222,14 @@ export const INVOKE_CHANNELS = [
   'pxe:cancel',
   'pxe:serve-start',
   'pxe:serve-stop',
+  'settings:get',
+  'settings:set',
+  'memory:save',
+  'memory:restore',
+  'memory:open-recent',
+  'history:list',
+  'history:export',
+  'stick:inspect',
 ] as const satisfies readonly InvokeChannel[];
 
 /** Every event channel. */

@@ -4,6 +4,7 @@
  */
 import { MAX_UPLOAD_BYTES, isInvokeChannel, type InvokeChannel, type InvokeRequest } from './api';
 import type { CustomizeOptions, ErrorValue, FieldSettingsInput, FileKind, FlashRequest, PxeOptions } from './types';
+import type { MemoryChoices, Settings } from './site';
 
 type Obj = Record<string, unknown>;
 
@@ -105,6 +106,35 @@ const port = (v: unknown) => Number.isInteger(v) && (v as number) >= 0 && (v as 
 
 const empty = (x: unknown) => shape(x, {});
 
+/** Is `x` a valid Settings (the core checks URLs, paths and keys)? */
+export function isSettings(x: unknown): x is Settings {
+  return shape(x, {
+    baseUrl: str(1024),
+    keys: (v) => Array.isArray(v) && v.length <= 16 && v.every((k) => shape(k, { name: nonEmpty(255), armored: nonEmpty(256 * 1024) })),
+    cacheDir: str(4096),
+    proxyMode: (v) => v === 'environment' || v === 'none' || v === 'url',
+    proxyUrl: str(1024),
+    ejectWhenDone: bool,
+    allowLoop: bool,
+  });
+}
+
+/** Is `x` a valid MemoryChoices? */
+export function isMemoryChoices(x: unknown): x is MemoryChoices {
+  return shape(x, {
+    mode: (v) => v === 'usb' || v === 'network',
+    configId: opt(id),
+    imageId: opt(id),
+    stream: opt(token),
+    arch: opt(token),
+    fromRam: bool,
+    extraKargs: str(4096),
+    fieldSettings: isFieldSettingsInput,
+    verify: bool,
+    targetIds: ids(16),
+  });
+}
+
 /** One guard per invoke channel. */
 export const REQUEST_GUARDS: { [C in InvokeChannel]: (x: unknown) => x is InvokeRequest<C> } = {
   'app:info': empty as never,
@@ -142,6 +172,14 @@ export const REQUEST_GUARDS: { [C in InvokeChannel]: (x: unknown) => x is Invoke
   'pxe:cancel': empty as never,
   'pxe:serve-start': ((x: unknown) => shape(x, { bind: bindAddress, port })) as never,
   'pxe:serve-stop': empty as never,
+  'settings:get': empty as never,
+  'settings:set': ((x: unknown) => shape(x, { settings: isSettings })) as never,
+  'memory:save': ((x: unknown) => shape(x, { choices: isMemoryChoices })) as never,
+  'memory:restore': empty as never,
+  'memory:open-recent': ((x: unknown) => shape(x, { kind: (v) => v === 'config' || v === 'image', key: nonEmpty(4096) })) as never,
+  'history:list': empty as never,
+  'history:export': ((x: unknown) => shape(x, { format: (v) => v === 'csv' || v === 'json' })) as never,
+  'stick:inspect': ((x: unknown) => shape(x, { driveId: id })) as never,
 };
 
 /**

@@ -122,8 +122,10 @@ export interface ImageState {
   path: string;
   size: number;
   origin: 'download' | 'cache' | 'local';
-  /** Signature state: verified against the Fedora keys, or none available. */
+  /** Signature state: verified against the trusted keys, or none available. */
   signature: 'verified' | 'none';
+  /** The key whose signature verified it: its fingerprint, user id, and whether Flint bundles it (Fedora's). */
+  signedBy?: { fingerprint: string; userId: string | null; bundled: boolean };
   sha256?: string;
   release?: string;
   stream?: string;

@@ -16,6 +16,8 @@ import { createDefaultCore } from '../app/core-default';
 import { watchDrives } from '../app/drives';
 import { HANDLERS, openUserFile } from '../app/handlers';
 import { Session } from '../app/session';
+import { coreOptionsOf, loadSettings } from '../app/settings';
+import { SiteState } from '../app/site';
 import { registerIpc } from './ipc';
 import { installMenu } from './menu';
 import { isWriterLaunch } from './writer-launch';
@@ -66,10 +68,15 @@ function createWindow(): void {
   const url = rendererUrl(app.isPackaged);
   win = createMainWindow(preloadPath, url);
   const w = win;
+  // settings, the flash record and the wizard's memory live in Electron's per-user folder
+  const userData = app.getPath('userData');
+  // packaged: the writer helper is the launcher beside app.asar (resources/native/<os>/)
+  const fixed = app.isPackaged ? { helper: packagedHelperCommand(process.resourcesPath) } : {};
+  const site = new SiteState({ configDir: userData, stateDir: userData, makeCore: (o) => createDefaultCore({ ...o, ...fixed }) });
   session = new Session({
     mode: 'electron',
-    // packaged: the writer helper is the launcher beside app.asar (resources/native/<os>/)
-    core: createDefaultCore(app.isPackaged ? { helper: packagedHelperCommand(process.resourcesPath) } : {}),
+    core: createDefaultCore({ ...coreOptionsOf(site.effective()), ...fixed }),
+    site,
     dialogs: electronDialogs(() => win),
     app: {
       name: 'Flint',
@@ -79,6 +86,11 @@ function createWindow(): void {
   });
   session.addSink((channel, payload) => {
     if (!w.isDestroyed()) w.webContents.send(channel, payload);
+  });
+  const s = session;
+  void loadSettings(userData).then((saved) => {
+    site.saved = saved;
+    s.reconfigure();
   });
   stopWatch = watchDrives(session);
   w.on('closed', () => {

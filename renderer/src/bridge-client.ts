@@ -180,7 +180,23 @@ export function createBridgeClient(opts: BridgeClientOptions): BridgeClient {
     if (file.size > MAX_UPLOAD_BYTES) {
       return fail('FILE_TOO_LARGE', `${file.name} is larger than ${MAX_UPLOAD_BYTES} bytes; configs are small`);
     }
-    const text = await file.text();
+    // a binary file is refused here with its real size: decoding it as text would replace every
+    // invalid byte with U+FFFD (3 bytes in UTF-8) and send the core something larger and meaningless
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    let text: string;
+    try {
+      if (bytes.includes(0)) throw new Error('NUL byte');
+      text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    } catch {
+      return {
+        ok: false,
+        error: {
+          code: 'FILE_NOT_TEXT',
+          message: `${file.name} is not a text file (${file.size} bytes of binary data)`,
+          params: { name: file.name, size: file.size },
+        },
+      };
+    }
     const r = await invoke('file:load-bytes', { kind, name: file.name, text });
     return r.ok ? { ok: true, value: { kind: 'config', file: r.value } } : r;
   }

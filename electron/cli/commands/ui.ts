@@ -1,6 +1,8 @@
 /**
- * `flint ui [--port P] [--no-open]`: the desktop app's interface in the user's browser, for
- * machines where the Electron shell cannot run. Serves the built renderer and the loopback bridge
+ * `flint ui [--port P] [--no-open] [--base-url URL] [--keyring FILE] [--cache-dir DIR] [--proxy URL]
+ * [--allow-loop]`: the desktop app's interface in the user's browser, for machines where the
+ * Electron shell cannot run. Settings are saved per user (electron/core/user-dirs.ts); a flag
+ * fixes its setting for the run. Serves the built renderer and the loopback bridge
  * on 127.0.0.1. The browser signs in with a one-time code (electron/bridge/sign-in.ts): the
  * browser is started with the path of a launcher page only this user can read, never with the
  * code itself, and the terminal shows a sign-in link; a page that is not signed in asks for a
@@ -9,12 +11,49 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { FlintError } from '../../core/errors';
 import { installRoot } from '../../core/install-root';
 import { startUiServer } from '../../bridge/ui-server';
+import { userConfigDir, userStateDir } from '../../core/user-dirs';
+import type { Settings } from '../../contract/site';
+import { PROXY_HELP, proxyFlag } from '../network';
 import { VERSION } from '../version';
+
+/** The flags of `flint ui` that fix a setting for the run. */
+interface UiSettingFlags {
+  baseUrl?: string;
+  keyring?: string[];
+  cacheDir?: string;
+  proxy?: string;
+  allowLoop?: boolean;
+}
+
+/** The settings the flags fix (the same flags as `flint burn`; a flag wins over the saved value). */
+export async function settingsFromFlags(f: UiSettingFlags): Promise<Partial<Settings>> {
+  const out: Partial<Settings> = {};
+  if (f.baseUrl !== undefined) out.baseUrl = f.baseUrl;
+  if (f.cacheDir !== undefined) out.cacheDir = resolve(f.cacheDir);
+  if (f.allowLoop) out.allowLoop = true;
+  if (f.proxy !== undefined) {
+    out.proxyMode = f.proxy === '' ? 'none' : 'url';
+    out.proxyUrl = f.proxy;
+  }
+  if (f.keyring?.length) {
+    out.keys = [];
+    for (const k of f.keyring) {
+      const armored = await readFile(k, 'utf8').catch((e: Error) => {
+        throw new FlintError('UI_KEYRING_UNREADABLE', `Cannot read the keyring ${k}`, [e.message]);
+      });
+      out.keys.push({ name: basename(k), armored });
+    }
+  }
+  return out;
+}
+
+const collect = (v: string, prev: string[] = []) => [...prev, v];
 
 /** The checkout or installed package (this module runs from electron/cli/commands/ or a bundle in out/cli/). */
 const ROOT = installRoot(import.meta.url);
@@ -76,7 +115,12 @@ export function registerUi(program: Command): void {
     .option('--port <port>', 'TCP port on 127.0.0.1 (default: any free port)', parsePort)
     .option('--no-open', 'print the address without opening a browser')
     .option('--renderer-dir <dir>', 'serve this renderer build instead of out/renderer')
-    .action(async (opts: { port?: number; open: boolean; rendererDir?: string }) => {
+    .option('--base-url <url>', 'stream metadata mirror for this run (default: the saved setting, else the Fedora build server)')
+    .option('--keyring <file>', 'also trust the OpenPGP public keys in this file for this run (repeatable)', collect)
+    .option('--cache-dir <dir>', 'download cache directory for this run')
+    .option('--proxy <url>', PROXY_HELP, proxyFlag)
+    .option('--allow-loop', 'offer loop devices and image files as targets (tests)')
+    .action(async (opts: { port?: number; open: boolean; rendererDir?: string } & UiSettingFlags) => {
       const err = (s: string) => void process.stderr.write(s);
       const rendererDir = await ensureRenderer(resolve(opts.rendererDir ?? DEFAULT_RENDERER_DIR), err);
       const out = (s: string) => void process.stdout.write(s);
@@ -86,6 +130,8 @@ export function registerUi(program: Command): void {
         app: { name: 'Flint', version: VERSION },
         // writes are elevated like `flint write`: pkexec may ask on this terminal
         coreOptions: { textPrompt: !!process.stdin.isTTY },
+        // settings saved per user; the flags above fix theirs for this run
+        site: { configDir: userConfigDir(), stateDir: userStateDir(), flags: await settingsFromFlags(opts) },
         onSignInLinkRequested: (link) => out(`New sign-in link (asked for by a browser): ${link}\n`),
       });
       out(`Flint is running at ${server.origin}/\n`);

@@ -76,6 +76,8 @@ export interface DownloadResult {
   sigPath?: string;
   /** The file's stamp when its bytes were verified: while it is the same, so are the bytes (see cache.ts). */
   stamp?: FileStamp;
+  /** Upper-case fingerprint of the key whose signature verified it, when known. */
+  signer?: string;
 }
 
 const MAX_BACKOFF_MS = 600_000;
@@ -368,6 +370,7 @@ export async function downloadArtifact(artifact: Artifact, opts: DownloadOptions
         name,
         sigPath: trusted.sigPath,
         stamp: trusted.stamp,
+        ...(trusted.signer ? { signer: trusted.signer } : {}),
       };
   }
   if (opts.signal?.aborted) throw cancelledError(`Download of ${name}`);
@@ -463,6 +466,7 @@ export async function downloadArtifact(artifact: Artifact, opts: DownloadOptions
       name,
       ...(sig ? { sigPath: p.sig } : {}),
       ...(stamp ? { stamp } : {}),
+      ...(outcome.signer ? { signer: outcome.signer } : {}),
     };
   } catch (err) {
     if (isDiskFull(err)) {

@@ -52,3 +52,25 @@ export async function loadKeyring(extraArmored: string[] = []): Promise<PublicKe
 export function fingerprints(keys: PublicKey[]): string[] {
   return keys.map((k) => k.getFingerprint().toUpperCase());
 }
+
+/** Who a signing key is: its fingerprint, first user id, and whether it is one Flint bundles. */
+export interface SignerInfo {
+  fingerprint: string;
+  userId: string | null;
+  bundled: boolean;
+}
+
+/** Names the key with `fingerprint` among the bundled keys and `extraArmored` (unknown: no user id). */
+export async function describeSigner(fingerprint: string, extraArmored: string[] = []): Promise<SignerInfo> {
+  const fp = fingerprint.toUpperCase();
+  const find = (keys: PublicKey[]) => keys.find((k) => k.getFingerprint().toUpperCase() === fp);
+  const bundled = find(await bundledKeys());
+  let key = bundled;
+  if (!key) {
+    for (const text of extraArmored) {
+      key = find(await parseBlocks(text, 'an extra key').catch(() => []));
+      if (key) break;
+    }
+  }
+  return { fingerprint: fp, userId: key?.getUserIDs()[0] ?? null, bundled: !!bundled };
+}

@@ -8,6 +8,7 @@ import { FLASH_CHANNELS, registerFlashIpc } from './flash';
 import { IMAGE_CHANNELS, registerImageIpc } from './images';
 import { OPTION_CHANNELS, registerOptionIpc } from './options';
 import { PXE_CHANNELS, registerPxeIpc } from './pxe';
+import { SITE_CHANNELS, registerSiteIpc } from './site';
 import { STICK_CHANNELS, registerStickIpc } from './sticks';
 
 /** Every channel bound by the feature files (tests compare it with the contract). */
@@ -19,6 +20,7 @@ export const BOUND_CHANNELS = [
   ...DRIVE_CHANNELS,
   ...FLASH_CHANNELS,
   ...PXE_CHANNELS,
+  ...SITE_CHANNELS,
   ...STICK_CHANNELS,
 ];
 
@@ -31,5 +33,6 @@ export function registerIpc(ipc: IpcMain, ctx: IpcContext): void {
   registerDriveIpc(ipc, ctx);
   registerFlashIpc(ipc, ctx);
   registerPxeIpc(ipc, ctx);
+  registerSiteIpc(ipc, ctx);
   registerStickIpc(ipc, ctx);
 }

@@ -4,6 +4,7 @@ import { DropZone } from './DropZone';
 import { ErrorNotice } from './ErrorNotice';
 import { FieldSettingsForm } from './FieldSettingsForm';
 import { hasFieldSettings } from '../store/options';
+import { RecentList } from './RecentList';
 import { useT } from '../i18n/use-t';
 
 /** Step 1: the Ignition (or Butane) config, its validation, size and a read-only view; the field settings form. */
@@ -30,6 +31,7 @@ export function ConfigStep() {
         onFile={(f) => void loadConfigFile(f)}
         onBrowse={electron ? () => void browseConfig() : undefined}
       />
+      <RecentList kind="config" />
       {busy && (
         <p role="status" className="muted">
           {t('config.checking')}

@@ -1,6 +1,6 @@
 import type { ImageState } from '../../../electron/contract/api';
 import { formatBytes } from '../format';
-import { useT } from '../i18n/use-t';
+import { useT, type TFn } from '../i18n/use-t';
 import type { MessageKey } from '../i18n/keys';
 
 const ORIGIN: Record<ImageState['origin'], MessageKey> = {
@@ -8,6 +8,14 @@ const ORIGIN: Record<ImageState['origin'], MessageKey> = {
   cache: 'facts.origin.cache',
   local: 'facts.origin.local',
 };
+
+/** Names the key that verified the signature: Fedora's bundled key, or an extra key by its user id and fingerprint. */
+export function signerText(image: ImageState, t: TFn): string {
+  const k = image.signedBy;
+  if (!k) return t('facts.signed');
+  const who = k.userId ?? t('facts.keyId', { id: k.fingerprint.slice(-16) });
+  return k.bundled ? t('facts.signedFedora', { who }) : t('facts.signedExtra', { who });
+}
 
 /** The selected image: where it came from, its signature state and its facts. */
 export function ImageFactsView(props: { image: ImageState }) {
@@ -21,7 +29,12 @@ export function ImageFactsView(props: { image: ImageState }) {
         <div className="row">
           <span className="badge">{t(ORIGIN[image.origin])}</span>
           {image.signature === 'verified' ? (
-            <span className="badge ok">{t('facts.signed')}</span>
+            <span
+              className="badge ok"
+              title={image.signedBy ? t('facts.keyTitle', { fingerprint: image.signedBy.fingerprint }) : undefined}
+            >
+              {signerText(image, t)}
+            </span>
           ) : (
             <span className="badge warn">{t('facts.unsigned')}</span>
           )}

@@ -7,6 +7,7 @@ import { ErrorNotice } from './ErrorNotice';
 import { ImageFactsView } from './ImageFactsView';
 import { LocalIsoPicker } from './LocalIsoPicker';
 import { Meter } from './Meter';
+import { RecentList } from './RecentList';
 import { useT } from '../i18n/use-t';
 
 const STREAM_NOTE: Record<string, MessageKey> = {
@@ -34,6 +35,7 @@ export function ImageStep() {
   const error = useWizard((s) => s.imageError);
   const download = useWizard((s) => s.downloadImage);
   const cancel = useWizard((s) => s.cancelDownload);
+  const extraKeys = useWizard((s) => s.settingsView?.settings.keys.length ?? 0);
   const chosen = releases.find((r) => r.stream === stream);
   const isChosenImage = image && image.stream === stream && image.release === chosen?.release && image.facts.arch === arch;
   return (
@@ -113,7 +115,13 @@ export function ImageStep() {
                 {t('image.cancelDownload')}
               </button>
             )}
-            {chosen && <span className="muted small">{t('image.signatureNote', { release: chosen.release, arch: chosen.arch })}</span>}
+            {chosen && (
+              <span className="muted small">
+                {extraKeys > 0
+                  ? t('image.signatureNoteExtra', { release: chosen.release, arch: chosen.arch, count: extraKeys })
+                  : t('image.signatureNote', { release: chosen.release, arch: chosen.arch })}
+              </span>
+            )}
           </div>
           {busy && (
             <div role="status" aria-live="polite">
@@ -133,6 +141,7 @@ export function ImageStep() {
       {source === 'local' && (
         <>
           <LocalIsoPicker />
+          <RecentList kind="image" />
           <CachedImages />
         </>
       )}

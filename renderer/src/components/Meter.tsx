@@ -17,8 +17,11 @@ export function Meter(props: {
 }) {
   const t = useT();
   const pct = percent(props.bytes, props.total);
-  // a tiny but non-zero share still shows a sliver
-  const width = pct === undefined ? '0%' : `${Math.max(pct, props.bytes > 0 ? 1 : 0)}%`;
+  // a tiny but non-zero share still shows a sliver, and the text says "<1%" with it, so the bar
+  // and the text never disagree
+  const sliver = pct === 0 && props.bytes > 0;
+  const width = pct === undefined ? '0%' : `${sliver ? 1 : pct}%`;
+  const pctText = sliver ? `<${formatPercent(1)}` : pct === undefined ? '' : formatPercent(pct);
   return (
     <div className={`meter${props.over ? ' over' : ''}`}>
       <div
@@ -28,7 +31,7 @@ export function Meter(props: {
         aria-valuemin={0}
         aria-valuemax={100}
         aria-valuenow={pct}
-        aria-valuetext={pct === undefined ? formatBytes(props.bytes) : formatPercent(pct)}
+        aria-valuetext={pct === undefined ? formatBytes(props.bytes) : pctText}
       >
         <div className="fill" style={{ width }} />
       </div>
@@ -36,7 +39,7 @@ export function Meter(props: {
         <span>
           {props.legend ??
             (props.total ? t('meter.of', { done: formatBytes(props.bytes), total: formatBytes(props.total) }) : formatBytes(props.bytes))}
-          {pct !== undefined && !props.legend ? ` · ${formatPercent(pct)}` : ''}
+          {pct !== undefined && !props.legend ? ` · ${pctText}` : ''}
         </span>
         {props.live && (
           <span>

@@ -1,7 +1,8 @@
 import { configReady } from '../store/config';
 import { flashBlockers } from '../store/flash';
 import { useWizard } from '../store';
-import { optionProblems } from '../store/options';
+import { fieldProblems, optionProblems } from '../store/options';
+import { pxeBaseUrlPending } from '../store/netboot';
 import { stepsOf, type StepId } from '../store/ui';
 import type { WizardState } from '../store/types';
 import type { MessageKey } from '../i18n/keys';
@@ -23,7 +24,7 @@ type Status = 'done' | 'problem' | 'todo';
 function status(s: WizardState, step: StepId): Status {
   switch (step) {
     case 'config':
-      if (s.configError || (s.config && !s.config.report?.ok)) return 'problem';
+      if (s.configError || (s.config && !s.config.report?.ok) || fieldProblems(s).length > 0) return 'problem';
       return configReady(s) ? 'done' : 'todo';
     case 'image':
       if (s.imageError) return 'problem';
@@ -36,7 +37,8 @@ function status(s: WizardState, step: StepId): Status {
       if (s.finished) return s.finished.ok ? 'done' : 'problem';
       return 'todo';
     case 'netboot':
-      if (s.pxePreviewError) return 'problem';
+      // an untouched Base URL is a question still open, not a problem (the step says what it needs)
+      if (s.pxePreviewError && !pxeBaseUrlPending(s)) return 'problem';
       return s.pxePreview ? 'done' : 'todo';
     case 'output':
       if (s.pxeExportError) return 'problem';

@@ -3,11 +3,14 @@ import type { MessageKey } from '../i18n/keys';
 import { useT } from '../i18n/use-t';
 import { useWizard } from '../store';
 import type { Theme } from '../store/ui';
+import { HistoryDialog } from './HistoryDialog';
+import { SettingsDialog } from './SettingsDialog';
+import { StickInspector } from './StickInspector';
 
 const NEXT_THEME: Record<Theme, Theme> = { system: 'light', light: 'dark', dark: 'system' };
 const THEME_LABEL: Record<Theme, MessageKey> = { system: 'topbar.theme.system', light: 'topbar.theme.light', dark: 'topbar.theme.dark' };
 
-/** The top bar: brand, the mode switch (USB stick or network boot), the language and the theme. */
+/** The top bar: brand, the mode switch (USB stick or network boot), the language, the site tools (stick inspector, history, settings) and the theme. */
 export function TopBar() {
   const t = useT();
   const mode = useWizard((s) => s.mode);
@@ -17,6 +20,8 @@ export function TopBar() {
   const language = useWizard((s) => s.language);
   const setLanguage = useWizard((s) => s.setLanguage);
   const version = useWizard((s) => s.appInfo?.version);
+  const dialog = useWizard((s) => s.dialog);
+  const openDialog = useWizard((s) => s.openDialog);
   const themeName = t(THEME_LABEL[theme]);
   return (
     <header className="topbar">
@@ -56,6 +61,15 @@ export function TopBar() {
           </option>
         ))}
       </select>
+      <button type="button" className="btn" onClick={() => openDialog('inspect')} title={t('topbar.inspectHint')}>
+        {t('topbar.inspect')}
+      </button>
+      <button type="button" className="btn" onClick={() => openDialog('history')} title={t('topbar.historyHint')}>
+        {t('topbar.history')}
+      </button>
+      <button type="button" className="btn" onClick={() => openDialog('settings')} title={t('topbar.settingsHint')}>
+        {t('topbar.settings')}
+      </button>
       <button
         type="button"
         className="btn"
@@ -65,6 +79,9 @@ export function TopBar() {
       >
         {theme === 'dark' ? '☾' : theme === 'light' ? '☀' : '◐'} {themeName}
       </button>
+      {dialog === 'settings' && <SettingsDialog />}
+      {dialog === 'history' && <HistoryDialog />}
+      {dialog === 'inspect' && <StickInspector />}
     </header>
   );
 }

@@ -1,7 +1,7 @@
 import type { DriveInfo, ErrorValue, FlashFinished, FlashPhase, FlashProgress, TargetResult } from '../../../electron/contract/api';
 import { configReady } from './config';
 import { withRate, type TimedProgress } from './rate';
-import { optionProblems, toCustomizeOptions } from './options';
+import { fieldProblems, optionProblems, toCustomizeOptions } from './options';
 import { isLarge, nameMatches, needsTypedName, selectedDrives } from './targets';
 import type { SliceCreator, WizardState } from './types';
 import type { MessageKey } from '../i18n/keys';
@@ -67,7 +67,7 @@ export function flashBlockers(s: WizardState): MessageKey[] {
   const out: MessageKey[] = [];
   if (!configReady(s)) out.push(s.config ? 'blockers.configErrors' : 'blockers.noConfig');
   if (!s.image) out.push('blockers.noImage');
-  out.push(...optionProblems(s));
+  out.push(...fieldProblems(s), ...optionProblems(s));
   if (s.selectedIds.length === 0) out.push('blockers.noTarget');
   return out;
 }

@@ -139,14 +139,17 @@ export const createImageSlice: SliceCreator<ImageSlice> = (set, get, api) => {
       const path = get().localPath.trim();
       if (!path) return set({ imageError: { code: 'PATH_EMPTY', message: 'Type the path of a live ISO first' } });
       set({ imageBusy: true, imageError: undefined });
-      await finish(await api.invoke('image:open-path', { path }));
+      const r = await api.invoke('image:open-path', { path });
+      // a failed open leaves no image chosen: the previous one is not what was asked for
+      if (!r.ok) set({ image: undefined });
+      await finish(r);
     },
 
     async browseImage() {
       set({ imageBusy: true, imageError: undefined });
       const r = await api.invoke('image:open-dialog', {});
       set({ imageBusy: false });
-      if (!r.ok) return set({ imageError: r.error });
+      if (!r.ok) return set({ imageError: r.error, image: undefined });
       if (r.value) get().adoptImage(r.value);
     },
 

@@ -7,6 +7,7 @@ import { createFlashSlice } from './flash';
 import { createImageSlice } from './image';
 import { createNetbootSlice } from './netboot';
 import { createOptionsSlice } from './options';
+import { createSiteSlice, memoryChoices } from './site';
 import { createSticksSlice } from './sticks';
 import { createTargetsSlice } from './targets';
 import type { WizardState, WizardStore } from './types';
@@ -24,6 +25,7 @@ export function createWizardStore(api: FlintApi): WizardStore {
     ...createFlashSlice(set, get, api),
     ...createUiSlice(set, get, api),
     ...createNetbootSlice(set, get, api),
+    ...createSiteSlice(set, get, api),
     ...createSticksSlice(set, get, api),
   }));
 }
@@ -42,7 +44,10 @@ export function connectWizard(store: WizardStore, api: FlintApi): () => void {
     }
   };
   const offs = [
-    api.on('drives:changed', (list) => s().applyDriveList(list)),
+    api.on('drives:changed', (list) => {
+      s().applyDriveList(list);
+      s().applyPendingTargets();
+    }),
     api.on('image:progress', (p) => s().applyImageProgress(p)),
     api.on('flash:progress', (p) => s().applyFlashProgress(p)),
     api.on('flash:target', (e) => s().applyTargetResult(e.jobId, e.result)),
@@ -63,9 +68,28 @@ export function connectWizard(store: WizardStore, api: FlintApi): () => void {
     } else s().pushNotice(info.error);
     const opened = await api.invoke('app:take-opened', {});
     if (opened.ok) opened.value.forEach(applyOpened);
-    await Promise.all([s().loadReleases(), s().refreshDrives(), s().loadCached()]);
+    // the settings say whether sticks are ejected; the memory brings back the last choices
+    const settings = await api.invoke('settings:get', {});
+    if (settings.ok) store.setState({ settingsView: settings.value, eject: settings.value.settings.ejectWhenDone });
+    await Promise.all([s().loadReleases(), s().refreshDrives(), s().loadCached(), s().restoreMemory()]);
+    s().applyPendingTargets();
   })();
-  return () => offs.forEach((off) => off());
+  // the choices are remembered a moment after they change (not on every keystroke)
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let last = '';
+  const unsubscribe = store.subscribe((st) => {
+    if (!st.memoryRestored) return;
+    const key = JSON.stringify(memoryChoices(st));
+    if (key === last) return;
+    last = key;
+    clearTimeout(timer);
+    timer = setTimeout(() => void s().saveMemory(), 400);
+  });
+  return () => {
+    clearTimeout(timer);
+    unsubscribe();
+    offs.forEach((off) => off());
+  };
 }
 
 const StoreContext = createContext<WizardStore | null>(null);

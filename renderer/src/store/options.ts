@@ -67,8 +67,12 @@ export function optionProblems(s: OptionsSlice): MessageKey[] {
   if (s.destDevice && !DEST_DEVICE_RE.test(s.destDevice)) out.push('blockers.destDevice');
   if (s.destDevice && !s.destIgnition) out.push('blockers.destIgnitionMissing');
   if (!s.destDevice && s.destIgnition) out.push('blockers.destDeviceMissing');
-  if (s.fieldCheck && !s.fieldCheck.ok) out.push('blockers.fields');
   return out;
+}
+
+/** Problems of the Config step's field settings (shown and marked on the Config step). */
+export function fieldProblems(s: OptionsSlice): MessageKey[] {
+  return s.fieldCheck && !s.fieldCheck.ok ? ['blockers.fields'] : [];
 }
 
 /** The options as the contract's CustomizeOptions. */

@@ -8,9 +8,18 @@ import type { FlashSlice } from './flash';
 import type { NetbootSlice } from './netboot';
 import type { SticksSlice } from './sticks';
 import type { UiSlice } from './ui';
+import type { SiteSlice } from './site';
 
 /** The whole wizard state: one zustand store made of one slice per concern. */
-export type WizardState = ConfigSlice & ImageSlice & OptionsSlice & TargetsSlice & FlashSlice & UiSlice & NetbootSlice & SticksSlice;
+export type WizardState = ConfigSlice &
+  ImageSlice &
+  OptionsSlice &
+  TargetsSlice &
+  FlashSlice &
+  UiSlice &
+  NetbootSlice &
+  SticksSlice &
+  SiteSlice;
 
 /** The store object (vanilla zustand; React reads it through `useWizard`). */
 export type WizardStore = StoreApi<WizardState>;

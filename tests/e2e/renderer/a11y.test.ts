@@ -102,6 +102,10 @@ describe.skipIf(why)('accessibility of the wizard in Chromium', () => {
       await page.getByRole('button', { name: 'Open', exact: true }).click();
       await page.getByText('The image could not be used').waitFor();
       await clean('image step, local ISO error');
+      // a failed open leaves no image chosen (store/image.ts): pick the stream's image again
+      await page.getByRole('radio', { name: 'Fedora CoreOS stream' }).click();
+      await page.getByRole('button', { name: /Download and verify|Use the cached image/ }).click();
+      await page.getByLabel('Selected image').getByText('Signature verified').waitFor({ timeout: 60_000 });
 
       await page.getByRole('button', { name: /Next: Options/ }).click();
       await page.getByRole('textbox', { name: /Extra kernel arguments/ }).fill('console="ttyS0');

@@ -83,6 +83,8 @@ export async function startStack(
     showLoop?: (device: string) => boolean;
     /** Receives the sign-in links signed-out pages ask for (flint ui prints them on its terminal). */
     onSignInLinkRequested?: (link: string) => void;
+    /** Keep settings, the flash record and the memory in files under the stack's dir (`config/flint`, `state/flint`). */
+    userDirs?: boolean;
   } = {},
 ): Promise<Stack> {
   const dir = await mkdtemp(path.join(tmpdir(), 'flint-e2e-renderer-'));
@@ -109,6 +111,7 @@ export async function startStack(
       app: { name: 'Flint', version: '0.1.0' },
       coreOptions,
       onSignInLinkRequested: opts.onSignInLinkRequested,
+      ...(opts.userDirs ? { site: { configDir: path.join(dir, 'config', 'flint'), stateDir: path.join(dir, 'state', 'flint') } } : {}),
       ...(showLoop
         ? {
             core: {

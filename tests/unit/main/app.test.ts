@@ -71,6 +71,8 @@ vi.mock('electron', () => {
     app: {
       isPackaged: false,
       getVersion: () => '0.1.0',
+      // a folder nothing can be written to: these tests save no settings
+      getPath: () => '/proc/flint-no-user-data',
       requestSingleInstanceLock: () => m.lock,
       quit: () => void m.quit++,
       on: (ev: string, fn: Fn) => void m.appHandlers.set(ev, fn),

@@ -27,6 +27,8 @@ vi.mock('electron', () => {
         return m.packaged;
       },
       getVersion: () => '0.1.0',
+      // a folder nothing can be written to: these tests save no settings
+      getPath: () => '/proc/flint-no-user-data',
       requestSingleInstanceLock: () => true,
       quit: () => {},
       on: () => {},

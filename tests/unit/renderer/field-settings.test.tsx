@@ -7,7 +7,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { FieldSettingsCheck, FieldSettingsInput } from '../../../electron/contract/api';
 import { ConfigStep } from '../../../renderer/src/components/ConfigStep';
 import { createWizardStore, WizardProvider } from '../../../renderer/src/store';
-import { optionProblems, toCustomizeOptions } from '../../../renderer/src/store/options';
+import { fieldProblems, optionProblems, toCustomizeOptions } from '../../../renderer/src/store/options';
+import { flashBlockers } from '../../../renderer/src/store/flash';
 import { tr } from '../../../renderer/src/i18n';
 import { FakeCore, image, until } from './fake-core';
 
@@ -63,7 +64,10 @@ describe('field settings form', () => {
     expect(alert.textContent).toMatch(/"bad_host" is not a valid host name/);
     expect(box(/Host name/).getAttribute('aria-invalid')).toBe('true');
     expect(box(/Host name/).getAttribute('aria-describedby')).toBe(alert.id);
-    expect(optionProblems(s()).map((k) => tr(k))).toContain('The field settings in the Config step have problems');
+    // the problem belongs to the Config step (where the form is), and it blocks writing
+    expect(fieldProblems(s()).map((k) => tr(k))).toContain('The field settings in the Config step have problems');
+    expect(optionProblems(s())).toEqual([]);
+    expect(flashBlockers(s()).map((k) => tr(k))).toContain('The field settings in the Config step have problems');
     expect(core.requests('options:check-field-settings')[0]).toEqual({
       settings: { sshKeys: '', hostname: 'bad_host', address: '', gateway: '', dns: '', timezone: '' },
     });
@@ -71,7 +75,7 @@ describe('field settings form', () => {
     await type(box(/Host name/), 'pump-7', s);
     expect(screen.queryByRole('alert')).toBeNull();
     expect(box(/Host name/).getAttribute('aria-invalid')).toBeNull();
-    expect(optionProblems(s())).toEqual([]);
+    expect(fieldProblems(s())).toEqual([]);
   });
 
   it('a gateway on its own is a static IP problem; an old image refuses a static IP', async () => {

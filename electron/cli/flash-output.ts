@@ -7,7 +7,7 @@ import { createInterface } from 'node:readline/promises';
 import { ERROR_CODES } from '../contract/error-codes';
 import { formatBytes } from '../core/drives/format';
 import type { Drive } from '../core/drives/types';
-import { codedError } from '../core/errors';
+import { FlintError, codedError, toErrorValue } from '../core/errors';
 import type { FlashEvent, FlashReport, FlashTargetResult, FleetRowRef, PreparedFlash } from '../core/flash/types';
 import { cliMessage } from './messages';
 
@@ -191,4 +191,46 @@ export function progressRenderer(out: NodeJS.WriteStream, labels: ReadonlyMap<st
       draw(true);
     },
   };
+}
+
+/** A multi-stick report as `flint refresh` and `flint restore` give it: per-target results and whether it was cancelled. */
+interface StickReport<T> {
+  ok: boolean;
+  cancelled: boolean;
+  targets: T[];
+}
+
+/**
+ * Runs a multi-stick command and prints its report (one JSON document with --json, else a line per
+ * stick); a failed or cancelled run becomes FLASH_CANCELLED / FLASH_TARGET_FAILED with each failing
+ * stick's cause, so refresh and restore end the way burn and write do.
+ */
+export async function printStickReport<T extends { ok: boolean; ending: string; target: { device: string } }>(
+  json: boolean | undefined,
+  run: () => Promise<StickReport<T>>,
+  line: (t: T) => string,
+  errorOf: (t: T) => Parameters<typeof cliMessage>[0] | undefined,
+  noun: string,
+): Promise<void> {
+  let report: StickReport<T>;
+  try {
+    report = await run();
+  } catch (err) {
+    if (json) process.stdout.write(JSON.stringify({ ok: false, error: toErrorValue(err) }, null, 2) + '\n');
+    throw err;
+  }
+  process.stdout.write(json ? JSON.stringify(report, null, 2) + '\n' : report.targets.map(line).join('\n') + '\n');
+  if (report.ok) return;
+  const failed = report.targets.filter((t) => !t.ok);
+  const causes = failed.map((t) => {
+    const e = errorOf(t);
+    return `${t.target.device}: ${e ? cliMessage(e) : t.ending}`;
+  });
+  if (report.cancelled) throw new FlintError(ERROR_CODES.FLASH_CANCELLED, 'Cancelled', causes, {});
+  throw codedError(
+    ERROR_CODES.FLASH_TARGET_FAILED,
+    { failed: failed.length, total: report.targets.length },
+    `${failed.length} of ${report.targets.length} ${noun} failed`,
+    causes,
+  );
 }

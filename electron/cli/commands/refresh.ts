@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import { ERROR_CODES } from '../../contract/error-codes';
-import { FlintError, codedError, toErrorValue } from '../../core/errors';
+import { codedError } from '../../core/errors';
 import type { KargChanges } from '../../core/iso/karg-changes';
 import {
   prepareRefresh,
@@ -20,8 +20,8 @@ import {
 import type { FlashEvent } from '../../core/flash/types';
 import { testHook } from '../../core/write/engine/hooks';
 import { defaultWriter } from '../../core/write/writers';
-import { confirmErase, endingText, progressRenderer } from '../flash-output';
-import { cliMessage, printWarnings } from '../messages';
+import { confirmErase, endingText, printStickReport, progressRenderer } from '../flash-output';
+import { printWarnings } from '../messages';
 import { PROXY_HELP, proxyFlag } from '../network';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
@@ -163,24 +163,13 @@ export function registerRefresh(program: Command): void {
     .option('--json', 'print one JSON report on stdout')
     .option('--no-verify', 'skip reading the sticks back')
     .option('--eject', 'eject the sticks when done')
-    .action(async (flags: RefreshFlags) => {
-      let report: RefreshReport;
-      try {
-        report = await run(flags);
-      } catch (err) {
-        if (flags.json) process.stdout.write(JSON.stringify({ ok: false, error: toErrorValue(err) }, null, 2) + '\n');
-        throw err;
-      }
-      process.stdout.write(flags.json ? JSON.stringify(report, null, 2) + '\n' : report.targets.map(refreshResultLine).join('\n') + '\n');
-      if (report.ok) return;
-      const failed = report.targets.filter((t) => !t.ok);
-      const causes = failed.map((t) => `${t.target.device}: ${t.flash?.error ? cliMessage(t.flash.error) : t.ending}`);
-      if (report.cancelled) throw new FlintError(ERROR_CODES.FLASH_CANCELLED, 'Cancelled', causes, {});
-      throw codedError(
-        ERROR_CODES.FLASH_TARGET_FAILED,
-        { failed: failed.length, total: report.targets.length },
-        `${failed.length} of ${report.targets.length} sticks failed`,
-        causes,
-      );
-    });
+    .action((flags: RefreshFlags) =>
+      printStickReport(
+        flags.json,
+        () => run(flags),
+        refreshResultLine,
+        (t) => t.flash?.error,
+        'sticks',
+      ),
+    );
 }

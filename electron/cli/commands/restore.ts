@@ -5,12 +5,12 @@
  */
 import { Option, type Command } from 'commander';
 import { ERROR_CODES } from '../../contract/error-codes';
-import { FlintError, codedError, toErrorValue } from '../../core/errors';
+import { codedError } from '../../core/errors';
 import { formatBytes } from '../../core/drives/format';
 import { prepareRestore, runRestore, type PreparedRestore, type RestoreReport, type RestoreTargetResult } from '../../core/flash/restore';
 import { DEFAULT_LABEL } from '../../core/write/restore/plan';
 import { defaultWriter } from '../../core/write/writers';
-import { confirmErase, phaseName } from '../flash-output';
+import { confirmErase, phaseName, printStickReport } from '../flash-output';
 import { cliMessage, cliWarning } from '../messages';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
@@ -88,24 +88,13 @@ export function registerRestore(program: Command): void {
     .option('--allow-loop', 'accept loop devices as targets (tests, image files)')
     .option('-y, --yes', 'do not ask before erasing the targets')
     .option('--json', 'print one JSON report on stdout')
-    .action(async (flags: RestoreFlags) => {
-      let report: RestoreReport;
-      try {
-        report = await run(flags);
-      } catch (err) {
-        if (flags.json) process.stdout.write(JSON.stringify({ ok: false, error: toErrorValue(err) }, null, 2) + '\n');
-        throw err;
-      }
-      process.stdout.write(flags.json ? JSON.stringify(report, null, 2) + '\n' : report.targets.map(restoreResultLine).join('\n') + '\n');
-      if (report.ok) return;
-      const failed = report.targets.filter((t) => !t.ok);
-      const causes = failed.map((t) => `${t.target.device}: ${t.error ? cliMessage(t.error) : t.ending}`);
-      if (report.cancelled) throw new FlintError(ERROR_CODES.FLASH_CANCELLED, 'Cancelled', causes, {});
-      throw codedError(
-        ERROR_CODES.FLASH_TARGET_FAILED,
-        { failed: failed.length, total: report.targets.length },
-        `${failed.length} of ${report.targets.length} drives failed`,
-        causes,
-      );
-    });
+    .action((flags: RestoreFlags) =>
+      printStickReport(
+        flags.json,
+        () => run(flags),
+        restoreResultLine,
+        (t) => t.error,
+        'drives',
+      ),
+    );
 }

@@ -73,3 +73,40 @@ export async function runFlintOk(args: string[], opts: FlintRunOptions = {}): Pr
   if (r.code !== 0) throw new Error(`flint ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
   return r.stdout;
 }
+
+/**
+ * Runs `flint ARGS` in a pseudo-terminal (util-linux `script`), so it asks before erasing as it
+ * does for a person; once the prompt shows, runs `onPrompt` (a test's chance to change the world
+ * meanwhile) and types `answer`. Killed after 60 s.
+ */
+export function runFlintOnTerminal(
+  args: string[],
+  answer: string,
+  onPrompt: () => void = () => undefined,
+): Promise<{ code: number | null; output: string }> {
+  const command = [process.execPath, FLINT_BIN, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+  return new Promise((resolve, reject) => {
+    const child = spawn('script', ['-qec', command, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let output = '';
+    let asked = false;
+    const onData = (d: Buffer) => {
+      output += d.toString('utf8');
+      if (!asked && output.includes('Type "yes" to continue')) {
+        asked = true;
+        try {
+          onPrompt();
+        } finally {
+          child.stdin.write(answer + '\n');
+        }
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    const timer = setTimeout(() => child.pid && process.kill(child.pid, 'SIGKILL'), 60_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, output: output.replace(/\r/g, '') });
+    });
+  });
+}

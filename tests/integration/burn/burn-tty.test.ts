@@ -2,40 +2,14 @@
 // erasing (naming each target's size, model and serial), "no" writes nothing, "yes" writes with one
 // progress line per target (phase, percent, speed, ETA) redrawn in place.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { skipReason } from '../../helpers/requirements';
 import { useLoopDevices, useTempDir } from '../../helpers/lifecycle';
 import { fixtureIso } from '../../helpers/fixtures';
-import { FLINT_BIN } from '../../helpers/cli';
+import { runFlintOnTerminal } from '../../helpers/cli';
 import { head } from '../../helpers/read-bytes';
 
 const why = skipReason({ tools: ['losetup', 'script'], root: true });
-
-/** Runs `flint burn ARGS` inside a pseudo-terminal; types `answer` once the prompt shows. */
-function burnOnTerminal(args: string[], answer: string): Promise<{ code: number | null; output: string }> {
-  const command = [process.execPath, FLINT_BIN, 'burn', ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
-  return new Promise((resolve, reject) => {
-    const child = spawn('script', ['-qec', command, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let output = '';
-    let answered = false;
-    const onData = (d: Buffer) => {
-      output += d.toString('latin1');
-      if (!answered && output.includes('Type "yes" to continue')) {
-        answered = true;
-        child.stdin.write(answer + '\n');
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    const timer = setTimeout(() => child.pid && process.kill(child.pid, 'SIGKILL'), 60_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, output: output.replace(/\r/g, '') });
-    });
-  });
-}
 
 describe.skipIf(why)('flint burn on a terminal', () => {
   const tmp = useTempDir('flint-burn-tty-');
@@ -48,14 +22,14 @@ describe.skipIf(why)('flint burn on a terminal', () => {
 
   it('asks first: "no" leaves the stick alone, "yes" writes it with a progress line per target', async () => {
     const l = stick(8 << 20);
-    const no = await burnOnTerminal(['--iso', iso, '--target', l.device, '--allow-loop'], 'no');
+    const no = await runFlintOnTerminal(['burn', '--iso', iso, '--target', l.device, '--allow-loop'], 'no');
     expect(no.output).toContain('Everything on this drive will be erased:');
     expect(no.output).toContain(`  ${l.device}  Loop device  8.4 MB  no serial`);
     expect(no.code).toBe(1);
     expect(no.output).toContain('Error: Cancelled; nothing was written');
     expect(head(l.device, 1 << 20).every((b) => b === 0)).toBe(true);
 
-    const yes = await burnOnTerminal(['--iso', iso, '--fromram', '--target', l.device, '--allow-loop'], 'yes');
+    const yes = await runFlintOnTerminal(['burn', '--iso', iso, '--fromram', '--target', l.device, '--allow-loop'], 'yes');
     expect(yes.code, yes.output).toBe(0);
     // the progress block: the target's own line, redrawn in place (cursor up), ending in its result
     expect(yes.output).toMatch(new RegExp(`${l.device} +(writing|verifying) +\\d+%`));
@@ -71,7 +45,10 @@ describe.skipIf(why)('flint burn on a terminal', () => {
     const [a, b] = [stick(8 << 20), stick(8 << 20)];
     const fleet = tmp.join('fleet.yaml');
     writeFileSync(fleet, 'machines:\n  - name: web1\n    hostname: web1.example\n  - name: web2\n');
-    const r = await burnOnTerminal(['--iso', iso, '--fleet', fleet, '--target', a.device, '--target', b.device, '--allow-loop'], 'yes');
+    const r = await runFlintOnTerminal(
+      ['burn', '--iso', iso, '--fleet', fleet, '--target', a.device, '--target', b.device, '--allow-loop'],
+      'yes',
+    );
     expect(r.code, r.output).toBe(0);
     expect(r.output).toContain(`  ${a.device}  Loop device  8.4 MB  no serial -> web1 (row 1, web1.example)`);
     expect(r.output).toContain(`  ${b.device}  Loop device  8.4 MB  no serial -> web2 (row 2)`);

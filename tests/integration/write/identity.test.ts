@@ -4,7 +4,7 @@
 // - two same-size devices without serial or model swapped at the same device name between the
 //   prompt and the write, or between the writer's checks and its open, are told apart by the
 //   kernel's identity (diskseq, backing file): refused, and the new device is not touched.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { linkSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,40 +17,12 @@ import { inProcessWriter } from '../../../electron/core/write/writers';
 import { ERROR_CODES } from '../../../electron/contract/error-codes';
 import { WRITE_REQS, loopDrive, tempDir } from './setup';
 import { readBytes } from '../../helpers/read-bytes';
+import { runFlintOnTerminal } from '../../helpers/cli';
 
 const why = skipReason({ ...WRITE_REQS, tools: [...WRITE_REQS.tools, 'script'] });
 const FLINT = join(__dirname, '..', '..', '..', 'bin', 'flint.mjs');
 const MiB = 1024 * 1024;
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
-
-/** Runs `flint ARGS` in a pseudo-terminal (util-linux `script`); at the prompt runs `onPrompt`, then types `answer`. */
-function onTerminal(args: string[], onPrompt: () => void, answer: string): Promise<{ code: number | null; output: string }> {
-  const command = [process.execPath, FLINT, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
-  return new Promise((resolve, reject) => {
-    const child = spawn('script', ['-qec', command, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let output = '';
-    let asked = false;
-    const onData = (d: Buffer) => {
-      output += d.toString('utf8');
-      if (!asked && output.includes('Type "yes" to continue')) {
-        asked = true;
-        try {
-          onPrompt();
-        } finally {
-          child.stdin.write(answer + '\n');
-        }
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    const timer = setTimeout(() => child.pid && process.kill(child.pid, 'SIGKILL'), 60_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, output: output.replace(/\r/g, '') });
-    });
-  });
-}
 
 describe.skipIf(why)('the target is the device the user picked, and never the source', () => {
   const cleanups: (() => void)[] = [];
@@ -119,14 +91,10 @@ describe.skipIf(why)('the target is the device the user picked, and never the so
     const { iso } = await sourceIso();
     const picked = track(createLoopDevice(4 * MiB));
     let swapped: LoopDevice | undefined;
-    const r = await onTerminal(
-      ['write', '--iso', iso, '--target', picked.device, '--allow-loop'],
-      () => {
-        picked.remove();
-        swapped = track(createLoopDevice(4 * MiB, undefined, { at: picked.device }));
-      },
-      'yes',
-    );
+    const r = await runFlintOnTerminal(['write', '--iso', iso, '--target', picked.device, '--allow-loop'], 'yes', () => {
+      picked.remove();
+      swapped = track(createLoopDevice(4 * MiB, undefined, { at: picked.device }));
+    });
     expect(swapped?.device).toBe(picked.device);
     expect(r.code).toBe(1);
     expect(r.output).toMatch(/no longer the drive you picked/);

@@ -36,7 +36,7 @@ const token = (v: unknown) => typeof v === 'string' && /^[A-Za-z0-9._-]{1,64}$/.
 const path = (v: unknown) => typeof v === 'string' && v.length > 0 && v.length <= 4096 && !v.includes('\0');
 
 /** File kinds the contract knows. */
-export const FILE_KINDS: readonly FileKind[] = ['config', 'network', 'ca', 'dest-ignition'];
+export const FILE_KINDS: readonly FileKind[] = ['config', 'network', 'ca', 'dest-ignition', 'fleet'];
 const fileKind = (v: unknown) => typeof v === 'string' && (FILE_KINDS as readonly string[]).includes(v);
 
 /** Is `x` a valid FieldSettingsInput (every field text; the core checks the values)? */
@@ -75,6 +75,15 @@ export function isFlashRequest(x: unknown): x is FlashRequest {
     eject: bool,
     confirmLarge: bool,
     confirmedNames: opt(confirmedNames),
+    fleet: opt(fleetRequest),
+  });
+}
+
+/** A fleet's manifest id and one row number per target (the core checks them against the manifest). */
+function fleetRequest(v: unknown): boolean {
+  return shape(v, {
+    fileId: id,
+    rows: (r) => Array.isArray(r) && r.length <= 16 && r.every((n) => Number.isInteger(n) && n >= 1 && n <= 1_000_000),
   });
 }
 

@@ -4,7 +4,7 @@
  * and Node both load it).
  */
 import type { FlashEnding } from './error-codes';
-import type { FieldSettingsInput, ImageState, LoadedFile } from './types';
+import type { FieldSettingsInput, FleetRowRef, ImageState, LoadedFile } from './types';
 
 /** How downloads reach the network. */
 export type ProxyMode = 'environment' | 'none' | 'url';
@@ -111,6 +111,8 @@ export interface HistoryStickView {
   /** The live config this stick was to carry (a fleet gives each its own). */
   configSha256?: string | null;
   configReadBack: string | null;
+  /** The fleet row the stick was written for. */
+  fleetRow?: FleetRowRef;
 }
 
 /** One recorded flash. */

@@ -58,8 +58,35 @@ export interface ConfigReport {
   capacity?: number;
 }
 
-/** What a loaded text file is for. */
-export type FileKind = 'config' | 'network' | 'ca' | 'dest-ignition';
+/** What a loaded text file is for (`fleet`: a fleet manifest, one machine per row). */
+export type FileKind = 'config' | 'network' | 'ca' | 'dest-ignition' | 'fleet';
+
+/** One machine of a loaded fleet manifest, as the Target step shows it. */
+export interface FleetRowView {
+  /** 1-based position among the manifest's machines. */
+  row: number;
+  /** Line of the manifest the row starts on. */
+  line: number;
+  name: string;
+  hostname?: string;
+  /** Static address with prefix length (absent: DHCP). */
+  address?: string;
+}
+
+/** A checked fleet manifest: its machines and the columns (fields) any row gives. */
+export interface FleetSummary {
+  format: 'csv' | 'yaml';
+  /** Fields set on at least one row: name, hostname, ip, gateway, dns, interface, sshKeys, mac, kargs. */
+  columns: string[];
+  rows: FleetRowView[];
+}
+
+/** The fleet row a stick is written for (results and the flash record name it). */
+export interface FleetRowRef {
+  row: number;
+  name: string;
+  hostname?: string;
+}
 
 /** A small text file held by the core (config, NetworkManager keyfile, CA bundle, dest Ignition). */
 export interface LoadedFile {
@@ -76,6 +103,8 @@ export interface LoadedFile {
   source: 'dialog' | 'drop' | 'upload' | 'argv';
   /** Validation report (configs and dest Ignition configs only). */
   report?: ConfigReport;
+  /** The checked machines (fleet manifests only). */
+  fleet?: FleetSummary;
 }
 
 /** A Fedora CoreOS release offered for download. */
@@ -269,6 +298,17 @@ export interface FlashRequest {
   confirmLarge: boolean;
   /** Internal disks: the name typed to confirm each, by drive id (the core compares it with the disk's confirmName). */
   confirmedNames?: Record<string, string>;
+  /**
+   * A fleet: the manifest (kind 'fleet') and the row number (1-based) each target is written for,
+   * in the order of `targetIds`; each stick gets its row's settings on top of the common ones.
+   */
+  fleet?: FleetRequestPart;
+}
+
+/** The fleet part of a flash request: the manifest's file id and each target's row (1-based). */
+export interface FleetRequestPart {
+  fileId: string;
+  rows: number[];
 }
 
 /** Result for one stick. */
@@ -299,6 +339,8 @@ export interface TargetResult {
   ejected?: boolean;
   /** Warnings on a good stick (an eject that failed...), catalogued codes with parameters. */
   warnings?: ErrorValue[];
+  /** The fleet row the stick was written for. */
+  fleetRow?: FleetRowRef;
 }
 
 /** The end of a flash job. */

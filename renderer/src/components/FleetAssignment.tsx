@@ -11,15 +11,17 @@ import { useT } from '../i18n/use-t';
 export function FleetAssignment() {
   const t = useT();
   const fleet = useWizard((s) => s.fleet);
-  const rows = useWizard((s) => fleetRows(s));
   const start = useWizard((s) => s.fleetStart);
+  const selectedIds = useWizard((s) => s.selectedIds);
   const written = useWizard((s) => s.fleetWritten);
   const setStart = useWizard((s) => s.setFleetStart);
-  const picks = useWizard((s) => fleetAssignment(s));
-  const overflow = useWizard((s) => fleetOverflow(s));
-  const left = useWizard((s) => fleetRowsLeft(s));
   const drives = useWizard((s) => s.drives);
   if (!fleet) return null;
+  const state = { fleet, fleetStart: start, selectedIds };
+  const rows = fleetRows(state);
+  const picks = fleetAssignment(state);
+  const overflow = fleetOverflow(state);
+  const left = fleetRowsLeft(state);
   const done = new Set(written);
   return (
     <section className="card" aria-labelledby="fleet-assign-title">

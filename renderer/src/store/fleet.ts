@@ -32,10 +32,15 @@ export interface FleetPick {
   row: FleetRowView;
 }
 
-/** The manifest's rows, when one is loaded. */
-export function fleetRows(s: FleetSlice): FleetRowView[] {
-  return s.fleet?.fleet?.rows ?? [];
+const NO_ROWS: FleetRowView[] = [];
+
+/** The manifest's rows, when one is loaded (a stable empty list otherwise, for store selectors). */
+export function fleetRows(s: Pick<FleetSlice, 'fleet'>): FleetRowView[] {
+  return s.fleet?.fleet?.rows ?? NO_ROWS;
 }
+
+/** What the row assignment depends on. */
+export type FleetPickState = Pick<WizardState, 'fleet' | 'fleetStart' | 'selectedIds'>;
 
 /**
  * The rule: rows are assigned to the ticked sticks in the order they were ticked, from the
@@ -44,7 +49,7 @@ export function fleetRows(s: FleetSlice): FleetRowView[] {
  * selection keeps tick order (store/targets.ts toggleDrive appends), so the i-th selected id gets
  * the i-th row from the start; sticks beyond the last row get none (see fleetOverflow).
  */
-export function fleetAssignment(s: WizardState): FleetPick[] {
+export function fleetAssignment(s: FleetPickState): FleetPick[] {
   const rows = fleetRows(s);
   const picks: FleetPick[] = [];
   s.selectedIds.forEach((driveId, i) => {
@@ -55,12 +60,12 @@ export function fleetAssignment(s: WizardState): FleetPick[] {
 }
 
 /** How many rows are left from the starting row on. */
-export function fleetRowsLeft(s: WizardState): number {
+export function fleetRowsLeft(s: FleetPickState): number {
   return Math.max(0, fleetRows(s).length - (s.fleetStart - 1));
 }
 
 /** Ticked sticks that get no row (more sticks than rows left): writing is refused until unticked. */
-export function fleetOverflow(s: WizardState): number {
+export function fleetOverflow(s: FleetPickState): number {
   return s.fleet ? Math.max(0, s.selectedIds.length - fleetRowsLeft(s)) : 0;
 }
 

@@ -311,6 +311,7 @@ export const de: Catalogue = {
     address: 'IP-Adresse',
     dhcp: 'DHCP',
     resultRow: 'Zeile {{row}}: {{name}} ({{hostname}})',
+    flashRows: '{{name}}, Zeilen: {{rows}}',
     progressRow: '→ Zeile {{row}}, {{name}}',
   },
   blockers: {

@@ -308,6 +308,7 @@ export const en = {
     address: 'IP address',
     dhcp: 'DHCP',
     resultRow: 'Row {{row}}: {{name}} ({{hostname}})',
+    flashRows: '{{name}}, rows: {{rows}}',
     progressRow: '→ row {{row}}, {{name}}',
   },
   blockers: {

@@ -318,6 +318,7 @@ export const es: Catalogue = {
     address: 'Dirección IP',
     dhcp: 'DHCP',
     resultRow: 'Fila {{row}}: {{name}} ({{hostname}})',
+    flashRows: '{{name}}, filas: {{rows}}',
     progressRow: '→ fila {{row}}, {{name}}',
   },
   blockers: {

@@ -321,6 +321,7 @@ export const fr: Catalogue = {
     address: 'Adresse IP',
     dhcp: 'DHCP',
     resultRow: 'Ligne {{row}} : {{name}} ({{hostname}})',
+    flashRows: '{{name}}, lignes : {{rows}}',
     progressRow: '→ ligne {{row}}, {{name}}',
   },
   blockers: {

@@ -166,6 +166,8 @@ export const HISTORY_CSV_COLUMNS = [
   'config_read_back_sha256',
   'duration_s',
   'average_speed_bytes_per_s',
+  'fleet_row',
+  'fleet_machine',
 ] as const;
 
 /** One CSV field (RFC 4180: quoted when it holds a comma, quote or line break; a leading =+-@ is defused for spreadsheets). */
@@ -200,6 +202,8 @@ export function historyCsv(records: readonly HistoryRecord[]): string {
         s?.configReadBack,
         (r.durationMs / 1000).toFixed(1),
         r.averageSpeed,
+        s?.fleetRow?.row,
+        s?.fleetRow?.name,
       ];
       rows.push(cells.map(csvField).join(','));
     }

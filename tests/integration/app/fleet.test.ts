@@ -140,6 +140,18 @@ describe.skipIf(why)('app fleet flash on loop devices', () => {
       ].sort(),
     );
 
+    const csv = await call<{ text: string }>('history:export', { format: 'csv' });
+    // RFC 4180 fields: the kargs cell is quoted and holds commas
+    const cells = (l: string) => [...l.matchAll(/(?:^|,)("(?:[^"]|"")*"|[^,]*)/g)].map((m) => m[1]!);
+    const [header, ...lines] = csv.text.trim().split('\r\n').map(cells);
+    const col = (name: string) => header!.indexOf(name);
+    expect(lines.map((l) => [l[col('device')], l[col('fleet_row')], l[col('fleet_machine')]]).sort()).toEqual(
+      [
+        [a.device, '2', 'row-b'],
+        [b.device, '1', 'row-a'],
+      ].sort(),
+    );
+
     // each stick reads back its row's host name, address and karg
     for (const [l, host, address] of [
       [b, 'row-a.site.example', '10.30.0.11/24'],

@@ -5,7 +5,8 @@
  * stick the app writes for a row is the stick the CLI writes for it. Electron-free.
  */
 import { ERROR_CODES } from '../contract/error-codes';
-import type { FieldSettingsInput, FleetRequestPart, FleetSummary } from '../contract/types';
+import type { FleetRequestPart, FleetSummary } from '../contract/fleet';
+import type { FieldSettingsInput } from '../contract/types';
 import { codedError, FlintError } from '../core/errors';
 import { FIELDS, type FleetField } from '../core/fleet/fields';
 import { parseFleet, type FleetManifest, type FleetRow } from '../core/fleet/manifest';

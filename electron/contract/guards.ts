@@ -83,7 +83,7 @@ export function isFlashRequest(x: unknown): x is FlashRequest {
 function fleetRequest(v: unknown): boolean {
   return shape(v, {
     fileId: id,
-    rows: (r) => Array.isArray(r) && r.length <= 16 && r.every((n) => Number.isInteger(n) && n >= 1 && n <= 1_000_000),
+    rows: (r) => Array.isArray(r) && r.length <= 16 && r.every(rowNumber),
   });
 }
 
@@ -141,7 +141,13 @@ export function isMemoryChoices(x: unknown): x is MemoryChoices {
     fieldSettings: isFieldSettingsInput,
     verify: bool,
     targetIds: ids(16),
+    fleet: opt((v) => shape(v, { file: id, start: rowNumber, written: (w) => Array.isArray(w) && w.length <= 4096 && w.every(rowNumber) })),
   });
+}
+
+/** A 1-based row of a fleet manifest (the core bounds manifests to 4096 rows). */
+function rowNumber(v: unknown): boolean {
+  return Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 4096;
 }
 
 /** One guard per invoke channel. */

@@ -3,6 +3,7 @@
  * Everything here is JSON-serializable; nothing here imports Node or Electron so the renderer can
  * use it too.
  */
+import type { FleetRequestPart, FleetRowRef, FleetSummary } from './fleet';
 import type { FlashEnding } from './error-codes';
 
 export type { FlashEnding } from './error-codes';
@@ -60,33 +61,6 @@ export interface ConfigReport {
 
 /** What a loaded text file is for (`fleet`: a fleet manifest, one machine per row). */
 export type FileKind = 'config' | 'network' | 'ca' | 'dest-ignition' | 'fleet';
-
-/** One machine of a loaded fleet manifest, as the Target step shows it. */
-export interface FleetRowView {
-  /** 1-based position among the manifest's machines. */
-  row: number;
-  /** Line of the manifest the row starts on. */
-  line: number;
-  name: string;
-  hostname?: string;
-  /** Static address with prefix length (absent: DHCP). */
-  address?: string;
-}
-
-/** A checked fleet manifest: its machines and the columns (fields) any row gives. */
-export interface FleetSummary {
-  format: 'csv' | 'yaml';
-  /** Fields set on at least one row: name, hostname, ip, gateway, dns, interface, sshKeys, mac, kargs. */
-  columns: string[];
-  rows: FleetRowView[];
-}
-
-/** The fleet row a stick is written for (results and the flash record name it). */
-export interface FleetRowRef {
-  row: number;
-  name: string;
-  hostname?: string;
-}
 
 /** A small text file held by the core (config, NetworkManager keyfile, CA bundle, dest Ignition). */
 export interface LoadedFile {
@@ -303,12 +277,6 @@ export interface FlashRequest {
    * in the order of `targetIds`; each stick gets its row's settings on top of the common ones.
    */
   fleet?: FleetRequestPart;
-}
-
-/** The fleet part of a flash request: the manifest's file id and each target's row (1-based). */
-export interface FleetRequestPart {
-  fileId: string;
-  rows: number[];
 }
 
 /** Result for one stick. */

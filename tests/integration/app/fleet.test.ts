@@ -12,8 +12,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDefaultCore } from '../../../electron/app/core-default';
 import { dispatch } from '../../../electron/app/handlers';
+import { loadFileFromPath } from '../../../electron/app/files';
 import { Session } from '../../../electron/app/session';
-import type { DriveList, FlashFinished, HistoryEntry, ImageState, LoadedFile } from '../../../electron/contract/api';
+import { SiteState } from '../../../electron/app/site';
+import type { DriveList, FlashFinished, HistoryEntry, ImageState, LoadedFile, Restored } from '../../../electron/contract/api';
 import { liveConfigContents } from '../../e2e/boot/lib/ignition-data';
 import { buildLiveIso, type LiveIsoInfo } from '../../e2e/boot/lib/live-iso';
 import { allOf, BUILD_ISO_REQUIREMENTS } from '../../e2e/boot/lib/requirements';
@@ -199,4 +201,42 @@ describe.skipIf(why)('app fleet flash on loop devices', () => {
     // and the comparison tells rows apart: the stick of row 1 differs
     expect(head(b).equals(head(a))).toBe(false);
   }, 240_000);
+
+  it('remembers the manifest and its next batch across a restart, unless the file changed', async () => {
+    const manifest = tmp.join('remembered.csv');
+    writeFileSync(manifest, MANIFEST);
+    const stateDir = tmp.join('state');
+    const core = createDefaultCore({ cacheDir: tmp.join('cache') });
+    const start = () => new Session({ mode: 'browser', core, app: { name: 'Flint', version: '1' }, site: new SiteState({ stateDir }) });
+    const one = start();
+    const file = await loadFileFromPath(one, manifest, 'fleet', 'dialog');
+    const choices = { mode: 'usb', fromRam: false, extraKargs: '', verify: true, targetIds: [] };
+    const fieldSettings = { sshKeys: '', hostname: '', address: '', gateway: '', dns: '', timezone: '' };
+    const saved = await dispatch(one, 'memory:save', {
+      choices: { ...choices, fieldSettings, fleet: { file: file.id, start: 3, written: [1, 2] } },
+    });
+    expect(saved.ok).toBe(true);
+    one.dispose();
+
+    const two = start();
+    const back = (await dispatch(two, 'memory:restore', {})) as Answer<Restored>;
+    expect(
+      back.ok && [
+        back.value.fleet?.file.name,
+        back.value.fleet?.file.fleet?.rows.length,
+        back.value.fleet?.start,
+        back.value.fleet?.written,
+      ],
+    ).toEqual(['remembered.csv', 3, 3, [1, 2]]);
+    two.dispose();
+
+    // the same file with other rows: it comes back, its progress does not
+    writeFileSync(manifest, MANIFEST.replace('row-c', 'row-z'));
+    const three = start();
+    const changed = (await dispatch(three, 'memory:restore', {})) as Answer<Restored>;
+    expect(
+      changed.ok && [changed.value.fleet?.file.fleet?.rows[2]?.name, changed.value.fleet?.start, changed.value.fleet?.written],
+    ).toEqual(['row-z', 1, []]);
+    three.dispose();
+  });
 });

@@ -13,13 +13,15 @@ import { tr } from '../../../renderer/src/i18n';
 import { errorDetails } from '../../../renderer/src/messages';
 import { connectWizard, createWizardStore } from '../../../renderer/src/store';
 import { flashBlockers } from '../../../renderer/src/store/flash';
+import { memoryChoices } from '../../../renderer/src/store/site';
 import { fleetAssignment, fleetOverflow, fleetRowsLeft } from '../../../renderer/src/store/fleet';
 import { drive, FakeCore, goodConfig, image, until } from './fake-core';
 
 const CSV = 'name,hostname,ip,gateway\nm1,m1.site,10.0.0.1/24,10.0.0.254\nm2,m2.site,,\nm3,,10.0.0.3/24,10.0.0.254\n';
 
-function setup() {
+function setup(prepare?: (core: FakeCore) => void) {
   const core = new FakeCore();
+  prepare?.(core);
   core.drives = [drive('sdb'), drive('sdc'), drive('sdd')];
   let seq = 0;
   core.handle('file:load-bytes', (r) => {
@@ -142,5 +144,33 @@ describe('fleet slice', () => {
     s().resetFlash();
     expect(picked(s)).toEqual([['sdc', 'm3']]);
     expect(fleetOverflow(s())).toBe(1);
+  });
+
+  it('comes back from the memory with its next batch, and is remembered with it', async () => {
+    const file: LoadedFile = {
+      id: 'm1',
+      kind: 'fleet',
+      name: 'fleet.csv',
+      size: CSV.length,
+      text: CSV,
+      source: 'dialog',
+      fleet: checkFleetText('fleet.csv', CSV),
+    };
+    const { s } = setup((core) =>
+      core.handle('memory:restore', () => ({
+        mode: 'usb',
+        fromRam: false,
+        extraKargs: '',
+        verify: true,
+        targets: [],
+        fleet: { file, start: 3, written: [1, 2] },
+        recentConfigs: [],
+        recentImages: [],
+        missing: [],
+      })),
+    );
+    await until(() => s().memoryRestored);
+    expect([s().fleet?.name, s().fleetStart, s().fleetWritten]).toEqual(['fleet.csv', 3, [1, 2]]);
+    expect(memoryChoices(s()).fleet).toEqual({ file: 'm1', start: 3, written: [1, 2] });
   });
 });

@@ -115,7 +115,7 @@ export async function flashRequestFromFlags(flags: FlashFlags): Promise<FlashReq
  * Adds a flash to the record `flint history` and the app show. A record that cannot be written
  * (a read-only home) is a warning: the sticks are written either way.
  */
-async function record(report: FlashReport, by: 'burn' | 'write'): Promise<void> {
+export async function record(report: FlashReport, by: 'burn' | 'write' | 'refresh'): Promise<void> {
   try {
     await appendHistory(userStateDir(), historyRecord(report, by));
   } catch (err) {

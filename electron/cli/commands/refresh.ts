@@ -20,6 +20,7 @@ import {
 import type { FlashEvent } from '../../core/flash/types';
 import { testHook } from '../../core/write/engine/hooks';
 import { defaultWriter } from '../../core/write/writers';
+import { record } from '../flash-command';
 import { confirmErase, endingText, printStickReport, progressRenderer } from '../flash-output';
 import { printWarnings } from '../messages';
 import { PROXY_HELP, proxyFlag } from '../network';
@@ -139,7 +140,12 @@ async function run(flags: RefreshFlags): Promise<RefreshReport> {
     }
     const updates = prepared.flashes.flatMap((f) => f.targets);
     if (updates.length > 0) await confirmErase({ targets: updates }, flags.yes === true);
-    return await runRefresh(prepared, { signal: ac.signal, onEvent: emit, writer: defaultWriter({ textPrompt: true }) });
+    return await runRefresh(prepared, {
+      signal: ac.signal,
+      onEvent: emit,
+      writer: defaultWriter({ textPrompt: true }),
+      onFlashReport: (report) => record(report, 'refresh'),
+    });
   } finally {
     renderer?.stop();
     process.off('SIGINT', onSignal);

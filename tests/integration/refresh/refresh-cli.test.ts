@@ -10,6 +10,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { prepareRefresh, type RefreshReport } from '../../../electron/core/flash/refresh';
+import { readHistory } from '../../../electron/core/history/record';
 import { runFlint } from '../../helpers/cli';
 import { buildLiveIso, type LiveIsoInfo } from '../../e2e/boot/lib/live-iso';
 import { allOf, BUILD_ISO_REQUIREMENTS } from '../../e2e/boot/lib/requirements';
@@ -68,7 +69,7 @@ describe.skipIf(why)('flint refresh on loop devices', () => {
     '--cache-dir',
     join(dir, 'cache'),
   ];
-  const refresh = (args: string[]) => runFlint(['refresh', ...args, ...source()]);
+  const refresh = (args: string[], env?: NodeJS.ProcessEnv) => runFlint(['refresh', ...args, ...source()], { env });
   const bytesOf = (l: LoopDevice) => sha(readBytes(l.device, 0, STICK));
 
   it('refuses a stick that holds no live image, and one whose release names no stream; nothing is written', async () => {
@@ -131,9 +132,15 @@ describe.skipIf(why)('flint refresh on loop devices', () => {
     expect(unconfirmed.stderr).toMatch(/Refusing to erase \/dev\/loop\d+ without confirmation/);
     expect(unconfirmed.stderr).not.toContain(`erase ${current.device}`);
 
-    const r = await refresh([...targets, '--yes', '--json']);
+    const state = join(dir, 'state-several');
+    const r = await refresh([...targets, '--yes', '--json'], { XDG_STATE_HOME: state });
     expect(r.code, r.stderr).toBe(0);
     const report = JSON.parse(r.stdout.toString()) as RefreshReport;
+    // the refresh is in the flash record: one flash (release B), the one stick it wrote
+    const recorded = await readHistory(join(state, 'flint'));
+    expect(recorded.map((h) => [h.by, h.image.release, h.ok, h.sticks.map((x) => [x.device, x.ending])])).toEqual([
+      ['refresh', RELEASE_B, true, [[old.device, 'verified']]],
+    ]);
     expect(report.targets.map((t) => [t.target.device, t.ending, t.from, t.to, t.configKept])).toEqual([
       [old.device, 'refreshed', RELEASE_A, RELEASE_B, true],
       [current.device, 'current', RELEASE_B, RELEASE_B, null],

@@ -166,6 +166,7 @@ export async function startRefresh(s: Session, req: InvokeRequest<'sticks:refres
               stream,
               arch,
               release: img.release,
+              ...(img.stamp ? { stamp: img.stamp } : {}),
             };
           },
         },

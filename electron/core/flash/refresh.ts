@@ -308,6 +308,8 @@ async function prepareGroup(
           ...(image.sha256 ? { sha256: image.sha256 } : {}),
           ...(image.stream ? { stream: image.stream } : {}),
           ...(image.release ? { release: image.release } : {}),
+          // the verdict holds only for the bytes it was reached on: a file changed since is refused (source.ts)
+          ...(image.stamp ? { stamp: image.stamp } : {}),
         },
       },
       customization: {},

@@ -5,12 +5,13 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, copyFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { prepareRefresh, type RefreshReport } from '../../../electron/core/flash/refresh';
 import { readHistory } from '../../../electron/core/history/record';
+import { fileStamp } from '../../../electron/core/stream/cache';
 import { runFlint } from '../../helpers/cli';
 import { buildLiveIso, type LiveIsoInfo } from '../../e2e/boot/lib/live-iso';
 import { allOf, BUILD_ISO_REQUIREMENTS } from '../../e2e/boot/lib/requirements';
@@ -175,6 +176,37 @@ describe.skipIf(why)('flint refresh on loop devices', () => {
         allowLoop: true,
       }),
     ).rejects.toMatchObject({ code: 'WRITE_TARGET_CHANGED' });
+    expect(bytesOf(l)).toBe(before);
+  }, 60_000);
+
+  it('an image that changed after it was verified is refused before anything is written', async () => {
+    const l = await burned(RELEASE_A);
+    const before = bytesOf(l);
+    const copy = join(dir, 'verified-b.iso');
+    copyFileSync(iso[RELEASE_B].iso, copy);
+    const stamp = (await fileStamp(copy))!;
+    await expect(
+      prepareRefresh(
+        { targets: [{ device: l.device, seen: { device: l.device, size: STICK, serial: '', model: '' } }], allowLoop: true },
+        {
+          latest: async () => RELEASE_B,
+          image: async (stream) => {
+            // the verified file is rewritten in place between its check and the flash
+            appendFileSync(copy, Buffer.alloc(2048));
+            return {
+              path: copy,
+              size: statSync(copy).size,
+              sha256: null,
+              signature: 'verified',
+              cached: true,
+              stream,
+              release: RELEASE_B,
+              stamp,
+            };
+          },
+        },
+      ),
+    ).rejects.toMatchObject({ code: 'IMAGE_CHANGED' });
     expect(bytesOf(l)).toBe(before);
   }, 60_000);
 });

@@ -22,6 +22,8 @@ export function ConfigStep() {
   const clearConfig = useWizard((s) => s.clearConfig);
   const setNoConfig = useWizard((s) => s.setNoConfig);
   const fieldsOnly = useWizard((s) => hasFieldSettings(s.fieldSettings));
+  // a manifest gives sticks their rows; network boot per machine is `flint pxe export --fleet` (docs/fleets.md)
+  const usb = useWizard((s) => s.mode === 'usb');
   return (
     <>
       <DropZone
@@ -72,7 +74,7 @@ export function ConfigStep() {
         </div>
       )}
       <FieldSettingsForm />
-      <FleetManifest />
+      {usb && <FleetManifest />}
     </>
   );
 }

@@ -65,5 +65,6 @@ export async function obtainImage(
     stream: release.stream,
     release: release.release,
     arch: release.arch,
+    ...(dl.stamp ? { stamp: dl.stamp } : {}),
   };
 }

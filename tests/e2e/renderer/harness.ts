@@ -32,6 +32,11 @@ export const CHROMIUM_ARGS = [
   '--no-first-run',
   '--disable-dev-shm-usage',
 ];
+/** Text naming exactly this device: /dev/loop1 and not /dev/loop12 (other tests' loop devices may be listed too). */
+export function deviceText(device: string): RegExp {
+  return new RegExp(`${device.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?!\\d)`);
+}
+
 /** The fixture ISO the mirror serves (a real FCOS build's layout, tiny). */
 export const MIRROR_ISO_FIXTURE = 'embed-areas-2023-07.x86_64';
 

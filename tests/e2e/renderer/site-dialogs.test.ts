@@ -18,7 +18,7 @@ import { fixtureIso } from '../../helpers/fixtures';
 import { createLoopDevice, type LoopDevice } from '../../helpers/loop';
 import { skipReason } from '../../helpers/requirements';
 import { axeViolations, clippedText, type Clipped, type Violation } from './a11y-checks';
-import { CHROMIUM, launchChromium, MIRROR_ISO_FIXTURE, startStack, type Browser, type Stack } from './harness';
+import { CHROMIUM, deviceText, launchChromium, MIRROR_ISO_FIXTURE, startStack, type Browser, type Stack } from './harness';
 
 const why = skipReason({ tools: ['losetup'], files: [CHROMIUM], root: true });
 
@@ -94,13 +94,16 @@ describe.skipIf(why)('the site dialogs in Chromium', () => {
         await close(page, w('settings.title'));
 
         const history = await open(page, w('topbar.history'), w('history.title'));
-        await history.locator('tbody tr', { hasText: loop!.device }).first().waitFor();
+        await history
+          .locator('tbody tr', { hasText: deviceText(loop!.device) })
+          .first()
+          .waitFor();
         await check('history with a flash');
         await close(page, w('history.title'));
 
         const inspect = await open(page, w('topbar.inspect'), w('inspect.title'));
         const select = inspect.locator('select[name="inspectDrive"]');
-        const option = select.locator('option', { hasText: loop!.device });
+        const option = select.locator('option', { hasText: deviceText(loop!.device) });
         await option.waitFor({ state: 'attached', timeout: 15_000 });
         await select.selectOption((await option.getAttribute('value'))!);
         const view = inspect.getByLabel(w('inspect.contents'));

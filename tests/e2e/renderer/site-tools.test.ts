@@ -13,7 +13,7 @@ import { runFlintText } from '../../helpers/cli';
 import { fixtureIso } from '../../helpers/fixtures';
 import { createLoopDevice, type LoopDevice } from '../../helpers/loop';
 import { skipReason } from '../../helpers/requirements';
-import { CHROMIUM, dropFile, launchChromium, MIRROR_ISO_FIXTURE, startStack, type Browser, type Stack } from './harness';
+import { CHROMIUM, deviceText, dropFile, launchChromium, MIRROR_ISO_FIXTURE, startStack, type Browser, type Stack } from './harness';
 
 const why = skipReason({ tools: ['losetup'], files: [CHROMIUM], root: true });
 
@@ -247,8 +247,8 @@ describe.skipIf(why)('site tools and rough edges in Chromium', () => {
     await page.getByRole('button', { name: 'Inspect a stick' }).click();
     const inspect = page.getByRole('dialog', { name: 'What is on this stick?' });
     const select = inspect.locator('select[name="inspectDrive"]');
-    await select.locator('option', { hasText: loops[0].device }).waitFor({ state: 'attached', timeout: 15_000 });
-    const value = await select.locator('option', { hasText: loops[0].device }).getAttribute('value');
+    await select.locator('option', { hasText: deviceText(loops[0].device) }).waitFor({ state: 'attached', timeout: 15_000 });
+    const value = await select.locator('option', { hasText: deviceText(loops[0].device) }).getAttribute('value');
     await select.selectOption(value!);
     const view = inspect.getByLabel('Stick contents');
     await view.waitFor({ timeout: 30_000 });

@@ -43,6 +43,7 @@ export async function verifyAll(
   targets: VerifyTarget[],
   signal: AbortSignal,
   emit: (e: WriteEvent) => void,
+  measuredSourceSha256?: string,
 ): Promise<VerifyOutcome> {
   const total = plan.imageSize;
   const failed = new Map<string, FlintError>();
@@ -50,7 +51,7 @@ export async function verifyAll(
   for (const t of targets) {
     try {
       const io = await t.open();
-      open.set(t.device, { io, block: io.buffer(BLOCK_SIZE), meter: new SpeedMeter(), last: 0 });
+      open.set(t.device, { io, blocks: [io.buffer(BLOCK_SIZE), io.buffer(BLOCK_SIZE)], meter: new SpeedMeter(), last: 0 });
     } catch (err) {
       failed.set(t.device, err as FlintError);
     }
@@ -59,38 +60,53 @@ export async function verifyAll(
   const plans = [...new Set(targets.map(planOf))];
   const hashes = new Map(plans.map((p) => [p, createHash('sha256')]));
   const only = plans.length === 1 ? plans[0]! : null;
-  // with one empty plan the pristine bytes are the expected ones: one hash serves both
-  const pristine = only && only.writes.length === 0 ? undefined : createHash('sha256');
-  const expected = Buffer.allocUnsafeSlow(BLOCK_SIZE);
+  // with one empty plan the pristine bytes are the expected ones: one hash serves both; the write
+  // pass may have measured them already (measuredSourceSha256)
+  const pristine = measuredSourceSha256 !== undefined || (only && only.writes.length === 0) ? undefined : createHash('sha256');
+  // two sets of buffers: block k+1 is read (devices and source) while block k is hashed and compared
+  const expected = [Buffer.allocUnsafeSlow(BLOCK_SIZE), Buffer.allocUnsafeSlow(BLOCK_SIZE)];
   // several plans: `expected` holds the pristine block, each plan is laid over a copy in `scratch`
   const scratch = only ? null : Buffer.allocUnsafeSlow(BLOCK_SIZE);
   const live = () => targets.filter((t) => open.has(t.device) && !failed.has(t.device));
   const src = await PlannedSource.open(image, only ?? { imageSize: total, writes: [] });
+  /** Starts reading block `pos` into buffer set `k`: the source (fed to `pristine` in order) and every live device. */
+  const readBlock = (pos: number, k: number) => {
+    const len = Math.min(BLOCK_SIZE, total - pos);
+    const reads = live().map((t) => {
+      const o = open.get(t.device)!;
+      return o.io.read(o.blocks[k], 0, alignUp(len, o.io.sectorSize), pos).then(
+        () => ({ t, o, k }),
+        (err) => {
+          failed.set(t.device, err as FlintError);
+          return null;
+        },
+      );
+    });
+    const source = src.readInto(expected[k], pos, len, pristine);
+    source.catch(() => undefined); // awaited in turn; this only keeps an early failure from going unhandled
+    return { pos, len, k, source, reads: Promise.all(reads) };
+  };
+  let next: ReturnType<typeof readBlock> | null = null;
   try {
-    for (let pos = 0; pos < total && live().length > 0 && !signal.aborted; pos += BLOCK_SIZE) {
-      const len = Math.min(BLOCK_SIZE, total - pos);
-      const reads = live().map((t) => {
-        const o = open.get(t.device)!;
-        return o.io.read(o.block, 0, alignUp(len, o.io.sectorSize), pos).then(
-          () => ({ t, o }),
-          (err) => {
-            failed.set(t.device, err as FlintError);
-            return null;
-          },
-        );
-      });
-      await src.readInto(expected, pos, len, pristine);
-      const settled = await Promise.all(reads);
+    if (total > 0 && live().length > 0) next = readBlock(0, 0);
+    while (next && !signal.aborted) {
+      const cur = next;
+      next = null;
+      // the device reads settle (they never reject) before a source error ends the pass
+      const settled = await cur.reads;
+      await cur.source;
+      const { pos, len, k } = cur;
+      if (pos + len < total && live().length > 0 && !signal.aborted) next = readBlock(pos + len, 1 - k);
       for (const p of plans) {
-        let want = expected.subarray(0, len);
+        let want = expected[k].subarray(0, len);
         if (scratch && p.writes.some((w) => w.offset < pos + len && w.offset + w.bytes.length > pos)) {
-          expected.copy(scratch, 0, 0, len);
+          expected[k].copy(scratch, 0, 0, len);
           want = scratch.subarray(0, len);
           applyPlanToChunk(p, want, pos);
         }
         hashes.get(p)!.update(want);
         compareBlock(
-          settled.filter((r) => r !== null && planOf(r.t) === p),
+          settled.filter((r) => r !== null && planOf(r.t) === p && !failed.has(r.t.device)),
           want,
           pos,
           total,
@@ -98,8 +114,11 @@ export async function verifyAll(
           emit,
         );
       }
+      if (live().length === 0) break;
     }
   } finally {
+    // a read started ahead must end before its descriptor is closed
+    if (next) await Promise.allSettled([next.source, next.reads]);
     await src.close();
     for (const o of open.values()) o.io.close();
   }
@@ -117,20 +136,21 @@ export async function verifyAll(
   }
   const digests = new Map(plans.map((p) => [p, hashes.get(p)!.digest('hex')]));
   const sha256 = new Map(targets.map((t) => [t.device, digests.get(planOf(t))!]));
-  return { sha256, sourceSha256: pristine?.digest('hex') ?? digests.get(plans[0]!)!, failed };
+  return { sha256, sourceSha256: measuredSourceSha256 ?? pristine?.digest('hex') ?? digests.get(plans[0]!)!, failed };
 }
 
 /** An open device during the read-back. */
 interface OpenDevice {
   io: DeviceIo;
-  block: Buffer;
+  /** Two read buffers, used in turn. */
+  blocks: [Buffer, Buffer];
   meter: SpeedMeter;
   last: number;
 }
 
 /** Compares the blocks read from devices with `want`; a difference fails that device with its offset. */
 function compareBlock(
-  reads: ({ t: VerifyTarget; o: OpenDevice } | null)[],
+  reads: ({ t: VerifyTarget; o: OpenDevice; k: number } | null)[],
   want: Buffer,
   pos: number,
   total: number,
@@ -140,7 +160,7 @@ function compareBlock(
   const len = want.length;
   for (const r of reads) {
     if (!r) continue;
-    const got = r.o.block.subarray(0, len);
+    const got = r.o.blocks[r.k].subarray(0, len);
     if (!got.equals(want)) {
       let i = 0;
       while (got[i] === want[i]) i++;

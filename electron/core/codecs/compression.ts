@@ -50,7 +50,7 @@ export function isZstd(buf: Uint8Array, at: number): boolean {
  * most, and an input this small can never outgrow an embed area because of it: even incompressible
  * bytes stay below 64 KiB plus xz's framing, a quarter of the smallest Ignition embed area
  * (262144 bytes). Readers accept any preset: coreos-installer decodes any valid xz stream in the
- * area (docs/live-iso-format.md §4.2, §4.7), and the kernel's XZ Embedded needs only the CRC32
+ * area (docs/live-iso-format.md §5.1, §5.3), and the kernel's XZ Embedded needs only the CRC32
  * check and a dictionary no larger than preset 6's (preset 0's is 256 KiB).
  */
 export const XZ_FAST_PRESET_MAX_BYTES = 64 * 1024;

@@ -43,7 +43,7 @@ export async function verifyAll(
   targets: VerifyTarget[],
   signal: AbortSignal,
   emit: (e: WriteEvent) => void,
-  measuredSourceSha256?: string,
+  measuredSourceSha256?: string | null,
 ): Promise<VerifyOutcome> {
   const total = plan.imageSize;
   const failed = new Map<string, FlintError>();
@@ -61,7 +61,8 @@ export async function verifyAll(
   const hashes = new Map(plans.map((p) => [p, createHash('sha256')]));
   const only = plans.length === 1 ? plans[0]! : null;
   // with one empty plan the pristine bytes are the expected ones: one hash serves both; the write
-  // pass may have measured them already (measuredSourceSha256)
+  // pass may have measured them already (measuredSourceSha256), or they are not wanted (null: then
+  // sourceSha256 holds the first plan's digest and means nothing)
   const pristine = measuredSourceSha256 !== undefined || (only && only.writes.length === 0) ? undefined : createHash('sha256');
   // two sets of buffers: block k+1 is read (devices and source) while block k is hashed and compared
   const expected = [Buffer.allocUnsafeSlow(BLOCK_SIZE), Buffer.allocUnsafeSlow(BLOCK_SIZE)];

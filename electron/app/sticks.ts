@@ -13,6 +13,7 @@ import type { Drive } from '../core/drives/types';
 import { codedError, toErrorValue } from '../core/errors';
 import { prepareRefresh, readSticks, refreshStatus, runRefresh, streamOf, type RefreshTargetResult } from '../core/flash/refresh';
 import { prepareRestore, runRestore } from '../core/flash/restore';
+import { historyRecord } from '../core/history/record';
 import type { FlashImage } from '../core/flash/types';
 import { contractPhase } from './images';
 import type { Session } from './session';
@@ -165,6 +166,7 @@ export async function startRefresh(s: Session, req: InvokeRequest<'sticks:refres
               stream,
               arch,
               release: img.release,
+              ...(img.stamp ? { stamp: img.stamp } : {}),
             };
           },
         },
@@ -175,6 +177,8 @@ export async function startRefresh(s: Session, req: InvokeRequest<'sticks:refres
         onEvent: (e) => {
           if (e.type === 'progress') progress(e.phase, e.bytes, e.total, e.device);
         },
+        // a refresh is a flash: the History dialog and `flint history` list it too (a failure to record is no failed refresh)
+        onFlashReport: (r) => s.site.record(historyRecord(r, 'refresh')).catch(() => {}),
       });
       cancelled = report.cancelled;
       for (const r of report.targets) {

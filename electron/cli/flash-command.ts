@@ -16,7 +16,7 @@ import type { FlashEvent, FlashRequest, FlashReport, FlashSource } from '../core
 import { testHook } from '../core/write/engine/hooks';
 import { defaultWriter } from '../core/write/writers';
 import { addCustomizeOptions, readCustomization } from './customize-options';
-import { confirmErase, planLines, progressRenderer, summaryLines } from './flash-output';
+import { cancelOnSignals, confirmErase, planLines, progressRenderer, summaryLines } from './flash-output';
 import { cliMessage, printWarnings } from './messages';
 import { PROXY_HELP, proxyFlag } from './network';
 
@@ -115,7 +115,7 @@ export async function flashRequestFromFlags(flags: FlashFlags): Promise<FlashReq
  * Adds a flash to the record `flint history` and the app show. A record that cannot be written
  * (a read-only home) is a warning: the sticks are written either way.
  */
-async function record(report: FlashReport, by: 'burn' | 'write'): Promise<void> {
+export async function record(report: FlashReport, by: 'burn' | 'write' | 'refresh'): Promise<void> {
   try {
     await appendHistory(userStateDir(), historyRecord(report, by));
   } catch (err) {
@@ -135,14 +135,11 @@ async function runCommand(flags: FlashFlags, by: 'burn' | 'write'): Promise<Flas
     if (events) process.stderr.write(JSON.stringify(e) + '\n');
     renderer?.onEvent(e);
   };
-  const ac = new AbortController();
-  const onSignal = () => ac.abort();
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const cancel = cancelOnSignals();
   try {
     const req = await flashRequestFromFlags(flags);
     const prepared = await prepareFlash(req, {
-      signal: ac.signal,
+      signal: cancel.signal,
       onProgress: (p) => emit({ type: 'progress', phase: p.phase, bytes: p.bytes, total: p.total, speed: p.speed, eta: p.eta }),
     });
     for (const t of prepared.targets) if (t.fleetRow) labels.set(t.drive.device, t.fleetRow.name);
@@ -155,13 +152,12 @@ async function runCommand(flags: FlashFlags, by: 'burn' | 'write'): Promise<Flas
       );
     }
     await confirmErase(prepared, flags.yes === true);
-    const report = await runFlash(prepared, { signal: ac.signal, onEvent: emit, writer: defaultWriter({ textPrompt: true }) });
+    const report = await runFlash(prepared, { signal: cancel.signal, onEvent: emit, writer: defaultWriter({ textPrompt: true }) });
     await record(report, by);
     return report;
   } finally {
     renderer?.stop();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    cancel.release();
   }
 }
 

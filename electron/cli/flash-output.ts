@@ -234,3 +234,22 @@ export async function printStickReport<T extends { ok: boolean; ending: string; 
     causes,
   );
 }
+
+/**
+ * A signal that Ctrl-C (SIGINT) and SIGTERM abort while a job erases sticks: the flash job stops
+ * between blocks and reports each stick's state (untouched, wiped, written) instead of the
+ * process dying mid-write. `release` removes the handlers once the job is over.
+ */
+export function cancelOnSignals(): { signal: AbortSignal; release(): void } {
+  const ac = new AbortController();
+  const onSignal = () => ac.abort();
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    signal: ac.signal,
+    release() {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
+}

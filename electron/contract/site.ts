@@ -116,7 +116,7 @@ export interface HistoryStickView {
 /** One recorded flash. */
 export interface HistoryEntry {
   time: string;
-  by: 'app' | 'burn' | 'write';
+  by: 'app' | 'burn' | 'write' | 'refresh';
   ok: boolean;
   cancelled: boolean;
   image: { name: string; sha256: string | null; signature: string; release?: string; stream?: string };

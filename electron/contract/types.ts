@@ -289,7 +289,7 @@ export interface TargetResult {
   wiped?: boolean;
   /** Read back past the cache and matched. */
   verified?: boolean;
-  /** SHA-256 of the bytes written, when verified. */
+  /** SHA-256 of the bytes written, when verified and every stick of the job got the same bytes (a fleet's sticks differ by their config: configSha256). */
   sha256?: string;
   /** SHA-256 of the Ignition config read back from the stick. */
   configSha256?: string;

@@ -1,6 +1,6 @@
 /**
  * `flint history [--json | --csv]`: the record of every flash made on this machine by this user
- * (the app, `flint burn`, `flint write`; electron/core/history), read from the state folder
+ * (the app, `flint burn`, `flint write`, `flint refresh`; electron/core/history), read from the state folder
  * (electron/core/user-dirs.ts). Text: one line per stick; --json: the records; --csv: one row per
  * stick, the app's export.
  */

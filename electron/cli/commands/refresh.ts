@@ -20,7 +20,8 @@ import {
 import type { FlashEvent } from '../../core/flash/types';
 import { testHook } from '../../core/write/engine/hooks';
 import { defaultWriter } from '../../core/write/writers';
-import { confirmErase, endingText, printStickReport, progressRenderer } from '../flash-output';
+import { record } from '../flash-command';
+import { cancelOnSignals, confirmErase, endingText, printStickReport, progressRenderer } from '../flash-output';
 import { printWarnings } from '../messages';
 import { PROXY_HELP, proxyFlag } from '../network';
 
@@ -106,10 +107,7 @@ async function run(flags: RefreshFlags): Promise<RefreshReport> {
     if (events) process.stderr.write(JSON.stringify(e) + '\n');
     renderer?.onEvent(e);
   };
-  const ac = new AbortController();
-  const onSignal = () => ac.abort();
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const cancel = cancelOnSignals();
   try {
     if (!flags.target?.length) throw codedError(ERROR_CODES.FLASH_NO_TARGET, {}, 'No target device given');
     const prepared: PreparedRefresh = await prepareRefresh(
@@ -125,7 +123,7 @@ async function run(flags: RefreshFlags): Promise<RefreshReport> {
         eject: flags.eject ?? false,
       },
       {
-        signal: ac.signal,
+        signal: cancel.signal,
         onProgress: (p) => emit({ type: 'progress', phase: p.phase, bytes: p.bytes, total: p.total, speed: p.speed, eta: p.eta }),
       },
     );
@@ -139,11 +137,15 @@ async function run(flags: RefreshFlags): Promise<RefreshReport> {
     }
     const updates = prepared.flashes.flatMap((f) => f.targets);
     if (updates.length > 0) await confirmErase({ targets: updates }, flags.yes === true);
-    return await runRefresh(prepared, { signal: ac.signal, onEvent: emit, writer: defaultWriter({ textPrompt: true }) });
+    return await runRefresh(prepared, {
+      signal: cancel.signal,
+      onEvent: emit,
+      writer: defaultWriter({ textPrompt: true }),
+      onFlashReport: (report) => record(report, 'refresh'),
+    });
   } finally {
     renderer?.stop();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    cancel.release();
   }
 }
 

@@ -10,7 +10,7 @@ import { formatBytes } from '../../core/drives/format';
 import { prepareRestore, runRestore, type PreparedRestore, type RestoreReport, type RestoreTargetResult } from '../../core/flash/restore';
 import { DEFAULT_LABEL } from '../../core/write/restore/plan';
 import { defaultWriter } from '../../core/write/writers';
-import { confirmErase, phaseName, printStickReport } from '../flash-output';
+import { cancelOnSignals, confirmErase, phaseName, printStickReport } from '../flash-output';
 import { cliMessage, cliWarning } from '../messages';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
@@ -49,10 +49,7 @@ export function restoreResultLine(r: RestoreTargetResult): string {
 async function run(flags: RestoreFlags): Promise<RestoreReport> {
   const json = flags.json === true;
   const tty = !json && Boolean(process.stderr.isTTY);
-  const ac = new AbortController();
-  const onSignal = () => ac.abort();
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const cancel = cancelOnSignals();
   try {
     if (!flags.target?.length) throw codedError(ERROR_CODES.FLASH_NO_TARGET, {}, 'No target device given');
     const prepared = await prepareRestore({
@@ -66,15 +63,14 @@ async function run(flags: RestoreFlags): Promise<RestoreReport> {
     }
     await confirmErase(prepared, flags.yes === true);
     return await runRestore(prepared, {
-      signal: ac.signal,
+      signal: cancel.signal,
       writer: defaultWriter({ textPrompt: true }),
       onEvent: (e) => {
         if (tty && e.type === 'progress' && e.device) process.stderr.write(`${e.device}: ${phaseName(e.phase)}\n`);
       },
     });
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    cancel.release();
   }
 }
 

@@ -28,6 +28,7 @@ import type {
   FlashCustomization,
   FlashEvent,
   FlashImage,
+  FlashReport,
   FlashTargetResult,
   FlashTargetSpec,
   PreparedFlash,
@@ -126,6 +127,8 @@ export interface RefreshHooks {
   /** Lists the drives (default: this machine's, with `imagePath`'s disk protected). */
   listDrives?: (imagePath: string) => Promise<Drive[]>;
   writer?: WriterLauncher;
+  /** Called with each flash's own report (one per release written), so the front end can add it to the flash record. */
+  onFlashReport?: (report: FlashReport) => Promise<void>;
   /** The newest release of a stream (default: its metadata from the request's base URL). */
   latest?: (stream: string, arch: string) => Promise<string>;
   /** Gets that release's verified image (default: obtainImage with the request's source options). */
@@ -305,6 +308,8 @@ async function prepareGroup(
           ...(image.sha256 ? { sha256: image.sha256 } : {}),
           ...(image.stream ? { stream: image.stream } : {}),
           ...(image.release ? { release: image.release } : {}),
+          // the verdict holds only for the bytes it was reached on: a file changed since is refused (source.ts)
+          ...(image.stamp ? { stamp: image.stamp } : {}),
         },
       },
       customization: {},
@@ -332,6 +337,7 @@ export async function runRefresh(prepared: PreparedRefresh, hooks: RefreshHooks 
   let cancelled = false;
   for (const flash of prepared.flashes) {
     const report = await runFlash(flash, { signal: hooks.signal, onEvent: hooks.onEvent, writer: hooks.writer });
+    await hooks.onFlashReport?.(report);
     images.push(report.image);
     cancelled ||= report.cancelled;
     for (const r of report.targets) written.set(r.target.device, r);

@@ -68,5 +68,6 @@ export async function obtainImage(
     stream: release.stream,
     release: release.release,
     arch: release.arch,
+    ...(dl.stamp ? { stamp: dl.stamp } : {}),
   };
 }

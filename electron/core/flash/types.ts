@@ -112,6 +112,8 @@ export interface FlashImage {
   stream?: string;
   release?: string;
   arch?: string;
+  /** The file's stamp when `sha256` and `signature` were checked (stream/cache-trust.ts): a later user re-checks it. */
+  stamp?: FileStamp;
 }
 
 /** What a customization makes of the image (one per distinct customization of the job). */

@@ -1,7 +1,7 @@
 /**
  * The record of every flash: one JSON line per flash in a per-user file (history.jsonl in the
  * state folder, electron/core/user-dirs.ts), written by whoever ran the flash job (the app,
- * `flint burn`, `flint write`) from its report. A site can show which stick (model, serial, size)
+ * `flint burn`, `flint write`, a refresh in either) from its report. A site can show which stick (model, serial, size)
  * got which image and config (SHA-256 of each) and how it ended. JSON Lines (https://jsonlines.org)
  * so an append never rewrites earlier records and a torn last line loses only itself.
  */
@@ -42,7 +42,7 @@ export interface HistoryRecord {
   time: string;
   startedAt: string;
   /** Which front end ran it. */
-  by: 'app' | 'burn' | 'write';
+  by: 'app' | 'burn' | 'write' | 'refresh';
   ok: boolean;
   cancelled: boolean;
   image: { name: string; sha256: string | null; signature: string; release?: string; stream?: string; arch?: string };

@@ -48,7 +48,9 @@ export interface TargetResult {
   /**
    * SHA-256 of the bytes written (source + plan), computed while reading the stick back; present
    * when verified (every byte on the stick matched, so it is also the SHA-256 of the stick's first
-   * bytesWritten bytes). Not computed with verify off, to keep writing at device speed.
+   * bytesWritten bytes). Not computed with verify off, to keep writing at device speed, nor when
+   * the job's sticks each got their own config (a fleet: one SHA-256 pass per stick would bound
+   * how many sticks one machine writes at once; see verifyAll).
    */
   sha256?: string;
   /** Whether the device was read back past the page cache and matched. */

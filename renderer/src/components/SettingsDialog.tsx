@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import type { Settings } from '../../../electron/contract/api';
 import { useT } from '../i18n/use-t';
 import { useWizard } from '../store';
@@ -39,22 +39,18 @@ export function SettingsDialog() {
             void save(draft);
           }}
         >
-          <label className="field">
-            <span>
-              {t('settings.mirror')}
-              {fixedNote('baseUrl')}
-            </span>
-            <input
-              type="url"
-              name="baseUrl"
-              value={draft.baseUrl}
-              placeholder={view.defaults.baseUrl}
-              disabled={fixed.has('baseUrl')}
-              aria-invalid={field === 'baseUrl' || undefined}
-              onChange={(e) => edit({ baseUrl: e.currentTarget.value })}
-            />
-            <small className="muted">{t('settings.mirrorHint')}</small>
-          </label>
+          <TextSetting
+            name="baseUrl"
+            type="url"
+            label={t('settings.mirror')}
+            hint={t('settings.mirrorHint')}
+            value={draft.baseUrl}
+            placeholder={view.defaults.baseUrl}
+            fixedNote={fixedNote('baseUrl')}
+            fixed={fixed.has('baseUrl')}
+            invalid={field === 'baseUrl'}
+            onChange={(baseUrl) => edit({ baseUrl })}
+          />
           <fieldset className="field">
             <legend>
               {t('settings.keys')}
@@ -86,21 +82,17 @@ export function SettingsDialog() {
               </label>
             )}
           </fieldset>
-          <label className="field">
-            <span>
-              {t('settings.cacheDir')}
-              {fixedNote('cacheDir')}
-            </span>
-            <input
-              type="text"
-              name="cacheDir"
-              value={draft.cacheDir}
-              placeholder={view.defaults.cacheDir}
-              disabled={fixed.has('cacheDir')}
-              aria-invalid={field === 'cacheDir' || undefined}
-              onChange={(e) => edit({ cacheDir: e.currentTarget.value })}
-            />
-          </label>
+          <TextSetting
+            name="cacheDir"
+            type="text"
+            label={t('settings.cacheDir')}
+            value={draft.cacheDir}
+            placeholder={view.defaults.cacheDir}
+            fixedNote={fixedNote('cacheDir')}
+            fixed={fixed.has('cacheDir')}
+            invalid={field === 'cacheDir'}
+            onChange={(cacheDir) => edit({ cacheDir })}
+          />
           <fieldset className="field" disabled={fixed.has('proxyMode')}>
             <legend>
               {t('settings.proxy')}
@@ -175,5 +167,38 @@ export function SettingsDialog() {
         </form>
       )}
     </Modal>
+  );
+}
+
+/** One text setting: its label (with the "fixed on the command line" note), the input and an optional hint. */
+function TextSetting(props: {
+  name: 'baseUrl' | 'cacheDir';
+  type: 'url' | 'text';
+  label: string;
+  hint?: string;
+  value: string;
+  placeholder: string;
+  fixedNote: ReactNode;
+  fixed: boolean;
+  invalid: boolean;
+  onChange: (value: string) => void;
+}) {
+  return (
+    <label className="field">
+      <span>
+        {props.label}
+        {props.fixedNote}
+      </span>
+      <input
+        type={props.type}
+        name={props.name}
+        value={props.value}
+        placeholder={props.placeholder}
+        disabled={props.fixed}
+        aria-invalid={props.invalid || undefined}
+        onChange={(e) => props.onChange(e.currentTarget.value)}
+      />
+      {props.hint && <small className="muted">{props.hint}</small>}
+    </label>
   );
 }

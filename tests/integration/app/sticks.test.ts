@@ -13,6 +13,7 @@ import { createDefaultCore } from '../../../electron/app/core-default';
 import { dispatch } from '../../../electron/app/handlers';
 import { Session } from '../../../electron/app/session';
 import type { DriveList, ImageState, StickInfo, StickRefreshFinished, StickRestoreResult } from '../../../electron/contract/types';
+import type { HistoryEntry } from '../../../electron/contract/site';
 import { buildLiveIso, type LiveIsoInfo } from '../../e2e/boot/lib/live-iso';
 import { allOf, BUILD_ISO_REQUIREMENTS } from '../../e2e/boot/lib/requirements';
 import { runFlint } from '../../helpers/cli';
@@ -131,6 +132,12 @@ describe.skipIf(why)('app stick channels on loop devices', () => {
     ]);
     expect(events.some(([ch, p]) => ch === 'refresh:progress' && (p as { jobId: string }).jobId === job.jobId)).toBe(true);
     expect(events.some(([ch, p]) => ch === 'refresh:target' && (p as { jobId: string }).jobId === job.jobId)).toBe(true);
+
+    // the refresh is in the flash record the History dialog lists (newest first)
+    const history = await call<HistoryEntry[]>('history:list', {});
+    const mine = history.find((h) => h.by === 'refresh' && h.sticks.some((x) => x.device === stick.device));
+    expect(mine).toMatchObject({ ok: true, image: { release: FIXTURE_RELEASE }, sticks: [{ device: stick.device, ending: 'verified' }] });
+    expect(mine!.configSha256).toBe(before[0].configSha256);
 
     const after = await call<StickInfo[]>('sticks:inspect', { driveIds: [idOf(stick)] });
     expect(after[0]).toMatchObject({ live: true, release: { version: FIXTURE_RELEASE }, status: 'current', latestCached: true });

@@ -5,11 +5,13 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, copyFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { prepareRefresh, type RefreshReport } from '../../../electron/core/flash/refresh';
+import { readHistory } from '../../../electron/core/history/record';
+import { fileStamp } from '../../../electron/core/stream/cache';
 import { runFlint } from '../../helpers/cli';
 import { buildLiveIso, type LiveIsoInfo } from '../../e2e/boot/lib/live-iso';
 import { allOf, BUILD_ISO_REQUIREMENTS } from '../../e2e/boot/lib/requirements';
@@ -68,7 +70,7 @@ describe.skipIf(why)('flint refresh on loop devices', () => {
     '--cache-dir',
     join(dir, 'cache'),
   ];
-  const refresh = (args: string[]) => runFlint(['refresh', ...args, ...source()]);
+  const refresh = (args: string[], env?: NodeJS.ProcessEnv) => runFlint(['refresh', ...args, ...source()], { env });
   const bytesOf = (l: LoopDevice) => sha(readBytes(l.device, 0, STICK));
 
   it('refuses a stick that holds no live image, and one whose release names no stream; nothing is written', async () => {
@@ -131,9 +133,15 @@ describe.skipIf(why)('flint refresh on loop devices', () => {
     expect(unconfirmed.stderr).toMatch(/Refusing to erase \/dev\/loop\d+ without confirmation/);
     expect(unconfirmed.stderr).not.toContain(`erase ${current.device}`);
 
-    const r = await refresh([...targets, '--yes', '--json']);
+    const state = join(dir, 'state-several');
+    const r = await refresh([...targets, '--yes', '--json'], { XDG_STATE_HOME: state });
     expect(r.code, r.stderr).toBe(0);
     const report = JSON.parse(r.stdout.toString()) as RefreshReport;
+    // the refresh is in the flash record: one flash (release B), the one stick it wrote
+    const recorded = await readHistory(join(state, 'flint'));
+    expect(recorded.map((h) => [h.by, h.image.release, h.ok, h.sticks.map((x) => [x.device, x.ending])])).toEqual([
+      ['refresh', RELEASE_B, true, [[old.device, 'verified']]],
+    ]);
     expect(report.targets.map((t) => [t.target.device, t.ending, t.from, t.to, t.configKept])).toEqual([
       [old.device, 'refreshed', RELEASE_A, RELEASE_B, true],
       [current.device, 'current', RELEASE_B, RELEASE_B, null],
@@ -168,6 +176,37 @@ describe.skipIf(why)('flint refresh on loop devices', () => {
         allowLoop: true,
       }),
     ).rejects.toMatchObject({ code: 'WRITE_TARGET_CHANGED' });
+    expect(bytesOf(l)).toBe(before);
+  }, 60_000);
+
+  it('an image that changed after it was verified is refused before anything is written', async () => {
+    const l = await burned(RELEASE_A);
+    const before = bytesOf(l);
+    const copy = join(dir, 'verified-b.iso');
+    copyFileSync(iso[RELEASE_B].iso, copy);
+    const stamp = (await fileStamp(copy))!;
+    await expect(
+      prepareRefresh(
+        { targets: [{ device: l.device, seen: { device: l.device, size: STICK, serial: '', model: '' } }], allowLoop: true },
+        {
+          latest: async () => RELEASE_B,
+          image: async (stream) => {
+            // the verified file is rewritten in place between its check and the flash
+            appendFileSync(copy, Buffer.alloc(2048));
+            return {
+              path: copy,
+              size: statSync(copy).size,
+              sha256: null,
+              signature: 'verified',
+              cached: true,
+              stream,
+              release: RELEASE_B,
+              stamp,
+            };
+          },
+        },
+      ),
+    ).rejects.toMatchObject({ code: 'IMAGE_CHANGED' });
     expect(bytesOf(l)).toBe(before);
   }, 60_000);
 });

@@ -19,13 +19,23 @@ export interface VerifyTarget {
 }
 
 /**
- * Result of the read-back: the SHA-256 of each device's expected bytes (image + its plan), of the
- * pristine image (read on the way), and each failing device's error.
+ * Result of the read-back: the SHA-256 of each device's expected bytes when all devices share one
+ * plan (none when they differ, see verifyAll), of the pristine image when it was read to the end,
+ * and each failing device's error.
  */
 export interface VerifyOutcome {
   sha256: Map<string, string>;
-  sourceSha256: string;
+  sourceSha256?: string;
   failed: Map<string, FlintError>;
+}
+
+/** One block in flight: the devices' reads into their buffers and the source's read into `expected[slot]`. */
+interface BlockReads {
+  pos: number;
+  len: number;
+  slot: number;
+  reads: Promise<{ t: VerifyTarget; o: OpenDevice } | null>[];
+  source: Promise<void>;
 }
 
 /**
@@ -33,9 +43,16 @@ export interface VerifyOutcome {
  * devices' page cache either way) in lock-step with the expected bytes (source + plan, the source
  * re-read once for all targets; a target with a plan of its own gets it laid over a copy) and
  * compares them byte for byte: a difference is VERIFY_MISMATCH "at byte N". Reads are whole
- * sectors: the last one is read in full and compared up to the image's end. The SHA-256 of each
- * plan's expected bytes is computed on the way; for a device that matched, it is the SHA-256 of
- * what the device holds.
+ * sectors: the last one is read in full and compared up to the image's end. Block k+1 is being
+ * read from every device while block k is compared, so the devices stream while the CPU works.
+ *
+ * Hashing: the pristine image once (unless the write pass measured it: measuredSourceSha256, or it
+ * is known: null) and, when every target gets the same bytes, those bytes once
+ * (for a device that matched, the SHA-256 of what it holds). Targets with different plans (a
+ * fleet, each stick its own config) are compared byte for byte but get no hash of their own:
+ * eight sticks would cost eight SHA-256 passes over the whole image, the CPU time that bounded how
+ * many sticks one machine writes at once, while the comparison already proves every byte and the
+ * config read back from each stick names what differs.
  */
 export async function verifyAll(
   image: string,
@@ -47,6 +64,13 @@ export async function verifyAll(
 ): Promise<VerifyOutcome> {
   const total = plan.imageSize;
   const failed = new Map<string, FlintError>();
+  /** Position of the block each failure was found in: a later block's failure does not hide an earlier mismatch. */
+  const failedIn = new Map<string, number>();
+  const fail = (device: string, err: FlintError, pos: number) => {
+    if ((failedIn.get(device) ?? Infinity) <= pos) return;
+    failed.set(device, err);
+    failedIn.set(device, pos);
+  };
   const open = new Map<string, OpenDevice>();
   for (const t of targets) {
     try {
@@ -58,68 +82,77 @@ export async function verifyAll(
   }
   const planOf = (t: VerifyTarget) => t.plan ?? plan;
   const plans = [...new Set(targets.map(planOf))];
-  const hashes = new Map(plans.map((p) => [p, createHash('sha256')]));
+  // one plan for all: its bytes are hashed (with no writes they are the pristine ones)
   const only = plans.length === 1 ? plans[0]! : null;
-  // with one empty plan the pristine bytes are the expected ones: one hash serves both; the write
-  // pass may have measured them already (measuredSourceSha256), or they are not wanted (null: then
-  // sourceSha256 holds the first plan's digest and means nothing)
-  const pristine = measuredSourceSha256 !== undefined || (only && only.writes.length === 0) ? undefined : createHash('sha256');
-  // two sets of buffers: block k+1 is read (devices and source) while block k is hashed and compared
+  const planHash = only && only.writes.length > 0 ? createHash('sha256') : null;
+  // the write pass may have measured the pristine image already (measuredSourceSha256), or it is
+  // known (null: a verified download); with one empty plan its hash is still the plan's
+  const pristine = measuredSourceSha256 !== undefined && !(only && only.writes.length === 0) ? null : createHash('sha256');
   const expected = [Buffer.allocUnsafeSlow(BLOCK_SIZE), Buffer.allocUnsafeSlow(BLOCK_SIZE)];
-  // several plans: `expected` holds the pristine block, each plan is laid over a copy in `scratch`
-  const scratch = only ? null : Buffer.allocUnsafeSlow(BLOCK_SIZE);
+  const scratch = Buffer.allocUnsafeSlow(BLOCK_SIZE);
   const live = () => targets.filter((t) => open.has(t.device) && !failed.has(t.device));
-  const src = await PlannedSource.open(image, only ?? { imageSize: total, writes: [] });
-  /** Starts reading block `pos` into buffer set `k`: the source (fed to `pristine` in order) and every live device. */
-  const readBlock = (pos: number, k: number) => {
+  const src = await PlannedSource.open(image, { imageSize: total, writes: [] });
+  let checked = 0;
+
+  const start = (pos: number, slot: number): BlockReads => {
     const len = Math.min(BLOCK_SIZE, total - pos);
     const reads = live().map((t) => {
       const o = open.get(t.device)!;
-      return o.io.read(o.blocks[k], 0, alignUp(len, o.io.sectorSize), pos).then(
-        () => ({ t, o, k }),
+      return o.io.read(o.blocks[slot]!, 0, alignUp(len, o.io.sectorSize), pos).then(
+        () => ({ t, o }),
         (err) => {
-          failed.set(t.device, err as FlintError);
+          fail(t.device, err as FlintError, pos);
           return null;
         },
       );
     });
-    const source = src.readInto(expected[k], pos, len, pristine);
-    source.catch(() => undefined); // awaited in turn; this only keeps an early failure from going unhandled
-    return { pos, len, k, source, reads: Promise.all(reads) };
+    const source = src.readInto(expected[slot]!, pos, len);
+    // awaited in check(); a failure while the previous block is checked must not go unhandled
+    void source.catch(() => undefined);
+    return { pos, len, slot, reads, source };
   };
-  let next: ReturnType<typeof readBlock> | null = null;
-  try {
-    if (total > 0 && live().length > 0) next = readBlock(0, 0);
-    while (next && !signal.aborted) {
-      const cur = next;
-      next = null;
-      // the device reads settle (they never reject) before a source error ends the pass
-      const settled = await cur.reads;
-      await cur.source;
-      const { pos, len, k } = cur;
-      if (pos + len < total && live().length > 0 && !signal.aborted) next = readBlock(pos + len, 1 - k);
-      for (const p of plans) {
-        let want = expected[k].subarray(0, len);
-        if (scratch && p.writes.some((w) => w.offset < pos + len && w.offset + w.bytes.length > pos)) {
-          expected[k].copy(scratch, 0, 0, len);
-          want = scratch.subarray(0, len);
-          applyPlanToChunk(p, want, pos);
-        }
-        hashes.get(p)!.update(want);
-        compareBlock(
-          settled.filter((r) => r !== null && planOf(r.t) === p && !failed.has(r.t.device)),
-          want,
-          pos,
-          total,
-          failed,
-          emit,
-        );
+
+  const check = async (b: BlockReads): Promise<void> => {
+    await b.source;
+    const settled = await Promise.all(b.reads);
+    const pristineBlock = expected[b.slot]!.subarray(0, b.len);
+    pristine?.update(pristineBlock);
+    for (const p of plans) {
+      let want = pristineBlock;
+      if (p.writes.some((w) => w.offset < b.pos + b.len && w.offset + w.bytes.length > b.pos)) {
+        pristineBlock.copy(scratch, 0, 0, b.len);
+        want = scratch.subarray(0, b.len);
+        applyPlanToChunk(p, want, b.pos);
       }
-      if (live().length === 0) break;
+      if (p === only) planHash?.update(want);
+      compareBlock(
+        settled.filter((r) => r !== null && planOf(r.t) === p && (failedIn.get(r.t.device) ?? Infinity) >= b.pos),
+        b.slot,
+        want,
+        b.pos,
+        total,
+        fail,
+        emit,
+      );
+    }
+    checked += b.len;
+  };
+
+  // block k is compared while block k+1 is being read; a block leaves the list once compared
+  const inFlight: BlockReads[] = [];
+  try {
+    for (let pos = 0, k = 0; ; pos += BLOCK_SIZE, k++) {
+      const more = pos < total && live().length > 0 && !signal.aborted;
+      if (more) inFlight.push(start(pos, k % 2));
+      if (inFlight.length > (more ? 1 : 0)) {
+        await check(inFlight[0]!);
+        inFlight.shift();
+      }
+      if (!more && inFlight.length === 0) break;
     }
   } finally {
-    // a read started ahead must end before its descriptor is closed
-    if (next) await Promise.allSettled([next.source, next.reads]);
+    // nothing may still be reading into a buffer when the devices close
+    await Promise.allSettled(inFlight.flatMap((b) => [b.source, ...b.reads]));
     await src.close();
     for (const o of open.values()) o.io.close();
   }
@@ -135,43 +168,48 @@ export async function verifyAll(
       );
     }
   }
-  const digests = new Map(plans.map((p) => [p, hashes.get(p)!.digest('hex')]));
-  const sha256 = new Map(targets.map((t) => [t.device, digests.get(planOf(t))!]));
-  return { sha256, sourceSha256: measuredSourceSha256 ?? pristine?.digest('hex') ?? digests.get(plans[0]!)!, failed };
+  const pristineSha256 = pristine && checked === total ? pristine.digest('hex') : undefined;
+  const sourceSha256 =
+    checked !== total ? undefined : measuredSourceSha256 === undefined ? pristineSha256 : (measuredSourceSha256 ?? undefined);
+  const planSha256 = !only ? undefined : planHash ? planHash.digest('hex') : pristineSha256;
+  const sha256 = new Map<string, string>();
+  if (planSha256) for (const t of targets) sha256.set(t.device, planSha256);
+  return { sha256, ...(sourceSha256 ? { sourceSha256 } : {}), failed };
 }
 
-/** An open device during the read-back. */
+/** An open device during the read-back: two blocks, one being read while the other is compared. */
 interface OpenDevice {
   io: DeviceIo;
-  /** Two read buffers, used in turn. */
-  blocks: [Buffer, Buffer];
+  blocks: Buffer[];
   meter: SpeedMeter;
   last: number;
 }
 
 /** Compares the blocks read from devices with `want`; a difference fails that device with its offset. */
 function compareBlock(
-  reads: ({ t: VerifyTarget; o: OpenDevice; k: number } | null)[],
+  reads: ({ t: VerifyTarget; o: OpenDevice } | null)[],
+  slot: number,
   want: Buffer,
   pos: number,
   total: number,
-  failed: Map<string, FlintError>,
+  fail: (device: string, err: FlintError, pos: number) => void,
   emit: (e: WriteEvent) => void,
 ): void {
   const len = want.length;
   for (const r of reads) {
     if (!r) continue;
-    const got = r.o.blocks[r.k].subarray(0, len);
+    const got = r.o.blocks[slot]!.subarray(0, len);
     if (!got.equals(want)) {
       let i = 0;
       while (got[i] === want[i]) i++;
-      failed.set(
+      fail(
         r.t.device,
         codedError(
           ERROR_CODES.WRITE_VERIFY_MISMATCH,
           { device: r.t.device, offset: pos + i },
           `verification failed: ${r.t.device} holds different bytes at byte ${pos + i}; the stick may be failing or counterfeit`,
         ),
+        pos,
       );
       continue;
     }

@@ -1,12 +1,13 @@
 /**
- * Feature "files": configs, NetworkManager keyfiles, CA certificates and installer configs, loaded
- * by native dialog, drop, upload or argv; validated and held by id. Electron-free.
+ * Feature "files": configs, NetworkManager keyfiles, CA certificates, installer configs and fleet
+ * manifests, loaded by native dialog, drop, upload or argv; validated and held by id. Electron-free.
  */
 import { open } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { FlintError } from '../core/errors';
 import { MAX_UPLOAD_BYTES, type InvokeRequest, type InvokeResponse } from '../contract/api';
 import type { FileKind, LoadedFile } from '../contract/types';
+import { checkFleetText } from './fleet';
 import type { Session } from './session';
 
 /** Dialog filters per kind. */
@@ -15,6 +16,7 @@ const FILTERS: Record<FileKind, { name: string; extensions: string[] }[]> = {
   'dest-ignition': [{ name: 'Ignition or Butane config', extensions: ['ign', 'json', 'bu', 'yaml', 'yml'] }],
   network: [{ name: 'NetworkManager keyfile', extensions: ['nmconnection'] }],
   ca: [{ name: 'CA certificate (PEM)', extensions: ['pem', 'crt', 'cer'] }],
+  fleet: [{ name: 'Fleet manifest (CSV or YAML)', extensions: ['csv', 'yaml', 'yml'] }],
 };
 
 /** Reads at most MAX_UPLOAD_BYTES of a regular file the user chose. */
@@ -73,6 +75,9 @@ export async function holdFile(
     const checked = await s.core.checkConfig(display, bytes, undefined, dir, kind === 'dest-ignition');
     file.text = checked.text;
     file.report = checked.report;
+  } else if (kind === 'fleet') {
+    // the manifest's every problem, with its line, comes back as FLEET_INVALID
+    file.fleet = checkFleetText(display, text);
   } else {
     const problem = checkAuxFile(kind, text);
     if (problem) throw new FlintError('FILE_INVALID', `${display}: ${problem}`);

@@ -18,6 +18,7 @@ import type { FlashCustomization, FlashEvent, FlashTargetResult } from '../core/
 import type { InvokeRequest, InvokeResponse } from '../contract/api';
 import type { CustomizeOptions, FlashProgress, Issue, KargsCheck, TargetResult } from '../contract/types';
 import { buildFieldSettings, fragmentText } from './field-settings';
+import { fleetTargets } from './fleet';
 import { contractPhase } from './images';
 import type { Session } from './session';
 
@@ -116,6 +117,7 @@ function toTargetResult(r: FlashTargetResult, driveId: string): TargetResult {
   if (r.expectedConfigSha256) out.expectedSha256 = r.expectedConfigSha256;
   if (r.eject) out.ejected = r.eject.ejected;
   if (r.warnings.length) out.warnings = r.warnings;
+  if (r.fleetRow) out.fleetRow = r.fleetRow;
   return out;
 }
 
@@ -152,6 +154,8 @@ export async function startFlash(s: Session, req: InvokeRequest<'flash:start'>):
     const held = s.image(req.imageId);
     const image = held.state;
     const customization = customizationOf(s, req.imageId, req.configId, req.options);
+    // a fleet: each stick its row's settings on top of the common ones, built by the core as for `flint burn --fleet`
+    const fleet = req.fleet ? fleetTargets(s, req.fleet, req.targetIds.length, customization, req.options.fieldSettings) : null;
     const seen = req.targetIds.map((id) => {
       const d = s.drives.get(id);
       if (!d)
@@ -175,7 +179,12 @@ export async function startFlash(s: Session, req: InvokeRequest<'flash:start'>):
         customization,
         targets: seen.map((d, i) => {
           const typed = req.confirmedNames?.[req.targetIds[i]];
-          return { device: d.device, seen: identityOf(d), ...(typed !== undefined ? { confirmedName: typed } : {}) };
+          return {
+            device: d.device,
+            seen: identityOf(d),
+            ...(typed !== undefined ? { confirmedName: typed } : {}),
+            ...(fleet ? fleet[i]! : {}),
+          };
         }),
         allowLoop: s.allowLoop,
         confirmLarge: req.confirmLarge,

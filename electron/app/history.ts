@@ -28,6 +28,7 @@ function toEntry(r: HistoryRecord): HistoryEntry {
       bytesWritten: s.bytesWritten,
       ...(s.configSha256 !== undefined ? { configSha256: s.configSha256 } : {}),
       configReadBack: s.configReadBack,
+      ...(s.fleetRow ? { fleetRow: s.fleetRow } : {}),
     })),
     durationMs: r.durationMs,
     averageSpeed: r.averageSpeed,

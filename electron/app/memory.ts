@@ -1,9 +1,10 @@
 /**
- * Feature "memory": the wizard's last choices (mode, config, image, options, targets) and short
- * lists of recent configs and images come back after a restart or a reload. The page names its
- * choices by the session's ids; this module keeps what they stand for (a config's bytes or path,
- * an image's path, a stick's model, serial and size) in memory.json in the state folder, private
- * to the user. A stick comes back only when the same stick (by identity) is plugged in. Electron-free.
+ * Feature "memory": the wizard's last choices (mode, config, image, options, targets, a fleet
+ * manifest with its next batch) and short lists of recent configs and images come back after a
+ * restart or a reload. The page names its choices by the session's ids; this module keeps what
+ * they stand for (a config's bytes or path, an image's path, a stick's model, serial and size) in
+ * memory.json in the state folder, private to the user. A stick comes back only when the same
+ * stick (by identity) is plugged in. Electron-free.
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -57,6 +58,8 @@ interface MemoryFile {
     fieldSettings?: FieldSettingsInput;
     verify: boolean;
     targets: RememberedTarget[];
+    /** The fleet manifest (its key is its content's hash: progress counts only for the same rows). */
+    fleet?: { file: StoredConfig; start: number; written: number[] };
   };
   configs: StoredConfig[];
   images: StoredImage[];
@@ -87,13 +90,18 @@ function bump<T extends { key: string }>(list: T[], entry: T): T[] {
 }
 
 /** What the memory keeps of a held config: its path when it came from disk, else its bytes. */
-function storedConfig(s: Session, id: string, time: string): StoredConfig | null {
+function storedConfig(s: Session, id: string, time: string, kind: 'config' | 'fleet' = 'config'): StoredConfig | null {
   const held = s.files.get(id);
-  if (!held || held.file.kind !== 'config') return null;
-  const key = createHash('sha256').update(held.bytes).digest('hex').slice(0, 32);
+  if (!held || held.file.kind !== kind) return null;
+  const key = contentKey(held.bytes);
   if (held.dir) return { key, name: held.file.name, time, path: path.join(held.dir, held.file.name) };
   if (held.bytes.length > REMEMBER_BYTES_MAX) return null;
   return { key, name: held.file.name, time, data: Buffer.from(held.bytes).toString('base64') };
+}
+
+/** A file's key in the memory: its content's hash (the same file under another name is the same entry). */
+function contentKey(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex').slice(0, 32);
 }
 
 const recent = (list: (StoredConfig | StoredImage)[]): RecentEntry[] =>
@@ -135,13 +143,15 @@ export async function saveMemory(s: Session, req: InvokeRequest<'memory:save'>):
     verify: c.verify,
     targets,
   };
+  const fleet = c.fleet ? storedConfig(s, c.fleet.file, time, 'fleet') : null;
+  if (fleet && c.fleet) m.last.fleet = { file: fleet, start: c.fleet.start, written: c.fleet.written };
   await writeMemory(s, m);
   return { recentConfigs: recent(m.configs), recentImages: recent(m.images) };
 }
 
-async function loadConfig(s: Session, c: StoredConfig): Promise<LoadedFile> {
-  if (c.path) return loadFileFromPath(s, c.path, 'config', 'dialog');
-  if (c.data) return holdFile(s, 'config', c.name, new Uint8Array(Buffer.from(c.data, 'base64')), 'upload');
+async function loadConfig(s: Session, c: StoredConfig, kind: 'config' | 'fleet' = 'config'): Promise<LoadedFile> {
+  if (c.path) return loadFileFromPath(s, c.path, kind, 'dialog');
+  if (c.data) return holdFile(s, kind, c.name, new Uint8Array(Buffer.from(c.data, 'base64')), 'upload');
   throw new FlintError('MEMORY_GONE', `${c.name} is no longer available`);
 }
 
@@ -177,6 +187,17 @@ export async function restoreMemory(s: Session): Promise<InvokeResponse<'memory:
       out.config = await loadConfig(s, cfg);
     } catch {
       out.missing.push(cfg.name);
+    }
+  }
+  if (last.fleet) {
+    const f = last.fleet;
+    try {
+      const file = await loadConfig(s, f.file, 'fleet');
+      const same = contentKey(s.file(file.id).bytes) === f.file.key;
+      // rows written from another version of the manifest say nothing about this one
+      out.fleet = same ? { file, start: f.start, written: f.written } : { file, start: 1, written: [] };
+    } catch {
+      out.missing.push(f.file.name);
     }
   }
   const img = m.images.find((x) => x.key === last.image);

@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { ERROR_CODES } from '../contract/error-codes';
 import { codedError } from '../core/errors';
 import { parseFleet, type FleetManifest, type FleetRow } from '../core/fleet/manifest';
-import { rowCustomization } from '../core/fleet/row-settings';
+import { fleetRowRef, rowCustomization } from '../core/fleet/row-settings';
 import type { FlashCustomization, FlashTargetSpec } from '../core/flash/types';
 
 /** Reads and checks a manifest file (FLEET_INVALID lists every problem with its line). */
@@ -77,10 +77,6 @@ export function fleetTargets(devices: string[], rows: FleetRow[], common: FlashC
   }
   return devices.map((device, i) => {
     const row = rows[i]!;
-    return {
-      device,
-      customization: rowCustomization(common, row),
-      fleetRow: { row: row.row, name: row.name, ...(row.hostname ? { hostname: row.hostname } : {}) },
-    };
+    return { device, customization: rowCustomization(common, row), fleetRow: fleetRowRef(row) };
   });
 }

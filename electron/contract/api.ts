@@ -37,6 +37,7 @@ import type { HistoryEntry, MemoryChoices, RecentEntry, Restored, Settings, Sett
 
 export * from './types';
 export * from './site';
+export * from './fleet';
 
 /** Empty request. */
 export type NoArgs = Record<string, never>;

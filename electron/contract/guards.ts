@@ -36,7 +36,7 @@ const token = (v: unknown) => typeof v === 'string' && /^[A-Za-z0-9._-]{1,64}$/.
 const path = (v: unknown) => typeof v === 'string' && v.length > 0 && v.length <= 4096 && !v.includes('\0');
 
 /** File kinds the contract knows. */
-export const FILE_KINDS: readonly FileKind[] = ['config', 'network', 'ca', 'dest-ignition'];
+export const FILE_KINDS: readonly FileKind[] = ['config', 'network', 'ca', 'dest-ignition', 'fleet'];
 const fileKind = (v: unknown) => typeof v === 'string' && (FILE_KINDS as readonly string[]).includes(v);
 
 /** Is `x` a valid FieldSettingsInput (every field text; the core checks the values)? */
@@ -75,6 +75,15 @@ export function isFlashRequest(x: unknown): x is FlashRequest {
     eject: bool,
     confirmLarge: bool,
     confirmedNames: opt(confirmedNames),
+    fleet: opt(fleetRequest),
+  });
+}
+
+/** A fleet's manifest id and one row number per target (the core checks them against the manifest). */
+function fleetRequest(v: unknown): boolean {
+  return shape(v, {
+    fileId: id,
+    rows: (r) => Array.isArray(r) && r.length <= 16 && r.every(rowNumber),
   });
 }
 
@@ -132,7 +141,13 @@ export function isMemoryChoices(x: unknown): x is MemoryChoices {
     fieldSettings: isFieldSettingsInput,
     verify: bool,
     targetIds: ids(16),
+    fleet: opt((v) => shape(v, { file: id, start: rowNumber, written: (w) => Array.isArray(w) && w.length <= 4096 && w.every(rowNumber) })),
   });
+}
+
+/** A 1-based row of a fleet manifest (the core bounds manifests to 4096 rows). */
+function rowNumber(v: unknown): boolean {
+  return Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 4096;
 }
 
 /** One guard per invoke channel. */

@@ -4,6 +4,7 @@
  * and Node both load it).
  */
 import type { FlashEnding } from './error-codes';
+import type { FleetRowRef } from './fleet';
 import type { FieldSettingsInput, ImageState, LoadedFile } from './types';
 
 /** How downloads reach the network. */
@@ -59,6 +60,15 @@ export interface MemoryChoices {
   verify: boolean;
   /** The chosen targets (by the ids of the last listing; the core remembers who they are). */
   targetIds: string[];
+  /** The fleet manifest (by its id; the core remembers its bytes or path), the next batch's first row and the rows written. */
+  fleet?: RememberedFleet<string>;
+}
+
+/** A fleet manifest and how far its batches got; `F` is the file's id (saving) or the file (restoring). */
+export interface RememberedFleet<F> {
+  file: F;
+  start: number;
+  written: number[];
 }
 
 /** A stick remembered by who it is, not by where it is plugged. */
@@ -92,6 +102,8 @@ export interface Restored {
   verify: boolean;
   /** The remembered sticks; the page selects those present now. */
   targets: RememberedTarget[];
+  /** The fleet manifest opened again; its progress only when its content is unchanged. */
+  fleet?: RememberedFleet<LoadedFile>;
   recentConfigs: RecentEntry[];
   recentImages: RecentEntry[];
   /** What could not come back (a file moved away...), for one quiet note. */
@@ -111,6 +123,8 @@ export interface HistoryStickView {
   /** The live config this stick was to carry (a fleet gives each its own). */
   configSha256?: string | null;
   configReadBack: string | null;
+  /** The fleet row the stick was written for. */
+  fleetRow?: FleetRowRef;
 }
 
 /** One recorded flash. */

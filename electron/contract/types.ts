@@ -3,6 +3,7 @@
  * Everything here is JSON-serializable; nothing here imports Node or Electron so the renderer can
  * use it too.
  */
+import type { FleetRequestPart, FleetRowRef, FleetSummary } from './fleet';
 import type { FlashEnding } from './error-codes';
 
 export type { FlashEnding } from './error-codes';
@@ -58,8 +59,8 @@ export interface ConfigReport {
   capacity?: number;
 }
 
-/** What a loaded text file is for. */
-export type FileKind = 'config' | 'network' | 'ca' | 'dest-ignition';
+/** What a loaded text file is for (`fleet`: a fleet manifest, one machine per row). */
+export type FileKind = 'config' | 'network' | 'ca' | 'dest-ignition' | 'fleet';
 
 /** A small text file held by the core (config, NetworkManager keyfile, CA bundle, dest Ignition). */
 export interface LoadedFile {
@@ -76,6 +77,8 @@ export interface LoadedFile {
   source: 'dialog' | 'drop' | 'upload' | 'argv';
   /** Validation report (configs and dest Ignition configs only). */
   report?: ConfigReport;
+  /** The checked machines (fleet manifests only). */
+  fleet?: FleetSummary;
 }
 
 /** A Fedora CoreOS release offered for download. */
@@ -269,6 +272,11 @@ export interface FlashRequest {
   confirmLarge: boolean;
   /** Internal disks: the name typed to confirm each, by drive id (the core compares it with the disk's confirmName). */
   confirmedNames?: Record<string, string>;
+  /**
+   * A fleet: the manifest (kind 'fleet') and the row number (1-based) each target is written for,
+   * in the order of `targetIds`; each stick gets its row's settings on top of the common ones.
+   */
+  fleet?: FleetRequestPart;
 }
 
 /** Result for one stick. */
@@ -299,6 +307,8 @@ export interface TargetResult {
   ejected?: boolean;
   /** Warnings on a good stick (an eject that failed...), catalogued codes with parameters. */
   warnings?: ErrorValue[];
+  /** The fleet row the stick was written for. */
+  fleetRow?: FleetRowRef;
 }
 
 /** The end of a flash job. */

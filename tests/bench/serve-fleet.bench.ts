@@ -3,16 +3,16 @@
  * tests/bench/serve-fleet.bench.ts`): sixteen machines fetch a 256 MiB rootfs at the same time,
  * as a row booting together does. `flint serve` (the whole CLI process, as a user runs it) against
  * Debian's nginx serving the same folder with the server block `flint pxe export --nginx` writes,
- * in the same run, both on 127.0.0.1. Clients are `curl -o /dev/null`. Prints the aggregate
- * throughput of each and their ratio (goal >= 0.8). The folder and both servers are removed and
- * stopped by path and pid at the end.
+ * in the same run, both on 127.0.0.1, in interleaved rounds. Clients are `curl -o /dev/null`.
+ * Prints the median aggregate throughput of each, their ratio (goal >= 0.8) and the load average.
+ * The folder and both servers are removed and stopped by path and pid at the end.
  */
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomFillSync } from 'node:crypto';
 import { once } from 'node:events';
 import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { nginxConfig } from '../../electron/core/pxe/servers';
@@ -23,6 +23,7 @@ const SIZE = 256 * MiB;
 const CLIENTS = 16;
 const ROUNDS = Number(process.env.FLINT_BENCH_ROUNDS ?? 3);
 const run = promisify(execFile);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function freePort(): Promise<number> {
   const s = createServer().listen(0, '127.0.0.1');
@@ -96,14 +97,21 @@ async function main(): Promise<void> {
     await waitFor(flintUrl);
     await waitFor(nginxUrl);
 
-    let flint = Infinity;
-    let nginx = Infinity;
+    const nginxRuns: number[] = [];
+    const flintRuns: number[] = [];
     for (let r = 0; r < ROUNDS; r++) {
-      nginx = Math.min(nginx, await fleet(nginxUrl));
-      flint = Math.min(flint, await fleet(flintUrl));
+      nginxRuns.push(await fleet(nginxUrl));
+      flintRuns.push(await fleet(flintUrl));
     }
+    const nginx = median(nginxRuns);
+    const flint = median(flintRuns);
     const mbps = (s: number) => ((CLIENTS * SIZE) / MiB / s).toFixed(0);
-    console.log(`${CLIENTS} clients x ${SIZE / MiB} MiB at once, best of ${ROUNDS}, 127.0.0.1`);
+    console.log(
+      `${CLIENTS} clients x ${SIZE / MiB} MiB at once, median of ${ROUNDS} interleaved rounds, 127.0.0.1; ` +
+        `load average ${loadavg()
+          .map((x) => x.toFixed(2))
+          .join(' ')} on ${availableParallelism()} CPUs`,
+    );
     console.log(`nginx (baseline)  ${mbps(nginx)} MiB/s in all (${nginx.toFixed(2)} s)`);
     console.log(
       `flint serve       ${mbps(flint)} MiB/s in all (${flint.toFixed(2)} s)  ratio ${(nginx / flint).toFixed(2)} (goal >= 0.80)`,

@@ -5,7 +5,7 @@
  * same fragment and keyfile the field settings make (electron/core/ignition/field-settings.ts), so
  * a row reads back exactly as `flint burn --hostname ... --static-ip ...` would have written it.
  */
-import type { FlashCustomization } from '../flash/types';
+import type { FlashCustomization, FleetRowRef } from '../flash/types';
 import type { ConfigInput } from '../flash/config-gate';
 import { fieldSettings, type FieldSettings } from '../ignition/field-settings';
 import type { FleetRow } from './manifest';
@@ -13,6 +13,11 @@ import type { FleetRow } from './manifest';
 /** Name of a row's settings among the live configs (reports and warnings name it). */
 export function rowConfigName(row: FleetRow): string {
   return `fleet-${row.name}.ign`;
+}
+
+/** How progress, results and the flash record name a row's stick. */
+export function fleetRowRef(row: FleetRow): FleetRowRef {
+  return { row: row.row, name: row.name, ...(row.hostname ? { hostname: row.hostname } : {}) };
 }
 
 /** The fragment and keyfile of a row (the fragment sets only what the row gives). */

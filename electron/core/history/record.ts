@@ -8,7 +8,7 @@
 import { appendFile, mkdir, open, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { FlashEnding } from '../../contract/error-codes';
-import type { FlashReport } from '../flash/types';
+import type { FlashReport, FleetRowRef } from '../flash/types';
 
 /** Name of the record file in the state folder. */
 export const HISTORY_FILE = 'history.jsonl';
@@ -31,6 +31,8 @@ export interface HistoryStick {
   configSha256?: string | null;
   /** SHA-256 of the live config read back off the stick (null: none or not read). */
   configReadBack: string | null;
+  /** The fleet manifest row the stick was written for. */
+  fleetRow?: FleetRowRef;
   /** Writing and reading back, in milliseconds. */
   writeMs?: number;
   verifyMs?: number;
@@ -90,6 +92,7 @@ export function historyRecord(report: FlashReport, by: HistoryRecord['by']): His
       bytesWritten: t.bytesWritten,
       configSha256: t.expectedConfigSha256,
       configReadBack: t.configSha256,
+      ...(t.fleetRow ? { fleetRow: t.fleetRow } : {}),
       ...(t.timings?.writeMs !== undefined ? { writeMs: t.timings.writeMs } : {}),
       ...(t.timings?.verifyMs !== undefined ? { verifyMs: t.timings.verifyMs } : {}),
     })),
@@ -163,6 +166,8 @@ export const HISTORY_CSV_COLUMNS = [
   'config_read_back_sha256',
   'duration_s',
   'average_speed_bytes_per_s',
+  'fleet_row',
+  'fleet_machine',
 ] as const;
 
 /** One CSV field (RFC 4180: quoted when it holds a comma, quote or line break; a leading =+-@ is defused for spreadsheets). */
@@ -197,6 +202,8 @@ export function historyCsv(records: readonly HistoryRecord[]): string {
         s?.configReadBack,
         (r.durationMs / 1000).toFixed(1),
         r.averageSpeed,
+        s?.fleetRow?.row,
+        s?.fleetRow?.name,
       ];
       rows.push(cells.map(csvField).join(','));
     }

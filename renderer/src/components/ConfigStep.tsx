@@ -3,11 +3,12 @@ import { ConfigReportView } from './ConfigReportView';
 import { DropZone } from './DropZone';
 import { ErrorNotice } from './ErrorNotice';
 import { FieldSettingsForm } from './FieldSettingsForm';
+import { FleetManifest } from './FleetManifest';
 import { hasFieldSettings } from '../store/options';
 import { RecentList } from './RecentList';
 import { useT } from '../i18n/use-t';
 
-/** Step 1: the Ignition (or Butane) config, its validation, size and a read-only view; the field settings form. */
+/** Step 1: the Ignition (or Butane) config, its validation, size and a read-only view; the field settings form; a fleet manifest. */
 export function ConfigStep() {
   const t = useT();
   const config = useWizard((s) => s.config);
@@ -21,6 +22,8 @@ export function ConfigStep() {
   const clearConfig = useWizard((s) => s.clearConfig);
   const setNoConfig = useWizard((s) => s.setNoConfig);
   const fieldsOnly = useWizard((s) => hasFieldSettings(s.fieldSettings));
+  // a manifest gives sticks their rows; network boot per machine is `flint pxe export --fleet` (docs/fleets.md)
+  const usb = useWizard((s) => s.mode === 'usb');
   return (
     <>
       <DropZone
@@ -71,6 +74,7 @@ export function ConfigStep() {
         </div>
       )}
       <FieldSettingsForm />
+      {usb && <FleetManifest />}
     </>
   );
 }

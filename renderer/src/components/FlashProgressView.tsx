@@ -13,6 +13,7 @@ export function FlashProgressView() {
   const status = useWizard((s) => s.flashStatus);
   const finished = useWizard((s) => s.finished);
   const drives = useWizard((s) => s.flashDrives);
+  const batch = useWizard((s) => s.fleetBatch);
   const results = useWizard((s) => s.results);
   const failedIds = new Set(results.filter((r) => !r.ok).map((r) => r.driveId));
   const imageOrigin = useWizard((s) => s.image?.origin);
@@ -68,6 +69,7 @@ export function FlashProgressView() {
                   return (
                     <div key={id}>
                       <span className="mono small">{d?.device ?? p.driveId}</span>
+                      {batch[id] && <span className="small"> {t('fleet.progressRow', { row: batch[id].row, name: batch[id].name })}</span>}
                       {st === 'active' && stepText(p.step) && <span className="muted small"> {stepText(p.step)}</span>}
                       <Meter
                         label={`${t(ph.label)} ${d?.device ?? id}`}

@@ -42,6 +42,11 @@ export function FlashResults() {
             <span className={`badge ${b.tone}`}>{t(b.text)}</span>
             <div>
               <strong>{r.device}</strong> {d && <span className="muted">{driveName(d)}</span>}
+              {r.fleetRow && (
+                <div className="small" data-fleet-row={r.fleetRow.row}>
+                  {t('fleet.resultRow', { row: r.fleetRow.row, name: r.fleetRow.name, hostname: r.fleetRow.hostname ?? '—' })}
+                </div>
+              )}
               <div className="small">{endingTitle(r.ending)}</div>
               {r.ok && r.configSha256 && (
                 <div className="sha" title={t('results.shaTitle')}>

@@ -1,6 +1,7 @@
 import { formatDriveSize } from '../format';
 import { useWizard } from '../store';
 import { flashBlockers } from '../store/flash';
+import { fleetAssignment } from '../store/fleet';
 import { selectedDrives } from '../store/targets';
 import { ConfirmDialog } from './ConfirmDialog';
 import { ErrorNotice } from './ErrorNotice';
@@ -41,6 +42,19 @@ export function FlashStep() {
           </dd>
           <dt>{t('flash.targets')}</dt>
           <dd>{n ? drives.map((d) => `${d.device} (${formatDriveSize(d.size)})`).join(', ') : t('rail.nonePicked')}</dd>
+          {s.fleet && (
+            <>
+              <dt>{t('fleet.title')}</dt>
+              <dd>
+                {t('fleet.flashRows', {
+                  name: s.fleet.name,
+                  rows: (running || s.flashStatus === 'done' ? Object.values(s.fleetBatch) : fleetAssignment(s).map((p) => p.row))
+                    .map((r) => `${r.row} ${r.name}`)
+                    .join(', '),
+                })}
+              </dd>
+            </>
+          )}
         </dl>
       </div>
 

@@ -73,6 +73,9 @@ export function HistoryDialog() {
                     <td>
                       {st.device} · {st.model || t('history.unknownModel')} ·{' '}
                       {st.serial ? t('history.serial', { serial: st.serial }) : t('history.noSerial')} · {formatDriveSize(st.size)}
+                      {st.fleetRow && (
+                        <div className="small">{t('fleet.progressRow', { row: st.fleetRow.row, name: st.fleetRow.name })}</div>
+                      )}
                     </td>
                     <td>{endingTitle(st.ending)}</td>
                     <td>{h.averageSpeed ? formatSpeed(h.averageSpeed) : '—'}</td>

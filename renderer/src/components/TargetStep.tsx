@@ -3,6 +3,7 @@ import { useWizard } from '../store';
 import { refusalText } from '../messages';
 import { driveName, isLarge, isSelectable, needsTypedName } from '../store/targets';
 import { ErrorNotice } from './ErrorNotice';
+import { FleetAssignment } from './FleetAssignment';
 import { StickActions, StickRelease, UpdateStickButton } from './StickActions';
 import { useT } from '../i18n/use-t';
 
@@ -131,6 +132,7 @@ export function TargetStep() {
           <span>{t('target.largeHint', { count: largePicked.length })}</span>
         </div>
       )}
+      <FleetAssignment />
       <StickActions />
     </>
   );

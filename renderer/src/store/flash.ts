@@ -1,5 +1,6 @@
 import type { DriveInfo, ErrorValue, FlashFinished, FlashPhase, FlashProgress, TargetResult } from '../../../electron/contract/api';
 import { configReady } from './config';
+import { fleetAssignment, fleetOverflow } from './fleet';
 import { withRate, type TimedProgress } from './rate';
 import { fieldProblems, optionProblems, toCustomizeOptions } from './options';
 import { isLarge, nameMatches, needsTypedName, selectedDrives } from './targets';
@@ -69,6 +70,9 @@ export function flashBlockers(s: WizardState): MessageKey[] {
   if (!s.image) out.push('blockers.noImage');
   out.push(...fieldProblems(s), ...optionProblems(s));
   if (s.selectedIds.length === 0) out.push('blockers.noTarget');
+  if (fleetOverflow(s) > 0) out.push('blockers.fleetTooMany');
+  // the manifest sets host names and addresses per machine (`flint burn --fleet` refuses them too)
+  if (s.fleet && (s.fieldSettings.hostname.trim() || s.fieldSettings.address.trim())) out.push('blockers.fleetFields');
   return out;
 }
 
@@ -129,7 +133,9 @@ export const createFlashSlice: SliceCreator<FlashSlice> = (set, get, api) => ({
         .filter(needsTypedName)
         .map((d) => [d.id, s.typedNames[d.id].trim()]),
     );
+    const picks = s.fleet ? fleetAssignment(s) : [];
     set({
+      fleetBatch: Object.fromEntries(picks.map((p) => [p.driveId, p.row])),
       flashStatus: 'starting',
       progress: {},
       flashDrives: selectedDrives(s),
@@ -147,6 +153,7 @@ export const createFlashSlice: SliceCreator<FlashSlice> = (set, get, api) => ({
       eject: s.eject,
       confirmLarge: needsLarge && s.confirmLarge,
       ...(Object.keys(confirmedNames).length ? { confirmedNames } : {}),
+      ...(s.fleet ? { fleet: { fileId: s.fleet.id, rows: picks.map((p) => p.row.row) } } : {}),
     });
     if (!r.ok) return set({ flashStatus: 'idle', flashError: r.error });
     // events may have arrived before the answer: keep them if they carry this job id
@@ -198,6 +205,7 @@ export const createFlashSlice: SliceCreator<FlashSlice> = (set, get, api) => ({
     if (s.flashStatus !== 'running' && s.flashStatus !== 'starting') return;
     const results = f.results.length > 0 ? f.results : s.results;
     set({ flashStatus: 'done', finished: f, results, jobId: f.jobId });
+    s.noteFleetResults(results);
   },
 
   async saveIso(path) {

@@ -4,6 +4,7 @@ import { createStore } from 'zustand/vanilla';
 import type { FlintApi, OpenedFile } from '../../../electron/contract/api';
 import { createConfigSlice } from './config';
 import { createFlashSlice } from './flash';
+import { createFleetSlice } from './fleet';
 import { createImageSlice } from './image';
 import { createNetbootSlice } from './netboot';
 import { createOptionsSlice } from './options';
@@ -27,6 +28,7 @@ export function createWizardStore(api: FlintApi): WizardStore {
     ...createNetbootSlice(set, get, api),
     ...createSiteSlice(set, get, api),
     ...createSticksSlice(set, get, api),
+    ...createFleetSlice(set, get, api),
   }));
 }
 

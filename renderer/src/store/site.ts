@@ -59,6 +59,7 @@ export function memoryChoices(s: WizardState): MemoryChoices {
     fieldSettings: s.fieldSettings,
     verify: s.verify,
     targetIds: s.selectedIds,
+    ...(s.fleet ? { fleet: { file: s.fleet.id, start: s.fleetStart, written: s.fleetWritten } } : {}),
   };
 }
 
@@ -158,6 +159,7 @@ export const createSiteSlice: SliceCreator<SiteSlice> = (set, get, api) => ({
     });
     if (m.mode !== get().mode) get().setMode(m.mode);
     if (m.config) set({ config: m.config, configError: undefined, noConfig: false });
+    if (m.fleet) set({ fleet: m.fleet.file, fleetError: undefined, fleetStart: m.fleet.start, fleetWritten: m.fleet.written });
     if (m.image) get().adoptImage(m.image);
     else if (m.config) void get().revalidateConfig();
     if (m.extraKargs.trim()) void get().checkKargs();

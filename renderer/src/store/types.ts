@@ -9,6 +9,7 @@ import type { NetbootSlice } from './netboot';
 import type { SticksSlice } from './sticks';
 import type { UiSlice } from './ui';
 import type { SiteSlice } from './site';
+import type { FleetSlice } from './fleet';
 
 /** The whole wizard state: one zustand store made of one slice per concern. */
 export type WizardState = ConfigSlice &
@@ -19,7 +20,8 @@ export type WizardState = ConfigSlice &
   UiSlice &
   NetbootSlice &
   SticksSlice &
-  SiteSlice;
+  SiteSlice &
+  FleetSlice;
 
 /** The store object (vanilla zustand; React reads it through `useWizard`). */
 export type WizardStore = StoreApi<WizardState>;

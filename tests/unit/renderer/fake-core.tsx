@@ -209,7 +209,9 @@ export class FakeCore {
       }
       return { ok: true, value };
     } catch (e) {
-      return { ok: false, error: { code: 'FAKE', message: (e as Error).message } };
+      // a coded error (the real core's parsers, used by some handlers) keeps its code and parameters
+      const { code, message, params } = e as Error & Partial<ErrorValue>;
+      return { ok: false, error: code ? { code, message, ...(params ? { params } : {}) } : { code: 'FAKE', message } };
     }
   }
 

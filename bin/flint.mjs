@@ -17,9 +17,10 @@ if (existsSync(new URL('electron/cli/index.ts', root))) {
   const list = new URL('out/cli/sources.json', root);
   try {
     const built = statSync(list).mtimeMs;
+    // one stat per source (no separate existence check): this runs at every start in a checkout
     const changed = JSON.parse(readFileSync(list, 'utf8')).sources.find((f) => {
-      const at = new URL(f, root);
-      return !existsSync(at) || statSync(at).mtimeMs > built;
+      const st = statSync(new URL(f, root), { throwIfNoEntry: false });
+      return !st || st.mtimeMs > built;
     });
     if (changed)
       process.stderr.write(`flint: warning: ${changed} changed after the last build; run \`npm run build\` (this run uses the build)\n`);

@@ -4,7 +4,6 @@ import type { Command } from 'commander';
 import { FlintError } from '../../core/errors';
 import { openFileSource } from '../../core/iso/byte-source';
 import { inspectIso, type IsoFacts } from '../../core/iso/inspect';
-import { extractMinimalIso, extractPxe } from '../../core/iso/extract';
 import { checkStdoutTarget, writePlanOutput } from '../../core/iso/output';
 import type { PatchPlan } from '../../core/iso/plan';
 import { addCustomizeOptions, readCustomization, readNamedFile } from '../customize-options';
@@ -242,6 +241,8 @@ export function registerIso(program: Command): void {
     .argument('<ISO>', 'ISO image')
     .option('-o, --output-dir <path>', 'output directory', '.')
     .action(async (input: string, opts: { outputDir: string }) => {
+      // the extractors (and node:crypto) load only for `iso extract`, not for every `iso` command
+      const { extractPxe } = await import('../../core/iso/extract');
       await extractPxe(input, opts.outputDir, { onFile: (path) => process.stdout.write(path + '\n') });
     });
   extract
@@ -252,6 +253,7 @@ export function registerIso(program: Command): void {
     .option('--output-rootfs <path>', 'extract rootfs image as well')
     .option('--rootfs-url <url>', 'inject rootfs URL karg into minimal ISO')
     .action(async (input: string, output: string, opts: { outputRootfs?: string; rootfsUrl?: string }) => {
+      const { extractMinimalIso } = await import('../../core/iso/extract');
       await extractMinimalIso(input, { output, outputRootfs: opts.outputRootfs, rootfsUrl: opts.rootfsUrl });
     });
 }

@@ -38,9 +38,25 @@ async function decompressAt(bytes: Uint8Array, pos: number, budget: DecodeBudget
   return { data, consumed: p - pos };
 }
 
+const ZERO_PAGE = new Uint8Array(4096);
+
+/**
+ * The offset of the first non-zero byte at or after `from` (bytes.length when there is none). An
+ * embed area is mostly zeros after its archive (256 KiB for a config of a few hundred bytes): whole
+ * pages are compared natively, since a byte loop over them costs ~10 ms before V8 optimizes it,
+ * a tenth of `flint iso ignition show`.
+ */
+export function firstNonZero(bytes: Uint8Array, from: number): number {
+  let pos = from;
+  while (pos + ZERO_PAGE.length <= bytes.length && Buffer.compare(bytes.subarray(pos, pos + ZERO_PAGE.length), ZERO_PAGE) === 0) {
+    pos += ZERO_PAGE.length;
+  }
+  while (pos < bytes.length && bytes[pos] === 0) pos++;
+  return pos;
+}
+
 function onlyZeros(bytes: Uint8Array, from: number): boolean {
-  for (let i = from; i < bytes.length; i++) if (bytes[i] !== 0) return false;
-  return true;
+  return firstNonZero(bytes, from) === bytes.length;
 }
 
 /**
@@ -70,7 +86,7 @@ export async function readInitrd(
   let pos = 0;
   let index = 0;
   for (;;) {
-    while (pos < bytes.length && bytes[pos] === 0) pos++;
+    pos = firstNonZero(bytes, pos);
     if (pos >= bytes.length) break;
     const where = `archive ${++index} at byte ${pos}`;
     try {

@@ -6,7 +6,7 @@
  */
 import { ERROR_CODES, type ConfigProblem } from '../../contract/error-codes';
 import { codedError } from '../errors';
-import { ButaneError, translateButane, type ButaneIssue } from '../ignition/butane/translate';
+import type { ButaneIssue } from '../ignition/butane/translate';
 import { configKind } from '../ignition/load';
 import type { ConfigIssue } from '../ignition/types';
 import { validateIgnition } from '../ignition/validate';
@@ -55,6 +55,8 @@ export async function checkConfigInput(input: ConfigInput, o: { live: boolean; c
   const warnings: ConfigProblem[] = [];
   const format = input.format ?? configKind(input.name, input.data);
   if (format === 'butane') {
+    // the Butane translator (and its YAML parser) loads only for a Butane config
+    const { ButaneError, translateButane } = await import('../ignition/butane/translate');
     try {
       // only a config for the installed system may use boot_device, grub and storage.trees
       const r = translateButane(new TextDecoder().decode(input.data), { filesDir: input.filesDir, target: o.live ? 'live' : 'installed' });

@@ -123,6 +123,10 @@ export async function prepareFlash(req: FlashRequest, hooks: PrepareHooks = {}):
     throw err;
   });
   if (hooks.signal?.aborted) throw cancelledBeforeWrite();
+  // the listing (lsblk: a process of its own) runs while the image is read and the configs are
+  // checked; a refusal of those still comes first, as the listing is awaited after them
+  const listing = list(image.path);
+  listing.catch(() => undefined);
   const facts = await inspectIsoFile(image.path);
   if (req.source.kind === 'stream' && !image.arch) image.arch = facts.arch;
   const plans = new Map<FlashCustomization, Promise<PreparedCustomization>>();
@@ -133,7 +137,7 @@ export async function prepareFlash(req: FlashRequest, hooks: PrepareHooks = {}):
   };
   const prepared: PreparedCustomization[] = [];
   for (const spec of req.targets) prepared.push(await planFor(spec.customization ?? req.customization));
-  const checked = checkTargets(req, await list(image.path), { ...rules, imageSize: facts.size });
+  const checked = checkTargets(req, await listing, { ...rules, imageSize: facts.size });
   const targets = checked.map((c, i) => {
     const row = req.targets[i]!.fleetRow;
     return { ...c, customization: prepared[i]!, ...(row ? { fleetRow: row } : {}) };

@@ -84,6 +84,8 @@ export function writeJobOf(prepared: PreparedFlash): WriteJob {
     verify: req.verify !== false,
     eject: req.eject === true,
     expectIgnitionSha256: main.liveConfigSha256,
+    // a verified download's SHA-256 is known: the writer need not hash the image for it
+    ...(image.sha256 ? { imageSha256Known: true } : {}),
     ...(others.length
       ? {
           perTarget: others.map((t) => ({

@@ -4,8 +4,6 @@ import { ERROR_CODES } from '../../contract/error-codes';
 import { codedError } from '../errors';
 import type { ProgressListener } from '../progress';
 import { fileStamp, sameStamp } from '../stream/cache';
-import { downloadArtifact } from '../stream/download';
-import { fetchStreamMetadata, selectRelease } from '../stream/metadata';
 import type { FlashImage, FlashSource } from './types';
 
 /**
@@ -45,6 +43,11 @@ export async function obtainImage(
     if (k.release) image.release = k.release;
     return image;
   }
+  // the HTTP client (undici) and OpenPGP load only for a download: a local file needs neither
+  const [{ downloadArtifact }, { fetchStreamMetadata, selectRelease }] = await Promise.all([
+    import('../stream/download'),
+    import('../stream/metadata'),
+  ]);
   const net = { proxy: source.proxy, noProxy: source.noProxy };
   const meta = await fetchStreamMetadata(source.stream, { baseUrl: source.baseUrl, signal: o.signal, ...net });
   const release = selectRelease(meta, source.arch ?? process.arch);

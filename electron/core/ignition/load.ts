@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, extname } from 'node:path';
 import { FlintError } from '../errors';
-import { type ButaneTarget, translateButane } from './butane/translate';
+import type { ButaneTarget } from './butane/translate';
 
 /** Options of `loadConfigFile`. */
 export interface LoadConfigOptions {
@@ -38,6 +38,8 @@ export async function loadConfigFile(path: string, opts: LoadConfigOptions = {})
     throw new FlintError('CONFIG_READ', `cannot read config ${path}`, [(err as Error).message]);
   }
   if (configKind(path, bytes) === 'ignition') return bytes;
+  // the Butane translator (and its YAML parser) loads only for a Butane config
+  const { translateButane } = await import('./butane/translate');
   const text = new TextDecoder().decode(bytes);
   const { config } = translateButane(text, { filesDir: opts.filesDir ?? dirname(path), target: opts.target });
   return new TextEncoder().encode(JSON.stringify(config));

@@ -1,7 +1,7 @@
 import { FlintError } from '../errors';
 import { writeCpio, type CpioMember } from '../codecs/cpio';
 import { xzCrc32 } from '../codecs/compression';
-import { readInitrd } from '../codecs/initrd';
+import { firstNonZero, readInitrd } from '../codecs/initrd';
 import { embedAreaBudget } from '../codecs/limits';
 
 /**
@@ -29,8 +29,7 @@ export async function encodeEmbedArea(members: CpioMember[], areaLength: number)
 
 /** True when every byte is zero (a pristine, "not customized" area). */
 export function isAllZero(bytes: Uint8Array): boolean {
-  for (let i = 0; i < bytes.length; i++) if (bytes[i] !== 0) return false;
-  return true;
+  return firstNonZero(bytes, 0) === bytes.length;
 }
 
 /**

@@ -18,10 +18,16 @@ interface ParserState {
   paused?: boolean;
 }
 
+/** undici's `kParser` symbol, found on the first socket that has it (one symbol for all). */
+let parserKey: symbol | undefined;
+
 function parserOf(socket: Socket): ParserState | undefined {
-  const key = Object.getOwnPropertySymbols(socket).find((s) => s.description === 'parser');
-  return key ? ((socket as unknown as Record<symbol, ParserState | null>)[key] ?? undefined) : undefined;
+  parserKey ??= Object.getOwnPropertySymbols(socket).find((s) => s.description === 'parser');
+  return parserKey ? ((socket as unknown as Record<symbol, ParserState | null>)[parserKey] ?? undefined) : undefined;
 }
+
+/** The events the guard acts on; every other one (each body chunk's) passes straight through. */
+const ENDINGS = new Set<string | symbol>(['error', 'end', 'close']);
 
 function closedWhilePaused(cause?: Error): Error {
   const e = new Error('the server closed the connection while the body was paused') as NodeJS.ErrnoException;
@@ -35,7 +41,7 @@ export function guardEof(socket: Socket): void {
   const emit = socket.emit as (this: Socket, event: string | symbol, ...args: unknown[]) => boolean;
   let tripped = false;
   socket.emit = function guardedEmit(this: Socket, event: string | symbol, ...args: unknown[]): boolean {
-    if (tripped || !parserOf(this)?.paused) return emit.call(this, event, ...args);
+    if (tripped || !ENDINGS.has(event) || !parserOf(this)?.paused) return emit.call(this, event, ...args);
     if (event === 'error' && (args[0] as NodeJS.ErrnoException | undefined)?.code === 'ECONNRESET') {
       tripped = true;
       return emit.call(this, 'error', closedWhilePaused(args[0] as Error));

@@ -26,6 +26,8 @@ export interface WriteJobJson {
   expectIgnitionSha256?: string | null;
   /** Targets that get a customization of their own (one config per stick), by device. */
   perTarget?: { device: string; plan: WriteJobJson['plan']; expectIgnitionSha256?: string | null }[];
+  /** True when the image's SHA-256 is known already (a verified download): it is not measured again. */
+  imageSha256Known?: boolean;
 }
 
 /**
@@ -50,6 +52,8 @@ export interface WriteJob {
   expectIgnitionSha256?: string | null;
   /** Targets written with a plan of their own instead of `plan` (same image size). */
   perTarget?: TargetPlan[];
+  /** As WriteJobJson.imageSha256Known. */
+  imageSha256Known?: boolean;
 }
 
 const planJson = (plan: PatchPlan): WriteJobJson['plan'] => ({
@@ -69,6 +73,7 @@ export function encodeJob(job: WriteJob): string {
     eject: job.eject,
   };
   if (job.expectIgnitionSha256 !== undefined) json.expectIgnitionSha256 = job.expectIgnitionSha256;
+  if (job.imageSha256Known) json.imageSha256Known = true;
   if (job.perTarget?.length) {
     json.perTarget = job.perTarget.map((t) => ({
       device: t.device,
@@ -166,6 +171,7 @@ export function decodeJob(text: string): WriteJob {
     eject: j.eject === true,
     ...(j.expectIgnitionSha256 !== undefined ? { expectIgnitionSha256: j.expectIgnitionSha256 } : {}),
     ...(perTarget ? { perTarget } : {}),
+    ...(j.imageSha256Known === true ? { imageSha256Known: true } : {}),
   };
 }
 

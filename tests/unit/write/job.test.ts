@@ -26,6 +26,9 @@ describe('write job', () => {
     expect(decodeJob(encodeJob({ ...job, expectIgnitionSha256: null })).expectIgnitionSha256).toBeNull();
     const { expectIgnitionSha256: _, ...unchecked } = job;
     expect('expectIgnitionSha256' in decodeJob(encodeJob(unchecked))).toBe(false);
+    // a known image SHA-256 (verified download) travels as a flag; absent means "measure it"
+    expect(decodeJob(encodeJob({ ...job, imageSha256Known: true })).imageSha256Known).toBe(true);
+    expect('imageSha256Known' in decodeJob(encodeJob(job))).toBe(false);
   });
 
   it('carries per-target plans (one config per stick) and checks each names a target with the same image size', () => {

@@ -1,3 +1,4 @@
+import type { Hash } from 'node:crypto';
 import type { FlintError } from '../../errors';
 import { applyPlanToChunk, type PatchPlan } from '../../iso/plan';
 import type { SpeedMeter } from '../../progress';
@@ -29,7 +30,9 @@ const PROGRESS_MS = 250;
  * The source is read into the first live target's buffer and copied to the others, then each
  * target's plan is laid over its own copy (one source read for sticks that each carry their own
  * config). A failing target is dropped and the others go on; when every target failed the source
- * is no longer read. Returns false when cancelled.
+ * is no longer read. `pristine` is fed the image's own bytes on the way (the verify pass then
+ * needs not hash them again); it holds the whole image only when this returns true. Returns false
+ * when cancelled.
  */
 export async function writeAll(
   image: string,
@@ -37,6 +40,7 @@ export async function writeAll(
   targets: LiveTarget[],
   signal: AbortSignal,
   emit: (e: WriteEvent) => void,
+  pristine?: Hash,
 ): Promise<boolean> {
   const total = plan.imageSize;
   const delay = numericHook('FLINT_TEST_BLOCK_DELAY_MS') ?? 0;
@@ -57,7 +61,7 @@ export async function writeAll(
       if (now.length === 0) break;
       const len = Math.min(BLOCK_SIZE, total - pos);
       const first = now[0].writer.blocks[slot];
-      await src.readInto(first, pos, len);
+      await src.readInto(first, pos, len, pristine);
       for (const t of now.slice(1)) first.copy(t.writer.blocks[slot], 0, 0, len);
       if (!shared) for (const t of now) applyPlanToChunk(t.plan ?? plan, t.writer.blocks[slot].subarray(0, len), pos);
       if (delay > 0) await new Promise((r) => setTimeout(r, delay));

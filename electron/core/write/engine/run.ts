@@ -4,6 +4,7 @@
  * caller that already is root: electron/core/write/writers.ts).
  */
 import { ERROR_CODES, WARNING_CODES, type WarningValue } from '../../../contract/error-codes';
+import { createHash } from 'node:crypto';
 import { FlintError, codedError, toErrorValue, warning } from '../../errors';
 import { kernelChanges, recheckTarget, type DriveIdentity } from '../../drives/target-safety';
 import { defaultProtectedPaths } from '../../drives/system';
@@ -141,10 +142,16 @@ export async function runJob(job: WriteJob, ops: PlatformOps, signal: AbortSigna
   const hold = numericHook('FLINT_TEST_PAUSE_BEFORE_WRITE_MS');
   if (hold && live.length > 0) await pause(hold, signal);
 
+  // The image's own SHA-256 is measured while it is read for writing, where the CPU waits on the
+  // devices anyway, instead of as a second hash beside the expected bytes' in the verify pass. It
+  // is reported only when every stick then matched the image read again (verifyAll). A job whose
+  // image's SHA-256 is known (a verified download) skips it.
+  const needsPristine = job.verify && !job.imageSha256Known && (live.some((t) => t.plan) || job.plan.writes.length > 0);
+  const pristine = needsPristine ? createHash('sha256') : undefined;
   let completed = false;
   if (live.length > 0 && !signal.aborted) {
     try {
-      completed = await writeAll(job.image, job.plan, live, signal, emit);
+      completed = await writeAll(job.image, job.plan, live, signal, emit, pristine);
     } catch (err) {
       for (const t of live) t.error ??= asFlint(err);
     }
@@ -210,9 +217,9 @@ export async function runJob(job: WriteJob, ops: PlatformOps, signal: AbortSigna
         open: () => ops.openDevice(t.drive, false),
         ...(t.plan ? { plan: t.plan } : {}),
       }));
-      const v = await verifyAll(job.image, job.plan, targets, signal, emit);
+      const v = await verifyAll(job.image, job.plan, targets, signal, emit, job.imageSha256Known ? null : pristine?.digest('hex'));
       sha256 = v.sha256;
-      if (!signal.aborted) sourceSha256 = v.sourceSha256;
+      if (!signal.aborted && !job.imageSha256Known) sourceSha256 = v.sourceSha256;
       for (const [device, err] of v.failed) {
         const w = written.find((x) => x.device === device)!;
         const extra = { bytesWritten: w.writer.pos, writeMs: w.writeMs };

@@ -46,7 +46,8 @@ interface BlockReads {
  * sectors: the last one is read in full and compared up to the image's end. Block k+1 is being
  * read from every device while block k is compared, so the devices stream while the CPU works.
  *
- * Hashing: the pristine image once and, when every target gets the same bytes, those bytes once
+ * Hashing: the pristine image once (unless the write pass measured it: measuredSourceSha256, or it
+ * is known: null) and, when every target gets the same bytes, those bytes once
  * (for a device that matched, the SHA-256 of what it holds). Targets with different plans (a
  * fleet, each stick its own config) are compared byte for byte but get no hash of their own:
  * eight sticks would cost eight SHA-256 passes over the whole image, the CPU time that bounded how
@@ -59,6 +60,7 @@ export async function verifyAll(
   targets: VerifyTarget[],
   signal: AbortSignal,
   emit: (e: WriteEvent) => void,
+  measuredSourceSha256?: string | null,
 ): Promise<VerifyOutcome> {
   const total = plan.imageSize;
   const failed = new Map<string, FlintError>();
@@ -83,7 +85,9 @@ export async function verifyAll(
   // one plan for all: its bytes are hashed (with no writes they are the pristine ones)
   const only = plans.length === 1 ? plans[0]! : null;
   const planHash = only && only.writes.length > 0 ? createHash('sha256') : null;
-  const pristine = createHash('sha256');
+  // the write pass may have measured the pristine image already (measuredSourceSha256), or it is
+  // known (null: a verified download); with one empty plan its hash is still the plan's
+  const pristine = measuredSourceSha256 !== undefined && !(only && only.writes.length === 0) ? null : createHash('sha256');
   const expected = [Buffer.allocUnsafeSlow(BLOCK_SIZE), Buffer.allocUnsafeSlow(BLOCK_SIZE)];
   const scratch = Buffer.allocUnsafeSlow(BLOCK_SIZE);
   const live = () => targets.filter((t) => open.has(t.device) && !failed.has(t.device));
@@ -112,7 +116,7 @@ export async function verifyAll(
     await b.source;
     const settled = await Promise.all(b.reads);
     const pristineBlock = expected[b.slot]!.subarray(0, b.len);
-    pristine.update(pristineBlock);
+    pristine?.update(pristineBlock);
     for (const p of plans) {
       let want = pristineBlock;
       if (p.writes.some((w) => w.offset < b.pos + b.len && w.offset + w.bytes.length > b.pos)) {
@@ -164,8 +168,10 @@ export async function verifyAll(
       );
     }
   }
-  const sourceSha256 = checked === total ? pristine.digest('hex') : undefined;
-  const planSha256 = !only ? undefined : planHash ? planHash.digest('hex') : sourceSha256;
+  const pristineSha256 = pristine && checked === total ? pristine.digest('hex') : undefined;
+  const sourceSha256 =
+    checked !== total ? undefined : measuredSourceSha256 === undefined ? pristineSha256 : (measuredSourceSha256 ?? undefined);
+  const planSha256 = !only ? undefined : planHash ? planHash.digest('hex') : pristineSha256;
   const sha256 = new Map<string, string>();
   if (planSha256) for (const t of targets) sha256.set(t.device, planSha256);
   return { sha256, ...(sourceSha256 ? { sourceSha256 } : {}), failed };

@@ -14,7 +14,7 @@ import { runFlintText } from '../../helpers/cli';
 import { createLoopDevice, type LoopDevice } from '../../helpers/loop';
 import { skipReason } from '../../helpers/requirements';
 import { axeViolations, type Violation } from './a11y-checks';
-import { CHROMIUM, dropFile, launchChromium, startStack, type Browser, type Stack } from './harness';
+import { chooseStableImage, CHROMIUM, dropFile, launchChromium, startStack, type Browser, type Stack } from './harness';
 
 const why = skipReason({ tools: ['losetup'], files: [CHROMIUM], root: true });
 
@@ -79,15 +79,7 @@ describe.skipIf(why)('a fleet batch in Chromium', () => {
     await clean('config step, a manifest loaded');
 
     await page.getByRole('button', { name: /Step 2: Image/ }).click();
-    await page.getByRole('radio', { name: 'Fedora CoreOS stream' }).click();
-    const stable = page.getByRole('radio', { name: /^stable \d+\./ });
-    await stable.waitFor();
-    await stable.check();
-    await page.getByRole('button', { name: /Download and verify|Use the cached image/ }).click();
-    await page
-      .getByLabel('Selected image')
-      .getByText(/Signature verified/)
-      .waitFor({ timeout: 60_000 });
+    await chooseStableImage(page);
 
     // the second loop device is ticked first: it gets row 1
     await page.getByRole('button', { name: /Step 4: Target/ }).click();

@@ -37,6 +37,19 @@ export function deviceText(device: string): RegExp {
   return new RegExp(`${device.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?!\\d)`);
 }
 
+/** On the Image step: picks the stable stream and downloads (or takes from the cache) its verified image. */
+export async function chooseStableImage(page: Page): Promise<void> {
+  await page.getByRole('radio', { name: 'Fedora CoreOS stream' }).click();
+  const stable = page.getByRole('radio', { name: /^stable \d+\./ });
+  await stable.waitFor();
+  await stable.check();
+  await page.getByRole('button', { name: /Download and verify|Use the cached image/ }).click();
+  await page
+    .getByLabel('Selected image')
+    .getByText(/Signature verified/)
+    .waitFor({ timeout: 60_000 });
+}
+
 /** The fixture ISO the mirror serves (a real FCOS build's layout, tiny). */
 export const MIRROR_ISO_FIXTURE = 'embed-areas-2023-07.x86_64';
 

@@ -13,7 +13,17 @@ import { runFlintText } from '../../helpers/cli';
 import { fixtureIso } from '../../helpers/fixtures';
 import { createLoopDevice, type LoopDevice } from '../../helpers/loop';
 import { skipReason } from '../../helpers/requirements';
-import { CHROMIUM, deviceText, dropFile, launchChromium, MIRROR_ISO_FIXTURE, startStack, type Browser, type Stack } from './harness';
+import {
+  chooseStableImage,
+  CHROMIUM,
+  deviceText,
+  dropFile,
+  launchChromium,
+  MIRROR_ISO_FIXTURE,
+  startStack,
+  type Browser,
+  type Stack,
+} from './harness';
 
 const why = skipReason({ tools: ['losetup'], files: [CHROMIUM], root: true });
 
@@ -172,15 +182,7 @@ describe.skipIf(why)('site tools and rough edges in Chromium', () => {
     }
     await page.getByRole('button', { name: /Step 1: Config — live\.ign \(done\)/ }).waitFor();
     await page.getByRole('button', { name: /Step 2: Image/ }).click();
-    await page.getByRole('radio', { name: 'Fedora CoreOS stream' }).click();
-    const stable = page.getByRole('radio', { name: /^stable \d+\./ });
-    await stable.waitFor();
-    await stable.check();
-    await page.getByRole('button', { name: /Download and verify|Use the cached image/ }).click();
-    await page
-      .getByLabel('Selected image')
-      .getByText(/Signature verified/)
-      .waitFor({ timeout: 60_000 });
+    await chooseStableImage(page);
 
     for (const l of loops) {
       await page.getByRole('button', { name: /Step 4: Target/ }).click();

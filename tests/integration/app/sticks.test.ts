@@ -16,6 +16,7 @@ import type { DriveList, ImageState, StickInfo, StickRefreshFinished, StickResto
 import type { HistoryEntry } from '../../../electron/contract/site';
 import { buildLiveIso, type LiveIsoInfo } from '../../e2e/boot/lib/live-iso';
 import { allOf, BUILD_ISO_REQUIREMENTS } from '../../e2e/boot/lib/requirements';
+import { onlyDevices } from '../../helpers/app-core';
 import { runFlint } from '../../helpers/cli';
 import { COREOS_FIXTURES } from '../../helpers/fixtures';
 import { useTempDir } from '../../helpers/lifecycle';
@@ -58,7 +59,7 @@ describe.skipIf(why)('app stick channels on loop devices', () => {
       mode: 'browser',
       allowLoop: true,
       // only this test's loop devices: other tests' drives stay out of the list
-      core: { ...core, listDrives: async (p) => (await core.listDrives(p)).filter((d) => mine.has(d.device)), watchDrives: undefined },
+      core: onlyDevices(core, mine),
       app: { name: 'Flint', version: '1' },
     });
     session.addSink((ch, p) => events.push([ch, p]));

@@ -9,7 +9,7 @@
 import type { InvokeRequest, InvokeResponse } from '../contract/api';
 import { LARGE_DRIVE_BYTES } from '../core/drives/limits';
 import { filterDrives } from '../core/drives/list';
-import { assessTarget, confirmationName, isInternal } from '../core/drives/target-safety';
+import { assessTarget, confirmationName, isInternal, type DriveIdentity } from '../core/drives/target-safety';
 import type { Drive } from '../core/drives/types';
 import { toErrorValue } from '../core/errors';
 import type { DriveInfo, DriveList } from '../contract/types';
@@ -77,4 +77,12 @@ export function watchDrives(s: Session): () => void {
       () => {},
     );
   });
+}
+
+/** A stick as every result names it: its id in this session and what was seen of it when it was picked. */
+export function stickSeen(
+  driveId: string,
+  t: DriveIdentity,
+): { driveId: string; device: string; model: string; serial: string; size: number } {
+  return { driveId, device: t.device, model: t.model, serial: t.serial, size: t.size };
 }

@@ -17,6 +17,7 @@ import type { ConfigInput } from '../core/flash/config-gate';
 import type { FlashCustomization, FlashEvent, FlashTargetResult } from '../core/flash/types';
 import type { InvokeRequest, InvokeResponse } from '../contract/api';
 import type { CustomizeOptions, FlashProgress, Issue, KargsCheck, TargetResult } from '../contract/types';
+import { stickSeen } from './drives';
 import { buildFieldSettings, fragmentText } from './field-settings';
 import { fleetTargets } from './fleet';
 import { contractPhase } from './images';
@@ -97,13 +98,8 @@ function customizationOf(s: Session, imageId: string, configId: string | undefin
 
 /** The contract's view of a stick's result. */
 function toTargetResult(r: FlashTargetResult, driveId: string): TargetResult {
-  const t = r.target;
   const out: TargetResult = {
-    driveId,
-    device: t.device,
-    model: t.model,
-    serial: t.serial,
-    size: t.size,
+    ...stickSeen(driveId, r.target),
     ok: r.ok,
     ending: r.ending,
     bytesWritten: r.bytesWritten,

@@ -15,6 +15,7 @@ import { prepareRefresh, readSticks, refreshStatus, runRefresh, streamOf, type R
 import { prepareRestore, runRestore } from '../core/flash/restore';
 import { historyRecord } from '../core/history/record';
 import type { FlashImage } from '../core/flash/types';
+import { stickSeen } from './drives';
 import { contractPhase } from './images';
 import type { Session } from './session';
 
@@ -96,13 +97,8 @@ export async function inspectSticks(s: Session, req: InvokeRequest<'sticks:inspe
 
 /** The contract's view of a stick's refresh result. */
 function toStickResult(r: RefreshTargetResult, driveId: string): StickRefreshResult {
-  const t = r.target;
   const out: StickRefreshResult = {
-    driveId,
-    device: t.device,
-    model: t.model,
-    serial: t.serial,
-    size: t.size,
+    ...stickSeen(driveId, r.target),
     ok: r.ok,
     ending: r.ending,
     from: r.from,

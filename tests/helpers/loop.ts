@@ -48,9 +48,17 @@ export function createLoopDevice(size: number, dir?: string, opts: LoopOptions =
     ...(opts.sectorSize ? ['--sector-size', String(opts.sectorSize)] : []),
     ...(opts.partscan ? ['--partscan'] : []),
   ];
-  const device = opts.at
-    ? (execFileSync('losetup', [...flags, opts.at, backing]), opts.at)
-    : execFileSync('losetup', [...flags, '--find', '--show', backing], { encoding: 'utf8' }).trim();
+  let device: string;
+  try {
+    device = opts.at
+      ? attachAt(flags, opts.at, backing)
+      : execFileSync('losetup', [...flags, '--find', '--show', backing], { encoding: 'utf8' }).trim();
+  } catch (err) {
+    // nothing was attached: the backing file and its folder go too
+    if (!opts.backing) rmSync(backing, { force: true });
+    if (ownDir) rmSync(ownDir, { recursive: true, force: true });
+    throw err;
+  }
   if (!/^\/dev\/loop\d+$/.test(device)) throw new Error(`losetup gave an unexpected name: ${device}`);
   let removed = false;
   const loop: LoopDevice = {
@@ -73,6 +81,24 @@ export function createLoopDevice(size: number, dir?: string, opts: LoopOptions =
   };
   live.add(loop);
   return loop;
+}
+
+/**
+ * Attaches `backing` at the named device. A device detached a moment ago can still be busy (the
+ * kernel finishes the detach once its last opener, often udev's probe, lets go: losetup(8)
+ * `--detach`), so a busy device is tried again for up to two seconds.
+ */
+function attachAt(flags: string[], at: string, backing: string): string {
+  for (let tries = 0; ; tries++) {
+    try {
+      execFileSync('losetup', [...flags, at, backing], { stdio: ['ignore', 'ignore', 'pipe'] });
+      return at;
+    } catch (err) {
+      const busy = /busy/i.test(String((err as { stderr?: Buffer }).stderr ?? ''));
+      if (!busy || tries >= 20) throw err;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
+    }
+  }
 }
 
 process.on('exit', () => {

@@ -5,12 +5,12 @@
  * the flash's live region saying "Stick 2 of 3 verified."; the language following the browser
  * and the switch in the top bar. Needs root, losetup and /usr/bin/chromium (loop devices).
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { createLoopDevice, type LoopDevice } from '../../helpers/loop';
 import { skipReason } from '../../helpers/requirements';
 import { axeViolations, type Violation } from './a11y-checks';
-import { CHROMIUM, dropFile, launchChromium, startStack, type Browser, type Stack } from './harness';
+import { CHROMIUM, dropFile } from './harness';
+import { rendererSuite } from './suite';
 
 const why = skipReason({ tools: ['losetup'], files: [CHROMIUM], root: true });
 
@@ -45,28 +45,12 @@ async function heard(page: Page): Promise<string[]> {
 }
 
 describe.skipIf(why)('accessibility of the wizard in Chromium', () => {
-  let stack: Stack;
-  let browser: Browser | undefined;
-  let loops: LoopDevice[] = [];
-
-  beforeAll(async () => {
-    // only this file's loop devices are listed (other tests' devices may exist at the same time)
-    stack = await startStack({ showLoop: (dev) => loops.some((l) => l.device === dev) });
-  }, 180_000);
-  afterAll(async () => {
-    await stack?.close();
-  });
-  afterEach(async () => {
-    await browser?.close();
-    browser = undefined;
-    for (const l of loops) l.remove();
-    loops = [];
-  });
+  const suite = rendererSuite();
 
   for (const scheme of ['light', 'dark'] as const) {
     it(`${scheme}: every step of both modes, the dialog and error states have no axe violations`, async () => {
-      loops = [createLoopDevice(64 * MiB)];
-      browser = await launchChromium({ colorScheme: scheme, reducedMotion: 'reduce', bypassCSP: true });
+      const loops = suite.sticks(64 * MiB);
+      const browser = await suite.launch({ colorScheme: scheme, reducedMotion: 'reduce', bypassCSP: true });
       const page = browser.page;
       // every state is checked; the failure lists them all
       const found: { where: string; violations: Violation[] }[] = [];
@@ -74,7 +58,7 @@ describe.skipIf(why)('accessibility of the wizard in Chromium', () => {
         const violations = await axeViolations(page);
         if (violations.length) found.push({ where, violations });
       };
-      await page.goto(stack.url);
+      await page.goto(suite.stack.url);
       await page.getByRole('heading', { name: 'Choose a config' }).waitFor();
       await page.locator('body[data-flint-ready]').waitFor();
       await clean('config step, empty');
@@ -155,9 +139,9 @@ describe.skipIf(why)('accessibility of the wizard in Chromium', () => {
   }
 
   it('focus is always visible, Tab follows the page, and motion is reduced when asked', async () => {
-    browser = await launchChromium({ reducedMotion: 'reduce' });
+    const browser = await suite.launch({ reducedMotion: 'reduce' });
     const page = browser.page;
-    await page.goto(stack.url);
+    await page.goto(suite.stack.url);
     await page.locator('body[data-flint-ready]').waitFor();
     // no positive tabindex: the Tab order is the document order
     expect(await page.locator('[tabindex]:not([tabindex="0"]):not([tabindex="-1"])').count()).toBe(0);
@@ -200,10 +184,10 @@ describe.skipIf(why)('accessibility of the wizard in Chromium', () => {
   }, 120_000);
 
   it('a screen reader hears each stick as it ends: "Stick 2 of 3 verified."', async () => {
-    loops = [createLoopDevice(64 * MiB), createLoopDevice(64 * MiB), createLoopDevice(64 * MiB)];
-    browser = await launchChromium();
+    const loops = suite.sticks(64 * MiB, 64 * MiB, 64 * MiB);
+    const browser = await suite.launch();
     const page = browser.page;
-    await page.goto(stack.url);
+    await page.goto(suite.stack.url);
     await page.locator('body[data-flint-ready]').waitFor();
     await page.getByRole('checkbox', { name: /Continue without a config/ }).check();
     await page.getByRole('button', { name: /Step 2: Image/ }).click();
@@ -237,9 +221,9 @@ describe.skipIf(why)('accessibility of the wizard in Chromium', () => {
   }, 240_000);
 
   it('speaks the browser’s language, and the switch in the top bar is remembered', async () => {
-    browser = await launchChromium({ locale: 'fr-FR' });
+    const browser = await suite.launch({ locale: 'fr-FR' });
     const page = browser.page;
-    await page.goto(stack.url);
+    await page.goto(suite.stack.url);
     await page.getByRole('heading', { name: 'Choisir une configuration' }).waitFor();
     expect(
       await page.evaluate(

@@ -8,13 +8,14 @@
  * tests/integration/app/fleet.test.ts compares the app's stick with the CLI's byte for byte.
  * Needs root, losetup and /usr/bin/chromium.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { liveConfigContents } from '../boot/lib/ignition-data';
 import { runFlintText } from '../../helpers/cli';
-import { createLoopDevice, type LoopDevice } from '../../helpers/loop';
+import type { LoopDevice } from '../../helpers/loop';
 import { skipReason } from '../../helpers/requirements';
 import { axeViolations, type Violation } from './a11y-checks';
-import { chooseStableImage, CHROMIUM, dropFile, launchChromium, startStack, type Browser, type Stack } from './harness';
+import { chooseStableImage, CHROMIUM, dropFile } from './harness';
+import { rendererSuite } from './suite';
 
 const why = skipReason({ tools: ['losetup'], files: [CHROMIUM], root: true });
 
@@ -29,37 +30,19 @@ const MANIFEST = [
 const FLEET_ZONE = 'section[aria-labelledby="fleet-title"] .dropzone';
 
 describe.skipIf(why)('a fleet batch in Chromium', () => {
-  let stack: Stack;
-  let browser: Browser | undefined;
-  let loops: LoopDevice[] = [];
-  const mine = new Set<string>();
-
-  beforeAll(async () => {
-    stack = await startStack({ showLoop: (d) => mine.has(d) });
-  }, 180_000);
-  afterAll(async () => {
-    await stack?.close();
-  });
-  afterEach(async () => {
-    await browser?.close();
-    browser = undefined;
-    for (const l of loops) l.remove();
-    loops = [];
-    mine.clear();
-  });
+  const suite = rendererSuite();
 
   it('loads a manifest, gives two sticks their rows in pick order, writes them and proposes row 3', async () => {
-    loops = [createLoopDevice(64 * MiB), createLoopDevice(64 * MiB)];
-    for (const l of loops) mine.add(l.device);
+    const loops = suite.sticks(64 * MiB, 64 * MiB);
     const [first, second] = loops as [LoopDevice, LoopDevice];
-    browser = await launchChromium({ bypassCSP: true });
+    const browser = await suite.launch({ bypassCSP: true });
     const page = browser.page;
     const found: { where: string; violations: Violation[] }[] = [];
     const clean = async (where: string) => {
       const violations = await axeViolations(page);
       if (violations.length) found.push({ where, violations });
     };
-    await page.goto(stack.url);
+    await page.goto(suite.stack.url);
     await page.getByRole('heading', { name: 'Choose a config' }).waitFor();
     await page.getByRole('radio', { name: 'USB stick' }).click();
     await dropFile(page, '.dropzone', 'live.ign', CONFIG);

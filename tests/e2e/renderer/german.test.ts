@@ -4,12 +4,12 @@
  * every step in German (light) and French (dark) checked for clipped text: no text element wider
  * than its box. Needs root, losetup and /usr/bin/chromium.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { createLoopDevice, type LoopDevice } from '../../helpers/loop';
 import { skipReason } from '../../helpers/requirements';
 import { clippedText, type Clipped } from './a11y-checks';
-import { CHROMIUM, dropFile, launchChromium, startStack, type Browser, type Stack } from './harness';
+import { CHROMIUM, dropFile } from './harness';
+import { rendererSuite } from './suite';
 
 const why = skipReason({ tools: ['losetup'], files: [CHROMIUM], root: true });
 
@@ -34,27 +34,12 @@ async function tabTo(page: Page, name: RegExp): Promise<void> {
 }
 
 describe.skipIf(why)('the wizard in German and French', () => {
-  let stack: Stack;
-  let browser: Browser | undefined;
-  let loops: LoopDevice[] = [];
-
-  beforeAll(async () => {
-    stack = await startStack({ showLoop: (dev) => loops.some((l) => l.device === dev) });
-  }, 180_000);
-  afterAll(async () => {
-    await stack?.close();
-  });
-  afterEach(async () => {
-    await browser?.close();
-    browser = undefined;
-    for (const l of loops) l.remove();
-    loops = [];
-  });
+  const suite = rendererSuite();
 
   it('flashes a stick by keyboard alone, in German, with no clipped text on any step', async () => {
-    loops = [createLoopDevice(64 * MiB)];
+    const loops = suite.sticks(64 * MiB);
     const dev = loops[0].device;
-    browser = await launchChromium({ locale: 'de-DE' });
+    const browser = await suite.launch({ locale: 'de-DE' });
     const page = browser.page;
     const clipped: { step: string; items: Clipped[] }[] = [];
     const fits = async (step: string) => {
@@ -62,7 +47,7 @@ describe.skipIf(why)('the wizard in German and French', () => {
       if (items.length) clipped.push({ step, items });
     };
     const chosen: Promise<import('playwright-core').FileChooser> = new Promise((resolve) => page.once('filechooser', resolve));
-    await page.goto(stack.url);
+    await page.goto(suite.stack.url);
     await page.getByRole('heading', { name: 'Konfiguration wählen' }).waitFor();
     await page.locator('body[data-flint-ready]').waitFor();
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('de');
@@ -123,15 +108,15 @@ describe.skipIf(why)('the wizard in German and French', () => {
   }, 240_000);
 
   it('French in the dark theme: no clipped text on any step of either mode', async () => {
-    loops = [createLoopDevice(64 * MiB)];
-    browser = await launchChromium({ locale: 'fr-FR', colorScheme: 'dark' });
+    const loops = suite.sticks(64 * MiB);
+    const browser = await suite.launch({ locale: 'fr-FR', colorScheme: 'dark' });
     const page = browser.page;
     const clipped: { step: string; items: Clipped[] }[] = [];
     const fits = async (step: string) => {
       const items = await clippedText(page);
       if (items.length) clipped.push({ step, items });
     };
-    await page.goto(stack.url);
+    await page.goto(suite.stack.url);
     await page.getByRole('heading', { name: 'Choisir une configuration' }).waitFor();
     await page.locator('body[data-flint-ready]').waitFor();
     await dropFile(page, '.dropzone', 'live.ign', CONFIG);

@@ -42,6 +42,21 @@ export async function axeViolations(page: Page): Promise<Violation[]> {
   });
 }
 
+/**
+ * Collects axe-core violations state by state: `clean(where)` after reaching each state, then
+ * expect `found` to be empty, so that one failure lists every state and rule at once.
+ */
+export function axeLog(page: Page): { found: { where: string; violations: Violation[] }[]; clean(where: string): Promise<void> } {
+  const found: { where: string; violations: Violation[] }[] = [];
+  return {
+    found,
+    async clean(where) {
+      const violations = await axeViolations(page);
+      if (violations.length) found.push({ where, violations });
+    },
+  };
+}
+
 /** A text element whose text does not fit its box (and would be cut or spill out). */
 export interface Clipped {
   tag: string;

@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { skipReason } from '../../helpers/requirements';
-import { axeViolations, type Violation } from './a11y-checks';
+import { axeLog } from './a11y-checks';
 import { CHROMIUM, dropFile } from './harness';
 import { rendererSuite } from './suite';
 
@@ -53,11 +53,7 @@ describe.skipIf(why)('accessibility of the wizard in Chromium', () => {
       const browser = await suite.launch({ colorScheme: scheme, reducedMotion: 'reduce', bypassCSP: true });
       const page = browser.page;
       // every state is checked; the failure lists them all
-      const found: { where: string; violations: Violation[] }[] = [];
-      const clean = async (where: string) => {
-        const violations = await axeViolations(page);
-        if (violations.length) found.push({ where, violations });
-      };
+      const { found, clean } = axeLog(page);
       await page.goto(suite.stack.url);
       await page.getByRole('heading', { name: 'Choose a config' }).waitFor();
       await page.locator('body[data-flint-ready]').waitFor();

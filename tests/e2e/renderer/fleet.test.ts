@@ -13,7 +13,7 @@ import { liveConfigContents } from '../boot/lib/ignition-data';
 import { runFlintText } from '../../helpers/cli';
 import type { LoopDevice } from '../../helpers/loop';
 import { skipReason } from '../../helpers/requirements';
-import { axeViolations, type Violation } from './a11y-checks';
+import { axeLog } from './a11y-checks';
 import { chooseStableImage, CHROMIUM, dropFile } from './harness';
 import { rendererSuite } from './suite';
 
@@ -37,11 +37,8 @@ describe.skipIf(why)('a fleet batch in Chromium', () => {
     const [first, second] = loops as [LoopDevice, LoopDevice];
     const browser = await suite.launch({ bypassCSP: true });
     const page = browser.page;
-    const found: { where: string; violations: Violation[] }[] = [];
-    const clean = async (where: string) => {
-      const violations = await axeViolations(page);
-      if (violations.length) found.push({ where, violations });
-    };
+    // every state is checked; the failure lists them all
+    const { found, clean } = axeLog(page);
     await page.goto(suite.stack.url);
     await page.getByRole('heading', { name: 'Choose a config' }).waitFor();
     await page.getByRole('radio', { name: 'USB stick' }).click();

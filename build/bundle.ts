@@ -16,7 +16,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, w
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type BuildOptions, type Metafile, type OutputFile, type Plugin } from 'esbuild';
-import { LIBLZMA_BINDINGS, inlineLiblzmaWasm, liblzmaWasm } from './liblzma-inline';
+import { LIBLZMA_WASM_MODULE, inlineLiblzmaModule, liblzmaWasm } from './liblzma-inline';
 import { ignitionValidatorsPlugin } from './ignition-validators';
 
 /** The project root (this file is build/bundle.ts). */
@@ -42,10 +42,7 @@ const liblzmaPlugin = (): Plugin => ({
   name: 'flint-liblzma-inline',
   setup(b) {
     const wasm = liblzmaWasm();
-    b.onLoad({ filter: LIBLZMA_BINDINGS }, (args) => ({
-      contents: inlineLiblzmaWasm(readFileSync(args.path, 'utf8'), wasm),
-      loader: 'js',
-    }));
+    b.onLoad({ filter: LIBLZMA_WASM_MODULE }, () => ({ contents: inlineLiblzmaModule(wasm), loader: 'js' }));
   },
 });
 

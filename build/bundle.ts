@@ -17,7 +17,7 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type BuildOptions, type Metafile, type OutputFile, type Plugin } from 'esbuild';
 import { LIBLZMA_WASM_MODULE, inlineLiblzmaModule, liblzmaWasm } from './liblzma-inline';
-import { ignitionValidatorsPlugin } from './ignition-validators';
+import { SCHEMAS_MODULE, buildIgnitionSpecs, ignitionValidatorsPlugin } from './ignition-validators';
 
 /** The project root (this file is build/bundle.ts). */
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -189,13 +189,22 @@ export async function bundleCli(outRoot: string): Promise<BundleResult> {
     ),
     bundle({ entryPoints: { quick: 'electron/cli/quick.ts' }, outdir: outDir }),
   ]);
+  // the Ignition spec files go beside the chunk that require()s them (build/ignition-validators.ts)
+  const schemasChunk = Object.entries(r.metafile.outputs).find(([, o]) => Object.keys(o.inputs).some((i) => SCHEMAS_MODULE.test(i)));
+  if (!schemasChunk) throw new Error('the CLI bundle holds no electron/core/ignition/schema-files.ts');
+  const specs = await buildIgnitionSpecs(dirname(resolve(ROOT, schemasChunk[0])));
   const both = {
-    inputs: { ...r.metafile.inputs, ...quick.metafile.inputs },
-    outputs: { ...r.metafile.outputs, ...quick.metafile.outputs },
+    inputs: { ...r.metafile.inputs, ...quick.metafile.inputs, ...specs.metafile.inputs },
+    outputs: { ...r.metafile.outputs, ...quick.metafile.outputs, ...specs.metafile.outputs },
   };
   const { sources, packages } = inputsOf(both);
   // quick.mjs before flint.mjs, which imports it
-  const files = publish(outDir, [...quick.outputFiles, ...r.outputFiles], ['quick.mjs', 'flint.mjs'], ['sources.json']);
+  const files = publish(
+    outDir,
+    [...specs.outputFiles, ...quick.outputFiles, ...r.outputFiles],
+    ['quick.mjs', 'flint.mjs'],
+    ['sources.json'],
+  );
   // always rewritten: its time is the build's time, which bin/flint.mjs compares the sources with
   writeIfChanged(join(outDir, 'sources.json'), Buffer.from(JSON.stringify({ builtAt: new Date().toISOString(), sources }, null, 1) + '\n'));
   return { files, sources, packages, contents: contentsOf(both, outDir) };

@@ -36,7 +36,10 @@ describe('lazy loading in the CLI bundle', () => {
     );
     writeFileSync(
       join(dir, 'hook.mjs'),
-      `import { register } from 'node:module';\nregister('data:text/javascript,' + encodeURIComponent(${JSON.stringify(HOOK)}));\n`,
+      `import { register } from 'node:module';\nregister('data:text/javascript,' + encodeURIComponent(${JSON.stringify(HOOK)}));\n` +
+        // files loaded with require() (the per-version Ignition spec files) bypass the ES hook
+        `import Module from 'node:module';\nimport { appendFileSync } from 'node:fs';\nconst load = Module._load;\n` +
+        `Module._load = function (request, parent, isMain) {\n  if (request.endsWith('.cjs')) appendFileSync(process.env.FLINT_LOAD_LOG, new URL(request, 'file://' + parent.filename).href + '\\n');\n  return load.apply(this, arguments);\n};\n`,
     );
     iso = await fixtureIso('embed-areas-2023-07.x86_64');
   }, 120_000);
@@ -68,6 +71,13 @@ describe('lazy loading in the CLI bundle', () => {
     const r = loaded(['--version']);
     expect(r.stdout).toBe('0.1.0\n');
     expect(packages(r.inputs)).toEqual([]);
+  });
+
+  it("ignition validate loads the schema and validator of the config's spec version only", () => {
+    const r = loaded(['ignition', 'validate', join(COREOS_FIXTURES, 'customize', 'live.ign')]);
+    expect(r.stdout).toMatch(/valid Ignition 3\.3\.0 config/);
+    expect(r.files.filter((f) => f.endsWith('.cjs'))).toEqual([join('chunks', 'ignition', '3.3.0.cjs')]);
+    expect(cli.files.filter((f) => f.endsWith('.cjs')).length).toBe(7);
   });
 
   it('iso ignition show and iso kargs show load xz in one file, not commander, and print what commander does', () => {

@@ -530,6 +530,9 @@ export const de: Catalogue = {
     button: 'Angepasstes ISO speichern …',
     saved: '{{size}} gespeichert',
     failed: 'Das ISO konnte nicht gespeichert werden',
+    machine: 'Für Rechner',
+    noMachine: 'Keinen (nur die gemeinsamen Einstellungen)',
+    savedMachine: '{{size}} für {{name}} gespeichert',
   },
   code: {
     copied: 'Kopiert',

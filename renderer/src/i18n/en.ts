@@ -522,6 +522,9 @@ export const en = {
     button: 'Save customized ISO…',
     saved: 'Saved {{size}}',
     failed: 'The ISO could not be saved',
+    machine: 'For machine',
+    noMachine: 'None (the common settings only)',
+    savedMachine: 'Saved {{size}} for {{name}}',
   },
   code: {
     copied: 'Copied',

@@ -550,6 +550,9 @@ export const es: Catalogue = {
     button: 'Guardar la ISO personalizada…',
     saved: 'Guardado: {{size}}',
     failed: 'No se pudo guardar la ISO',
+    machine: 'Para el equipo',
+    noMachine: 'Ninguno (solo los ajustes comunes)',
+    savedMachine: 'Guardados {{size}} para {{name}}',
   },
   code: {
     copied: 'Copiado',

@@ -553,6 +553,9 @@ export const fr: Catalogue = {
     button: 'Enregistrer l’ISO personnalisée…',
     saved: '{{size}} enregistrés',
     failed: 'L’ISO n’a pas pu être enregistrée',
+    machine: 'Pour la machine',
+    noMachine: 'Aucune (seulement les réglages communs)',
+    savedMachine: '{{size}} enregistrés pour {{name}}',
   },
   code: {
     copied: 'Copié',

@@ -112,10 +112,12 @@ export interface InvokeMap {
 
   /**
    * Saves the customized ISO. Electron: native save dialog (null when cancelled).
-   * Browser: `path` is required (a new file the user named; never overwrites).
+   * Browser: `path` is required (a new file the user named; never overwrites). With `fleetRow`,
+   * the ISO carries that machine's settings of the fleet manifest on top of the common ones (as
+   * its stick would).
    */
   'iso:save': {
-    req: { imageId: string; configId?: string; options: CustomizeOptions; path?: string };
+    req: { imageId: string; configId?: string; options: CustomizeOptions; path?: string; fleetRow?: { fileId: string; row: number } };
     res: { path: string; size: number } | null;
   };
 

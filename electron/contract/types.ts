@@ -182,11 +182,29 @@ export interface FieldSettingsInput {
 /** The form field a field-settings problem is about (address, gateway and DNS are one: staticIp). */
 export type FieldSettingsField = 'sshKeys' | 'hostname' | 'staticIp' | 'timezone';
 
-/** Result of `options:check-field-settings`: problems by field, and what will be applied in words. */
+/** A field-settings problem: its field, its error value (code, parameters: each front end words it) and English message. */
+export interface FieldSettingsProblem {
+  field: FieldSettingsField;
+  code: string;
+  params?: Readonly<Record<string, unknown>>;
+  message: string;
+}
+
+/** What a valid form will apply (each front end words it). */
+export interface FieldSettingsApplied {
+  /** Number of distinct SSH keys for user core. */
+  sshKeys?: number;
+  hostname?: string;
+  staticIp?: { address: string; gateway: string; dns: string[] };
+  timezone?: string;
+}
+
+/** Result of `options:check-field-settings`: problems by field, and what will be applied (in English in `summary`). */
 export interface FieldSettingsCheck {
   ok: boolean;
-  problems: { field: FieldSettingsField; message: string }[];
+  problems: FieldSettingsProblem[];
   summary: string[];
+  applied: FieldSettingsApplied;
 }
 
 /** A drive offered (or hidden) as a target. */

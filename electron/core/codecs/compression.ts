@@ -17,6 +17,7 @@ import {
 } from 'node-liblzma/wasm';
 import { FlintError } from '../errors';
 import { liblzmaWasm } from './liblzma-wasm';
+import { XzSmallError, unxzSmall } from './xz-small';
 import { type DecodeBudget, MIN_DECODED_BYTES, decodeBudget, decodedTooLarge, spend } from './limits';
 
 /** gzip member magic. */
@@ -95,6 +96,13 @@ export function xzStreamLength(buf: Uint8Array, start: number): number {
   return -1;
 }
 
+/**
+ * Streams up to this many compressed bytes (an embed area's archive: a config and a few files) are
+ * decoded by xz-small.ts, which needs no WebAssembly start; larger ones (initramfs images, the
+ * minimal ISO data) by liblzma, which is faster per byte once loaded.
+ */
+const XZ_SMALL_MAX_BYTES = 256 * 1024;
+
 /** Output is taken from liblzma in pieces of this size, so the budget is checked as it grows. */
 const XZ_OUT_CHUNK = 256 * 1024;
 /** Most memory the xz decoder may use (its dictionary): preset 9 needs 65 MiB, Flint writes preset 6 (9 MiB). */
@@ -158,8 +166,20 @@ export async function unxzAt(
 ): Promise<{ data: Uint8Array; consumed: number }> {
   const len = xzStreamLength(buf, start);
   if (len < 0) throw new FlintError('XZ_CORRUPT', 'truncated or corrupt xz stream', [`no stream footer after byte ${start}`]);
+  const stream = buf.subarray(start, start + len);
+  if (len <= XZ_SMALL_MAX_BYTES) {
+    const before = budget.remaining;
+    try {
+      const data = unxzSmall(stream, budget);
+      if (data) return { data, consumed: len };
+    } catch (err) {
+      if (!(err instanceof XzSmallError)) throw err;
+      // liblzma has the last word on a stream the small decoder refuses (and words the error)
+      budget.remaining = before;
+    }
+  }
   try {
-    return { data: await unxzBounded(buf.subarray(start, start + len), budget), consumed: len };
+    return { data: await unxzBounded(stream, budget), consumed: len };
   } catch (err) {
     if (err instanceof FlintError) throw err;
     throw new FlintError('XZ_CORRUPT', 'corrupt xz stream', [(err as Error).message]);

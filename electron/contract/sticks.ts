@@ -3,7 +3,7 @@
  * contract about them. JSON-serializable, no Node or Electron imports (the renderer uses it too).
  */
 import type { FlashEnding } from './error-codes';
-import type { ErrorValue } from './types';
+import type { ErrorValue, StickSeen } from './types';
 
 /** A stick's release compared with its stream's newest: older (`update`), the same, or ahead. */
 export type StickStatus = 'update' | 'current' | 'newer';
@@ -37,12 +37,7 @@ export interface StickInfo {
 export type StickRefreshEnding = 'refreshed' | 'current' | 'newer' | 'failed' | 'cancelled' | 'not-written';
 
 /** What happened to one stick of a refresh. */
-export interface StickRefreshResult {
-  driveId: string;
-  device: string;
-  model: string;
-  serial: string;
-  size: number;
+export interface StickRefreshResult extends StickSeen {
   ok: boolean;
   ending: StickRefreshEnding;
   from: string | null;

@@ -297,14 +297,17 @@ export interface FlashRequest {
   fleet?: FleetRequestPart;
 }
 
-/** Result for one stick. */
-export interface TargetResult {
+/** A stick as the user saw it when picking it (every per-stick result names it so). */
+export interface StickSeen {
   driveId: string;
   device: string;
-  /** What the user saw of the stick when picking it. */
   model: string;
   serial: string;
   size: number;
+}
+
+/** Result for one stick. */
+export interface TargetResult extends StickSeen {
   ok: boolean;
   ending: FlashEnding;
   error?: ErrorValue;

@@ -20,22 +20,17 @@ import type {
   LoadedFile,
   OpenedFile,
   Outcome,
-  PxeExportResult,
-  PxeOptions,
-  PxePreview,
-  PxeServerState,
   ReleaseInfo,
   ShellMode,
-  StickInfo,
-  StickRefreshFinished,
-  StickRefreshResult,
-  StickRestoreRequest,
-  StickRestoreResult,
   TargetResult,
 } from './types';
+import type { PxeExportResult, PxeOptions, PxePreview, PxeServerState } from './pxe';
+import type { StickInfo, StickRefreshFinished, StickRefreshResult, StickRestoreRequest, StickRestoreResult } from './sticks';
 import type { HistoryEntry, MemoryChoices, RecentEntry, Restored, Settings, SettingsView, StickView } from './site';
 
 export * from './types';
+export * from './sticks';
+export * from './pxe';
 export * from './site';
 export * from './fleet';
 

@@ -3,7 +3,8 @@
  * the Electron main process and the loopback bridge run `checkRequest` before any handler.
  */
 import { MAX_UPLOAD_BYTES, isInvokeChannel, type InvokeChannel, type InvokeRequest } from './api';
-import type { CustomizeOptions, ErrorValue, FieldSettingsInput, FileKind, FlashRequest, PxeOptions } from './types';
+import type { CustomizeOptions, ErrorValue, FieldSettingsInput, FileKind, FlashRequest } from './types';
+import type { PxeOptions } from './pxe';
 import type { MemoryChoices, Settings } from './site';
 
 type Obj = Record<string, unknown>;

@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
-import { buildConnector, Pool, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { buildConnector, Pool } from './undici-parts';
 
 /**
  * Works around nodejs/undici#5360 in undici 7 (fixed in undici 8 by nodejs/undici#5474, which

@@ -12,7 +12,7 @@ import { filterDrives } from '../core/drives/list';
 import { assessTarget, confirmationName, isInternal, type DriveIdentity } from '../core/drives/target-safety';
 import type { Drive } from '../core/drives/types';
 import { toErrorValue } from '../core/errors';
-import type { DriveInfo, DriveList } from '../contract/types';
+import type { DriveInfo, DriveList, StickSeen } from '../contract/types';
 import type { Session } from './session';
 
 /** The renderer's view of a drive, judged by the target rules for an image of `imageSize` bytes. */
@@ -80,9 +80,6 @@ export function watchDrives(s: Session): () => void {
 }
 
 /** A stick as every result names it: its id in this session and what was seen of it when it was picked. */
-export function stickSeen(
-  driveId: string,
-  t: DriveIdentity,
-): { driveId: string; device: string; model: string; serial: string; size: number } {
+export function stickSeen(driveId: string, t: DriveIdentity): StickSeen {
   return { driveId, device: t.device, model: t.model, serial: t.serial, size: t.size };
 }

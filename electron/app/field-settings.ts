@@ -4,9 +4,10 @@
  * turned into the config fragment and NetworkManager keyfile that flashing and saving embed.
  * Electron-free.
  */
-import { FlintError } from '../core/errors';
+import { ERROR_CODES } from '../contract/error-codes';
+import { codedError, FlintError } from '../core/errors';
 import { type FieldSettings, fieldSettings, staticIpKeyfile, type StaticIp } from '../core/ignition/field-settings';
-import type { FieldSettingsCheck, FieldSettingsField, FieldSettingsInput } from '../contract/types';
+import type { FieldSettingsApplied, FieldSettingsCheck, FieldSettingsField, FieldSettingsInput } from '../contract/types';
 
 /** Is every field of the form empty? */
 export function fieldSettingsEmpty(input: FieldSettingsInput): boolean {
@@ -17,12 +18,15 @@ function staticIpOf(input: FieldSettingsInput): StaticIp | undefined {
   const [address, gateway, dns] = [input.address.trim(), input.gateway.trim(), input.dns.trim()];
   if (!address && !gateway && !dns) return undefined;
   if (!address) {
-    throw new FlintError(
-      'STATIC_IP_INVALID',
+    throw codedError(
+      ERROR_CODES.STATIC_IP_INVALID,
+      { reason: 'needs-address', value: gateway || dns },
       'a gateway or DNS server needs the static address with its prefix length (e.g. 192.168.1.20/24)',
     );
   }
-  if (!gateway) throw new FlintError('STATIC_IP_INVALID', 'a static address needs a gateway');
+  if (!gateway) {
+    throw codedError(ERROR_CODES.STATIC_IP_INVALID, { reason: 'needs-gateway', value: address }, 'a static address needs a gateway');
+  }
   return { address, gateway, dns: dns ? dns.split(/[\s,;]+/).filter(Boolean) : [] };
 }
 
@@ -33,24 +37,28 @@ function staticIpOf(input: FieldSettingsInput): StaticIp | undefined {
 export function checkFieldSettings(input: FieldSettingsInput, features?: Record<string, boolean>): FieldSettingsCheck {
   const problems: FieldSettingsCheck['problems'] = [];
   const summary: string[] = [];
+  const applied: FieldSettingsApplied = {};
   const attempt = (field: FieldSettingsField, run: () => string | undefined) => {
     try {
       const said = run();
       if (said) summary.push(said);
     } catch (err) {
-      problems.push({ field, message: err instanceof FlintError ? err.message : String(err) });
+      const e = err instanceof FlintError ? err : new FlintError('FIELD_SETTINGS_INVALID', String(err));
+      problems.push({ field, code: e.code, ...(e.params ? { params: e.params } : {}), message: e.message });
     }
   };
   attempt('sshKeys', () => {
     if (!input.sshKeys.trim()) return undefined;
     const users = fieldSettings({ sshKeys: input.sshKeys }).fragment.passwd as { users: { sshAuthorizedKeys: string[] }[] };
     const n = users.users[0].sshAuthorizedKeys.length;
+    applied.sshKeys = n;
     return `${n} SSH key${n === 1 ? '' : 's'} for user core`;
   });
   attempt('hostname', () => {
     if (!input.hostname.trim()) return undefined;
     fieldSettings({ hostname: input.hostname });
-    return `host name ${input.hostname.trim()}`;
+    applied.hostname = input.hostname.trim();
+    return `host name ${applied.hostname}`;
   });
   attempt('staticIp', () => {
     const ip = staticIpOf(input);
@@ -62,14 +70,16 @@ export function checkFieldSettings(input: FieldSettingsInput, features?: Record<
         'this image cannot take network settings (it lacks the live-initrd-network feature); use a newer Fedora CoreOS image',
       );
     }
+    applied.staticIp = { address: ip.address, gateway: ip.gateway, dns: ip.dns };
     return `static IP ${ip.address} via ${ip.gateway}${ip.dns.length ? `, DNS ${ip.dns.join(', ')}` : ''}`;
   });
   attempt('timezone', () => {
     if (!input.timezone.trim()) return undefined;
     fieldSettings({ timezone: input.timezone });
-    return `time zone ${input.timezone.trim()}`;
+    applied.timezone = input.timezone.trim();
+    return `time zone ${applied.timezone}`;
   });
-  return { ok: problems.length === 0, problems, summary };
+  return { ok: problems.length === 0, problems, summary, applied };
 }
 
 /**

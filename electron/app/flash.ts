@@ -254,10 +254,16 @@ export async function checkSavePath(path: string): Promise<string> {
 /** iso:save */
 export async function saveIso(s: Session, req: InvokeRequest<'iso:save'>): Promise<InvokeResponse<'iso:save'>> {
   const image = s.image(req.imageId).state;
-  const customization = customizationOf(s, req.imageId, req.configId, req.options);
+  const common = customizationOf(s, req.imageId, req.configId, req.options);
+  // one machine of a fleet: its row's settings on top, exactly as its stick gets them
+  const row = req.fleetRow
+    ? fleetTargets(s, { fileId: req.fleetRow.fileId, rows: [req.fleetRow.row] }, 1, common, req.options.fieldSettings)[0]!
+    : undefined;
+  const customization = row ? row.customization : common;
   let dest: string | null;
   if (s.mode === 'electron') {
-    dest = await s.needDialogs().saveFile('Save customized ISO', image.name.replace(/\.iso$/i, '') + '-custom.iso');
+    const base = image.name.replace(/\.iso$/i, '');
+    dest = await s.needDialogs().saveFile('Save customized ISO', `${base}-${row ? row.fleetRow.name : 'custom'}.iso`);
     if (dest === null) return null;
   } else {
     if (!req.path) throw new FlintError('SAVE_PATH_MISSING', 'Type where to save the customized ISO');

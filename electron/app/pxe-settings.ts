@@ -8,7 +8,8 @@
 import { FlintError } from '../core/errors';
 import { NO_FEATURES } from '../core/iso/features';
 import { buildCustomizeMembers } from '../core/iso/live-config';
-import type { FieldSettingsInput, PxeOptions } from '../contract/types';
+import type { FieldSettingsInput } from '../contract/types';
+import type { PxeOptions } from '../contract/pxe';
 import { buildFieldSettings, checkFieldSettings, fragmentText } from './field-settings';
 
 /** Name of the wrapped network keyfile initrd in an exported folder. */

@@ -13,7 +13,7 @@ import { safeStem } from '../core/iso/pxe-artifacts';
 import { identifyRelease } from '../core/iso/release';
 import { generatePxeConfig, type PxeArtifactNames, type PxeConfigOptions } from '../core/pxe/config';
 import type { InvokeRequest, InvokeResponse } from '../contract/api';
-import type { PxeOptions, PxePreview, PxeServerState } from '../contract/types';
+import type { PxeOptions, PxePreview, PxeServerState } from '../contract/pxe';
 import { toFlashProgress } from './images';
 import { mergedLiveConfig, NETWORK_INITRD, pxeSettingsOf, settingsNotes, urlConfigName, type PxeSettings } from './pxe-settings';
 import type { CoreProgress } from './core-adapter';

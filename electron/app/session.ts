@@ -5,7 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { EventChannel, EventPayload } from '../contract/api';
-import type { ImageState, LoadedFile, OpenedFile, PxeServerState, ShellMode } from '../contract/types';
+import type { ImageState, LoadedFile, OpenedFile, ShellMode } from '../contract/types';
+import type { PxeServerState } from '../contract/pxe';
 import type { Drive } from '../core/drives/types';
 import type { FileStamp } from '../core/stream/cache';
 import type { CoreAdapter } from './core-adapter';

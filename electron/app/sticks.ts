@@ -7,7 +7,7 @@
  */
 import { ERROR_CODES } from '../contract/error-codes';
 import type { InvokeRequest, InvokeResponse } from '../contract/api';
-import type { StickInfo, StickRefreshResult, StickRestoreResult } from '../contract/types';
+import type { StickInfo, StickRefreshResult, StickRestoreResult } from '../contract/sticks';
 import { assessTarget, identityOf } from '../core/drives/target-safety';
 import type { Drive } from '../core/drives/types';
 import { codedError, toErrorValue } from '../core/errors';

@@ -20,22 +20,17 @@ import type {
   LoadedFile,
   OpenedFile,
   Outcome,
-  PxeExportResult,
-  PxeOptions,
-  PxePreview,
-  PxeServerState,
   ReleaseInfo,
   ShellMode,
-  StickInfo,
-  StickRefreshFinished,
-  StickRefreshResult,
-  StickRestoreRequest,
-  StickRestoreResult,
   TargetResult,
 } from './types';
+import type { PxeExportResult, PxeOptions, PxePreview, PxeServerState } from './pxe';
+import type { StickInfo, StickRefreshFinished, StickRefreshResult, StickRestoreRequest, StickRestoreResult } from './sticks';
 import type { HistoryEntry, MemoryChoices, RecentEntry, Restored, Settings, SettingsView, StickView } from './site';
 
 export * from './types';
+export * from './sticks';
+export * from './pxe';
 export * from './site';
 export * from './fleet';
 
@@ -112,10 +107,12 @@ export interface InvokeMap {
 
   /**
    * Saves the customized ISO. Electron: native save dialog (null when cancelled).
-   * Browser: `path` is required (a new file the user named; never overwrites).
+   * Browser: `path` is required (a new file the user named; never overwrites). With `fleetRow`,
+   * the ISO carries that machine's settings of the fleet manifest on top of the common ones (as
+   * its stick would).
    */
   'iso:save': {
-    req: { imageId: string; configId?: string; options: CustomizeOptions; path?: string };
+    req: { imageId: string; configId?: string; options: CustomizeOptions; path?: string; fleetRow?: { fileId: string; row: number } };
     res: { path: string; size: number } | null;
   };
 

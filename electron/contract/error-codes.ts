@@ -7,8 +7,12 @@
  * parameters (electron/core/errors.ts `codedError`), the values cross the helper's JSON protocol
  * and the IPC contract unchanged, and each front end words them: the CLI in
  * electron/cli/messages.ts, the app in renderer/src/messages.ts. A code is a protocol constant, so
- * this file imports nothing and every layer may read it.
+ * this file imports nothing but the contract's own fleet-problems.ts, and every layer may read it.
  */
+
+import type { FleetProblem } from './fleet-problems';
+
+export type { FleetProblem, FleetProblemCode } from './fleet-problems';
 
 /** Where in a drive operation an I/O error struck. */
 export type IoDoing = 'opening' | 'writing' | 'reading';
@@ -57,16 +61,9 @@ export type FlashEnding =
 /** Why a stick was not ejected although ejecting was asked for. */
 export type EjectSkip = 'loop' | 'no-tool' | 'windows';
 
-/**
- * One problem of a fleet manifest: the line it is on, the machine's row (1-based among the
- * machines) and field when known, and a plain English message.
- */
-export interface FleetProblem {
-  line: number;
-  row?: number;
-  field?: string;
-  message: string;
-}
+/** Why a static IP setting was refused (electron/core/ignition/field-settings.ts, electron/app/field-settings.ts). */
+export type StaticIpReason = 'format' | 'address' | 'gateway' | 'dns' | 'interface' | 'needs-address' | 'needs-gateway';
+
 /** The file system a restored stick gets: FAT32 up to 32 GiB, exFAT above. */
 export type RestoreFilesystem = 'fat32' | 'exfat';
 
@@ -128,6 +125,12 @@ export interface ErrorParams {
   FLASH_NOT_RUNNING: Record<string, never>;
   // network boot options (electron/core/pxe/config.ts)
   PXE_NO_ROOTFS_URL: Record<string, never>;
+  // field settings (electron/core/ignition/field-settings.ts); `value` is the text refused
+  STATIC_IP_INVALID: { reason: StaticIpReason; value: string; family?: number; address?: string };
+  /** `key`: the start of the line that is no public key; empty when no key was given at all. */
+  SSH_KEY_INVALID: { key: string };
+  HOSTNAME_INVALID: { hostname: string };
+  TIMEZONE_INVALID: { timezone: string; reason: 'syntax' | 'unknown' };
   // fleets (electron/core/fleet)
   FLEET_INVALID: { file: string; problems: FleetProblem[] };
   FLEET_TARGET_COUNT: { rows: number; targets: number };
@@ -217,6 +220,10 @@ export const ERROR_CODES = {
   FLASH_BUSY: 'FLASH_BUSY',
   FLASH_NOT_RUNNING: 'FLASH_NOT_RUNNING',
   PXE_NO_ROOTFS_URL: 'PXE_NO_ROOTFS_URL',
+  STATIC_IP_INVALID: 'STATIC_IP_INVALID',
+  SSH_KEY_INVALID: 'SSH_KEY_INVALID',
+  HOSTNAME_INVALID: 'HOSTNAME_INVALID',
+  TIMEZONE_INVALID: 'TIMEZONE_INVALID',
   FLEET_INVALID: 'FLEET_INVALID',
   FLEET_TARGET_COUNT: 'FLEET_TARGET_COUNT',
   FLEET_ROW_UNKNOWN: 'FLEET_ROW_UNKNOWN',

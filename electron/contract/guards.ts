@@ -3,7 +3,8 @@
  * the Electron main process and the loopback bridge run `checkRequest` before any handler.
  */
 import { MAX_UPLOAD_BYTES, isInvokeChannel, type InvokeChannel, type InvokeRequest } from './api';
-import type { CustomizeOptions, ErrorValue, FieldSettingsInput, FileKind, FlashRequest, PxeOptions } from './types';
+import type { CustomizeOptions, ErrorValue, FieldSettingsInput, FileKind, FlashRequest } from './types';
+import type { PxeOptions } from './pxe';
 import type { MemoryChoices, Settings } from './site';
 
 type Obj = Record<string, unknown>;
@@ -179,7 +180,14 @@ export const REQUEST_GUARDS: { [C in InvokeChannel]: (x: unknown) => x is Invoke
     shape(x, { driveIds: (v) => ids(16)(v) && (v as unknown[]).length > 0, label: str(64), confirmLarge: bool })) as never,
   'flash:start': isFlashRequest as never,
   'flash:cancel': ((x: unknown) => shape(x, { jobId: id })) as never,
-  'iso:save': ((x: unknown) => shape(x, { imageId: id, configId: opt(id), options: isCustomizeOptions, path: opt(path) })) as never,
+  'iso:save': ((x: unknown) =>
+    shape(x, {
+      imageId: id,
+      configId: opt(id),
+      options: isCustomizeOptions,
+      path: opt(path),
+      fleetRow: opt((v) => shape(v, { fileId: id, row: rowNumber })),
+    })) as never,
   'pxe:preview': ((x: unknown) =>
     shape(x, { options: isPxeOptions, configId: opt(id), fieldSettings: opt(isFieldSettingsInput) })) as never,
   'pxe:export': ((x: unknown) =>

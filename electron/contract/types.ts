@@ -182,11 +182,29 @@ export interface FieldSettingsInput {
 /** The form field a field-settings problem is about (address, gateway and DNS are one: staticIp). */
 export type FieldSettingsField = 'sshKeys' | 'hostname' | 'staticIp' | 'timezone';
 
-/** Result of `options:check-field-settings`: problems by field, and what will be applied in words. */
+/** A field-settings problem: its field, its error value (code, parameters: each front end words it) and English message. */
+export interface FieldSettingsProblem {
+  field: FieldSettingsField;
+  code: string;
+  params?: Readonly<Record<string, unknown>>;
+  message: string;
+}
+
+/** What a valid form will apply (each front end words it). */
+export interface FieldSettingsApplied {
+  /** Number of distinct SSH keys for user core. */
+  sshKeys?: number;
+  hostname?: string;
+  staticIp?: { address: string; gateway: string; dns: string[] };
+  timezone?: string;
+}
+
+/** Result of `options:check-field-settings`: problems by field, and what will be applied (in English in `summary`). */
 export interface FieldSettingsCheck {
   ok: boolean;
-  problems: { field: FieldSettingsField; message: string }[];
+  problems: FieldSettingsProblem[];
   summary: string[];
+  applied: FieldSettingsApplied;
 }
 
 /** A drive offered (or hidden) as a target. */
@@ -279,14 +297,17 @@ export interface FlashRequest {
   fleet?: FleetRequestPart;
 }
 
-/** Result for one stick. */
-export interface TargetResult {
+/** A stick as the user saw it when picking it (every per-stick result names it so). */
+export interface StickSeen {
   driveId: string;
   device: string;
-  /** What the user saw of the stick when picking it. */
   model: string;
   serial: string;
   size: number;
+}
+
+/** Result for one stick. */
+export interface TargetResult extends StickSeen {
   ok: boolean;
   ending: FlashEnding;
   error?: ErrorValue;
@@ -321,91 +342,6 @@ export interface FlashFinished {
   error?: ErrorValue;
 }
 
-/** A stick's release compared with its stream's newest: older (`update`), the same, or ahead. */
-export type StickStatus = 'update' | 'current' | 'newer';
-
-/** What the Target step shows about a drive that may hold a live image (sticks:inspect). */
-export interface StickInfo {
-  driveId: string;
-  /** A CoreOS live image was found on it. */
-  live: boolean;
-  /** Why it could not be read (not allowed, gone...); absent when it was read. */
-  error?: ErrorValue;
-  /** The release on the stick (live sticks). */
-  release?: { version: string | null; stream: string | null; volumeId: string; productName: string | null };
-  arch?: string;
-  /** Carries a config, network files or kernel-argument changes. */
-  customized?: boolean;
-  /** SHA-256 of its live config (null: none). */
-  configSha256?: string | null;
-  /** Files in its Ignition embed area. */
-  members?: number;
-  /** The newest release of its stream, and how the stick compares; absent when unknown. */
-  latest?: string;
-  status?: StickStatus;
-  /** That release is already in the download cache (verified). */
-  latestCached?: boolean;
-  /** Why the newest release could not be asked (offline...). */
-  latestError?: ErrorValue;
-}
-
-/** How one stick's refresh ended. */
-export type StickRefreshEnding = 'refreshed' | 'current' | 'newer' | 'failed' | 'cancelled' | 'not-written';
-
-/** What happened to one stick of a refresh. */
-export interface StickRefreshResult {
-  driveId: string;
-  device: string;
-  model: string;
-  serial: string;
-  size: number;
-  ok: boolean;
-  ending: StickRefreshEnding;
-  from: string | null;
-  to: string;
-  stream: string;
-  /** SHA-256 of the live config before and as read back after (null: none, or not written). */
-  configSha256: string | null;
-  configSha256After: string | null;
-  /** The config read back is the one the stick had (null: not written). */
-  configKept: boolean | null;
-  /** How the write ended, for a stick that was written. */
-  flashEnding?: FlashEnding;
-  error?: ErrorValue;
-}
-
-/** The end of a refresh job. */
-export interface StickRefreshFinished {
-  jobId: string;
-  ok: boolean;
-  cancelled: boolean;
-  results: StickRefreshResult[];
-  /** The refresh could not start (a stick is not live any more, offline, a drive swapped...). */
-  error?: ErrorValue;
-}
-
-/** Restores sticks to normal drives. */
-export interface StickRestoreRequest {
-  driveIds: string[];
-  /** Volume label (at most 11 characters; FAT32 stores it in upper case). */
-  label: string;
-  /** The user confirmed erasing drives larger than LARGE_DRIVE_BYTES. */
-  confirmLarge: boolean;
-}
-
-/** What happened to one restored drive. */
-export interface StickRestoreResult {
-  driveId: string;
-  device: string;
-  ok: boolean;
-  ending: FlashEnding;
-  filesystem: 'fat32' | 'exfat';
-  label: string;
-  /** The new partition (`/dev/sdb1`, `E:`), when made. */
-  partition?: string;
-  error?: ErrorValue;
-}
-
 /** An entry of a server-side directory listing (browser mode's stand-in for a file dialog). */
 export interface DirEntry {
   name: string;
@@ -422,76 +358,3 @@ export interface DirListing {
 
 /** A file opened with Flint (argv, open-file, second instance) or dropped, after the core loaded it. */
 export type OpenedFile = { kind: 'config'; file: LoadedFile } | { kind: 'image'; image: ImageState };
-
-/** Network boot: the boot loader that reads the generated file. */
-export type PxeFormat = 'pxelinux' | 'ipxe';
-
-/** Network boot options (the "Network boot options" step). */
-export interface PxeOptions {
-  /**
-   * Where the kernel, initramfs and rootfs come from: the stream's current release, downloaded and
-   * verified (`stream`, the default), or copied out of a live ISO the session holds (`iso`, with
-   * `imageId`), so a site with one ISO and no Internet can boot over the network.
-   */
-  source?: 'stream' | 'iso';
-  /** The live ISO (an id from image:open-dialog/open-path, image:download or image:cached) when source is `iso`. */
-  imageId?: string;
-  /** Stream and architecture whose PXE artifacts are booted (source `stream`). */
-  stream: string;
-  arch: string;
-  /** Release shown in previews (file names); the export uses the stream's current release. */
-  release?: string;
-  format: PxeFormat;
-  /** Rootfs fetched from coreos.live.rootfs_url (2 GiB RAM) or loaded as an initrd (4 GiB RAM). */
-  rootfs: 'url' | 'initrd';
-  /** Explicit rootfs URL (default: beside the others under baseUrl). */
-  rootfsUrl?: string;
-  /** Ignition: inside a customized initramfs, as a wrapped initrd, fetched from a URL, or none. */
-  ignition: 'embedded' | 'initrd' | 'url' | 'none';
-  /** The config URL when ignition is 'url'. */
-  ignitionUrl?: string;
-  /** HTTP(S) base URL where the boot mirror is reachable (iPXE loads everything from it). */
-  baseUrl?: string;
-  /** Extra kernel arguments, separated by spaces (checked like ISO kargs). */
-  kargs: string;
-}
-
-/** One generated boot config file. */
-export interface PxeFile {
-  /** Path relative to the TFTP/HTTP root (`boot.ipxe`, `pxelinux.cfg/default`). */
-  name: string;
-  text: string;
-}
-
-/** What the chosen network boot options generate. */
-export interface PxePreview {
-  files: PxeFile[];
-  /** Minimum RAM of the booted machine (bytes). */
-  ramNeeded: number;
-  /** Why, in words. */
-  ramNote: string;
-  /** The kernel command line as the boot loader passes it. */
-  cmdline: string;
-  notes: string[];
-  /** Artifact file names the config refers to. */
-  artifacts: { kernel: string; initramfs: string; rootfs: string };
-  /** The Config step's field settings this boot applies, in words with where they go (absent: none). */
-  fieldSettings?: string[];
-}
-
-/** The result of a network boot export into a folder. */
-export interface PxeExportResult extends PxePreview {
-  /** The folder (shown to the user; never accepted back in Electron). */
-  dir: string;
-  release: string;
-  /** The artifacts, initrds and configs Flint placed in the folder, relative to it. */
-  written: string[];
-}
-
-/** A running boot mirror. */
-export interface PxeServerState {
-  url: string;
-  bind: string;
-  port: number;
-  dir: string;
-}

@@ -4,8 +4,9 @@
  * choices, never CLI flags), in the language in use (renderer/src/i18n). Codes outside the
  * catalogue show the core's message.
  */
-import type { AccessHint, ErrorParams, PxeOptionId, RestoreStep, WarningParams } from '../../electron/contract/error-codes';
+import type { AccessHint, ErrorParams, PxeOptionId, RestoreStep, StaticIpReason, WarningParams } from '../../electron/contract/error-codes';
 import type { DriveInfo, ErrorValue, FlashEnding, TargetResult } from '../../electron/contract/api';
+import type { FleetProblem, FleetProblemParams } from '../../electron/contract/fleet-problems';
 import { formatDriveSize, formatNumber } from './format';
 import { tr as t } from './i18n';
 import type { MessageKey } from './i18n/keys';
@@ -42,6 +43,17 @@ const ACCESS_HINTS: Record<AccessHint, MessageKey> = {
   'windows-volume': 'errors.WRITE_ACCESS_DENIED.windowsVolume',
   'macos-privacy': 'errors.WRITE_ACCESS_DENIED.macosPrivacy',
   permission: 'errors.WRITE_ACCESS_DENIED.permission',
+};
+
+/** Why a static IP setting was refused. */
+const STATIC_IP_REASONS: Record<StaticIpReason, MessageKey> = {
+  format: 'errors.STATIC_IP_INVALID.format',
+  address: 'errors.STATIC_IP_INVALID.address',
+  gateway: 'errors.STATIC_IP_INVALID.gateway',
+  dns: 'errors.STATIC_IP_INVALID.dns',
+  interface: 'errors.STATIC_IP_INVALID.interface',
+  'needs-address': 'errors.STATIC_IP_INVALID.needsAddress',
+  'needs-gateway': 'errors.STATIC_IP_INVALID.needsGateway',
 };
 
 const fsName = (f: 'fat32' | 'exfat') => (f === 'fat32' ? 'FAT32' : 'exFAT');
@@ -159,6 +171,13 @@ const ERRORS: Words = {
       : t('errors.STREAM_NOT_FOUND.noSuchStream', { stream: p.stream, streams: p.streams.join(', ') }),
   DOWNLOAD_SIGNATURE_UNKNOWN_KEY: (p) => t('errors.DOWNLOAD_SIGNATURE_UNKNOWN_KEY', { artifact: p.artifact, keyId: p.keyId }),
   IMAGE_CHANGED: (p) => t('errors.IMAGE_CHANGED', { path: p.path }),
+  STATIC_IP_INVALID: (p) => t(STATIC_IP_REASONS[p.reason], { value: p.value, family: p.family, address: p.address }),
+  SSH_KEY_INVALID: (p) => (p.key ? t('errors.SSH_KEY_INVALID.notKey', { key: p.key }) : t('errors.SSH_KEY_INVALID.none')),
+  HOSTNAME_INVALID: (p) => t('errors.HOSTNAME_INVALID', { hostname: p.hostname }),
+  TIMEZONE_INVALID: (p) =>
+    p.reason === 'unknown'
+      ? t('errors.TIMEZONE_INVALID.unknown', { timezone: p.timezone })
+      : t('errors.TIMEZONE_INVALID.syntax', { timezone: p.timezone }),
   FLEET_INVALID: (p) => t('errors.FLEET_INVALID', { file: p.file, count: p.problems.length }),
   FLEET_TARGET_COUNT: (p) => t('errors.FLEET_TARGET_COUNT', { rows: p.rows, count: p.targets }),
   FLEET_ROW_UNKNOWN: (p) => t('errors.FLEET_ROW_UNKNOWN', { row: p.row, count: p.rows }),
@@ -210,7 +229,7 @@ export function errorDetails(e: ErrorValue): string[] {
   }
   if (e.code === 'FLEET_INVALID' && e.params) {
     const p = e.params as ErrorParams['FLEET_INVALID'];
-    if (Array.isArray(p.problems)) return p.problems.map((x) => t('errors.fleetLine', { line: x.line, message: x.message }));
+    if (Array.isArray(p.problems)) return p.problems.map((x) => t('errors.fleetLine', { line: x.line, message: fleetProblemText(x) }));
   }
   // a catalogued sentence already names what its causes would repeat
   return e.params && e.code in ERRORS ? [] : (e.causes ?? []);
@@ -274,4 +293,54 @@ export function stepText(step: string | undefined): string | null {
 /** Why a drive cannot be picked, or null when it can. */
 export function refusalText(d: DriveInfo): string | null {
   return d.refusal ? errorText(d.refusal) : null;
+}
+
+/* Fleet manifest problems (electron/contract/fleet-problems.ts): a problem with a field's value
+   carries that field's error code, worded by the catalogue above. */
+
+type FleetWords = { [C in keyof FleetProblemParams]: (p: FleetProblemParams[C]) => string };
+
+const WORDS: FleetWords = {
+  FLEET_CSV_UNCLOSED_QUOTE: (p) => t('fleetProblems.FLEET_CSV_UNCLOSED_QUOTE', { start: p.start }),
+  FLEET_CSV_TEXT_AFTER_QUOTE: () => t('fleetProblems.FLEET_CSV_TEXT_AFTER_QUOTE'),
+  FLEET_CSV_STRAY_QUOTE: () => t('fleetProblems.FLEET_CSV_STRAY_QUOTE'),
+  FLEET_YAML_SYNTAX: (p) => t('fleetProblems.FLEET_YAML_SYNTAX', { detail: p.detail }),
+  FLEET_YAML_SECOND_DOCUMENT: () => t('fleetProblems.FLEET_YAML_SECOND_DOCUMENT'),
+  FLEET_YAML_TOP_KEY: (p) => t('fleetProblems.FLEET_YAML_TOP_KEY', { key: p.key }),
+  FLEET_YAML_NOT_LIST: () => t('fleetProblems.FLEET_YAML_NOT_LIST'),
+  FLEET_YAML_NOT_MAPPING: () => t('fleetProblems.FLEET_YAML_NOT_MAPPING'),
+  FLEET_YAML_ALIAS: () => t('fleetProblems.FLEET_YAML_ALIAS'),
+  FLEET_YAML_NOT_TEXT: (p) => t('fleetProblems.FLEET_YAML_NOT_TEXT', { key: p.key }),
+  FLEET_UNKNOWN_FIELD: (p) => t('fleetProblems.FLEET_UNKNOWN_FIELD', { name: p.name, known: p.known }),
+  FLEET_UNKNOWN_COLUMN: (p) => t('fleetProblems.FLEET_UNKNOWN_COLUMN', { name: p.name, known: p.known }),
+  FLEET_COLUMN_TWICE: (p) => t('fleetProblems.FLEET_COLUMN_TWICE', { column: p.column }),
+  FLEET_NO_NAME_COLUMN: () => t('fleetProblems.FLEET_NO_NAME_COLUMN'),
+  FLEET_FIELD_COUNT: (p) => t('fleetProblems.FLEET_FIELD_COUNT', { fields: p.fields, count: p.columns }),
+  FLEET_NO_MACHINES: () => t('fleetProblems.FLEET_NO_MACHINES'),
+  FLEET_TOO_MANY: (p) => t('fleetProblems.FLEET_TOO_MANY', { max: p.max }),
+  FLEET_NAME_MISSING: () => t('fleetProblems.FLEET_NAME_MISSING'),
+  FLEET_NAME_INVALID: (p) => t('fleetProblems.FLEET_NAME_INVALID', { name: p.name }),
+  FLEET_GATEWAY_MISSING: (p) => t('fleetProblems.FLEET_GATEWAY_MISSING', { ip: p.ip }),
+  FLEET_ADDRESS_MISSING: () => t('fleetProblems.FLEET_ADDRESS_MISSING'),
+  FLEET_MAC_INVALID: (p) => t('fleetProblems.FLEET_MAC_INVALID', { mac: p.mac }),
+  FLEET_MAC_MULTICAST: (p) => t('fleetProblems.FLEET_MAC_MULTICAST', { mac: p.mac }),
+  FLEET_DUPLICATE: (p) => t('fleetProblems.FLEET_DUPLICATE', { value: p.value, line: p.line, name: p.name }),
+};
+
+/** Whether the app words fleet problem `code` itself. */
+export function isFleetProblemCode(code: string): code is keyof FleetProblemParams {
+  return code in WORDS;
+}
+
+/** The app's sentence for one fleet problem (without its line), falling back to the core's message. */
+export function fleetProblemText(p: FleetProblem): string {
+  if (isFleetProblemCode(p.code)) {
+    try {
+      return (WORDS[p.code] as (x: unknown) => string)(p.params ?? {});
+    } catch {
+      // parameters from another version of the core: its own sentence is the safer choice
+      return p.message;
+    }
+  }
+  return errorText({ code: p.code, message: p.message, params: p.params });
 }

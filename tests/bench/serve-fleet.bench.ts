@@ -4,13 +4,15 @@
  * as a row booting together does. `flint serve` (the whole CLI process, as a user runs it) against
  * Debian's nginx serving the same folder with the server block `flint pxe export --nginx` writes,
  * in the same run, both on 127.0.0.1, in interleaved rounds. Clients are `curl -o /dev/null`.
- * Prints the median aggregate throughput of each, their ratio (goal >= 0.8) and the load average.
+ * Prints the median aggregate throughput of each, their ratio (goal >= 0.8), the load average and
+ * the CPU time each server spent per round (nginx: master and workers), which depends less on
+ * what else the machine is doing than the throughput does.
  * The folder and both servers are removed and stopped by path and pid at the end.
  */
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomFillSync } from 'node:crypto';
 import { once } from 'node:events';
-import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -52,6 +54,34 @@ async function fleet(url: string): Promise<number> {
   return (performance.now() - t) / 1000;
 }
 
+/** CPU milliseconds (user + system) spent so far by process `pid` and its children now running (nginx's workers). */
+function cpuMs(pid: number): number {
+  let children: number[] = [];
+  try {
+    children = execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' })
+      .split('\n')
+      .filter(Boolean)
+      .map(Number);
+  } catch {
+    // pgrep exits 1 when there is no child
+  }
+  let ticks = 0;
+  for (const p of [pid, ...children]) {
+    const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    ticks += Number(f[11]) + Number(f[12]); // utime, stime (fields 14 and 15 of proc(5))
+  }
+  return ticks * 10; // USER_HZ is 100 on Linux
+}
+
+/** Runs one fleet round against `url` and adds the server's CPU time for it to `cpu`. */
+async function round(server: ChildProcess, url: string, cpu: number[]): Promise<number> {
+  const before = cpuMs(server.pid!);
+  const s = await fleet(url);
+  cpu.push(cpuMs(server.pid!) - before);
+  return s;
+}
+
 async function stop(p: ChildProcess): Promise<void> {
   if (!p.pid || p.exitCode !== null || p.signalCode !== null) return;
   process.kill(p.pid, 'SIGTERM');
@@ -71,7 +101,8 @@ async function main(): Promise<void> {
     closeSync(fd);
 
     const flintPort = await freePort();
-    servers.push(spawn(process.execPath, [FLINT_BIN, 'serve', '--dir', site, '--port', String(flintPort)], { stdio: 'ignore' }));
+    const flintServer = spawn(process.execPath, [FLINT_BIN, 'serve', '--dir', site, '--port', String(flintPort)], { stdio: 'ignore' });
+    servers.push(flintServer);
     const nginxPort = await freePort();
     const ngx = join(dir, 'nginx');
     mkdirSync(ngx);
@@ -91,7 +122,8 @@ async function main(): Promise<void> {
       ].join('\n'),
     );
     execFileSync('nginx', ['-t', '-q', '-p', ngx, '-c', join(ngx, 'main.conf')]);
-    servers.push(spawn('nginx', ['-p', ngx, '-c', join(ngx, 'main.conf')], { stdio: 'ignore' }));
+    const nginxServer = spawn('nginx', ['-p', ngx, '-c', join(ngx, 'main.conf')], { stdio: 'ignore' });
+    servers.push(nginxServer);
     const flintUrl = `http://127.0.0.1:${flintPort}/rootfs.img`;
     const nginxUrl = `http://127.0.0.1:${nginxPort}/rootfs.img`;
     await waitFor(flintUrl);
@@ -99,9 +131,11 @@ async function main(): Promise<void> {
 
     const nginxRuns: number[] = [];
     const flintRuns: number[] = [];
+    const nginxCpu: number[] = [];
+    const flintCpu: number[] = [];
     for (let r = 0; r < ROUNDS; r++) {
-      nginxRuns.push(await fleet(nginxUrl));
-      flintRuns.push(await fleet(flintUrl));
+      nginxRuns.push(await round(nginxServer, nginxUrl, nginxCpu));
+      flintRuns.push(await round(flintServer, flintUrl, flintCpu));
     }
     const nginx = median(nginxRuns);
     const flint = median(flintRuns);
@@ -112,9 +146,11 @@ async function main(): Promise<void> {
           .map((x) => x.toFixed(2))
           .join(' ')} on ${availableParallelism()} CPUs`,
     );
-    console.log(`nginx (baseline)  ${mbps(nginx)} MiB/s in all (${nginx.toFixed(2)} s)`);
+    const cpu = (xs: number[]) => `server CPU ${(median(xs) / 1000).toFixed(2)} s per round`;
+    console.log(`nginx (baseline)  ${mbps(nginx)} MiB/s in all (${nginx.toFixed(2)} s), ${cpu(nginxCpu)}`);
     console.log(
-      `flint serve       ${mbps(flint)} MiB/s in all (${flint.toFixed(2)} s)  ratio ${(nginx / flint).toFixed(2)} (goal >= 0.80)`,
+      `flint serve       ${mbps(flint)} MiB/s in all (${flint.toFixed(2)} s), ${cpu(flintCpu)}  ` +
+        `ratio ${(nginx / flint).toFixed(2)} (goal >= 0.80)`,
     );
     if (nginx / flint < 0.8) process.exitCode = 1;
   } finally {

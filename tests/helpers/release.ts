@@ -1,4 +1,4 @@
-import type { PxeOptions } from '../../electron/contract/types';
+import type { PxeOptions } from '../../electron/contract/pxe';
 import type { DownloadOptions } from '../../electron/core/stream/download';
 import { fetchStreamMetadata, selectRelease, type Release } from '../../electron/core/stream/metadata';
 import { TEST_KEY, populateMirror, startMirrorServer, type MirrorServer, type PopulateOptions } from './mirror-server';

@@ -14,6 +14,7 @@ export interface CsvRecord {
 /** A syntax problem of the CSV text (an unclosed quote, text after a closing quote). */
 export interface CsvSyntaxError {
   line: number;
+  code: 'FLEET_CSV_UNCLOSED_QUOTE' | 'FLEET_CSV_TEXT_AFTER_QUOTE' | 'FLEET_CSV_STRAY_QUOTE';
   message: string;
 }
 
@@ -28,7 +29,7 @@ export function readCsv(text: string): { records: CsvRecord[]; errors: CsvSyntax
     const start = line;
     const fields: string[] = [];
     let field = '';
-    let bad: string | null = null;
+    let bad: Pick<CsvSyntaxError, 'code' | 'message'> | null = null;
     let quotedField = false;
     // one record: fields until an unquoted line break or the end
     for (;;) {
@@ -56,12 +57,12 @@ export function readCsv(text: string): { records: CsvRecord[]; errors: CsvSyntax
           field += s[i++];
         }
         if (!closed) {
-          bad ??= `a quoted field opened on line ${start} is never closed`;
+          bad ??= { code: 'FLEET_CSV_UNCLOSED_QUOTE', message: `a quoted field opened on line ${start} is never closed` };
           fields.push(field);
           break;
         }
         if (i < s.length && s[i] !== ',' && s[i] !== '\n' && s[i] !== '\r') {
-          bad ??= 'text after a closing quote (write a quote inside quotes as "")';
+          bad ??= { code: 'FLEET_CSV_TEXT_AFTER_QUOTE', message: 'text after a closing quote (write a quote inside quotes as "")' };
           while (i < s.length && s[i] !== ',' && s[i] !== '\n') field += s[i++];
         }
         continue;
@@ -83,12 +84,17 @@ export function readCsv(text: string): { records: CsvRecord[]; errors: CsvSyntax
         line++;
         break;
       }
-      if (c === '"') bad ??= 'a quote inside an unquoted field (quote the whole field and write the quote as "")';
+      if (c === '"') {
+        bad ??= {
+          code: 'FLEET_CSV_STRAY_QUOTE',
+          message: 'a quote inside an unquoted field (quote the whole field and write the quote as "")',
+        };
+      }
       field += c;
       i++;
     }
     if (bad) {
-      errors.push({ line: start, message: bad });
+      errors.push({ line: start, ...bad });
       continue;
     }
     const blank = fields.every((f) => f.trim() === '');

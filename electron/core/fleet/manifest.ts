@@ -5,7 +5,7 @@
  * the karg rules (electron/core/cmdline.ts); every problem names its line and row, and all of them
  * are reported at once (FLEET_INVALID), so a spreadsheet is fixed in one pass.
  */
-import { ERROR_CODES, type FleetProblem } from '../../contract/error-codes';
+import { ERROR_CODES, type FleetProblem, type FleetProblemCode } from '../../contract/error-codes';
 import { checkKargs } from '../cmdline';
 import { codedError, FlintError } from '../errors';
 import { fieldSettings, staticIpKeyfile, type StaticIp } from '../ignition/field-settings';
@@ -66,22 +66,37 @@ const list = (v: string | string[], split: RegExp): string[] =>
 
 const text = (v: string | string[] | undefined): string => (v === undefined ? '' : Array.isArray(v) ? v.join(' ') : v).trim();
 
+/** A problem's code, parameters and English message: a fleet problem, or the error of a field's value. */
+type Coded = { code: FleetProblemCode | string; params?: Readonly<Record<string, unknown>>; message: string };
+
+const coded = (e: Coded): Pick<FleetProblem, 'code' | 'params' | 'message'> => ({
+  code: e.code,
+  ...(e.params ? { params: e.params } : {}),
+  message: e.message,
+});
+
 /** Checks one raw row; problems go to `out`. Returns the row with the fields that passed. */
 function checkRow(raw: RawRow, row: number, out: FleetProblem[]): FleetRow {
   const v = raw.values;
   const at = (f: FleetField) => v[f]?.line ?? raw.line;
-  const problem = (f: FleetField | undefined, message: string) =>
-    out.push({ line: f ? at(f) : raw.line, row, ...(f ? { field: f } : {}), message });
+  const problem = (f: FleetField | undefined, e: Coded) =>
+    out.push({ line: f ? at(f) : raw.line, row, ...(f ? { field: f } : {}), ...coded(e) });
   const attempt = (f: FleetField, fn: () => void) => {
     try {
       fn();
     } catch (err) {
-      problem(f, err instanceof FlintError ? err.message : String(err));
+      problem(f, err instanceof FlintError ? err : { code: 'FLEET_INVALID', message: String(err) });
     }
   };
   const name = text(v.name?.value);
-  if (!name) problem('name', 'every machine needs a name');
-  else if (!NAME.test(name)) problem('name', `"${name}" is not a machine name (letters, digits, '.', '_' and '-', at most 63)`);
+  if (!name) problem('name', { code: 'FLEET_NAME_MISSING', message: 'every machine needs a name' });
+  else if (!NAME.test(name)) {
+    problem('name', {
+      code: 'FLEET_NAME_INVALID',
+      params: { name },
+      message: `"${name}" is not a machine name (letters, digits, '.', '_' and '-', at most 63)`,
+    });
+  }
   const out1: FleetRow = { row, line: raw.line, name, sshKeys: [], kargs: [] };
   const hostname = text(v.hostname?.value);
   if (hostname) {
@@ -95,7 +110,8 @@ function checkRow(raw: RawRow, row: number, out: FleetProblem[]): FleetRow {
   const dns = list(v.dns?.value ?? [], /[\s,;]+/);
   const iface = text(v.interface?.value);
   if (ip) {
-    if (!gateway) problem('gateway', `the static address ${ip} needs a gateway`);
+    if (!gateway)
+      problem('gateway', { code: 'FLEET_GATEWAY_MISSING', params: { ip }, message: `the static address ${ip} needs a gateway` });
     else {
       const s: StaticIp = { address: ip, gateway, dns, ...(iface ? { iface } : {}) };
       attempt('ip', () => {
@@ -104,7 +120,10 @@ function checkRow(raw: RawRow, row: number, out: FleetProblem[]): FleetRow {
       });
     }
   } else if (gateway || dns.length || iface) {
-    problem(gateway ? 'gateway' : dns.length ? 'dns' : 'interface', 'a gateway, DNS servers or an interface need the static address (ip)');
+    problem(gateway ? 'gateway' : dns.length ? 'dns' : 'interface', {
+      code: 'FLEET_ADDRESS_MISSING',
+      message: 'a gateway, DNS servers or an interface need the static address (ip)',
+    });
   }
   const keys = list(v.sshKeys?.value ?? [], /\r?\n|;/);
   if (keys.length) {
@@ -116,14 +135,16 @@ function checkRow(raw: RawRow, row: number, out: FleetProblem[]): FleetRow {
   const mac = text(v.mac?.value);
   if (mac) {
     const m = normalizeMac(mac);
-    if (!m) problem('mac', `"${mac}" is not a MAC address (e.g. 52:54:00:12:34:56)`);
-    else if (parseInt(m.slice(0, 2), 16) & 1) problem('mac', `${m} is a multicast address, not a network card's`);
-    else out1.mac = m;
+    if (!m)
+      problem('mac', { code: 'FLEET_MAC_INVALID', params: { mac }, message: `"${mac}" is not a MAC address (e.g. 52:54:00:12:34:56)` });
+    else if (parseInt(m.slice(0, 2), 16) & 1) {
+      problem('mac', { code: 'FLEET_MAC_MULTICAST', params: { mac: m }, message: `${m} is a multicast address, not a network card's` });
+    } else out1.mac = m;
   }
   const kargs = v.kargs?.value;
   if (kargs !== undefined && text(kargs)) {
     const checked = checkKargs(Array.isArray(kargs) ? kargs : [kargs], { context: 'iso' });
-    for (const e of checked.errors) problem('kargs', e.message);
+    for (const e of checked.errors) problem('kargs', e);
     out1.kargs = checked.args;
   }
   return out1;
@@ -143,8 +164,17 @@ function checkUnique(rows: FleetRow[], out: FleetProblem[]): void {
       const k = key(r);
       if (!k) continue;
       const prev = first.get(k);
-      if (prev) out.push({ line: r.line, row: r.row, field, message: `the ${what} ${k} is also on line ${prev.line} (${prev.name})` });
-      else first.set(k, r);
+      if (!prev) first.set(k, r);
+      else {
+        out.push({
+          line: r.line,
+          row: r.row,
+          field,
+          code: 'FLEET_DUPLICATE',
+          params: { value: k, line: prev.line, name: prev.name },
+          message: `the ${what} ${k} is also on line ${prev.line} (${prev.name})`,
+        });
+      }
     }
   }
 }
@@ -152,23 +182,48 @@ function checkUnique(rows: FleetRow[], out: FleetProblem[]): void {
 /** Reads the rows of a CSV manifest: a header naming the columns, then one machine per record. */
 function csvRows(source: string, out: FleetProblem[]): RawRow[] {
   const { records, errors } = readCsv(source);
-  for (const e of errors) out.push({ line: e.line, message: e.message });
+  for (const e of errors) out.push({ line: e.line, code: e.code, message: e.message });
   const [header, ...body] = records;
   if (!header) return [];
   const columns = header.fields.map((h) => ({ h: h.trim(), f: fieldOf(h) }));
   for (const c of columns) {
-    if (!c.f && c.h) out.push({ line: header.line, message: `unknown column "${c.h}" (known: ${Object.keys(FIELDS).join(', ')})` });
+    if (!c.f && c.h) {
+      const known = Object.keys(FIELDS).join(', ');
+      out.push({
+        line: header.line,
+        code: 'FLEET_UNKNOWN_COLUMN',
+        params: { name: c.h, known },
+        message: `unknown column "${c.h}" (known: ${known})`,
+      });
+    }
   }
   const seen = new Set<FleetField>();
   for (const c of columns) {
-    if (c.f && seen.has(c.f)) out.push({ line: header.line, field: c.f, message: `the column ${c.f} is given twice` });
+    if (c.f && seen.has(c.f)) {
+      out.push({
+        line: header.line,
+        field: c.f,
+        code: 'FLEET_COLUMN_TWICE',
+        params: { column: c.f },
+        message: `the column ${c.f} is given twice`,
+      });
+    }
     if (c.f) seen.add(c.f);
   }
   if (!seen.has('name'))
-    out.push({ line: header.line, message: 'the header must name a "name" column (the first line lists the columns)' });
+    out.push({
+      line: header.line,
+      code: 'FLEET_NO_NAME_COLUMN',
+      message: 'the header must name a "name" column (the first line lists the columns)',
+    });
   return body.map((r) => {
     if (r.fields.length > columns.length) {
-      out.push({ line: r.line, message: `${r.fields.length} fields, but the header names ${columns.length} columns` });
+      out.push({
+        line: r.line,
+        code: 'FLEET_FIELD_COUNT',
+        params: { fields: r.fields.length, columns: columns.length },
+        message: `${r.fields.length} fields, but the header names ${columns.length} columns`,
+      });
     }
     const values: RawRow['values'] = {};
     columns.forEach((c, i) => {
@@ -194,8 +249,17 @@ export function parseFleet(name: string, source: string): FleetManifest {
   const problems: FleetProblem[] = [];
   const format = isYaml(name, source) ? 'yaml' : 'csv';
   const raws = format === 'yaml' ? readYamlRows(source, problems) : csvRows(source, problems);
-  if (raws.length === 0 && problems.length === 0) problems.push({ line: 1, message: 'the manifest lists no machines' });
-  if (raws.length > MAX_FLEET_ROWS) problems.push({ line: raws[MAX_FLEET_ROWS]!.line, message: `more than ${MAX_FLEET_ROWS} machines` });
+  if (raws.length === 0 && problems.length === 0) {
+    problems.push({ line: 1, code: 'FLEET_NO_MACHINES', message: 'the manifest lists no machines' });
+  }
+  if (raws.length > MAX_FLEET_ROWS) {
+    problems.push({
+      line: raws[MAX_FLEET_ROWS]!.line,
+      code: 'FLEET_TOO_MANY',
+      params: { max: MAX_FLEET_ROWS },
+      message: `more than ${MAX_FLEET_ROWS} machines`,
+    });
+  }
   const rows = raws.slice(0, MAX_FLEET_ROWS).map((raw, i) => checkRow(raw, i + 1, problems));
   checkUnique(rows, problems);
   if (problems.length > 0) {

@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
-import { FlintError } from '../errors';
+import { ERROR_CODES, type StaticIpReason } from '../../contract/error-codes';
+import { codedError } from '../errors';
 import { makeDataUrl } from './butane/dataurl';
 import type { JsonObject, NamedFile } from './types';
 
@@ -28,12 +29,16 @@ export interface FieldSettings {
   networkKeyfiles: NamedFile[];
 }
 
+function badIp(reason: StaticIpReason, value: string, message: string, extra: { family?: number; address?: string } = {}) {
+  return codedError(ERROR_CODES.STATIC_IP_INVALID, { reason, value, ...extra }, message);
+}
+
 function cidr(spec: string, what: string): { ip: string; prefix: number; family: 4 | 6 } {
   const m = /^([^/]+)\/(\d{1,3})$/.exec(spec.trim());
   const family = m ? isIP(m[1]) : 0;
   const prefix = m ? Number(m[2]) : -1;
   if (!m || family === 0 || prefix > (family === 4 ? 32 : 128)) {
-    throw new FlintError('STATIC_IP_INVALID', `${what} "${spec}" is not an address with a prefix length (e.g. 192.168.1.20/24)`);
+    throw badIp('address', spec, `${what} "${spec}" is not an address with a prefix length (e.g. 192.168.1.20/24)`);
   }
   return { ip: m[1], prefix, family: family as 4 | 6 };
 }
@@ -49,8 +54,7 @@ export function parseStaticIp(spec: string): StaticIp {
     .split(',')
     .map((p) => p.trim())
     .filter((p) => p !== '');
-  if (parts.length < 2)
-    throw new FlintError('STATIC_IP_INVALID', `"${spec}" must be ADDR/PREFIX,GATEWAY[,DNS...] (e.g. 10.0.0.5/24,10.0.0.1,1.1.1.1)`);
+  if (parts.length < 2) throw badIp('format', spec, `"${spec}" must be ADDR/PREFIX,GATEWAY[,DNS...] (e.g. 10.0.0.5/24,10.0.0.1,1.1.1.1)`);
   const result: StaticIp = { address: parts[0], gateway: parts[1], dns: parts.slice(2) };
   if (iface) result.iface = iface;
   checkStaticIp(result);
@@ -60,10 +64,13 @@ export function parseStaticIp(spec: string): StaticIp {
 function checkStaticIp(s: StaticIp): number {
   const { family } = cidr(s.address, 'address');
   if (isIP(s.gateway) !== family)
-    throw new FlintError('STATIC_IP_INVALID', `gateway "${s.gateway}" is not an IPv${family} address like the address ${s.address}`);
-  for (const d of s.dns) if (isIP(d) === 0) throw new FlintError('STATIC_IP_INVALID', `DNS server "${d}" is not an IP address`);
+    throw badIp('gateway', s.gateway, `gateway "${s.gateway}" is not an IPv${family} address like the address ${s.address}`, {
+      family,
+      address: s.address,
+    });
+  for (const d of s.dns) if (isIP(d) === 0) throw badIp('dns', d, `DNS server "${d}" is not an IP address`);
   if (s.iface !== undefined && !/^[A-Za-z0-9_.:-]{1,15}$/.test(s.iface))
-    throw new FlintError('STATIC_IP_INVALID', `"${s.iface}" is not a network interface name`);
+    throw badIp('interface', s.iface, `"${s.iface}" is not a network interface name`);
   return family;
 }
 
@@ -88,13 +95,14 @@ function sshKeys(input: string[] | string): string[] {
   const keys = lines.filter((k) => k !== '' && !k.startsWith('#'));
   for (const k of keys) {
     if (!/^(ssh-(rsa|ed25519|dss)|ecdsa-sha2-nistp\d+|sk-(ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com) [A-Za-z0-9+/=]+( .*)?$/.test(k)) {
-      throw new FlintError(
-        'SSH_KEY_INVALID',
+      throw codedError(
+        ERROR_CODES.SSH_KEY_INVALID,
+        { key: k.slice(0, 40) },
         `"${k.slice(0, 40)}..." is not an SSH public key (expected e.g. "ssh-ed25519 AAAA... user@host"; give the .pub file, not the private key)`,
       );
     }
   }
-  if (keys.length === 0) throw new FlintError('SSH_KEY_INVALID', 'no SSH public key found');
+  if (keys.length === 0) throw codedError(ERROR_CODES.SSH_KEY_INVALID, { key: '' }, 'no SSH public key found');
   return [...new Set(keys)];
 }
 
@@ -113,8 +121,9 @@ export function fieldSettings(opts: FieldSettingsOptions): FieldSettings {
   if (opts.hostname !== undefined) {
     const h = opts.hostname.trim();
     if (h.length > 253 || !/^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/.test(h)) {
-      throw new FlintError(
-        'HOSTNAME_INVALID',
+      throw codedError(
+        ERROR_CODES.HOSTNAME_INVALID,
+        { hostname: opts.hostname },
         `"${opts.hostname}" is not a valid host name (letters, digits and inner hyphens; dots between labels)`,
       );
     }
@@ -124,11 +133,19 @@ export function fieldSettings(opts: FieldSettingsOptions): FieldSettings {
   if (opts.timezone !== undefined) {
     const tz = opts.timezone.trim();
     if (!/^[A-Za-z0-9_+-]+(\/[A-Za-z0-9_+-]+)*$/.test(tz))
-      throw new FlintError('TIMEZONE_INVALID', `"${opts.timezone}" is not a time zone name like Europe/Berlin or UTC`);
+      throw codedError(
+        ERROR_CODES.TIMEZONE_INVALID,
+        { timezone: opts.timezone, reason: 'syntax' },
+        `"${opts.timezone}" is not a time zone name like Europe/Berlin or UTC`,
+      );
     try {
       new Intl.DateTimeFormat('en', { timeZone: tz });
     } catch {
-      throw new FlintError('TIMEZONE_INVALID', `unknown time zone "${tz}" (check the spelling; \`timedatectl list-timezones\` lists them)`);
+      throw codedError(
+        ERROR_CODES.TIMEZONE_INVALID,
+        { timezone: tz, reason: 'unknown' },
+        `unknown time zone "${tz}" (check the spelling; \`timedatectl list-timezones\` lists them)`,
+      );
     }
     links.push({ path: '/etc/localtime', target: `../usr/share/zoneinfo/${tz}`, overwrite: true });
   }

@@ -101,7 +101,14 @@ function checkRowKargs(fleet: FleetManifest): void {
   const problems: FleetProblem[] = [];
   for (const r of fleet.rows) {
     for (const e of checkKargs(r.kargs, { context: 'pxe' }).errors)
-      problems.push({ line: r.line, row: r.row, field: 'kargs', message: e.message });
+      problems.push({
+        line: r.line,
+        row: r.row,
+        field: 'kargs',
+        code: e.code,
+        ...(e.params ? { params: e.params } : {}),
+        message: e.message,
+      });
   }
   if (problems.length) {
     throw codedError(

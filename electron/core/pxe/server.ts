@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { extname, resolve, sep } from 'node:path';
 import { FlintError } from '../errors';
 import { openInside } from '../safe-path';
+import { BLOCK_BYTES, BlockCache, fileIdentity, type Block } from './block-cache';
 
 /** Options of {@link startBootServer}. */
 export interface BootServerOptions {
@@ -68,7 +69,7 @@ interface Outcome {
   bytes: number;
 }
 
-async function handle(root: string, req: IncomingMessage, res: ServerResponse): Promise<Outcome> {
+async function handle(root: string, cache: BlockCache, req: IncomingMessage, res: ServerResponse): Promise<Outcome> {
   const send = (status: number, text: string, extra: Record<string, string> = {}): Outcome => {
     res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(text), ...extra });
     res.end(req.method === 'HEAD' ? undefined : text);
@@ -108,69 +109,86 @@ async function handle(root: string, req: IncomingMessage, res: ServerResponse): 
     res.end();
     return { status, bytes: 0 };
   }
-  let body: { sent: number; last: Buffer | null };
+  let body: { sent: number; last: Buffer | null; done: () => void };
   try {
-    body = await sendRange(handle, res, start, end);
+    body = await sendRange(cache, { handle, id: fileIdentity(st), size }, res, start, end);
   } finally {
     await handle.close();
   }
   if (!body.last) return { status, bytes: body.sent };
-  // the last chunk goes out only now: a client that has the whole body finds the file closed and
+  // the last piece goes out only now: a client that has the whole body finds the file closed and
   // the request logged
-  res.end(body.last);
+  res.end(body.last, body.done);
   return { status, bytes: body.sent + body.last.length };
 }
 
-/** Bytes per read and per socket write of a file body. */
-const CHUNK = 1 << 20;
-
 /**
- * Writes bytes [start, end] of the open file as the response body, all but the last chunk, which
+ * Writes bytes [start, end] of the open file as the response body, all but the last piece, which
  * it returns with the bytes the socket took (last null: the client left or a read or write
- * failed, and the response is destroyed). A read loop over two buffers per response: chunk k+1 is read while
- * chunk k is written, and a buffer is refilled only once the socket has taken it (res.write's
- * callback). A read stream allocates a fresh buffer per chunk: sixteen clients fetching a 256 MiB
- * rootfs cost the server 57,000 page faults and 2.6 s of user CPU that way, 11,000 and 0.5 s with
- * the two buffers (tests/bench/serve-fleet.bench.ts).
+ * failed, and the response is destroyed). The bytes come from the server's block cache
+ * (block-cache.ts), shared with the other responses sending the same file; block k+1 is asked for
+ * while block k is written, at most two writes wait in the socket, and each block is released
+ * once the socket took it (res.write's callback) or the response closed.
  */
 async function sendRange(
-  handle: FileHandle,
+  cache: BlockCache,
+  file: { handle: FileHandle; id: string; size: number },
   res: ServerResponse,
   start: number,
   end: number,
-): Promise<{ sent: number; last: Buffer | null }> {
+): Promise<{ sent: number; last: Buffer | null; done: () => void }> {
+  const held = new Set<Block>();
+  const release = (b: Block) => {
+    if (held.delete(b)) cache.release(b);
+  };
+  const releaseAll = () => {
+    for (const b of [...held]) release(b);
+  };
+  // a destroyed socket may never call a write back: its blocks are released on close
+  res.once('close', releaseAll);
   const closed = new Promise<'closed'>((done) => res.once('close', () => done('closed')));
-  const size = Math.min(CHUNK, end - start + 1);
-  const buffers = [Buffer.allocUnsafeSlow(size), Buffer.allocUnsafeSlow(size)];
-  const writing: Promise<void>[] = [Promise.resolve(), Promise.resolve()];
+  const acquire = (index: number) =>
+    cache.acquire(file.handle, file.id, file.size, index).then((b) => {
+      held.add(b);
+      if (res.destroyed) release(b);
+      return b;
+    });
   let sent = 0;
-  let pos = start;
+  let index = Math.floor(start / BLOCK_BYTES);
+  const lastIndex = Math.floor(end / BLOCK_BYTES);
+  let next: Promise<Block> = acquire(index);
+  let writing: Promise<void> = Promise.resolve();
+  void next.catch(() => undefined);
   try {
-    for (let i = 0; ; i ^= 1) {
-      // the buffer is free again once the socket took what was last written from it
-      if ((await Promise.race([writing[i], closed])) === 'closed') return { sent, last: null };
-      const buf = buffers[i]!;
-      const { bytesRead } = await handle.read(buf, 0, Math.min(buf.length, end + 1 - pos), pos);
-      // the file shrank under us: the length promised cannot be kept, so the client sees a cut
-      if (bytesRead === 0) throw new Error('file shorter than its size when opened');
-      pos += bytesRead;
-      const chunk = buf.subarray(0, bytesRead);
-      if (pos > end) {
-        if ((await Promise.race([writing[i ^ 1], closed])) === 'closed') return { sent, last: null };
-        return { sent, last: chunk };
+    for (; ; index++) {
+      const block = await Promise.race([next, closed]);
+      if (block === 'closed') return { sent, last: null, done: releaseAll };
+      if (index < lastIndex) {
+        next = acquire(index + 1);
+        void next.catch(() => undefined);
       }
-      writing[i] = new Promise<void>((done, fail) =>
+      const base = index * BLOCK_BYTES;
+      const chunk = block.data.subarray(Math.max(start, base) - base, Math.min(end + 1, base + block.data.length) - base);
+      const previous = writing;
+      if (index === lastIndex) {
+        if ((await Promise.race([previous, closed])) === 'closed') return { sent, last: null, done: releaseAll };
+        return { sent, last: chunk, done: releaseAll };
+      }
+      writing = new Promise<void>((done, fail) =>
         res.write(chunk, (err) => {
+          release(block);
           if (err) return fail(err);
-          sent += bytesRead;
+          sent += chunk.length;
           done();
         }),
       );
-      void writing[i].catch(() => undefined);
+      void writing.catch(() => undefined);
+      if ((await Promise.race([previous, closed])) === 'closed') return { sent, last: null, done: releaseAll };
     }
   } catch {
     res.destroy();
-    return { sent, last: null };
+    releaseAll();
+    return { sent, last: null, done: releaseAll };
   }
 }
 
@@ -183,8 +201,9 @@ export async function startBootServer(opts: BootServerOptions): Promise<BootServ
   const st = await stat(opts.dir).catch(() => null);
   if (!st?.isDirectory()) throw new FlintError('SERVE_NO_DIR', `cannot serve ${opts.dir}: not a directory`);
   const root = resolve(opts.dir);
+  const cache = new BlockCache();
   const server: Server = createServer((req, res) => {
-    void handle(root, req, res)
+    void handle(root, cache, req, res)
       .catch((): Outcome => {
         if (!res.headersSent) res.writeHead(500);
         res.end();

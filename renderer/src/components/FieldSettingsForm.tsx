@@ -1,7 +1,8 @@
 import { useId } from 'react';
-import type { FieldSettingsField, FieldSettingsInput } from '../../../electron/contract/api';
+import type { FieldSettingsApplied, FieldSettingsField, FieldSettingsInput, FieldSettingsProblem } from '../../../electron/contract/api';
 import { useWizard } from '../store';
-import { useT } from '../i18n/use-t';
+import { useT, type TFn } from '../i18n/use-t';
+import { errorText } from '../messages';
 
 /** Time zone names the browser knows (for the suggestion list; the core checks the value). */
 function timeZones(): string[] {
@@ -11,6 +12,29 @@ function timeZones(): string[] {
   } catch {
     return [];
   }
+}
+
+/** A problem of one field in the app's words (the core's message only for codes it does not know). */
+function problemText(p: FieldSettingsProblem, t: TFn): string {
+  if (p.code === 'FEATURE_MISSING') return t('fields.noNetworkFeature');
+  return errorText(p);
+}
+
+/** What a valid form will apply, in the app's words. */
+function appliedText(a: FieldSettingsApplied, t: TFn): string[] {
+  const out: string[] = [];
+  if (a.sshKeys) out.push(t('fields.appliedSsh', { count: a.sshKeys }));
+  if (a.hostname) out.push(t('fields.appliedHostname', { hostname: a.hostname }));
+  if (a.staticIp) {
+    const { address, gateway, dns } = a.staticIp;
+    out.push(
+      dns.length
+        ? t('fields.appliedStaticIpDns', { address, gateway, dns: dns.join(', ') })
+        : t('fields.appliedStaticIp', { address, gateway }),
+    );
+  }
+  if (a.timezone) out.push(t('fields.appliedTimezone', { timezone: a.timezone }));
+  return out;
 }
 
 /**
@@ -26,7 +50,11 @@ export function FieldSettingsForm() {
   const setField = useWizard((s) => s.setFieldSetting);
   const runCheck = useWizard((s) => s.checkFieldSettings);
   const base = useId();
-  const problem = (f: FieldSettingsField) => check?.problems.find((p) => p.field === f)?.message;
+  const problem = (f: FieldSettingsField) => {
+    const p = check?.problems.find((x) => x.field === f);
+    return p && problemText(p, t);
+  };
+  const applied = check?.ok ? appliedText(check.applied ?? {}, t) : [];
   const errId = (f: FieldSettingsField) => `${base}-${f}-error`;
   const text = (
     key: keyof FieldSettingsInput,
@@ -95,10 +123,10 @@ export function FieldSettingsForm() {
         {text('dns', 'staticIp', t('fields.dns'), t('fields.dnsHint'), '192.168.1.1, 9.9.9.9')}
       </div>
       {error('staticIp')}
-      {check?.ok && check.summary.length > 0 && (
+      {applied.length > 0 && (
         <div className="notice ok" role="status">
           <strong>{t('fields.applied')}</strong>
-          <span className="small">{check.summary.join('; ')}</span>
+          <span className="small">{applied.join('; ')}</span>
         </div>
       )}
     </fieldset>

@@ -1,12 +1,15 @@
 import { useState } from 'react';
 import { formatBytes } from '../format';
 import { useWizard } from '../store';
+import { fleetRows } from '../store/fleet';
 import { ErrorNotice } from './ErrorNotice';
 import { useT } from '../i18n/use-t';
 
 /**
  * "Save customized ISO…": the other output, for virtual media on a server's management
- * controller. Electron uses the native save dialog; the browser asks for a new file's path.
+ * controller. Electron uses the native save dialog; the browser asks for a new file's path. With
+ * a fleet manifest loaded, the ISO is for one machine (its row's settings on top of the common
+ * ones, as its stick gets them), the starting row unless another is chosen, or for none.
  */
 export function SaveIsoCard() {
   const t = useT();
@@ -17,6 +20,12 @@ export function SaveIsoCard() {
   const error = useWizard((s) => s.saveError);
   const saveIso = useWizard((s) => s.saveIso);
   const [path, setPath] = useState('');
+  const fleet = useWizard((s) => s.fleet);
+  const rows = useWizard((s) => fleetRows(s));
+  const start = useWizard((s) => s.fleetStart);
+  // undefined: follow the starting row; 0: no machine (the common settings only)
+  const [picked, setPicked] = useState<number | undefined>(undefined);
+  const row = fleet ? (picked ?? start) : 0;
   return (
     <div className="card">
       <h3>{t('save.title')}</h3>
@@ -25,9 +34,22 @@ export function SaveIsoCard() {
         className="row end"
         onSubmit={(e) => {
           e.preventDefault();
-          void saveIso(electron ? undefined : path.trim());
+          void saveIso(electron ? undefined : path.trim(), row || undefined);
         }}
       >
+        {fleet && (
+          <label className="field">
+            {t('save.machine')}
+            <select name="saveMachine" value={row} onChange={(e) => setPicked(Number(e.currentTarget.value))}>
+              <option value={0}>{t('save.noMachine')}</option>
+              {rows.map((r) => (
+                <option key={r.row} value={r.row}>
+                  {t('fleet.rowOption', { row: r.row, name: r.name })}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
         {!electron && (
           <label className="field grow">
             {t('save.as')}
@@ -46,7 +68,11 @@ export function SaveIsoCard() {
       </form>
       {saved && (
         <div className="notice ok" role="status">
-          <strong>{t('save.saved', { size: formatBytes(saved.size) })}</strong>
+          <strong>
+            {saved.machine
+              ? t('save.savedMachine', { size: formatBytes(saved.size), name: saved.machine })
+              : t('save.saved', { size: formatBytes(saved.size) })}
+          </strong>
           <span className="mono small">{saved.path}</span>
         </div>
       )}

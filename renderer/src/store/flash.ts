@@ -40,7 +40,7 @@ export interface FlashSlice {
   /** Internal disks: the name typed in the confirmation, by drive id. */
   typedNames: Record<string, string>;
   /** "Save customized ISO…" result. */
-  saved?: { path: string; size: number };
+  saved?: { path: string; size: number; machine?: string };
   saveBusy: boolean;
   saveError?: ErrorValue;
 
@@ -60,7 +60,8 @@ export interface FlashSlice {
   applyTargetResult(jobId: string, r: TargetResult): void;
   applyFlashFinished(f: FlashFinished): void;
   /** Saves the customized ISO (Electron: native dialog; browser: `path` is required). */
-  saveIso(path?: string): Promise<void>;
+  /** Saves the customized ISO; `row` (1-based) of a loaded fleet manifest adds that machine's settings. */
+  saveIso(path?: string, row?: number): Promise<void>;
 }
 
 /** What still blocks flashing, as message keys (empty = ready). */
@@ -208,17 +209,19 @@ export const createFlashSlice: SliceCreator<FlashSlice> = (set, get, api) => ({
     s.noteFleetResults(results);
   },
 
-  async saveIso(path) {
+  async saveIso(path, row) {
     const s = get();
     if (!s.image) return;
+    const machine = row && s.fleet ? s.fleet.fleet?.rows[row - 1]?.name : undefined;
     set({ saveBusy: true, saveError: undefined, saved: undefined });
     const r = await api.invoke('iso:save', {
       imageId: s.image.id,
       ...(s.config && !s.noConfig ? { configId: s.config.id } : {}),
       options: toCustomizeOptions(s),
       ...(path ? { path } : {}),
+      ...(row && s.fleet ? { fleetRow: { fileId: s.fleet.id, row } } : {}),
     });
     if (!r.ok) return set({ saveBusy: false, saveError: r.error });
-    set({ saveBusy: false, ...(r.value ? { saved: r.value } : {}) });
+    set({ saveBusy: false, ...(r.value ? { saved: { ...r.value, ...(machine ? { machine } : {}) } } : {}) });
   },
 });

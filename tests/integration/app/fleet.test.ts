@@ -3,9 +3,9 @@
  * of kind 'fleet' is checked by the core's parser (problems with their lines as FLEET_INVALID),
  * flash:start with the manifest and a row per target writes each stick with its row, results and
  * the flash record name the rows, and a stick the app writes for a row equals, byte for byte, the
- * stick `flint burn --fleet --rows` writes for the same row. The renderer's side (row assignment
- * in tick order, the starting row): tests/unit/renderer/fleet.test.tsx and
- * tests/e2e/renderer/fleet.test.ts.
+ * stick `flint burn --fleet --rows` writes for the same row, as does the ISO saved for that row.
+ * The renderer's side (row assignment in tick order, the starting row):
+ * tests/unit/renderer/fleet.test.tsx and tests/e2e/renderer/fleet.test.ts.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -201,6 +201,19 @@ describe.skipIf(why)('app fleet flash on loop devices', () => {
     expect(head(c).equals(head(a))).toBe(true);
     // and the comparison tells rows apart: the stick of row 1 differs
     expect(head(b).equals(head(a))).toBe(false);
+
+    // "Save customized ISO" for machine 2 saves the bytes its stick got; for no machine, the common ISO
+    const forRow = tmp.join('row-b.iso');
+    const save = { imageId: image.id, configId: config.id, options };
+    const saved = await call<{ path: string; size: number }>('iso:save', { ...save, path: forRow, fleetRow: { fileId: fleet.id, row: 2 } });
+    expect(saved).toEqual({ path: forRow, size });
+    expect(readFileSync(forRow).equals(head(a))).toBe(true);
+    const common = tmp.join('common.iso');
+    await call('iso:save', { ...save, path: common });
+    expect(readFileSync(common).equals(head(a))).toBe(false);
+    expect(readFileSync(common).equals(readFileSync(forRow))).toBe(false);
+    const unknown = await answer('iso:save', { ...save, path: tmp.join('x.iso'), fleetRow: { fileId: fleet.id, row: 4 } });
+    expect(unknown.ok ? '' : unknown.error.code).toBe('FLEET_ROW_UNKNOWN');
   }, 240_000);
 
   it('remembers the manifest and its next batch across a restart, unless the file changed', async () => {

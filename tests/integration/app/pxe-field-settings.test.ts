@@ -15,7 +15,8 @@ import { unwrapIgnition, unwrapNetworkKeyfiles } from '../../../electron/core/px
 import { createDefaultCore } from '../../../electron/app/core-default';
 import { dispatch } from '../../../electron/app/handlers';
 import { Session } from '../../../electron/app/session';
-import type { FieldSettingsInput, PxeExportResult, PxeOptions, PxePreview, PxeServerState } from '../../../electron/contract/types';
+import type { FieldSettingsInput } from '../../../electron/contract/types';
+import type { PxeExportResult, PxeOptions, PxePreview, PxeServerState } from '../../../electron/contract/pxe';
 import { liveInitramfs } from '../../helpers/initramfs';
 import { FIXTURE_RELEASE, fixturePxeOptions } from '../../helpers/release';
 import { TEST_KEY, populateMirror, startMirrorServer, type MirrorServer } from '../../helpers/mirror-server';

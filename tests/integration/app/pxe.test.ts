@@ -14,7 +14,7 @@ import { createDefaultCore } from '../../../electron/app/core-default';
 import { dispatch } from '../../../electron/app/handlers';
 import { Session, type Dialogs } from '../../../electron/app/session';
 import { registerIpc } from '../../../electron/main/ipc';
-import type { PxeExportResult, PxeOptions, PxePreview, PxeServerState } from '../../../electron/contract/types';
+import type { PxeExportResult, PxeOptions, PxePreview, PxeServerState } from '../../../electron/contract/pxe';
 import type { EventChannel } from '../../../electron/contract/api';
 import { liveInitramfs } from '../../helpers/initramfs';
 import { FIXTURE_RELEASE, fixturePxeOptions } from '../../helpers/release';

@@ -144,6 +144,26 @@ describe('flint serve: read-only boot mirror', () => {
     expect((await send(server, '/large.img')).body.equals(large)).toBe(true);
   });
 
+  it('sends one file to many clients at once, each its own range, and a file rewritten in place afresh', async () => {
+    const MiB = 1024 * 1024;
+    // eight whole copies and eight ranges at odd offsets share the blocks being read
+    const ranges = Array.from({ length: 8 }, (_, i) => [i * MiB + 7 * i + 1, (i + 5) * MiB + 3 * i] as const);
+    const replies = await Promise.all([
+      ...Array.from({ length: 8 }, () => send(server, '/large.img')),
+      ...ranges.map(([a, b]) => send(server, '/large.img', { headers: { Range: `bytes=${a}-${b}` } })),
+    ]);
+    for (const r of replies.slice(0, 8)) expect(r.body.equals(large)).toBe(true);
+    ranges.forEach(([a, b], i) => expect(replies[8 + i]!.body.equals(large.subarray(a, b + 1))).toBe(true));
+    // same name and size, new bytes: what was cached of the old file is not sent
+    const file = join(root, 'rewritten.img');
+    const first = randomBytes(3 * MiB);
+    writeFileSync(file, first);
+    expect((await send(server, '/rewritten.img')).body.equals(first)).toBe(true);
+    const second = randomBytes(3 * MiB);
+    writeFileSync(file, second);
+    expect((await send(server, '/rewritten.img')).body.equals(second)).toBe(true);
+  });
+
   it('logs exactly one line per request: time, client, method, path, status, bytes', async () => {
     const before = log.length;
     await send(server, '/boot.ipxe');

@@ -32,9 +32,17 @@ describe('CSV reader', () => {
   });
 
   it('names the line of an unclosed quote and of a stray quote', () => {
-    expect(readCsv('a,b\nx,"open\nmore\n').errors).toEqual([{ line: 2, message: 'a quoted field opened on line 2 is never closed' }]);
-    expect(readCsv('a\nx"y\nz\n').errors).toEqual([{ line: 2, message: expect.stringContaining('a quote inside an unquoted field') }]);
-    expect(readCsv('a\n"x"y\n').errors[0]).toMatchObject({ line: 2, message: expect.stringContaining('text after a closing quote') });
+    expect(readCsv('a,b\nx,"open\nmore\n').errors).toEqual([
+      { line: 2, code: 'FLEET_CSV_UNCLOSED_QUOTE', message: 'a quoted field opened on line 2 is never closed' },
+    ]);
+    expect(readCsv('a\nx"y\nz\n').errors).toEqual([
+      { line: 2, code: 'FLEET_CSV_STRAY_QUOTE', message: expect.stringContaining('a quote inside an unquoted field') },
+    ]);
+    expect(readCsv('a\n"x"y\n').errors[0]).toMatchObject({
+      line: 2,
+      code: 'FLEET_CSV_TEXT_AFTER_QUOTE',
+      message: expect.stringContaining('text after a closing quote'),
+    });
   });
 });
 
@@ -127,6 +135,20 @@ describe('fleet manifests', () => {
       'line 4 (row 3, hostname): the host name ok is also on line 3 (n2)',
       'line 5 (row 4, mac): the MAC address 52:54:00:00:00:01 is also on line 4 (n2)',
     ]);
+    // the same problems as values: each front end words the code and its parameters
+    expect(p.map((x) => [x.code, x.params ?? {}])).toEqual([
+      ['FLEET_UNKNOWN_COLUMN', { name: 'colour', known: 'name, hostname, ip, gateway, dns, interface, sshKeys, mac, kargs' }],
+      ['HOSTNAME_INVALID', { hostname: '-bad-' }],
+      ['FLEET_GATEWAY_MISSING', { ip: '10.0.0.1/24' }],
+      ['FLEET_MAC_INVALID', { mac: 'zz:zz' }],
+      ['KARG_UNBALANCED_QUOTE', { arg: 'a"b' }],
+      ['STATIC_IP_INVALID', { reason: 'address', value: '10.0.0.2' }],
+      ['FLEET_MAC_MULTICAST', { mac: '01:00:5e:00:00:01' }],
+      ['FLEET_ADDRESS_MISSING', {}],
+      ['FLEET_DUPLICATE', { value: 'n2', line: 3, name: 'n2' }],
+      ['FLEET_DUPLICATE', { value: 'ok', line: 3, name: 'n2' }],
+      ['FLEET_DUPLICATE', { value: '52:54:00:00:00:01', line: 4, name: 'n2' }],
+    ]);
   });
 
   it('refuses repeated names, host names, addresses and MACs, naming the first line', () => {
@@ -154,6 +176,7 @@ describe('fleet manifests', () => {
       'line 5 (row 2, name): every machine needs a name',
       'line 6: each machine is a mapping of fields (name: ..., hostname: ...)',
     ]);
+    expect(p.map((x) => x.code)).toEqual(['FLEET_MAC_INVALID', 'FLEET_UNKNOWN_FIELD', 'FLEET_NAME_MISSING', 'FLEET_YAML_NOT_MAPPING']);
     expect(problems('f.yaml', 'machines:\n  - name: a\n    name: b\n')[0]!.message).toMatch(/not valid YAML/);
     expect(problems('f.yaml', 'base: &b {name: a}\nmachines:\n  - name: *b\n').map((x) => x.message)).toEqual([
       'unknown top-level key "base" (expected machines:)',

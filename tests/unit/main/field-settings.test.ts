@@ -69,8 +69,15 @@ describe('options:check-field-settings', () => {
         'static IP 10.1.2.3/24 via 10.1.2.1, DNS 10.1.2.2, 9.9.9.9',
         'time zone Europe/Berlin',
       ],
+      // the same, as values each front end words
+      applied: {
+        sshKeys: 1,
+        hostname: 'pump-7',
+        staticIp: { address: '10.1.2.3/24', gateway: '10.1.2.1', dns: ['10.1.2.2', '9.9.9.9'] },
+        timezone: 'Europe/Berlin',
+      },
     });
-    expect(await value('options:check-field-settings', { settings: EMPTY })).toEqual({ ok: true, problems: [], summary: [] });
+    expect(await value('options:check-field-settings', { settings: EMPTY })).toEqual({ ok: true, problems: [], summary: [], applied: {} });
   });
 
   it("names each bad field with the core's message", async () => {
@@ -96,11 +103,25 @@ describe('options:check-field-settings', () => {
     const noAddr = await value<{ problems: { field: string; message: string }[] }>('options:check-field-settings', {
       settings: { ...EMPTY, dns: '1.1.1.1' },
     });
-    expect(noAddr.problems).toEqual([{ field: 'staticIp', message: expect.stringMatching(/needs the static address/) }]);
+    expect(noAddr.problems).toEqual([
+      {
+        field: 'staticIp',
+        code: 'STATIC_IP_INVALID',
+        params: { reason: 'needs-address', value: '1.1.1.1' },
+        message: expect.stringMatching(/needs the static address/),
+      },
+    ]);
     const noGw = await value<{ problems: { field: string; message: string }[] }>('options:check-field-settings', {
       settings: { ...EMPTY, address: '10.0.0.2/8' },
     });
-    expect(noGw.problems).toEqual([{ field: 'staticIp', message: 'a static address needs a gateway' }]);
+    expect(noGw.problems).toEqual([
+      {
+        field: 'staticIp',
+        code: 'STATIC_IP_INVALID',
+        params: { reason: 'needs-gateway', value: '10.0.0.2/8' },
+        message: 'a static address needs a gateway',
+      },
+    ]);
   });
 
   it("a static IP needs the image's live-initrd-network feature; the rest does not", async () => {
@@ -109,7 +130,9 @@ describe('options:check-field-settings', () => {
       settings,
       imageId: oldImage.id,
     });
-    expect(old.problems).toEqual([{ field: 'staticIp', message: expect.stringMatching(/lacks the live-initrd-network feature/) }]);
+    expect(old.problems).toEqual([
+      { field: 'staticIp', code: 'FEATURE_MISSING', message: expect.stringMatching(/lacks the live-initrd-network feature/) },
+    ]);
     expect(await value('options:check-field-settings', { settings, imageId: newImage.id })).toMatchObject({ ok: true });
   });
 

@@ -14,7 +14,8 @@ import { Session } from '../../../electron/app/session';
 import { bufferSource } from '../../../electron/core/iso/byte-source';
 import { lookupPath, readIso9660 } from '../../../electron/core/iso/iso9660';
 import { unwrapIgnition } from '../../../electron/core/pxe/initramfs';
-import type { ImageState, PxeExportResult, PxeOptions, PxePreview } from '../../../electron/contract/types';
+import type { ImageState } from '../../../electron/contract/types';
+import type { PxeExportResult, PxeOptions, PxePreview } from '../../../electron/contract/pxe';
 import { fixtureIso } from '../../helpers/fixtures';
 
 const CONFIG = JSON.stringify({ ignition: { version: '3.4.0' }, passwd: { users: [{ name: 'core' }] } });

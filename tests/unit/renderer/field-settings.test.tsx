@@ -9,7 +9,7 @@ import { ConfigStep } from '../../../renderer/src/components/ConfigStep';
 import { createWizardStore, WizardProvider } from '../../../renderer/src/store';
 import { fieldProblems, optionProblems, toCustomizeOptions } from '../../../renderer/src/store/options';
 import { flashBlockers } from '../../../renderer/src/store/flash';
-import { tr } from '../../../renderer/src/i18n';
+import { applyLanguage, tr } from '../../../renderer/src/i18n';
 import { FakeCore, image, until } from './fake-core';
 
 // The main-process check, loaded by a path tsc does not follow (this file is type-checked with the
@@ -127,6 +127,24 @@ describe('field settings form', () => {
       'No config file: only the field settings below are applied.',
       'Will be applied1 SSH key for user core',
     ]);
+  });
+
+  it("words the core's problems and what will be applied in the app's language", async () => {
+    await applyLanguage('de');
+    try {
+      const { s } = mount();
+      await type(box(/Hostname/), 'bad_host', s);
+      expect(screen.getByRole('alert').textContent).toBe(
+        '„bad_host“ ist kein gültiger Hostname (Buchstaben, Ziffern und innere Bindestriche; Punkte zwischen den Teilen)',
+      );
+      await type(box(/Hostname/), 'pump-7', s);
+      await type(box(/Gateway/), '10.0.0.1', s);
+      expect(screen.getByRole('alert').textContent).toMatch(/^Ein Gateway oder DNS-Server braucht die statische Adresse/);
+      await type(box(/Statische IP-Adresse/), '10.0.0.5/24', s);
+      expect(screen.getByRole('status').textContent).toBe('Wird angewendetHostname pump-7; statische IP 10.0.0.5/24 über 10.0.0.1');
+    } finally {
+      await applyLanguage('en');
+    }
   });
 
   it('an empty form sends nothing', () => {

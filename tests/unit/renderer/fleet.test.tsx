@@ -6,12 +6,14 @@
  * sticks refused, the flash request carrying the manifest and the rows, and the next starting row
  * after a batch. The real core and Chromium: tests/e2e/renderer/fleet.test.ts.
  */
-import { describe, expect, it } from 'vitest';
+import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SaveIsoCard } from '../../../renderer/src/components/SaveIsoCard';
 import { checkFleetText } from '../../../electron/app/fleet';
 import type { LoadedFile, TargetResult } from '../../../electron/contract/api';
 import { tr } from '../../../renderer/src/i18n';
 import { errorDetails } from '../../../renderer/src/messages';
-import { connectWizard, createWizardStore } from '../../../renderer/src/store';
+import { connectWizard, createWizardStore, WizardProvider } from '../../../renderer/src/store';
 import { flashBlockers } from '../../../renderer/src/store/flash';
 import { memoryChoices } from '../../../renderer/src/store/site';
 import { fleetAssignment, fleetOverflow, fleetRowsLeft } from '../../../renderer/src/store/fleet';
@@ -31,8 +33,10 @@ function setup(prepare?: (core: FakeCore) => void) {
   });
   const store = createWizardStore(core.api);
   const off = connectWizard(store, core.api);
-  return { core, s: store.getState, off };
+  return { core, s: store.getState, off, store };
 }
+
+afterEach(() => cleanup());
 
 const csv = (text = CSV, name = 'fleet.csv') => new File([text], name, { type: 'text/csv' });
 const picked = (s: ReturnType<typeof setup>['s']) => fleetAssignment(s()).map((p) => [p.driveId, p.row.name]);
@@ -172,5 +176,39 @@ describe('fleet slice', () => {
     await until(() => s().memoryRestored);
     expect([s().fleet?.name, s().fleetStart, s().fleetWritten]).toEqual(['fleet.csv', 3, [1, 2]]);
     expect(memoryChoices(s()).fleet).toEqual({ file: 'm1', start: 3, written: [1, 2] });
+  });
+
+  it('saves the ISO for one machine of the manifest (the starting row unless another is chosen), or for none', async () => {
+    const { s, core, store } = setup((c) => c.handle('iso:save', (r) => ({ path: r.path!, size: 3 << 20 })));
+    await s().loadFleetFile(csv());
+    act(() => s().adoptImage(image()));
+    s().setFleetStart(2);
+    render(
+      <WizardProvider store={store}>
+        <SaveIsoCard />
+      </WizardProvider>,
+    );
+    const machine = screen.getByRole('combobox', { name: 'For machine' }) as HTMLSelectElement;
+    expect([...machine.options].map((o) => o.textContent)).toEqual([
+      'None (the common settings only)',
+      'Row 1: m1',
+      'Row 2: m2',
+      'Row 3: m3',
+    ]);
+    expect(machine.value).toBe('2');
+    fireEvent.change(screen.getByRole('textbox', { name: /Save as/ }), { target: { value: '/srv/bmc/m2.iso' } });
+    await act(async () => {
+      fireEvent.click(screen.getByRole('button', { name: /Save customized ISO/ }));
+      await until(() => s().saved !== undefined);
+    });
+    expect(core.requests('iso:save')[0]).toMatchObject({ path: '/srv/bmc/m2.iso', fleetRow: { fileId: s().fleet!.id, row: 2 } });
+    expect(screen.getByRole('status').textContent).toMatch(/^Saved 3(\.0)? MiB for m2/);
+    fireEvent.change(machine, { target: { value: '0' } });
+    await act(async () => {
+      fireEvent.click(screen.getByRole('button', { name: /Save customized ISO/ }));
+      await until(() => core.requests('iso:save').length === 2 && s().saved !== undefined);
+    });
+    expect(core.requests('iso:save')[1]!.fleetRow).toBeUndefined();
+    expect(screen.getByRole('status').textContent).toMatch(/^Saved 3(\.0)? MiB\//);
   });
 });

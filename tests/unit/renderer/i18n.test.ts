@@ -8,7 +8,8 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ERROR_CODES, WARNING_CODES, type ErrorParams, type WarningParams } from '../../../electron/contract/error-codes';
 import { formatBytes, formatDriveSize, formatNumber } from '../../../renderer/src/format';
-import { APP_CODES, errorText, hasWords } from '../../../renderer/src/messages';
+import type { FleetProblemParams } from '../../../electron/contract/fleet-problems';
+import { APP_CODES, errorText, fleetProblemText, hasWords } from '../../../renderer/src/messages';
 import { applyLanguage, i18n, LANGUAGES, loadCatalogue, matchLanguage, MISSING, type Language } from '../../../renderer/src/i18n';
 import { de } from '../../../renderer/src/i18n/de';
 import { en } from '../../../renderer/src/i18n/en';
@@ -178,7 +179,14 @@ const ERROR_SAMPLES: { [C in keyof ErrorParams]: ErrorParams[C] } = {
   RESTORE_TOOL_FAILED: { device: '/dev/sdb', tool: 'mkfs.vfat', step: 'format' },
   RESTORE_NO_PARTITION: { device: '/dev/sdb', partition: '/dev/sdb1' },
   RESTORE_CHECK_FAILED: { device: '/dev/sdb', partition: '/dev/sdb1', expected: 'vfat', found: 'none' },
-  FLEET_INVALID: { file: 'site.csv', problems: [{ line: 3, row: 2, field: 'hostname', message: 'empty' }] },
+  STATIC_IP_INVALID: { reason: 'gateway', value: '10.0.0.1', family: 6, address: '2001:db8::5/64' },
+  SSH_KEY_INVALID: { key: '-----BEGIN OPENSSH PRIVATE KEY-----' },
+  HOSTNAME_INVALID: { hostname: 'bad_host!' },
+  TIMEZONE_INVALID: { timezone: 'Mars/Olympus', reason: 'unknown' },
+  FLEET_INVALID: {
+    file: 'site.csv',
+    problems: [{ line: 3, row: 2, field: 'mac', code: 'FLEET_MAC_INVALID', params: { mac: 'zz' }, message: 'x' }],
+  },
   FLEET_TARGET_COUNT: { rows: 3, targets: 2 },
   FLEET_ROW_UNKNOWN: { row: 'pump-9', rows: 3 },
   FLEET_FLAG_CONFLICT: { flag: 'hostname' },
@@ -227,6 +235,73 @@ describe('errors in every language', () => {
     const english = await words('en');
     const german = await words('de');
     expect(german.filter((t, i) => t === english[i])).toEqual([]);
+  });
+});
+
+/** One sample of every fleet problem, and the variants of the field-settings codes' reasons. */
+const FLEET_PROBLEM_SAMPLES: { [C in keyof FleetProblemParams]: FleetProblemParams[C] } = {
+  FLEET_CSV_UNCLOSED_QUOTE: { start: 4 },
+  FLEET_CSV_TEXT_AFTER_QUOTE: {},
+  FLEET_CSV_STRAY_QUOTE: {},
+  FLEET_YAML_SYNTAX: { detail: 'Nested mappings are not allowed' },
+  FLEET_YAML_SECOND_DOCUMENT: {},
+  FLEET_YAML_TOP_KEY: { key: 'hosts' },
+  FLEET_YAML_NOT_LIST: {},
+  FLEET_YAML_NOT_MAPPING: {},
+  FLEET_YAML_ALIAS: {},
+  FLEET_YAML_NOT_TEXT: { key: 'dns' },
+  FLEET_UNKNOWN_FIELD: { name: 'colour', known: 'name, hostname' },
+  FLEET_UNKNOWN_COLUMN: { name: 'colour', known: 'name, hostname' },
+  FLEET_COLUMN_TWICE: { column: 'mac' },
+  FLEET_NO_NAME_COLUMN: {},
+  FLEET_FIELD_COUNT: { fields: 4, columns: 3 },
+  FLEET_NO_MACHINES: {},
+  FLEET_TOO_MANY: { max: 4096 },
+  FLEET_NAME_MISSING: {},
+  FLEET_NAME_INVALID: { name: 'pump 7' },
+  FLEET_GATEWAY_MISSING: { ip: '10.0.0.5/24' },
+  FLEET_ADDRESS_MISSING: {},
+  FLEET_MAC_INVALID: { mac: 'zz' },
+  FLEET_MAC_MULTICAST: { mac: '01:00:5e:00:00:01' },
+  FLEET_DUPLICATE: { value: '10.0.0.5', line: 2, name: 'pump-1' },
+};
+const REASON_SAMPLES: [string, Record<string, unknown>][] = [
+  ...(['format', 'address', 'dns', 'interface', 'needs-address', 'needs-gateway'] as const).map(
+    (reason): [string, Record<string, unknown>] => ['STATIC_IP_INVALID', { reason, value: '10.0.0.x' }],
+  ),
+  ['SSH_KEY_INVALID', { key: '' }],
+  ['TIMEZONE_INVALID', { timezone: '../etc', reason: 'syntax' }],
+];
+
+describe('fleet and field-settings problems in every language', () => {
+  const fleetWords = () =>
+    Object.entries(FLEET_PROBLEM_SAMPLES).map(([code, params]) => fleetProblemText({ line: 1, code, params, message: 'CORE-FALLBACK' }));
+  const reasonWords = () => REASON_SAMPLES.map(([code, params]) => errorText({ code, message: 'CORE-FALLBACK', params }));
+
+  for (const { id } of LANGUAGES) {
+    it(`${id}: every fleet problem and every reason of a field setting is worded from its parameters`, async () => {
+      await applyLanguage(id);
+      for (const text of [...fleetWords(), ...reasonWords()]) {
+        expect(text).not.toContain('CORE-FALLBACK');
+        expect(text).not.toContain(MISSING);
+        expect(text).not.toMatch(/\{\{|\}\}/);
+      }
+      // a problem with a field's value is worded by that field's own code (here a kernel argument's)
+      const karg = fleetProblemText({ line: 2, code: 'KARG_UNBALANCED_QUOTE', params: { arg: 'a="b' }, message: 'CORE-FALLBACK' });
+      expect(karg).not.toContain('CORE-FALLBACK');
+      expect(karg).toContain('a="b');
+      // a code from elsewhere keeps the core's sentence
+      expect(fleetProblemText({ line: 2, code: 'SOMETHING_NEW', message: 'CORE-FALLBACK' })).toBe('CORE-FALLBACK');
+    });
+  }
+
+  it('German words differ from English for every fleet problem and reason', async () => {
+    await applyLanguage('en');
+    const english = [...fleetWords(), ...reasonWords()];
+    await applyLanguage('de');
+    const german = [...fleetWords(), ...reasonWords()];
+    expect(german.filter((t, i) => t === english[i])).toEqual([]);
+    await applyLanguage('en');
   });
 });
 

@@ -216,6 +216,40 @@ describe.skipIf(why)('app fleet flash on loop devices', () => {
     expect(unknown.ok ? '' : unknown.error.code).toBe('FLEET_ROW_UNKNOWN');
   }, 240_000);
 
+  it("the desktop app proposes the machine's name for its ISO and saves there", async () => {
+    const proposed: string[] = [];
+    const desktop = new Session({
+      mode: 'electron',
+      allowLoop: true,
+      core: createDefaultCore({ cacheDir: tmp.join('cache'), allowLoop: true }),
+      app: { name: 'Flint', version: '1' },
+      dialogs: {
+        openFile: async () => info.iso,
+        saveFile: async (_title, name) => (proposed.push(name), tmp.join(`desktop-${name}`)),
+      },
+    });
+    try {
+      const ask = async <T>(ch: string, req: unknown) => {
+        const r = (await dispatch(desktop, ch, req)) as Answer<T>;
+        if (!r.ok) throw new Error(`${ch}: ${r.error.code} ${r.error.message}`);
+        return r.value;
+      };
+      const fleet = await ask<LoadedFile>('file:load-bytes', { kind: 'fleet', name: 'fleet.csv', text: MANIFEST });
+      const image = await ask<ImageState>('image:open-dialog', {});
+      const options = { fromRam: false, extraKargs: '', networkIds: [], caIds: [] };
+      const saved = await ask<{ path: string }>('iso:save', { imageId: image.id, options, fleetRow: { fileId: fleet.id, row: 3 } });
+      await ask('iso:save', { imageId: image.id, options });
+      expect(proposed).toEqual([
+        'fedora-coreos-41.20241027.3.0-live-iso.x86_64-row-c.iso',
+        'fedora-coreos-41.20241027.3.0-live-iso.x86_64-custom.iso',
+      ]);
+      expect(saved.path).toBe(tmp.join('desktop-fedora-coreos-41.20241027.3.0-live-iso.x86_64-row-c.iso'));
+      expect(readFileSync(saved.path).length).toBe(readFileSync(info.iso).length);
+    } finally {
+      desktop.dispose();
+    }
+  });
+
   it('remembers the manifest and its next batch across a restart, unless the file changed', async () => {
     const manifest = tmp.join('remembered.csv');
     writeFileSync(manifest, MANIFEST);

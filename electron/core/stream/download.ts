@@ -171,8 +171,8 @@ function netOf(opts: NetworkOptions): NetworkOptions {
 /**
  * Streams `body` into `file` (appending) through `verifier`. Errors of the file are rethrown as
  * they are (ENOSPC ...); a failing connection becomes `onBroken(cause)`. Event-driven (no promise
- * per chunk); the body is paused while the file or the verifier is behind. FileSink keeps the
- * writes small (see there) and tells the body when a batch buffer may be reused.
+ * per chunk); the body is paused while the file or the verifier is behind. FileSink writes
+ * through O_DIRECT where it can (see there).
  */
 async function streamBody(
   body: BodyStream,
@@ -182,7 +182,7 @@ async function streamBody(
   onBroken: (cause: Error) => Error,
   syncEvery: number,
 ): Promise<void> {
-  const out = await FileSink.open(file, { syncEvery });
+  const out = await FileSink.open(file, { syncEvery, direct: true });
   let bodyError: Error | undefined;
   let closeError: Error | undefined;
   try {

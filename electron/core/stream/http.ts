@@ -1,5 +1,6 @@
 import { rootCertificates } from 'node:tls';
-import { Agent, ProxyAgent, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { Agent } from './undici-parts';
 import { ERROR_CODES } from '../../contract/error-codes';
 import { codedError, FlintError } from '../errors';
 import { proxyFor, proxyLabel, type NetworkOptions } from './proxy';
@@ -98,27 +99,34 @@ export function cancelledError(what: string): FlintError {
   return new FlintError('CANCELLED', `${what} was cancelled`);
 }
 
-const dispatchers = new Map<string, Dispatcher>();
+const dispatchers = new Map<string, Dispatcher | Promise<Dispatcher>>();
 
-/** One dispatcher per proxy and CA set, kept for the life of the process (idle sockets do not hold it open). */
-function dispatcherFor(proxy: string | undefined, ca: string[] | undefined): Dispatcher {
+/**
+ * One dispatcher per proxy and CA set, kept for the life of the process (idle sockets do not hold
+ * it open). A direct connection needs only the parts in undici-parts.ts; a proxy loads undici's
+ * index.js, whose set-up gives every dispatcher the `connect` method ProxyAgent's tunnels call
+ * (undici 7.30.2 index.js: `Object.assign(Dispatcher.prototype, api)`).
+ */
+function dispatcherFor(proxy: string | undefined, ca: string[] | undefined): Dispatcher | Promise<Dispatcher> {
   const key = JSON.stringify([proxy ?? '', ca ?? []]);
-  let d = dispatchers.get(key);
-  if (d) return d;
+  const known = dispatchers.get(key);
+  if (known) return known;
   // `ca` replaces Node's default list, so the bundled roots stay in it
   const tls = ca?.length ? { ca: [...rootCertificates, ...ca] } : {};
-  if (proxy) {
-    d = new ProxyAgent({
-      uri: proxy,
-      proxyTunnel: false,
-      requestTls: tls,
-      proxyTls: tls,
-      connect: { timeout: 30_000 },
-      factory: guardedPoolFactory,
-    });
-  } else {
-    d = new Agent({ connect: { timeout: 30_000, ...tls }, factory: guardedPoolFactory });
-  }
+  const d: Dispatcher | Promise<Dispatcher> = proxy
+    ? import('undici').then((m) => {
+        // a bundle hands this CommonJS module over as `default` only
+        const { ProxyAgent } = (m as unknown as { default?: typeof m }).default ?? m;
+        return new ProxyAgent({
+          uri: proxy,
+          proxyTunnel: false,
+          requestTls: tls,
+          proxyTls: tls,
+          connect: { timeout: 30_000 },
+          factory: guardedPoolFactory,
+        });
+      })
+    : new Agent({ connect: { timeout: 30_000, ...tls }, factory: guardedPoolFactory });
   dispatchers.set(key, d);
   return d;
 }
@@ -293,7 +301,7 @@ export async function httpGet(url: string, opts: HttpGetOptions = {}): Promise<H
     let res: Head;
     try {
       res = await dispatchGet(
-        dispatcherFor(proxy, opts.ca),
+        await dispatcherFor(proxy, opts.ca),
         {
           origin: target.origin,
           path: `${target.pathname}${target.search}`,

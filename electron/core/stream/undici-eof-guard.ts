@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
-import { buildConnector, Pool, type Dispatcher } from 'undici';
+import type { Dispatcher, Pool as PoolTypes, buildConnector as ConnectorTypes } from 'undici';
+import { buildConnector, Pool } from './undici-parts';
 
 /**
  * Works around nodejs/undici#5360 in undici 7 (fixed in undici 8 by nodejs/undici#5474, which
@@ -60,17 +61,17 @@ export function guardEof(socket: Socket): void {
   } as Socket['emit'];
 }
 
-type Connect = Exclude<NonNullable<Pool.Options['connect']>, object> & ((...a: never[]) => unknown);
+type Connect = Exclude<NonNullable<PoolTypes.Options['connect']>, object> & ((...a: never[]) => unknown);
 
 /**
  * The `factory` for undici's Agent and ProxyAgent: a Pool per origin whose sockets (direct, to the
  * proxy, or through a CONNECT tunnel) get the guard.
  */
 export function guardedPoolFactory(origin: string | URL, opts: object): Dispatcher {
-  const o = opts as Pool.Options;
-  const connect: buildConnector.connector =
-    typeof o.connect === 'function' ? (o.connect as unknown as buildConnector.connector) : buildConnector({ ...(o.connect ?? {}) });
-  const guarded: buildConnector.connector = (options, callback) =>
+  const o = opts as PoolTypes.Options;
+  const connect: ConnectorTypes.connector =
+    typeof o.connect === 'function' ? (o.connect as unknown as ConnectorTypes.connector) : buildConnector({ ...(o.connect ?? {}) });
+  const guarded: ConnectorTypes.connector = (options, callback) =>
     connect(options, (err, socket) => {
       if (!err && socket) guardEof(socket as Socket);
       (callback as (e: Error | null, s: Socket | null) => void)(err, socket as Socket | null);

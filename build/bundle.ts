@@ -16,8 +16,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, w
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type BuildOptions, type Metafile, type OutputFile, type Plugin } from 'esbuild';
-import { LIBLZMA_BINDINGS, inlineLiblzmaWasm, liblzmaWasm } from './liblzma-inline';
-import { ignitionValidatorsPlugin } from './ignition-validators';
+import { LIBLZMA_WASM_MODULE, inlineLiblzmaModule, liblzmaWasm } from './liblzma-inline';
+import { SCHEMAS_MODULE, buildIgnitionSpecs, ignitionValidatorsPlugin } from './ignition-validators';
 
 /** The project root (this file is build/bundle.ts). */
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -42,10 +42,29 @@ const liblzmaPlugin = (): Plugin => ({
   name: 'flint-liblzma-inline',
   setup(b) {
     const wasm = liblzmaWasm();
-    b.onLoad({ filter: LIBLZMA_BINDINGS }, (args) => ({
-      contents: inlineLiblzmaWasm(readFileSync(args.path, 'utf8'), wasm),
-      loader: 'js',
-    }));
+    b.onLoad({ filter: LIBLZMA_WASM_MODULE }, () => ({ contents: inlineLiblzmaModule(wasm), loader: 'js' }));
+  },
+});
+
+/**
+ * node:fs as a CommonJS require() in the bundles instead of an ES import. For an ES import Node
+ * builds the module's ES facade, reading every export once (lib/internal/bootstrap/realm.js,
+ * syncExports), and node:fs's ReadStream/WriteStream getters then load the whole stream machinery
+ * (lib/fs.js, lazyLoadStreams): in --cpu-prof of `flint iso ignition show`, the largest single
+ * item after the xz decoder. Through require() (the bundles' banner defines it) the getters stay
+ * lazy; esbuild reads named imports off the required object at use.
+ */
+const fsAsRequire = (): Plugin => ({
+  name: 'flint-fs-require',
+  setup(b) {
+    // static imports only: a split bundle's `await import()` of a CommonJS module yields its
+    // default export alone, so dynamic imports of node:fs stay ES imports
+    b.onResolve({ filter: /^(node:)?fs$/ }, (args) =>
+      args.kind === 'import-statement' && args.namespace !== 'flint-fs-require'
+        ? { path: 'node:fs', namespace: 'flint-fs-require' }
+        : { path: 'node:fs', external: true },
+    );
+    b.onLoad({ filter: /.*/, namespace: 'flint-fs-require' }, () => ({ contents: "module.exports = require('node:fs');", loader: 'js' }));
   },
 });
 
@@ -124,27 +143,71 @@ const COMMON: BuildOptions = {
 };
 
 /** Runs esbuild in memory (publish() writes the result). */
-async function bundle(options: BuildOptions): Promise<{ outputFiles: OutputFile[]; metafile: Metafile }> {
-  const r = await build({ ...COMMON, ...options, plugins: [liblzmaPlugin(), ignitionValidatorsPlugin()], write: false, metafile: true });
+async function bundle(options: BuildOptions, plugins: Plugin[] = []): Promise<{ outputFiles: OutputFile[]; metafile: Metafile }> {
+  const r = await build({
+    ...COMMON,
+    ...options,
+    plugins: [...plugins, fsAsRequire(), liblzmaPlugin(), ignitionValidatorsPlugin()],
+    write: false,
+    metafile: true,
+  });
   return { outputFiles: r.outputFiles, metafile: r.metafile };
 }
 
-/** Bundles the CLI into `<outRoot>/cli`. */
+/**
+ * index.ts loads ./quick for the reading commands it answers without commander; in the bundle that
+ * import names out/cli/quick.mjs, built on its own with everything it uses (see bundleCli).
+ */
+const quickExternal = (): Plugin => ({
+  name: 'flint-quick-external',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/quick$/ }, (args) =>
+      /electron[\\/]cli[\\/]index\.ts$/.test(args.importer) ? { path: './quick.mjs', external: true } : undefined,
+    );
+  },
+});
+
+/**
+ * Bundles the CLI into `<outRoot>/cli`: flint.mjs and its chunks, and quick.mjs, one file (no
+ * split points) for `iso ignition show` and `iso kargs show`. Two files load where the chunks of
+ * commander, the iso commands and their engine would be two dozen; each one Node opens, reads,
+ * compiles and links costs start-up time (tests/bench/startup.bench.ts).
+ */
 export async function bundleCli(outRoot: string): Promise<BundleResult> {
   const outDir = join(outRoot, 'cli');
-  const r = await bundle({
-    entryPoints: { flint: 'electron/cli/index.ts' },
-    outdir: outDir,
-    splitting: true,
-    chunkNames: 'chunks/[name]-[hash]',
-    // `flint ui` builds the renderer with Vite only in a checkout that has not built it yet
-    external: ['vite'],
-  });
-  const { sources, packages } = inputsOf(r.metafile);
-  const files = publish(outDir, r.outputFiles, ['flint.mjs'], ['sources.json']);
+  const [r, quick] = await Promise.all([
+    bundle(
+      {
+        entryPoints: { flint: 'electron/cli/index.ts' },
+        outdir: outDir,
+        splitting: true,
+        chunkNames: 'chunks/[name]-[hash]',
+        // `flint ui` builds the renderer with Vite only in a checkout that has not built it yet
+        external: ['vite'],
+      },
+      [quickExternal()],
+    ),
+    bundle({ entryPoints: { quick: 'electron/cli/quick.ts' }, outdir: outDir }),
+  ]);
+  // the Ignition spec files go beside the chunk that require()s them (build/ignition-validators.ts)
+  const schemasChunk = Object.entries(r.metafile.outputs).find(([, o]) => Object.keys(o.inputs).some((i) => SCHEMAS_MODULE.test(i)));
+  if (!schemasChunk) throw new Error('the CLI bundle holds no electron/core/ignition/schema-files.ts');
+  const specs = await buildIgnitionSpecs(dirname(resolve(ROOT, schemasChunk[0])));
+  const both = {
+    inputs: { ...r.metafile.inputs, ...quick.metafile.inputs, ...specs.metafile.inputs },
+    outputs: { ...r.metafile.outputs, ...quick.metafile.outputs, ...specs.metafile.outputs },
+  };
+  const { sources, packages } = inputsOf(both);
+  // quick.mjs before flint.mjs, which imports it
+  const files = publish(
+    outDir,
+    [...specs.outputFiles, ...quick.outputFiles, ...r.outputFiles],
+    ['quick.mjs', 'flint.mjs'],
+    ['sources.json'],
+  );
   // always rewritten: its time is the build's time, which bin/flint.mjs compares the sources with
   writeIfChanged(join(outDir, 'sources.json'), Buffer.from(JSON.stringify({ builtAt: new Date().toISOString(), sources }, null, 1) + '\n'));
-  return { files, sources, packages, contents: contentsOf(r.metafile, outDir) };
+  return { files, sources, packages, contents: contentsOf(both, outDir) };
 }
 
 /** Bundles the writer helper into `<outRoot>/native/writer/main.mjs` (one file). */

@@ -7,10 +7,9 @@
  */
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
-import { readFileSync } from 'node:fs';
 import { defineConfig } from 'electron-vite';
 import type { Plugin } from 'vite';
-import { LIBLZMA_BINDINGS, inlineLiblzmaWasm } from './liblzma-inline';
+import { LIBLZMA_WASM_MODULE, inlineLiblzmaModule } from './liblzma-inline';
 
 const at = (p: string) => fileURLToPath(new URL(`../${p}`, import.meta.url));
 
@@ -23,7 +22,7 @@ function liblzmaInline(): Plugin {
   return {
     name: 'flint-liblzma-inline',
     load(id) {
-      return LIBLZMA_BINDINGS.test(id) ? inlineLiblzmaWasm(readFileSync(id, 'utf8')) : null;
+      return LIBLZMA_WASM_MODULE.test(id) ? inlineLiblzmaModule() : null;
     },
   };
 }

@@ -1,7 +1,4 @@
 import type { Command } from 'commander';
-import { ERROR_CODES, type ErrorParams } from '../contract/error-codes';
-import { FlintError } from '../core/errors';
-import { cliCauses, cliMessage } from './messages';
 import { VERSION } from './version';
 
 type Register = (program: Command) => void;
@@ -52,28 +49,18 @@ export async function buildProgram(verb?: string): Promise<Command> {
 }
 
 /**
- * Formats an error as the stderr line Flint prints: its sentence (the CLI's wording of a
- * catalogued code, else the message), then causes (unless the sentence says it all). An invalid config first gets one line per
- * error, as `flint ignition validate` prints them.
+ * The reading commands ./quick answers without commander: exactly these words, then one operand
+ * that is no option (anything else, `--help` included, goes through commander).
  */
-export function formatError(err: unknown): string {
-  if (err instanceof FlintError) {
-    if (err.code === ERROR_CODES.CONFIG_INVALID && err.params) {
-      const p = err.params as ErrorParams['CONFIG_INVALID'];
-      const n = p.errors.length;
-      const each = p.errors.map((e) => `error at ${e.path ?? '$'}: ${e.message} [${e.code}]`);
-      return [...each, `Error: ${p.file} is not a valid config (${n} error${n === 1 ? '' : 's'})`].join('\n');
-    }
-    if (err.code === ERROR_CODES.FLEET_INVALID && err.params) {
-      // one line per problem (its causes: "line N (row R, field): ..."), as a compiler lists them
-      const file = (err.params as ErrorParams['FLEET_INVALID']).file;
-      return [...err.causes.map((c) => `${file}: ${c}`), `Error: ${err.message}`].join('\n');
-    }
-    const v = err.toJSON();
-    return ['Error: ' + cliMessage(v), ...cliCauses(v)].join(': ');
-  }
-  if (err instanceof Error) return 'Error: ' + err.message;
-  return 'Error: ' + String(err);
+const QUICK_COMMANDS: readonly (readonly string[])[] = [
+  ['iso', 'ignition', 'show'],
+  ['iso', 'kargs', 'show'],
+];
+
+/** True when `args` (argv without node and the script) is a command ./quick answers. */
+export function isQuickCommand(args: readonly string[]): boolean {
+  const n = args.length - 1;
+  return n > 0 && !args[n]!.startsWith('-') && QUICK_COMMANDS.some((w) => w.length === n && w.every((x, i) => args[i] === x));
 }
 
 /** Runs the CLI with `argv` (as process.argv) and returns the exit code. */
@@ -84,6 +71,8 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(VERSION + '\n');
     return 0;
   }
+  // reading commands run without commander (./quick: the same output, errors and exit codes)
+  if (isQuickCommand(args)) return (await import('./quick')).runQuick(args);
   const { CommanderError } = await import('commander');
   try {
     // the program's own options are --version and --help, so a first word without a dash is the verb
@@ -95,6 +84,7 @@ export async function main(argv: string[]): Promise<number> {
       // help and version exit 0; usage errors were already printed by commander
       return err.exitCode === 0 ? 0 : 2;
     }
+    const { formatError } = await import('./format-error');
     process.stderr.write(formatError(err) + '\n');
     return 1;
   }

@@ -3,7 +3,8 @@ import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { unxzAsync } from 'node-liblzma/wasm';
+import { unxzAt } from '../../electron/core/codecs/compression';
+import { decodeBudget } from '../../electron/core/codecs/limits';
 
 /** Root of the copied coreos-installer fixtures inside the project. */
 export const COREOS_FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'coreos-installer');
@@ -73,7 +74,7 @@ export function fixtureIso(name: string): Promise<string> {
       const out = join(dir(), `${base}.iso`);
       if (!existsSync(out)) {
         const xz = await readFile(join(COREOS_FIXTURES, 'iso', `${base}.iso.xz`));
-        writeFileSync(out, await unxzAsync(xz));
+        writeFileSync(out, (await unxzAt(xz, 0, decodeBudget(1024 ** 3, 'a fixture'))).data);
       }
       return out;
     })();

@@ -8,6 +8,7 @@ import { checkStdoutTarget, writePlanOutput } from '../../core/iso/output';
 import type { PatchPlan } from '../../core/iso/plan';
 import { addCustomizeOptions, readCustomization, readNamedFile } from '../customize-options';
 import { printWarnings } from '../messages';
+import { showIgnition, showKargs } from '../quick';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
@@ -140,11 +141,7 @@ export function registerIso(program: Command): void {
     .command('show')
     .description('Show the embedded Ignition config from an ISO image')
     .argument('<ISO>', 'ISO image')
-    .action(async (input: string) => {
-      const f = await facts(input);
-      if (!f.ignition) throw new FlintError('NO_IGNITION', 'No embedded Ignition config.');
-      process.stdout.write(f.ignition);
-    });
+    .action((input: string) => showIgnition(input));
   outputOption(
     ign.command('remove').description('Remove an existing embedded Ignition config from an ISO image').argument('<ISO>', 'ISO image'),
   ).action(async (input: string, opts: { output?: string }) => {
@@ -181,11 +178,7 @@ export function registerIso(program: Command): void {
     .description('Show kernel args from an ISO image')
     .argument('<ISO>', 'ISO image')
     .option('-d, --default', 'show the default kernel args')
-    .action(async (input: string, opts: { default?: boolean }) => {
-      const f = await facts(input);
-      if (!f.kargs) throw new FlintError('KARGS_UNSUPPORTED', 'No karg embed areas found; old or corrupted CoreOS ISO image.');
-      process.stdout.write((opts.default ? f.kargs.defaultKargs : f.kargs.currentKargs) + '\n');
-    });
+    .action((input: string, opts: { default?: boolean }) => showKargs(input, opts.default === true));
 
   const net = iso.command('network').description('Embed network settings in a CoreOS live ISO image');
   outputOption(

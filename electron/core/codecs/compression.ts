@@ -9,13 +9,15 @@ import {
   code,
   copyFromWasm,
   copyToWasm,
-  decoderInit,
   end,
   getModule,
   initModule,
   xzAsync,
+  type LZMAModule,
 } from 'node-liblzma/wasm';
 import { FlintError } from '../errors';
+import { liblzmaWasm } from './liblzma-wasm';
+import { XzSmallError, unxzSmall } from './xz-small';
 import { type DecodeBudget, MIN_DECODED_BYTES, decodeBudget, decodedTooLarge, spend } from './limits';
 
 /** gzip member magic. */
@@ -56,12 +58,26 @@ export function isZstd(buf: Uint8Array, at: number): boolean {
 export const XZ_FAST_PRESET_MAX_BYTES = 64 * 1024;
 
 /**
+ * Loads liblzma's WebAssembly module once, from the bytes liblzmaWasm() gives. node-liblzma 4's
+ * Emscripten glue (lib/wasm/liblzma.js) finds its binary only through `fetch` or a `wasmBinary`
+ * it is given, never on disk under Node, so every use below goes through here first; later calls
+ * of initModule (inside xzAsync too) return the cached instance (lib/wasm/bindings.js).
+ */
+export async function loadLiblzma(): Promise<void> {
+  await initModule(async () => {
+    const [{ default: createLZMA }, wasmBinary] = await Promise.all([import('node-liblzma/wasm/liblzma.js'), liblzmaWasm()]);
+    return createLZMA({ wasmBinary });
+  });
+}
+
+/**
  * Compresses to .xz with the CRC32 integrity check (the kernel's XZ decoder rejects CRC64).
  * Preset 0 for small inputs (see XZ_FAST_PRESET_MAX_BYTES), else preset 6 (8 MiB dictionary,
  * which keeps the kernel's allocation at boot small).
  */
 export async function xzCrc32(data: Uint8Array): Promise<Uint8Array> {
   const preset = data.length <= XZ_FAST_PRESET_MAX_BYTES ? 0 : 6;
+  await loadLiblzma();
   return new Uint8Array(await xzAsync(data, { preset, check: LZMA_CHECK_CRC32 }));
 }
 
@@ -80,17 +96,40 @@ export function xzStreamLength(buf: Uint8Array, start: number): number {
   return -1;
 }
 
+/**
+ * Streams up to this many compressed bytes (an embed area's archive: a config and a few files) are
+ * decoded by xz-small.ts, which needs no WebAssembly start; larger ones (initramfs images, the
+ * minimal ISO data) by liblzma, which is faster per byte once loaded.
+ */
+const XZ_SMALL_MAX_BYTES = 256 * 1024;
+
 /** Output is taken from liblzma in pieces of this size, so the budget is checked as it grows. */
 const XZ_OUT_CHUNK = 256 * 1024;
 /** Most memory the xz decoder may use (its dictionary): preset 9 needs 65 MiB, Flint writes preset 6 (9 MiB). */
 const XZ_MEMLIMIT = 128 * 1024 * 1024;
 
+/**
+ * Starts liblzma's .xz stream decoder (lzma_stream_decoder, liblzma's src/liblzma/api/lzma/
+ * container.h) with a memory limit. node-liblzma 4.0.2's WASM build was linked without BigInt
+ * integration, so Emscripten split the 64-bit `memlimit` argument into two 32-bit halves (low,
+ * high) and its export takes four arguments, where node-liblzma's own decoderInit passes three
+ * (a BigInt, which that export cannot take). The arity says which ABI the installed build has.
+ */
+function streamDecoderInit(m: LZMAModule, stream: WasmLzmaStream, memlimit: number): void {
+  const decoder = m._lzma_stream_decoder as unknown as (...args: (number | bigint)[]) => number;
+  let ret: number;
+  if (decoder.length === 4) ret = decoder(stream.ptr, memlimit % 2 ** 32, Math.floor(memlimit / 2 ** 32), 0);
+  else if (decoder.length === 3) ret = decoder(stream.ptr, BigInt(memlimit), 0);
+  else throw new Error(`liblzma's lzma_stream_decoder takes ${decoder.length} arguments (expected 3 or 4)`);
+  if (ret !== LZMA_OK) throw new Error(`liblzma error ${ret} starting the decoder`);
+}
+
 /** Decodes one .xz stream, stopping with DECOMPRESSED_TOO_LARGE as soon as the output passes the budget. */
 async function unxzBounded(input: Uint8Array, budget: DecodeBudget): Promise<Uint8Array> {
-  await initModule();
+  await loadLiblzma();
   const m = getModule();
   const stream = new WasmLzmaStream(m);
-  decoderInit(stream, XZ_MEMLIMIT);
+  streamDecoderInit(m, stream, XZ_MEMLIMIT);
   const inPtr = copyToWasm(m, input);
   const outPtr = copyToWasm(m, new Uint8Array(XZ_OUT_CHUNK));
   const chunks: Uint8Array[] = [];
@@ -127,8 +166,20 @@ export async function unxzAt(
 ): Promise<{ data: Uint8Array; consumed: number }> {
   const len = xzStreamLength(buf, start);
   if (len < 0) throw new FlintError('XZ_CORRUPT', 'truncated or corrupt xz stream', [`no stream footer after byte ${start}`]);
+  const stream = buf.subarray(start, start + len);
+  if (len <= XZ_SMALL_MAX_BYTES) {
+    const before = budget.remaining;
+    try {
+      const data = unxzSmall(stream, budget);
+      if (data) return { data, consumed: len };
+    } catch (err) {
+      if (!(err instanceof XzSmallError)) throw err;
+      // liblzma has the last word on a stream the small decoder refuses (and words the error)
+      budget.remaining = before;
+    }
+  }
   try {
-    return { data: await unxzBounded(buf.subarray(start, start + len), budget), consumed: len };
+    return { data: await unxzBounded(stream, budget), consumed: len };
   } catch (err) {
     if (err instanceof FlintError) throw err;
     throw new FlintError('XZ_CORRUPT', 'corrupt xz stream', [(err as Error).message]);

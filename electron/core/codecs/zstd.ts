@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import * as zlib from 'node:zlib';
 import { FlintError } from '../errors';
 import { type DecodeBudget, MIN_DECODED_BYTES, decodeBudget, decodedTooLarge, spend } from './limits';
@@ -111,7 +111,10 @@ export function zstdDecompress(frame: Uint8Array, budget: DecodeBudget = decodeB
       throw corrupt((err as Error).message);
     }
   } else {
-    // the tool is killed as soon as its output passes maxBuffer
+    // the tool is killed as soon as its output passes maxBuffer; node:child_process (and the
+    // net and stream modules it loads) is required here, not at the top: reading an ISO whose
+    // archives are not zstd never needs it, and `flint iso ignition show` starts faster without
+    const { spawnSync } = createRequire(import.meta.url)('node:child_process') as typeof import('node:child_process');
     const r = spawnSync('zstd', ['-dc', '-q'], { input: frame, maxBuffer: cap });
     const code = (r.error as NodeJS.ErrnoException | undefined)?.code;
     if (code === 'ENOENT') {

@@ -54,17 +54,8 @@ export async function openFileSource(path: string): Promise<FileSource> {
   }
   return {
     size,
-    async read(offset, length) {
-      checkRange(size, offset, length);
-      const out = new Uint8Array(length);
-      let done = 0;
-      while (done < length) {
-        const { bytesRead } = await handle.read(out, done, length - done, offset + done);
-        if (bytesRead === 0) throw new FlintError('READ_SHORT', `unexpected end of ${path} at byte ${offset + done}`);
-        done += bytesRead;
-      }
-      return out;
-    },
+    read: (offset, length) =>
+      readExactly(path, size, offset, length, async (out, at, n, pos) => (await handle.read(out, at, n, pos)).bytesRead),
     close: () => handle.close(),
   };
 }
@@ -90,19 +81,27 @@ export async function openFileSourceSync(path: string): Promise<FileSource> {
   const size = st.size;
   return {
     size,
-    async read(offset, length) {
-      checkRange(size, offset, length);
-      const out = new Uint8Array(length);
-      let done = 0;
-      while (done < length) {
-        const bytesRead = readSync(fd, out, done, length - done, offset + done);
-        if (bytesRead === 0) throw new FlintError('READ_SHORT', `unexpected end of ${path} at byte ${offset + done}`);
-        done += bytesRead;
-      }
-      return out;
-    },
+    read: (offset, length) => readExactly(path, size, offset, length, (out, at, n, pos) => readSync(fd, out, at, n, pos)),
     close: async () => closeSync(fd),
   };
+}
+
+/** Reads `length` bytes at `offset` of a source of `size` bytes through `readAt`; a short file is READ_SHORT. */
+async function readExactly(
+  path: string,
+  size: number,
+  offset: number,
+  length: number,
+  readAt: (out: Uint8Array, at: number, n: number, position: number) => number | Promise<number>,
+): Promise<Uint8Array> {
+  checkRange(size, offset, length);
+  const out = new Uint8Array(length);
+  for (let done = 0; done < length;) {
+    const bytesRead = await readAt(out, done, length - done, offset + done);
+    if (bytesRead === 0) throw new FlintError('READ_SHORT', `unexpected end of ${path} at byte ${offset + done}`);
+    done += bytesRead;
+  }
+  return out;
 }
 
 /** Finds a block device's size by binary search on 1-byte reads (portable; no ioctl from Node). */

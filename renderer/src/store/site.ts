@@ -144,25 +144,33 @@ export const createSiteSlice: SliceCreator<SiteSlice> = (set, get, api) => ({
   },
 
   async restoreMemory() {
+    // what the user changes while the memory is on its way wins over what it remembers
+    const before = get();
     const r = await api.invoke('memory:restore', {});
     if (!r.ok) return set({ memoryRestored: true });
     const m = r.value;
+    const now = get();
+    const kept = <K extends keyof WizardState>(k: K) => now[k] === before[k];
     set({
       recentConfigs: m.recentConfigs,
       recentImages: m.recentImages,
       pendingTargets: m.targets,
-      fromRam: m.fromRam,
-      extraKargs: m.extraKargs,
-      verify: m.verify,
-      ...(m.fieldSettings ? { fieldSettings: m.fieldSettings } : {}),
-      ...(m.stream ? { stream: m.stream } : {}),
+      ...(kept('fromRam') ? { fromRam: m.fromRam } : {}),
+      ...(kept('extraKargs') ? { extraKargs: m.extraKargs } : {}),
+      ...(kept('verify') ? { verify: m.verify } : {}),
+      ...(m.fieldSettings && kept('fieldSettings') ? { fieldSettings: m.fieldSettings } : {}),
+      ...(m.stream && kept('stream') ? { stream: m.stream } : {}),
     });
-    if (m.mode !== get().mode) get().setMode(m.mode);
-    if (m.config) set({ config: m.config, configError: undefined, noConfig: false });
-    if (m.fleet) set({ fleet: m.fleet.file, fleetError: undefined, fleetStart: m.fleet.start, fleetWritten: m.fleet.written });
-    if (m.image) get().adoptImage(m.image);
-    else if (m.config) void get().revalidateConfig();
-    if (m.extraKargs.trim()) void get().checkKargs();
+    if (m.mode !== get().mode && !before.modePicked && !now.modePicked) get().setMode(m.mode);
+    const config = m.config && kept('config') && kept('noConfig') ? m.config : undefined;
+    if (m.config && !config) void api.invoke('file:forget', { id: m.config.id });
+    if (config) set({ config, configError: undefined, noConfig: false });
+    const fleet = m.fleet && kept('fleet') ? m.fleet : undefined;
+    if (m.fleet && !fleet) void api.invoke('file:forget', { id: m.fleet.file.id });
+    if (fleet) set({ fleet: fleet.file, fleetError: undefined, fleetStart: fleet.start, fleetWritten: fleet.written });
+    if (m.image && kept('image')) get().adoptImage(m.image);
+    else if (config) void get().revalidateConfig();
+    if (kept('extraKargs') && m.extraKargs.trim()) void get().checkKargs();
     set({ memoryRestored: true });
     get().applyPendingTargets();
   },

@@ -40,7 +40,10 @@ export interface UiSlice {
   back(): void;
   setTheme(theme: Theme): void;
   setLanguage(language: LanguageChoice): void;
+  /** Switches the mode (a pick before the memory is restored is kept over the remembered mode). */
   setMode(mode: Mode): void;
+  /** The mode was picked in this session (the restored memory does not switch it then). */
+  modePicked: boolean;
   pushNotice(error: ErrorValue): void;
   dismissNotice(id: number): void;
   setAppInfo(info: AppInfo): void;
@@ -76,7 +79,9 @@ export const createUiSlice: SliceCreator<UiSlice> = (set, get, api) => ({
   setLanguage(language) {
     set({ language });
   },
+  modePicked: false,
   setMode(mode) {
+    if (!get().modePicked) set({ modePicked: true });
     if (mode === get().mode) return;
     // the config step is shared; any other step belongs to one mode
     set({ mode, step: stepsOf(mode).includes(get().step) ? get().step : 'config' });

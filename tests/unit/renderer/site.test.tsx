@@ -4,11 +4,11 @@
 // a meter's bar and text agree on a tiny share.
 import { act, cleanup, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { DriveInfo } from '../../../electron/contract/api';
+import type { DriveInfo, Restored } from '../../../electron/contract/api';
 import { Meter } from '../../../renderer/src/components/Meter';
 import { createWizardStore } from '../../../renderer/src/store';
 import { sameStick } from '../../../renderer/src/store/site';
-import { FakeCore } from './fake-core';
+import { FakeCore, goodConfig } from './fake-core';
 
 afterEach(() => cleanup());
 
@@ -29,6 +29,43 @@ const drive = (id: string, serial: string, size = 8e9): DriveInfo => ({
 });
 
 describe('site slice', () => {
+  it('keeps what the user picked while the remembered choices were on their way, and restores the rest', async () => {
+    const core = new FakeCore();
+    let answer: () => void = () => undefined;
+    const remembered: Restored = {
+      mode: 'network',
+      fromRam: true,
+      extraKargs: '',
+      verify: false,
+      targets: [],
+      config: { id: 'mem1', kind: 'config', name: 'old.ign', size: 2, text: '{}', source: 'dialog' },
+      recentConfigs: [],
+      recentImages: [],
+      missing: [],
+    };
+    core.handle('memory:restore', () => new Promise((resolve) => (answer = () => resolve(remembered))));
+    const store = createWizardStore(core.api);
+    const s = store.getState;
+    const restoring = s().restoreMemory();
+    // the user picks USB sticks (already the mode) and drops a config before the memory answers
+    s().setMode('usb');
+    await s().loadConfigFile(goodConfig('mine.ign'));
+    answer();
+    await restoring;
+    expect(s().memoryRestored).toBe(true);
+    expect([s().mode, s().config?.name]).toEqual(['usb', 'mine.ign']);
+    expect(core.requests('file:forget')).toContainEqual({ id: 'mem1' });
+    // what the user did not touch comes back
+    expect([s().fromRam, s().verify]).toEqual([true, false]);
+
+    // untouched, the remembered mode and config come back
+    const quiet = new FakeCore();
+    quiet.handle('memory:restore', () => remembered);
+    const other = createWizardStore(quiet.api).getState;
+    await other().restoreMemory();
+    expect([other().mode, other().config?.name]).toEqual(['network', 'old.ign']);
+  });
+
   it('selects a remembered stick only when the same one is plugged in', () => {
     const store = createWizardStore(new FakeCore().api);
     const s = store.getState;

@@ -45,6 +45,3 @@ export interface ConfigIssueParams {
   LIVE_REMOTE_SOURCE: { source: string; host: string; plain: number };
   LIVE_KERNEL_ARGUMENTS: Record<string, never>;
 }
-
-/** A config finding code the app words itself. */
-export type ConfigIssueCode = keyof ConfigIssueParams;

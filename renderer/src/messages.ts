@@ -6,6 +6,7 @@
  */
 import type { AccessHint, ErrorParams, PxeOptionId, RestoreStep, StaticIpReason, WarningParams } from '../../electron/contract/error-codes';
 import type { DriveInfo, ErrorValue, FlashEnding, TargetResult } from '../../electron/contract/api';
+import type { ConfigIssueParams } from '../../electron/contract/config-issues';
 import type { FleetProblem, FleetProblemParams } from '../../electron/contract/fleet-problems';
 import { formatDriveSize, formatNumber } from './format';
 import { tr as t } from './i18n';
@@ -343,4 +344,99 @@ export function fleetProblemText(p: FleetProblem): string {
     }
   }
   return errorText({ code: p.code, message: p.message, params: p.params });
+}
+
+/* Findings of a config check (electron/contract/config-issues.ts): the live-boot traps and the
+   errors of the JSON, the spec version and the schema. Each wording reads its parameters through
+   `str`/`num`, which throw on a missing or mistyped one, so a finding from another version of the
+   core shows the core's own sentence instead of a sentence with holes. */
+
+type ConfigWords = { [C in keyof ConfigIssueParams]: (p: Readonly<Record<string, unknown>>) => string };
+
+function str(p: Readonly<Record<string, unknown>>, key: string): string {
+  const v = p[key];
+  if (typeof v !== 'string') throw new TypeError(`parameter ${key} is not text`);
+  return v;
+}
+
+function num(p: Readonly<Record<string, unknown>>, key: string): number {
+  const v = p[key];
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new TypeError(`parameter ${key} is not a number`);
+  return v;
+}
+
+/** An optional text parameter: absent is undefined, anything but text is an error. */
+function optStr(p: Readonly<Record<string, unknown>>, key: string): string | undefined {
+  return p[key] === undefined ? undefined : str(p, key);
+}
+
+const CONFIG_WORDS: ConfigWords = {
+  JSON_BOM: () => t('configIssues.JSON_BOM'),
+  JSON_INVALID: (p) => {
+    const detail = optStr(p, 'detail');
+    return detail === undefined ? t('configIssues.JSON_NOT_OBJECT') : t('configIssues.JSON_INVALID', { detail });
+  },
+  VERSION_MISSING: () => t('configIssues.VERSION_MISSING'),
+  VERSION_2X: (p) => t('configIssues.VERSION_2X', { version: str(p, 'version') }),
+  VERSION_UNKNOWN: (p) =>
+    num(p, 'experimental')
+      ? t('configIssues.VERSION_EXPERIMENTAL', { version: str(p, 'version'), known: str(p, 'known') })
+      : t('configIssues.VERSION_UNKNOWN', { version: str(p, 'version'), known: str(p, 'known') }),
+  CONFIG_TOO_LARGE: (p) =>
+    t('configIssues.CONFIG_TOO_LARGE', { size: formatNumber(num(p, 'size')), capacity: formatNumber(num(p, 'capacity')) }),
+  SCHEMA_REQUIRED: (p) => t('configIssues.SCHEMA_REQUIRED', { field: str(p, 'field') }),
+  SCHEMA_TYPE: (p) => t('configIssues.SCHEMA_TYPE', { types: str(p, 'types') }),
+  SCHEMA_ENUM: (p) => t('configIssues.SCHEMA_ENUM', { allowed: str(p, 'allowed') }),
+  SCHEMA: (p) => {
+    const detail = optStr(p, 'detail');
+    const keyword = str(p, 'keyword');
+    return detail === undefined ? t('configIssues.SCHEMA', { keyword }) : t('configIssues.SCHEMA_DETAIL', { keyword, detail });
+  },
+  UNKNOWN_KEY: (p) => t('configIssues.UNKNOWN_KEY', { key: str(p, 'key'), version: str(p, 'version') }),
+  LIVE_WIPE_TABLE: () => t('configIssues.LIVE_WIPE_TABLE'),
+  LIVE_UNSTABLE_DEVICE: (p) => t('configIssues.LIVE_UNSTABLE_DEVICE', { device: str(p, 'device') }),
+  LIVE_WIPE_PARTITION_ENTRY: () => t('configIssues.LIVE_WIPE_PARTITION_ENTRY'),
+  LIVE_RAID: (p) => t('configIssues.LIVE_RAID', { name: str(p, 'name') }),
+  LIVE_LUKS_NO_KEYFILE: (p) => t('configIssues.LIVE_LUKS_NO_KEYFILE', { name: str(p, 'name') }),
+  LIVE_WIPE_VOLUME: (p) => t('configIssues.LIVE_WIPE_VOLUME', { name: str(p, 'name') }),
+  LIVE_WIPE_FILESYSTEM: (p) => t('configIssues.LIVE_WIPE_FILESYSTEM', { device: str(p, 'device') }),
+  LIVE_FS_NOT_MOUNTED: (p) => t('configIssues.LIVE_FS_NOT_MOUNTED', { path: str(p, 'path'), unit: str(p, 'unit') }),
+  LIVE_FILE_NO_OVERWRITE: (p) => noOverwrite(p),
+  LIVE_LINK_NO_OVERWRITE: (p) => noOverwrite(p),
+  LIVE_APPEND_PERSISTENT: (p) => t('configIssues.LIVE_APPEND_PERSISTENT', { path: str(p, 'path'), mount: str(p, 'mount') }),
+  LIVE_REMOTE_SOURCE: (p) => {
+    const source = str(p, 'source');
+    const host = str(p, 'host');
+    const base = host ? t('configIssues.LIVE_REMOTE_SOURCE', { source, host }) : t('configIssues.LIVE_REMOTE_SOURCE_NO_HOST', { source });
+    return num(p, 'plain') ? `${base} ${t('configIssues.LIVE_REMOTE_PLAIN')}` : base;
+  },
+  LIVE_KERNEL_ARGUMENTS: () => t('configIssues.LIVE_KERNEL_ARGUMENTS'),
+};
+
+/** A file or link without `overwrite: true`: on persistent storage it fails from the second boot on. */
+function noOverwrite(p: Readonly<Record<string, unknown>>): string {
+  const path = str(p, 'path');
+  const mount = optStr(p, 'mount');
+  return mount === undefined
+    ? t('configIssues.LIVE_NO_OVERWRITE_IMAGE', { path })
+    : t('configIssues.LIVE_NO_OVERWRITE_PERSISTENT', { path, mount });
+}
+
+/** Whether the app words config finding `code` itself. */
+export function isConfigIssueCode(code: string): code is keyof ConfigIssueParams {
+  return Object.hasOwn(CONFIG_WORDS, code);
+}
+
+/**
+ * The app's sentence for one finding of a config check, in the language in use; the core's
+ * message when the app does not know the code or its parameters do not fit (never a blank).
+ */
+export function configIssueText(issue: { code: string; message: string; params?: Readonly<Record<string, unknown>> }): string {
+  if (!isConfigIssueCode(issue.code) || !issue.params) return issue.message;
+  try {
+    return CONFIG_WORDS[issue.code](issue.params);
+  } catch {
+    // parameters from another version of the core: its own sentence is the safer choice
+    return issue.message;
+  }
 }

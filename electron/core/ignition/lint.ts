@@ -26,8 +26,8 @@ function under(path: string, dir: string): boolean {
 /** Returns the live-boot warnings for a (schema-valid) Ignition 3.x config. */
 export function liveBootIssues(config: JsonObject): ConfigIssue[] {
   const out: ConfigIssue[] = [];
-  const warn = (code: string, path: string, message: string): void => {
-    out.push({ code, path, message });
+  const warn = (code: string, path: string, message: string, params: Record<string, string | number> = {}): void => {
+    out.push({ code, path, message, params });
   };
   const st = isObject(config.storage) ? config.storage : {};
   const sd = isObject(config.systemd) ? config.systemd : {};
@@ -50,6 +50,7 @@ export function liveBootIssues(config: JsonObject): ConfigIssue[] {
         'LIVE_UNSTABLE_DEVICE',
         `${at}.device`,
         `"${d.device}" is a kernel name that can change between boots (the live USB stick itself may become ${d.device}); use a stable /dev/disk/by-id/... or /dev/disk/by-path/... link`,
+        { device: d.device },
       );
     }
     list(d.partitions).forEach((p, j) => {
@@ -69,6 +70,7 @@ export function liveBootIssues(config: JsonObject): ConfigIssue[] {
       'LIVE_RAID',
       `$.storage.raid[${i}]`,
       `RAID array "${named(r.name, '')}" cannot be reused by Ignition on the next boot; do not keep persistent data on RAID in a live system`,
+      { name: named(r.name, '') },
     );
   });
 
@@ -79,6 +81,7 @@ export function liveBootIssues(config: JsonObject): ConfigIssue[] {
         'LIVE_LUKS_NO_KEYFILE',
         at,
         `LUKS volume "${named(l.name, '')}" has no keyFile: Ignition cannot reopen a Clevis-only (or ephemeral-key) volume on the next boot; add a keyFile`,
+        { name: named(l.name, '') },
       );
     }
     if (l.wipeVolume === true) {
@@ -86,6 +89,7 @@ export function liveBootIssues(config: JsonObject): ConfigIssue[] {
         'LIVE_WIPE_VOLUME',
         `${at}.wipeVolume`,
         `wipeVolume re-encrypts LUKS volume "${named(l.name, '')}" on every boot, destroying its data; leave it unset to reuse the volume`,
+        { name: named(l.name, '') },
       );
     }
     if (typeof l.device === 'string' && UNSTABLE_DEVICE.test(l.device)) {
@@ -93,6 +97,7 @@ export function liveBootIssues(config: JsonObject): ConfigIssue[] {
         'LIVE_UNSTABLE_DEVICE',
         `${at}.device`,
         `"${l.device}" is a kernel name that can change between boots; use a /dev/disk/by-partlabel/... or /dev/disk/by-id/... link`,
+        { device: l.device },
       );
     }
   });
@@ -104,6 +109,7 @@ export function liveBootIssues(config: JsonObject): ConfigIssue[] {
         'LIVE_WIPE_FILESYSTEM',
         `${at}.wipeFilesystem`,
         `wipeFilesystem re-formats ${named(f.device, 'this device')} on every boot, so nothing stored there survives a reboot; set it to false to create the filesystem once and reuse it`,
+        { device: named(f.device, '') },
       );
     }
     if (typeof f.device === 'string' && UNSTABLE_DEVICE.test(f.device)) {
@@ -111,6 +117,7 @@ export function liveBootIssues(config: JsonObject): ConfigIssue[] {
         'LIVE_UNSTABLE_DEVICE',
         `${at}.device`,
         `"${f.device}" is a kernel name that can change between boots (the live USB stick may take it); use /dev/disk/by-partlabel/<label> or /dev/disk/by-id/...`,
+        { device: f.device },
       );
     }
     if (typeof f.path === 'string' && f.format !== 'swap') {
@@ -122,6 +129,7 @@ export function liveBootIssues(config: JsonObject): ConfigIssue[] {
           'LIVE_FS_NOT_MOUNTED',
           `${at}.path`,
           `Ignition mounts ${f.path} only while provisioning; without an enabled ${unit} unit (Butane: with_mount_unit: true) the running system writes to RAM and nothing persists`,
+          { path: f.path, unit },
         );
       }
     }
@@ -137,13 +145,17 @@ export function liveBootIssues(config: JsonObject): ConfigIssue[] {
         const why = onDisk
           ? `${path} is on persistent storage (${onDisk}): from the second boot on it already exists and Ignition fails`
           : `if ${path} already exists in the live image Ignition fails the boot`;
-        warn(kind === 'files' ? 'LIVE_FILE_NO_OVERWRITE' : 'LIVE_LINK_NO_OVERWRITE', `${at}.overwrite`, `${why}; set overwrite: true`);
+        warn(kind === 'files' ? 'LIVE_FILE_NO_OVERWRITE' : 'LIVE_LINK_NO_OVERWRITE', `${at}.overwrite`, `${why}; set overwrite: true`, {
+          path,
+          ...(onDisk ? { mount: onDisk } : {}),
+        });
       }
       if (kind === 'files' && onDisk && Array.isArray(n.append) && n.append.length > 0) {
         warn(
           'LIVE_APPEND_PERSISTENT',
           `${at}.append`,
           `${path} is on persistent storage (${onDisk}): append adds the same lines again on every boot; write the whole file with contents instead`,
+          { path, mount: onDisk },
         );
       }
     });
@@ -162,6 +174,7 @@ export function liveBootIssues(config: JsonObject): ConfigIssue[] {
       'LIVE_REMOTE_SOURCE',
       `${at}.source`,
       `${src.slice(0, 80)} is downloaded on every boot: the machine does not boot while ${m[2] || 'that server'} is unreachable${plain}; embed small contents instead (inline or local)`,
+      { source: src.slice(0, 80), host: m[2] || '', plain: plain ? 1 : 0 },
     );
   }
 

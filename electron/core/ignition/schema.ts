@@ -20,18 +20,29 @@ function describe(e: ErrorObject): ConfigIssue {
   const at = pointerToPath(e.instancePath);
   if (e.keyword === 'required') {
     const missing = String((e.params as { missingProperty: string }).missingProperty);
-    return { code: 'SCHEMA_REQUIRED', path: jsonPath(at, missing), message: `required field "${missing}" is missing` };
+    return {
+      code: 'SCHEMA_REQUIRED',
+      path: jsonPath(at, missing),
+      message: `required field "${missing}" is missing`,
+      params: { field: missing },
+    };
   }
   if (e.keyword === 'type') {
     const want = (e.params as { type: string | string[] }).type;
     const kinds = (Array.isArray(want) ? want : String(want).split(',')).filter((t) => t !== 'null');
-    return { code: 'SCHEMA_TYPE', path: at, message: `must be of type ${kinds.join(' or ')}` };
+    return { code: 'SCHEMA_TYPE', path: at, message: `must be of type ${kinds.join(' or ')}`, params: { types: kinds.join(' | ') } };
   }
   if (e.keyword === 'enum') {
     const allowed = (e.params as { allowedValues: unknown[] }).allowedValues;
-    return { code: 'SCHEMA_ENUM', path: at, message: `must be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}` };
+    const values = allowed.map((v) => JSON.stringify(v)).join(', ');
+    return { code: 'SCHEMA_ENUM', path: at, message: `must be one of ${values}`, params: { allowed: values } };
   }
-  return { code: 'SCHEMA', path: at, message: e.message ?? `fails the "${e.keyword}" rule of the Ignition schema` };
+  return {
+    code: 'SCHEMA',
+    path: at,
+    message: e.message ?? `fails the "${e.keyword}" rule of the Ignition schema`,
+    params: { keyword: e.keyword, ...(e.message ? { detail: e.message } : {}) },
+  };
 }
 
 /** Validates `config` against the official schema of `version`; returns one issue per problem. */
@@ -95,6 +106,7 @@ export function unknownKeys(config: unknown, version: string): ConfigIssue[] {
             code: 'UNKNOWN_KEY',
             path: jsonPath(at, k),
             message: `unused key "${k}": Ignition ${version} does not know it and ignores it`,
+            params: { key: k, version },
           });
       }
     } else if (Array.isArray(value) && items) {

@@ -6,6 +6,11 @@ export interface ConfigIssue {
   path: string;
   /** What is wrong and what to do about it, for a person. */
   message: string;
+  /**
+   * What the message names (device, unit, path, version, sizes...), as plain values, so a front
+   * end can word the finding in its own language; electron/contract/config-issues.ts lists them.
+   */
+  params?: Readonly<Record<string, string | number>>;
 }
 
 /** Outcome of `validateIgnition`: errors make the config unusable, warnings are live-boot traps. */

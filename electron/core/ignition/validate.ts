@@ -40,6 +40,7 @@ export async function validateIgnition(bytes: Uint8Array, opts: ValidateOptions 
       code: 'JSON_BOM',
       path: '$',
       message: 'the config starts with a UTF-8 byte-order mark, which Ignition rejects; save it as UTF-8 without BOM',
+      params: {},
     });
   }
   let config: unknown;
@@ -47,9 +48,15 @@ export async function validateIgnition(bytes: Uint8Array, opts: ValidateOptions 
     const text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
     config = JSON.parse(text);
   } catch (err) {
-    return fail(null, { code: 'JSON_INVALID', path: '$', message: `not valid JSON: ${(err as Error).message}` });
+    return fail(null, {
+      code: 'JSON_INVALID',
+      path: '$',
+      message: `not valid JSON: ${(err as Error).message}`,
+      params: { detail: (err as Error).message },
+    });
   }
-  if (!isObject(config)) return fail(null, { code: 'JSON_INVALID', path: '$', message: 'an Ignition config must be a JSON object' });
+  if (!isObject(config))
+    return fail(null, { code: 'JSON_INVALID', path: '$', message: 'an Ignition config must be a JSON object', params: {} });
   const ign = config.ignition;
   const version = isObject(ign) && typeof ign.version === 'string' ? ign.version : null;
   if (version === null) {
@@ -58,6 +65,7 @@ export async function validateIgnition(bytes: Uint8Array, opts: ValidateOptions 
       path: '$.ignition.version',
       message:
         'the config has no ignition.version; Fedora CoreOS needs e.g. "3.4.0" (is this a Butane YAML file? translate it with `flint butane` first)',
+      params: {},
     });
   }
   if (/^[12]\./.test(version)) {
@@ -65,6 +73,7 @@ export async function validateIgnition(bytes: Uint8Array, opts: ValidateOptions 
       code: 'VERSION_2X',
       path: '$.ignition.version',
       message: `Ignition spec ${version} is the old 2.x format that Fedora CoreOS does not accept; rewrite it as a spec 3.x config (or as Butane)`,
+      params: { version },
     });
   }
   if (!(version in IGNITION_SCHEMAS)) {
@@ -73,6 +82,7 @@ export async function validateIgnition(bytes: Uint8Array, opts: ValidateOptions 
       code: 'VERSION_UNKNOWN',
       path: '$.ignition.version',
       message: `unknown Ignition spec version "${version}" (Flint knows ${SUPPORTED_IGNITION_VERSIONS.join(', ')})${hint}`,
+      params: { version, known: SUPPORTED_IGNITION_VERSIONS.join(', '), experimental: hint ? 1 : 0 },
     });
   }
 
@@ -96,6 +106,7 @@ export async function validateIgnition(bytes: Uint8Array, opts: ValidateOptions 
         code: 'CONFIG_TOO_LARGE',
         path: '$',
         message: `the config compresses to ${size} bytes but the ISO's embed area holds ${capacity}; move large files to a remote source (with a verification hash)`,
+        params: { size, capacity },
       });
       report.ok = false;
     }

@@ -1,15 +1,16 @@
 import type { Issue, LoadedFile } from '../../../electron/contract/api';
 import { formatBytes } from '../format';
+import { configIssueText } from '../messages';
 import { Meter } from './Meter';
 import { useT } from '../i18n/use-t';
 
-/** Validation issues with their JSON paths (the core's own words: Ignition's validation messages). */
+/** Validation issues with their JSON paths, worded in the app's language when the code is catalogued. */
 function IssueList(props: { items: Issue[] }) {
   return (
     <ul>
       {props.items.map((it, i) => (
         <li key={i} data-code={it.code}>
-          {it.path && <code className="path">{it.path}</code>} {it.message}
+          {it.path && <code className="path">{it.path}</code>} {configIssueText(it)}
         </li>
       ))}
     </ul>

@@ -322,6 +322,55 @@ export const de: Catalogue = {
     flashRows: '{{name}}, Zeilen: {{rows}}',
     progressRow: '→ Zeile {{row}}, {{name}}',
   },
+  configIssues: {
+    JSON_BOM:
+      'Die Konfiguration beginnt mit einer UTF-8-Bytereihenfolgemarke (BOM), die Ignition ablehnt; speichern Sie sie als UTF-8 ohne BOM.',
+    JSON_INVALID: 'Kein gültiges JSON: {{detail}}',
+    JSON_NOT_OBJECT: 'Eine Ignition-Konfiguration muss ein JSON-Objekt sein.',
+    VERSION_MISSING:
+      'Die Konfiguration hat keine ignition.version; Fedora CoreOS braucht z. B. "3.4.0" (ist das eine Butane-Datei? Laden Sie sie als Butane, damit sie übersetzt wird).',
+    VERSION_2X:
+      'Ignition-Spezifikation {{version}} ist das alte 2.x-Format, das Fedora CoreOS nicht annimmt; schreiben Sie sie als Konfiguration nach Spezifikation 3.x (oder als Butane) neu.',
+    VERSION_UNKNOWN: 'Unbekannte Ignition-Spezifikationsversion "{{version}}" (Flint kennt {{known}}).',
+    VERSION_EXPERIMENTAL:
+      'Unbekannte Ignition-Spezifikationsversion "{{version}}" (Flint kennt {{known}}); Fedora-CoreOS-Releases nehmen keine experimentellen Spezifikationen an.',
+    CONFIG_TOO_LARGE:
+      'Die Konfiguration ist komprimiert {{size}} Bytes groß, der Einbettungsbereich der ISO fasst aber nur {{capacity}}; lagern Sie große Dateien auf eine entfernte Quelle aus (mit Prüfsumme unter verification).',
+    SCHEMA_REQUIRED: 'Pflichtfeld "{{field}}" fehlt.',
+    SCHEMA_TYPE: 'Muss vom Typ {{types}} sein.',
+    SCHEMA_ENUM: 'Muss einer dieser Werte sein: {{allowed}}.',
+    SCHEMA: 'Verletzt die Regel "{{keyword}}" des Ignition-Schemas.',
+    SCHEMA_DETAIL: 'Verletzt die Regel "{{keyword}}" des Ignition-Schemas: {{detail}}',
+    UNKNOWN_KEY: 'Unbenutzter Schlüssel "{{key}}": Ignition {{version}} kennt ihn nicht und ignoriert ihn.',
+    LIVE_WIPE_TABLE:
+      'wipeTable legt diese Partitionstabelle bei jedem Start neu an: Partitionen, die diese Konfiguration nicht beschreibt, gehen jedes Mal verloren, und jede Änderung von Start oder Größe würde die Daten beschädigen; lassen Sie es weg, damit die Tabelle einmal angelegt und danach weiterverwendet wird.',
+    LIVE_UNSTABLE_DEVICE:
+      '"{{device}}" ist ein Kernel-Gerätename, der sich zwischen zwei Starts ändern kann (der Live-USB-Stick selbst kann ihn bekommen); verwenden Sie einen stabilen Link unter /dev/disk/by-id/..., /dev/disk/by-path/... oder /dev/disk/by-partlabel/....',
+    LIVE_WIPE_PARTITION_ENTRY:
+      'Mit wipePartitionEntry löscht Ignition diese Partition bei jedem Start und legt sie neu an, sobald sie nicht genau passt; lassen Sie es weg, damit eine vorhandene Partition unverändert weiterverwendet wird.',
+    LIVE_RAID:
+      'Das RAID-Array "{{name}}" kann Ignition beim nächsten Start nicht wiederverwenden; legen Sie in einem Live-System keine dauerhaften Daten auf RAID ab.',
+    LIVE_LUKS_NO_KEYFILE:
+      'Das LUKS-Volume "{{name}}" hat kein keyFile: Ein Volume nur mit Clevis (oder mit flüchtigem Schlüssel) kann Ignition beim nächsten Start nicht wieder öffnen; fügen Sie ein keyFile hinzu.',
+    LIVE_WIPE_VOLUME:
+      'wipeVolume verschlüsselt das LUKS-Volume "{{name}}" bei jedem Start neu und vernichtet seine Daten; lassen Sie es weg, um das Volume weiterzuverwenden.',
+    LIVE_WIPE_FILESYSTEM:
+      'wipeFilesystem formatiert {{device}} bei jedem Start neu, sodass dort nichts einen Neustart übersteht; setzen Sie es auf false, damit das Dateisystem einmal angelegt und weiterverwendet wird.',
+    LIVE_FS_NOT_MOUNTED:
+      'Ignition hängt {{path}} nur während der Einrichtung ein; ohne eine aktivierte Unit {{unit}} (Butane: with_mount_unit: true) schreibt das laufende System in den RAM, und nichts bleibt erhalten.',
+    LIVE_NO_OVERWRITE_IMAGE: 'Existiert {{path}} schon im Live-Image, lässt Ignition den Start scheitern; setzen Sie overwrite: true.',
+    LIVE_NO_OVERWRITE_PERSISTENT:
+      '{{path}} liegt auf dauerhaftem Speicher ({{mount}}): Ab dem zweiten Start existiert die Datei schon, und Ignition scheitert; setzen Sie overwrite: true.',
+    LIVE_APPEND_PERSISTENT:
+      '{{path}} liegt auf dauerhaftem Speicher ({{mount}}): append hängt bei jedem Start dieselben Zeilen erneut an; schreiben Sie stattdessen die ganze Datei mit contents.',
+    LIVE_REMOTE_SOURCE:
+      '{{source}} wird bei jedem Start heruntergeladen: Die Maschine startet nicht, solange {{host}} nicht erreichbar ist; betten Sie kleine Inhalte stattdessen ein (inline oder local).',
+    LIVE_REMOTE_SOURCE_NO_HOST:
+      '{{source}} wird bei jedem Start heruntergeladen: Die Maschine startet nicht, solange dieser Server nicht erreichbar ist; betten Sie kleine Inhalte stattdessen ein (inline oder local).',
+    LIVE_REMOTE_PLAIN: 'Die Datei wird ohne TLS und ohne Prüfsumme geladen, also kann jeder auf dem Weg sie verändern.',
+    LIVE_KERNEL_ARGUMENTS:
+      'Ein Live-System kann seine eigenen Kernel-Argumente nicht ändern: Der Start scheitert, wenn sie nicht schon stimmen; setzen Sie sie stattdessen an der ISO (Live-Kernel-Argumente).',
+  },
   fleetProblems: {
     FLEET_CSV_UNCLOSED_QUOTE: 'ein in Zeile {{start}} geöffnetes Feld in Anführungszeichen wird nie geschlossen',
     FLEET_CSV_TEXT_AFTER_QUOTE:

@@ -318,6 +318,53 @@ export const en = {
     flashRows: '{{name}}, rows: {{rows}}',
     progressRow: '→ row {{row}}, {{name}}',
   },
+  configIssues: {
+    JSON_BOM: 'The config starts with a UTF-8 byte-order mark, which Ignition rejects; save it as UTF-8 without BOM.',
+    JSON_INVALID: 'Not valid JSON: {{detail}}',
+    JSON_NOT_OBJECT: 'An Ignition config must be a JSON object.',
+    VERSION_MISSING:
+      'The config has no ignition.version; Fedora CoreOS needs e.g. "3.4.0" (is this a Butane file? Load it as Butane to have it translated).',
+    VERSION_2X:
+      'Ignition spec {{version}} is the old 2.x format that Fedora CoreOS does not accept; rewrite it as a spec 3.x config (or as Butane).',
+    VERSION_UNKNOWN: 'Unknown Ignition spec version "{{version}}" (Flint knows {{known}}).',
+    VERSION_EXPERIMENTAL:
+      'Unknown Ignition spec version "{{version}}" (Flint knows {{known}}); Fedora CoreOS releases do not accept experimental specs.',
+    CONFIG_TOO_LARGE:
+      "The config compresses to {{size}} bytes but the ISO's embed area holds {{capacity}}; move large files to a remote source (with a verification hash).",
+    SCHEMA_REQUIRED: 'Required field "{{field}}" is missing.',
+    SCHEMA_TYPE: 'Must be of type {{types}}.',
+    SCHEMA_ENUM: 'Must be one of {{allowed}}.',
+    SCHEMA: 'Fails the "{{keyword}}" rule of the Ignition schema.',
+    SCHEMA_DETAIL: 'Fails the "{{keyword}}" rule of the Ignition schema: {{detail}}',
+    UNKNOWN_KEY: 'Unused key "{{key}}": Ignition {{version}} does not know it and ignores it.',
+    LIVE_WIPE_TABLE:
+      'wipeTable re-creates this partition table on every boot: partitions this config does not describe are lost each time, and any change of start or size would corrupt the data; leave it unset so the table is created once and reused.',
+    LIVE_UNSTABLE_DEVICE:
+      '"{{device}}" is a kernel name that can change between boots (the live USB stick itself may take it); use a stable /dev/disk/by-id/..., /dev/disk/by-path/... or /dev/disk/by-partlabel/... link.',
+    LIVE_WIPE_PARTITION_ENTRY:
+      'wipePartitionEntry lets Ignition delete and re-create this partition on every boot whenever it does not match exactly; leave it unset so an existing partition is reused as is.',
+    LIVE_RAID: 'RAID array "{{name}}" cannot be reused by Ignition on the next boot; do not keep persistent data on RAID in a live system.',
+    LIVE_LUKS_NO_KEYFILE:
+      'LUKS volume "{{name}}" has no keyFile: Ignition cannot reopen a Clevis-only (or ephemeral-key) volume on the next boot; add a keyFile.',
+    LIVE_WIPE_VOLUME:
+      'wipeVolume re-encrypts LUKS volume "{{name}}" on every boot, destroying its data; leave it unset to reuse the volume.',
+    LIVE_WIPE_FILESYSTEM:
+      'wipeFilesystem re-formats {{device}} on every boot, so nothing stored there survives a reboot; set it to false to create the filesystem once and reuse it.',
+    LIVE_FS_NOT_MOUNTED:
+      'Ignition mounts {{path}} only while provisioning; without an enabled {{unit}} unit (Butane: with_mount_unit: true) the running system writes to RAM and nothing persists.',
+    LIVE_NO_OVERWRITE_IMAGE: 'If {{path}} already exists in the live image, Ignition fails the boot; set overwrite: true.',
+    LIVE_NO_OVERWRITE_PERSISTENT:
+      '{{path}} is on persistent storage ({{mount}}): from the second boot on it already exists and Ignition fails; set overwrite: true.',
+    LIVE_APPEND_PERSISTENT:
+      '{{path}} is on persistent storage ({{mount}}): append adds the same lines again on every boot; write the whole file with contents instead.',
+    LIVE_REMOTE_SOURCE:
+      '{{source}} is downloaded on every boot: the machine does not boot while {{host}} is unreachable; embed small contents instead (inline or local).',
+    LIVE_REMOTE_SOURCE_NO_HOST:
+      '{{source}} is downloaded on every boot: the machine does not boot while that server is unreachable; embed small contents instead (inline or local).',
+    LIVE_REMOTE_PLAIN: 'It is fetched without TLS and without a verification hash, so anyone on the path can change it.',
+    LIVE_KERNEL_ARGUMENTS:
+      'A live system cannot change its own kernel arguments: the boot fails unless they already match; set them on the ISO instead (live kernel arguments).',
+  },
   fleetProblems: {
     FLEET_CSV_UNCLOSED_QUOTE: 'a quoted field opened on line {{start}} is never closed',
     FLEET_CSV_TEXT_AFTER_QUOTE: 'text after a closing quote (write a quote inside quotes as "")',

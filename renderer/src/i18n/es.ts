@@ -330,6 +330,54 @@ export const es: Catalogue = {
     flashRows: '{{name}}, filas: {{rows}}',
     progressRow: '→ fila {{row}}, {{name}}',
   },
+  configIssues: {
+    JSON_BOM: 'La configuración empieza con una marca de orden de bytes (BOM) UTF-8, que Ignition rechaza; guárdela como UTF-8 sin BOM.',
+    JSON_INVALID: 'No es JSON válido: {{detail}}',
+    JSON_NOT_OBJECT: 'Una configuración de Ignition debe ser un objeto JSON.',
+    VERSION_MISSING:
+      'La configuración no tiene ignition.version; Fedora CoreOS necesita p. ej. "3.4.0" (¿es un archivo Butane? Cárguelo como Butane para que se traduzca).',
+    VERSION_2X:
+      'La especificación de Ignition {{version}} es el antiguo formato 2.x, que Fedora CoreOS no acepta; reescríbala como configuración de la especificación 3.x (o como Butane).',
+    VERSION_UNKNOWN: 'Versión de especificación de Ignition desconocida "{{version}}" (Flint conoce {{known}}).',
+    VERSION_EXPERIMENTAL:
+      'Versión de especificación de Ignition desconocida "{{version}}" (Flint conoce {{known}}); las versiones de Fedora CoreOS no aceptan especificaciones experimentales.',
+    CONFIG_TOO_LARGE:
+      'La configuración comprimida ocupa {{size}} bytes, pero el área de incrustación de la ISO solo admite {{capacity}}; mueva los archivos grandes a una fuente remota (con un hash de verificación).',
+    SCHEMA_REQUIRED: 'Falta el campo obligatorio "{{field}}".',
+    SCHEMA_TYPE: 'Debe ser de tipo {{types}}.',
+    SCHEMA_ENUM: 'Debe ser uno de estos valores: {{allowed}}.',
+    SCHEMA: 'No cumple la regla "{{keyword}}" del esquema de Ignition.',
+    SCHEMA_DETAIL: 'No cumple la regla "{{keyword}}" del esquema de Ignition: {{detail}}',
+    UNKNOWN_KEY: 'Clave sin uso "{{key}}": Ignition {{version}} no la conoce y la ignora.',
+    LIVE_WIPE_TABLE:
+      'wipeTable vuelve a crear esta tabla de particiones en cada arranque: las particiones que esta configuración no describe se pierden cada vez, y cualquier cambio de inicio o tamaño dañaría los datos; no lo defina para que la tabla se cree una vez y se reutilice.',
+    LIVE_UNSTABLE_DEVICE:
+      '"{{device}}" es un nombre del kernel que puede cambiar entre arranques (el propio USB live puede tomarlo); use un enlace estable /dev/disk/by-id/..., /dev/disk/by-path/... o /dev/disk/by-partlabel/....',
+    LIVE_WIPE_PARTITION_ENTRY:
+      'wipePartitionEntry permite a Ignition borrar y volver a crear esta partición en cada arranque cuando no coincide exactamente; no lo defina para que una partición existente se reutilice tal cual.',
+    LIVE_RAID:
+      'Ignition no puede reutilizar el array RAID "{{name}}" en el siguiente arranque; no guarde datos persistentes en RAID en un sistema live.',
+    LIVE_LUKS_NO_KEYFILE:
+      'El volumen LUKS "{{name}}" no tiene keyFile: Ignition no puede volver a abrir en el siguiente arranque un volumen solo con Clevis (o con clave efímera); añada un keyFile.',
+    LIVE_WIPE_VOLUME:
+      'wipeVolume vuelve a cifrar el volumen LUKS "{{name}}" en cada arranque y destruye sus datos; no lo defina para reutilizar el volumen.',
+    LIVE_WIPE_FILESYSTEM:
+      'wipeFilesystem vuelve a formatear {{device}} en cada arranque, así que nada de lo guardado allí sobrevive a un reinicio; póngalo a false para crear el sistema de archivos una vez y reutilizarlo.',
+    LIVE_FS_NOT_MOUNTED:
+      'Ignition monta {{path}} solo durante el aprovisionamiento; sin una unidad {{unit}} habilitada (Butane: with_mount_unit: true) el sistema en marcha escribe en la RAM y nada persiste.',
+    LIVE_NO_OVERWRITE_IMAGE: 'Si {{path}} ya existe en la imagen live, Ignition hace fallar el arranque; ponga overwrite: true.',
+    LIVE_NO_OVERWRITE_PERSISTENT:
+      '{{path}} está en almacenamiento persistente ({{mount}}): desde el segundo arranque ya existe e Ignition falla; ponga overwrite: true.',
+    LIVE_APPEND_PERSISTENT:
+      '{{path}} está en almacenamiento persistente ({{mount}}): append vuelve a añadir las mismas líneas en cada arranque; escriba el archivo completo con contents.',
+    LIVE_REMOTE_SOURCE:
+      '{{source}} se descarga en cada arranque: la máquina no arranca mientras {{host}} no esté accesible; incruste los contenidos pequeños (inline o local).',
+    LIVE_REMOTE_SOURCE_NO_HOST:
+      '{{source}} se descarga en cada arranque: la máquina no arranca mientras ese servidor no esté accesible; incruste los contenidos pequeños (inline o local).',
+    LIVE_REMOTE_PLAIN: 'Se descarga sin TLS y sin hash de verificación, así que cualquiera en el camino puede modificarlo.',
+    LIVE_KERNEL_ARGUMENTS:
+      'Un sistema live no puede cambiar sus propios argumentos del kernel: el arranque falla si no coinciden ya; defínalos en la ISO (argumentos del kernel live).',
+  },
   fleetProblems: {
     FLEET_CSV_UNCLOSED_QUOTE: 'un campo entre comillas abierto en la línea {{start}} nunca se cierra',
     FLEET_CSV_TEXT_AFTER_QUOTE: 'texto después de unas comillas de cierre (escriba unas comillas dentro de comillas como "")',

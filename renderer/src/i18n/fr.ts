@@ -333,6 +333,55 @@ export const fr: Catalogue = {
     flashRows: '{{name}}, lignes : {{rows}}',
     progressRow: '→ ligne {{row}}, {{name}}',
   },
+  configIssues: {
+    JSON_BOM:
+      "La configuration commence par une marque d'ordre des octets (BOM) UTF-8, qu'Ignition refuse ; enregistrez-la en UTF-8 sans BOM.",
+    JSON_INVALID: 'JSON non valide : {{detail}}',
+    JSON_NOT_OBJECT: 'Une configuration Ignition doit être un objet JSON.',
+    VERSION_MISSING:
+      "La configuration n'a pas d'ignition.version ; Fedora CoreOS attend par ex. \"3.4.0\" (est-ce un fichier Butane ? Chargez-le comme Butane pour qu'il soit traduit).",
+    VERSION_2X:
+      "La spécification Ignition {{version}} est l'ancien format 2.x, que Fedora CoreOS n'accepte pas ; réécrivez-la en configuration de spécification 3.x (ou en Butane).",
+    VERSION_UNKNOWN: 'Version de spécification Ignition inconnue "{{version}}" (Flint connaît {{known}}).',
+    VERSION_EXPERIMENTAL:
+      'Version de spécification Ignition inconnue "{{version}}" (Flint connaît {{known}}) ; les versions de Fedora CoreOS n\'acceptent pas les spécifications expérimentales.',
+    CONFIG_TOO_LARGE:
+      "La configuration compressée fait {{size}} octets, mais la zone d'intégration de l'ISO n'en contient que {{capacity}} ; déplacez les gros fichiers vers une source distante (avec un hachage de vérification).",
+    SCHEMA_REQUIRED: 'Le champ obligatoire "{{field}}" manque.',
+    SCHEMA_TYPE: 'Doit être de type {{types}}.',
+    SCHEMA_ENUM: "Doit être l'une de ces valeurs : {{allowed}}.",
+    SCHEMA: 'Enfreint la règle "{{keyword}}" du schéma Ignition.',
+    SCHEMA_DETAIL: 'Enfreint la règle "{{keyword}}" du schéma Ignition : {{detail}}',
+    UNKNOWN_KEY: 'Clé inutilisée "{{key}}" : Ignition {{version}} ne la connaît pas et l\'ignore.',
+    LIVE_WIPE_TABLE:
+      'wipeTable recrée cette table de partitions à chaque démarrage : les partitions que cette configuration ne décrit pas sont perdues à chaque fois, et tout changement de début ou de taille corromprait les données ; laissez-le non défini pour que la table soit créée une fois puis réutilisée.',
+    LIVE_UNSTABLE_DEVICE:
+      '"{{device}}" est un nom du noyau qui peut changer d\'un démarrage à l\'autre (la clé USB live elle-même peut le prendre) ; utilisez un lien stable /dev/disk/by-id/..., /dev/disk/by-path/... ou /dev/disk/by-partlabel/....',
+    LIVE_WIPE_PARTITION_ENTRY:
+      "wipePartitionEntry permet à Ignition de supprimer et recréer cette partition à chaque démarrage dès qu'elle ne correspond pas exactement ; laissez-le non défini pour qu'une partition existante soit réutilisée telle quelle.",
+    LIVE_RAID:
+      'Ignition ne peut pas réutiliser la grappe RAID "{{name}}" au démarrage suivant ; ne gardez pas de données persistantes sur du RAID dans un système live.',
+    LIVE_LUKS_NO_KEYFILE:
+      'Le volume LUKS "{{name}}" n\'a pas de keyFile : Ignition ne peut pas rouvrir au démarrage suivant un volume Clevis seul (ou à clé éphémère) ; ajoutez un keyFile.',
+    LIVE_WIPE_VOLUME:
+      'wipeVolume rechiffre le volume LUKS "{{name}}" à chaque démarrage et détruit ses données ; laissez-le non défini pour réutiliser le volume.',
+    LIVE_WIPE_FILESYSTEM:
+      'wipeFilesystem reformate {{device}} à chaque démarrage, donc rien de ce qui y est stocké ne survit à un redémarrage ; mettez-le à false pour créer le système de fichiers une fois puis le réutiliser.',
+    LIVE_FS_NOT_MOUNTED:
+      'Ignition ne monte {{path}} que pendant le provisionnement ; sans unité {{unit}} activée (Butane : with_mount_unit: true), le système en marche écrit en RAM et rien ne persiste.',
+    LIVE_NO_OVERWRITE_IMAGE: "Si {{path}} existe déjà dans l'image live, Ignition fait échouer le démarrage ; mettez overwrite: true.",
+    LIVE_NO_OVERWRITE_PERSISTENT:
+      '{{path}} est sur un stockage persistant ({{mount}}) : dès le deuxième démarrage il existe déjà et Ignition échoue ; mettez overwrite: true.',
+    LIVE_APPEND_PERSISTENT:
+      '{{path}} est sur un stockage persistant ({{mount}}) : append ajoute à nouveau les mêmes lignes à chaque démarrage ; écrivez plutôt le fichier entier avec contents.',
+    LIVE_REMOTE_SOURCE:
+      '{{source}} est téléchargé à chaque démarrage : la machine ne démarre pas tant que {{host}} est injoignable ; intégrez plutôt les petits contenus (inline ou local).',
+    LIVE_REMOTE_SOURCE_NO_HOST:
+      '{{source}} est téléchargé à chaque démarrage : la machine ne démarre pas tant que ce serveur est injoignable ; intégrez plutôt les petits contenus (inline ou local).',
+    LIVE_REMOTE_PLAIN: "Il est récupéré sans TLS et sans hachage de vérification : n'importe qui sur le chemin peut le modifier.",
+    LIVE_KERNEL_ARGUMENTS:
+      "Un système live ne peut pas changer ses propres arguments du noyau : le démarrage échoue s'ils ne correspondent pas déjà ; définissez-les plutôt sur l'ISO (arguments du noyau live).",
+  },
   fleetProblems: {
     FLEET_CSV_UNCLOSED_QUOTE: 'un champ entre guillemets ouvert à la ligne {{start}} n’est jamais fermé',
     FLEET_CSV_TEXT_AFTER_QUOTE: 'du texte après un guillemet fermant (écrivez un guillemet entre guillemets sous la forme "")',

@@ -423,7 +423,7 @@ function noOverwrite(p: Readonly<Record<string, unknown>>): string {
 }
 
 /** Whether the app words config finding `code` itself. */
-export function isConfigIssueCode(code: string): code is keyof ConfigIssueParams {
+function isConfigIssueCode(code: string): code is keyof ConfigIssueParams {
   return Object.hasOwn(CONFIG_WORDS, code);
 }
 

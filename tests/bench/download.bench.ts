@@ -108,6 +108,7 @@ async function main(): Promise<void> {
       ['iso', '512 MiB'],
     ] as const) {
       const url = `${server.url}${mirror.files[kind]!.urlPath}`;
+      const sigUrl = `${server.url}/${path.relative(server.root, mirror.files[kind]!.sigFile!)}`;
       const size = kind === 'iso' ? 512 * MiB : 64 * MiB;
       const curlTimes: number[] = [];
       const curlCpu: number[] = [];
@@ -134,7 +135,6 @@ async function main(): Promise<void> {
       };
       const runChain = async (timed: boolean) => {
         const dest = path.join(work, `by-hand-${kind}`);
-        const sigUrl = `${server.url}/${path.relative(server.root, mirror.files[kind]!.sigFile!)}`;
         const ms = await timedRun(async () => {
           await run('curl', ['-sS', '-f', '-o', dest, url]);
           await run('curl', ['-sS', '-f', '-o', `${dest}.sig`, sigUrl]);
@@ -152,7 +152,6 @@ async function main(): Promise<void> {
       // sha256sum does not, and would make this baseline slower than it need be)
       const runTee = async (timed: boolean) => {
         const dest = path.join(work, `tee-${kind}`);
-        const sigUrl = `${server.url}/${path.relative(server.root, mirror.files[kind]!.sigFile!)}`;
         const ms = await timedRun(async () => {
           await run('curl', ['-sS', '-f', '-o', `${dest}.sig`, sigUrl]);
           const sum = (

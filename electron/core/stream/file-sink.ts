@@ -5,14 +5,17 @@ interface WasmGlobal {
   WebAssembly: { Memory: new (size: { initial: number; maximum: number }) => { buffer: ArrayBuffer } };
 }
 
-/** Direct I/O state: the second descriptor, the staging buffers and the next aligned offset. */
+/** Direct I/O state: the second descriptor, the ring of staging buffers and the next aligned offset. */
 interface Direct {
   fd: number;
-  /** Two aligned staging buffers: one is filled while the other is being written. */
-  stages: [Buffer, Buffer];
+  /** STAGE_COUNT page-aligned staging buffers of STAGE_BYTES in one block, used as a ring. */
+  mem: Buffer;
+  /** The stage being filled (always `(next + full) % STAGE_COUNT`) and the bytes in it. */
   cur: number;
-  /** Bytes in the current stage. */
   fill: number;
+  /** The oldest full stage not yet written, and how many full stages wait (or are being written). */
+  next: number;
+  full: number;
   /** File offset of the next direct write (aligned). */
   pos: number;
   /** Bytes still to append through the page cache before `pos` (a resumed file of unaligned length). */
@@ -28,15 +31,18 @@ interface Direct {
  * allocate large page-cache folios, which cost up to 5x more CPU per byte than 64-512 KiB writes
  * on the build VM (dd measured the same), while 128 KiB writes cost more thread-pool round trips.
  *
- * With `direct` (Linux), chunks are copied into two page-aligned 1 MiB staging buffers that go to
- * the disk with O_DIRECT, one filled while the other is written; only an unaligned head (a resumed
- * file) and the tail go through the page cache. On the build VM every page-cache page of a
+ * With `direct` (Linux), chunks are copied into a ring of page-aligned staging buffers that go to
+ * the disk with O_DIRECT: the full ones in one write (all consecutive full stages, so a write that
+ * lagged behind catches up in one call) while the next ones fill; only an unaligned head (a resumed
+ * file) and the tail go through the page cache. With only two 1 MiB stages, each write's round
+ * trip through the thread pool waited for the main thread (busy hashing), and the download spent
+ * half its time with the connection paused. On the build VM every page-cache page of a
  * download is memory the host has to hand back first: 512 MiB cost 0.9-1.1 s of system CPU
  * buffered against 0.06 s direct (the writeback then costs nothing more), and a download is read
  * once later, by the write to a stick, so caching it gains little. A file system that refuses
  * O_DIRECT (open or first write: EINVAL) gets the page-cache path.
  *
- * `write` returns false when the queue is over HIGH_WATER_BYTES; wait with `drained()`. The first
+ * `write` returns false when the caller should pause (see `behind`); wait with `drained()`. The first
  * error (ENOSPC ...) is kept and rethrown, errno code intact, by `drained()` and `close()`.
  */
 export class FileSink {
@@ -74,11 +80,10 @@ export class FileSink {
       const size = await new Promise<number | undefined>((resolve) => fstat(fd, (err, st) => resolve(err ? undefined : st.size)));
       if (dfd !== undefined && size !== undefined) {
         // WebAssembly memory is page-aligned (V8 maps it whole), as O_DIRECT needs its buffers
-        const pages = (2 * STAGE_BYTES) >> 16;
+        const pages = (STAGE_COUNT * STAGE_BYTES) >> 16;
         const mem = Buffer.from(new (globalThis as unknown as WasmGlobal).WebAssembly.Memory({ initial: pages, maximum: pages }).buffer);
         const head = (DIRECT_ALIGN - (size % DIRECT_ALIGN)) % DIRECT_ALIGN;
-        const stages: [Buffer, Buffer] = [mem.subarray(0, STAGE_BYTES), mem.subarray(STAGE_BYTES)];
-        direct = { fd: dfd, stages, cur: 0, fill: 0, pos: size + head, head };
+        direct = { fd: dfd, mem, cur: 0, fill: 0, next: 0, full: 0, pos: size + head, head };
       } else if (dfd !== undefined) close(dfd, () => undefined);
     }
     return new FileSink(fd, opts.syncEvery ?? 0, direct);
@@ -90,6 +95,10 @@ export class FileSink {
   }
 
   private maybeSync(): void {
+    // direct writes are on the disk when they complete: only the final fsync (the file's size and
+    // extents) is left, and an fdatasync running beside them stalled them (512 MiB with SHA-256:
+    // 0.57 s without, 1.07 s with one every 64 MiB on the build VM, tests/bench/download.bench.ts)
+    if (this.direct && this.direct.head === 0) return;
     if (this.syncEvery <= 0 || this.syncing || this.error || this.unsynced < this.syncEvery) return;
     this.syncing = true;
     this.unsynced = 0;
@@ -100,21 +109,39 @@ export class FileSink {
     });
   }
 
-  /** Queues `chunk` (kept by reference: do not reuse it). False when the caller should wait for `drained()`. */
+  /**
+   * Queues `chunk`, which the caller may reuse as soon as this returns (an HTTP body's read buffer:
+   * see BodyStream in http.ts). On the direct path it is copied into the staging buffer at once and
+   * only what does not fit is copied into the queue; the page-cache path keeps a copy. False when
+   * the caller should wait for `drained()`.
+   */
   write(chunk: Uint8Array): boolean {
     if (this.error) return false;
     if (chunk.length > 0) {
-      this.queue.push(chunk);
+      const direct = this.direct !== undefined && this.direct.head === 0;
+      this.queue.push(direct ? chunk : new Uint8Array(chunk));
       this.queued += chunk.length;
       this.pump();
+      // what is left of the chunk (always the end of the queue) must not point into the caller's memory
+      const last = this.queue.length - 1;
+      if (direct && last >= 0 && this.queue[last].buffer === chunk.buffer) this.queue[last] = new Uint8Array(this.queue[last]);
     }
-    return this.queued < HIGH_WATER_BYTES;
+    return !this.behind;
+  }
+
+  /**
+   * True when the caller should wait: on the direct path as soon as the ring is full (what is
+   * queued then is a copy, and copying costs more than waiting for the disk), on the page-cache
+   * path past HIGH_WATER_BYTES.
+   */
+  private get behind(): boolean {
+    return this.direct && this.direct.head === 0 ? this.queue.length > 0 : this.queued >= HIGH_WATER_BYTES;
   }
 
   /** Resolves when the queue is below the high-water mark again; rejects with the write error. */
   drained(): Promise<void> {
     if (this.error) return Promise.reject(this.error);
-    if (this.queued < HIGH_WATER_BYTES) return Promise.resolve();
+    if (!this.behind) return Promise.resolve();
     return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
   }
 
@@ -166,53 +193,67 @@ export class FileSink {
     this.queue.unshift(...rest);
   }
 
-  /** Copies queued chunks into the current stage and hands full stages to the disk. */
+  /** Copies queued chunks into free stages and hands the full ones to the disk. */
   private pumpDirect(d: Direct): void {
-    for (;;) {
-      const stage = d.stages[d.cur];
-      while (d.fill < STAGE_BYTES && this.queue.length > 0) {
-        const c = this.queue[0];
-        const n = Math.min(c.length, STAGE_BYTES - d.fill);
-        stage.set(n === c.length ? c : c.subarray(0, n), d.fill);
-        d.fill += n;
-        this.queued -= n;
-        if (n === c.length) this.queue.shift();
-        else this.queue[0] = c.subarray(n);
+    while (this.queue.length > 0 && d.full < STAGE_COUNT) {
+      const c = this.queue[0];
+      const n = Math.min(c.length, STAGE_BYTES - d.fill);
+      d.mem.set(n === c.length ? c : c.subarray(0, n), d.cur * STAGE_BYTES + d.fill);
+      d.fill += n;
+      this.queued -= n;
+      if (n === c.length) this.queue.shift();
+      else this.queue[0] = c.subarray(n);
+      if (d.fill === STAGE_BYTES) {
+        d.full++;
+        d.cur = (d.cur + 1) % STAGE_COUNT;
+        d.fill = 0;
       }
-      if (d.fill < STAGE_BYTES || this.busy) break;
-      this.writeStage(d, STAGE_BYTES);
+    }
+    if (!this.busy && d.full > 0) {
+      // the consecutive full stages up to the end of the ring, in one write
+      const stages = Math.min(d.full, STAGE_COUNT - d.next);
+      this.writeDirect(d, d.next * STAGE_BYTES, stages * STAGE_BYTES, () => {
+        d.next = (d.next + stages) % STAGE_COUNT;
+        d.full -= stages;
+      });
     }
     this.wakeWriters();
   }
 
-  /** Writes the first `len` (aligned) bytes of the current stage at `d.pos` and moves on to the other stage. */
-  private writeStage(d: Direct, len: number): void {
-    const stage = d.stages[d.cur];
-    const rest = d.fill - len;
-    d.cur ^= 1;
-    d.fill = 0;
+  /** Writes `len` (aligned) bytes of the ring from `off` at `d.pos`; `done` runs once they are all on disk. */
+  private writeDirect(d: Direct, off: number, len: number, done: () => void): void {
     this.busy = true;
-    write(d.fd, stage, 0, len, d.pos, (err, written) => {
+    write(d.fd, d.mem, off, len, d.pos, (err, written) => {
       this.busy = false;
-      if (err?.code === 'EINVAL') return this.leaveDirect([stage.subarray(0, len + rest)]);
+      if (err?.code === 'EINVAL') return this.leaveDirect(0);
       if (err) return this.fail(err);
       d.pos += written;
       // a short write (a nearly full disk): the page cache path takes the rest and reports why
-      if (written < len + rest) return this.leaveDirect([stage.subarray(written, len + rest)], written);
+      if (written < len) return this.leaveDirect(written);
+      done();
       this.afterWrite(written);
     });
   }
 
   /**
-   * Continues through the page cache: `pending` (what the refused or short direct write held), the
-   * current stage and the queue, in that order. The append descriptor writes at the end of the
-   * file, which is where the direct writes stopped.
+   * Continues through the page cache: what the stages hold, from the oldest full one (less the
+   * `written` bytes of it a short direct write took) through the one being filled, then the queue.
+   * The append descriptor writes at the end of the file, which is where the direct writes stopped.
    */
-  private leaveDirect(pending: Uint8Array[], written = 0): void {
+  private leaveDirect(written: number): void {
     const d = this.direct!;
     this.direct = undefined;
     close(d.fd, () => undefined);
-    const front = [...pending, d.stages[d.cur].subarray(0, d.fill)].filter((b) => b.length > 0);
+    const front: Uint8Array[] = [];
+    // a short write may have taken more than the first stage of a multi-stage write
+    let skip = written;
+    for (let i = 0; i <= d.full; i++) {
+      const base = ((d.next + i) % STAGE_COUNT) * STAGE_BYTES;
+      const end = base + (i === d.full ? d.fill : STAGE_BYTES);
+      const start = Math.min(end, base + skip);
+      skip -= start - base;
+      if (end > start) front.push(d.mem.subarray(start, end));
+    }
     this.queue.unshift(...front);
     this.queued += front.reduce((n, b) => n + b.length, 0);
     if (written > 0) this.afterWrite(written);
@@ -228,7 +269,7 @@ export class FileSink {
   }
 
   private wakeWriters(): void {
-    if (this.queued < HIGH_WATER_BYTES && this.waiters.length > 0) {
+    if (!this.behind && this.waiters.length > 0) {
       const ws = this.waiters;
       this.waiters = [];
       for (const w of ws) w.resolve();
@@ -263,15 +304,17 @@ export class FileSink {
     const d = this.direct;
     if (d && d.fill > 0 && !this.error) {
       // the aligned part of the last stage directly, the few bytes after it through the page cache
-      const stage = d.stages[d.cur];
       const fill = d.fill;
+      const from = d.cur * STAGE_BYTES;
       const aligned = fill - (fill % DIRECT_ALIGN);
       if (aligned > 0) {
-        this.writeStage(d, aligned);
+        this.writeDirect(d, from, aligned, () => {
+          d.fill = 0;
+        });
         await this.settle();
       }
       if (this.direct && !this.error && fill > aligned) {
-        this.queue.push(stage.subarray(aligned, fill));
+        this.queue.push(d.mem.subarray(from + aligned, from + fill));
         this.queued += fill - aligned;
         d.head = Infinity; // page cache from here on
         this.pump();
@@ -290,5 +333,7 @@ const MAX_WRITE_BYTES = 512 << 10;
 const HIGH_WATER_BYTES = 2 << 20;
 /** Size of each direct-I/O staging buffer (a multiple of 64 KiB, the WebAssembly page). */
 const STAGE_BYTES = 1 << 20;
+/** Staging buffers in the ring: 8 MiB, filled while up to all but one are being written. */
+const STAGE_COUNT = 8;
 /** Offsets and lengths of direct writes are multiples of this (the largest common logical block size). */
 const DIRECT_ALIGN = 4096;

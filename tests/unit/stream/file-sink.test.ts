@@ -38,6 +38,30 @@ describe('FileSink', () => {
       expect((await readFile(file)).equals(Buffer.concat([head, ...chunks]))).toBe(true);
     });
 
+    it(`${mode}: the caller may overwrite a chunk as soon as write returns (an HTTP read buffer), ring full or not`, async () => {
+      const file = path.join(dir, 'reused.partial');
+      const sink = await FileSink.open(file, { direct });
+      const reused = Buffer.allocUnsafe(1 << 20);
+      const want: Buffer[] = [];
+      let waits = 0;
+      // 40 MiB in reads of odd sizes, written without waiting unless asked: the 8 MiB ring fills up
+      for (let i = 0; i < 60; i++) {
+        const n = 300_000 + ((i * 104_729) % 700_000);
+        const view = reused.subarray(0, n);
+        view.set(randomBytes(n));
+        want.push(Buffer.from(view));
+        const ok = sink.write(view);
+        reused.fill(0xee); // what the next read into the buffer would do
+        if (!ok) {
+          waits++;
+          await sink.drained();
+        }
+      }
+      await sink.close();
+      expect(waits).toBeGreaterThan(0);
+      expect((await readFile(file)).equals(Buffer.concat(want))).toBe(true);
+    });
+
     it(`${mode}: with syncEvery, flushes in the background and close() waits for the last flush`, async () => {
       const file = path.join(dir, 'synced.partial');
       const sink = await FileSink.open(file, { syncEvery: 1 << 20, direct });

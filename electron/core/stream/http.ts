@@ -3,6 +3,7 @@ import type { Dispatcher } from 'undici';
 import { Agent } from './undici-parts';
 import { ERROR_CODES } from '../../contract/error-codes';
 import { codedError, FlintError } from '../errors';
+import { plainGet } from './plain-http';
 import { proxyFor, proxyLabel, type NetworkOptions } from './proxy';
 import { guardedPoolFactory } from './undici-eof-guard';
 
@@ -10,12 +11,16 @@ import { guardedPoolFactory } from './undici-eof-guard';
  * Flint's one HTTP client, for http:// and https:// alike: undici (the client inside Node's
  * fetch, pinned from npm for its ProxyAgent), directly or through a proxy (plain http:// requests
  * are forwarded to the proxy, https:// ones tunnel through CONNECT). Connections are kept alive
- * between the metadata, signature and artifact requests of a download.
+ * between the metadata, signature and artifact requests of a download. A plain http:// request
+ * without a proxy goes through plain-http.ts first (a reused read buffer instead of a Buffer per
+ * chunk), which leaves any response it does not read to undici.
  */
 
 /**
  * The body of a response. `pipe` hands it over chunk by chunk: `onChunk` may return a promise to
  * pause the connection until it settles (a rejection destroys the connection and rejects `pipe`).
+ * A chunk is valid only during its `onChunk` call (plain-http.ts reads the next bytes into the same
+ * memory): copy what is kept.
  * `pipe` resolves at the end of the body and rejects when the connection breaks before it (short
  * body, reset, timeout, cancel).
  */
@@ -298,15 +303,19 @@ export async function httpGet(url: string, opts: HttpGetOptions = {}): Promise<H
       throw new FlintError('HTTP_BAD_URL', `Unsupported URL scheme: ${current}`, ['use http:// or https://']);
     }
     const proxy = proxyFor(target, opts);
-    let res: Head;
+    const headers = { 'user-agent': 'flint', 'accept-encoding': 'identity', ...opts.headers };
+    let res: Head | undefined;
     try {
-      res = await dispatchGet(
+      if (target.protocol === 'http:' && !proxy) {
+        res = await plainGet(target, { headers, signal, timeoutMs, cancelled: () => cancelledError(`Request for ${url}`) });
+      }
+      res ??= await dispatchGet(
         await dispatcherFor(proxy, opts.ca),
         {
           origin: target.origin,
           path: `${target.pathname}${target.search}`,
           method: 'GET',
-          headers: { 'user-agent': 'flint', 'accept-encoding': 'identity', ...opts.headers },
+          headers,
           headersTimeout: timeoutMs,
           bodyTimeout: timeoutMs,
         },
@@ -354,7 +363,7 @@ export async function httpGetBuffer(url: string, opts: HttpGetBufferOptions = {}
       if (size > maxBytes) {
         return Promise.reject(new FlintError('HTTP_TOO_LARGE', `Response from ${url} is larger than ${maxBytes} bytes`));
       }
-      chunks.push(chunk);
+      chunks.push(Buffer.from(chunk)); // the chunk's memory may be reused (see BodyStream)
       return undefined;
     });
   } catch (err) {

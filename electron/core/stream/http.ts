@@ -1,11 +1,9 @@
 import { rootCertificates } from 'node:tls';
 import type { Dispatcher } from 'undici';
-import { Agent } from './undici-parts';
 import { ERROR_CODES } from '../../contract/error-codes';
 import { codedError, FlintError } from '../errors';
 import { plainGet } from './plain-http';
 import { proxyFor, proxyLabel, type NetworkOptions } from './proxy';
-import { guardedPoolFactory } from './undici-eof-guard';
 
 /**
  * Flint's one HTTP client, for http:// and https:// alike: undici (the client inside Node's
@@ -104,34 +102,39 @@ export function cancelledError(what: string): FlintError {
   return new FlintError('CANCELLED', `${what} was cancelled`);
 }
 
-const dispatchers = new Map<string, Dispatcher | Promise<Dispatcher>>();
+const dispatchers = new Map<string, Promise<Dispatcher>>();
 
 /**
  * One dispatcher per proxy and CA set, kept for the life of the process (idle sockets do not hold
- * it open). A direct connection needs only the parts in undici-parts.ts; a proxy loads undici's
+ * it open), loaded on first use: a download from a plain http:// mirror never needs undici, whose
+ * modules cost about 15 ms of start-up. A direct connection needs only the parts in
+ * undici-parts.ts; a proxy loads undici's
  * index.js, whose set-up gives every dispatcher the `connect` method ProxyAgent's tunnels call
  * (undici 7.30.2 index.js: `Object.assign(Dispatcher.prototype, api)`).
  */
-function dispatcherFor(proxy: string | undefined, ca: string[] | undefined): Dispatcher | Promise<Dispatcher> {
+function dispatcherFor(proxy: string | undefined, ca: string[] | undefined): Promise<Dispatcher> {
   const key = JSON.stringify([proxy ?? '', ca ?? []]);
   const known = dispatchers.get(key);
   if (known) return known;
   // `ca` replaces Node's default list, so the bundled roots stay in it
   const tls = ca?.length ? { ca: [...rootCertificates, ...ca] } : {};
-  const d: Dispatcher | Promise<Dispatcher> = proxy
-    ? import('undici').then((m) => {
-        // a bundle hands this CommonJS module over as `default` only
-        const { ProxyAgent } = (m as unknown as { default?: typeof m }).default ?? m;
-        return new ProxyAgent({
-          uri: proxy,
-          proxyTunnel: false,
-          requestTls: tls,
-          proxyTls: tls,
-          connect: { timeout: 30_000 },
-          factory: guardedPoolFactory,
-        });
-      })
-    : new Agent({ connect: { timeout: 30_000, ...tls }, factory: guardedPoolFactory });
+  const d: Promise<Dispatcher> = import('./undici-eof-guard').then(async ({ guardedPoolFactory }) => {
+    if (!proxy) {
+      const { Agent } = await import('./undici-parts');
+      return new Agent({ connect: { timeout: 30_000, ...tls }, factory: guardedPoolFactory });
+    }
+    const m = await import('undici');
+    // a bundle hands this CommonJS module over as `default` only
+    const { ProxyAgent } = (m as unknown as { default?: typeof m }).default ?? m;
+    return new ProxyAgent({
+      uri: proxy,
+      proxyTunnel: false,
+      requestTls: tls,
+      proxyTls: tls,
+      connect: { timeout: 30_000 },
+      factory: guardedPoolFactory,
+    });
+  });
   dispatchers.set(key, d);
   return d;
 }

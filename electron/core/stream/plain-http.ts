@@ -190,6 +190,14 @@ export function plainGet(target: URL, opts: PlainGetOptions): Promise<PlainHead 
       }
       return true;
     };
+    /** Leaves the response to undici: no body byte was taken, the connection is closed. */
+    const decline = (): boolean => {
+      headDone = true;
+      cleanup();
+      socket.destroy();
+      resolveHead(undefined);
+      return false;
+    };
     const onHead = (n: number, buf: Buffer): boolean => {
       headParts.push(Buffer.from(buf.subarray(0, n)));
       headBytes += n;
@@ -199,6 +207,9 @@ export function plainGet(target: URL, opts: PlainGetOptions): Promise<PlainHead 
         fail(codeError('HTTP_HEAD_TOO_LARGE', `the response head is larger than ${MAX_HEAD_BYTES} bytes`));
         return false;
       }
+      // lines ended by a bare LF (RFC 9112 §2.2 lets a recipient accept them): undici's to judge
+      const bare = all.indexOf('\n\n', Math.max(0, headBytes - n - 1), 'latin1');
+      if (bare >= 0 && (end < 0 || bare < end)) return decline();
       if (end < 0) return true;
       headParts.length = 0;
       const parsed = parseHead(all.toString('latin1', 0, end));
@@ -208,13 +219,7 @@ export function plainGet(target: URL, opts: PlainGetOptions): Promise<PlainHead 
         parsed.status >= 200 &&
         parsed.headers['transfer-encoding'] === undefined &&
         (length === undefined || /^\d+$/.test(length));
-      if (!plain) {
-        headDone = true;
-        cleanup();
-        socket.destroy();
-        resolveHead(undefined);
-        return false;
-      }
+      if (!plain) return decline();
       headDone = true;
       // no body for these statuses, whatever the head says (RFC 9112 §6.3)
       remaining = parsed.status === 204 || parsed.status === 304 ? 0 : length === undefined ? undefined : Number(length);

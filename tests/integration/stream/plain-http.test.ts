@@ -34,6 +34,8 @@ function answer(socket: net.Socket, path: string): void {
     case '/gzip-chunked':
       head(['HTTP/1.1 200 OK', 'Transfer-Encoding: chunked']);
       return void socket.end('5\r\nhello\r\n0\r\n\r\n');
+    case '/bare-lf':
+      return void socket.end('HTTP/1.1 200 OK\nContent-Length: 5\n\nhello');
     case '/two-lengths':
       head(['HTTP/1.1 200 OK', 'Content-Length: 5', 'Content-Length: 6']);
       return void socket.end('hello!');
@@ -143,8 +145,8 @@ describe('plainGet', () => {
     expect((await collect(split)).toString()).toBe('hello');
   });
 
-  it('declines what it does not read (interim 1xx, a transfer coding, conflicting lengths); httpGet asks undici instead', async () => {
-    for (const p of ['/interim', '/gzip-chunked', '/two-lengths']) {
+  it('declines what it does not read (interim 1xx, a transfer coding, conflicting lengths, bare LF lines); httpGet asks undici instead', async () => {
+    for (const p of ['/interim', '/gzip-chunked', '/two-lengths', '/bare-lf']) {
       expect(await plainGet(new URL(base + p), opts())).toBeUndefined();
     }
     for (const p of ['/interim', '/gzip-chunked']) {

@@ -2,6 +2,7 @@ import { rootCertificates } from 'node:tls';
 import type { Dispatcher } from 'undici';
 import { ERROR_CODES } from '../../contract/error-codes';
 import { codedError, FlintError } from '../errors';
+import { BodyQueue } from './body-queue';
 import { plainGet } from './plain-http';
 import { proxyFor, proxyLabel, type NetworkOptions } from './proxy';
 
@@ -145,8 +146,6 @@ function flatHeaders(h: Record<string, string | string[] | undefined>): Record<s
   return out;
 }
 
-/** Body bytes taken in before `pipe` is called, after which the connection is paused. */
-const READ_AHEAD_BYTES = 4 << 20;
 /**
  * A body that ends with the connection (no Content-Length, not chunked) is never paused (see
  * undici-eof-guard.ts); past this many bytes waiting for the consumer the request is broken off
@@ -165,95 +164,39 @@ interface Head {
 /**
  * One GET through undici's handler interface (Dispatcher.dispatch: the chunks as they come off the
  * parser, pause/resume on the connection), without the Readable stream of its request() API: a
- * layer and a copy fewer per chunk on the download path. Body chunks that arrive before `pipe` is
- * called (the download opens its file and verifier in between) are kept, up to READ_AHEAD_BYTES,
- * and handed over before a break of the connection is reported, so a resume starts after them.
+ * layer and a copy fewer per chunk on the download path. The body goes through a BodyQueue
+ * (body-queue.ts), as plain-http.ts's does.
  */
 function dispatchGet(d: Dispatcher, req: Dispatcher.DispatchOptions, signal: AbortSignal | undefined, what: string): Promise<Head> {
   return new Promise<Head>((resolveHead, rejectHead) => {
     let controller: Dispatcher.DispatchController | undefined;
     let headDone = false;
-    const queue: Buffer[] = [];
-    let queued = 0;
-    let ended = false;
-    let failure: Error | undefined;
-    let consumer: ((chunk: Buffer) => Promise<unknown> | undefined) | undefined;
-    let finish: ((err?: Error) => void) | undefined;
-    let waiting = false;
-    let done = false;
-    let discard = false;
     let pausable = true;
-
+    const cleanup = () => signal?.removeEventListener('abort', onAbort);
+    const queue = new BodyQueue(
+      {
+        pause: () => {
+          if (pausable) controller?.pause();
+        },
+        resume: () => controller?.resume(),
+        abort: (err) => controller?.abort(err),
+        discard: () => controller?.resume(),
+        settled: cleanup,
+      },
+      false,
+    );
+    const fail = (err: Error) => {
+      if (headDone) return queue.fail(err);
+      cleanup();
+      headDone = true;
+      rejectHead(err);
+    };
     const onAbort = () => {
       const e = cancelledError(what);
       if (controller) controller.abort(e);
       else fail(e);
     };
     signal?.addEventListener('abort', onAbort, { once: true });
-    const settle = (err?: Error) => {
-      if (done || !finish) return;
-      done = true;
-      signal?.removeEventListener('abort', onAbort);
-      finish(err);
-    };
-    const fail = (err: Error) => {
-      if (!headDone) {
-        signal?.removeEventListener('abort', onAbort);
-        headDone = true;
-        return rejectHead(err);
-      }
-      failure ??= err;
-      drain();
-    };
-    const deliver = (chunk: Buffer): void => {
-      let wait: Promise<unknown> | undefined;
-      try {
-        wait = consumer!(chunk);
-      } catch (e) {
-        controller?.abort(e as Error);
-        return settle(e as Error);
-      }
-      if (!wait) return;
-      waiting = true;
-      if (pausable) controller?.pause();
-      wait.then(
-        () => {
-          waiting = false;
-          drain();
-        },
-        (e: Error) => {
-          waiting = false;
-          controller?.abort(e);
-          settle(e);
-        },
-      );
-    };
-    const drain = (): void => {
-      while (!done && !waiting && consumer && queue.length > 0) {
-        const chunk = queue.shift()!;
-        queued -= chunk.length;
-        deliver(chunk);
-      }
-      if (done || waiting || !consumer || queue.length > 0) return;
-      if (ended || failure) settle(failure);
-      else controller?.resume();
-    };
-    const body: BodyStream = {
-      resume: () => {
-        discard = true;
-        queue.length = 0;
-        controller?.resume();
-      },
-      destroy: () => {
-        if (!ended && !failure) controller?.abort(new Error('the response was discarded'));
-      },
-      pipe: (onChunk) =>
-        new Promise<void>((resolve, reject) => {
-          consumer = onChunk;
-          finish = (err) => (err ? reject(err) : resolve());
-          drain();
-        }),
-    };
 
     d.dispatch(req, {
       onRequestStart(c) {
@@ -264,24 +207,20 @@ function dispatchGet(d: Dispatcher, req: Dispatcher.DispatchOptions, signal: Abo
         headDone = true;
         const flat = flatHeaders(headers);
         pausable = flat['content-length'] !== undefined || /chunked/i.test(flat['transfer-encoding'] ?? '');
-        resolveHead({ status: statusCode, statusText: statusMessage ?? '', headers: flat, body });
+        resolveHead({ status: statusCode, statusText: statusMessage ?? '', headers: flat, body: queue.body });
       },
       onResponseData(c, chunk) {
-        if (discard) return;
-        if (consumer && !waiting && queue.length === 0) return deliver(chunk);
-        queue.push(chunk);
-        queued += chunk.length;
-        if (pausable && queued >= READ_AHEAD_BYTES) c.pause();
-        else if (!pausable && queued >= UNPAUSED_MAX_BYTES) {
+        if (queue.push(chunk)) return;
+        if (pausable) c.pause();
+        else if (queue.queued >= UNPAUSED_MAX_BYTES) {
           const e = new Error(`more than ${UNPAUSED_MAX_BYTES} bytes arrived faster than they could be written`) as NodeJS.ErrnoException;
           e.code = 'UND_ERR_SOCKET';
           c.abort(e);
         }
       },
       onResponseEnd() {
-        ended = true;
-        signal?.removeEventListener('abort', onAbort);
-        drain();
+        cleanup();
+        queue.end();
       },
       onResponseError(_c, err) {
         fail(err);

@@ -1,4 +1,5 @@
 import { connect } from 'node:net';
+import { BodyQueue } from './body-queue';
 import type { BodyStream } from './http';
 
 /**
@@ -41,8 +42,6 @@ export interface PlainGetOptions {
 const READ_BUFFER_BYTES = 1 << 20;
 /** A head larger than this is refused (undici's default maxHeaderSize is 16 KiB; nginx allows 8 KiB lines). */
 const MAX_HEAD_BYTES = 64 << 10;
-/** Body bytes taken in before `pipe` is called, after which reading pauses (as READ_AHEAD_BYTES in http.ts). */
-const READ_AHEAD_BYTES = 4 << 20;
 
 function codeError(code: string, message: string): Error {
   const e = new Error(message) as NodeJS.ErrnoException;
@@ -81,114 +80,67 @@ export function plainGet(target: URL, opts: PlainGetOptions): Promise<PlainHead 
     let headDone = false;
     /** Body bytes still expected (Content-Length), or undefined: the body ends with the connection. */
     let remaining: number | undefined;
-    const early: Buffer[] = [];
-    let earlyBytes = 0;
+    /** The whole body has come (the connection is closed then). */
     let ended = false;
-    let failure: Error | undefined;
-    let consumer: ((chunk: Buffer) => Promise<unknown> | undefined) | undefined;
-    let finish: ((err?: Error) => void) | undefined;
-    let waiting = false;
-    let done = false;
-    let discard = false;
     let paused = false;
 
     const onAbort = () => fail(opts.cancelled());
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     const cleanup = () => opts.signal?.removeEventListener('abort', onAbort);
 
-    const settle = (err?: Error) => {
-      if (done || !finish) return;
-      done = true;
-      cleanup();
-      finish(err);
-    };
-    const fail = (err: Error) => {
-      socket.destroy();
-      if (!headDone) {
-        headDone = true;
-        cleanup();
-        return rejectHead(err);
-      }
-      if (ended) return;
-      failure ??= err;
-      drain();
-    };
     const pause = () => {
+      if (paused || ended) return;
       paused = true;
       socket.pause();
       // waiting for the disk or the hash is not the server's silence
       socket.setTimeout(0);
     };
-    const resume = () => {
-      if (!paused || ended || failure) return;
-      paused = false;
-      socket.setTimeout(opts.timeoutMs);
-      socket.resume();
-    };
-    /** Hands `chunk` to the consumer; true when it asked to wait. */
-    const deliver = (chunk: Buffer): boolean => {
-      let wait: Promise<unknown> | undefined;
-      try {
-        wait = consumer!(chunk);
-      } catch (e) {
-        socket.destroy();
-        settle(e as Error);
-        return true;
-      }
-      if (!wait) return false;
-      waiting = true;
-      wait.then(
-        () => {
-          waiting = false;
-          drain();
+    const queue = new BodyQueue(
+      {
+        pause,
+        resume: () => {
+          if (!paused || ended) return;
+          paused = false;
+          socket.setTimeout(opts.timeoutMs);
+          socket.resume();
         },
-        (e: Error) => {
-          waiting = false;
+        abort: () => socket.destroy(),
+        // the connection is not reused: the rest is not read but the connection closed
+        discard: () => {
           socket.destroy();
-          settle(e);
+          cleanup();
         },
-      );
-      return true;
+        settled: cleanup,
+      },
+      true, // the read buffer is reused: a chunk that waits is copied
+    );
+    const fail = (err: Error) => {
+      socket.destroy();
+      if (headDone) return queue.fail(err);
+      headDone = true;
+      cleanup();
+      rejectHead(err);
     };
-    const drain = (): void => {
-      while (!done && !waiting && consumer && early.length > 0) {
-        const chunk = early.shift()!;
-        earlyBytes -= chunk.length;
-        deliver(chunk);
-      }
-      if (done || waiting || !consumer || early.length > 0) return;
-      if (ended || failure) settle(failure);
-      else resume();
+    const endBody = () => {
+      ended = true;
+      cleanup();
+      socket.destroy();
+      queue.end();
     };
     /** Body bytes off the socket; false asks the socket to stop reading. */
     const onBody = (chunk: Buffer): boolean => {
       if (remaining !== undefined) {
         if (chunk.length > remaining) chunk = chunk.subarray(0, remaining); // nothing may follow with Connection: close
         remaining -= chunk.length;
-        if (remaining === 0) {
-          ended = true;
-          cleanup();
-          socket.destroy();
-        }
       }
-      if (discard || done || chunk.length === 0) {
-        if (ended) drain();
-        return true;
-      }
-      if (consumer && !waiting && early.length === 0) {
-        const wait = deliver(chunk);
-        if (ended) drain();
-        if (wait && !ended) pause();
-        return !wait;
-      }
-      early.push(Buffer.from(chunk)); // the read buffer is reused: keep a copy
-      earlyBytes += chunk.length;
-      if (ended) drain();
-      if (earlyBytes >= READ_AHEAD_BYTES && !ended) {
-        pause();
+      const more = queue.push(chunk);
+      if (remaining === 0) {
+        endBody();
         return false;
       }
-      return true;
+      if (more) return true;
+      pause();
+      return false;
     };
     /** Leaves the response to undici: no body byte was taken, the connection is closed. */
     const decline = (): boolean => {
@@ -223,32 +175,10 @@ export function plainGet(target: URL, opts: PlainGetOptions): Promise<PlainHead 
       headDone = true;
       // no body for these statuses, whatever the head says (RFC 9112 §6.3)
       remaining = parsed.status === 204 || parsed.status === 304 ? 0 : length === undefined ? undefined : Number(length);
-      resolveHead({ status: parsed.status, statusText: parsed.statusText, headers: parsed.headers, body });
+      resolveHead({ status: parsed.status, statusText: parsed.statusText, headers: parsed.headers, body: queue.body });
       const rest = all.subarray(end + 4);
       if (remaining === 0) return onBody(rest.subarray(0, 0));
       return rest.length > 0 ? onBody(rest) : true;
-    };
-
-    const body: BodyStream = {
-      resume: () => {
-        discard = true;
-        early.length = 0;
-        earlyBytes = 0;
-        // nothing more of it is wanted and the connection is not reused: close it
-        if (!ended) socket.destroy();
-        cleanup();
-      },
-      destroy: () => {
-        if (!ended) socket.destroy();
-        done = true;
-        cleanup();
-      },
-      pipe: (onChunk) =>
-        new Promise<void>((resolve, reject) => {
-          consumer = onChunk;
-          finish = (err) => (err ? reject(err) : resolve());
-          drain();
-        }),
     };
 
     const host = target.hostname.replace(/^\[|\]$/g, '');
@@ -279,12 +209,7 @@ export function plainGet(target: URL, opts: PlainGetOptions): Promise<PlainHead 
     socket.on('error', (err) => fail(err));
     socket.on('end', () => {
       if (!headDone) return fail(codeError('UND_ERR_SOCKET', 'other side closed before the response head'));
-      if (remaining === undefined) {
-        ended = true;
-        cleanup();
-        socket.destroy();
-        return drain();
-      }
+      if (remaining === undefined) return endBody();
       if (!ended) fail(codeError('UND_ERR_RES_CONTENT_LENGTH_MISMATCH', `other side closed with ${remaining} bytes of the body missing`));
     });
     socket.on('close', () => {

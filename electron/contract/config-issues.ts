@@ -5,6 +5,21 @@
  * `configIssueText`). Codes not listed here (the semantic rules, Butane) keep the core's message.
  */
 
+/** What a DUPLICATE finding of semantics.ts `duplicates` compares: the kind of entry repeated. */
+export type DuplicateWhat =
+  | 'http-header'
+  | 'path'
+  | 'disk'
+  | 'partition-label'
+  | 'partition-number'
+  | 'raid'
+  | 'luks'
+  | 'filesystem'
+  | 'unit'
+  | 'dropin'
+  | 'user'
+  | 'group';
+
 /** The parameters of every config finding the app words itself. */
 export interface ConfigIssueParams {
   // JSON and spec version (validate.ts)

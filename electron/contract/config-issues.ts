@@ -21,6 +21,10 @@ export type DuplicateWhat =
   | 'user'
   | 'group';
 
+/** Which rule of Go's url.Parse a URL breaks (electron/core/ignition/go-url.ts), for URL_INVALID. */
+export type UrlProblem =
+  'control-character' | 'missing-scheme' | 'colon-in-first-segment' | 'escape' | 'host-character' | 'host-bracket' | 'port' | 'userinfo';
+
 /** The parameters of every config finding the app words itself. */
 export interface ConfigIssueParams {
   // JSON and spec version (validate.ts)
@@ -66,8 +70,12 @@ export interface ConfigIssueParams {
   PATH_NOT_SIMPLIFIED: { path: string };
   /** `path` lies under `link`, a link the same config creates. */
   PATH_THROUGH_LINK: { path: string; link: string };
-  /** `url` is cut to 60 characters; `detail` is the Go URL parser's own text (go-url.ts) for `parse`. */
-  URL_INVALID: { reason: 'parse' | 'unescaped'; url: string; detail?: string };
+  /**
+   * `url` is cut to 60 characters. For `parse`: `detail` is Go's own error text (what Ignition
+   * prints), `problem` the rule it names and `value` the JSON-quoted part at fault (an escape, a
+   * character, a port), when it names one.
+   */
+  URL_INVALID: { reason: 'parse' | 'unescaped'; url: string; detail?: string; problem?: UrlProblem; value?: string };
   /** `allowed` lists the schemes of the config's spec version, joined by ", " (`unsupported` only). */
   URL_SCHEME: { reason: 'unsupported' | 'tang'; url: string; allowed?: string };
   /** `position` is the 0-based index of the broken %-escape in the URL; `char` is the JSON-quoted character. */

@@ -1,4 +1,4 @@
-import { parseGoUrl } from './go-url';
+import { parseGoUrl, urlInvalidParams } from './go-url';
 import { type ConfigIssue, type JsonObject, isObject } from './types';
 
 /**
@@ -23,7 +23,7 @@ export function networkIssues(config: JsonObject, out: ConfigIssue[], warnings: 
         code: 'URL_INVALID',
         path: at,
         message: `"${v.slice(0, 60)}" is not a URL Ignition can parse: ${u.reason}`,
-        params: { reason: 'parse', url: v.slice(0, 60), detail: u.reason },
+        params: urlInvalidParams(v.slice(0, 60), u),
       });
     else if (u.scheme !== 'http' && u.scheme !== 'https')
       out.push({
@@ -53,7 +53,7 @@ export function networkIssues(config: JsonObject, out: ConfigIssue[], warnings: 
             code: 'URL_INVALID',
             path: `${at}.url`,
             message: `"${t.url.slice(0, 60)}" is not a URL Ignition can parse: ${u.reason}`,
-            params: { reason: 'parse', url: t.url.slice(0, 60), detail: u.reason },
+            params: urlInvalidParams(t.url.slice(0, 60), u),
           });
         else if (u.scheme !== 'http' && u.scheme !== 'https')
           out.push({

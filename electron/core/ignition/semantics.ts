@@ -1,4 +1,4 @@
-import { parseGoUrl } from './go-url';
+import { parseGoUrl, urlInvalidParams } from './go-url';
 import { networkIssues } from './semantics-network';
 import { storageIssues } from './semantics-storage';
 import type { DuplicateWhat } from '../../contract/config-issues';
@@ -124,7 +124,7 @@ function checkResource(r: unknown, at: string, version: string, out: ConfigIssue
       code: 'URL_INVALID',
       path: jsonPath(at, 'source'),
       message: `"${src.slice(0, 60)}" is not a URL Ignition can parse: ${parsed.reason}`,
-      params: { reason: 'parse', url: src.slice(0, 60), detail: parsed.reason },
+      params: urlInvalidParams(src.slice(0, 60), parsed),
     });
   } else if (src) {
     const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(src)?.[1]?.toLowerCase();

@@ -6,7 +6,7 @@
  */
 import type { AccessHint, ErrorParams, PxeOptionId, RestoreStep, StaticIpReason, WarningParams } from '../../electron/contract/error-codes';
 import type { DriveInfo, ErrorValue, FlashEnding, TargetResult } from '../../electron/contract/api';
-import type { ConfigIssueParams, DuplicateWhat } from '../../electron/contract/config-issues';
+import type { ConfigIssueParams, DuplicateWhat, UrlProblem } from '../../electron/contract/config-issues';
 import type { FleetProblem, FleetProblemParams } from '../../electron/contract/fleet-problems';
 import { formatDriveSize, formatNumber } from './format';
 import { tr as t } from './i18n';
@@ -394,6 +394,18 @@ const DUPLICATE_WHAT: Record<DuplicateWhat, MessageKey> = {
   group: 'configIssues.duplicateWhat.group',
 };
 
+/** The app's words for the rule of Go's url.Parse a URL breaks (electron/core/ignition/go-url.ts). */
+const URL_PROBLEMS: Record<UrlProblem, MessageKey> = {
+  'control-character': 'configIssues.urlProblem.controlCharacter',
+  'missing-scheme': 'configIssues.urlProblem.missingScheme',
+  'colon-in-first-segment': 'configIssues.urlProblem.colonInFirstSegment',
+  escape: 'configIssues.urlProblem.escape',
+  'host-character': 'configIssues.urlProblem.hostCharacter',
+  'host-bracket': 'configIssues.urlProblem.hostBracket',
+  port: 'configIssues.urlProblem.port',
+  userinfo: 'configIssues.urlProblem.userinfo',
+};
+
 const DATA_URL_REASONS: Record<ConfigIssueParams['DATA_URL_INVALID']['reason'], MessageKey> = {
   'no-comma': 'configIssues.DATA_URL_NO_COMMA',
   'media-type': 'configIssues.DATA_URL_MEDIA_TYPE',
@@ -449,10 +461,12 @@ const CONFIG_WORDS: ConfigWords = {
       : t('configIssues.PATH_NOT_ABSOLUTE', { path: str(p, 'path') }),
   PATH_NOT_SIMPLIFIED: (p) => t('configIssues.PATH_NOT_SIMPLIFIED', { path: str(p, 'path') }),
   PATH_THROUGH_LINK: (p) => t('configIssues.PATH_THROUGH_LINK', { path: str(p, 'path'), link: str(p, 'link') }),
-  URL_INVALID: (p) =>
-    oneOf(p, 'reason', ['parse', 'unescaped']) === 'parse'
-      ? t('configIssues.URL_INVALID', { url: str(p, 'url'), detail: str(p, 'detail') })
-      : t('configIssues.URL_UNESCAPED', { url: str(p, 'url') }),
+  URL_INVALID: (p) => {
+    if (oneOf(p, 'reason', ['parse', 'unescaped']) === 'unescaped') return t('configIssues.URL_UNESCAPED', { url: str(p, 'url') });
+    // Go's own text (`detail`) is what Ignition prints; the app words the rule it names instead
+    const problem = t(URL_PROBLEMS[oneOf(p, 'problem', Object.keys(URL_PROBLEMS) as UrlProblem[])], { value: optStr(p, 'value') });
+    return t('configIssues.URL_INVALID', { url: str(p, 'url'), problem });
+  },
   URL_SCHEME: (p) =>
     oneOf(p, 'reason', ['unsupported', 'tang']) === 'tang'
       ? t('configIssues.URL_SCHEME_TANG', { url: str(p, 'url') })

@@ -52,7 +52,7 @@ const CASES: { what: string; config: unknown; code: string; params?: Record<stri
     config: source('http://host:port/x'),
     code: 'URL_INVALID',
     params: { reason: 'parse' },
-    names: ['http://host:port/x', 'invalid port ":port" after host'],
+    names: ['http://host:port/x', '":port"'],
   },
   {
     what: 'a proxy URL Go cannot parse',
@@ -344,6 +344,33 @@ describe('semantic config findings in the app language', () => {
     }
     expect(raised.size).toBeGreaterThan(30);
     expect([...raised].filter((code) => !CASES.some((c) => c.code === code))).toEqual([]);
+  });
+
+  it("words each rule of Go's URL parser a source can break", async () => {
+    const samples: [string, string, string?][] = [
+      ['http://a/\u0001', 'control-character'],
+      [':foo', 'missing-scheme'],
+      ['1a:b', 'colon-in-first-segment'],
+      ['http://a/%zz', 'escape', '"%zz"'],
+      ['http://a b/', 'host-character', '" "'],
+      ['http://[::1/x', 'host-bracket'],
+      ['http://host:port/x', 'port', '":port"'],
+      ['http://a b@host/', 'userinfo'],
+    ];
+    for (const [src, problem, value] of samples) {
+      const issue = (await findings(source(src))).find((i) => i.code === 'URL_INVALID');
+      expect(issue?.params, src).toMatchObject({ reason: 'parse', problem, ...(value ? { value } : {}) });
+      const texts = new Set<string>();
+      for (const { id } of LANGUAGES) {
+        await applyLanguage(id);
+        const text = configIssueText(issue!);
+        expect(text, `${src} ${id}`).not.toMatch(/\{\{|\}\}/);
+        if (value) expect(text, `${src} ${id}`).toContain(value);
+        if (id !== 'en') expect(text, `${src} ${id}`).not.toContain(String(issue!.params!.detail));
+        texts.add(text);
+      }
+      expect(texts.size, src).toBe(LANGUAGES.length);
+    }
   });
 
   it('a DUPLICATE names the kind of entry in the language in use', async () => {

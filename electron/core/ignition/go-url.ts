@@ -6,7 +6,12 @@
  * answers "would Parse fail, and why", it does not build a URL.
  */
 
-import type { UrlProblem } from '../../contract/config-issues';
+/**
+ * Which rule a URL breaks, as URL_INVALID's `problem` parameter (electron/contract/config-issues.ts
+ * `UrlProblem` lists the same; the core imports no contract but the error codes).
+ */
+type UrlProblem =
+  'control-character' | 'missing-scheme' | 'colon-in-first-segment' | 'escape' | 'host-character' | 'host-bracket' | 'port' | 'userinfo';
 
 /** Why Go gives up: its error text (`reason`), which rule failed and the part of the URL it names. */
 type GoUrlError = { reason: string; problem: UrlProblem; value?: string };

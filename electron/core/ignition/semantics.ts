@@ -1,7 +1,6 @@
 import { parseGoUrl, urlInvalidParams } from './go-url';
 import { networkIssues } from './semantics-network';
 import { storageIssues } from './semantics-storage';
-import type { DuplicateWhat } from '../../contract/config-issues';
 import { type ConfigIssue, type JsonObject, isObject, jsonPath } from './types';
 
 /**
@@ -206,10 +205,11 @@ function checkResource(r: unknown, at: string, version: string, out: ConfigIssue
 }
 
 /**
- * What `duplicates` compares, as the DUPLICATE finding's `what` parameter (a token the app words,
- * electron/contract/config-issues.ts), and the English noun of the CLI message.
+ * What `duplicates` compares, as the DUPLICATE finding's `what` parameter (a token the app words;
+ * electron/contract/config-issues.ts `DuplicateWhat` lists the same, as the core imports no
+ * contract but the error codes), and the English noun of the CLI message.
  */
-const DUPLICATE_NOUNS: Record<DuplicateWhat, string> = {
+const DUPLICATE_NOUNS = {
   'http-header': 'HTTP header',
   path: 'path',
   disk: 'disk',
@@ -222,7 +222,8 @@ const DUPLICATE_NOUNS: Record<DuplicateWhat, string> = {
   dropin: 'drop-in',
   user: 'user',
   group: 'group',
-};
+} as const;
+type DuplicateWhat = keyof typeof DUPLICATE_NOUNS;
 
 /** Reports entries of `items` whose `key(item)` repeats an earlier one (or one in `seen`). */
 function duplicates(

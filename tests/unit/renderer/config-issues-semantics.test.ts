@@ -373,6 +373,44 @@ describe('semantic config findings in the app language', () => {
     }
   });
 
+  it('words a DUPLICATE of every kind of entry', async () => {
+    const twice = <T>(x: T): T[] => [x, x];
+    const dev = '/dev/disk/by-id/a';
+    const kinds: [string, unknown][] = [
+      [
+        'http-header',
+        source('https://example.com/x', {
+          httpHeaders: [
+            { name: 'A', value: '1' },
+            { name: 'A', value: '2' },
+          ],
+        }),
+      ],
+      ['path', files({ path: '/etc/a' }, { path: '/etc/a' })],
+      ['disk', v('3.4.0', { storage: { disks: twice({ device: dev }) } })],
+      ['partition-label', disk({ label: 'a' }, { label: 'a' })],
+      ['partition-number', disk({ number: 1 }, { number: 1 })],
+      ['raid', v('3.4.0', { storage: { raid: twice({ name: 'md0', level: 'raid1', devices: [dev, '/dev/disk/by-id/b'] }) } })],
+      ['luks', v('3.4.0', { storage: { luks: twice({ name: 'data', device: dev }) } })],
+      ['filesystem', v('3.4.0', { storage: { filesystems: twice({ device: dev, format: 'xfs' }) } })],
+      ['unit', v('3.4.0', { systemd: { units: twice({ name: 'a.service' }) } })],
+      ['dropin', v('3.4.0', { systemd: { units: [{ name: 'a.service', dropins: twice({ name: 'x.conf' }) }] } })],
+      ['user', v('3.4.0', { passwd: { users: twice({ name: 'core' }) } })],
+      ['group', v('3.4.0', { passwd: { groups: twice({ name: 'admins' }) } })],
+    ];
+    for (const [what, config] of kinds) {
+      const all = await findings(config);
+      const issue = all.find((i) => i.code === 'DUPLICATE' && i.params?.what === what);
+      expect(issue, `${what} among ${all.map((i) => i.code).join(', ')}`).toBeDefined();
+      for (const { id } of LANGUAGES) {
+        await applyLanguage(id);
+        const text = configIssueText(issue!);
+        expect(text, `${what} ${id}`).not.toBe(issue!.message);
+        expect(text, `${what} ${id}`).toContain(`"${String(issue!.params!.value)}"`);
+      }
+    }
+  });
+
   it('a DUPLICATE names the kind of entry in the language in use', async () => {
     const issue = (await findings(files({ path: '/etc/a' }, { path: '/etc/a' }))).find((i) => i.code === 'DUPLICATE')!;
     const kinds: Record<string, string> = { en: 'Duplicate path "', de: '(Pfad)', es: '(ruta)', fr: '(chemin)' };

@@ -65,7 +65,7 @@ export interface ConfigIssueParams {
   LIVE_REMOTE_SOURCE: { source: string; host: string; plain: number };
   LIVE_KERNEL_ARGUMENTS: Record<string, never>;
   // Ignition's own semantic rules (semantics.ts, semantics-storage.ts, semantics-network.ts)
-  /** `what` tells a file, directory, link or filesystem path from a device path. */
+  /** `what` is `device` for a disk or RAID member (semantics-storage.ts), `path` for the other paths. */
   PATH_NOT_ABSOLUTE: { path: string; what: 'path' | 'device' };
   PATH_NOT_SIMPLIFIED: { path: string };
   /** `path` lies under `link`, a link the same config creates. */

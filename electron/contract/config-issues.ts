@@ -1,9 +1,29 @@
 /**
- * What an Ignition config check finds (electron/core/ignition: validate.ts, schema.ts, lint.ts),
- * as values: each finding has a code and parameters, and each front end words it (the CLI prints
- * the core's English `message`; the app words the code in its language, renderer/src/messages.ts
- * `configIssueText`). Codes not listed here (the semantic rules, Butane) keep the core's message.
+ * What an Ignition config check finds (electron/core/ignition: validate.ts, schema.ts, lint.ts and
+ * the semantic rules of semantics*.ts), as values: each finding has a code and parameters, and each
+ * front end words it (the CLI prints the core's English `message`; the app words the code in its
+ * language, renderer/src/messages.ts `configIssueText`). Codes not listed here (Butane's) keep the
+ * core's message.
  */
+
+/** What a DUPLICATE finding of semantics.ts `duplicates` compares: the kind of entry repeated. */
+export type DuplicateWhat =
+  | 'http-header'
+  | 'path'
+  | 'disk'
+  | 'partition-label'
+  | 'partition-number'
+  | 'raid'
+  | 'luks'
+  | 'filesystem'
+  | 'unit'
+  | 'dropin'
+  | 'user'
+  | 'group';
+
+/** Which rule of Go's url.Parse a URL breaks (electron/core/ignition/go-url.ts), for URL_INVALID. */
+export type UrlProblem =
+  'control-character' | 'missing-scheme' | 'colon-in-first-segment' | 'escape' | 'host-character' | 'host-bracket' | 'port' | 'userinfo';
 
 /** The parameters of every config finding the app words itself. */
 export interface ConfigIssueParams {
@@ -44,4 +64,72 @@ export interface ConfigIssueParams {
    * http/tftp without a verification hash. */
   LIVE_REMOTE_SOURCE: { source: string; host: string; plain: number };
   LIVE_KERNEL_ARGUMENTS: Record<string, never>;
+  // Ignition's own semantic rules (semantics.ts, semantics-storage.ts, semantics-network.ts)
+  /** `what` is `device` for a disk or RAID member (semantics-storage.ts), `path` for the other paths. */
+  PATH_NOT_ABSOLUTE: { path: string; what: 'path' | 'device' };
+  PATH_NOT_SIMPLIFIED: { path: string };
+  /** `path` lies under `link`, a link the same config creates. */
+  PATH_THROUGH_LINK: { path: string; link: string };
+  /**
+   * `url` is cut to 60 characters. For `parse`: `detail` is Go's own error text (what Ignition
+   * prints), `problem` the rule it names and `value` the JSON-quoted part at fault (an escape, a
+   * character, a port), when it names one.
+   */
+  URL_INVALID: { reason: 'parse' | 'unescaped'; url: string; detail?: string; problem?: UrlProblem; value?: string };
+  /** `allowed` lists the schemes of the config's spec version, joined by ", " (`unsupported` only). */
+  URL_SCHEME: { reason: 'unsupported' | 'tang'; url: string; allowed?: string };
+  /** `position` is the 0-based index of the broken %-escape in the URL; `char` is the JSON-quoted character. */
+  DATA_URL_INVALID: {
+    reason: 'no-comma' | 'media-type' | 'escape' | 'character' | 'not-base64';
+    media?: string;
+    position?: number;
+    char?: string;
+  };
+  HTTP_HEADERS_SCHEME: Record<string, never>;
+  VERIFICATION_NO_SOURCE: Record<string, never>;
+  COMPRESSION: { compression: string };
+  /** `sha256` is 1 when the spec version accepts sha256 hashes too (3.1.0 on). */
+  HASH_FUNCTION: { name: string; sha256: number };
+  /** `digits` is the hex length the hash function needs. */
+  HASH_SIZE: { name: string; digits: number };
+  HASH_NOT_HEX: { name: string };
+  /**
+   * `entry`: two entries of a list share a key (`what`, defined first at JSON path `first`);
+   * `list`: a user lists the same SSH key or group twice (`value` JSON-quoted); `kernel-argument`:
+   * an argument repeats in one list (`first`); `kernel-argument-conflict`: it is in both lists.
+   */
+  DUPLICATE: {
+    reason: 'entry' | 'list' | 'kernel-argument' | 'kernel-argument-conflict';
+    value: string;
+    what?: DuplicateWhat;
+    first?: string;
+  };
+  /** The mode as the config gives it (a decimal number). */
+  MODE_INVALID: { mode: number };
+  MODE_SPECIAL_BITS: Record<string, never>;
+  OVERWRITE_NO_SOURCE: Record<string, never>;
+  LINK_TARGET: Record<string, never>;
+  UNIT_NAME: { name: string };
+  DROPIN_NAME: Record<string, never>;
+  /** `unsupported`: `format` is not one of `allowed`; `missing`: `fields` (joined by ", ") need a format. */
+  FS_FORMAT: { reason: 'unsupported' | 'missing'; format?: string; allowed?: string; fields?: string };
+  /** `max` is the longest label mkfs of `format` accepts; `length` is the label's. */
+  FS_LABEL: { format: string; max: number; label: string; length: number };
+  GUID_INVALID: { value: string };
+  PARTITION_LABEL: Record<string, never>;
+  PARTITION_UNMATCHABLE: Record<string, never>;
+  /**
+   * `unnumbered-sibling`: a deleted partition next to one without a number (disk.go);
+   * `number-only`: a deleted partition with more than a number (`remove` lists the extra fields).
+   */
+  PARTITION_SHOULD_EXIST: { reason: 'unnumbered-sibling' | 'number-only'; remove?: string };
+  RAID_LEVEL: { level: string };
+  LUKS_NAME: { name: string };
+  LUKS_DEVICE: Record<string, never>;
+  CLEVIS_CUSTOM: Record<string, never>;
+  TANG_THUMBPRINT: Record<string, never>;
+  TANG_ADVERTISEMENT: Record<string, never>;
+  /** `url` is cut to 60 characters. */
+  PROXY_SCHEME: { url: string };
+  PROXY_INSECURE: Record<string, never>;
 }

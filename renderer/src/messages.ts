@@ -6,7 +6,7 @@
  */
 import type { AccessHint, ErrorParams, PxeOptionId, RestoreStep, StaticIpReason, WarningParams } from '../../electron/contract/error-codes';
 import type { DriveInfo, ErrorValue, FlashEnding, TargetResult } from '../../electron/contract/api';
-import type { ConfigIssueParams } from '../../electron/contract/config-issues';
+import type { ConfigIssueParams, DuplicateWhat, UrlProblem } from '../../electron/contract/config-issues';
 import type { FleetProblem, FleetProblemParams } from '../../electron/contract/fleet-problems';
 import { formatDriveSize, formatNumber } from './format';
 import { tr as t } from './i18n';
@@ -346,10 +346,11 @@ export function fleetProblemText(p: FleetProblem): string {
   return errorText({ code: p.code, message: p.message, params: p.params });
 }
 
-/* Findings of a config check (electron/contract/config-issues.ts): the live-boot traps and the
-   errors of the JSON, the spec version and the schema. Each wording reads its parameters through
-   `str`/`num`, which throw on a missing or mistyped one, so a finding from another version of the
-   core shows the core's own sentence instead of a sentence with holes. */
+/* Findings of a config check (electron/contract/config-issues.ts): the live-boot traps, the
+   errors of the JSON, the spec version and the schema, and Ignition's semantic rules. Each wording
+   reads its parameters through `str`/`num`/`oneOf`, which throw on a missing, mistyped or unknown
+   one, so a finding from another version of the core shows the core's own sentence instead of a
+   sentence with holes. */
 
 type ConfigWords = { [C in keyof ConfigIssueParams]: (p: Readonly<Record<string, unknown>>) => string };
 
@@ -369,6 +370,49 @@ function num(p: Readonly<Record<string, unknown>>, key: string): number {
 function optStr(p: Readonly<Record<string, unknown>>, key: string): string | undefined {
   return p[key] === undefined ? undefined : str(p, key);
 }
+
+/** A text parameter that must be one of `choices` (a `reason` or a `what`); anything else is an error. */
+function oneOf<T extends string>(p: Readonly<Record<string, unknown>>, key: string, choices: readonly T[]): T {
+  const v = str(p, key);
+  if (!(choices as readonly string[]).includes(v)) throw new TypeError(`parameter ${key} is not one of ${choices.join(', ')}`);
+  return v as T;
+}
+
+/** The app's name for the kind of entry a DUPLICATE finding repeats (semantics.ts `duplicates`). */
+const DUPLICATE_WHAT: Record<DuplicateWhat, MessageKey> = {
+  'http-header': 'configIssues.duplicateWhat.httpHeader',
+  path: 'configIssues.duplicateWhat.path',
+  disk: 'configIssues.duplicateWhat.disk',
+  'partition-label': 'configIssues.duplicateWhat.partitionLabel',
+  'partition-number': 'configIssues.duplicateWhat.partitionNumber',
+  raid: 'configIssues.duplicateWhat.raid',
+  luks: 'configIssues.duplicateWhat.luks',
+  filesystem: 'configIssues.duplicateWhat.filesystem',
+  unit: 'configIssues.duplicateWhat.unit',
+  dropin: 'configIssues.duplicateWhat.dropin',
+  user: 'configIssues.duplicateWhat.user',
+  group: 'configIssues.duplicateWhat.group',
+};
+
+/** The app's words for the rule of Go's url.Parse a URL breaks (electron/core/ignition/go-url.ts). */
+const URL_PROBLEMS: Record<UrlProblem, MessageKey> = {
+  'control-character': 'configIssues.urlProblem.controlCharacter',
+  'missing-scheme': 'configIssues.urlProblem.missingScheme',
+  'colon-in-first-segment': 'configIssues.urlProblem.colonInFirstSegment',
+  escape: 'configIssues.urlProblem.escape',
+  'host-character': 'configIssues.urlProblem.hostCharacter',
+  'host-bracket': 'configIssues.urlProblem.hostBracket',
+  port: 'configIssues.urlProblem.port',
+  userinfo: 'configIssues.urlProblem.userinfo',
+};
+
+const DATA_URL_REASONS: Record<ConfigIssueParams['DATA_URL_INVALID']['reason'], MessageKey> = {
+  'no-comma': 'configIssues.DATA_URL_NO_COMMA',
+  'media-type': 'configIssues.DATA_URL_MEDIA_TYPE',
+  escape: 'configIssues.DATA_URL_ESCAPE',
+  character: 'configIssues.DATA_URL_CHARACTER',
+  'not-base64': 'configIssues.DATA_URL_NOT_BASE64',
+};
 
 const CONFIG_WORDS: ConfigWords = {
   JSON_BOM: () => t('configIssues.JSON_BOM'),
@@ -411,6 +455,76 @@ const CONFIG_WORDS: ConfigWords = {
     return num(p, 'plain') ? `${base} ${t('configIssues.LIVE_REMOTE_PLAIN')}` : base;
   },
   LIVE_KERNEL_ARGUMENTS: () => t('configIssues.LIVE_KERNEL_ARGUMENTS'),
+  PATH_NOT_ABSOLUTE: (p) =>
+    oneOf(p, 'what', ['path', 'device']) === 'device'
+      ? t('configIssues.PATH_NOT_ABSOLUTE_DEVICE', { path: str(p, 'path') })
+      : t('configIssues.PATH_NOT_ABSOLUTE', { path: str(p, 'path') }),
+  PATH_NOT_SIMPLIFIED: (p) => t('configIssues.PATH_NOT_SIMPLIFIED', { path: str(p, 'path') }),
+  PATH_THROUGH_LINK: (p) => t('configIssues.PATH_THROUGH_LINK', { path: str(p, 'path'), link: str(p, 'link') }),
+  URL_INVALID: (p) => {
+    if (oneOf(p, 'reason', ['parse', 'unescaped']) === 'unescaped') return t('configIssues.URL_UNESCAPED', { url: str(p, 'url') });
+    // Go's own text (`detail`) is what Ignition prints; the app words the rule it names instead
+    const problem = t(URL_PROBLEMS[oneOf(p, 'problem', Object.keys(URL_PROBLEMS) as UrlProblem[])], { value: optStr(p, 'value') });
+    return t('configIssues.URL_INVALID', { url: str(p, 'url'), problem });
+  },
+  URL_SCHEME: (p) =>
+    oneOf(p, 'reason', ['unsupported', 'tang']) === 'tang'
+      ? t('configIssues.URL_SCHEME_TANG', { url: str(p, 'url') })
+      : t('configIssues.URL_SCHEME', { url: str(p, 'url'), allowed: str(p, 'allowed') }),
+  DATA_URL_INVALID: (p) => {
+    const reason = oneOf(p, 'reason', Object.keys(DATA_URL_REASONS) as (keyof typeof DATA_URL_REASONS)[]);
+    if (reason === 'media-type') return t(DATA_URL_REASONS[reason], { media: str(p, 'media') });
+    if (reason === 'escape') return t(DATA_URL_REASONS[reason], { position: num(p, 'position') });
+    if (reason === 'character') return t(DATA_URL_REASONS[reason], { char: str(p, 'char') });
+    return t(DATA_URL_REASONS[reason]);
+  },
+  HTTP_HEADERS_SCHEME: () => t('configIssues.HTTP_HEADERS_SCHEME'),
+  VERIFICATION_NO_SOURCE: () => t('configIssues.VERIFICATION_NO_SOURCE'),
+  COMPRESSION: (p) => t('configIssues.COMPRESSION', { compression: str(p, 'compression') }),
+  HASH_FUNCTION: (p) =>
+    num(p, 'sha256')
+      ? t('configIssues.HASH_FUNCTION', { name: str(p, 'name') })
+      : t('configIssues.HASH_FUNCTION_SHA512', { name: str(p, 'name') }),
+  HASH_SIZE: (p) => t('configIssues.HASH_SIZE', { name: str(p, 'name'), digits: num(p, 'digits') }),
+  HASH_NOT_HEX: (p) => t('configIssues.HASH_NOT_HEX', { name: str(p, 'name') }),
+  DUPLICATE: (p) => {
+    const reason = oneOf(p, 'reason', ['entry', 'list', 'kernel-argument', 'kernel-argument-conflict']);
+    const value = str(p, 'value');
+    if (reason === 'list') return t('configIssues.DUPLICATE_LIST', { value });
+    if (reason === 'kernel-argument-conflict') return t('configIssues.DUPLICATE_KERNEL_CONFLICT', { value });
+    if (reason === 'kernel-argument') return t('configIssues.DUPLICATE_KERNEL_ARGUMENT', { value, first: str(p, 'first') });
+    const what = t(DUPLICATE_WHAT[oneOf(p, 'what', Object.keys(DUPLICATE_WHAT) as DuplicateWhat[])]);
+    return t('configIssues.DUPLICATE', { what, value, first: str(p, 'first') });
+  },
+  MODE_INVALID: (p) => t('configIssues.MODE_INVALID', { mode: num(p, 'mode') }),
+  MODE_SPECIAL_BITS: () => t('configIssues.MODE_SPECIAL_BITS'),
+  OVERWRITE_NO_SOURCE: () => t('configIssues.OVERWRITE_NO_SOURCE'),
+  LINK_TARGET: () => t('configIssues.LINK_TARGET'),
+  UNIT_NAME: (p) => t('configIssues.UNIT_NAME', { name: str(p, 'name') }),
+  DROPIN_NAME: () => t('configIssues.DROPIN_NAME'),
+  FS_FORMAT: (p) =>
+    oneOf(p, 'reason', ['unsupported', 'missing']) === 'missing'
+      ? t('configIssues.FS_FORMAT_MISSING', { fields: str(p, 'fields') })
+      : t('configIssues.FS_FORMAT', { format: str(p, 'format'), allowed: str(p, 'allowed') }),
+  FS_LABEL: (p) =>
+    t('configIssues.FS_LABEL', { format: str(p, 'format'), max: num(p, 'max'), label: str(p, 'label'), length: num(p, 'length') }),
+  GUID_INVALID: (p) => t('configIssues.GUID_INVALID', { value: str(p, 'value') }),
+  PARTITION_LABEL: () => t('configIssues.PARTITION_LABEL'),
+  PARTITION_UNMATCHABLE: () => t('configIssues.PARTITION_UNMATCHABLE'),
+  PARTITION_SHOULD_EXIST: (p) => {
+    if (oneOf(p, 'reason', ['unnumbered-sibling', 'number-only']) === 'unnumbered-sibling')
+      return t('configIssues.PARTITION_SHOULD_EXIST_SIBLING');
+    const remove = optStr(p, 'remove');
+    return remove === undefined ? t('configIssues.PARTITION_SHOULD_EXIST') : t('configIssues.PARTITION_SHOULD_EXIST_REMOVE', { remove });
+  },
+  RAID_LEVEL: (p) => t('configIssues.RAID_LEVEL', { level: str(p, 'level') }),
+  LUKS_NAME: (p) => t('configIssues.LUKS_NAME', { name: str(p, 'name') }),
+  LUKS_DEVICE: () => t('configIssues.LUKS_DEVICE'),
+  CLEVIS_CUSTOM: () => t('configIssues.CLEVIS_CUSTOM'),
+  TANG_THUMBPRINT: () => t('configIssues.TANG_THUMBPRINT'),
+  TANG_ADVERTISEMENT: () => t('configIssues.TANG_ADVERTISEMENT'),
+  PROXY_SCHEME: (p) => t('configIssues.PROXY_SCHEME', { url: str(p, 'url') }),
+  PROXY_INSECURE: () => t('configIssues.PROXY_INSECURE'),
 };
 
 /** A file or link without `overwrite: true`: on persistent storage it fails from the second boot on. */

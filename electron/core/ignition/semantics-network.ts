@@ -1,4 +1,4 @@
-import { parseGoUrl } from './go-url';
+import { parseGoUrl, urlInvalidParams } from './go-url';
 import { type ConfigIssue, type JsonObject, isObject } from './types';
 
 /**
@@ -18,14 +18,26 @@ export function networkIssues(config: JsonObject, out: ConfigIssue[], warnings: 
     if (typeof v !== 'string') continue;
     const at = `$.ignition.proxy.${key}`;
     const u = parseGoUrl(v);
-    if (!u.ok) out.push({ code: 'URL_INVALID', path: at, message: `"${v.slice(0, 60)}" is not a URL Ignition can parse: ${u.reason}` });
+    if (!u.ok)
+      out.push({
+        code: 'URL_INVALID',
+        path: at,
+        message: `"${v.slice(0, 60)}" is not a URL Ignition can parse: ${u.reason}`,
+        params: urlInvalidParams(v.slice(0, 60), u),
+      });
     else if (u.scheme !== 'http' && u.scheme !== 'https')
-      out.push({ code: 'PROXY_SCHEME', path: at, message: `proxy "${v.slice(0, 60)}" must be an http:// or https:// URL` });
+      out.push({
+        code: 'PROXY_SCHEME',
+        path: at,
+        message: `proxy "${v.slice(0, 60)}" must be an http:// or https:// URL`,
+        params: { url: v.slice(0, 60) },
+      });
     else if (u.scheme === 'http' && !httpOk)
       warnings.push({
         code: 'PROXY_INSECURE',
         path: at,
         message: 'a plain http:// proxy for HTTPS resources sends them through an unencrypted hop',
+        params: {},
       });
   }
   const st = isObject(config.storage) ? config.storage : {};
@@ -41,21 +53,33 @@ export function networkIssues(config: JsonObject, out: ConfigIssue[], warnings: 
             code: 'URL_INVALID',
             path: `${at}.url`,
             message: `"${t.url.slice(0, 60)}" is not a URL Ignition can parse: ${u.reason}`,
+            params: urlInvalidParams(t.url.slice(0, 60), u),
           });
         else if (u.scheme !== 'http' && u.scheme !== 'https')
           out.push({
             code: 'URL_SCHEME',
             path: `${at}.url`,
             message: `Tang server "${t.url.slice(0, 60)}" must be an http:// or https:// URL`,
+            params: { reason: 'tang', url: t.url.slice(0, 60) },
           });
       }
       if (typeof t.thumbprint !== 'string' || t.thumbprint === '')
-        out.push({ code: 'TANG_THUMBPRINT', path: `${at}.thumbprint`, message: 'a Tang server needs the thumbprint of its signing key' });
+        out.push({
+          code: 'TANG_THUMBPRINT',
+          path: `${at}.thumbprint`,
+          message: 'a Tang server needs the thumbprint of its signing key',
+          params: {},
+        });
       if (typeof t.advertisement === 'string' && t.advertisement !== '') {
         try {
           JSON.parse(t.advertisement);
         } catch {
-          out.push({ code: 'TANG_ADVERTISEMENT', path: `${at}.advertisement`, message: 'the Tang advertisement is not valid JSON' });
+          out.push({
+            code: 'TANG_ADVERTISEMENT',
+            path: `${at}.advertisement`,
+            message: 'the Tang advertisement is not valid JSON',
+            params: {},
+          });
         }
       }
     });

@@ -17,7 +17,12 @@ function list(v: unknown): JsonObject[] {
 
 function absolute(p: unknown, at: string, out: ConfigIssue[]): void {
   if (typeof p === 'string' && p !== '' && !p.startsWith('/'))
-    out.push({ code: 'PATH_NOT_ABSOLUTE', path: at, message: `device "${p}" must be an absolute path (e.g. /dev/disk/by-id/...)` });
+    out.push({
+      code: 'PATH_NOT_ABSOLUTE',
+      path: at,
+      message: `device "${p}" must be an absolute path (e.g. /dev/disk/by-id/...)`,
+      params: { path: p, what: 'device' },
+    });
 }
 
 /** Checks `storage` (disks, raid, luks, filesystems, links over other nodes); pushes errors to `out`. */
@@ -33,6 +38,7 @@ export function storageIssues(st: JsonObject, out: ConfigIssue[]): void {
         code: 'PARTITION_SHOULD_EXIST',
         path: `${at}.partitions`,
         message: 'a partition with shouldExist false cannot be combined with partitions without a number (number 0: next free)',
+        params: { reason: 'unnumbered-sibling' },
       });
     list(d.partitions).forEach((p, j) => {
       const pat = `${at}.partitions[${j}]`;
@@ -42,6 +48,7 @@ export function storageIssues(st: JsonObject, out: ConfigIssue[]): void {
             code: 'GUID_INVALID',
             path: `${pat}.${k}`,
             message: `"${p[k]}" is not a GUID like 0FC63DAF-8483-4772-8E79-3D69D8477DE4`,
+            params: { value: p[k] as string },
           });
       }
       if ((typeof p.number !== 'number' || p.number < 1) && (typeof p.label !== 'string' || p.label === '')) {
@@ -49,6 +56,7 @@ export function storageIssues(st: JsonObject, out: ConfigIssue[]): void {
           code: 'PARTITION_UNMATCHABLE',
           path: pat,
           message: 'a partition needs a number >= 1 or a label (so Ignition can find it again)',
+          params: {},
         });
       }
       if (p.shouldExist === false) {
@@ -58,6 +66,7 @@ export function storageIssues(st: JsonObject, out: ConfigIssue[]): void {
             code: 'PARTITION_SHOULD_EXIST',
             path: pat,
             message: `a partition with shouldExist false needs a number and nothing else${extra.length ? ` (remove ${extra.join(', ')})` : ''}`,
+            params: extra.length ? { reason: 'number-only', remove: extra.join(', ') } : { reason: 'number-only' },
           });
         }
       }
@@ -66,15 +75,25 @@ export function storageIssues(st: JsonObject, out: ConfigIssue[]): void {
   list(st.raid).forEach((r, i) => {
     const at = `$.storage.raid[${i}]`;
     if (typeof r.level === 'string' && !RAID_LEVELS.includes(r.level))
-      out.push({ code: 'RAID_LEVEL', path: `${at}.level`, message: `unrecognized RAID level "${r.level}" (e.g. raid1, raid5, linear)` });
+      out.push({
+        code: 'RAID_LEVEL',
+        path: `${at}.level`,
+        message: `unrecognized RAID level "${r.level}" (e.g. raid1, raid5, linear)`,
+        params: { level: r.level },
+      });
     (Array.isArray(r.devices) ? r.devices : []).forEach((d, j) => absolute(d, `${at}.devices[${j}]`, out));
   });
   list(st.luks).forEach((l, i) => {
     const at = `$.storage.luks[${i}]`;
     if (typeof l.name === 'string' && l.name.includes('/'))
-      out.push({ code: 'LUKS_NAME', path: `${at}.name`, message: `LUKS device name "${l.name}" cannot contain "/"` });
+      out.push({
+        code: 'LUKS_NAME',
+        path: `${at}.name`,
+        message: `LUKS device name "${l.name}" cannot contain "/"`,
+        params: { name: l.name },
+      });
     if (typeof l.device !== 'string' || l.device === '')
-      out.push({ code: 'LUKS_DEVICE', path: `${at}.device`, message: 'a LUKS volume needs the device to encrypt (device)' });
+      out.push({ code: 'LUKS_DEVICE', path: `${at}.device`, message: 'a LUKS volume needs the device to encrypt (device)', params: {} });
     // Ignition's luks.go: a custom Clevis pin replaces tpm2/tang/threshold, it cannot be combined
     const clevis = isObject(l.clevis) ? l.clevis : {};
     const custom = isObject(clevis.custom) ? clevis.custom : {};
@@ -87,6 +106,7 @@ export function storageIssues(st: JsonObject, out: ConfigIssue[]): void {
         code: 'CLEVIS_CUSTOM',
         path: `${at}.clevis`,
         message: 'a custom Clevis config cannot be combined with tpm2, tang or threshold',
+        params: {},
       });
   });
   list(st.filesystems).forEach((f, i) => {
@@ -98,6 +118,7 @@ export function storageIssues(st: JsonObject, out: ConfigIssue[]): void {
         code: 'FS_FORMAT',
         path: `${at}.format`,
         message: `a filesystem with ${needs.join(', ')} needs a format (xfs, ext4 ...)`,
+        params: { reason: 'missing', fields: needs.join(', ') },
       });
     const max = LABEL_MAX[format];
     if (typeof f.label === 'string' && max !== undefined && f.label.length > max) {
@@ -105,6 +126,7 @@ export function storageIssues(st: JsonObject, out: ConfigIssue[]): void {
         code: 'FS_LABEL',
         path: `${at}.label`,
         message: `${format} labels are at most ${max} characters ("${f.label}" has ${f.label.length})`,
+        params: { format, max, label: f.label, length: f.label.length },
       });
     }
   });
@@ -121,6 +143,7 @@ export function storageIssues(st: JsonObject, out: ConfigIssue[]): void {
           code: 'PATH_THROUGH_LINK',
           path: `$.storage.${kind}[${i}]`,
           message: `${p} lies under ${via}, which this config creates as a link`,
+          params: { path: p, link: via },
         });
     });
   }

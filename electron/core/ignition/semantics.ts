@@ -1,4 +1,4 @@
-import { parseGoUrl } from './go-url';
+import { parseGoUrl, urlInvalidParams } from './go-url';
 import { networkIssues } from './semantics-network';
 import { storageIssues } from './semantics-storage';
 import { type ConfigIssue, type JsonObject, isObject, jsonPath } from './types';
@@ -44,7 +44,12 @@ function str(o: JsonObject, k: string): string | undefined {
 function checkPath(p: string | undefined, at: string, out: ConfigIssue[]): void {
   if (p === undefined) return;
   if (!p.startsWith('/')) {
-    out.push({ code: 'PATH_NOT_ABSOLUTE', path: at, message: `path "${p}" must be absolute (start with /)` });
+    out.push({
+      code: 'PATH_NOT_ABSOLUTE',
+      path: at,
+      message: `path "${p}" must be absolute (start with /)`,
+      params: { path: p, what: 'path' },
+    });
     return;
   }
   const parts = p.split('/').slice(1);
@@ -54,20 +59,26 @@ function checkPath(p: string | undefined, at: string, out: ConfigIssue[]): void 
       code: 'PATH_NOT_SIMPLIFIED',
       path: at,
       message: `path "${p}" is not fully simplified (remove ".", "..", "//" and trailing "/")`,
+      params: { path: p },
     });
 }
 
 function checkDataUrl(src: string, at: string, out: ConfigIssue[]): void {
   const comma = src.indexOf(',');
   if (comma < 0) {
-    out.push({ code: 'DATA_URL_INVALID', path: at, message: 'data URL has no "," before its data' });
+    out.push({ code: 'DATA_URL_INVALID', path: at, message: 'data URL has no "," before its data', params: { reason: 'no-comma' } });
     return;
   }
   const meta = src.slice(5, comma);
   const base64 = /;base64$/i.test(meta);
   const media = meta.replace(/;base64$/i, '').split(';')[0];
   if (media !== '' && !media.includes('/'))
-    out.push({ code: 'DATA_URL_INVALID', path: at, message: `data URL media type "${media}" has no "/"` });
+    out.push({
+      code: 'DATA_URL_INVALID',
+      path: at,
+      message: `data URL media type "${media}" has no "/"`,
+      params: { reason: 'media-type', media },
+    });
   const data = src.slice(comma + 1);
   for (let i = 0; i < data.length; i++) {
     const c = data[i];
@@ -77,6 +88,7 @@ function checkDataUrl(src: string, at: string, out: ConfigIssue[]): void {
           code: 'DATA_URL_INVALID',
           path: at,
           message: `data URL has a broken %-escape at position ${comma + 1 + i} (need two hex digits)`,
+          params: { reason: 'escape', position: comma + 1 + i },
         });
         return;
       }
@@ -86,12 +98,18 @@ function checkDataUrl(src: string, at: string, out: ConfigIssue[]): void {
         code: 'DATA_URL_INVALID',
         path: at,
         message: `data URL contains the character ${JSON.stringify(c)} which must be %-escaped`,
+        params: { reason: 'character', char: JSON.stringify(c) },
       });
       return;
     }
   }
   if (base64 && !/^[A-Za-z0-9+/]*={0,2}$/.test(decodeURIComponent(data))) {
-    out.push({ code: 'DATA_URL_INVALID', path: at, message: 'data URL is marked base64 but its data is not base64' });
+    out.push({
+      code: 'DATA_URL_INVALID',
+      path: at,
+      message: 'data URL is marked base64 but its data is not base64',
+      params: { reason: 'not-base64' },
+    });
   }
 }
 
@@ -105,6 +123,7 @@ function checkResource(r: unknown, at: string, version: string, out: ConfigIssue
       code: 'URL_INVALID',
       path: jsonPath(at, 'source'),
       message: `"${src.slice(0, 60)}" is not a URL Ignition can parse: ${parsed.reason}`,
+      params: urlInvalidParams(src.slice(0, 60), parsed),
     });
   } else if (src) {
     const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(src)?.[1]?.toLowerCase();
@@ -122,6 +141,7 @@ function checkResource(r: unknown, at: string, version: string, out: ConfigIssue
         code: 'URL_SCHEME',
         path: jsonPath(at, 'source'),
         message: `unsupported URL scheme in "${src.slice(0, 60)}" (use ${schemes.join(', ')})`,
+        params: { reason: 'unsupported', url: src.slice(0, 60), allowed: schemes.join(', ') },
       });
     } else if (scheme === 'data') {
       checkDataUrl(src, jsonPath(at, 'source'), out);
@@ -130,6 +150,7 @@ function checkResource(r: unknown, at: string, version: string, out: ConfigIssue
         code: 'URL_INVALID',
         path: jsonPath(at, 'source'),
         message: `URL "${src.slice(0, 60)}" contains spaces or characters that must be escaped`,
+        params: { reason: 'unescaped', url: src.slice(0, 60) },
       });
     }
   }
@@ -140,17 +161,24 @@ function checkResource(r: unknown, at: string, version: string, out: ConfigIssue
       code: 'HTTP_HEADERS_SCHEME',
       path: jsonPath(at, 'httpHeaders'),
       message: 'HTTP headers can only be used with http:// and https:// sources',
+      params: {},
     });
-  duplicates(headers, jsonPath(at, 'httpHeaders'), (h) => str(h, 'name'), new Map(), out, 'HTTP header');
+  duplicates(headers, jsonPath(at, 'httpHeaders'), (h) => str(h, 'name'), new Map(), out, 'http-header');
   if ((r.source === undefined || r.source === null) && isObject(r.verification) && str(r.verification, 'hash'))
     out.push({
       code: 'VERIFICATION_NO_SOURCE',
       path: jsonPath(jsonPath(at, 'verification'), 'hash'),
       message: 'a verification hash needs a source',
+      params: {},
     });
   const comp = str(r, 'compression');
   if (comp && comp !== 'gzip')
-    out.push({ code: 'COMPRESSION', path: jsonPath(at, 'compression'), message: `compression "${comp}" is not supported (only "gzip")` });
+    out.push({
+      code: 'COMPRESSION',
+      path: jsonPath(at, 'compression'),
+      message: `compression "${comp}" is not supported (only "gzip")`,
+      params: { compression: comp },
+    });
   const ver = r.verification;
   const hash = isObject(ver) ? str(ver, 'hash') : undefined;
   if (hash !== undefined) {
@@ -162,12 +190,40 @@ function checkResource(r: unknown, at: string, version: string, out: ConfigIssue
         code: 'HASH_FUNCTION',
         path: hp,
         message: `unrecognized hash function "${fn}" (use sha512-<hex>${versionAtLeast(version, 1) ? ' or sha256-<hex>' : ''})`,
+        params: { name: fn, sha256: versionAtLeast(version, 1) ? 1 : 0 },
       });
-    else if (!sum || sum.length !== want) out.push({ code: 'HASH_SIZE', path: hp, message: `${fn} hash must be ${want} hex digits` });
+    else if (!sum || sum.length !== want)
+      out.push({ code: 'HASH_SIZE', path: hp, message: `${fn} hash must be ${want} hex digits`, params: { name: fn, digits: want } });
     else if (!/^[0-9a-fA-F]+$/.test(sum))
-      warnings.push({ code: 'HASH_NOT_HEX', path: hp, message: `${fn} hash is not hexadecimal, so the download can never match it` });
+      warnings.push({
+        code: 'HASH_NOT_HEX',
+        path: hp,
+        message: `${fn} hash is not hexadecimal, so the download can never match it`,
+        params: { name: fn },
+      });
   }
 }
+
+/**
+ * What `duplicates` compares, as the DUPLICATE finding's `what` parameter (a token the app words;
+ * electron/contract/config-issues.ts `DuplicateWhat` lists the same, as the core imports no
+ * contract but the error codes), and the English noun of the CLI message.
+ */
+const DUPLICATE_NOUNS = {
+  'http-header': 'HTTP header',
+  path: 'path',
+  disk: 'disk',
+  'partition-label': 'partition label',
+  'partition-number': 'partition number',
+  raid: 'RAID name',
+  luks: 'LUKS name',
+  filesystem: 'filesystem device',
+  unit: 'unit',
+  dropin: 'drop-in',
+  user: 'user',
+  group: 'group',
+} as const;
+type DuplicateWhat = keyof typeof DUPLICATE_NOUNS;
 
 /** Reports entries of `items` whose `key(item)` repeats an earlier one (or one in `seen`). */
 function duplicates(
@@ -176,7 +232,7 @@ function duplicates(
   key: (o: JsonObject) => string | undefined,
   seen: Map<string, string>,
   out: ConfigIssue[],
-  what: string,
+  what: DuplicateWhat,
 ): void {
   items.forEach((it, i) => {
     if (!isObject(it)) return;
@@ -184,7 +240,13 @@ function duplicates(
     if (k === undefined) return;
     const here = jsonPath(at, i);
     const first = seen.get(k);
-    if (first) out.push({ code: 'DUPLICATE', path: here, message: `duplicate ${what} "${k}" (already defined at ${first})` });
+    if (first)
+      out.push({
+        code: 'DUPLICATE',
+        path: here,
+        message: `duplicate ${DUPLICATE_NOUNS[what]} "${k}" (already defined at ${first})`,
+        params: { reason: 'entry', what, value: k, first },
+      });
     else seen.set(k, here);
   });
 }
@@ -197,12 +259,14 @@ function checkMode(node: JsonObject, at: string, version: string, out: ConfigIss
       code: 'MODE_INVALID',
       path: jsonPath(at, 'mode'),
       message: `mode ${mode} is not a valid permission set (give it in decimal: 0644 is 420)`,
+      params: { mode },
     });
   else if (mode & 0o7000 && !versionAtLeast(version, 4))
     warnings.push({
       code: 'MODE_SPECIAL_BITS',
       path: jsonPath(at, 'mode'),
       message: 'setuid/setgid/sticky bits are ignored by Ignition before spec 3.4.0',
+      params: {},
     });
 }
 
@@ -237,10 +301,11 @@ export function semanticIssues(config: JsonObject, version: string): { errors: C
             code: 'OVERWRITE_NO_SOURCE',
             path: jsonPath(here, 'overwrite'),
             message: 'overwrite must be false when the file has no contents.source',
+            params: {},
           });
       }
       if (kind === 'links' && !str(n, 'target'))
-        out.push({ code: 'LINK_TARGET', path: jsonPath(here, 'target'), message: 'a link needs a target' });
+        out.push({ code: 'LINK_TARGET', path: jsonPath(here, 'target'), message: 'a link needs a target', params: {} });
     });
     duplicates(list(st[kind]), at, (n) => str(n, 'path'), nodes, out, 'path');
   }
@@ -248,29 +313,34 @@ export function semanticIssues(config: JsonObject, version: string): { errors: C
   list(st.disks).forEach((d, i) => {
     if (!isObject(d)) return;
     const at = `$.storage.disks[${i}].partitions`;
-    duplicates(list(d.partitions), at, (p) => str(p, 'label'), new Map(), out, 'partition label');
+    duplicates(list(d.partitions), at, (p) => str(p, 'label'), new Map(), out, 'partition-label');
     duplicates(
       list(d.partitions),
       at,
       (p) => (typeof p.number === 'number' && p.number !== 0 ? String(p.number) : undefined),
       new Map(),
       out,
-      'partition number',
+      'partition-number',
     );
     list(d.partitions).forEach((p, j) => {
       const label = isObject(p) ? str(p, 'label') : undefined;
       if (label && label.length > 36)
-        out.push({ code: 'PARTITION_LABEL', path: `${at}[${j}].label`, message: 'partition labels are at most 36 characters' });
+        out.push({
+          code: 'PARTITION_LABEL',
+          path: `${at}[${j}].label`,
+          message: 'partition labels are at most 36 characters',
+          params: {},
+        });
     });
   });
-  duplicates(list(st.raid), '$.storage.raid', (r) => str(r, 'name'), new Map(), out, 'RAID name');
-  duplicates(list(st.luks), '$.storage.luks', (l) => str(l, 'name'), new Map(), out, 'LUKS name');
+  duplicates(list(st.raid), '$.storage.raid', (r) => str(r, 'name'), new Map(), out, 'raid');
+  duplicates(list(st.luks), '$.storage.luks', (l) => str(l, 'name'), new Map(), out, 'luks');
   list(st.luks).forEach((l, i) => {
     if (!isObject(l)) return;
     checkResource(l.keyFile, `$.storage.luks[${i}].keyFile`, version, out, warnings);
     checkPath(str(l, 'device'), `$.storage.luks[${i}].device`, out);
   });
-  duplicates(list(st.filesystems), '$.storage.filesystems', (f) => str(f, 'device'), new Map(), out, 'filesystem device');
+  duplicates(list(st.filesystems), '$.storage.filesystems', (f) => str(f, 'device'), new Map(), out, 'filesystem');
   list(st.filesystems).forEach((f, i) => {
     if (!isObject(f)) return;
     const at = `$.storage.filesystems[${i}]`;
@@ -281,6 +351,7 @@ export function semanticIssues(config: JsonObject, version: string): { errors: C
         code: 'FS_FORMAT',
         path: `${at}.format`,
         message: `filesystem format "${fmt}" is not supported (use ${formats.join(', ')})`,
+        params: { reason: 'unsupported', format: fmt, allowed: formats.join(', ') },
       });
     checkPath(str(f, 'path'), `${at}.path`, out);
     checkPath(str(f, 'device'), `${at}.device`, out);
@@ -296,11 +367,17 @@ export function semanticIssues(config: JsonObject, version: string): { errors: C
         code: 'UNIT_NAME',
         path: `$.systemd.units[${i}].name`,
         message: `"${name}" has no valid systemd unit extension (.service, .mount, .timer ...)`,
+        params: { name },
       });
-    duplicates(list(u.dropins), `$.systemd.units[${i}].dropins`, (d) => str(d, 'name'), new Map(), out, 'drop-in');
+    duplicates(list(u.dropins), `$.systemd.units[${i}].dropins`, (d) => str(d, 'name'), new Map(), out, 'dropin');
     list(u.dropins).forEach((d, j) => {
       if (isObject(d) && !(str(d, 'name') ?? '').endsWith('.conf'))
-        out.push({ code: 'DROPIN_NAME', path: `$.systemd.units[${i}].dropins[${j}].name`, message: 'drop-in names must end in .conf' });
+        out.push({
+          code: 'DROPIN_NAME',
+          path: `$.systemd.units[${i}].dropins[${j}].name`,
+          message: 'drop-in names must end in .conf',
+          params: {},
+        });
     });
   });
 
@@ -314,7 +391,12 @@ export function semanticIssues(config: JsonObject, version: string): { errors: C
       const seen = new Set<unknown>();
       list(u[k]).forEach((v, j) => {
         if (seen.has(v))
-          out.push({ code: 'DUPLICATE', path: `$.passwd.users[${i}].${k}[${j}]`, message: `duplicate entry ${JSON.stringify(v)}` });
+          out.push({
+            code: 'DUPLICATE',
+            path: `$.passwd.users[${i}].${k}[${j}]`,
+            message: `duplicate entry ${JSON.stringify(v)}`,
+            params: { reason: 'list', value: String(JSON.stringify(v)) },
+          });
         seen.add(v);
       });
     }
@@ -338,6 +420,7 @@ export function semanticIssues(config: JsonObject, version: string): { errors: C
           message: first.includes(k)
             ? `kernel argument "${a}" is listed twice (already at ${first})`
             : `kernel argument "${a}" is both required and forbidden`,
+          params: first.includes(k) ? { reason: 'kernel-argument', value: a, first } : { reason: 'kernel-argument-conflict', value: a },
         });
     });
   }

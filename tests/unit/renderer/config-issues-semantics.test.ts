@@ -6,12 +6,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { validateIgnition } from '../../../electron/core/ignition/validate';
 import type { ConfigIssue } from '../../../electron/core/ignition/types';
 import { configIssueText } from '../../../renderer/src/messages';
-import { applyLanguage, LANGUAGES, MISSING } from '../../../renderer/src/i18n';
+import { applyLanguage, LANGUAGES } from '../../../renderer/src/i18n';
+import { expectWordedEverywhere, findings } from '../../helpers/config-words';
 
-const enc = (x: unknown) => new TextEncoder().encode(JSON.stringify(x));
 const v = (version: string, rest: object = {}) => ({ ignition: { version }, ...rest });
 const files = (...f: object[]) => v('3.4.0', { storage: { files: f } });
 const source = (src: string, more: object = {}) => files({ path: '/etc/a', contents: { source: src, ...more } });
@@ -303,11 +302,6 @@ const CASES: { what: string; config: unknown; code: string; params?: Record<stri
   },
 ];
 
-async function findings(config: unknown): Promise<ConfigIssue[]> {
-  const r = await validateIgnition(enc(config));
-  return [...r.errors, ...r.warnings];
-}
-
 const fits = (issue: ConfigIssue, want: Record<string, string | number> = {}) =>
   Object.entries(want).every(([k, x]) => issue.params?.[k] === x);
 
@@ -323,16 +317,7 @@ describe('semantic config findings in the app language', () => {
       const issue = all.find((i) => i.code === c.code && fits(i, c.params));
       expect(issue, `${label} among ${all.map((i) => i.code).join(', ')}`).toBeDefined();
       expect(issue!.params).toBeDefined();
-      await applyLanguage('en');
-      const english = configIssueText(issue!);
-      for (const { id } of LANGUAGES) {
-        await applyLanguage(id);
-        const text = configIssueText(issue!);
-        expect(text).not.toContain(MISSING);
-        expect(text).not.toMatch(/\{\{|\}\}/);
-        for (const n of c.names) expect(text, id).toContain(n);
-        if (id !== 'en') expect(text, id).not.toBe(english);
-      }
+      await expectWordedEverywhere(issue!, c.names);
     });
   }
 

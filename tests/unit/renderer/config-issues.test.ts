@@ -3,12 +3,9 @@
  * from the code and parameters the core emits; the core's English sentence is only the fallback.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { validateIgnition } from '../../../electron/core/ignition/validate';
-import type { ConfigIssue } from '../../../electron/core/ignition/types';
 import { configIssueText } from '../../../renderer/src/messages';
-import { applyLanguage, LANGUAGES, MISSING } from '../../../renderer/src/i18n';
-
-const enc = (x: unknown) => new TextEncoder().encode(typeof x === 'string' ? x : JSON.stringify(x));
+import { applyLanguage } from '../../../renderer/src/i18n';
+import { expectWordedEverywhere, findings } from '../../helpers/config-words';
 
 /** Configs that trigger findings, each with a value its sentence must name. */
 const CASES: { what: string; config: unknown; code: string; names: string[] }[] = [
@@ -29,11 +26,6 @@ const CASES: { what: string; config: unknown; code: string; names: string[] }[] 
   { what: 'not JSON', config: '{ "ignition": ', code: 'JSON_INVALID', names: [] },
 ];
 
-async function findings(config: unknown): Promise<ConfigIssue[]> {
-  const r = await validateIgnition(enc(config));
-  return [...r.errors, ...r.warnings];
-}
-
 afterEach(async () => {
   await applyLanguage('en');
 });
@@ -44,16 +36,7 @@ describe('config findings in the app language', () => {
       const issue = (await findings(c.config)).find((i) => i.code === c.code);
       expect(issue, `${c.code} among the findings`).toBeDefined();
       expect(issue!.params).toBeDefined();
-      await applyLanguage('en');
-      const english = configIssueText(issue!);
-      for (const { id } of LANGUAGES) {
-        await applyLanguage(id);
-        const text = configIssueText(issue!);
-        expect(text).not.toContain(MISSING);
-        expect(text).not.toMatch(/\{\{|\}\}/);
-        for (const n of c.names) expect(text).toContain(n);
-        if (id === 'de') expect(text).not.toBe(english);
-      }
+      await expectWordedEverywhere(issue!, c.names);
     });
   }
 

@@ -226,7 +226,8 @@ export function errorText(e: ErrorValue): string {
 export function errorDetails(e: ErrorValue): string[] {
   if (e.code === 'CONFIG_INVALID' && e.params) {
     const p = e.params as ErrorParams['CONFIG_INVALID'];
-    if (Array.isArray(p.errors)) return p.errors.map((x) => (x.path ? `${x.path}: ${x.message}` : x.message));
+    // each error worded like the config report's (configIssueText: the core's message when it cannot)
+    if (Array.isArray(p.errors)) return p.errors.map((x) => (x.path ? `${x.path}: ${configIssueText(x)}` : configIssueText(x)));
   }
   if (e.code === 'FLEET_INVALID' && e.params) {
     const p = e.params as ErrorParams['FLEET_INVALID'];

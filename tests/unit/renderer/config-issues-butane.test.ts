@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { ConfigProblem } from '../../../electron/contract/error-codes';
 import { checkConfigInput } from '../../../electron/core/flash/config-gate';
-import { configIssueText } from '../../../renderer/src/messages';
+import { configIssueText, errorDetails } from '../../../renderer/src/messages';
 import { applyLanguage, LANGUAGES } from '../../../renderer/src/i18n';
 import { aliasFanOut } from '../../helpers/hostile-butane';
 
@@ -400,6 +400,16 @@ describe('Butane findings in the language of the app', () => {
     expect(core('BUTANE_DUPLICATE_KEY', { key: 'a', first: '1', line: 2 })).toBe('CORE-FALLBACK');
     expect(configIssueText({ code: 'BUTANE_ALIAS_LOOP', message: 'CORE-FALLBACK' })).toBe('CORE-FALLBACK');
     expect(core('BUTANE_SOMETHING_NEW', { line: 1 })).toBe('CORE-FALLBACK');
+  });
+
+  it('a refused flash lists the Butane errors in the language of the app', async () => {
+    const c = CASES.find((x) => x.code === 'BUTANE_UNKNOWN_FIELD')!;
+    const errors = await findings(c);
+    await applyLanguage('es');
+    const [line] = errorDetails({ code: 'CONFIG_INVALID', message: 'x', params: { file: 'c.bu', errors } });
+    expect(line).toBe(
+      '$.foo: Línea 3: Campo desconocido o no compatible "foo" en Butane fcos 1.5.0 (revise la ortografía; Flint no lo traduce).',
+    );
   });
 
   it('an Ignition finding on the translated output keeps the core sentence and its line', async () => {

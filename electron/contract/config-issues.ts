@@ -1,9 +1,10 @@
 /**
  * What an Ignition config check finds (electron/core/ignition: validate.ts, schema.ts, lint.ts and
- * the semantic rules of semantics*.ts), as values: each finding has a code and parameters, and each
+ * the semantic rules of semantics*.ts) and what the Butane translation refuses
+ * (electron/core/ignition/butane), as values: each finding has a code and parameters, and each
  * front end words it (the CLI prints the core's English `message`; the app words the code in its
- * language, renderer/src/messages.ts `configIssueText`). Codes not listed here (Butane's) keep the
- * core's message.
+ * language, renderer/src/messages.ts `configIssueText`). Codes not listed here keep the core's
+ * message.
  */
 
 /** What a DUPLICATE finding of semantics.ts `duplicates` compares: the kind of entry repeated. */
@@ -132,4 +133,65 @@ export interface ConfigIssueParams {
   /** `url` is cut to 60 characters. */
   PROXY_SCHEME: { url: string };
   PROXY_INSECURE: Record<string, never>;
+  // the Butane translation (electron/core/ignition/butane); every one also has the YAML `line`
+  /**
+   * `root`: the config is not a mapping; `scalar`: a value of kind `expected` (number, boolean,
+   * string) is an `actual` mapping or list; `boolean`/`integer`: `value` (the YAML source) is not
+   * one; `resource`/`mapping`/`strings`/`list`: the value is not of that shape.
+   */
+  BUTANE_TYPE: ButaneLine & {
+    reason: 'root' | 'scalar' | 'boolean' | 'integer' | 'resource' | 'mapping' | 'strings' | 'list';
+    expected?: 'number' | 'boolean' | 'string';
+    actual?: 'mapping' | 'list';
+    value?: string;
+  };
+  BUTANE_VARIANT: ButaneLine & { reason: 'missing' | 'unsupported'; variant?: string };
+  /** `known` lists the Butane fcos versions Flint translates, joined by ", ". */
+  BUTANE_VERSION: ButaneLine & { reason: 'missing' | 'unsupported'; version?: string; known?: string };
+  /** `detail` is the YAML parser's own (English) text. */
+  BUTANE_YAML: ButaneLine & { detail: string };
+  BUTANE_MULTIPLE_DOCUMENTS: ButaneLine;
+  /** `line` is the repeated key's, `first` the line that defined it first. */
+  BUTANE_DUPLICATE_KEY: ButaneLine & { key: string; first: number };
+  /** `budget` is how many YAML nodes a translation may visit. */
+  BUTANE_TOO_LARGE: ButaneLine & { budget: number };
+  BUTANE_ALIAS_LOOP: ButaneLine;
+  /** `device-format`: device or format missing; `outside`: `path` not under /etc or /var (fcos `version`); `no-path`. */
+  BUTANE_MOUNT_UNIT: ButaneLine & { reason: 'device-format' | 'outside' | 'no-path'; version?: string; path?: string };
+  /** `field`: `field` needs fcos `since`; `swap`: a swap mount unit does. `version` is the config's. */
+  BUTANE_FIELD_VERSION: ButaneLine & { reason: 'field' | 'swap'; field?: string; since: string; version: string };
+  BUTANE_UNKNOWN_FIELD: ButaneLine & { field: string; version: string };
+  /**
+   * `field`: Flint does not translate `field`; `installed-only`: `field` belongs in the config for
+   * the installed system; `trees`: storage.trees in a live config; `layout`: an IBM Z boot_device layout.
+   */
+  BUTANE_UNSUPPORTED: ButaneLine & { reason: 'field' | 'installed-only' | 'trees' | 'layout'; field?: string; layout?: string };
+  /** `mode` as written (decimal digits that look octal). */
+  BUTANE_DECIMAL_MODE: ButaneLine & { mode: string };
+  /** `file`: `local` names a file; `trees`: storage.trees needs the directory. */
+  BUTANE_NO_FILES_DIR: ButaneLine & { reason: 'file' | 'trees'; local?: string };
+  /** `file-link`: the file resolves (through a link) outside the files directory. */
+  BUTANE_LOCAL_ESCAPE: ButaneLine & { reason: 'file' | 'file-link' | 'directory'; local: string };
+  /** `detail` is the system's own (English) error text. */
+  BUTANE_LOCAL_READ: ButaneLine & { reason: 'file' | 'directory'; local: string; detail: string };
+  /** `fields`: `fields` (joined by ", ") exclude each other; `json`: `field` sets Ignition's `json` a second time. */
+  BUTANE_EXCLUSIVE: ButaneLine & { reason: 'fields' | 'json'; fields?: string; field?: string; json?: string };
+  /** `layout`: `layout` is not one of `allowed` (joined by ", "); `mirror`: one mirror device. */
+  BUTANE_BOOT_DEVICE: ButaneLine & { reason: 'layout' | 'mirror'; layout?: string; allowed?: string };
+  BUTANE_GRUB_USER: ButaneLine & { reason: 'name' | 'password' };
+  /**
+   * `no-local`, `not-directory` (`local`), `read` (`local`, the system's `detail`); and for the
+   * entry at `path` a tree would write: `node-kind`, `contents`, `other-kind`, `link-target`.
+   */
+  BUTANE_TREE: ButaneLine & {
+    reason: 'no-local' | 'not-directory' | 'read' | 'node-kind' | 'contents' | 'other-kind' | 'link-target';
+    local?: string;
+    path?: string;
+    detail?: string;
+  };
+}
+
+/** The YAML line every Butane finding carries (electron/core/flash/config-gate.ts adds it). */
+interface ButaneLine {
+  line: number;
 }

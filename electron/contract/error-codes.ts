@@ -32,6 +32,8 @@ export interface ConfigProblem {
   /** JSON path of the entry (`$` = the whole config); a Butane problem's message starts with its YAML line. */
   path?: string;
   message: string;
+  /** The finding's variable parts (config-issues.ts `ConfigIssueParams`); a Butane one's YAML `line` too. */
+  params?: Readonly<Record<string, unknown>>;
 }
 
 /**

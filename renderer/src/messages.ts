@@ -226,7 +226,8 @@ export function errorText(e: ErrorValue): string {
 export function errorDetails(e: ErrorValue): string[] {
   if (e.code === 'CONFIG_INVALID' && e.params) {
     const p = e.params as ErrorParams['CONFIG_INVALID'];
-    if (Array.isArray(p.errors)) return p.errors.map((x) => (x.path ? `${x.path}: ${x.message}` : x.message));
+    // each error worded like the config report's (configIssueText: the core's message when it cannot)
+    if (Array.isArray(p.errors)) return p.errors.map((x) => (x.path ? `${x.path}: ${configIssueText(x)}` : configIssueText(x)));
   }
   if (e.code === 'FLEET_INVALID' && e.params) {
     const p = e.params as ErrorParams['FLEET_INVALID'];
@@ -347,7 +348,8 @@ export function fleetProblemText(p: FleetProblem): string {
 }
 
 /* Findings of a config check (electron/contract/config-issues.ts): the live-boot traps, the
-   errors of the JSON, the spec version and the schema, and Ignition's semantic rules. Each wording
+   errors of the JSON, the spec version and the schema, Ignition's semantic rules and the Butane
+   translation. Each wording
    reads its parameters through `str`/`num`/`oneOf`, which throw on a missing, mistyped or unknown
    one, so a finding from another version of the core shows the core's own sentence instead of a
    sentence with holes. */
@@ -412,6 +414,130 @@ const DATA_URL_REASONS: Record<ConfigIssueParams['DATA_URL_INVALID']['reason'], 
   escape: 'configIssues.DATA_URL_ESCAPE',
   character: 'configIssues.DATA_URL_CHARACTER',
   'not-base64': 'configIssues.DATA_URL_NOT_BASE64',
+};
+
+/* Butane findings (electron/core/ignition/butane): the core's message starts with the YAML line
+   (electron/core/flash/config-gate.ts `butaneProblem`), so every wording does too. A YAML
+   parser's or the system's own detail stays English inside the sentence. */
+
+/** The Butane sentence `key` with `vars`, after its YAML line. */
+function butane(p: Readonly<Record<string, unknown>>, key: MessageKey, vars: Record<string, string | number> = {}): string {
+  const text = t(key, vars);
+  return t('configIssues.butane.atLine', { line: num(p, 'line'), text });
+}
+
+const BUTANE_KINDS: Record<NonNullable<ConfigIssueParams['BUTANE_TYPE']['expected' | 'actual']>, MessageKey> = {
+  number: 'configIssues.butane.kind.number',
+  boolean: 'configIssues.butane.kind.boolean',
+  string: 'configIssues.butane.kind.string',
+  mapping: 'configIssues.butane.kind.mapping',
+  list: 'configIssues.butane.kind.list',
+};
+const butaneKind = (p: Readonly<Record<string, unknown>>, key: string): string =>
+  t(BUTANE_KINDS[oneOf(p, key, Object.keys(BUTANE_KINDS) as (keyof typeof BUTANE_KINDS)[])]);
+
+const BUTANE_WORDS: Pick<ConfigWords, Extract<keyof ConfigIssueParams, `BUTANE_${string}`>> = {
+  BUTANE_TYPE: (p) => {
+    const reason = oneOf(p, 'reason', ['root', 'scalar', 'boolean', 'integer', 'resource', 'mapping', 'strings', 'list']);
+    if (reason === 'scalar')
+      return butane(p, 'configIssues.butane.TYPE_SCALAR', { expected: butaneKind(p, 'expected'), actual: butaneKind(p, 'actual') });
+    if (reason === 'boolean') return butane(p, 'configIssues.butane.TYPE_BOOLEAN', { value: str(p, 'value') });
+    if (reason === 'integer') return butane(p, 'configIssues.butane.TYPE_INTEGER', { value: str(p, 'value') });
+    const keys = {
+      root: 'configIssues.butane.TYPE_ROOT',
+      resource: 'configIssues.butane.TYPE_RESOURCE',
+      mapping: 'configIssues.butane.TYPE_MAPPING',
+      strings: 'configIssues.butane.TYPE_STRINGS',
+      list: 'configIssues.butane.TYPE_LIST',
+    } as const;
+    return butane(p, keys[reason]);
+  },
+  BUTANE_VARIANT: (p) =>
+    oneOf(p, 'reason', ['missing', 'unsupported']) === 'missing'
+      ? butane(p, 'configIssues.butane.VARIANT_MISSING')
+      : butane(p, 'configIssues.butane.VARIANT', { variant: str(p, 'variant') }),
+  BUTANE_VERSION: (p) =>
+    oneOf(p, 'reason', ['missing', 'unsupported']) === 'missing'
+      ? butane(p, 'configIssues.butane.VERSION_MISSING')
+      : butane(p, 'configIssues.butane.VERSION', { version: str(p, 'version'), known: str(p, 'known') }),
+  BUTANE_YAML: (p) => butane(p, 'configIssues.butane.YAML', { detail: str(p, 'detail') }),
+  BUTANE_MULTIPLE_DOCUMENTS: (p) => butane(p, 'configIssues.butane.MULTIPLE_DOCUMENTS'),
+  BUTANE_DUPLICATE_KEY: (p) => butane(p, 'configIssues.butane.DUPLICATE_KEY', { key: str(p, 'key'), first: num(p, 'first') }),
+  BUTANE_TOO_LARGE: (p) => butane(p, 'configIssues.butane.TOO_LARGE', { budget: formatNumber(num(p, 'budget')) }),
+  BUTANE_ALIAS_LOOP: (p) => butane(p, 'configIssues.butane.ALIAS_LOOP'),
+  BUTANE_MOUNT_UNIT: (p) => {
+    const reason = oneOf(p, 'reason', ['device-format', 'outside', 'no-path']);
+    if (reason === 'outside')
+      return butane(p, 'configIssues.butane.MOUNT_UNIT_OUTSIDE', { version: str(p, 'version'), path: str(p, 'path') });
+    return butane(p, reason === 'no-path' ? 'configIssues.butane.MOUNT_UNIT_NO_PATH' : 'configIssues.butane.MOUNT_UNIT_DEVICE_FORMAT');
+  },
+  BUTANE_FIELD_VERSION: (p) => {
+    const vars = { since: str(p, 'since'), version: str(p, 'version') };
+    return oneOf(p, 'reason', ['field', 'swap']) === 'swap'
+      ? butane(p, 'configIssues.butane.FIELD_VERSION_SWAP', vars)
+      : butane(p, 'configIssues.butane.FIELD_VERSION', { ...vars, field: str(p, 'field') });
+  },
+  BUTANE_UNKNOWN_FIELD: (p) => butane(p, 'configIssues.butane.UNKNOWN_FIELD', { field: str(p, 'field'), version: str(p, 'version') }),
+  BUTANE_UNSUPPORTED: (p) => {
+    const reason = oneOf(p, 'reason', ['field', 'installed-only', 'trees', 'layout']);
+    if (reason === 'layout') return butane(p, 'configIssues.butane.UNSUPPORTED_LAYOUT', { layout: str(p, 'layout') });
+    const keys = {
+      field: 'configIssues.butane.UNSUPPORTED',
+      'installed-only': 'configIssues.butane.UNSUPPORTED_INSTALLED_ONLY',
+      trees: 'configIssues.butane.UNSUPPORTED_TREES',
+    } as const;
+    return butane(p, keys[reason], { field: str(p, 'field') });
+  },
+  BUTANE_DECIMAL_MODE: (p) => butane(p, 'configIssues.butane.DECIMAL_MODE', { mode: str(p, 'mode') }),
+  BUTANE_NO_FILES_DIR: (p) =>
+    oneOf(p, 'reason', ['file', 'trees']) === 'trees'
+      ? butane(p, 'configIssues.butane.NO_FILES_DIR_TREES')
+      : butane(p, 'configIssues.butane.NO_FILES_DIR', { local: str(p, 'local') }),
+  BUTANE_LOCAL_ESCAPE: (p) => {
+    const keys = {
+      file: 'configIssues.butane.LOCAL_ESCAPE',
+      'file-link': 'configIssues.butane.LOCAL_ESCAPE_LINK',
+      directory: 'configIssues.butane.LOCAL_ESCAPE_DIRECTORY',
+    } as const;
+    return butane(p, keys[oneOf(p, 'reason', ['file', 'file-link', 'directory'])], { local: str(p, 'local') });
+  },
+  BUTANE_LOCAL_READ: (p) =>
+    butane(
+      p,
+      oneOf(p, 'reason', ['file', 'directory']) === 'directory'
+        ? 'configIssues.butane.LOCAL_READ_DIRECTORY'
+        : 'configIssues.butane.LOCAL_READ',
+      {
+        local: str(p, 'local'),
+        detail: str(p, 'detail'),
+      },
+    ),
+  BUTANE_EXCLUSIVE: (p) =>
+    oneOf(p, 'reason', ['fields', 'json']) === 'json'
+      ? butane(p, 'configIssues.butane.EXCLUSIVE_JSON', { field: str(p, 'field'), json: str(p, 'json') })
+      : butane(p, 'configIssues.butane.EXCLUSIVE', { fields: str(p, 'fields') }),
+  BUTANE_BOOT_DEVICE: (p) =>
+    oneOf(p, 'reason', ['layout', 'mirror']) === 'mirror'
+      ? butane(p, 'configIssues.butane.BOOT_DEVICE_MIRROR')
+      : butane(p, 'configIssues.butane.BOOT_DEVICE_LAYOUT', { layout: str(p, 'layout'), allowed: str(p, 'allowed') }),
+  BUTANE_GRUB_USER: (p) =>
+    butane(
+      p,
+      oneOf(p, 'reason', ['name', 'password']) === 'name' ? 'configIssues.butane.GRUB_USER_NAME' : 'configIssues.butane.GRUB_USER_PASSWORD',
+    ),
+  BUTANE_TREE: (p) => {
+    const reason = oneOf(p, 'reason', ['no-local', 'not-directory', 'read', 'node-kind', 'contents', 'other-kind', 'link-target']);
+    if (reason === 'no-local') return butane(p, 'configIssues.butane.TREE_NO_LOCAL');
+    if (reason === 'not-directory') return butane(p, 'configIssues.butane.TREE_NOT_DIRECTORY', { local: str(p, 'local') });
+    if (reason === 'read') return butane(p, 'configIssues.butane.TREE_READ', { local: str(p, 'local'), detail: str(p, 'detail') });
+    const keys = {
+      'node-kind': 'configIssues.butane.TREE_NODE_KIND',
+      contents: 'configIssues.butane.TREE_CONTENTS',
+      'other-kind': 'configIssues.butane.TREE_OTHER_KIND',
+      'link-target': 'configIssues.butane.TREE_LINK_TARGET',
+    } as const;
+    return butane(p, keys[reason], { path: str(p, 'path') });
+  },
 };
 
 const CONFIG_WORDS: ConfigWords = {
@@ -525,6 +651,7 @@ const CONFIG_WORDS: ConfigWords = {
   TANG_ADVERTISEMENT: () => t('configIssues.TANG_ADVERTISEMENT'),
   PROXY_SCHEME: (p) => t('configIssues.PROXY_SCHEME', { url: str(p, 'url') }),
   PROXY_INSECURE: () => t('configIssues.PROXY_INSECURE'),
+  ...BUTANE_WORDS,
 };
 
 /** A file or link without `overwrite: true`: on persistent storage it fails from the second boot on. */

@@ -38,12 +38,22 @@ export interface ConfigCheck {
   capacity?: number;
 }
 
-/** A Butane issue as a problem, its YAML line first in the message. */
+/**
+ * A Butane issue as a problem, its YAML line first in the message and, for a front end wording
+ * the finding itself (renderer/src/messages.ts `configIssueText`), among its parameters.
+ */
 function butaneProblem(i: ButaneIssue): ConfigProblem {
-  return { code: i.code, path: i.path, message: `line ${i.line}: ${i.message}` };
+  const p: ConfigProblem = { code: i.code, path: i.path, message: `line ${i.line}: ${i.message}` };
+  if (i.params) p.params = { ...i.params, line: i.line };
+  return p;
 }
 
-const plain = (i: ConfigIssue): ConfigProblem => ({ code: i.code, path: i.path, message: i.message });
+/** An Ignition finding as a problem, with the parameters a front end words it from. */
+function plain(i: ConfigIssue): ConfigProblem {
+  const p: ConfigProblem = { code: i.code, path: i.path, message: i.message };
+  if (i.params) p.params = i.params;
+  return p;
+}
 
 /**
  * Checks one config: translates Butane (every translation error is reported), then validates the

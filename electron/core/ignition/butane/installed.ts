@@ -44,13 +44,16 @@ function renderBootDevice(ctx: Ctx, c: Collected): JsonObject | null {
       ibm
         ? `boot_device layout ${layout} (IBM Z) is not supported by Flint`
         : `boot_device layout must be one of ${LAYOUTS.join(', ')}, not "${layout}"`,
+      ibm ? { reason: 'layout', layout } : { reason: 'layout', layout, allowed: LAYOUTS.join(', ') },
     );
     return null;
   }
   const luks = isObject(bd.luks) ? bd.luks : {};
   const devices = isObject(bd.mirror) && Array.isArray(bd.mirror.devices) ? (bd.mirror.devices as string[]) : [];
   if (devices.length === 1) {
-    issue(ctx, c.node, 'BUTANE_BOOT_DEVICE', `${c.path}.mirror.devices`, 'mirroring the boot disk needs at least two devices');
+    issue(ctx, c.node, 'BUTANE_BOOT_DEVICE', `${c.path}.mirror.devices`, 'mirroring the boot disk needs at least two devices', {
+      reason: 'mirror',
+    });
     return null;
   }
   const tang = Array.isArray(luks.tang) ? luks.tang : [];
@@ -112,7 +115,7 @@ function renderGrub(ctx: Ctx, c: Collected): JsonObject | null {
   const users = isObject(c.value) && Array.isArray(c.value.users) ? c.value.users.filter(isObject) : [];
   const before = ctx.errors.length;
   users.forEach((u, i) => {
-    if (!str(u.name)) issue(ctx, c.node, 'BUTANE_GRUB_USER', `${c.path}.users[${i}].name`, 'a GRUB user needs a name');
+    if (!str(u.name)) issue(ctx, c.node, 'BUTANE_GRUB_USER', `${c.path}.users[${i}].name`, 'a GRUB user needs a name', { reason: 'name' });
     if (!str(u.passwordHash))
       issue(
         ctx,
@@ -120,6 +123,7 @@ function renderGrub(ctx: Ctx, c: Collected): JsonObject | null {
         'BUTANE_GRUB_USER',
         `${c.path}.users[${i}].password_hash`,
         'a GRUB user needs a password_hash (grub2-mkpasswd-pbkdf2)',
+        { reason: 'password' },
       );
   });
   if (ctx.errors.length > before || users.length === 0) return null;

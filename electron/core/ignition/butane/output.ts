@@ -20,6 +20,7 @@ export function addMountUnits(ctx: Ctx, config: JsonObject): JsonObject {
         code: 'BUTANE_MOUNT_UNIT',
         path: `${m.path}.format`,
         message: 'with_mount_unit needs device and format',
+        params: { reason: 'device-format' },
         line: m.line,
         column: m.column,
       });
@@ -30,6 +31,7 @@ export function addMountUnits(ctx: Ctx, config: JsonObject): JsonObject {
         code: 'BUTANE_FIELD_VERSION',
         path: `${m.path}.with_mount_unit`,
         message: 'swap units from with_mount_unit need Butane fcos 1.4.0 or newer',
+        params: { reason: 'swap', since: '1.4.0', version: ctx.version },
         line: m.line,
         column: m.column,
       });
@@ -40,6 +42,7 @@ export function addMountUnits(ctx: Ctx, config: JsonObject): JsonObject {
         code: 'BUTANE_MOUNT_UNIT',
         path: `${m.path}.path`,
         message: `with_mount_unit can only mount under /etc or /var in fcos ${ctx.version}, not at ${path}`,
+        params: { reason: 'outside', version: ctx.version, path },
         line: ctx.where.get(`${m.jp}.path`)?.line ?? m.line,
         column: ctx.where.get(`${m.jp}.path`)?.column ?? m.column,
       });
@@ -50,6 +53,7 @@ export function addMountUnits(ctx: Ctx, config: JsonObject): JsonObject {
         code: 'BUTANE_MOUNT_UNIT',
         path: `${m.path}.path`,
         message: 'with_mount_unit needs a path to mount the filesystem at',
+        params: { reason: 'no-path' },
         line: m.line,
         column: m.column,
       });

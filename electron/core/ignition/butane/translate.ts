@@ -49,7 +49,13 @@ export function translateButane(text: string, opts: ButaneOptions = {}): ButaneR
   const root = y.doc.contents as ParsedNode | null;
   if (!root || !isMap(root))
     throw new ButaneError([
-      { code: 'BUTANE_TYPE', path: '$', message: 'a Butane config must be a YAML mapping with variant and version', ...y.at(root) },
+      {
+        code: 'BUTANE_TYPE',
+        path: '$',
+        message: 'a Butane config must be a YAML mapping with variant and version',
+        params: { reason: 'root' },
+        ...y.at(root),
+      },
     ]);
   const get = (k: string): Node | undefined => root.items.find((p) => isScalar(p.key) && p.key.value === k)?.value as Node | undefined;
   const variantNode = get('variant');
@@ -62,6 +68,7 @@ export function translateButane(text: string, opts: ButaneOptions = {}): ButaneR
         code: 'BUTANE_VARIANT',
         path: '$.variant',
         message: variant ? `variant "${variant}" is not supported; Flint translates variant fcos` : 'missing "variant: fcos"',
+        params: variant ? { reason: 'unsupported', variant } : { reason: 'missing' },
         ...y.at(variantNode ?? root),
       },
     ]);
@@ -75,6 +82,7 @@ export function translateButane(text: string, opts: ButaneOptions = {}): ButaneR
         message: version
           ? `Butane fcos version "${version}" is not supported (use ${Object.keys(FCOS_TO_IGNITION).join(', ')})`
           : 'missing "version" (e.g. 1.5.0)',
+        params: version ? { reason: 'unsupported', version, known: Object.keys(FCOS_TO_IGNITION).join(', ') } : { reason: 'missing' },
         ...y.at(versionNode ?? root),
       },
     ]);

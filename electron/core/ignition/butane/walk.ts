@@ -4,7 +4,7 @@ import { type Node, isMap, isScalar, isSeq } from 'yaml';
 import { type JsonObject, appendAll, jsonPath } from '../types';
 import { type DataUrl, escapeDataUrl, makeDataUrl } from './dataurl';
 import { type Field, type Shape, jsonKey } from './spec';
-import type { ButaneIssue, ButaneYaml } from './yaml';
+import type { ButaneIssue, ButaneParams, ButaneYaml } from './yaml';
 
 /**
  * The Butane walker: turns the YAML tree into Ignition JSON field by field along the shapes of
@@ -41,8 +41,16 @@ export interface Ctx {
 }
 
 /** Records a problem at `node`; returns undefined so callers can `return issue(...)`. */
-export function issue(ctx: Ctx, node: Node | null | undefined, code: string, path: string, message: string, warning = false): undefined {
-  (warning ? ctx.warnings : ctx.errors).push({ code, path, message, ...ctx.y.at(node) });
+export function issue(
+  ctx: Ctx,
+  node: Node | null | undefined,
+  code: string,
+  path: string,
+  message: string,
+  params: ButaneParams,
+  warning = false,
+): undefined {
+  (warning ? ctx.warnings : ctx.errors).push({ code, path, message, params, ...ctx.y.at(node) });
   return undefined;
 }
 
@@ -80,6 +88,11 @@ function scalar(ctx: Ctx, node: Node, kind: 'string' | 'int' | 'bool', path: str
       'BUTANE_TYPE',
       path,
       `must be a ${kind === 'int' ? 'number' : kind === 'bool' ? 'boolean' : 'string'}, not a ${isMap(node) ? 'mapping' : 'list'}`,
+      {
+        reason: 'scalar',
+        expected: kind === 'int' ? 'number' : kind === 'bool' ? 'boolean' : 'string',
+        actual: isMap(node) ? 'mapping' : 'list',
+      },
     );
   const src = typeof node.source === 'string' ? node.source : String(node.value);
   const plain = node.type === 'PLAIN';
@@ -87,18 +100,25 @@ function scalar(ctx: Ctx, node: Node, kind: 'string' | 'int' | 'bool', path: str
   if (kind === 'bool') {
     if (plain && /^(true|yes|on|y)$/i.test(src)) return true;
     if (plain && /^(false|no|off|n)$/i.test(src)) return false;
-    return issue(ctx, node, 'BUTANE_TYPE', path, `"${src}" is not a boolean (use true or false)`);
+    return issue(ctx, node, 'BUTANE_TYPE', path, `"${src}" is not a boolean (use true or false)`, {
+      reason: 'boolean',
+      value: src,
+    });
   }
   const n = plain ? parseGoInt(src) : null;
-  if (n === null) return issue(ctx, node, 'BUTANE_TYPE', path, `"${src}" is not an integer`);
+  if (n === null) return issue(ctx, node, 'BUTANE_TYPE', path, `"${src}" is not an integer`, { reason: 'integer', value: src });
   if (path.endsWith('.mode') && /^[1-7][0-7]{2,3}$/.test(src) && !typicalMode(n) && typicalMode(parseInt(src, 8))) {
-    issue(ctx, node, 'BUTANE_DECIMAL_MODE', path, `mode ${src} is decimal; did you mean 0${src} (octal)?`, true);
+    issue(ctx, node, 'BUTANE_DECIMAL_MODE', path, `mode ${src} is decimal; did you mean 0${src} (octal)?`, { mode: src }, true);
   }
   return n;
 }
 
 export function readLocal(ctx: Ctx, node: Node, rel: string, path: string): Uint8Array | undefined {
-  if (!ctx.filesDir) return issue(ctx, node, 'BUTANE_NO_FILES_DIR', path, `local file "${rel}" needs a files directory (--files-dir DIR)`);
+  if (!ctx.filesDir)
+    return issue(ctx, node, 'BUTANE_NO_FILES_DIR', path, `local file "${rel}" needs a files directory (--files-dir DIR)`, {
+      reason: 'file',
+      local: rel,
+    });
   const base = resolve(ctx.filesDir);
   const file = resolve(base, rel);
   const inside = (p: string, b: string): boolean => {
@@ -106,13 +126,23 @@ export function readLocal(ctx: Ctx, node: Node, rel: string, path: string): Uint
     return r !== '' && !r.startsWith('..') && !isAbsolute(r);
   };
   if (isAbsolute(rel) || !inside(file, base))
-    return issue(ctx, node, 'BUTANE_LOCAL_ESCAPE', path, `local file "${rel}" is outside the files directory`);
+    return issue(ctx, node, 'BUTANE_LOCAL_ESCAPE', path, `local file "${rel}" is outside the files directory`, {
+      reason: 'file',
+      local: rel,
+    });
   try {
     if (!inside(realpathSync(file), realpathSync(base)))
-      return issue(ctx, node, 'BUTANE_LOCAL_ESCAPE', path, `local file "${rel}" resolves outside the files directory`);
+      return issue(ctx, node, 'BUTANE_LOCAL_ESCAPE', path, `local file "${rel}" resolves outside the files directory`, {
+        reason: 'file-link',
+        local: rel,
+      });
     return new Uint8Array(readFileSync(file));
   } catch (err) {
-    return issue(ctx, node, 'BUTANE_LOCAL_READ', path, `cannot read local file "${rel}": ${(err as Error).message}`);
+    return issue(ctx, node, 'BUTANE_LOCAL_READ', path, `cannot read local file "${rel}": ${(err as Error).message}`, {
+      reason: 'file',
+      local: rel,
+      detail: (err as Error).message,
+    });
   }
 }
 
@@ -148,13 +178,17 @@ function resourceOf(
   path: string,
   jp: string,
 ): JsonObject | undefined {
-  if (!isMap(node)) return issue(ctx, node, 'BUTANE_TYPE', path, 'must be a mapping (source, inline or local ...)');
+  if (!isMap(node)) return issue(ctx, node, 'BUTANE_TYPE', path, 'must be a mapping (source, inline or local ...)', { reason: 'resource' });
   const fields = resourceFields(shape);
   const raw = objectOf(ctx, node, fields, path, jp);
   if (!raw) return undefined;
   const { inline, local, ...out } = raw as JsonObject & { inline?: string; local?: string };
   const given = ['source', 'inline', 'local'].filter((k) => raw[k] !== undefined);
-  if (given.length > 1) return issue(ctx, node, 'BUTANE_EXCLUSIVE', path, `${given.join(' and ')} are mutually exclusive`);
+  if (given.length > 1)
+    return issue(ctx, node, 'BUTANE_EXCLUSIVE', path, `${given.join(' and ')} are mutually exclusive`, {
+      reason: 'fields',
+      fields: given.join(', '),
+    });
   let bytes: Uint8Array | undefined;
   if (inline !== undefined) bytes = utf8.encode(inline);
   if (local !== undefined) {
@@ -188,7 +222,7 @@ function dataUrlOf(ctx: Ctx, bytes: Uint8Array, user: string | undefined, inline
 }
 
 export function objectOf(ctx: Ctx, node: Node, fields: Record<string, Field>, path: string, jp: string): JsonObject | undefined {
-  if (!isMap(node)) return issue(ctx, node, 'BUTANE_TYPE', path, 'must be a mapping');
+  if (!isMap(node)) return issue(ctx, node, 'BUTANE_TYPE', path, 'must be a mapping', { reason: 'mapping' });
   const out: JsonObject = {};
   for (const pair of ctx.y.pairsOf(node)) {
     const keyNode = pair.key as Node;
@@ -204,15 +238,20 @@ export function objectOf(ctx: Ctx, node: Node, fields: Record<string, Field>, pa
         'BUTANE_UNKNOWN_FIELD',
         here,
         `unknown or unsupported field "${key}" in Butane fcos ${ctx.version} (check the spelling; Flint does not translate it)`,
+        { field: key, version: ctx.version },
       );
       continue;
     }
     if (field.unsupported) {
-      issue(ctx, keyNode, 'BUTANE_UNSUPPORTED', here, field.unsupported);
+      issue(ctx, keyNode, 'BUTANE_UNSUPPORTED', here, field.unsupported, { reason: 'field', field: key });
       continue;
     }
     if (field.installedOnly && ctx.target === 'live') {
-      issue(ctx, keyNode, 'BUTANE_UNSUPPORTED', here, field.installedOnly);
+      // spec.ts: storage.trees is refused for the live system outright, the others are asked for in --dest-ignition
+      issue(ctx, keyNode, 'BUTANE_UNSUPPORTED', here, field.installedOnly, {
+        reason: field.collect === 'trees' ? 'trees' : 'installed-only',
+        field: key,
+      });
       continue;
     }
     if ((field.since ?? 0) > ctx.minor) {
@@ -222,6 +261,7 @@ export function objectOf(ctx: Ctx, node: Node, fields: Record<string, Field>, pa
         'BUTANE_FIELD_VERSION',
         here,
         `field "${key}" needs Butane fcos 1.${field.since}.0 or newer (this config is ${ctx.version})`,
+        { reason: 'field', field: key, since: `1.${field.since}.0`, version: ctx.version },
       );
       continue;
     }
@@ -241,7 +281,12 @@ export function objectOf(ctx: Ctx, node: Node, fields: Record<string, Field>, pa
     const jk = jsonKey(key, field);
     if (jk in out) {
       if (Array.isArray(out[jk]) && Array.isArray(value)) out[jk] = [...(out[jk] as unknown[]), ...value];
-      else issue(ctx, keyNode, 'BUTANE_EXCLUSIVE', here, `"${key}" conflicts with another field that sets ${jk}`);
+      else
+        issue(ctx, keyNode, 'BUTANE_EXCLUSIVE', here, `"${key}" conflicts with another field that sets ${jk}`, {
+          reason: 'json',
+          field: key,
+          json: jk,
+        });
       continue;
     }
     out[jk] = value;
@@ -253,7 +298,7 @@ export function walk(ctx: Ctx, node: Node, shape: Shape, path: string, jp: strin
   ctx.y.count(node);
   if (shape === 'string' || shape === 'int' || shape === 'bool') return scalar(ctx, node, shape, path);
   if (shape === 'strings') {
-    if (!isSeq(node)) return issue(ctx, node, 'BUTANE_TYPE', path, 'must be a list of strings');
+    if (!isSeq(node)) return issue(ctx, node, 'BUTANE_TYPE', path, 'must be a list of strings', { reason: 'strings' });
     return node.items
       .map((it, i) => {
         ctx.where.set(`${jp}[${i}]`, { path: `${path}[${i}]`, ...ctx.y.at(it as Node) });
@@ -263,7 +308,7 @@ export function walk(ctx: Ctx, node: Node, shape: Shape, path: string, jp: strin
   }
   if (shape.kind === 'object') return objectOf(ctx, node, shape.fields, path, jp);
   if (shape.kind === 'list') {
-    if (!isSeq(node)) return issue(ctx, node, 'BUTANE_TYPE', path, 'must be a list');
+    if (!isSeq(node)) return issue(ctx, node, 'BUTANE_TYPE', path, 'must be a list', { reason: 'list' });
     return node.items
       .map((it, i) => {
         ctx.where.set(`${jp}[${i}]`, { path: `${path}[${i}]`, ...ctx.y.at(it as Node) });

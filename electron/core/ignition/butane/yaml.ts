@@ -14,6 +14,14 @@ import { FlintError } from '../../errors';
 /** Node visits a translation may make beyond twice the document's own nodes (each alias use visits its target again). */
 export const ALIAS_ALLOWANCE = 100_000;
 
+/**
+ * The variable parts of a Butane finding, so that a front end can word it in its own language
+ * (electron/contract/config-issues.ts lists them per code); `reason` tells apart the messages of
+ * one code. Ignition's findings on the translated output (output.ts `checkOutput`) carry none:
+ * their message names the output path too, which only the English sentence says.
+ */
+export type ButaneParams = Readonly<Record<string, string | number>>;
+
 /** A problem in a Butane config: a code, the YAML path, the message and the line and column it comes from. */
 export interface ButaneIssue {
   code: string;
@@ -21,6 +29,7 @@ export interface ButaneIssue {
   message: string;
   line: number;
   column: number;
+  params?: ButaneParams;
 }
 
 const lineOf = (i: ButaneIssue): string => `line ${i.line}: ${i.path}: ${i.message}`;
@@ -72,8 +81,11 @@ export class ButaneYaml {
       return { line: p.line, column: p.col };
     };
     for (const d of list) {
-      for (const e of d.errors)
-        issues.push({ code: 'BUTANE_YAML', path: '$', message: `not valid YAML: ${e.message.split('\n')[0]}`, ...pos(e.pos[0]) });
+      for (const e of d.errors) {
+        // the parser's own (English) detail is the only account of what is wrong
+        const detail = e.message.split('\n')[0]!;
+        issues.push({ code: 'BUTANE_YAML', path: '$', message: `not valid YAML: ${detail}`, params: { detail }, ...pos(e.pos[0]) });
+      }
     }
     const extra = list.slice(1).find((d) => d.contents !== null);
     if (extra) {
@@ -81,6 +93,7 @@ export class ButaneYaml {
         code: 'BUTANE_MULTIPLE_DOCUMENTS',
         path: '$',
         message: 'a second YAML document starts here; a Butane config is one document (remove the "---" line or split the file)',
+        params: {},
         ...pos(extra.range[0]),
       });
     }
@@ -98,10 +111,12 @@ export class ButaneYaml {
               continue;
             }
             const at = pos(p.key.range?.[0] ?? 0);
+            const firstLine = pos(first.range?.[0] ?? 0).line;
             issues.push({
               code: 'BUTANE_DUPLICATE_KEY',
               path: '$',
-              message: `duplicate key "${k}" at line ${at.line}: already defined at line ${pos(first.range?.[0] ?? 0).line}`,
+              message: `duplicate key "${k}" at line ${at.line}: already defined at line ${firstLine}`,
+              params: { key: k, first: firstLine },
               ...at,
             });
           }
@@ -126,6 +141,7 @@ export class ButaneYaml {
           code: 'BUTANE_TOO_LARGE',
           path: '$',
           message: `aliases and << merge keys expand the config to more than ${this.budget} YAML nodes; write the repeated parts out or use fewer aliases`,
+          params: { budget: this.budget },
           ...this.at(node),
         },
       ]);
@@ -165,6 +181,7 @@ export class ButaneYaml {
               code: 'BUTANE_ALIAS_LOOP',
               path: '$',
               message: 'this << merge key includes the mapping it is part of',
+              params: {},
               ...this.at(p.key as Node),
             },
           ]);

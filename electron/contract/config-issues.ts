@@ -3,7 +3,7 @@
  * the semantic rules of semantics*.ts) and what the Butane translation refuses
  * (electron/core/ignition/butane), as values: each finding has a code and parameters, and each
  * front end words it (the CLI prints the core's English `message`; the app words the code in its
- * language, renderer/src/messages.ts `configIssueText`). Codes not listed here keep the core's
+ * language, renderer/src/config-words.ts `configIssueText`). Codes not listed here keep the core's
  * message.
  */
 

@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
 import { validateIgnition } from '../../electron/core/ignition/validate';
 import type { ConfigIssue } from '../../electron/core/ignition/types';
-import { configIssueText } from '../../renderer/src/messages';
+import { configIssueText } from '../../renderer/src/config-words';
 import { applyLanguage, LANGUAGES, MISSING } from '../../renderer/src/i18n';
 
 /** Every finding (errors, then warnings) the real validator reports for `config` (JSON text as it is). */
@@ -11,7 +11,7 @@ export async function findings(config: unknown): Promise<ConfigIssue[]> {
 }
 
 /**
- * The renderer words `issue` in every language (renderer/src/messages.ts configIssueText): no
+ * The renderer words `issue` in every language (renderer/src/config-words.ts configIssueText): no
  * missing catalogue key, no unfilled placeholder, each of `names` in the sentence, and outside
  * English a sentence other than the English one. Leaves the language at English.
  */

@@ -40,7 +40,7 @@ export interface ConfigCheck {
 
 /**
  * A Butane issue as a problem, its YAML line first in the message and, for a front end wording
- * the finding itself (renderer/src/messages.ts `configIssueText`), among its parameters.
+ * the finding itself (renderer/src/config-words.ts `configIssueText`), among its parameters.
  */
 function butaneProblem(i: ButaneIssue): ConfigProblem {
   const p: ConfigProblem = { code: i.code, path: i.path, message: `line ${i.line}: ${i.message}` };

@@ -1,6 +1,6 @@
 import type { Issue, LoadedFile } from '../../../electron/contract/api';
 import { formatBytes } from '../format';
-import { configIssueText } from '../messages';
+import { configIssueText } from '../config-words';
 import { Meter } from './Meter';
 import { useT } from '../i18n/use-t';
 

@@ -12,7 +12,8 @@ import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { ConfigProblem } from '../../../electron/contract/error-codes';
 import { checkConfigInput } from '../../../electron/core/flash/config-gate';
-import { configIssueText, errorDetails } from '../../../renderer/src/messages';
+import { configIssueText } from '../../../renderer/src/config-words';
+import { errorDetails } from '../../../renderer/src/messages';
 import { applyLanguage, LANGUAGES } from '../../../renderer/src/i18n';
 import { aliasFanOut } from '../../helpers/hostile-butane';
 

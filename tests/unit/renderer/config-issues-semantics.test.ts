@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ConfigIssue } from '../../../electron/core/ignition/types';
-import { configIssueText } from '../../../renderer/src/messages';
+import { configIssueText } from '../../../renderer/src/config-words';
 import { applyLanguage, LANGUAGES } from '../../../renderer/src/i18n';
 import { expectWordedEverywhere, findings } from '../../helpers/config-words';
 

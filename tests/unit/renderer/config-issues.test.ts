@@ -3,7 +3,7 @@
  * from the code and parameters the core emits; the core's English sentence is only the fallback.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { configIssueText } from '../../../renderer/src/messages';
+import { configIssueText } from '../../../renderer/src/config-words';
 import { applyLanguage } from '../../../renderer/src/i18n';
 import { expectWordedEverywhere, findings } from '../../helpers/config-words';
 
